@@ -1,0 +1,223 @@
+//! `Client`: the standalone topology.
+
+use std::sync::Arc;
+
+use tracing::Instrument;
+
+use crate::cmd_info::{Blocking, blocking, is_read_only, is_stateful};
+use crate::config::Config;
+use crate::connection::Multiplexer;
+use crate::convert::{FromValue, ToArgs};
+use crate::executor::reply_to_result;
+use crate::pipeline::Transaction;
+use crate::pool::{Dedicated, Pool, batch_timeout};
+use crate::{Cmd, Error, ErrorKind, Executor, Result, Value};
+
+/// What [`Client::connect`] accepts: a URL or a [`Config`].
+pub trait IntoConfig {
+    /// Builds the configuration.
+    fn into_config(self) -> Result<Config>;
+}
+
+impl IntoConfig for Config {
+    fn into_config(self) -> Result<Config> {
+        Ok(self)
+    }
+}
+
+impl IntoConfig for &str {
+    fn into_config(self) -> Result<Config> {
+        Config::from_url(self)
+    }
+}
+
+impl IntoConfig for &String {
+    fn into_config(self) -> Result<Config> {
+        Config::from_url(self)
+    }
+}
+
+/// A handle to one Redis server, cheap to clone and to share between tasks.
+///
+/// All clones share one multiplexed connection: commands from any number of
+/// tasks are written together and their replies matched in order, so
+/// concurrency costs no extra connections. Commands that would stall or leak
+/// state into that shared connection run elsewhere: blocking commands (BLPOP,
+/// XREAD BLOCK, WAIT, ...) take an exclusive connection from a small pool for
+/// their duration, and [`Client::dedicated`] hands one out for WATCH and
+/// other stateful work.
+///
+/// A broken connection fails the commands that were waiting on it and is
+/// re-established in the background. A command that was in flight is retried
+/// after the reconnect only if it is read-only (by default; see
+/// [`crate::retry::Retry`]). Dropping the last clone, or [`Client::close`],
+/// stops the background task and closes every socket.
+///
+/// Cancel safety: dropping a command's future before it completes abandons
+/// the reply, but a command already queued is still sent.
+///
+/// ```no_run
+/// use redis_core::{Client, Cmd};
+/// # async fn run() -> redis_core::Result<()> {
+/// let client = Client::connect("redis://127.0.0.1:6379").await?;
+/// Cmd::new("SET").arg("greeting").arg("hello").query::<()>(&client).await?;
+/// let greeting: String = Cmd::new("GET").arg("greeting").query(&client).await?;
+/// assert_eq!(greeting, "hello");
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    mux: Multiplexer,
+    pool: Arc<Pool>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.pool.close();
+    }
+}
+
+impl Client {
+    /// Connects (handshake included) and returns the handle; fails if the
+    /// first connection cannot be made, so a wrong address or password shows
+    /// up here rather than at the first command.
+    pub async fn connect(target: impl IntoConfig) -> Result<Client> {
+        let config = target.into_config()?;
+        let mux = Multiplexer::start(config.clone()).await?;
+        let pool = Pool::new(config.clone());
+        Ok(Client {
+            inner: Arc::new(Inner { config, mux, pool }),
+        })
+    }
+
+    /// An exclusive connection from the pool; see [`Dedicated`].
+    pub async fn dedicated(&self) -> Result<Dedicated> {
+        self.inner.pool.get().await
+    }
+
+    /// The configuration this client was built with.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Closes the connection and the pool now: commands still waiting fail
+    /// with [`crate::ErrorKind::Closed`], later ones are refused. Other clones
+    /// see the client closed too.
+    pub async fn close(&self) {
+        self.inner.pool.close();
+        self.inner.mux.close().await;
+    }
+
+    /// Runs an optimistic transaction, like redis-py's `transaction(func, *watches)`:
+    /// WATCH `keys` on a dedicated connection, let `build` read what it needs
+    /// (on the connection it is given) and return the [`Transaction`] to run,
+    /// then EXEC it. If a watched key changed meanwhile, everything is tried
+    /// again from WATCH, so `build` must be safe to run more than once.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
+    /// use redis_core::{Cmd, Transaction};
+    /// let (balance,): (i64,) = client
+    ///     .transaction(&["balance"], |conn| async move {
+    ///         let now: i64 = Cmd::new("GET").arg("balance").query::<Option<i64>>(&conn).await?.unwrap_or(0);
+    ///         let mut tx = Transaction::new();
+    ///         tx.add(Cmd::new("SET").arg("balance").arg(&(now + 10)));
+    ///         tx.add(Cmd::new("GET").arg("balance"));
+    ///         Ok(tx)
+    ///     })
+    ///     .await
+    ///     .map(|(_, balance): (String, i64)| (balance,))?;
+    /// # let _ = balance; Ok(()) }
+    /// ```
+    pub async fn transaction<K, T, F, Fut>(&self, keys: &[K], mut build: F) -> Result<T>
+    where
+        K: ToArgs,
+        T: FromValue,
+        F: FnMut(Dedicated) -> Fut,
+        Fut: Future<Output = Result<Transaction>>,
+    {
+        let conn = self.dedicated().await?;
+        let mut watch = Cmd::new("WATCH");
+        for key in keys {
+            watch.push_arg(key);
+        }
+        loop {
+            watch.query::<()>(&conn).await?;
+            let tx = match build(conn.clone()).await {
+                Ok(tx) => tx,
+                Err(error) => {
+                    // Leave the connection clean for the pool.
+                    let _ = Cmd::new("UNWATCH").query::<()>(&conn).await;
+                    return Err(error);
+                }
+            };
+            match tx.query::<T>(&conn).await {
+                Err(error) if error.kind() == ErrorKind::Watch => {
+                    tracing::debug!("watched key changed; retrying the transaction");
+                }
+                result => return result,
+            }
+        }
+    }
+
+    async fn send(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
+        if let Some(stateful) = cmds.iter().find(|cmd| is_stateful(cmd) && !cmd.is("MULTI")) {
+            return Err(Error::config(format!(
+                "{} leaves state on its connection: run it on client.dedicated() (or use Transaction / transaction())",
+                stateful.name()
+            )));
+        }
+        let timeout = batch_timeout(cmds, self.inner.config.response_timeout);
+        if cmds.iter().any(|cmd| blocking(cmd) != Blocking::No) {
+            return self.dedicated().await?.execute_batch(cmds).await;
+        }
+        let read_only = cmds.iter().all(is_read_only);
+        let retry = &self.inner.config.retry;
+        let mut attempt = 0;
+        loop {
+            match self.inner.mux.send(cmds, timeout).await {
+                Ok(replies) => return Ok(replies),
+                Err(error) => {
+                    attempt += 1;
+                    if !retry.should_retry(&error, attempt, read_only) {
+                        return Err(error);
+                    }
+                    tracing::debug!(%error, attempt, "retrying after a connection failure");
+                    tokio::time::sleep(retry.delay(attempt)).await;
+                }
+            }
+        }
+    }
+}
+
+impl Executor for Client {
+    async fn execute(&self, cmd: &Cmd) -> Result<Value> {
+        if cmd.is("MULTI") {
+            return Err(Error::config(
+                "MULTI leaves state on its connection: use Transaction, or run it on client.dedicated()",
+            ));
+        }
+        let span =
+            tracing::debug_span!("redis", command = cmd.name(), addr = %self.inner.config.addr);
+        async {
+            let mut replies = self
+                .send(std::slice::from_ref(cmd))
+                .await
+                .map_err(|e| e.with_command(cmd.name()))?;
+            let reply = replies.pop().ok_or_else(|| Error::protocol("no reply"))?;
+            reply_to_result(cmd, reply)
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
+        let span = tracing::debug_span!("redis", command = "pipeline", count = cmds.len(), addr = %self.inner.config.addr);
+        self.send(cmds).instrument(span).await
+    }
+}

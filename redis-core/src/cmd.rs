@@ -1,0 +1,215 @@
+//! A command: its name and arguments, already encoded as RESP bulk strings.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::convert::{FromValue, ToArgs};
+use crate::{Executor, Result};
+
+/// One Redis command, built argument by argument.
+///
+/// Arguments are encoded as RESP bulk strings the moment they are added, so
+/// sending the command is one copy into the connection's write buffer. User
+/// data is never formatted into command text: every argument is a separate
+/// length-prefixed bulk string.
+///
+/// ```
+/// use redis_core::Cmd;
+/// let cmd = Cmd::new("SET").arg("greeting").arg("hello").arg("EX").arg(60);
+/// assert_eq!(cmd.name(), "SET");
+/// assert_eq!(cmd.arg_count(), 5);
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Cmd {
+    /// `$<len>\r\n<bytes>\r\n` for every argument, the name first.
+    encoded: Vec<u8>,
+    argc: usize,
+    name_len: usize,
+    /// `Some(None)`: wait forever; `None`: the client's default.
+    timeout: Option<Option<Duration>>,
+}
+
+impl Cmd {
+    /// Starts a command. `name` may hold a subcommand too (`"CLIENT KILL"` is
+    /// split into two arguments) so that routing and retry decisions see both.
+    pub fn new(name: &str) -> Self {
+        let mut cmd = Cmd {
+            encoded: Vec::with_capacity(64),
+            argc: 0,
+            name_len: 0,
+            timeout: None,
+        };
+        let mut words = name.split_ascii_whitespace();
+        if let Some(first) = words.next() {
+            cmd.push_bytes(first.as_bytes());
+            cmd.name_len = first.len();
+        }
+        for word in words {
+            cmd.push_bytes(word.as_bytes());
+        }
+        cmd
+    }
+
+    /// Appends one argument, or several: slices, vectors, tuples and options
+    /// expand to their elements (`None` adds nothing).
+    pub fn arg<T: ToArgs>(mut self, value: T) -> Self {
+        value.write_args(&mut self);
+        self
+    }
+
+    /// Appends arguments in place, for building a command in a loop.
+    pub fn push_arg<T: ToArgs>(&mut self, value: T) -> &mut Self {
+        value.write_args(self);
+        self
+    }
+
+    /// Appends one raw argument. This is what every [`ToArgs`] impl ends in.
+    pub fn push_bytes(&mut self, bytes: &[u8]) {
+        self.encoded.push(b'$');
+        self.encoded
+            .extend_from_slice(itoa::Buffer::new().format(bytes.len()).as_bytes());
+        self.encoded.extend_from_slice(b"\r\n");
+        self.encoded.extend_from_slice(bytes);
+        self.encoded.extend_from_slice(b"\r\n");
+        self.argc += 1;
+    }
+
+    /// Waits at most `timeout` for this command's reply instead of the
+    /// client's response timeout. A blocking command (BLPOP, XREAD BLOCK, ...)
+    /// still gets its own blocking time on top.
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(Some(timeout));
+        self
+    }
+
+    /// Waits for this command's reply as long as it takes.
+    pub fn without_timeout(mut self) -> Self {
+        self.timeout = Some(None);
+        self
+    }
+
+    /// The timeout override: `None` when the client's default applies.
+    pub(crate) fn timeout(&self) -> Option<Option<Duration>> {
+        self.timeout
+    }
+
+    /// Sends the command through `executor` and converts the reply.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
+    /// use redis_core::Cmd;
+    /// let n: i64 = Cmd::new("INCRBY").arg("visits").arg(&5).query(client).await?;
+    /// # let _ = n; Ok(()) }
+    /// ```
+    pub async fn query<T: FromValue>(&self, executor: &(impl Executor + ?Sized)) -> Result<T> {
+        let value = executor.execute(self).await?;
+        T::from_value(value).map_err(|e| e.with_command(self.name()))
+    }
+
+    /// Appends every argument of `other` (its name included).
+    pub(crate) fn extend_from(&mut self, other: &Cmd) {
+        self.encoded.extend_from_slice(&other.encoded);
+        self.argc += other.argc;
+    }
+
+    /// The command name as given (`GET`, `client`, ...).
+    pub fn name(&self) -> &str {
+        self.args()
+            .next()
+            .and_then(|a| std::str::from_utf8(a).ok())
+            .unwrap_or("")
+    }
+
+    /// The number of arguments, the name included.
+    pub fn arg_count(&self) -> usize {
+        self.argc
+    }
+
+    /// Iterates over the raw arguments, the name first.
+    pub fn args(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        ArgIter {
+            rest: &self.encoded,
+        }
+    }
+
+    /// True when the name equals `name`, ignoring ASCII case.
+    pub(crate) fn is(&self, name: &str) -> bool {
+        self.name_len == name.len() && self.name().eq_ignore_ascii_case(name)
+    }
+
+    /// Appends the command as a RESP array of bulk strings.
+    pub(crate) fn write_to(&self, out: &mut bytes::BytesMut) {
+        out.reserve(self.encoded.len() + 16);
+        out.extend_from_slice(b"*");
+        out.extend_from_slice(itoa::Buffer::new().format(self.argc).as_bytes());
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(&self.encoded);
+    }
+}
+
+/// Walks the `$<len>\r\n<bytes>\r\n` sequence that `Cmd` itself wrote.
+struct ArgIter<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for ArgIter<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let header_end = self.rest.iter().position(|&b| b == b'\r')?;
+        let len: usize = std::str::from_utf8(self.rest.get(1..header_end)?)
+            .ok()?
+            .parse()
+            .ok()?;
+        let start = header_end + 2;
+        let arg = self.rest.get(start..start + len)?;
+        self.rest = self.rest.get(start + len + 2..).unwrap_or(&[]);
+        Some(arg)
+    }
+}
+
+/// Shows the command name and argument count only: arguments may hold
+/// secrets (AUTH, HELLO ... AUTH) or user data.
+impl fmt::Debug for Cmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Cmd({} +{} args)",
+            self.name(),
+            self.argc.saturating_sub(1)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::BytesMut;
+
+    #[test]
+    fn encodes_as_an_array_of_bulk_strings() {
+        let cmd = Cmd::new("SET").arg("k").arg(&b"v\r\n"[..]).arg(42);
+        let mut out = BytesMut::new();
+        cmd.write_to(&mut out);
+        assert_eq!(
+            &out[..],
+            b"*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\nv\r\n\r\n$2\r\n42\r\n"
+        );
+    }
+
+    #[test]
+    fn subcommands_become_separate_arguments() {
+        let cmd = Cmd::new("CLIENT  KILL").arg("ID").arg(7);
+        let args: Vec<&[u8]> = cmd.args().collect();
+        assert_eq!(args, vec![&b"CLIENT"[..], b"KILL", b"ID", b"7"]);
+        assert!(cmd.is("client"));
+    }
+
+    #[test]
+    fn debug_hides_arguments() {
+        let cmd = Cmd::new("AUTH").arg("user").arg("hunter2");
+        let shown = format!("{cmd:?}");
+        assert!(!shown.contains("hunter2"));
+        assert_eq!(shown, "Cmd(AUTH +2 args)");
+    }
+}

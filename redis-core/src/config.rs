@@ -1,0 +1,225 @@
+//! Connection settings.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::Result;
+use crate::resp::Limits;
+use crate::retry::Retry;
+
+/// Where the server listens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Addr {
+    /// A TCP host and port.
+    Tcp {
+        /// Host name or IP address.
+        host: String,
+        /// Port.
+        port: u16,
+    },
+    /// A Unix domain socket.
+    Unix(PathBuf),
+}
+
+impl fmt::Display for Addr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Addr::Tcp { host, port } if host.contains(':') => write!(f, "[{host}]:{port}"),
+            Addr::Tcp { host, port } => write!(f, "{host}:{port}"),
+            Addr::Unix(path) => write!(f, "unix:{}", path.display()),
+        }
+    }
+}
+
+/// The RESP version spoken on the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Protocol {
+    /// RESP2: every server version; no push frames.
+    Resp2,
+    /// RESP3 (`HELLO 3`, Redis 6+): maps, sets, doubles, push frames.
+    #[default]
+    Resp3,
+}
+
+/// A password or token: shown as `***` in Debug output, never logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Everything needed to open connections to one server.
+///
+/// Built from a URL ([`Config::from_url`]) or from an address, then adjusted
+/// with the `with_*` methods:
+///
+/// ```
+/// use std::time::Duration;
+/// use redis_core::{Config, Protocol};
+/// let config = Config::from_url("redis://:secret@127.0.0.1:6380/2")?
+///     .with_protocol(Protocol::Resp2)
+///     .with_response_timeout(Some(Duration::from_secs(2)));
+/// assert_eq!(config.db(), 2);
+/// assert!(!format!("{config:?}").contains("secret"));
+/// # Ok::<(), redis_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) addr: Addr,
+    pub(crate) tls: bool,
+    pub(crate) username: Option<String>,
+    pub(crate) password: Option<Secret>,
+    pub(crate) db: i64,
+    pub(crate) protocol: Protocol,
+    pub(crate) client_name: Option<String>,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) response_timeout: Option<Duration>,
+    pub(crate) health_check_interval: Option<Duration>,
+    pub(crate) tcp_keepalive: Option<Duration>,
+    pub(crate) pool_size: usize,
+    pub(crate) retry: Retry,
+    pub(crate) limits: Limits,
+}
+
+impl Config {
+    /// Settings for a server at `addr`, with the defaults: RESP3, database 0,
+    /// connect timeout 5 s, response timeout 10 s, a health check after 15 s
+    /// idle, TCP keepalive 60 s, up to 16 dedicated connections, one retry of
+    /// read-only commands after a reconnect.
+    pub fn new(addr: Addr) -> Self {
+        Config {
+            addr,
+            tls: false,
+            username: None,
+            password: None,
+            db: 0,
+            protocol: Protocol::Resp3,
+            client_name: None,
+            connect_timeout: Duration::from_secs(5),
+            response_timeout: Some(Duration::from_secs(10)),
+            health_check_interval: Some(Duration::from_secs(15)),
+            tcp_keepalive: Some(Duration::from_secs(60)),
+            pool_size: 16,
+            retry: Retry::default(),
+            limits: Limits::default(),
+        }
+    }
+
+    /// Parses a `redis://`, `rediss://` or `unix://` URL; see [`crate::url`]
+    /// for the accepted forms.
+    pub fn from_url(url: &str) -> Result<Self> {
+        crate::url::parse(url)
+    }
+
+    /// The server address.
+    pub fn addr(&self) -> &Addr {
+        &self.addr
+    }
+
+    /// The database selected after connecting.
+    pub fn db(&self) -> i64 {
+        self.db
+    }
+
+    /// The protocol version.
+    pub fn protocol(&self) -> Protocol {
+        self.protocol
+    }
+
+    /// The default response timeout.
+    pub fn response_timeout(&self) -> Option<Duration> {
+        self.response_timeout
+    }
+
+    /// Authenticate as this ACL user (with [`Config::with_password`]).
+    pub fn with_username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
+
+    /// Authenticate with this password.
+    pub fn with_password(mut self, password: impl Into<String>) -> Self {
+        self.password = Some(Secret::new(password));
+        self
+    }
+
+    /// Select this database after connecting.
+    pub fn with_db(mut self, db: i64) -> Self {
+        self.db = db;
+        self
+    }
+
+    /// Speak this protocol version.
+    pub fn with_protocol(mut self, protocol: Protocol) -> Self {
+        self.protocol = protocol;
+        self
+    }
+
+    /// Name every connection with `CLIENT SETNAME`.
+    pub fn with_client_name(mut self, name: impl Into<String>) -> Self {
+        self.client_name = Some(name.into());
+        self
+    }
+
+    /// The longest wait for a TCP connection and the handshake.
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The default longest wait for a reply (`None`: wait forever). Blocking
+    /// commands get their own blocking time on top; each command can override
+    /// it with [`crate::Cmd::with_timeout`].
+    pub fn with_response_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.response_timeout = timeout;
+        self
+    }
+
+    /// PING a connection that has been idle this long, so a dead peer is found
+    /// before a command needs it (`None`: never).
+    pub fn with_health_check_interval(mut self, interval: Option<Duration>) -> Self {
+        self.health_check_interval = interval;
+        self
+    }
+
+    /// TCP keepalive idle time (`None`: off).
+    pub fn with_tcp_keepalive(mut self, idle: Option<Duration>) -> Self {
+        self.tcp_keepalive = idle;
+        self
+    }
+
+    /// The largest number of dedicated connections open at once (for blocking
+    /// commands, WATCH and [`crate::Client::dedicated`]).
+    pub fn with_pool_size(mut self, size: usize) -> Self {
+        self.pool_size = size.max(1);
+        self
+    }
+
+    /// The retry policy for commands whose connection failed.
+    pub fn with_retry(mut self, retry: Retry) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Decoder limits for replies.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+}

@@ -1,0 +1,130 @@
+//! An exclusive connection: one caller at a time, request then reply.
+//!
+//! Used for the handshake, for dedicated connections (blocking commands,
+//! WATCH) and, taken apart, as the starting point of the multiplexer.
+
+use std::time::Duration;
+
+use bytes::BytesMut;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::socket::Socket;
+use crate::config::Protocol;
+use crate::resp::Decoder;
+use crate::{Cmd, Error, Result, Value};
+
+/// Read buffer growth step; a reply larger than this is read in steps of at
+/// most `MAX_READ_RESERVE`, sized by what the decoder says is still missing.
+const MIN_READ_RESERVE: usize = 16 * 1024;
+const MAX_READ_RESERVE: usize = 8 * 1024 * 1024;
+
+pub(crate) struct Connection {
+    pub(crate) socket: Socket,
+    pub(crate) rbuf: BytesMut,
+    pub(crate) decoder: Decoder,
+    pub(crate) protocol: Protocol,
+    pub(crate) addr: String,
+    wbuf: BytesMut,
+    /// Set while a request is in progress: if its future is dropped half-way,
+    /// replies no longer line up with requests and the connection is unusable.
+    in_request: bool,
+}
+
+impl Connection {
+    pub(crate) fn new(socket: Socket, decoder: Decoder, protocol: Protocol, addr: String) -> Self {
+        Connection {
+            socket,
+            rbuf: BytesMut::with_capacity(MIN_READ_RESERVE),
+            decoder,
+            protocol,
+            addr,
+            wbuf: BytesMut::with_capacity(1024),
+            in_request: false,
+        }
+    }
+
+    /// True when an earlier request was abandoned mid-way (its future was dropped
+    /// or it timed out), so the next reply on the wire may not be ours.
+    pub(crate) fn is_broken(&self) -> bool {
+        self.in_request
+    }
+
+    /// Sends `cmds` in one write and reads one reply per command. Server error
+    /// replies come back as [`Value::Error`], so each command's result stays
+    /// separate; the outer error is for the connection itself.
+    pub(crate) async fn request(
+        &mut self,
+        cmds: &[Cmd],
+        timeout: Option<Duration>,
+    ) -> Result<Vec<Value>> {
+        if self.in_request {
+            return Err(Error::closed(
+                "this connection was left mid-request by a cancelled or timed-out command; open a new one",
+            ));
+        }
+        self.in_request = true;
+        let exchange = async {
+            self.wbuf.clear();
+            for cmd in cmds {
+                cmd.write_to(&mut self.wbuf);
+            }
+            self.socket
+                .write_all(&self.wbuf)
+                .await
+                .map_err(|e| Error::io(&format!("writing to {}", self.addr), e))?;
+            let mut replies = Vec::with_capacity(cmds.len());
+            while replies.len() < cmds.len() {
+                replies.push(self.read_reply().await?);
+            }
+            Ok(replies)
+        };
+        let replies = match timeout {
+            Some(limit) => tokio::time::timeout(limit, exchange).await.map_err(|_| {
+                Error::timeout(format!("no reply from {} within {limit:?}", self.addr))
+            })??,
+            None => exchange.await?,
+        };
+        self.in_request = false;
+        Ok(replies)
+    }
+
+    /// Reads the next reply, skipping RESP3 push frames (a dedicated
+    /// connection has no subscriber to give them to).
+    async fn read_reply(&mut self) -> Result<Value> {
+        loop {
+            match self.decoder.decode(&mut self.rbuf)? {
+                Some(Value::Push(_)) if self.protocol == Protocol::Resp3 => continue,
+                Some(Value::Push(_)) => {
+                    return Err(Error::protocol("push frame received on a RESP2 connection"));
+                }
+                Some(value) => return Ok(value),
+                None => self.fill().await?,
+            }
+        }
+    }
+
+    async fn fill(&mut self) -> Result<()> {
+        reserve_for_next_read(&mut self.rbuf, self.decoder.bytes_needed());
+        let n = self
+            .socket
+            .read_buf(&mut self.rbuf)
+            .await
+            .map_err(|e| Error::io(&format!("reading from {}", self.addr), e))?;
+        if n == 0 {
+            return Err(Error::new(
+                crate::ErrorKind::Io,
+                format!("{} closed the connection", self.addr),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Makes room for the next read: the rest of a large bulk payload when the
+/// decoder knows it (bounded, so a hostile length claim allocates nothing
+/// beyond what the peer actually sends), else a fixed step.
+pub(crate) fn reserve_for_next_read(rbuf: &mut BytesMut, needed: Option<usize>) {
+    rbuf.reserve(needed.map_or(MIN_READ_RESERVE, |n| {
+        n.clamp(MIN_READ_RESERVE, MAX_READ_RESERVE)
+    }));
+}

@@ -1,0 +1,10 @@
+//! Sockets, the handshake, exclusive connections and the multiplexer.
+
+mod conn;
+mod handshake;
+mod multiplexer;
+mod socket;
+
+pub(crate) use conn::Connection;
+pub(crate) use handshake::connect;
+pub(crate) use multiplexer::Multiplexer;

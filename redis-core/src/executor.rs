@@ -1,0 +1,51 @@
+//! The one trait every topology and batching wrapper implements.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use crate::{Cmd, Result, Value};
+
+/// Something that sends commands and returns their replies: a [`crate::Client`],
+/// a [`crate::Dedicated`] connection, and later cluster and sentinel clients.
+///
+/// Typed command methods ([`crate::commands`]), pipelines, transactions and
+/// scripts are written once against this trait, so each exists in one place
+/// and works on every topology.
+pub trait Executor: Send + Sync {
+    /// Sends one command. A server error reply becomes `Err` with
+    /// [`crate::ErrorKind::Server`] and the server's code.
+    fn execute(&self, cmd: &Cmd) -> impl Future<Output = Result<Value>> + Send;
+
+    /// Sends `cmds` together, in order, in one round trip where the topology
+    /// allows it. Each command's server error stays in place as
+    /// [`Value::Error`]; `Err` means the batch as a whole failed.
+    fn execute_batch(&self, cmds: &[Cmd]) -> impl Future<Output = Result<Vec<Value>>> + Send;
+}
+
+impl<E: Executor + ?Sized> Executor for &E {
+    fn execute(&self, cmd: &Cmd) -> impl Future<Output = Result<Value>> + Send {
+        (**self).execute(cmd)
+    }
+
+    fn execute_batch(&self, cmds: &[Cmd]) -> impl Future<Output = Result<Vec<Value>>> + Send {
+        (**self).execute_batch(cmds)
+    }
+}
+
+impl<E: Executor + ?Sized> Executor for Arc<E> {
+    fn execute(&self, cmd: &Cmd) -> impl Future<Output = Result<Value>> + Send {
+        (**self).execute(cmd)
+    }
+
+    fn execute_batch(&self, cmds: &[Cmd]) -> impl Future<Output = Result<Vec<Value>>> + Send {
+        (**self).execute_batch(cmds)
+    }
+}
+
+/// A single reply turned into a result: server errors become `Err`.
+pub(crate) fn reply_to_result(cmd: &Cmd, value: Value) -> Result<Value> {
+    match value {
+        Value::Error(server) => Err(crate::Error::server(server).with_command(cmd.name())),
+        other => Ok(other),
+    }
+}

@@ -1,0 +1,82 @@
+//! An async Redis client on tokio.
+//!
+//! ```no_run
+//! use redis_core::{Client, Cmd, Pipeline};
+//! use redis_core::commands::*;
+//!
+//! # async fn run() -> redis_core::Result<()> {
+//! let client = Client::connect("redis://127.0.0.1:6379/0?protocol=3").await?;
+//! client.set("visits", 0).await?;
+//! let visits = client.incr_by("visits", 1).await?;
+//!
+//! let mut pipe = Pipeline::new();
+//! pipe.add(Cmd::new("INCR").arg("visits")).add(Cmd::new("GET").arg("visits"));
+//! let (incremented, read): (i64, i64) = pipe.query(&client).await?;
+//! # let _ = (visits, incremented, read); Ok(()) }
+//! ```
+//!
+//! # How commands travel
+//!
+//! A [`Client`] is a cheap handle over one multiplexed connection. A command
+//! is encoded into the connection's write buffer when its future is first
+//! polled; commands that arrive while a write is in flight are written
+//! together in the next write (automatic pipelining), and replies are matched
+//! to commands in order. [`Pipeline`] and [`Transaction`] put many commands
+//! in one write on purpose, and MULTI ... EXEC is never interleaved with
+//! other callers' commands.
+//!
+//! Blocking commands (BLPOP, XREAD BLOCK, WAIT ...) run on an exclusive
+//! connection from a small pool, so they never hold up the shared one;
+//! [`Client::dedicated`] gives one out for WATCH and other stateful work.
+//!
+//! # Timeouts, failures, cancellation
+//!
+//! Every wait on the network is bounded: connecting by the connect timeout,
+//! replies by the response timeout (per command with
+//! [`Cmd::with_timeout`]; blocking commands get their blocking time on top).
+//! A broken connection fails every waiting command with an error that says
+//! so, and the client reconnects in the background with backoff. A command
+//! in flight when the connection broke is retried once if it only reads;
+//! writes are not repeated unless the [`retry::Retry`] policy allows it.
+//!
+//! Dropping a command's future abandons its reply; if it was already queued,
+//! it is still sent. Dropping the last clone of a client (or
+//! [`Client::close`]) closes its sockets and stops its task.
+//!
+//! # Crate layout
+//!
+//! [`resp`] is the codec (no I/O), [`convert`] the conversions between Rust
+//! values and Redis arguments and replies, [`commands`] the typed command
+//! methods over the [`Executor`] trait that every connection kind implements.
+
+mod client;
+mod cmd;
+mod cmd_info;
+pub mod commands;
+mod config;
+mod connection;
+pub mod convert;
+mod error;
+mod executor;
+mod pipeline;
+mod pool;
+pub mod resp;
+pub mod retry;
+mod script;
+pub mod url;
+
+pub use client::{Client, IntoConfig};
+pub use cmd::Cmd;
+pub use config::{Addr, Config, Protocol, Secret};
+pub use convert::{FromValue, ToArgs};
+pub use error::{Error, ErrorKind, Result, RetryMethod, ServerError};
+pub use executor::Executor;
+pub use pipeline::{Pipeline, Transaction};
+pub use pool::Dedicated;
+pub use resp::Value;
+pub use script::{Script, ScriptInvocation};
+
+/// The README's examples compile as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,228 @@
+//! Exclusive connections: for blocking commands, WATCH, and anything else
+//! that must not share a connection with other tasks.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
+
+use crate::cmd_info::{is_stateful, reply_timeout};
+use crate::config::Config;
+use crate::connection::{Connection, connect};
+use crate::executor::reply_to_result;
+use crate::{Cmd, Error, Executor, Result, Value};
+
+/// A bounded set of idle exclusive connections.
+pub(crate) struct Pool {
+    config: Config,
+    idle: Mutex<Vec<Idle>>,
+    permits: Arc<Semaphore>,
+}
+
+struct Idle {
+    conn: Connection,
+    since: Instant,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Pool {
+    pub(crate) fn new(config: Config) -> Arc<Pool> {
+        let permits = Arc::new(Semaphore::new(config.pool_size));
+        Arc::new(Pool {
+            config,
+            idle: Mutex::new(Vec::new()),
+            permits,
+        })
+    }
+
+    /// An exclusive connection: an idle one that passes its health check, or a new one.
+    pub(crate) async fn get(self: &Arc<Self>) -> Result<Dedicated> {
+        let wait = self
+            .config
+            .response_timeout
+            .unwrap_or(Duration::from_secs(3600));
+        let permit = tokio::time::timeout(wait, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| {
+                Error::timeout(format!(
+                    "all {} dedicated connections stayed in use for {wait:?}; raise the pool size or return them sooner",
+                    self.config.pool_size
+                ))
+            })?
+            .map_err(|_| Error::closed("the client was closed"))?;
+        let conn = self.checkout().await?;
+        Ok(Dedicated {
+            inner: Arc::new(DedicatedInner {
+                conn: tokio::sync::Mutex::new(Some(conn)),
+                session: Mutex::new(Session::default()),
+                pool: self.clone(),
+                _permit: permit,
+            }),
+        })
+    }
+
+    async fn checkout(&self) -> Result<Connection> {
+        loop {
+            let idle = lock(&self.idle).pop();
+            let Some(Idle { mut conn, since }) = idle else {
+                return connect(&self.config).await;
+            };
+            let stale = self
+                .config
+                .health_check_interval
+                .is_some_and(|every| since.elapsed() >= every);
+            if !stale {
+                return Ok(conn);
+            }
+            // A connection idle this long may have been closed by the server
+            // or a middlebox; PING it before trusting it.
+            let ping = conn
+                .request(&[Cmd::new("PING")], Some(self.config.connect_timeout))
+                .await;
+            if ping.is_ok() {
+                return Ok(conn);
+            }
+        }
+    }
+
+    fn give_back(&self, conn: Connection) {
+        if self.permits.is_closed() {
+            return;
+        }
+        lock(&self.idle).push(Idle {
+            conn,
+            since: Instant::now(),
+        });
+    }
+
+    /// Closes idle connections and refuses new checkouts.
+    pub(crate) fn close(&self) {
+        self.permits.close();
+        lock(&self.idle).clear();
+    }
+}
+
+/// What a dedicated connection carries that a pooled one must not.
+#[derive(Default)]
+struct Session {
+    watching: bool,
+    in_multi: bool,
+    /// Subscribed, another database selected, and the like: never pooled again.
+    tainted: bool,
+}
+
+impl Session {
+    fn track(&mut self, cmd: &Cmd) {
+        if cmd.is("WATCH") {
+            self.watching = true;
+        } else if cmd.is("UNWATCH") {
+            self.watching = false;
+        } else if cmd.is("MULTI") {
+            self.in_multi = true;
+        } else if cmd.is("EXEC") || cmd.is("DISCARD") {
+            self.in_multi = false;
+            self.watching = false;
+        } else if cmd.is("SELECT")
+            || cmd.is("CLIENT")
+            || cmd.is("HELLO")
+            || cmd.is("RESET")
+            || is_stateful(cmd)
+        {
+            self.tainted = true;
+        }
+    }
+
+    fn is_clean(&self) -> bool {
+        !self.watching && !self.in_multi && !self.tainted
+    }
+}
+
+/// An exclusive connection from the client's pool: commands on it run in
+/// order, one caller at a time, and nothing else shares it.
+///
+/// Use it for WATCH and transactions built by hand, long scans and anything
+/// that leaves state on the connection. Blocking commands sent through
+/// [`crate::Client`] take one automatically. Cloning gives another handle to
+/// the same connection. When the last handle drops, the connection returns to
+/// the pool if it holds no state (no WATCH or MULTI pending, no SELECT or
+/// subscription, no command abandoned half-way); otherwise it is closed.
+///
+/// ```no_run
+/// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
+/// use redis_core::Cmd;
+/// let conn = client.dedicated().await?;
+/// let job: Option<(String, String)> = Cmd::new("BLPOP").arg("jobs").arg(&5).query(&conn).await?;
+/// # let _ = job; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Dedicated {
+    inner: Arc<DedicatedInner>,
+}
+
+struct DedicatedInner {
+    conn: tokio::sync::Mutex<Option<Connection>>,
+    session: Mutex<Session>,
+    pool: Arc<Pool>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Dedicated {
+    async fn run(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
+        let mut guard = self.inner.conn.lock().await;
+        let conn = guard.as_mut().ok_or_else(|| {
+            Error::closed("this dedicated connection failed earlier; take a new one")
+        })?;
+        {
+            let mut session = lock(&self.inner.session);
+            cmds.iter().for_each(|cmd| session.track(cmd));
+        }
+        let timeout = batch_timeout(cmds, self.inner.pool.config.response_timeout);
+        let result = conn.request(cmds, timeout).await;
+        if let Err(error) = &result {
+            // Replies may no longer line up with requests: never reuse it.
+            if !matches!(error.kind(), crate::ErrorKind::Server) {
+                *guard = None;
+            }
+        }
+        result
+    }
+}
+
+/// The longest of the commands' reply timeouts (`None` if any waits forever).
+pub(crate) fn batch_timeout(cmds: &[Cmd], default: Option<Duration>) -> Option<Duration> {
+    cmds.iter()
+        .map(|cmd| reply_timeout(cmd, default))
+        .try_fold(Duration::ZERO, |longest, t| t.map(|t| longest.max(t)))
+}
+
+impl Executor for Dedicated {
+    async fn execute(&self, cmd: &Cmd) -> Result<Value> {
+        let mut replies = self
+            .run(std::slice::from_ref(cmd))
+            .await
+            .map_err(|e| e.with_command(cmd.name()))?;
+        let reply = replies.pop().ok_or_else(|| Error::protocol("no reply"))?;
+        reply_to_result(cmd, reply)
+    }
+
+    async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
+        self.run(cmds).await
+    }
+}
+
+impl Drop for DedicatedInner {
+    fn drop(&mut self) {
+        let clean = lock(&self.session).is_clean();
+        if let Some(conn) = self.conn.get_mut().take() {
+            if clean && !conn.is_broken() {
+                self.pool.give_back(conn);
+            }
+        }
+    }
+}

@@ -1,0 +1,306 @@
+//! Connection URLs.
+//!
+//! Accepted forms:
+//!
+//! - `redis://[[user]:password@]host[:port][/db][?options]` (port 6379 by default)
+//! - `rediss://...`: the same over TLS
+//! - `unix:///path/to/redis.sock[?options]` (database via `db=`)
+//!
+//! Options: `db=N`, `protocol=2|3` (also `resp2`/`resp3`), `timeout=` (the
+//! response timeout), `connect_timeout=`, `client_name=`. Durations are
+//! seconds (`1.5`) or carry a unit (`500ms`, `2s`); `timeout=0` or
+//! `timeout=none` waits forever. User, password and values are
+//! percent-decoded. Anything else is an error that names what is wrong.
+//!
+//! ```
+//! use redis_core::{Addr, Config, Protocol};
+//! let config = Config::from_url("redis://app:p%40ss@[::1]:7000/3?protocol=2&timeout=250ms")?;
+//! assert_eq!(config.addr(), &Addr::Tcp { host: "::1".into(), port: 7000 });
+//! assert_eq!(config.db(), 3);
+//! assert_eq!(config.protocol(), Protocol::Resp2);
+//! assert!(Config::from_url("redis://host:99999").is_err());
+//! # Ok::<(), redis_core::Error>(())
+//! ```
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use percent_encoding::percent_decode_str;
+
+use crate::config::{Addr, Config, Protocol};
+use crate::{Error, Result};
+
+/// Parses a connection URL into a [`Config`].
+pub(crate) fn parse(url: &str) -> Result<Config> {
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+        bad(
+            url,
+            "missing scheme (expected redis://, rediss:// or unix://)",
+        )
+    })?;
+    let (location, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if location.contains('#') || query.contains('#') {
+        return Err(bad(url, "fragments (#...) are not allowed"));
+    }
+    let mut config = match scheme.to_ascii_lowercase().as_str() {
+        "redis" => parse_tcp(url, location)?,
+        "rediss" => {
+            let mut config = parse_tcp(url, location)?;
+            config.tls = true;
+            config
+        }
+        "unix" | "redis+unix" => parse_unix(url, location)?,
+        other => {
+            return Err(bad(
+                url,
+                &format!("unknown scheme {other:?} (expected redis, rediss or unix)"),
+            ));
+        }
+    };
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        apply_option(url, &mut config, key, &decode(url, value)?)?;
+    }
+    Ok(config)
+}
+
+fn parse_tcp(url: &str, location: &str) -> Result<Config> {
+    let (authority, path) = location.split_once('/').unwrap_or((location, ""));
+    let (userinfo, hostport) = match authority.rsplit_once('@') {
+        Some((userinfo, hostport)) => (Some(userinfo), hostport),
+        None => (None, authority),
+    };
+    let (host, port) = split_host_port(url, hostport)?;
+    let mut config = Config::new(Addr::Tcp { host, port });
+    if let Some(userinfo) = userinfo {
+        let (user, password) = match userinfo.split_once(':') {
+            Some((user, password)) => (user, Some(password)),
+            None => (userinfo, None),
+        };
+        let user = decode(url, user)?;
+        match password {
+            Some(password) => {
+                config = config.with_password(decode(url, password)?);
+                if !user.is_empty() {
+                    config = config.with_username(user);
+                }
+            }
+            // `redis://secret@host` is the old password-only form.
+            None if !user.is_empty() => config = config.with_password(user),
+            None => {}
+        }
+    }
+    let path = path.trim_end_matches('/');
+    if !path.is_empty() {
+        config.db = parse_db(url, path)?;
+    }
+    Ok(config)
+}
+
+fn split_host_port(url: &str, hostport: &str) -> Result<(String, u16)> {
+    let (host, port) = if let Some(rest) = hostport.strip_prefix('[') {
+        let (host, after) = rest
+            .split_once(']')
+            .ok_or_else(|| bad(url, "unclosed '[' in an IPv6 address"))?;
+        match after {
+            "" => (host, None),
+            _ => match after.strip_prefix(':') {
+                Some(port) => (host, Some(port)),
+                None => return Err(bad(url, "unexpected text after the IPv6 address")),
+            },
+        }
+    } else {
+        match hostport.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (hostport, None),
+        }
+    };
+    if host.is_empty() {
+        return Err(bad(url, "missing host"));
+    }
+    let port = match port {
+        None => 6379,
+        Some(text) => text
+            .parse::<u16>()
+            .ok()
+            .filter(|p| *p != 0)
+            .ok_or_else(|| bad(url, &format!("invalid port {text:?} (expected 1-65535)")))?,
+    };
+    Ok((decode(url, host)?, port))
+}
+
+fn parse_unix(url: &str, location: &str) -> Result<Config> {
+    let path = decode(url, location)?;
+    if !path.starts_with('/') {
+        return Err(bad(
+            url,
+            "a unix socket path must be absolute (unix:///path/to/socket)",
+        ));
+    }
+    Ok(Config::new(Addr::Unix(PathBuf::from(path))))
+}
+
+fn apply_option(url: &str, config: &mut Config, key: &str, value: &str) -> Result<()> {
+    match key {
+        "db" => config.db = parse_db(url, value)?,
+        "protocol" => {
+            config.protocol = match value.to_ascii_lowercase().as_str() {
+                "2" | "resp2" => Protocol::Resp2,
+                "3" | "resp3" => Protocol::Resp3,
+                _ => {
+                    return Err(bad(
+                        url,
+                        &format!("invalid protocol {value:?} (expected 2 or 3)"),
+                    ));
+                }
+            }
+        }
+        "timeout" | "response_timeout" => config.response_timeout = parse_timeout(url, key, value)?,
+        "connect_timeout" => {
+            config.connect_timeout = parse_timeout(url, key, value)?
+                .ok_or_else(|| bad(url, "connect_timeout must be positive"))?;
+        }
+        "client_name" => config.client_name = Some(value.to_owned()),
+        _ => return Err(bad(url, &format!("unknown option {key:?}"))),
+    }
+    Ok(())
+}
+
+fn parse_db(url: &str, text: &str) -> Result<i64> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|db| *db >= 0)
+        .ok_or_else(|| {
+            bad(
+                url,
+                &format!("invalid database {text:?} (expected a number >= 0)"),
+            )
+        })
+}
+
+fn parse_timeout(url: &str, key: &str, text: &str) -> Result<Option<Duration>> {
+    let invalid = || {
+        bad(
+            url,
+            &format!("invalid {key} {text:?} (expected seconds, or a number with ms/s)"),
+        )
+    };
+    if text.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    let (number, scale) = if let Some(ms) = text.strip_suffix("ms") {
+        (ms, 0.001)
+    } else if let Some(s) = text.strip_suffix('s') {
+        (s, 1.0)
+    } else {
+        (text, 1.0)
+    };
+    let seconds = number.parse::<f64>().map_err(|_| invalid())? * scale;
+    if !(0.0..=1e9).contains(&seconds) {
+        return Err(invalid());
+    }
+    Ok((seconds > 0.0).then(|| Duration::from_secs_f64(seconds)))
+}
+
+fn decode(url: &str, text: &str) -> Result<String> {
+    percent_decode_str(text)
+        .decode_utf8()
+        .map(|s| s.into_owned())
+        .map_err(|_| bad(url, "percent-encoded text is not valid UTF-8"))
+}
+
+/// A URL error that never repeats the URL's password.
+fn bad(url: &str, what: &str) -> Error {
+    Error::config(format!("invalid Redis URL {:?}: {what}", redact(url)))
+}
+
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "<unparseable>".to_owned();
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    match rest[..authority_end].rsplit_once('@') {
+        Some((userinfo, _)) => {
+            let user = userinfo.split_once(':').map_or("", |(user, _)| user);
+            format!("{scheme}://{user}:***@{}", &rest[userinfo.len() + 1..])
+        }
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn full_tcp_url() {
+        let c = parse("redis://alice:s3cr%3At@redis.example:6380/4?protocol=resp2&timeout=1.5&connect_timeout=200ms&client_name=api").unwrap();
+        assert_eq!(
+            c.addr,
+            Addr::Tcp {
+                host: "redis.example".into(),
+                port: 6380
+            }
+        );
+        assert_eq!(c.username.as_deref(), Some("alice"));
+        assert_eq!(c.password.as_ref().map(|p| p.expose()), Some("s3cr:t"));
+        assert_eq!(c.db, 4);
+        assert_eq!(c.protocol, Protocol::Resp2);
+        assert_eq!(c.response_timeout, Some(Duration::from_millis(1500)));
+        assert_eq!(c.connect_timeout, Duration::from_millis(200));
+        assert_eq!(c.client_name.as_deref(), Some("api"));
+    }
+
+    #[test]
+    fn defaults_and_short_forms() {
+        let c = parse("redis://localhost").unwrap();
+        assert_eq!(
+            c.addr,
+            Addr::Tcp {
+                host: "localhost".into(),
+                port: 6379
+            }
+        );
+        assert_eq!(c.db, 0);
+        assert!(c.password.is_none());
+        let c = parse("redis://:pw@h/").unwrap();
+        assert!(c.username.is_none());
+        assert_eq!(c.password.unwrap().expose(), "pw");
+        assert!(parse("rediss://h").unwrap().tls);
+        assert_eq!(parse("redis://h?timeout=0").unwrap().response_timeout, None);
+    }
+
+    #[test]
+    fn unix_sockets() {
+        let c = parse("unix:///run/redis.sock?db=2").unwrap();
+        assert_eq!(c.addr, Addr::Unix("/run/redis.sock".into()));
+        assert_eq!(c.db, 2);
+        assert!(parse("unix://relative.sock").is_err());
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong_without_the_password() {
+        let cases = [
+            ("localhost:6379", "missing scheme"),
+            ("http://h", "unknown scheme"),
+            ("redis://h:0", "invalid port"),
+            ("redis://h:abc", "invalid port"),
+            ("redis://:pw@h/x", "invalid database"),
+            ("redis://h/-1", "invalid database"),
+            ("redis://h?protocol=4", "invalid protocol"),
+            ("redis://h?timeout=-1", "invalid timeout"),
+            ("redis://h?bogus=1", "unknown option"),
+            ("redis://[::1", "unclosed"),
+            ("redis://", "missing host"),
+            ("redis://u:pw@h?db=%ff", "UTF-8"),
+        ];
+        for (url, expected) in cases {
+            let err = parse(url).unwrap_err();
+            let text = err.to_string();
+            assert!(text.contains(expected), "{url}: {text}");
+            assert!(!text.contains("pw@"), "{url} leaks the password: {text}");
+            assert_eq!(err.kind(), crate::ErrorKind::Config);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! One test's isolated place: its own key prefix on a chosen server and protocol.
+
+use std::future::Future;
+
+use redis_core::{Client, Cmd, Config, Protocol};
+
+use crate::servers::servers;
+
+/// A server version and protocol a test body runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Setup {
+    /// `true`: Redis 8.2 (with modules); `false`: Redis 7.0.
+    pub redis8: bool,
+    /// The protocol the test's clients speak.
+    pub protocol: Protocol,
+}
+
+impl Setup {
+    /// Redis 8.2 over RESP3.
+    pub const REDIS8_RESP3: Setup = Setup {
+        redis8: true,
+        protocol: Protocol::Resp3,
+    };
+    /// Redis 8.2 over RESP2.
+    pub const REDIS8_RESP2: Setup = Setup {
+        redis8: true,
+        protocol: Protocol::Resp2,
+    };
+    /// Redis 7.0 over RESP3.
+    pub const REDIS7_RESP3: Setup = Setup {
+        redis8: false,
+        protocol: Protocol::Resp3,
+    };
+    /// Redis 7.0 over RESP2.
+    pub const REDIS7_RESP2: Setup = Setup {
+        redis8: false,
+        protocol: Protocol::Resp2,
+    };
+}
+
+/// What a test body gets: its setup, its key prefix, and clients for both.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// The setup this run uses.
+    pub setup: Setup,
+    prefix: String,
+    addr: String,
+}
+
+impl Ctx {
+    /// Builds the context for `test` on `setup`, clears its keys, and runs `body`.
+    pub async fn run<F, Fut>(test: &str, setup: Setup, body: F)
+    where
+        F: FnOnce(Ctx) -> Fut,
+        Fut: Future<Output = ()>,
+    {
+        body(Ctx::new(test, setup).await).await
+    }
+
+    /// A fresh context: a key prefix unique to this test and run, with any
+    /// keys under it removed first.
+    pub async fn new(test: &str, setup: Setup) -> Ctx {
+        let servers = servers();
+        let addr = if setup.redis8 {
+            servers.redis8()
+        } else {
+            servers.redis7()
+        }
+        .to_owned();
+        let proto = match setup.protocol {
+            Protocol::Resp2 => "2",
+            Protocol::Resp3 => "3",
+        };
+        let prefix = format!("test:{test}:{proto}:{:08x}:", fastrand::u32(..));
+        let ctx = Ctx {
+            setup,
+            prefix,
+            addr,
+        };
+        ctx.flush().await;
+        ctx
+    }
+
+    /// This test's name for a key: `key` under the test's prefix. The prefix
+    /// is a hash tag-free plain string, so keys spread over a cluster.
+    pub fn key(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
+    /// The server's `redis://` URL with this setup's protocol.
+    pub fn url(&self) -> String {
+        let proto = match self.setup.protocol {
+            Protocol::Resp2 => 2,
+            Protocol::Resp3 => 3,
+        };
+        format!("redis://{}/?protocol={proto}", self.addr)
+    }
+
+    /// A configuration for this setup, to adjust before connecting.
+    pub fn config(&self) -> Config {
+        Config::from_url(&self.url()).expect("the harness builds valid URLs")
+    }
+
+    /// A connected client for this setup.
+    pub async fn client(&self) -> Client {
+        self.connect(self.config()).await
+    }
+
+    /// Connects with `config`, failing the test with the server's address on error.
+    pub async fn connect(&self, config: Config) -> Client {
+        Client::connect(config).await.unwrap_or_else(|e| {
+            panic!(
+                "cannot connect to {}: {e}. Is `cargo xtask servers up` running?",
+                self.addr
+            )
+        })
+    }
+
+    /// Removes every key under this test's prefix.
+    async fn flush(&self) {
+        let client = self.client().await;
+        let pattern = format!("{}*", self.prefix);
+        let mut cursor = "0".to_owned();
+        loop {
+            let (next, keys): (String, Vec<String>) = Cmd::new("SCAN")
+                .arg(&cursor)
+                .arg("MATCH")
+                .arg(&pattern)
+                .arg("COUNT")
+                .arg(1000)
+                .query(&client)
+                .await
+                .expect("SCAN");
+            if !keys.is_empty() {
+                Cmd::new("UNLINK")
+                    .arg(&keys)
+                    .query::<i64>(&client)
+                    .await
+                    .expect("UNLINK");
+            }
+            if next == "0" {
+                break;
+            }
+            cursor = next;
+        }
+        client.close().await;
+    }
+}

@@ -1,0 +1,57 @@
+//! The test harness: where the servers are, an isolated place per test, and
+//! throw-away servers for tests that kill or restart one.
+//!
+//! `cargo xtask servers up` (or `cargo xtask test`) starts the shared servers
+//! and writes where they listen to `target/redis-servers/servers.env`; the
+//! harness reads that file (or the one named by `REDIS_SERVERS_ENV`). A test
+//! that needs a server that is not there fails and says how to start it.
+
+#![allow(clippy::unwrap_used)]
+
+mod context;
+mod servers;
+mod temp_server;
+
+pub use context::{Ctx, Setup};
+pub use servers::{Servers, servers};
+pub use temp_server::TempServer;
+
+/// Runs an async test body once per standard setup (Redis 8.2 and 7.0, each
+/// with RESP3 and RESP2), each in its own test function so a failure names
+/// the setup:
+///
+/// ```text
+/// each_setup!(set_then_get, |ctx| async move {
+///     let client = ctx.client().await;
+///     /* ... */
+/// });
+/// ```
+#[macro_export]
+macro_rules! each_setup {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn redis8_resp3() {
+                $crate::Ctx::run(stringify!($name), $crate::Setup::REDIS8_RESP3, $body).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn redis8_resp2() {
+                $crate::Ctx::run(stringify!($name), $crate::Setup::REDIS8_RESP2, $body).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn redis7_resp3() {
+                $crate::Ctx::run(stringify!($name), $crate::Setup::REDIS7_RESP3, $body).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn redis7_resp2() {
+                $crate::Ctx::run(stringify!($name), $crate::Setup::REDIS7_RESP2, $body).await
+            }
+        }
+    };
+}

@@ -1,0 +1,124 @@
+//! A server of a test's own, for tests that kill, restart or stall one.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::servers::servers;
+
+/// A Redis 8.2 process owned by one test: stopped (SIGKILL) when dropped.
+#[derive(Debug)]
+pub struct TempServer {
+    port: u16,
+    dir: PathBuf,
+    extra_args: Vec<String>,
+    child: Option<Child>,
+}
+
+impl TempServer {
+    /// Starts a fresh server on a free loopback port.
+    pub fn start() -> TempServer {
+        TempServer::start_with(&[])
+    }
+
+    /// Starts one with extra `redis-server` arguments (`["--appendonly", "yes"]`).
+    pub fn start_with(extra_args: &[&str]) -> TempServer {
+        let port = free_port();
+        let dir = std::env::temp_dir().join(format!("redis-temp-{port}-{:08x}", fastrand::u32(..)));
+        std::fs::create_dir_all(&dir).expect("create the server's directory");
+        let mut server = TempServer {
+            port,
+            dir,
+            extra_args: extra_args.iter().map(|a| (*a).to_owned()).collect(),
+            child: None,
+        };
+        server.spawn();
+        server
+    }
+
+    /// `127.0.0.1:<port>`.
+    pub fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// `redis://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("redis://{}", self.addr())
+    }
+
+    /// Kills the server at once (SIGKILL: no goodbye to its clients).
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts it again on the same port and directory.
+    pub fn restart(&mut self) {
+        self.kill();
+        self.spawn();
+    }
+
+    fn spawn(&mut self) {
+        let child = Command::new(servers().redis8_bin())
+            .args([
+                "--port",
+                &self.port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+            ])
+            .args(["--appendonly", "no", "--enable-debug-command", "yes"])
+            .arg("--dir")
+            .arg(&self.dir)
+            .args(&self.extra_args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start redis-server");
+        self.child = Some(child);
+        wait_for_ping(self.port);
+    }
+}
+
+impl Drop for TempServer {
+    fn drop(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+fn wait_for_ping(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if ping(port) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("the temporary redis-server on port {port} did not answer PING within 10 s");
+}
+
+fn ping(port: u16) -> bool {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+    let mut reply = [0u8; 64];
+    if stream.write_all(b"PING\r\n").is_err() {
+        return false;
+    }
+    // A server with a password answers NOAUTH, which also means it is up.
+    matches!(stream.read(&mut reply), Ok(n) if reply[..n].starts_with(b"+PONG") || reply[..n].starts_with(b"-NOAUTH"))
+}

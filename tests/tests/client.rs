@@ -1,0 +1,407 @@
+//! The standalone client on real servers: every body runs on Redis 8.2 and
+//! 7.0, over RESP3 and RESP2.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use redis_core::commands::*;
+use redis_core::{Cmd, ErrorKind, Executor, Pipeline, Protocol, Script, Transaction, Value};
+use redis_tests::{Ctx, each_setup};
+
+each_setup!(set_get_and_missing_keys, |ctx: Ctx| async move {
+    let client = ctx.client().await;
+    let key = ctx.key("greeting");
+    client.set(&key, "hello").await.unwrap();
+    let got: String = client.get(&key).await.unwrap();
+    assert_eq!(got, "hello");
+    let missing: Option<String> = client.get(ctx.key("missing")).await.unwrap();
+    assert_eq!(missing, None);
+    assert_eq!(client.del(&key).await.unwrap(), 1);
+    assert_eq!(client.exists(&key).await.unwrap(), 0);
+});
+
+each_setup!(binary_values_round_trip, |ctx: Ctx| async move {
+    let client = ctx.client().await;
+    let value: Vec<u8> = (0..=255u8).chain([b'\r', b'\n', 0]).collect();
+    client.set(ctx.key("bin"), &value[..]).await.unwrap();
+    let got: Vec<u8> = client.get(ctx.key("bin")).await.unwrap();
+    assert_eq!(got, value);
+});
+
+each_setup!(
+    server_errors_keep_their_code_and_command,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let key = ctx.key("list");
+        client.lpush(&key, "x").await.unwrap();
+        let err = client.get::<String>(&key).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Server);
+        assert_eq!(err.code(), Some("WRONGTYPE"));
+        assert_eq!(err.command(), Some("GET"));
+        // The connection is still good afterwards.
+        assert_eq!(
+            client.lrange::<String>(&key, 0, -1).await.unwrap(),
+            vec!["x"]
+        );
+    }
+);
+
+each_setup!(
+    type_mismatch_is_an_error_not_a_panic,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        client.set(ctx.key("word"), "not-a-number").await.unwrap();
+        let err = client.get::<i64>(ctx.key("word")).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Type);
+        let text = err.to_string();
+        assert!(
+            text.contains("integer") && text.contains("bulk string"),
+            "{text}"
+        );
+    }
+);
+
+each_setup!(hundred_tasks_share_one_client, |ctx: Ctx| async move {
+    let client = ctx.client().await;
+    let mut tasks = Vec::new();
+    for task in 0..100 {
+        let client = client.clone();
+        let prefix = ctx.key(&format!("task{task}:"));
+        tasks.push(tokio::spawn(async move {
+            for i in 0..50 {
+                let key = format!("{prefix}{i}");
+                let value = format!("{task}-{i}");
+                client.set(&key, &value).await.unwrap();
+                let got: String = client.get(&key).await.unwrap();
+                assert_eq!(got, value, "task {task} got another task's reply");
+                assert_eq!(
+                    client.incr_by(format!("{prefix}n"), 1).await.unwrap(),
+                    i + 1
+                );
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+});
+
+each_setup!(pipeline_of_ten_thousand_commands, |ctx: Ctx| async move {
+    let client = ctx.client().await;
+    let mut writes = Pipeline::new();
+    for i in 0..10_000 {
+        writes.add(Cmd::new("SET").arg(ctx.key(&format!("p{i}"))).arg(i));
+    }
+    let replies = writes.execute(&client).await.unwrap();
+    assert_eq!(replies.len(), 10_000);
+    assert!(
+        replies
+            .iter()
+            .all(|r| matches!(r, Ok(Value::SimpleString(s)) if s == "OK"))
+    );
+
+    let mut reads = Pipeline::new();
+    for i in 0..10_000 {
+        reads.add(Cmd::new("GET").arg(ctx.key(&format!("p{i}"))));
+    }
+    let values: Vec<i64> = reads.query(&client).await.unwrap();
+    assert_eq!(values, (0..10_000).collect::<Vec<i64>>());
+});
+
+each_setup!(
+    pipeline_keeps_each_commands_error_apart,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let mut pipe = Pipeline::new();
+        pipe.add(Cmd::new("SET").arg(ctx.key("s")).arg("v"))
+            .add(Cmd::new("INCR").arg(ctx.key("s")))
+            .add(Cmd::new("GET").arg(ctx.key("s")));
+        let results = pipe.execute(&client).await.unwrap();
+        assert!(results[0].is_ok());
+        assert_eq!(results[1].as_ref().unwrap_err().code(), Some("ERR"));
+        assert_eq!(results[2].as_ref().unwrap(), &Value::BulkString("v".into()));
+        // query() fails on the first error.
+        assert_eq!(
+            pipe.query::<Vec<Value>>(&client).await.unwrap_err().kind(),
+            ErrorKind::Server
+        );
+    }
+);
+
+each_setup!(transaction_runs_atomically, |ctx: Ctx| async move {
+    let client = ctx.client().await;
+    let mut tx = Transaction::new();
+    tx.add(Cmd::new("INCR").arg(ctx.key("n")))
+        .add(Cmd::new("INCR").arg(ctx.key("n")));
+    let (a, b): (i64, i64) = tx.query(&client).await.unwrap();
+    assert_eq!((a, b), (1, 2));
+});
+
+each_setup!(
+    transaction_with_a_bad_command_aborts_whole,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let mut tx = Transaction::new();
+        tx.add(Cmd::new("SET").arg(ctx.key("a")).arg("1"))
+            .add(Cmd::new("SET").arg(ctx.key("b")));
+        let err = tx.execute(&client).await.unwrap_err();
+        assert_eq!(err.code(), Some("EXECABORT"));
+        assert!(
+            err.to_string().contains("wrong number of arguments"),
+            "{err}"
+        );
+        assert_eq!(client.exists(ctx.key("a")).await.unwrap(), 0);
+    }
+);
+
+each_setup!(
+    watched_key_changed_aborts_then_helper_retries,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let other = ctx.client().await;
+        let key = ctx.key("balance");
+        client.set(&key, 100).await.unwrap();
+        let attempts = Arc::new(AtomicU32::new(0));
+        let (_, balance): (Value, i64) = client
+            .transaction(&[key.as_str()], |conn| {
+                let (key, other, attempts) = (key.clone(), other.clone(), attempts.clone());
+                async move {
+                    let now: i64 = conn.get(&key).await?;
+                    if attempts.fetch_add(1, Ordering::SeqCst) == 0 {
+                        // Another client writes between WATCH and EXEC.
+                        other.incr_by(&key, 1000).await?;
+                    }
+                    let mut tx = Transaction::new();
+                    tx.add(Cmd::new("SET").arg(&key).arg(now - 30));
+                    tx.add(Cmd::new("GET").arg(&key));
+                    Ok(tx)
+                }
+            })
+            .await
+            .unwrap();
+        assert_eq!(attempts.load(Ordering::SeqCst), 2);
+        assert_eq!(balance, 1070);
+    }
+);
+
+each_setup!(
+    watch_on_a_dedicated_connection_reports_watch_error,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let key = ctx.key("w");
+        let conn = client.dedicated().await.unwrap();
+        Cmd::new("WATCH")
+            .arg(&key)
+            .query::<()>(&conn)
+            .await
+            .unwrap();
+        client.set(&key, "changed").await.unwrap();
+        let mut tx = Transaction::new();
+        tx.add(Cmd::new("SET").arg(&key).arg("mine"));
+        let err = tx.execute(&conn).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Watch);
+        let value: String = client.get(&key).await.unwrap();
+        assert_eq!(value, "changed");
+        // WATCH is refused on the shared connection, with advice.
+        let err = Cmd::new("WATCH")
+            .arg(&key)
+            .query::<()>(&client)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("dedicated"), "{err}");
+    }
+);
+
+each_setup!(script_survives_script_flush, |ctx: Ctx| async move {
+    let client = ctx.client().await;
+    // A body unique to this run, so no other test has loaded it.
+    let script = Script::new(&format!(
+        "-- {}\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])",
+        ctx.key("")
+    ));
+    let key = ctx.key("counter");
+    assert_eq!(
+        script
+            .key(&key)
+            .arg(5)
+            .invoke::<i64>(&client)
+            .await
+            .unwrap(),
+        5
+    );
+    Cmd::new("SCRIPT FLUSH").query::<()>(&client).await.unwrap();
+    assert_eq!(
+        script
+            .key(&key)
+            .arg(2)
+            .invoke::<i64>(&client)
+            .await
+            .unwrap(),
+        7
+    );
+
+    Cmd::new("SCRIPT FLUSH").query::<()>(&client).await.unwrap();
+    let mut pipe = Pipeline::new();
+    pipe.invoke(&script.key(&key).arg(1))
+        .invoke(&script.key(&key).arg(1));
+    let (a, b): (i64, i64) = pipe.query(&client).await.unwrap();
+    assert_eq!((a, b), (8, 9));
+
+    Cmd::new("SCRIPT FLUSH").query::<()>(&client).await.unwrap();
+    let mut tx = Transaction::new();
+    tx.invoke(&script.key(&key).arg(10));
+    let (c,): (i64,) = tx.query(&client).await.unwrap();
+    assert_eq!(c, 19);
+});
+
+each_setup!(
+    blocking_commands_do_not_stall_the_shared_connection,
+    |ctx: Ctx| async move {
+        let client = ctx
+            .connect(
+                ctx.config()
+                    .with_response_timeout(Some(std::time::Duration::from_millis(300))),
+            )
+            .await;
+        let queue = ctx.key("queue");
+        // BLPOP for 1 s: longer than the response timeout, which must not cut it short.
+        let waiter = {
+            let (client, queue) = (client.clone(), queue.clone());
+            tokio::spawn(async move {
+                client
+                    .blpop::<String>(&queue, std::time::Duration::from_secs(1))
+                    .await
+            })
+        };
+        // Meanwhile the shared connection answers.
+        client.set(ctx.key("other"), "x").await.unwrap();
+        assert!(
+            !waiter.is_finished(),
+            "BLPOP returned before its 1 s timeout"
+        );
+        assert_eq!(waiter.await.unwrap().unwrap(), None);
+
+        // And a pushed value reaches a blocked pop.
+        let waiter = {
+            let (client, queue) = (client.clone(), queue.clone());
+            tokio::spawn(async move {
+                client
+                    .blpop::<String>(&queue, std::time::Duration::from_secs(5))
+                    .await
+            })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        client.rpush(&queue, "job-1").await.unwrap();
+        assert_eq!(
+            waiter.await.unwrap().unwrap(),
+            Some((queue.clone(), "job-1".to_owned()))
+        );
+    }
+);
+
+/// The same commands through RESP2 and RESP3 give the same Rust values.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resp2_and_resp3_give_the_same_rust_values() {
+    for redis8 in [true, false] {
+        let resp3 = Ctx::new(
+            "same_values",
+            redis_tests::Setup {
+                redis8,
+                protocol: Protocol::Resp3,
+            },
+        )
+        .await;
+        let resp2 = Ctx::new(
+            "same_values",
+            redis_tests::Setup {
+                redis8,
+                protocol: Protocol::Resp2,
+            },
+        )
+        .await;
+        assert_eq!(read_all_shapes(&resp3).await, read_all_shapes(&resp2).await);
+    }
+}
+
+#[derive(Debug, PartialEq)]
+struct Shapes {
+    hash: HashMap<String, String>,
+    hash_sorted: BTreeMap<String, i64>,
+    hash_pairs: Vec<(String, String)>,
+    set: HashSet<String>,
+    zrange: Vec<(String, f64)>,
+    zscore: f64,
+    float: f64,
+    exists: bool,
+    config: HashMap<String, String>,
+    nil: Option<String>,
+}
+
+async fn read_all_shapes(ctx: &Ctx) -> Shapes {
+    let client = ctx.client().await;
+    let (h, s, z, f) = (ctx.key("h"), ctx.key("s"), ctx.key("z"), ctx.key("f"));
+    client.hset(&h, &[("a", "1"), ("b", "2")]).await.unwrap();
+    Cmd::new("SADD")
+        .arg(&s)
+        .arg(&["x", "y"][..])
+        .query::<i64>(&client)
+        .await
+        .unwrap();
+    Cmd::new("ZADD")
+        .arg(&z)
+        .arg(1.5)
+        .arg("one")
+        .arg(2)
+        .arg("two")
+        .query::<i64>(&client)
+        .await
+        .unwrap();
+    let mut hash_pairs: Vec<(String, String)> = client.hgetall(&h).await.unwrap();
+    hash_pairs.sort();
+    Shapes {
+        hash: client.hgetall(&h).await.unwrap(),
+        hash_sorted: client.hgetall(&h).await.unwrap(),
+        hash_pairs,
+        set: Cmd::new("SMEMBERS").arg(&s).query(&client).await.unwrap(),
+        zrange: Cmd::new("ZRANGE")
+            .arg(&z)
+            .arg(0)
+            .arg(-1)
+            .arg("WITHSCORES")
+            .query(&client)
+            .await
+            .unwrap(),
+        zscore: Cmd::new("ZSCORE")
+            .arg(&z)
+            .arg("one")
+            .query(&client)
+            .await
+            .unwrap(),
+        float: Cmd::new("INCRBYFLOAT")
+            .arg(&f)
+            .arg(0.25)
+            .query(&client)
+            .await
+            .unwrap(),
+        exists: Cmd::new("EXISTS").arg(&h).query(&client).await.unwrap(),
+        config: Cmd::new("CONFIG GET")
+            .arg("maxmemory-policy")
+            .query(&client)
+            .await
+            .unwrap(),
+        nil: client.get(ctx.key("nothing")).await.unwrap(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_client_refuses_commands() {
+    let ctx = Ctx::new("closed", redis_tests::Setup::REDIS8_RESP3).await;
+    let client = ctx.client().await;
+    let clone = client.clone();
+    client.close().await;
+    let err = clone.execute(&Cmd::new("PING")).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Closed);
+}

@@ -1,0 +1,243 @@
+//! Authentication, reconnection and timeouts, on servers of the tests' own.
+
+#![allow(clippy::unwrap_used)]
+
+use std::time::{Duration, Instant};
+
+use redis_core::commands::*;
+use redis_core::{Client, Cmd, Config, ErrorKind, Protocol};
+use redis_tests::TempServer;
+
+fn config(server: &TempServer, protocol: Protocol) -> Config {
+    Config::from_url(&server.url())
+        .unwrap()
+        .with_protocol(protocol)
+        .with_response_timeout(Some(Duration::from_secs(2)))
+}
+
+const PROTOCOLS: [Protocol; 2] = [Protocol::Resp3, Protocol::Resp2];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn heals_after_client_kill() {
+    let server = TempServer::start();
+    for protocol in PROTOCOLS {
+        let client = Client::connect(config(&server, protocol)).await.unwrap();
+        let admin = Client::connect(config(&server, protocol)).await.unwrap();
+        client.set("k", "v").await.unwrap();
+        let id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
+        let killed: i64 = Cmd::new("CLIENT KILL")
+            .arg("ID")
+            .arg(id)
+            .query(&admin)
+            .await
+            .unwrap();
+        assert_eq!(killed, 1);
+        // A read-only command is retried once over the new connection.
+        let value: String = client.get("k").await.unwrap();
+        assert_eq!(value, "v");
+        let new_id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
+        assert_ne!(new_id, id, "{protocol:?}: still on the killed connection");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_in_flight_is_not_repeated_silently() {
+    let server = TempServer::start();
+    let client = Client::connect(config(&server, Protocol::Resp3))
+        .await
+        .unwrap();
+    let admin = Client::connect(config(&server, Protocol::Resp3))
+        .await
+        .unwrap();
+    let id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
+    // Hold the connection busy so the INCR is in flight when it is killed.
+    let sleeper = {
+        let client = client.clone();
+        tokio::spawn(async move {
+            Cmd::new("DEBUG SLEEP")
+                .arg("0.3")
+                .query::<()>(&client)
+                .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let incr = {
+        let client = client.clone();
+        tokio::spawn(async move { client.incr_by("counter", 1).await })
+    };
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    Cmd::new("CLIENT KILL")
+        .arg("ID")
+        .arg(id)
+        .query::<i64>(&admin)
+        .await
+        .unwrap();
+    let sleep_result = sleeper.await.unwrap();
+    let incr_result = incr.await.unwrap();
+    // The kill lands after DEBUG SLEEP: the INCR either ran once, or failed
+    // with a connection error; it never ran twice.
+    let counter: Option<i64> = admin.get("counter").await.unwrap();
+    match incr_result {
+        Ok(n) => assert_eq!((n, counter), (1, Some(1))),
+        Err(e) => {
+            assert!(e.is_connection_error(), "{e}");
+            assert!(counter.unwrap_or(0) <= 1);
+        }
+    }
+    let _ = sleep_result;
+    assert_eq!(client.incr_by("after", 1).await.unwrap(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn heals_after_a_server_restart() {
+    let mut server = TempServer::start();
+    for protocol in PROTOCOLS {
+        let client = Client::connect(config(&server, protocol)).await.unwrap();
+        client.set("k", "before").await.unwrap();
+        server.kill();
+        // While the server is down, calls fail with a connection error, promptly.
+        let started = Instant::now();
+        let err = client.get::<Option<String>>("k").await.unwrap_err();
+        assert!(
+            err.is_connection_error() || err.is_timeout(),
+            "{protocol:?}: {err}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(10));
+        server.restart();
+        // The same handle serves again once the server is back.
+        let mut healed = false;
+        for _ in 0..100 {
+            match client.set("k", "after").await {
+                Ok(()) => {
+                    healed = true;
+                    break;
+                }
+                Err(e) => {
+                    assert!(e.is_connection_error() || e.is_timeout(), "{e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            }
+        }
+        assert!(
+            healed,
+            "{protocol:?}: the client did not reconnect after the restart"
+        );
+        assert_eq!(client.get::<String>("k").await.unwrap(), "after");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn debug_sleep_times_out_and_the_client_recovers() {
+    let server = TempServer::start();
+    for protocol in PROTOCOLS {
+        let client = Client::connect(config(&server, protocol)).await.unwrap();
+        // A per-command timeout longer than the client's default lets it finish.
+        Cmd::new("DEBUG SLEEP")
+            .arg("0.2")
+            .with_timeout(Duration::from_secs(3))
+            .query::<()>(&client)
+            .await
+            .unwrap();
+        let err = Cmd::new("DEBUG SLEEP")
+            .arg("1")
+            .with_timeout(Duration::from_millis(100))
+            .query::<()>(&client)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+        assert_eq!(err.command(), Some("DEBUG"));
+        // The next command waits for the sleeping server, then is answered.
+        let pong: String = Cmd::new("PING").query(&client).await.unwrap();
+        assert_eq!(pong, "PONG");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connecting_to_nothing_fails_clearly() {
+    let server = TempServer::start();
+    let url = server.url();
+    drop(server);
+    let err = Client::connect(url.as_str())
+        .await
+        .err()
+        .expect("nothing listens there");
+    assert_eq!(err.kind(), ErrorKind::Io);
+    assert!(err.to_string().contains("connecting to 127.0.0.1"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_every_handle_closes_the_connection() {
+    let server = TempServer::start();
+    let admin = Client::connect(config(&server, Protocol::Resp3))
+        .await
+        .unwrap();
+    let count = || async {
+        let list: String = Cmd::new("CLIENT LIST").query(&admin).await.unwrap();
+        list.lines().count()
+    };
+    let before = count().await;
+    let client = Client::connect(config(&server, Protocol::Resp3))
+        .await
+        .unwrap();
+    let conn = client.dedicated().await.unwrap();
+    Cmd::new("PING").query::<String>(&conn).await.unwrap();
+    assert_eq!(count().await, before + 2);
+    drop(conn);
+    drop(client);
+    let mut closed = false;
+    for _ in 0..100 {
+        if count().await == before {
+            closed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        closed,
+        "connections stayed open after the last handle dropped"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn passwords_and_acl_users() {
+    let server = TempServer::start_with(&["--requirepass", "s3cret"]);
+    for protocol in PROTOCOLS {
+        let wrong = Client::connect(config(&server, protocol).with_password("wrong"))
+            .await
+            .err()
+            .expect("wrong password");
+        assert_eq!(wrong.kind(), ErrorKind::Auth, "{protocol:?}: {wrong}");
+        assert!(
+            wrong
+                .to_string()
+                .contains("check the username and password"),
+            "{wrong}"
+        );
+        let missing = Client::connect(config(&server, protocol)).await;
+        // Without a password RESP3's HELLO is refused; RESP2 connects and every command is refused.
+        if let Ok(client) = missing {
+            let err = client.get::<Option<String>>("k").await.unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Auth, "{err}");
+        }
+        let client = Client::connect(config(&server, protocol).with_password("s3cret"))
+            .await
+            .unwrap();
+        Cmd::new("ACL SETUSER")
+            .arg("app")
+            .arg("on")
+            .arg(">app-pass")
+            .arg("~*")
+            .arg("+@all")
+            .query::<()>(&client)
+            .await
+            .unwrap();
+        let url = format!(
+            "redis://app:app-pass@{}/?protocol={}",
+            server.addr(),
+            if protocol == Protocol::Resp3 { 3 } else { 2 }
+        );
+        let app = Client::connect(url.as_str()).await.unwrap();
+        let me: String = Cmd::new("ACL WHOAMI").query(&app).await.unwrap();
+        assert_eq!(me, "app");
+    }
+}
