@@ -6,7 +6,7 @@ use tracing::Instrument;
 
 use crate::cmd_info::{Blocking, blocking, is_read_only, is_stateful};
 use crate::config::Config;
-use crate::connection::Multiplexer;
+use crate::connection::{Multiplexer, Replies};
 use crate::convert::{FromValue, ToArgs};
 use crate::executor::reply_to_result;
 use crate::pipeline::Transaction;
@@ -165,7 +165,7 @@ impl Client {
         }
     }
 
-    async fn send(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
+    async fn send(&self, cmds: &[Cmd]) -> Result<Replies> {
         if let Some(stateful) = cmds.iter().find(|cmd| is_stateful(cmd) && !cmd.is("MULTI")) {
             return Err(Error::config(format!(
                 "{} leaves state on its connection: run it on client.dedicated() (or use Transaction / transaction())",
@@ -174,7 +174,12 @@ impl Client {
         }
         let timeout = batch_timeout(cmds, self.inner.config.response_timeout);
         if cmds.iter().any(|cmd| blocking(cmd) != Blocking::No) {
-            return self.dedicated().await?.execute_batch(cmds).await;
+            return self
+                .dedicated()
+                .await?
+                .execute_batch(cmds)
+                .await
+                .map(Replies::Many);
         }
         let read_only = cmds.iter().all(is_read_only);
         let retry = &self.inner.config.retry;
@@ -205,11 +210,13 @@ impl Executor for Client {
         let span =
             tracing::debug_span!("redis", command = cmd.name(), addr = %self.inner.config.addr);
         async {
-            let mut replies = self
+            let replies = self
                 .send(std::slice::from_ref(cmd))
                 .await
                 .map_err(|e| e.with_command(cmd.name()))?;
-            let reply = replies.pop().ok_or_else(|| Error::protocol("no reply"))?;
+            let reply = replies
+                .into_last()
+                .ok_or_else(|| Error::protocol("no reply"))?;
             reply_to_result(cmd, reply)
         }
         .instrument(span)
@@ -218,6 +225,9 @@ impl Executor for Client {
 
     async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
         let span = tracing::debug_span!("redis", command = "pipeline", count = cmds.len(), addr = %self.inner.config.addr);
-        self.send(cmds).instrument(span).await
+        if cmds.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self.send(cmds).instrument(span).await?.into_vec())
     }
 }

@@ -7,4 +7,4 @@ mod socket;
 
 pub(crate) use conn::Connection;
 pub(crate) use handshake::connect;
-pub(crate) use multiplexer::Multiplexer;
+pub(crate) use multiplexer::{Multiplexer, Replies};

@@ -3,37 +3,42 @@
 //!
 //! Callers encode their commands straight into a shared write buffer and queue
 //! a reply slot, both under one short lock, so the order of bytes on the wire
-//! and the order of slots always agree. A writer flushes whatever has piled
-//! up while its previous write was in flight, so commands from many tasks go
-//! out together (automatic pipelining) without any caller waiting for another.
-//! A reader decodes replies and completes the oldest slot with each one.
+//! and the order of slots always agree. If no write is in progress, the caller
+//! then writes the buffer to the socket itself (a non-blocking write, no task
+//! hand-off); otherwise the bytes wait for the write in progress to finish,
+//! and go out together with everything else that piled up meanwhile
+//! (automatic pipelining). A background writer only takes over when the
+//! socket is full. A reader decodes replies and completes the oldest slots.
 //!
-//! A driver task owns the socket. When the connection breaks it fails every
-//! waiting command with the cause, then reconnects: at once after a
-//! connection that worked, with backoff after failed attempts, and only while
-//! someone is waiting, so an idle client against a dead server does not spin.
+//! A driver task owns the connection. When it breaks, every waiting command
+//! fails with the cause and the driver reconnects: at once after a connection
+//! that worked, with backoff after failed attempts, and only while someone is
+//! waiting, so an idle client against a dead server does not spin.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use bytes::BytesMut;
-use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::io::AsyncReadExt;
 use tokio::sync::{Notify, oneshot};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::conn::{Connection, reserve_for_next_read};
-use super::socket::Socket;
+use super::socket::{ReadHalf, WriteHalf};
 use crate::config::{Config, Protocol};
 use crate::resp::Decoder;
 use crate::{Cmd, Error, ErrorKind, Result, Value};
 
-/// How long the connection may stay silent past the deadline of the oldest
-/// waiting command (and past the last bytes read: a large reply still
-/// arriving is progress) before it is presumed dead, closed and replaced.
-/// Its waiting commands fail; read-only ones are retried on the new one.
+/// After a command times out, how long the connection may stay silent before
+/// it is presumed dead, closed and replaced. Its waiting commands fail;
+/// read-only ones are retried on the new connection.
 const STALL_GRACE: Duration = Duration::from_secs(1);
+
+/// How often the driver looks for stalls and idle time.
+const HOUSEKEEPING: Duration = Duration::from_millis(250);
 
 /// The handle callers use; the driver task runs until it is dropped or closed.
 pub(crate) struct Multiplexer {
@@ -44,21 +49,33 @@ pub(crate) struct Multiplexer {
 struct Shared {
     config: Config,
     state: Mutex<State>,
-    /// Commands were queued: the writer has work.
+    /// The socket filled up: the background writer has work.
     writer_wake: Notify,
-    /// The reader went idle with no deadline and a command arrived.
-    reader_wake: Notify,
     /// A command arrived while the link is down, or close was requested.
     driver_wake: Notify,
+    /// When bytes last arrived, in nanoseconds since `epoch`.
+    last_read: AtomicU64,
+    epoch: Instant,
 }
 
 struct State {
     /// Encoded commands not yet written.
     out: BytesMut,
+    /// A spare buffer swapped with `out` by whoever writes, so neither allocates.
+    spare: BytesMut,
     /// One slot per queued command (or batch), in wire order.
     waiting: VecDeque<Slot>,
+    /// The socket's write half while connected.
+    sink: Option<Arc<WriteHalf>>,
+    /// Someone (a caller or the background writer) is writing `spare` now.
+    writing: bool,
+    /// Counts connections, so a caller that was writing to a connection that
+    /// has since been replaced does not touch the new one's state.
+    generation: u64,
     link: Link,
     closed: bool,
+    /// When the earliest unexplained command timeout happened.
+    stall_suspected_at: Option<Instant>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -68,11 +85,67 @@ enum Link {
     Down,
 }
 
+/// What a waiting caller gets.
+pub(crate) enum Replies {
+    One(Value),
+    Many(Vec<Value>),
+}
+
+impl Replies {
+    pub(crate) fn into_last(self) -> Option<Value> {
+        match self {
+            Replies::One(value) => Some(value),
+            Replies::Many(mut values) => values.pop(),
+        }
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<Value> {
+        match self {
+            Replies::One(value) => vec![value],
+            Replies::Many(values) => values,
+        }
+    }
+}
+
 struct Slot {
     expected: usize,
-    replies: Vec<Value>,
-    deadline: Option<Instant>,
-    tx: oneshot::Sender<Result<Vec<Value>>>,
+    collected: Option<Replies>,
+    tx: oneshot::Sender<Result<Replies>>,
+}
+
+impl Slot {
+    /// Adds one reply; true when the slot has all it waits for.
+    fn push(&mut self, value: Value) -> bool {
+        match (&mut self.collected, self.expected) {
+            (None, 1) => self.collected = Some(Replies::One(value)),
+            (None, expected) => {
+                let mut all = Vec::with_capacity(expected);
+                all.push(value);
+                self.collected = Some(Replies::Many(all));
+            }
+            (Some(Replies::Many(all)), _) => all.push(value),
+            // A single-reply slot is completed at its first reply.
+            (Some(Replies::One(_)), _) => {}
+        }
+        match &self.collected {
+            Some(Replies::Many(all)) => all.len() >= self.expected,
+            _ => true,
+        }
+    }
+
+    fn complete(self) {
+        let replies = self.collected.unwrap_or(Replies::Many(Vec::new()));
+        // The caller may have given up (timeout, dropped future): fine.
+        let _ = self.tx.send(Ok(replies));
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock cannot leave State half-updated in a way
+    // that matters more than losing the client, so poisoning is ignored.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Multiplexer {
@@ -84,13 +157,19 @@ impl Multiplexer {
             config,
             state: Mutex::new(State {
                 out: BytesMut::with_capacity(16 * 1024),
+                spare: BytesMut::with_capacity(16 * 1024),
                 waiting: VecDeque::new(),
-                link: Link::Up,
+                sink: None,
+                writing: false,
+                generation: 0,
+                link: Link::Connecting,
                 closed: false,
+                stall_suspected_at: None,
             }),
             writer_wake: Notify::new(),
-            reader_wake: Notify::new(),
             driver_wake: Notify::new(),
+            last_read: AtomicU64::new(0),
+            epoch: Instant::now(),
         });
         let driver = tokio::spawn(drive(shared.clone(), first));
         Ok(Multiplexer {
@@ -102,15 +181,19 @@ impl Multiplexer {
     /// Sends `cmds` as one unit (their bytes are contiguous on the wire, so a
     /// MULTI ... EXEC batch is never interleaved with other callers) and waits
     /// for one reply per command.
-    pub(crate) async fn send(&self, cmds: &[Cmd], timeout: Option<Duration>) -> Result<Vec<Value>> {
-        let rx = self.shared.enqueue(cmds, timeout)?;
+    pub(crate) async fn send(&self, cmds: &[Cmd], timeout: Option<Duration>) -> Result<Replies> {
+        let rx = self.shared.enqueue(cmds)?;
         let received = match timeout {
-            Some(limit) => tokio::time::timeout(limit, rx).await.map_err(|_| {
-                Error::timeout(format!(
-                    "no reply from {} within {limit:?}",
-                    self.shared.config.addr
-                ))
-            })?,
+            Some(limit) => match tokio::time::timeout(limit, rx).await {
+                Ok(received) => received,
+                Err(_) => {
+                    self.shared.suspect_stall();
+                    return Err(Error::timeout(format!(
+                        "no reply from {} within {limit:?}",
+                        self.shared.config.addr
+                    )));
+                }
+            },
             None => rx.await,
         };
         received.map_err(|_| Error::closed("the client's connection task has stopped"))?
@@ -132,80 +215,123 @@ impl Drop for Multiplexer {
     }
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding the lock cannot leave State half-updated in a way
-    // that matters more than losing the client, so poisoning is ignored.
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 impl Shared {
-    fn enqueue(
-        &self,
-        cmds: &[Cmd],
-        timeout: Option<Duration>,
-    ) -> Result<oneshot::Receiver<Result<Vec<Value>>>> {
+    fn enqueue(&self, cmds: &[Cmd]) -> Result<oneshot::Receiver<Result<Replies>>> {
         let (tx, rx) = oneshot::channel();
-        let deadline = timeout.map(|t| Instant::now() + t);
-        let (was_idle, link) = {
-            let mut state = lock(&self.state);
-            if state.closed {
-                return Err(Error::closed("the client was closed"));
-            }
-            for cmd in cmds {
-                cmd.write_to(&mut state.out);
-            }
-            let was_idle = state.waiting.is_empty();
-            state.waiting.push_back(Slot {
-                expected: cmds.len(),
-                replies: Vec::new(),
-                deadline,
-                tx,
-            });
-            (was_idle, state.link)
-        };
-        self.writer_wake.notify_one();
-        if was_idle {
-            self.reader_wake.notify_one();
+        let mut state = lock(&self.state);
+        if state.closed {
+            return Err(Error::closed("the client was closed"));
         }
-        if link == Link::Down {
-            self.driver_wake.notify_one();
+        for cmd in cmds {
+            cmd.write_to(&mut state.out);
+        }
+        state.waiting.push_back(Slot {
+            expected: cmds.len(),
+            collected: None,
+            tx,
+        });
+        match state.sink.clone() {
+            Some(sink) if !state.writing => {
+                state.writing = true;
+                let generation = state.generation;
+                let State { out, spare, .. } = &mut *state;
+                std::mem::swap(out, spare);
+                let mut buf = std::mem::take(spare);
+                drop(state);
+                self.write_now(&sink, &mut buf, generation);
+            }
+            // The write in progress picks these bytes up when it finishes.
+            Some(_) => {}
+            None => {
+                let link = state.link;
+                drop(state);
+                if link == Link::Down {
+                    self.driver_wake.notify_one();
+                }
+            }
         }
         Ok(rx)
     }
 
-    /// Hands one reply to the oldest waiting slot.
-    fn deliver(&self, value: Value) -> Result<()> {
-        let finished = {
-            let mut state = lock(&self.state);
-            let Some(slot) = state.waiting.front_mut() else {
-                return Err(Error::protocol(
-                    "the server sent a reply that matches no command sent",
-                ));
-            };
-            slot.replies.push(value);
-            if slot.replies.len() < slot.expected {
-                return Ok(());
+    /// Writes `buf` from the caller's own task for as long as the socket takes
+    /// it, then hands over: anything left, or queued meanwhile, goes to the
+    /// background writer.
+    fn write_now(&self, sink: &WriteHalf, buf: &mut BytesMut, generation: u64) {
+        let mut written = 0;
+        while written < buf.len() {
+            match sink.try_write(&buf[written..]) {
+                Ok(n) if n > 0 => written += n,
+                // Full socket or an error: the background writer waits for
+                // room, or meets the error and brings the connection down.
+                _ => break,
             }
-            state.waiting.pop_front()
-        };
-        if let Some(slot) = finished {
-            // The caller may have given up (timeout, dropped future): fine.
-            let _ = slot.tx.send(Ok(slot.replies));
         }
+        let mut state = lock(&self.state);
+        if state.generation != generation {
+            // That connection is gone and its commands were failed already.
+            return;
+        }
+        if written < buf.len() {
+            let _ = buf.split_to(written);
+            buf.extend_from_slice(&state.out);
+            std::mem::swap(&mut state.out, buf);
+        }
+        buf.clear();
+        state.spare = std::mem::take(buf);
+        state.writing = false;
+        let more = !state.out.is_empty();
+        drop(state);
+        if more {
+            self.writer_wake.notify_one();
+        }
+    }
+
+    /// Hands replies to the oldest waiting slots, in order.
+    fn deliver(&self, replies: &mut Vec<Value>, done: &mut Vec<Slot>) -> Result<()> {
+        {
+            let mut state = lock(&self.state);
+            for value in replies.drain(..) {
+                let Some(slot) = state.waiting.front_mut() else {
+                    return Err(Error::protocol(
+                        "the server sent a reply that matches no command sent",
+                    ));
+                };
+                if slot.push(value) {
+                    done.extend(state.waiting.pop_front());
+                }
+            }
+        }
+        done.drain(..).for_each(Slot::complete);
         Ok(())
     }
 
-    fn oldest_deadline(&self) -> Option<Instant> {
-        lock(&self.state)
-            .waiting
-            .front()
-            .and_then(|slot| slot.deadline)
+    fn suspect_stall(&self) {
+        let mut state = lock(&self.state);
+        state.stall_suspected_at.get_or_insert_with(Instant::now);
     }
 
-    fn has_waiting(&self) -> bool {
-        !lock(&self.state).waiting.is_empty()
+    fn mark_read(&self) {
+        let nanos = u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.last_read.store(nanos, Ordering::Relaxed);
+    }
+
+    fn last_read(&self) -> Instant {
+        self.epoch + Duration::from_nanos(self.last_read.load(Ordering::Relaxed))
+    }
+
+    /// Makes the new connection's write half available to callers and sends
+    /// whatever was queued while connecting.
+    fn attach(&self, sink: Arc<WriteHalf>) {
+        {
+            let mut state = lock(&self.state);
+            state.sink = Some(sink);
+            state.writing = false;
+            state.generation += 1;
+            state.link = Link::Up;
+            state.stall_suspected_at = None;
+        }
+        self.mark_read();
+        self.writer_wake.notify_one();
     }
 
     /// Fails every queued command with `error` and forgets their bytes.
@@ -213,6 +339,7 @@ impl Shared {
         let failed = {
             let mut state = lock(&self.state);
             state.out.clear();
+            state.sink = None;
             state.link = link;
             std::mem::take(&mut state.waiting)
         };
@@ -223,6 +350,10 @@ impl Shared {
 
     fn set_link(&self, link: Link) {
         lock(&self.state).link = link;
+    }
+
+    fn has_waiting(&self) -> bool {
+        !lock(&self.state).waiting.is_empty()
     }
 
     fn is_closed(&self) -> bool {
@@ -256,9 +387,6 @@ async fn drive(shared: Arc<Shared>, first: Connection) {
             }
             continue;
         };
-        shared.set_link(Link::Up);
-        // Commands queued while connecting go out now.
-        shared.writer_wake.notify_one();
         let error = tokio::select! {
             error = run(current, &shared) => error,
             () = closed(&shared) => break,
@@ -306,7 +434,7 @@ async fn reconnect(shared: &Shared, failed_attempts: u32) -> Option<Result<Conne
     }
 }
 
-/// Runs reader and writer until one fails; returns why.
+/// Runs one connection until it fails; returns why.
 async fn run(conn: Connection, shared: &Shared) -> Error {
     let Connection {
         socket,
@@ -315,69 +443,72 @@ async fn run(conn: Connection, shared: &Shared) -> Error {
         protocol,
         ..
     } = conn;
-    let (reader, writer) = tokio::io::split(socket);
-    tokio::select! {
-        error = read_loop(reader, rbuf, decoder, protocol, shared) => error,
-        error = write_loop(writer, shared) => error,
+    let (reader, sink) = socket.into_split();
+    let sink = Arc::new(sink);
+    shared.attach(sink.clone());
+    let reader = read_loop(reader, rbuf, decoder, protocol, shared);
+    let writer = write_loop(&sink, shared);
+    let mut housekeeping = Housekeeping::new(shared);
+    tokio::pin!(reader, writer);
+    loop {
+        tokio::select! {
+            error = &mut reader => return error,
+            error = &mut writer => return error,
+            () = tokio::time::sleep(HOUSEKEEPING) => {
+                if let Some(error) = housekeeping.check(shared) {
+                    return error;
+                }
+            }
+        }
     }
 }
 
-async fn write_loop(mut writer: WriteHalf<Socket>, shared: &Shared) -> Error {
-    let addr = &shared.config.addr;
-    let mut buf = BytesMut::with_capacity(16 * 1024);
+/// The background writer: only busy when the socket was full for a caller.
+async fn write_loop(sink: &WriteHalf, shared: &Shared) -> Error {
     loop {
-        std::mem::swap(&mut lock(&shared.state).out, &mut buf);
-        if buf.is_empty() {
-            match shared.config.health_check_interval {
-                Some(idle) => {
-                    if tokio::time::timeout(idle, shared.writer_wake.notified())
-                        .await
-                        .is_err()
-                    {
-                        queue_health_check(shared);
-                    }
-                }
-                None => shared.writer_wake.notified().await,
+        shared.writer_wake.notified().await;
+        let mut buf = {
+            let mut state = lock(&shared.state);
+            if state.writing || state.out.is_empty() {
+                continue;
             }
-            continue;
-        }
-        let write = writer.write_all(&buf);
+            state.writing = true;
+            let State { out, spare, .. } = &mut *state;
+            std::mem::swap(out, spare);
+            std::mem::take(spare)
+        };
         let written = match shared.config.response_timeout {
-            Some(limit) => match tokio::time::timeout(limit, write).await {
-                Ok(result) => result,
-                Err(_) => {
-                    return Error::timeout(format!("writing to {addr} took longer than {limit:?}"));
-                }
-            },
-            None => write.await,
+            Some(limit) => tokio::time::timeout(limit, sink.write_all(&buf))
+                .await
+                .unwrap_or_else(|_| Err(std::io::ErrorKind::TimedOut.into())),
+            None => sink.write_all(&buf).await,
         };
         if let Err(e) = written {
-            return Error::io(&format!("writing to {addr}"), e);
+            return Error::io(&format!("writing to {}", shared.config.addr), e);
         }
         buf.clear();
+        let more = {
+            let mut state = lock(&shared.state);
+            state.spare = buf;
+            state.writing = false;
+            !state.out.is_empty()
+        };
+        if more {
+            shared.writer_wake.notify_one();
+        }
     }
-}
-
-/// A PING on an idle connection: if the peer is gone, the reader's stall
-/// check notices before a user's command does.
-fn queue_health_check(shared: &Shared) {
-    let timeout = shared
-        .config
-        .response_timeout
-        .or(Some(Duration::from_secs(10)));
-    // Nobody waits for the reply; a closed client just refuses the PING.
-    let _ = shared.enqueue(&[Cmd::new("PING")], timeout);
 }
 
 async fn read_loop(
-    mut reader: ReadHalf<Socket>,
+    mut reader: ReadHalf,
     mut rbuf: BytesMut,
     mut decoder: Decoder,
     protocol: Protocol,
     shared: &Shared,
 ) -> Error {
     let addr = &shared.config.addr;
-    let mut last_read = Instant::now();
+    let mut replies = Vec::new();
+    let mut done = Vec::new();
     loop {
         loop {
             match decoder.decode(&mut rbuf) {
@@ -389,42 +520,76 @@ async fn read_loop(
                     // issues; until then a push frame is never a reply.
                     tracing::trace!(kind = ?frame.first(), "push frame ignored");
                 }
-                Ok(Some(value)) => {
-                    if let Err(error) = shared.deliver(value) {
-                        return error;
-                    }
-                }
+                Ok(Some(value)) => replies.push(value),
                 Ok(None) => break,
                 Err(error) => return error,
             }
         }
+        if !replies.is_empty() {
+            if let Err(error) = shared.deliver(&mut replies, &mut done) {
+                return error;
+            }
+        }
         reserve_for_next_read(&mut rbuf, decoder.bytes_needed());
-        let stall_at = shared
-            .oldest_deadline()
-            .map(|deadline| deadline.max(last_read) + STALL_GRACE);
-        let read = reader.read_buf(&mut rbuf);
-        let result = match stall_at {
-            Some(at) => match tokio::time::timeout_at(at, read).await {
-                Ok(result) => result,
-                Err(_) => {
-                    return Error::new(
-                        ErrorKind::Timeout,
-                        format!(
-                            "{addr} sent nothing past a command's deadline; connection presumed dead"
-                        ),
-                    );
-                }
-            },
-            None => tokio::select! {
-                result = read => result,
-                // A command with a deadline arrived: recompute the stall time.
-                () = shared.reader_wake.notified() => continue,
-            },
-        };
-        match result {
+        match reader.read_buf(&mut rbuf).await {
             Ok(0) => return Error::new(ErrorKind::Io, format!("{addr} closed the connection")),
-            Ok(_) => last_read = Instant::now(),
+            Ok(_) => shared.mark_read(),
             Err(e) => return Error::io(&format!("reading from {addr}"), e),
         }
+    }
+}
+
+/// Periodic checks off the hot path: a connection that went silent after a
+/// command timed out is presumed dead; an idle one is PINGed so a dead peer is
+/// found before a user's command needs it.
+struct Housekeeping {
+    health_check: Option<(Instant, oneshot::Receiver<Result<Replies>>)>,
+}
+
+impl Housekeeping {
+    fn new(_shared: &Shared) -> Self {
+        Housekeeping { health_check: None }
+    }
+
+    fn check(&mut self, shared: &Shared) -> Option<Error> {
+        let now = Instant::now();
+        let last_read = shared.last_read();
+        let addr = &shared.config.addr;
+        {
+            let mut state = lock(&shared.state);
+            if let Some(since) = state.stall_suspected_at {
+                if last_read > since || state.waiting.is_empty() {
+                    state.stall_suspected_at = None;
+                } else if now.duration_since(since) >= STALL_GRACE {
+                    return Some(Error::timeout(format!(
+                        "{addr} sent nothing for {STALL_GRACE:?} after a command timed out; connection presumed dead"
+                    )));
+                }
+            }
+        }
+        if let Some((sent, rx)) = &mut self.health_check {
+            if !matches!(rx.try_recv(), Err(oneshot::error::TryRecvError::Empty)) {
+                self.health_check = None;
+            } else if now.duration_since(*sent)
+                >= shared
+                    .config
+                    .response_timeout
+                    .unwrap_or(Duration::from_secs(10))
+            {
+                return Some(Error::timeout(format!(
+                    "{addr} did not answer a health-check PING"
+                )));
+            }
+            return None;
+        }
+        let idle_for = now.duration_since(last_read);
+        if let Some(interval) = shared.config.health_check_interval {
+            if idle_for >= interval && !shared.has_waiting() {
+                if let Ok(rx) = shared.enqueue(&[Cmd::new("PING")]) {
+                    self.health_check = Some((now, rx));
+                }
+            }
+        }
+        None
     }
 }

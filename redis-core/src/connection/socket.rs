@@ -100,3 +100,83 @@ impl AsyncWrite for Socket {
         }
     }
 }
+
+impl Socket {
+    /// Splits into halves that need no lock between them: the reader owns one,
+    /// and any task may write through a shared reference to the other.
+    pub(crate) fn into_split(self) -> (ReadHalf, WriteHalf) {
+        match self {
+            Socket::Tcp(s) => {
+                let (r, w) = s.into_split();
+                (ReadHalf::Tcp(r), WriteHalf::Tcp(w))
+            }
+            #[cfg(unix)]
+            Socket::Unix(s) => {
+                let (r, w) = s.into_split();
+                (ReadHalf::Unix(r), WriteHalf::Unix(w))
+            }
+        }
+    }
+}
+
+/// The reading half of a [`Socket`].
+#[derive(Debug)]
+pub(crate) enum ReadHalf {
+    Tcp(tokio::net::tcp::OwnedReadHalf),
+    #[cfg(unix)]
+    Unix(tokio::net::unix::OwnedReadHalf),
+}
+
+impl AsyncRead for ReadHalf {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            ReadHalf::Tcp(s) => Pin::new(s).poll_read(cx, buf),
+            #[cfg(unix)]
+            ReadHalf::Unix(s) => Pin::new(s).poll_read(cx, buf),
+        }
+    }
+}
+
+/// The writing half of a [`Socket`], usable through `&self`.
+#[derive(Debug)]
+pub(crate) enum WriteHalf {
+    Tcp(tokio::net::tcp::OwnedWriteHalf),
+    #[cfg(unix)]
+    Unix(tokio::net::unix::OwnedWriteHalf),
+}
+
+impl WriteHalf {
+    /// Writes what the socket takes now, without waiting.
+    pub(crate) fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            WriteHalf::Tcp(s) => s.try_write(buf),
+            #[cfg(unix)]
+            WriteHalf::Unix(s) => s.try_write(buf),
+        }
+    }
+
+    /// Writes all of `buf`, waiting for the socket as needed.
+    pub(crate) async fn write_all(&self, mut buf: &[u8]) -> io::Result<()> {
+        while !buf.is_empty() {
+            match self.try_write(buf) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => buf = &buf[n..],
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.writable().await?,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    async fn writable(&self) -> io::Result<()> {
+        match self {
+            WriteHalf::Tcp(s) => s.writable().await,
+            #[cfg(unix)]
+            WriteHalf::Unix(s) => s.writable().await,
+        }
+    }
+}
