@@ -241,3 +241,59 @@ async fn passwords_and_acl_users() {
         assert_eq!(me, "app");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unix_socket_database_and_client_name_from_the_url() {
+    let socket = std::env::temp_dir().join(format!("redis-test-{:08x}.sock", fastrand::u32(..)));
+    let socket_arg = socket.to_string_lossy().into_owned();
+    let _server = TempServer::start_with(&["--unixsocket", &socket_arg, "--unixsocketperm", "700"]);
+    for protocol in ["2", "3"] {
+        let url =
+            format!("unix://{socket_arg}?db=3&client_name=worker-{protocol}&protocol={protocol}");
+        let client = Client::connect(url.as_str()).await.unwrap();
+        client.set("where", "db3").await.unwrap();
+        let db: String = Cmd::new("CLIENT INFO").query(&client).await.unwrap();
+        assert!(db.contains(" db=3 "), "{db}");
+        let name: String = Cmd::new("CLIENT GETNAME").query(&client).await.unwrap();
+        assert_eq!(name, format!("worker-{protocol}"));
+        // Dedicated connections get the same handshake.
+        let conn = client.dedicated().await.unwrap();
+        let value: String = conn.get("where").await.unwrap();
+        assert_eq!(value, "db3");
+    }
+    let db0 = Client::connect(format!("unix://{socket_arg}").as_str())
+        .await
+        .unwrap();
+    assert_eq!(db0.get::<Option<String>>("where").await.unwrap(), None);
+    let _ = std::fs::remove_file(&socket);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_connection_is_health_checked() {
+    let server = TempServer::start();
+    let client = Client::connect(
+        config(&server, Protocol::Resp3)
+            .with_health_check_interval(Some(Duration::from_millis(300))),
+    )
+    .await
+    .unwrap();
+    let admin = Client::connect(config(&server, Protocol::Resp3))
+        .await
+        .unwrap();
+    let id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
+    let mut pinged = false;
+    for _ in 0..60 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let list: String = Cmd::new("CLIENT LIST")
+            .arg("ID")
+            .arg(id)
+            .query(&admin)
+            .await
+            .unwrap();
+        if list.contains("cmd=ping") {
+            pinged = true;
+            break;
+        }
+    }
+    assert!(pinged, "the idle connection was never PINGed");
+}
