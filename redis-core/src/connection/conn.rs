@@ -13,10 +13,8 @@ use crate::config::Protocol;
 use crate::resp::Decoder;
 use crate::{Cmd, Error, Result, Value};
 
-/// Read buffer growth step; a reply larger than this is read in steps of at
-/// most `MAX_READ_RESERVE`, sized by what the decoder says is still missing.
+/// The smallest free space offered to each read.
 const MIN_READ_RESERVE: usize = 16 * 1024;
-const MAX_READ_RESERVE: usize = 8 * 1024 * 1024;
 
 pub(crate) struct Connection {
     pub(crate) socket: Socket,
@@ -120,11 +118,49 @@ impl Connection {
     }
 }
 
-/// Makes room for the next read: the rest of a large bulk payload when the
-/// decoder knows it (bounded, so a hostile length claim allocates nothing
-/// beyond what the peer actually sends), else a fixed step.
+/// Makes room for the next read.
+///
+/// For the rest of a large bulk payload the buffer grows with what has
+/// arrived (doubling) until the peer has sent an eighth of its claim, then
+/// reserves the whole remainder at once: a 512 MB reply is copied at most a
+/// fraction of its size and never held twice, while a false length claim costs
+/// at most eight times the bytes the peer really sent.
 pub(crate) fn reserve_for_next_read(rbuf: &mut BytesMut, needed: Option<usize>) {
-    rbuf.reserve(needed.map_or(MIN_READ_RESERVE, |n| {
-        n.clamp(MIN_READ_RESERVE, MAX_READ_RESERVE)
-    }));
+    let want = match needed {
+        Some(rest) if rest > MIN_READ_RESERVE => {
+            if rest <= rbuf.len().saturating_mul(8) {
+                rest
+            } else {
+                rbuf.len().max(MIN_READ_RESERVE)
+            }
+        }
+        _ => MIN_READ_RESERVE,
+    };
+    rbuf.reserve(want);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_length_claim_alone_reserves_little() {
+        let mut rbuf = BytesMut::from(&b"$500000000\r\nabc"[..]);
+        reserve_for_next_read(&mut rbuf, Some(500_000_000));
+        assert!(
+            rbuf.capacity() < 1024 * 1024,
+            "reserved {}",
+            rbuf.capacity()
+        );
+    }
+
+    #[test]
+    fn the_rest_of_a_payload_that_is_really_arriving_is_reserved_at_once() {
+        let mut rbuf = BytesMut::from(&vec![b'x'; 8 * 1024 * 1024][..]);
+        let rest = 56 * 1024 * 1024;
+        reserve_for_next_read(&mut rbuf, Some(rest));
+        assert!(rbuf.capacity() >= rbuf.len() + rest);
+        // Exactly what is needed, not a doubling beyond it.
+        assert!(rbuf.capacity() < 2 * (rbuf.len() + rest));
+    }
 }
