@@ -42,9 +42,13 @@ impl<E: Executor + ?Sized> Executor for Arc<E> {
     }
 }
 
-/// A single reply turned into a result: server errors become `Err`.
+/// A single reply turned into a result: server errors become `Err`, also
+/// when attributes precede them.
 pub(crate) fn reply_to_result(cmd: &Cmd, value: Value) -> Result<Value> {
-    match value {
+    if !matches!(value.innermost(), Value::Error(_)) {
+        return Ok(value);
+    }
+    match value.without_attributes() {
         Value::Error(server) => Err(crate::Error::server(server).with_command(cmd.name())),
         other => Ok(other),
     }

@@ -91,9 +91,10 @@ impl Connection {
     async fn read_reply(&mut self) -> Result<Value> {
         loop {
             match self.decoder.decode(&mut self.rbuf)? {
-                Some(Value::Push(_)) if self.protocol == Protocol::Resp3 => continue,
-                Some(Value::Push(_)) => {
-                    return Err(Error::protocol("push frame received on a RESP2 connection"));
+                Some(value) if value.is_push() => {
+                    if self.protocol == Protocol::Resp2 {
+                        return Err(Error::protocol("push frame received on a RESP2 connection"));
+                    }
                 }
                 Some(value) => return Ok(value),
                 None => self.fill().await?,

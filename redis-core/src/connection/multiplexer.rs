@@ -286,15 +286,19 @@ impl Shared {
         }
     }
 
-    /// Hands replies to the oldest waiting slots, in order.
+    /// Hands replies to the oldest waiting slots, in order. A reply that
+    /// matches no command is an error, but the replies before it still reach
+    /// their callers.
     fn deliver(&self, replies: &mut Vec<Value>, done: &mut Vec<Slot>) -> Result<()> {
+        let mut outcome = Ok(());
         {
             let mut state = lock(&self.state);
             for value in replies.drain(..) {
                 let Some(slot) = state.waiting.front_mut() else {
-                    return Err(Error::protocol(
+                    outcome = Err(Error::protocol(
                         "the server sent a reply that matches no command sent",
                     ));
+                    break;
                 };
                 if slot.push(value) {
                     done.extend(state.waiting.pop_front());
@@ -302,7 +306,7 @@ impl Shared {
             }
         }
         done.drain(..).for_each(Slot::complete);
-        Ok(())
+        outcome
     }
 
     fn suspect_stall(&self) {
@@ -392,8 +396,15 @@ async fn drive(shared: Arc<Shared>, first: Connection) {
             () = closed(&shared) => break,
         };
         tracing::debug!(addr = %shared.config.addr, %error, "connection lost");
+        // A connection presumed dead after a timeout is, for the commands
+        // still waiting on it, a lost connection: that decides whether they
+        // may be retried. Other causes (a protocol violation) keep their kind.
+        let kind = match error.kind() {
+            ErrorKind::Timeout => ErrorKind::Io,
+            kind => kind,
+        };
         let lost = Error::new(
-            error.kind(),
+            kind,
             format!(
                 "connection to {} lost with the command in flight: {error}",
                 shared.config.addr
@@ -512,13 +523,13 @@ async fn read_loop(
     loop {
         loop {
             match decoder.decode(&mut rbuf) {
-                Ok(Some(Value::Push(frame))) => {
+                Ok(Some(value)) if value.is_push() => {
                     if protocol == Protocol::Resp2 {
                         return Error::protocol("push frame received on a RESP2 connection");
                     }
                     // Pub/sub and invalidations get their router with their
                     // issues; until then a push frame is never a reply.
-                    tracing::trace!(kind = ?frame.first(), "push frame ignored");
+                    tracing::trace!("push frame ignored");
                 }
                 Ok(Some(value)) => replies.push(value),
                 Ok(None) => break,

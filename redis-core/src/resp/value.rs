@@ -72,6 +72,20 @@ impl Value {
         }
     }
 
+    /// True for a push frame, also when attributes precede it.
+    pub fn is_push(&self) -> bool {
+        matches!(self.innermost(), Value::Push(_))
+    }
+
+    /// The value under any attributes, by reference.
+    pub fn innermost(&self) -> &Value {
+        let mut value = self;
+        while let Value::Attribute { value: inner, .. } = value {
+            value = inner;
+        }
+        value
+    }
+
     /// The value itself, without any attribute wrapped around it.
     pub fn without_attributes(self) -> Value {
         match self {
