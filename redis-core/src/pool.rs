@@ -73,6 +73,11 @@ impl Pool {
             let Some(Idle { mut conn, since }) = idle else {
                 return connect(&self.config).await;
             };
+            // Closed by the peer while idle (a restart, a network drop): the
+            // socket already knows, no round trip needed.
+            if conn.socket.is_stale() {
+                continue;
+            }
             let stale = self
                 .config
                 .health_check_interval
@@ -128,13 +133,19 @@ impl Session {
         } else if cmd.is("EXEC") || cmd.is("DISCARD") {
             self.in_multi = false;
             self.watching = false;
-        } else if cmd.is("SELECT")
-            || cmd.is("CLIENT")
-            || cmd.is("HELLO")
-            || cmd.is("RESET")
-            || is_stateful(cmd)
-        {
+        } else if cmd.is("SELECT") || cmd.is("HELLO") || cmd.is("RESET") || is_stateful(cmd) {
             self.tainted = true;
+        } else if cmd.is("CLIENT") {
+            // CLIENT SETNAME, TRACKING, REPLY ... change the connection; the
+            // questions about it do not.
+            let sub = cmd.args().nth(1).unwrap_or_default();
+            let harmless = ["ID", "INFO", "GETNAME", "LIST", "GETREDIR", "TRACKINGINFO"];
+            if !harmless
+                .iter()
+                .any(|h| sub.eq_ignore_ascii_case(h.as_bytes()))
+            {
+                self.tainted = true;
+            }
         }
     }
 

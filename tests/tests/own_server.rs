@@ -297,3 +297,26 @@ async fn an_idle_connection_is_health_checked() {
     }
     assert!(pinged, "the idle connection was never PINGed");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pool_does_not_hand_out_a_connection_the_server_closed() {
+    let server = TempServer::start();
+    for protocol in PROTOCOLS {
+        let client = Client::connect(config(&server, protocol)).await.unwrap();
+        let admin = Client::connect(config(&server, protocol)).await.unwrap();
+        let conn = client.dedicated().await.unwrap();
+        let id: i64 = Cmd::new("CLIENT ID").query(&conn).await.unwrap();
+        drop(conn); // back to the pool, idle
+        Cmd::new("CLIENT KILL")
+            .arg("ID")
+            .arg(id)
+            .query::<i64>(&admin)
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let conn = client.dedicated().await.unwrap();
+        let new_id: i64 = Cmd::new("CLIENT ID").query(&conn).await.unwrap();
+
+        assert_ne!(new_id, id, "{protocol:?}: got the killed connection back");
+    }
+}

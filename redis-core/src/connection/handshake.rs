@@ -20,10 +20,8 @@ pub(crate) async fn connect(config: &Config) -> Result<Connection> {
             addr.clone(),
         );
         let commands = handshake_commands(config);
-        if !commands.is_empty() {
-            let replies = conn.request(&commands, None).await?;
-            check_replies(&commands, replies, config)?;
-        }
+        let replies = conn.request(&commands, None).await?;
+        check_replies(&commands, replies, config)?;
         Ok(conn)
     };
     match tokio::time::timeout(config.connect_timeout, attempt).await {

@@ -102,6 +102,18 @@ impl AsyncWrite for Socket {
 }
 
 impl Socket {
+    /// True when the peer has closed an idle connection, or sent bytes nobody
+    /// asked for: either way it must not be reused. Does not wait.
+    pub(crate) fn is_stale(&self) -> bool {
+        let mut probe = [0u8; 1];
+        let peeked = match self {
+            Socket::Tcp(s) => s.try_read(&mut probe),
+            #[cfg(unix)]
+            Socket::Unix(s) => s.try_read(&mut probe),
+        };
+        !matches!(peeked, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+    }
+
     /// Splits into halves that need no lock between them: the reader owns one,
     /// and any task may write through a shared reference to the other.
     pub(crate) fn into_split(self) -> (ReadHalf, WriteHalf) {
