@@ -1,10 +1,11 @@
 //! `Client`: the standalone topology.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tracing::Instrument;
 
-use crate::cmd_info::{Blocking, blocking, is_read_only, is_stateful};
+use crate::cmd_info::{Blocking, blocking, is_multi, is_read_only, is_stateful};
 use crate::config::Config;
 use crate::connection::{Multiplexer, Replies};
 use crate::convert::{FromValue, ToArgs};
@@ -166,43 +167,55 @@ impl Client {
     }
 
     async fn send(&self, cmds: &[Cmd]) -> Result<Replies> {
-        if let Some(stateful) = cmds.iter().find(|cmd| is_stateful(cmd) && !cmd.is("MULTI")) {
+        if let Some(stateful) = cmds.iter().find(|cmd| is_stateful(cmd) && !is_multi(cmd)) {
             return Err(Error::config(format!(
                 "{} leaves state on its connection: run it on client.dedicated() (or use Transaction / transaction())",
                 stateful.name()
             )));
         }
-        let timeout = batch_timeout(cmds, self.inner.config.response_timeout);
         if cmds.iter().any(|cmd| blocking(cmd) != Blocking::No) {
-            return self
-                .dedicated()
-                .await?
-                .execute_batch(cmds)
-                .await
-                .map(Replies::Many);
+            // Boxed, like the retry below: rare paths must not inflate the
+            // future every command carries (10,000 in flight add up).
+            return Box::pin(self.send_dedicated(cmds)).await;
         }
+        let timeout = batch_timeout(cmds, self.inner.config.response_timeout);
+        match self.inner.mux.send(cmds, timeout).await {
+            Ok(replies) => Ok(replies),
+            Err(error) => Box::pin(self.retry(cmds, timeout, error)).await,
+        }
+    }
+
+    async fn send_dedicated(&self, cmds: &[Cmd]) -> Result<Replies> {
+        let conn = self.dedicated().await?;
+        conn.execute_batch(cmds).await.map(Replies::Many)
+    }
+
+    /// Tries a failed command again while the retry policy allows.
+    async fn retry(
+        &self,
+        cmds: &[Cmd],
+        timeout: Option<Duration>,
+        mut error: Error,
+    ) -> Result<Replies> {
         let read_only = cmds.iter().all(is_read_only);
         let retry = &self.inner.config.retry;
-        let mut attempt = 0;
-        loop {
+        let mut attempt = 1;
+        while retry.should_retry(&error, attempt, read_only) {
+            tracing::debug!(%error, attempt, "retrying after a connection failure");
+            tokio::time::sleep(retry.delay(attempt)).await;
             match self.inner.mux.send(cmds, timeout).await {
                 Ok(replies) => return Ok(replies),
-                Err(error) => {
-                    attempt += 1;
-                    if !retry.should_retry(&error, attempt, read_only) {
-                        return Err(error);
-                    }
-                    tracing::debug!(%error, attempt, "retrying after a connection failure");
-                    tokio::time::sleep(retry.delay(attempt)).await;
-                }
+                Err(next) => error = next,
             }
+            attempt += 1;
         }
+        Err(error)
     }
 }
 
 impl Executor for Client {
     async fn execute(&self, cmd: &Cmd) -> Result<Value> {
-        if cmd.is("MULTI") {
+        if is_multi(cmd) {
             return Err(Error::config(
                 "MULTI leaves state on its connection: use Transaction, or run it on client.dedicated()",
             ));

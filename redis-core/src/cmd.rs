@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::cmd_info::Traits;
 use crate::convert::{FromValue, ToArgs};
 use crate::{Executor, Result};
 
@@ -24,7 +25,10 @@ pub struct Cmd {
     /// `$<len>\r\n<bytes>\r\n` for every argument, the name first.
     encoded: Vec<u8>,
     argc: usize,
+    /// Where the name's bytes are in `encoded`.
+    name_start: usize,
     name_len: usize,
+    traits: Traits,
     /// `Some(None)`: wait forever; `None`: the client's default.
     timeout: Option<Option<Duration>>,
 }
@@ -34,15 +38,20 @@ impl Cmd {
     /// split into two arguments) so that routing and retry decisions see both.
     pub fn new(name: &str) -> Self {
         let mut cmd = Cmd {
-            encoded: Vec::with_capacity(64),
+            // Room for a typical key and a small value without a reallocation.
+            encoded: Vec::with_capacity(128),
             argc: 0,
+            name_start: 0,
             name_len: 0,
+            traits: Traits::default(),
             timeout: None,
         };
         let mut words = name.split_ascii_whitespace();
         if let Some(first) = words.next() {
             cmd.push_bytes(first.as_bytes());
             cmd.name_len = first.len();
+            cmd.name_start = cmd.encoded.len() - first.len() - 2;
+            cmd.traits = Traits::of(first.as_bytes());
         }
         for word in words {
             cmd.push_bytes(word.as_bytes());
@@ -114,10 +123,15 @@ impl Cmd {
 
     /// The command name as given (`GET`, `client`, ...).
     pub fn name(&self) -> &str {
-        self.args()
-            .next()
-            .and_then(|a| std::str::from_utf8(a).ok())
+        self.encoded
+            .get(self.name_start..self.name_start + self.name_len)
+            .and_then(|name| std::str::from_utf8(name).ok())
             .unwrap_or("")
+    }
+
+    /// What the name says about the command, classified once at creation.
+    pub(crate) fn traits(&self) -> Traits {
+        self.traits
     }
 
     /// The number of arguments, the name included.
@@ -134,7 +148,11 @@ impl Cmd {
 
     /// True when the name equals `name`, ignoring ASCII case.
     pub(crate) fn is(&self, name: &str) -> bool {
-        self.name_len == name.len() && self.name().eq_ignore_ascii_case(name)
+        self.name_len == name.len()
+            && self
+                .encoded
+                .get(self.name_start..self.name_start + self.name_len)
+                .is_some_and(|own| own.eq_ignore_ascii_case(name.as_bytes()))
     }
 
     /// Appends the command as a RESP array of bulk strings.

@@ -1,134 +1,72 @@
 //! What the client must know about a command before sending it: whether it is
 //! safe to repeat, whether it blocks, and for how long.
 //!
-//! A static table keeps this cheap and available before any connection
-//! exists; the cluster layer will add key positions from `COMMAND` replies.
+//! A static classification keeps this cheap and available before any
+//! connection exists; the cluster layer will add key positions from
+//! `COMMAND` replies.
 
 use std::time::Duration;
 
 use crate::Cmd;
 
-/// Commands that never modify data: repeating one after a lost connection
-/// cannot apply anything twice.
-const READ_ONLY: &[&str] = &[
-    "BITCOUNT",
-    "BITPOS",
-    "DBSIZE",
-    "DUMP",
-    "ECHO",
-    "EXISTS",
-    "EXPIRETIME",
-    "GEODIST",
-    "GEOHASH",
-    "GEOPOS",
-    "GEOSEARCH",
-    "GET",
-    "GETBIT",
-    "GETRANGE",
-    "HEXISTS",
-    "HGET",
-    "HGETALL",
-    "HKEYS",
-    "HLEN",
-    "HMGET",
-    "HRANDFIELD",
-    "HSCAN",
-    "HSTRLEN",
-    "HVALS",
-    "INFO",
-    "KEYS",
-    "LCS",
-    "LINDEX",
-    "LLEN",
-    "LPOS",
-    "LRANGE",
-    "MGET",
-    "PEXPIRETIME",
-    "PFCOUNT",
-    "PING",
-    "PTTL",
-    "RANDOMKEY",
-    "SCAN",
-    "SCARD",
-    "SDIFF",
-    "SINTER",
-    "SINTERCARD",
-    "SISMEMBER",
-    "SMEMBERS",
-    "SMISMEMBER",
-    "SRANDMEMBER",
-    "SSCAN",
-    "STRLEN",
-    "SUBSTR",
-    "SUNION",
-    "TIME",
-    "TOUCH",
-    "TTL",
-    "TYPE",
-    "XINFO",
-    "XLEN",
-    "XPENDING",
-    "XRANGE",
-    "XREVRANGE",
-    "ZCARD",
-    "ZCOUNT",
-    "ZDIFF",
-    "ZINTER",
-    "ZINTERCARD",
-    "ZLEXCOUNT",
-    "ZMSCORE",
-    "ZRANDMEMBER",
-    "ZRANGE",
-    "ZRANGEBYLEX",
-    "ZRANGEBYSCORE",
-    "ZRANK",
-    "ZREVRANGE",
-    "ZREVRANGEBYLEX",
-    "ZREVRANGEBYSCORE",
-    "ZREVRANK",
-    "ZSCAN",
-    "ZSCORE",
-    "ZUNION",
-    "EVALSHA_RO",
-    "EVAL_RO",
-    "FCALL_RO",
-    "JSON.GET",
-    "JSON.MGET",
-    "JSON.TYPE",
-    "JSON.STRLEN",
-    "JSON.ARRLEN",
-    "JSON.OBJKEYS",
-    "JSON.OBJLEN",
-    "FT.SEARCH",
-    "FT.AGGREGATE",
-    "FT.INFO",
-    "FT._LIST",
-    "BF.EXISTS",
-    "BF.MEXISTS",
-];
+/// What the name alone says about a command, computed once when the command
+/// is created (one `match`, no table scans on the hot path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Traits(u8);
 
-/// Commands whose last argument is a timeout in seconds (0: forever).
-const BLOCKING_LAST_ARG_SECONDS: &[&str] = &[
-    "BLPOP",
-    "BRPOP",
-    "BRPOPLPUSH",
-    "BLMOVE",
-    "BZPOPMIN",
-    "BZPOPMAX",
-];
+impl Traits {
+    /// Never modifies data: repeating it after a lost connection cannot apply
+    /// anything twice.
+    const READ_ONLY: u8 = 1;
+    /// Leaves state on its connection (WATCH, MULTI, subscriptions): on a
+    /// shared connection that state would leak to every other caller, and on
+    /// a pooled one it would be lost when it is returned.
+    const STATEFUL: u8 = 2;
+    /// May block on the server; its arguments say for how long.
+    const BLOCKING: u8 = 4;
+    /// `MULTI`: stateful, but allowed inside a batch that ends it.
+    const MULTI: u8 = 8;
 
-/// Commands whose second argument is a timeout in seconds (0: forever).
-const BLOCKING_FIRST_ARG_SECONDS: &[&str] = &["BLMPOP", "BZMPOP"];
+    /// Classifies a command by its name, in any case.
+    pub(crate) fn of(name: &[u8]) -> Traits {
+        let mut upper = [0u8; 24];
+        let Some(upper) = upper.get_mut(..name.len()) else {
+            return Traits(0);
+        };
+        upper.copy_from_slice(name);
+        upper.make_ascii_uppercase();
+        Traits(match &*upper {
+            b"BITCOUNT" | b"BITPOS" | b"DBSIZE" | b"DUMP" | b"ECHO" | b"EXISTS" | b"EXPIRETIME"
+            | b"GEODIST" | b"GEOHASH" | b"GEOPOS" | b"GEOSEARCH" | b"GET" | b"GETBIT"
+            | b"GETRANGE" | b"HEXISTS" | b"HGET" | b"HGETALL" | b"HKEYS" | b"HLEN" | b"HMGET"
+            | b"HRANDFIELD" | b"HSCAN" | b"HSTRLEN" | b"HVALS" | b"INFO" | b"KEYS" | b"LCS"
+            | b"LINDEX" | b"LLEN" | b"LPOS" | b"LRANGE" | b"MGET" | b"PEXPIRETIME" | b"PFCOUNT"
+            | b"PING" | b"PTTL" | b"RANDOMKEY" | b"SCAN" | b"SCARD" | b"SDIFF" | b"SINTER"
+            | b"SINTERCARD" | b"SISMEMBER" | b"SMEMBERS" | b"SMISMEMBER" | b"SRANDMEMBER"
+            | b"SSCAN" | b"STRLEN" | b"SUBSTR" | b"SUNION" | b"TIME" | b"TOUCH" | b"TTL"
+            | b"TYPE" | b"XINFO" | b"XLEN" | b"XPENDING" | b"XRANGE" | b"XREVRANGE" | b"ZCARD"
+            | b"ZCOUNT" | b"ZDIFF" | b"ZINTER" | b"ZINTERCARD" | b"ZLEXCOUNT" | b"ZMSCORE"
+            | b"ZRANDMEMBER" | b"ZRANGE" | b"ZRANGEBYLEX" | b"ZRANGEBYSCORE" | b"ZRANK"
+            | b"ZREVRANGE" | b"ZREVRANGEBYLEX" | b"ZREVRANGEBYSCORE" | b"ZREVRANK" | b"ZSCAN"
+            | b"ZSCORE" | b"ZUNION" | b"EVALSHA_RO" | b"EVAL_RO" | b"FCALL_RO" | b"JSON.GET"
+            | b"JSON.MGET" | b"JSON.TYPE" | b"JSON.STRLEN" | b"JSON.ARRLEN" | b"JSON.OBJKEYS"
+            | b"JSON.OBJLEN" | b"FT.SEARCH" | b"FT.AGGREGATE" | b"FT.INFO" | b"FT._LIST"
+            | b"BF.EXISTS" | b"BF.MEXISTS" => Self::READ_ONLY,
+            b"BLPOP" | b"BRPOP" | b"BRPOPLPUSH" | b"BLMOVE" | b"BZPOPMIN" | b"BZPOPMAX"
+            | b"BLMPOP" | b"BZMPOP" | b"WAIT" | b"WAITAOF" => Self::BLOCKING,
+            // Only with BLOCK, and then they only read.
+            b"XREAD" => Self::BLOCKING | Self::READ_ONLY,
+            b"XREADGROUP" => Self::BLOCKING,
+            b"MULTI" => Self::STATEFUL | Self::MULTI,
+            b"WATCH" | b"SUBSCRIBE" | b"PSUBSCRIBE" | b"SSUBSCRIBE" | b"MONITOR" => Self::STATEFUL,
+            _ => 0,
+        })
+    }
 
-/// Commands that leave state on the connection, so they need one of their own.
-const STATEFUL: &[&str] = &[
-    "WATCH",
-    "MULTI",
-    "SUBSCRIBE",
-    "PSUBSCRIBE",
-    "SSUBSCRIBE",
-    "MONITOR",
-];
+    fn has(self, flag: u8) -> bool {
+        self.0 & flag != 0
+    }
+}
 
 /// How long a command may legitimately make the server wait before replying.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,23 +80,26 @@ pub(crate) enum Blocking {
 }
 
 pub(crate) fn is_read_only(cmd: &Cmd) -> bool {
-    READ_ONLY.iter().any(|name| cmd.is(name))
+    cmd.traits().has(Traits::READ_ONLY)
 }
 
-/// True for commands that leave state on their connection (WATCH, MULTI,
-/// subscriptions): on a shared connection that state would leak to every
-/// other caller, and on a pooled one it would be lost when it is returned.
+/// True for commands that leave state on their connection; see [`Traits`].
 pub(crate) fn is_stateful(cmd: &Cmd) -> bool {
-    STATEFUL.iter().any(|name| cmd.is(name))
+    cmd.traits().has(Traits::STATEFUL)
+}
+
+/// True for `MULTI`.
+pub(crate) fn is_multi(cmd: &Cmd) -> bool {
+    cmd.traits().has(Traits::MULTI)
 }
 
 pub(crate) fn blocking(cmd: &Cmd) -> Blocking {
+    if !cmd.traits().has(Traits::BLOCKING) {
+        return Blocking::No;
+    }
     let mut args = cmd.args();
     let argc = cmd.arg_count();
-    if BLOCKING_LAST_ARG_SECONDS.iter().any(|name| cmd.is(name)) {
-        return seconds(args.nth(argc.saturating_sub(1)));
-    }
-    if BLOCKING_FIRST_ARG_SECONDS.iter().any(|name| cmd.is(name)) {
+    if cmd.is("BLMPOP") || cmd.is("BZMPOP") {
         return seconds(args.nth(1));
     }
     if cmd.is("WAIT") || cmd.is("WAITAOF") {
@@ -174,8 +115,10 @@ pub(crate) fn blocking(cmd: &Cmd) -> Blocking {
                 break;
             }
         }
+        return Blocking::No;
     }
-    Blocking::No
+    // BLPOP, BRPOP, BLMOVE ...: the last argument, in seconds.
+    seconds(args.nth(argc.saturating_sub(1)))
 }
 
 fn seconds(arg: Option<&[u8]>) -> Blocking {
@@ -278,6 +221,10 @@ mod tests {
     #[test]
     fn routing_facts() {
         assert!(is_read_only(&Cmd::new("get").arg("k")));
+        assert!(is_multi(&Cmd::new("multi")));
+        assert!(!is_read_only(&Cmd::new(
+            "A_NAME_LONGER_THAN_THE_CLASSIFIER_BUFFER"
+        )));
         assert!(!is_read_only(&Cmd::new("SET").arg("k").arg("v")));
         assert!(is_stateful(&Cmd::new("WATCH").arg("k")));
         assert!(!is_stateful(&Cmd::new("LPOP").arg("k")));

@@ -53,6 +53,8 @@ struct Shared {
     writer_wake: Notify,
     /// A command arrived while the link is down, or close was requested.
     driver_wake: Notify,
+    /// A deadline earlier than the one the clock sleeps until arrived.
+    clock_wake: Notify,
     /// When bytes last arrived, in nanoseconds since `epoch`.
     last_read: AtomicU64,
     epoch: Instant,
@@ -65,6 +67,15 @@ struct State {
     spare: BytesMut,
     /// One slot per queued command (or batch), in wire order.
     waiting: VecDeque<Slot>,
+    /// The sequence number of `waiting.front()`; later slots count up from it.
+    front_seq: u64,
+    /// Deadlines of waiting slots as a sliding-window minimum: increasing from
+    /// front to back, the front is the earliest deadline of all. Pushing and
+    /// completing are O(1) amortised, and with one timeout for all commands
+    /// it is a plain queue.
+    deadlines: VecDeque<Deadline>,
+    /// What the clock task sleeps until (`None`: until woken).
+    clock_armed: Option<Instant>,
     /// The socket's write half while connected.
     sink: Option<Arc<WriteHalf>>,
     /// Someone (a caller or the background writer) is writing `spare` now.
@@ -110,7 +121,15 @@ impl Replies {
 struct Slot {
     expected: usize,
     collected: Option<Replies>,
-    tx: oneshot::Sender<Result<Replies>>,
+    /// Taken when the command times out: its reply, if it ever comes, is dropped.
+    tx: Option<oneshot::Sender<Result<Replies>>>,
+}
+
+#[derive(Clone, Copy)]
+struct Deadline {
+    at: Instant,
+    seq: u64,
+    timeout: Duration,
 }
 
 impl Slot {
@@ -136,7 +155,78 @@ impl Slot {
     fn complete(self) {
         let replies = self.collected.unwrap_or(Replies::Many(Vec::new()));
         // The caller may have given up (timeout, dropped future): fine.
-        let _ = self.tx.send(Ok(replies));
+        if let Some(tx) = self.tx {
+            let _ = tx.send(Ok(replies));
+        }
+    }
+}
+
+impl State {
+    /// Removes the oldest slot, and its deadline.
+    fn pop_front(&mut self) -> Option<Slot> {
+        let slot = self.waiting.pop_front()?;
+        if self
+            .deadlines
+            .front()
+            .is_some_and(|d| d.seq == self.front_seq)
+        {
+            self.deadlines.pop_front();
+        }
+        self.front_seq += 1;
+        Some(slot)
+    }
+
+    /// Takes the senders of the commands whose deadline has passed, so they
+    /// can be told; their slots stay, to swallow replies that come late.
+    fn expire(&mut self, now: Instant) -> Vec<(oneshot::Sender<Result<Replies>>, Duration)> {
+        let mut expired = Vec::new();
+        while let Some(&Deadline { at, seq, timeout }) = self.deadlines.front() {
+            if at > now {
+                break;
+            }
+            self.deadlines.pop_front();
+            let index = seq
+                .checked_sub(self.front_seq)
+                .and_then(|i| usize::try_from(i).ok());
+            if let Some(tx) = index
+                .and_then(|i| self.waiting.get_mut(i))
+                .and_then(|slot| slot.tx.take())
+            {
+                expired.push((tx, timeout));
+            }
+        }
+        if !expired.is_empty() {
+            self.stall_suspected_at.get_or_insert(now);
+        }
+        expired
+    }
+}
+
+/// Fails commands whose deadline passed, sleeping until the earliest one.
+async fn clock(shared: Arc<Shared>) {
+    loop {
+        let (expired, armed) = {
+            let mut state = lock(&shared.state);
+            if state.closed {
+                return;
+            }
+            let expired = state.expire(Instant::now());
+            state.clock_armed = state.deadlines.front().map(|d| d.at);
+            (expired, state.clock_armed)
+        };
+        for (tx, limit) in expired {
+            let _ = tx.send(Err(Error::timeout(format!(
+                "no reply from {} within {limit:?}",
+                shared.config.addr
+            ))));
+        }
+        match armed {
+            Some(at) => tokio::select! {
+                () = tokio::time::sleep_until(at) => {}
+                () = shared.clock_wake.notified() => {}
+            },
+            None => shared.clock_wake.notified().await,
+        }
     }
 }
 
@@ -159,6 +249,9 @@ impl Multiplexer {
                 out: BytesMut::with_capacity(16 * 1024),
                 spare: BytesMut::with_capacity(16 * 1024),
                 waiting: VecDeque::new(),
+                front_seq: 0,
+                deadlines: VecDeque::new(),
+                clock_armed: None,
                 sink: None,
                 writing: false,
                 generation: 0,
@@ -168,10 +261,12 @@ impl Multiplexer {
             }),
             writer_wake: Notify::new(),
             driver_wake: Notify::new(),
+            clock_wake: Notify::new(),
             last_read: AtomicU64::new(0),
             epoch: Instant::now(),
         });
         let driver = tokio::spawn(drive(shared.clone(), first));
+        tokio::spawn(clock(shared.clone()));
         Ok(Multiplexer {
             shared,
             driver: Mutex::new(Some(driver)),
@@ -182,21 +277,11 @@ impl Multiplexer {
     /// MULTI ... EXEC batch is never interleaved with other callers) and waits
     /// for one reply per command.
     pub(crate) async fn send(&self, cmds: &[Cmd], timeout: Option<Duration>) -> Result<Replies> {
-        let rx = self.shared.enqueue(cmds)?;
-        let received = match timeout {
-            Some(limit) => match tokio::time::timeout(limit, rx).await {
-                Ok(received) => received,
-                Err(_) => {
-                    self.shared.suspect_stall();
-                    return Err(Error::timeout(format!(
-                        "no reply from {} within {limit:?}",
-                        self.shared.config.addr
-                    )));
-                }
-            },
-            None => rx.await,
-        };
-        received.map_err(|_| Error::closed("the client's connection task has stopped"))?
+        // The deadline travels with the command; the clock task enforces it,
+        // so a waiting command costs no timer of its own.
+        let rx = self.shared.enqueue(cmds, timeout)?;
+        rx.await
+            .map_err(|_| Error::closed("the client's connection task has stopped"))?
     }
 
     /// Stops the driver, fails waiting commands and closes the socket.
@@ -216,8 +301,14 @@ impl Drop for Multiplexer {
 }
 
 impl Shared {
-    fn enqueue(&self, cmds: &[Cmd]) -> Result<oneshot::Receiver<Result<Replies>>> {
+    fn enqueue(
+        &self,
+        cmds: &[Cmd],
+        timeout: Option<Duration>,
+    ) -> Result<oneshot::Receiver<Result<Replies>>> {
         let (tx, rx) = oneshot::channel();
+        // A timeout too large to add to now is no timeout.
+        let deadline = timeout.and_then(|t| Some((Instant::now().checked_add(t)?, t)));
         let mut state = lock(&self.state);
         if state.closed {
             return Err(Error::closed("the client was closed"));
@@ -225,11 +316,24 @@ impl Shared {
         for cmd in cmds {
             cmd.write_to(&mut state.out);
         }
+        let seq = state.front_seq + state.waiting.len() as u64;
         state.waiting.push_back(Slot {
             expected: cmds.len(),
             collected: None,
-            tx,
+            tx: Some(tx),
         });
+        if let Some((at, timeout)) = deadline {
+            while state.deadlines.back().is_some_and(|later| later.at >= at) {
+                state.deadlines.pop_back();
+            }
+            state.deadlines.push_back(Deadline { at, seq, timeout });
+            if state.clock_armed.is_none_or(|armed| at < armed) {
+                // Only when the clock would wake too late: with one timeout
+                // for all commands that is about once per timeout period.
+                state.clock_armed = Some(at);
+                self.clock_wake.notify_one();
+            }
+        }
         match state.sink.clone() {
             Some(sink) if !state.writing => {
                 state.writing = true;
@@ -301,17 +405,12 @@ impl Shared {
                     break;
                 };
                 if slot.push(value) {
-                    done.extend(state.waiting.pop_front());
+                    done.extend(state.pop_front());
                 }
             }
         }
         done.drain(..).for_each(Slot::complete);
         outcome
-    }
-
-    fn suspect_stall(&self) {
-        let mut state = lock(&self.state);
-        state.stall_suspected_at.get_or_insert_with(Instant::now);
     }
 
     fn mark_read(&self) {
@@ -345,10 +444,12 @@ impl Shared {
             state.out.clear();
             state.sink = None;
             state.link = link;
+            state.front_seq += state.waiting.len() as u64;
+            state.deadlines.clear();
             std::mem::take(&mut state.waiting)
         };
-        for slot in failed {
-            let _ = slot.tx.send(Err(error.clone()));
+        for tx in failed.into_iter().filter_map(|slot| slot.tx) {
+            let _ = tx.send(Err(error.clone()));
         }
     }
 
@@ -367,6 +468,7 @@ impl Shared {
     fn close(&self) {
         lock(&self.state).closed = true;
         self.driver_wake.notify_one();
+        self.clock_wake.notify_one();
     }
 }
 
@@ -596,7 +698,7 @@ impl Housekeeping {
         let idle_for = now.duration_since(last_read);
         if let Some(interval) = shared.config.health_check_interval {
             if idle_for >= interval && !shared.has_waiting() {
-                if let Ok(rx) = shared.enqueue(&[Cmd::new("PING")]) {
+                if let Ok(rx) = shared.enqueue(&[Cmd::new("PING")], None) {
                     self.health_check = Some((now, rx));
                 }
             }
