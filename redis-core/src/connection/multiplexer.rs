@@ -334,26 +334,35 @@ impl Shared {
                 self.clock_wake.notify_one();
             }
         }
-        match state.sink.clone() {
-            Some(sink) if !state.writing => {
-                state.writing = true;
-                let generation = state.generation;
-                let State { out, spare, .. } = &mut *state;
-                std::mem::swap(out, spare);
-                let mut buf = std::mem::take(spare);
-                drop(state);
-                self.write_now(&sink, &mut buf, generation);
-            }
+        if state.writing {
             // The write in progress picks these bytes up when it finishes.
-            Some(_) => {}
-            None => {
-                let link = state.link;
-                drop(state);
-                if link == Link::Down {
-                    self.driver_wake.notify_one();
-                }
-            }
+            return Ok(rx);
         }
+        let Some(sink) = &state.sink else {
+            let link = state.link;
+            drop(state);
+            if link == Link::Down {
+                self.driver_wake.notify_one();
+            }
+            return Ok(rx);
+        };
+        if state.waiting.len() > 1 {
+            // Replies are outstanding, so the connection is busy anyway: the
+            // background writer sends these bytes once the tasks that are
+            // ready now have queued theirs too, in one larger write.
+            drop(state);
+            self.writer_wake.notify_one();
+            return Ok(rx);
+        }
+        // An idle connection: write at once from this task, no hand-off.
+        let sink = sink.clone();
+        state.writing = true;
+        let generation = state.generation;
+        let State { out, spare, .. } = &mut *state;
+        std::mem::swap(out, spare);
+        let mut buf = std::mem::take(spare);
+        drop(state);
+        self.write_now(&sink, &mut buf, generation);
         Ok(rx)
     }
 
