@@ -320,3 +320,32 @@ async fn the_pool_does_not_hand_out_a_connection_the_server_closed() {
         assert_ne!(new_id, id, "{protocol:?}: got the killed connection back");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_command_gets_its_own_timeout_even_behind_a_shorter_one() {
+    let server = TempServer::start();
+    let client = Client::connect(config(&server, Protocol::Resp3))
+        .await
+        .unwrap();
+    let slow = {
+        let client = client.clone();
+        tokio::spawn(async move {
+            Cmd::new("DEBUG SLEEP")
+                .arg("2")
+                .with_timeout(Duration::from_millis(300))
+                .query::<()>(&client)
+                .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    // Queued behind the sleep, with an earlier deadline.
+    let quick = Cmd::new("GET")
+        .arg("k")
+        .with_timeout(Duration::from_millis(100))
+        .query::<Option<String>>(&client)
+        .await;
+    assert_eq!(quick.unwrap_err().kind(), ErrorKind::Timeout);
+    let slow = slow.await.unwrap().unwrap_err();
+    assert_eq!(slow.kind(), ErrorKind::Timeout, "{slow}");
+    assert!(slow.to_string().contains("300ms"), "{slow}");
+}

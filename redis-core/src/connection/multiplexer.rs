@@ -67,13 +67,6 @@ struct State {
     spare: BytesMut,
     /// One slot per queued command (or batch), in wire order.
     waiting: VecDeque<Slot>,
-    /// The sequence number of `waiting.front()`; later slots count up from it.
-    front_seq: u64,
-    /// Deadlines of waiting slots as a sliding-window minimum: increasing from
-    /// front to back, the front is the earliest deadline of all. Pushing and
-    /// completing are O(1) amortised, and with one timeout for all commands
-    /// it is a plain queue.
-    deadlines: VecDeque<Deadline>,
     /// What the clock task sleeps until (`None`: until woken).
     clock_armed: Option<Instant>,
     /// The socket's write half while connected.
@@ -95,6 +88,9 @@ enum Link {
     Up,
     Down,
 }
+
+/// Where a waiting caller's replies go.
+type ReplySender = oneshot::Sender<Result<Replies>>;
 
 /// What a waiting caller gets.
 pub(crate) enum Replies {
@@ -122,14 +118,9 @@ struct Slot {
     expected: usize,
     collected: Option<Replies>,
     /// Taken when the command times out: its reply, if it ever comes, is dropped.
-    tx: Option<oneshot::Sender<Result<Replies>>>,
-}
-
-#[derive(Clone, Copy)]
-struct Deadline {
-    at: Instant,
-    seq: u64,
-    timeout: Duration,
+    tx: Option<ReplySender>,
+    /// When the caller gives up, and the timeout that makes it so.
+    deadline: Option<(Instant, Duration)>,
 }
 
 impl Slot {
@@ -162,43 +153,29 @@ impl Slot {
 }
 
 impl State {
-    /// Removes the oldest slot, and its deadline.
-    fn pop_front(&mut self) -> Option<Slot> {
-        let slot = self.waiting.pop_front()?;
-        if self
-            .deadlines
-            .front()
-            .is_some_and(|d| d.seq == self.front_seq)
-        {
-            self.deadlines.pop_front();
-        }
-        self.front_seq += 1;
-        Some(slot)
-    }
-
     /// Takes the senders of the commands whose deadline has passed, so they
-    /// can be told; their slots stay, to swallow replies that come late.
-    fn expire(&mut self, now: Instant) -> Vec<(oneshot::Sender<Result<Replies>>, Duration)> {
+    /// can be told (their slots stay, to swallow replies that come late), and
+    /// returns the earliest deadline still pending.
+    ///
+    /// A scan of every waiting slot, but only when the clock wakes: at the
+    /// earliest deadline, or when a command brings an earlier one. With one
+    /// timeout for all commands that is about once per timeout period.
+    fn expire(&mut self, now: Instant) -> (Vec<(ReplySender, Duration)>, Option<Instant>) {
         let mut expired = Vec::new();
-        while let Some(&Deadline { at, seq, timeout }) = self.deadlines.front() {
-            if at > now {
-                break;
-            }
-            self.deadlines.pop_front();
-            let index = seq
-                .checked_sub(self.front_seq)
-                .and_then(|i| usize::try_from(i).ok());
-            if let Some(tx) = index
-                .and_then(|i| self.waiting.get_mut(i))
-                .and_then(|slot| slot.tx.take())
-            {
-                expired.push((tx, timeout));
+        let mut next: Option<Instant> = None;
+        for slot in self.waiting.iter_mut().filter(|slot| slot.tx.is_some()) {
+            match slot.deadline {
+                Some((at, timeout)) if at <= now => {
+                    expired.extend(slot.tx.take().map(|tx| (tx, timeout)));
+                }
+                Some((at, _)) => next = Some(next.map_or(at, |n| n.min(at))),
+                None => {}
             }
         }
         if !expired.is_empty() {
             self.stall_suspected_at.get_or_insert(now);
         }
-        expired
+        (expired, next)
     }
 }
 
@@ -210,9 +187,9 @@ async fn clock(shared: Arc<Shared>) {
             if state.closed {
                 return;
             }
-            let expired = state.expire(Instant::now());
-            state.clock_armed = state.deadlines.front().map(|d| d.at);
-            (expired, state.clock_armed)
+            let (expired, next) = state.expire(Instant::now());
+            state.clock_armed = next;
+            (expired, next)
         };
         for (tx, limit) in expired {
             let _ = tx.send(Err(Error::timeout(format!(
@@ -249,8 +226,6 @@ impl Multiplexer {
                 out: BytesMut::with_capacity(16 * 1024),
                 spare: BytesMut::with_capacity(16 * 1024),
                 waiting: VecDeque::new(),
-                front_seq: 0,
-                deadlines: VecDeque::new(),
                 clock_armed: None,
                 sink: None,
                 writing: false,
@@ -316,27 +291,19 @@ impl Shared {
         for cmd in cmds {
             cmd.write_to(&mut state.out);
         }
-        let seq = state.front_seq + state.waiting.len() as u64;
         state.waiting.push_back(Slot {
             expected: cmds.len(),
             collected: None,
             tx: Some(tx),
+            deadline,
         });
-        if let Some((at, timeout)) = deadline {
-            while state.deadlines.back().is_some_and(|later| later.at >= at) {
-                state.deadlines.pop_back();
-            }
-            state.deadlines.push_back(Deadline { at, seq, timeout });
+        if let Some((at, _)) = deadline {
             if state.clock_armed.is_none_or(|armed| at < armed) {
                 // Only when the clock would wake too late: with one timeout
                 // for all commands that is about once per timeout period.
                 state.clock_armed = Some(at);
                 self.clock_wake.notify_one();
             }
-        }
-        if state.writing {
-            // The write in progress picks these bytes up when it finishes.
-            return Ok(rx);
         }
         let Some(sink) = &state.sink else {
             let link = state.link;
@@ -346,6 +313,10 @@ impl Shared {
             }
             return Ok(rx);
         };
+        if state.writing {
+            // The write in progress picks these bytes up when it finishes.
+            return Ok(rx);
+        }
         if state.waiting.len() > 1 {
             // Replies are outstanding, so the connection is busy anyway: the
             // background writer sends these bytes once the tasks that are
@@ -414,7 +385,7 @@ impl Shared {
                     break;
                 };
                 if slot.push(value) {
-                    done.extend(state.pop_front());
+                    done.extend(state.waiting.pop_front());
                 }
             }
         }
@@ -453,8 +424,10 @@ impl Shared {
             state.out.clear();
             state.sink = None;
             state.link = link;
-            state.front_seq += state.waiting.len() as u64;
-            state.deadlines.clear();
+            // A write still running on the old connection must not touch
+            // the next one's state, nor hand it bytes of failed commands.
+            state.writing = false;
+            state.generation += 1;
             std::mem::take(&mut state.waiting)
         };
         for tx in failed.into_iter().filter_map(|slot| slot.tx) {
