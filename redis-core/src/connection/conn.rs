@@ -128,14 +128,11 @@ impl Connection {
 /// at most eight times the bytes the peer really sent.
 pub(crate) fn reserve_for_next_read(rbuf: &mut BytesMut, needed: Option<usize>) {
     let want = match needed {
-        Some(rest) if rest > MIN_READ_RESERVE => {
-            if rest <= rbuf.len().saturating_mul(8) {
-                rest
-            } else {
-                rbuf.len().max(MIN_READ_RESERVE)
-            }
-        }
-        _ => MIN_READ_RESERVE,
+        // Exactly the rest, also when it is small: padding the last bytes of
+        // a huge payload to a full step would double the whole buffer.
+        Some(rest) if rest <= rbuf.len().saturating_mul(8) => rest,
+        Some(_) => rbuf.len().max(MIN_READ_RESERVE),
+        None => MIN_READ_RESERVE,
     };
     rbuf.reserve(want);
 }
@@ -152,6 +149,39 @@ mod tests {
             rbuf.capacity() < 1024 * 1024,
             "reserved {}",
             rbuf.capacity()
+        );
+    }
+
+    #[test]
+    fn a_large_payload_arriving_in_reads_ends_in_a_buffer_of_its_own_size() {
+        let total = 64 * 1024 * 1024;
+        let mut rbuf = BytesMut::new();
+        rbuf.extend_from_slice(format!("${total}\r\n").as_bytes());
+        let mut decoder = Decoder::new(crate::resp::Limits::default());
+        let mut largest = 0;
+        let value = loop {
+            if let Some(value) = decoder.decode(&mut rbuf).expect("valid frame") {
+                break value;
+            }
+            reserve_for_next_read(&mut rbuf, decoder.bytes_needed());
+            largest = largest.max(rbuf.capacity());
+            // A read fills at most the free space, as a socket read does.
+            let missing = decoder.bytes_needed().unwrap_or(2);
+            let n = (rbuf.capacity() - rbuf.len()).min(1 << 20).min(missing);
+            if missing <= 2 {
+                rbuf.extend_from_slice(&b"\r\n"[..n]);
+            } else {
+                rbuf.extend_from_slice(&vec![b'x'; n.min(missing - 2)]);
+            }
+        };
+        let Value::BulkString(bytes) = value else {
+            panic!("not a bulk string")
+        };
+        assert_eq!(bytes.len(), total);
+        // Never held twice its size, not even for the final CRLF.
+        assert!(
+            largest < total + total / 8,
+            "the buffer grew to {largest} bytes"
         );
     }
 
