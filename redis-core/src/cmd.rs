@@ -38,8 +38,9 @@ impl Cmd {
     /// split into two arguments) so that routing and retry decisions see both.
     pub fn new(name: &str) -> Self {
         let mut cmd = Cmd {
-            // Room for a typical key and a small value without a reallocation.
-            encoded: Vec::with_capacity(128),
+            // Room for a name and a short key; a command waiting for its reply
+            // keeps this buffer, so it stays small.
+            encoded: Vec::with_capacity(64),
             argc: 0,
             name_start: 0,
             name_len: 0,
