@@ -1,0 +1,196 @@
+//! The driver task: runs one connection (reader, background writer,
+//! housekeeping) until it breaks, fails what was waiting, and reconnects.
+
+use std::sync::Arc;
+
+use bytes::BytesMut;
+use tokio::io::AsyncReadExt;
+
+use super::super::conn::{Connection, reserve_for_next_read};
+use super::super::socket::{ReadHalf, WriteHalf};
+use super::housekeeping::{HOUSEKEEPING, Housekeeping};
+use super::state::{Link, State};
+use super::{Shared, lock};
+use crate::config::Protocol;
+use crate::resp::Decoder;
+use crate::{Error, ErrorKind, Result};
+
+/// The driver: run a connection until it breaks, fail what was waiting,
+/// reconnect; until the client is closed.
+pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
+    let mut conn = Some(first);
+    let mut failed_attempts = 0u32;
+    while !shared.is_closed() {
+        let Some(current) = conn.take() else {
+            match reconnect(&shared, failed_attempts).await {
+                Some(Ok(next)) => {
+                    failed_attempts = 0;
+                    conn = Some(next);
+                }
+                Some(Err(error)) => {
+                    failed_attempts = failed_attempts.saturating_add(1);
+                    tracing::debug!(addr = %shared.config.addr, %error, "reconnect failed");
+                    shared.fail_all(&error, Link::Down);
+                }
+                None => break,
+            }
+            continue;
+        };
+        let error = tokio::select! {
+            error = run(current, &shared) => error,
+            () = closed(&shared) => break,
+        };
+        tracing::debug!(addr = %shared.config.addr, %error, "connection lost");
+        // A connection presumed dead after a timeout is, for the commands
+        // still waiting on it, a lost connection: that decides whether they
+        // may be retried. Other causes (a protocol violation) keep their kind.
+        let kind = match error.kind() {
+            ErrorKind::Timeout => ErrorKind::Io,
+            kind => kind,
+        };
+        let lost = Error::new(
+            kind,
+            format!(
+                "connection to {} lost with the command in flight: {error}",
+                shared.config.addr
+            ),
+        );
+        shared.fail_all(&lost, Link::Connecting);
+    }
+    shared.fail_all(&Error::closed("the client was closed"), Link::Down);
+}
+
+/// Waits until closing is requested.
+async fn closed(shared: &Shared) {
+    while !shared.is_closed() {
+        shared.driver_wake.notified().await;
+    }
+}
+
+/// One reconnect attempt, after backoff and, once attempts have failed, only
+/// when a command is waiting. `None` when the client was closed meanwhile.
+async fn reconnect(shared: &Shared, failed_attempts: u32) -> Option<Result<Connection>> {
+    if failed_attempts > 0 {
+        while !shared.has_waiting() {
+            shared.driver_wake.notified().await;
+            if shared.is_closed() {
+                return None;
+            }
+        }
+        let delay = shared.config.retry.delay(failed_attempts);
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = closed(shared) => return None,
+        }
+    }
+    shared.set_link(Link::Connecting);
+    tokio::select! {
+        result = crate::connection::connect(&shared.config) => Some(result),
+        () = closed(shared) => None,
+    }
+}
+
+/// Runs one connection until it fails; returns why.
+async fn run(conn: Connection, shared: &Shared) -> Error {
+    let Connection {
+        socket,
+        rbuf,
+        decoder,
+        protocol,
+        ..
+    } = conn;
+    let (reader, sink) = socket.into_split();
+    let sink = Arc::new(sink);
+    shared.attach(sink.clone());
+    let reader = read_loop(reader, rbuf, decoder, protocol, shared);
+    let writer = write_loop(&sink, shared);
+    let mut housekeeping = Housekeeping::new(shared);
+    tokio::pin!(reader, writer);
+    loop {
+        tokio::select! {
+            error = &mut reader => return error,
+            error = &mut writer => return error,
+            () = tokio::time::sleep(HOUSEKEEPING) => {
+                if let Some(error) = housekeeping.check(shared) {
+                    return error;
+                }
+            }
+        }
+    }
+}
+
+/// The background writer: only busy when the socket was full for a caller.
+async fn write_loop(sink: &WriteHalf, shared: &Shared) -> Error {
+    loop {
+        shared.writer_wake.notified().await;
+        let mut buf = {
+            let mut state = lock(&shared.state);
+            if state.writing || state.out.is_empty() {
+                continue;
+            }
+            state.writing = true;
+            let State { out, spare, .. } = &mut *state;
+            std::mem::swap(out, spare);
+            std::mem::take(spare)
+        };
+        let written = match shared.config.response_timeout {
+            Some(limit) => tokio::time::timeout(limit, sink.write_all(&buf))
+                .await
+                .unwrap_or_else(|_| Err(std::io::ErrorKind::TimedOut.into())),
+            None => sink.write_all(&buf).await,
+        };
+        if let Err(e) = written {
+            return Error::io(&format!("writing to {}", shared.config.addr), e);
+        }
+        buf.clear();
+        let more = {
+            let mut state = lock(&shared.state);
+            state.spare = buf;
+            state.writing = false;
+            !state.out.is_empty()
+        };
+        if more {
+            shared.writer_wake.notify_one();
+        }
+    }
+}
+
+async fn read_loop(
+    mut reader: ReadHalf,
+    mut rbuf: BytesMut,
+    mut decoder: Decoder,
+    protocol: Protocol,
+    shared: &Shared,
+) -> Error {
+    let addr = &shared.config.addr;
+    let mut replies = Vec::new();
+    let mut done = Vec::new();
+    loop {
+        loop {
+            match decoder.decode(&mut rbuf) {
+                Ok(Some(value)) if value.is_push() => {
+                    if protocol == Protocol::Resp2 {
+                        return Error::protocol("push frame received on a RESP2 connection");
+                    }
+                    // Pub/sub and invalidations get their router with their
+                    // issues; until then a push frame is never a reply.
+                    tracing::trace!("push frame ignored");
+                }
+                Ok(Some(value)) => replies.push(value),
+                Ok(None) => break,
+                Err(error) => return error,
+            }
+        }
+        if !replies.is_empty() {
+            if let Err(error) = shared.deliver(&mut replies, &mut done) {
+                return error;
+            }
+        }
+        reserve_for_next_read(&mut rbuf, decoder.bytes_needed());
+        match reader.read_buf(&mut rbuf).await {
+            Ok(0) => return Error::new(ErrorKind::Io, format!("{addr} closed the connection")),
+            Ok(_) => shared.mark_read(),
+            Err(e) => return Error::io(&format!("reading from {addr}"), e),
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! One connection shared by every task: automatic pipelining, replies
+//! matched in order, reconnection in the background.
+//!
+//! Callers encode their commands straight into a shared write buffer and queue
+//! a reply slot, both under one short lock, so the order of bytes on the wire
+//! and the order of slots always agree. If no write is in progress, the caller
+//! then writes the buffer to the socket itself (a non-blocking write, no task
+//! hand-off); otherwise the bytes wait for the write in progress to finish,
+//! and go out together with everything else that piled up meanwhile
+//! (automatic pipelining). A background writer only takes over when the
+//! socket is full. A reader decodes replies and completes the oldest slots.
+//!
+//! A driver task owns the connection. When it breaks, every waiting command
+//! fails with the cause and the driver reconnects: at once after a connection
+//! that worked, with backoff after failed attempts, and only while someone is
+//! waiting, so an idle client against a dead server does not spin.
+
+mod clock;
+mod driver;
+mod housekeeping;
+mod state;
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::BytesMut;
+use tokio::sync::{Notify, oneshot};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use super::socket::WriteHalf;
+use crate::config::Config;
+use crate::{Cmd, Error, Result, Value};
+pub(crate) use state::Replies;
+use state::{Link, Slot, State};
+
+/// The handle callers use; the driver task runs until it is dropped or closed.
+pub(crate) struct Multiplexer {
+    shared: Arc<Shared>,
+    driver: Mutex<Option<JoinHandle<()>>>,
+}
+
+struct Shared {
+    config: Config,
+    state: Mutex<State>,
+    /// The socket filled up: the background writer has work.
+    writer_wake: Notify,
+    /// A command arrived while the link is down, or close was requested.
+    driver_wake: Notify,
+    /// A deadline earlier than the one the clock sleeps until arrived.
+    clock_wake: Notify,
+    /// When bytes last arrived, in nanoseconds since `epoch`.
+    last_read: AtomicU64,
+    epoch: Instant,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock cannot leave State half-updated in a way
+    // that matters more than losing the client, so poisoning is ignored.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Multiplexer {
+    /// Starts the driver and waits for the first connection, so a wrong
+    /// address or password is reported by `Client::connect` itself.
+    pub(crate) async fn start(config: Config) -> Result<Multiplexer> {
+        let first = crate::connection::connect(&config).await?;
+        let shared = Arc::new(Shared {
+            config,
+            state: Mutex::new(State {
+                out: BytesMut::with_capacity(16 * 1024),
+                spare: BytesMut::with_capacity(16 * 1024),
+                waiting: VecDeque::new(),
+                clock_armed: None,
+                sink: None,
+                writing: false,
+                generation: 0,
+                link: Link::Connecting,
+                closed: false,
+                stall_suspected_at: None,
+            }),
+            writer_wake: Notify::new(),
+            driver_wake: Notify::new(),
+            clock_wake: Notify::new(),
+            last_read: AtomicU64::new(0),
+            epoch: Instant::now(),
+        });
+        let driver = tokio::spawn(driver::drive(shared.clone(), first));
+        tokio::spawn(clock::clock(shared.clone()));
+        Ok(Multiplexer {
+            shared,
+            driver: Mutex::new(Some(driver)),
+        })
+    }
+
+    /// Sends `cmds` as one unit (their bytes are contiguous on the wire, so a
+    /// MULTI ... EXEC batch is never interleaved with other callers) and waits
+    /// for one reply per command.
+    pub(crate) async fn send(&self, cmds: &[Cmd], timeout: Option<Duration>) -> Result<Replies> {
+        // The deadline travels with the command; the clock task enforces it,
+        // so a waiting command costs no timer of its own.
+        let rx = self.shared.enqueue(cmds, timeout)?;
+        rx.await
+            .map_err(|_| Error::closed("the client's connection task has stopped"))?
+    }
+
+    /// Stops the driver, fails waiting commands and closes the socket.
+    pub(crate) async fn close(&self) {
+        self.shared.close();
+        let driver = lock(&self.driver).take();
+        if let Some(driver) = driver {
+            let _ = driver.await;
+        }
+    }
+}
+
+impl Drop for Multiplexer {
+    fn drop(&mut self) {
+        self.shared.close();
+    }
+}
+
+impl Shared {
+    fn enqueue(
+        &self,
+        cmds: &[Cmd],
+        timeout: Option<Duration>,
+    ) -> Result<oneshot::Receiver<Result<Replies>>> {
+        let (tx, rx) = oneshot::channel();
+        // A timeout too large to add to now is no timeout.
+        let deadline = timeout.and_then(|t| Some((Instant::now().checked_add(t)?, t)));
+        let mut state = lock(&self.state);
+        if state.closed {
+            return Err(Error::closed("the client was closed"));
+        }
+        for cmd in cmds {
+            cmd.write_to(&mut state.out);
+        }
+        state.waiting.push_back(Slot {
+            expected: cmds.len(),
+            collected: None,
+            tx: Some(tx),
+            deadline,
+        });
+        if let Some((at, _)) = deadline {
+            if state.clock_armed.is_none_or(|armed| at < armed) {
+                // Only when the clock would wake too late: with one timeout
+                // for all commands that is about once per timeout period.
+                state.clock_armed = Some(at);
+                self.clock_wake.notify_one();
+            }
+        }
+        let Some(sink) = &state.sink else {
+            let link = state.link;
+            drop(state);
+            if link == Link::Down {
+                self.driver_wake.notify_one();
+            }
+            return Ok(rx);
+        };
+        if state.writing {
+            // The write in progress picks these bytes up when it finishes.
+            return Ok(rx);
+        }
+        if state.waiting.len() > 1 {
+            // Replies are outstanding, so the connection is busy anyway: the
+            // background writer sends these bytes once the tasks that are
+            // ready now have queued theirs too, in one larger write.
+            drop(state);
+            self.writer_wake.notify_one();
+            return Ok(rx);
+        }
+        // An idle connection: write at once from this task, no hand-off.
+        let sink = sink.clone();
+        state.writing = true;
+        let generation = state.generation;
+        let State { out, spare, .. } = &mut *state;
+        std::mem::swap(out, spare);
+        let mut buf = std::mem::take(spare);
+        drop(state);
+        self.write_now(&sink, &mut buf, generation);
+        Ok(rx)
+    }
+
+    /// Writes `buf` from the caller's own task for as long as the socket takes
+    /// it, then hands over: anything left, or queued meanwhile, goes to the
+    /// background writer.
+    fn write_now(&self, sink: &WriteHalf, buf: &mut BytesMut, generation: u64) {
+        let mut written = 0;
+        while written < buf.len() {
+            match sink.try_write(&buf[written..]) {
+                Ok(n) if n > 0 => written += n,
+                // Full socket or an error: the background writer waits for
+                // room, or meets the error and brings the connection down.
+                _ => break,
+            }
+        }
+        let mut state = lock(&self.state);
+        if state.generation != generation {
+            // That connection is gone and its commands were failed already.
+            return;
+        }
+        if written < buf.len() {
+            let _ = buf.split_to(written);
+            buf.extend_from_slice(&state.out);
+            std::mem::swap(&mut state.out, buf);
+        }
+        buf.clear();
+        state.spare = std::mem::take(buf);
+        state.writing = false;
+        let more = !state.out.is_empty();
+        drop(state);
+        if more {
+            self.writer_wake.notify_one();
+        }
+    }
+
+    /// Hands replies to the oldest waiting slots, in order. A reply that
+    /// matches no command is an error, but the replies before it still reach
+    /// their callers.
+    fn deliver(&self, replies: &mut Vec<Value>, done: &mut Vec<Slot>) -> Result<()> {
+        let mut outcome = Ok(());
+        {
+            let mut state = lock(&self.state);
+            for value in replies.drain(..) {
+                let Some(slot) = state.waiting.front_mut() else {
+                    outcome = Err(Error::protocol(
+                        "the server sent a reply that matches no command sent",
+                    ));
+                    break;
+                };
+                if slot.push(value) {
+                    done.extend(state.waiting.pop_front());
+                }
+            }
+        }
+        done.drain(..).for_each(Slot::complete);
+        outcome
+    }
+
+    fn mark_read(&self) {
+        let nanos = u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.last_read.store(nanos, Ordering::Relaxed);
+    }
+
+    fn last_read(&self) -> Instant {
+        self.epoch + Duration::from_nanos(self.last_read.load(Ordering::Relaxed))
+    }
+
+    /// Makes the new connection's write half available to callers and sends
+    /// whatever was queued while connecting.
+    fn attach(&self, sink: Arc<WriteHalf>) {
+        {
+            let mut state = lock(&self.state);
+            state.sink = Some(sink);
+            state.writing = false;
+            state.generation += 1;
+            state.link = Link::Up;
+            state.stall_suspected_at = None;
+        }
+        self.mark_read();
+        self.writer_wake.notify_one();
+    }
+
+    /// Fails every queued command with `error` and forgets their bytes.
+    fn fail_all(&self, error: &Error, link: Link) {
+        let failed = {
+            let mut state = lock(&self.state);
+            state.out.clear();
+            state.sink = None;
+            state.link = link;
+            // A write still running on the old connection must not touch
+            // the next one's state, nor hand it bytes of failed commands.
+            state.writing = false;
+            state.generation += 1;
+            std::mem::take(&mut state.waiting)
+        };
+        for tx in failed.into_iter().filter_map(|slot| slot.tx) {
+            let _ = tx.send(Err(error.clone()));
+        }
+    }
+
+    fn set_link(&self, link: Link) {
+        lock(&self.state).link = link;
+    }
+
+    fn has_waiting(&self) -> bool {
+        !lock(&self.state).waiting.is_empty()
+    }
+
+    fn is_closed(&self) -> bool {
+        lock(&self.state).closed
+    }
+
+    fn close(&self) {
+        lock(&self.state).closed = true;
+        self.driver_wake.notify_one();
+        self.clock_wake.notify_one();
+    }
+}
