@@ -9,10 +9,14 @@
 #![allow(clippy::unwrap_used)]
 
 mod context;
+mod fault_proxy;
+mod hostile;
 mod servers;
 mod temp_server;
 
 pub use context::{Ctx, Setup};
+pub use fault_proxy::{Direction, FaultProxy, ProxyStats};
+pub use hostile::{HostileServer, Received, Script, Then};
 pub use servers::{Servers, servers};
 pub use temp_server::TempServer;
 

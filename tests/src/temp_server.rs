@@ -48,6 +48,16 @@ impl TempServer {
         format!("redis://{}", self.addr())
     }
 
+    /// The data directory, kept across restarts.
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
+    /// Whether the process was started and not killed since.
+    pub fn is_running(&self) -> bool {
+        self.child.is_some()
+    }
+
     /// Kills the server at once (SIGKILL: no goodbye to its clients).
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
@@ -63,7 +73,7 @@ impl TempServer {
     }
 
     fn spawn(&mut self) {
-        let child = Command::new(servers().redis8_bin())
+        let child = Command::new(redis8_bin())
             .args([
                 "--port",
                 &self.port.to_string(),
@@ -90,6 +100,12 @@ impl Drop for TempServer {
         self.kill();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// The `redis-server` to run: `REDIS8_BIN` when set (the soak runs without
+/// the shared servers, so without servers.env), else the one servers.env names.
+fn redis8_bin() -> String {
+    std::env::var("REDIS8_BIN").unwrap_or_else(|_| servers().redis8_bin().to_owned())
 }
 
 fn free_port() -> u16 {

@@ -100,3 +100,18 @@ pub fn describe(cmd: &Command) -> String {
     }
     shown
 }
+
+/// Runs `cmd` in the foreground (its output goes to ours) and returns its exit
+/// code; a child killed by a signal gets the shell's 128+N convention.
+pub fn run_for_exit_code(cmd: &mut Command) -> Result<std::process::ExitCode> {
+    use std::os::unix::process::ExitStatusExt;
+    let shown = describe(cmd);
+    let status = cmd.status().context(|| format!("running `{shown}`"))?;
+    let code = status
+        .code()
+        .or_else(|| status.signal().map(|s| 128 + s))
+        .unwrap_or(1);
+    Ok(std::process::ExitCode::from(
+        u8::try_from(code).unwrap_or(1),
+    ))
+}

@@ -5,11 +5,13 @@
 //! - `test [-- ARGS]`: servers up, `cargo test --workspace ARGS`, servers down.
 //! - `demo`: servers up, the `tour` example, servers down.
 
+mod bench;
 mod certs;
 mod cluster;
 mod cmd;
 mod env_file;
 mod error;
+mod fuzz;
 mod install;
 mod layout;
 mod ports;
@@ -17,11 +19,11 @@ mod resp;
 mod sentinel;
 mod server;
 mod servers;
+mod soak;
 mod standalone;
 
 use std::env;
 use std::ffi::{OsStr, OsString};
-use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, ExitCode};
 
 use error::{Context, Result};
@@ -37,6 +39,14 @@ commands:
   servers status   print servers.env and whether each server answers
   test [-- ARGS]   servers up, cargo test --workspace ARGS, servers down (always)
   demo             servers up, cargo run -p redis-examples --example tour, servers down
+  bench [-- ARGS]  one fresh Redis 8.2.3, the bench/ crate in release against it (ARGS:
+                   `-- --help`), the server stopped (always)
+  soak [--seconds N]
+                   the client under injected faults and server kills for N s (default 60),
+                   against a Redis 8.2.3 of its own; a 20 s soak also ends a passing `test`
+  fuzz [--seconds N]
+                   every fuzz target under fuzz/ for N s each (default 60), on stable; fails
+                   on a crash; a 3 s run also ends a passing `test` without ARGS
   help             this text
 ";
 
@@ -83,13 +93,17 @@ fn dispatch(args: &[OsString]) -> Result<ExitCode> {
                 command.arg("--workspace");
             }
             command.args(extra);
-            with_servers(&layout, command)
+            let tests = soak::after_tests(&layout, with_servers(&layout, command)?)?;
+            fuzz::after_tests(&layout, extra, tests)
         }
         [Some("demo")] => {
             let mut command = cargo(&layout);
             command.args(["run", "-p", "redis-examples", "--example", "tour"]);
             with_servers(&layout, command)
         }
+        [Some("bench"), ..] => bench::run(&layout, strip_separator(&args[1..])),
+        [Some("soak"), ..] => soak::command(&layout, &args[1..]),
+        [Some("fuzz"), ..] => fuzz::command(&layout, &args[1..]),
         [Some("help" | "-h" | "--help")] => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -119,13 +133,7 @@ fn with_servers(layout: &Layout, mut command: Command) -> Result<ExitCode> {
             "[xtask] {SERVERS_ENV_VAR}={} {shown}",
             layout.env_file.display()
         );
-        let status = command.status().context(|| format!("running `{shown}`"))?;
-        // A child killed by a signal gets the shell's 128+N convention.
-        let code = status
-            .code()
-            .or_else(|| status.signal().map(|s| 128 + s))
-            .unwrap_or(1);
-        Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
+        cmd::run_for_exit_code(&mut command)
     });
     let stopped = servers::down(layout);
     match (outcome, stopped) {

@@ -1,0 +1,145 @@
+//! Command-line options, parsed by hand to keep the build small.
+
+use std::time::Duration;
+
+use crate::workload::Workload;
+
+/// What to run, and for how long.
+#[derive(Debug, Clone)]
+pub struct Args {
+    /// The server, `redis://host:port`.
+    pub url: String,
+    /// Measured runs per workload and client; the table shows medians.
+    pub runs: usize,
+    /// Length of one measured run.
+    pub duration: Duration,
+    /// Steps per task after which a measured run ends even before `duration` (for callgrind).
+    pub steps: Option<u64>,
+    /// Length of the unmeasured run before each measured one.
+    pub warmup: Duration,
+    /// The workloads to run, in table order.
+    pub workloads: Vec<Workload>,
+    /// The columns to fill: `redis-benchmark`, `ours`, `redis-rs`, `fred`.
+    pub clients: Vec<String>,
+    /// The protocol every client speaks (2 or 3).
+    pub resp: u8,
+    /// Tokio worker threads.
+    pub threads: usize,
+    /// Commands kept in flight for the per-command memory figure (0 skips it).
+    pub in_flight: usize,
+    /// Size of the bulk reply for the large-reply memory figure, in MiB (0 skips it).
+    pub big_mib: usize,
+}
+
+/// Every column, in table order.
+pub const ALL_CLIENTS: [&str; 4] = ["redis-benchmark", "ours", "redis-rs", "fred"];
+
+/// The `--help` text.
+pub const USAGE: &str = "\
+usage: redis-bench --url redis://HOST:PORT [options]
+
+  --runs N           measured runs per workload and client, medians shown (5)
+  --duration SECS    one measured run (2)
+  --warmup SECS      unmeasured run before each measured one (0.5)
+  --steps N          end each measured run after N steps per task, if before --duration:
+                     the same work on every run, for callgrind (a step is one command,
+                     one pipeline, one MGET or one HSET+HGETALL pair)
+  --workloads LIST   comma-separated: seq,conc64,pipe100,mget100,hash10 (all)
+  --clients LIST     comma-separated: redis-benchmark,ours,redis-rs,fred (all)
+  --resp 2|3         protocol of every client (3, redis-core's default)
+  --threads N        tokio worker threads (2)
+  --in-flight N      GETs held in flight for the memory figure, 0 skips (10000)
+  --big-mib N        bulk reply size for the memory figure in MiB, 0 skips (256)
+";
+
+impl Args {
+    /// Parses `args` (without the program name); `Err` holds the message to print.
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
+        let mut parsed = Args {
+            url: String::new(),
+            runs: 5,
+            duration: Duration::from_secs(2),
+            steps: None,
+            warmup: Duration::from_millis(500),
+            workloads: Workload::ALL.to_vec(),
+            clients: ALL_CLIENTS.iter().map(|c| c.to_string()).collect(),
+            resp: 3,
+            threads: 2,
+            in_flight: 10_000,
+            big_mib: 256,
+        };
+        let mut args = args.into_iter();
+        while let Some(flag) = args.next() {
+            let value = args
+                .next()
+                .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))?;
+            match flag.as_str() {
+                "--url" => parsed.url = value,
+                "--runs" => parsed.runs = number(&flag, &value)?.max(1),
+                "--duration" => parsed.duration = seconds(&flag, &value)?,
+                "--steps" => parsed.steps = Some(number(&flag, &value)? as u64),
+                "--warmup" => parsed.warmup = seconds(&flag, &value)?,
+                "--workloads" => parsed.workloads = workloads(&value)?,
+                "--clients" => parsed.clients = clients(&value)?,
+                "--resp" => parsed.resp = resp(&value)?,
+                "--threads" => parsed.threads = number(&flag, &value)?.max(1),
+                "--in-flight" => parsed.in_flight = number(&flag, &value)?,
+                "--big-mib" => parsed.big_mib = number(&flag, &value)?,
+                _ => return Err(format!("unknown option {flag}\n\n{USAGE}")),
+            }
+        }
+        if parsed.url.is_empty() {
+            return Err(format!("--url is required\n\n{USAGE}"));
+        }
+        Ok(parsed)
+    }
+
+    /// Whether the column `name` was asked for.
+    pub fn wants(&self, name: &str) -> bool {
+        self.clients.iter().any(|c| c == name)
+    }
+}
+
+fn number(flag: &str, value: &str) -> Result<usize, String> {
+    value
+        .parse()
+        .map_err(|_| format!("{flag} takes a whole number, not `{value}`"))
+}
+
+fn seconds(flag: &str, value: &str) -> Result<Duration, String> {
+    value
+        .parse::<f64>()
+        .ok()
+        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| format!("{flag} takes seconds, not `{value}`"))
+}
+
+fn workloads(list: &str) -> Result<Vec<Workload>, String> {
+    list.split(',')
+        .map(|name| {
+            Workload::ALL
+                .into_iter()
+                .find(|w| w.name() == name)
+                .ok_or_else(|| format!("unknown workload `{name}`"))
+        })
+        .collect()
+}
+
+fn clients(list: &str) -> Result<Vec<String>, String> {
+    list.split(',')
+        .map(|name| {
+            ALL_CLIENTS
+                .contains(&name)
+                .then(|| name.to_string())
+                .ok_or_else(|| format!("unknown client `{name}`"))
+        })
+        .collect()
+}
+
+fn resp(value: &str) -> Result<u8, String> {
+    match value {
+        "2" => Ok(2),
+        "3" => Ok(3),
+        _ => Err(format!("--resp takes 2 or 3, not `{value}`")),
+    }
+}

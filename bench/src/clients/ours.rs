@@ -1,0 +1,80 @@
+//! redis-core, through its typed commands and `Pipeline`.
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use redis_core::commands::{HashCommands, StringCommands};
+use redis_core::{Client, Cmd, Config, Pipeline, Protocol, Value};
+
+use super::{BenchClient, Result, check_hash, check_value, check_values, not_ok};
+
+/// One `redis_core::Client`; clones share its multiplexed connection.
+#[derive(Clone)]
+pub struct Ours(pub Client);
+
+impl Ours {
+    /// Connects with the given protocol and otherwise default settings.
+    pub async fn connect(url: &str, resp: u8) -> Result<Ours> {
+        Ok(Ours(Client::connect(config(url, resp)?).await?))
+    }
+}
+
+/// The configuration from `url`, speaking RESP`resp`.
+pub fn config(url: &str, resp: u8) -> Result<Config> {
+    let protocol = if resp == 2 {
+        Protocol::Resp2
+    } else {
+        Protocol::Resp3
+    };
+    Ok(Config::from_url(url)?.with_protocol(protocol))
+}
+
+fn is_ok(value: &Value) -> bool {
+    matches!(value, Value::SimpleString(s) if s == "OK")
+}
+
+impl BenchClient for Ours {
+    async fn set(&mut self, key: &str, value: &Bytes) -> Result<()> {
+        // `Value` rather than the typed `set()`, whose `()` accepts any non-error reply.
+        let reply: Value = Cmd::new("SET").arg(key).arg(value).query(&self.0).await?;
+        if is_ok(&reply) {
+            Ok(())
+        } else {
+            Err(not_ok("SET", reply))
+        }
+    }
+
+    async fn get(&mut self, key: &str, expected: &[u8]) -> Result<()> {
+        let got: Option<Bytes> = self.0.get(key).await?;
+        check_value("GET", got.as_deref(), expected)
+    }
+
+    async fn set_pipeline(&mut self, keys: &[String], value: &Bytes) -> Result<()> {
+        let mut pipe = Pipeline::new();
+        for key in keys {
+            pipe.add(Cmd::new("SET").arg(key).arg(value));
+        }
+        let replies = pipe.execute(&self.0).await?;
+        if replies.len() != keys.len() {
+            return Err(format!("{} replies to {} SETs", replies.len(), keys.len()).into());
+        }
+        for reply in replies {
+            let reply = reply?;
+            if !is_ok(&reply) {
+                return Err(not_ok("SET", reply));
+            }
+        }
+        Ok(())
+    }
+
+    async fn mget(&mut self, keys: &[String], expected: &[Bytes]) -> Result<usize> {
+        let got: Vec<Option<Bytes>> = self.0.mget(keys).await?;
+        check_values(got.iter().map(|v| v.as_deref()), expected)
+    }
+
+    async fn hash_round_trip(&mut self, key: &str, fields: &[(String, String)]) -> Result<()> {
+        let added = self.0.hset(key, fields).await?;
+        let got: HashMap<String, String> = self.0.hgetall(key).await?;
+        check_hash(i64::try_from(added)?, &got, fields)
+    }
+}
