@@ -8,7 +8,7 @@ use tokio::io::AsyncReadExt;
 
 use super::super::conn::{Connection, reserve_for_next_read};
 use super::super::socket::{ReadHalf, WriteHalf};
-use super::housekeeping::{HOUSEKEEPING, Housekeeping};
+use super::housekeeping::{self, HOUSEKEEPING};
 use super::state::{Link, State};
 use super::{Shared, lock};
 use crate::config::Protocol;
@@ -104,14 +104,13 @@ async fn run(conn: Connection, shared: &Shared) -> Error {
     shared.attach(sink.clone());
     let reader = read_loop(reader, rbuf, decoder, protocol, shared);
     let writer = write_loop(&sink, shared);
-    let mut housekeeping = Housekeeping::new(shared);
     tokio::pin!(reader, writer);
     loop {
         tokio::select! {
             error = &mut reader => return error,
             error = &mut writer => return error,
             () = tokio::time::sleep(HOUSEKEEPING) => {
-                if let Some(error) = housekeeping.check(shared) {
+                if let Some(error) = housekeeping::check(shared) {
                     return error;
                 }
             }
