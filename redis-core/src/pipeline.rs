@@ -87,16 +87,20 @@ impl Pipeline {
     /// Sends `SCRIPT LOAD`s, then the commands (wrapped in MULTI/EXEC when
     /// `atomic`), and returns the replies of the commands proper.
     async fn send(&self, executor: &(impl Executor + ?Sized), atomic: bool) -> Result<Vec<Value>> {
-        let mut batch = Vec::with_capacity(self.scripts.len() + self.cmds.len() + 2);
-        batch.extend(self.scripts.iter().map(Script::load_cmd));
-        if atomic {
-            batch.push(Cmd::new("MULTI"));
-        }
-        batch.extend(self.cmds.iter().cloned());
-        if atomic {
-            batch.push(Cmd::new("EXEC"));
-        }
-        let mut replies = executor.execute_batch(&batch).await?;
+        // The common case sends the commands as they are, without copying them.
+        let framed;
+        let batch = if self.scripts.is_empty() && !atomic {
+            &self.cmds
+        } else {
+            let mut all = Vec::with_capacity(self.scripts.len() + self.cmds.len() + 2);
+            all.extend(self.scripts.iter().map(Script::load_cmd));
+            all.extend(atomic.then(|| Cmd::new("MULTI")));
+            all.extend(self.cmds.iter().cloned());
+            all.extend(atomic.then(|| Cmd::new("EXEC")));
+            framed = all;
+            &framed
+        };
+        let mut replies = executor.execute_batch(batch).await?;
         if replies.len() != batch.len() {
             return Err(Error::protocol(format!(
                 "{} replies to {} commands",
