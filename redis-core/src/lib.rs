@@ -63,6 +63,7 @@ mod pool;
 pub mod resp;
 pub mod retry;
 mod script;
+mod sync;
 pub mod url;
 
 pub use client::{Client, IntoConfig};

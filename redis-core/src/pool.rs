@@ -1,7 +1,7 @@
 //! Exclusive connections: for blocking commands, WATCH, and anything else
 //! that must not share a connection with other tasks.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -11,6 +11,7 @@ use crate::cmd_info::{is_stateful, reply_timeout};
 use crate::config::Config;
 use crate::connection::{Connection, connect};
 use crate::executor::reply_to_result;
+use crate::sync::lock;
 use crate::{Cmd, Error, Executor, Result, Value};
 
 /// A bounded set of idle exclusive connections.
@@ -23,12 +24,6 @@ pub(crate) struct Pool {
 struct Idle {
     conn: Connection,
     since: Instant,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Pool {

@@ -22,7 +22,7 @@ mod state;
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::BytesMut;
@@ -32,6 +32,7 @@ use tokio::time::Instant;
 
 use super::socket::WriteHalf;
 use crate::config::Config;
+use crate::sync::lock;
 use crate::{Cmd, Error, Result, Value};
 pub(crate) use state::Replies;
 use state::{Link, Slot, State};
@@ -54,14 +55,6 @@ struct Shared {
     /// When bytes last arrived, in nanoseconds since `epoch`.
     last_read: AtomicU64,
     epoch: Instant,
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding the lock cannot leave State half-updated in a way
-    // that matters more than losing the client, so poisoning is ignored.
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Multiplexer {
