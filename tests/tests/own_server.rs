@@ -15,14 +15,19 @@ fn config(server: &TempServer, protocol: Protocol) -> Config {
         .with_response_timeout(Some(Duration::from_secs(2)))
 }
 
+/// A client of `server` with the suite's settings; the test fails if it cannot connect.
+async fn connect(server: &TempServer, protocol: Protocol) -> Client {
+    Client::connect(config(server, protocol)).await.unwrap()
+}
+
 const PROTOCOLS: [Protocol; 2] = [Protocol::Resp3, Protocol::Resp2];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn heals_after_client_kill() {
     let server = TempServer::start();
     for protocol in PROTOCOLS {
-        let client = Client::connect(config(&server, protocol)).await.unwrap();
-        let admin = Client::connect(config(&server, protocol)).await.unwrap();
+        let client = connect(&server, protocol).await;
+        let admin = connect(&server, protocol).await;
         client.set("k", "v").await.unwrap();
         let id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
         let killed: i64 = Cmd::new("CLIENT KILL")
@@ -43,12 +48,8 @@ async fn heals_after_client_kill() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_in_flight_is_not_repeated_silently() {
     let server = TempServer::start();
-    let client = Client::connect(config(&server, Protocol::Resp3))
-        .await
-        .unwrap();
-    let admin = Client::connect(config(&server, Protocol::Resp3))
-        .await
-        .unwrap();
+    let client = connect(&server, Protocol::Resp3).await;
+    let admin = connect(&server, Protocol::Resp3).await;
     let id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
     // Hold the connection busy so the INCR is in flight when it is killed.
     let sleeper = {
@@ -92,7 +93,7 @@ async fn a_write_in_flight_is_not_repeated_silently() {
 async fn heals_after_a_server_restart() {
     let mut server = TempServer::start();
     for protocol in PROTOCOLS {
-        let client = Client::connect(config(&server, protocol)).await.unwrap();
+        let client = connect(&server, protocol).await;
         client.set("k", "before").await.unwrap();
         server.kill();
         // While the server is down, calls fail with a connection error, promptly.
@@ -130,7 +131,7 @@ async fn heals_after_a_server_restart() {
 async fn debug_sleep_times_out_and_the_client_recovers() {
     let server = TempServer::start();
     for protocol in PROTOCOLS {
-        let client = Client::connect(config(&server, protocol)).await.unwrap();
+        let client = connect(&server, protocol).await;
         // A per-command timeout longer than the client's default lets it finish.
         Cmd::new("DEBUG SLEEP")
             .arg("0.2")
@@ -168,17 +169,13 @@ async fn connecting_to_nothing_fails_clearly() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropping_every_handle_closes_the_connection() {
     let server = TempServer::start();
-    let admin = Client::connect(config(&server, Protocol::Resp3))
-        .await
-        .unwrap();
+    let admin = connect(&server, Protocol::Resp3).await;
     let count = || async {
         let list: String = Cmd::new("CLIENT LIST").query(&admin).await.unwrap();
         list.lines().count()
     };
     let before = count().await;
-    let client = Client::connect(config(&server, Protocol::Resp3))
-        .await
-        .unwrap();
+    let client = connect(&server, Protocol::Resp3).await;
     let conn = client.dedicated().await.unwrap();
     Cmd::new("PING").query::<String>(&conn).await.unwrap();
     assert_eq!(count().await, before + 2);
@@ -277,9 +274,7 @@ async fn an_idle_connection_is_health_checked() {
     )
     .await
     .unwrap();
-    let admin = Client::connect(config(&server, Protocol::Resp3))
-        .await
-        .unwrap();
+    let admin = connect(&server, Protocol::Resp3).await;
     let id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
     let mut pinged = false;
     for _ in 0..60 {
@@ -302,8 +297,8 @@ async fn an_idle_connection_is_health_checked() {
 async fn the_pool_does_not_hand_out_a_connection_the_server_closed() {
     let server = TempServer::start();
     for protocol in PROTOCOLS {
-        let client = Client::connect(config(&server, protocol)).await.unwrap();
-        let admin = Client::connect(config(&server, protocol)).await.unwrap();
+        let client = connect(&server, protocol).await;
+        let admin = connect(&server, protocol).await;
         let conn = client.dedicated().await.unwrap();
         let id: i64 = Cmd::new("CLIENT ID").query(&conn).await.unwrap();
         drop(conn); // back to the pool, idle
@@ -324,9 +319,7 @@ async fn the_pool_does_not_hand_out_a_connection_the_server_closed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_command_gets_its_own_timeout_even_behind_a_shorter_one() {
     let server = TempServer::start();
-    let client = Client::connect(config(&server, Protocol::Resp3))
-        .await
-        .unwrap();
+    let client = connect(&server, Protocol::Resp3).await;
     let slow = {
         let client = client.clone();
         tokio::spawn(async move {
