@@ -122,6 +122,9 @@ async fn run(conn: Connection, shared: &Shared) -> Error {
 async fn write_loop(sink: &WriteHalf, shared: &Shared) -> Error {
     loop {
         shared.writer_wake.notified().await;
+        // Let the tasks that are ready now queue their commands first, so
+        // they share this write instead of each getting its own.
+        tokio::task::yield_now().await;
         let mut buf = {
             let mut state = lock(&shared.state);
             if state.writing || state.out.is_empty() {
