@@ -6,11 +6,25 @@ use redis_core::{Client, Cmd, Config, Protocol};
 
 use crate::servers::servers;
 
+/// The two Redis versions every suite runs against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// Redis 8.2.3; the shared one has the Search, JSON and Bloom modules.
+    Redis8,
+    /// Redis 7.0 (Debian's package).
+    Redis7,
+}
+
+impl Version {
+    /// Both, newest first.
+    pub const ALL: [Version; 2] = [Version::Redis8, Version::Redis7];
+}
+
 /// A server version and protocol a test body runs against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Setup {
-    /// `true`: Redis 8.2 (with modules); `false`: Redis 7.0.
-    pub redis8: bool,
+    /// Which server.
+    pub version: Version,
     /// The protocol the test's clients speak.
     pub protocol: Protocol,
 }
@@ -18,22 +32,22 @@ pub struct Setup {
 impl Setup {
     /// Redis 8.2 over RESP3.
     pub const REDIS8_RESP3: Setup = Setup {
-        redis8: true,
+        version: Version::Redis8,
         protocol: Protocol::Resp3,
     };
     /// Redis 8.2 over RESP2.
     pub const REDIS8_RESP2: Setup = Setup {
-        redis8: true,
+        version: Version::Redis8,
         protocol: Protocol::Resp2,
     };
     /// Redis 7.0 over RESP3.
     pub const REDIS7_RESP3: Setup = Setup {
-        redis8: false,
+        version: Version::Redis7,
         protocol: Protocol::Resp3,
     };
     /// Redis 7.0 over RESP2.
     pub const REDIS7_RESP2: Setup = Setup {
-        redis8: false,
+        version: Version::Redis7,
         protocol: Protocol::Resp2,
     };
 }
@@ -61,10 +75,9 @@ impl Ctx {
     /// keys under it removed first.
     pub async fn new(test: &str, setup: Setup) -> Ctx {
         let servers = servers();
-        let addr = if setup.redis8 {
-            servers.redis8()
-        } else {
-            servers.redis7()
+        let addr = match setup.version {
+            Version::Redis8 => servers.redis8(),
+            Version::Redis7 => servers.redis7(),
         }
         .to_owned();
         let proto = match setup.protocol {

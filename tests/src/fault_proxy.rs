@@ -82,8 +82,8 @@ impl Faults {
 /// ```no_run
 /// # async fn run() -> std::io::Result<()> {
 /// use std::time::Duration;
-/// use redis_tests::{Direction, FaultProxy, TempServer};
-/// let server = TempServer::start();
+/// use redis_tests::{Direction, FaultProxy, TempServer, Version};
+/// let server = TempServer::start(Version::Redis8);
 /// let proxy = FaultProxy::start(&server.addr()).await?;
 /// // Connect the client to proxy.url(), then:
 /// proxy.set_latency(Direction::ToClient, Duration::from_millis(50));

@@ -14,11 +14,40 @@ mod hostile;
 mod servers;
 mod temp_server;
 
-pub use context::{Ctx, Setup};
+pub use context::{Ctx, Setup, Version};
 pub use fault_proxy::{Direction, FaultProxy, ProxyStats};
 pub use hostile::{HostileServer, Received, Script, Then};
 pub use servers::{Servers, servers};
 pub use temp_server::TempServer;
+
+/// Runs an async test body once per server version, on a [`TempServer`] of
+/// its own, each in its own test function so a failure names the version:
+///
+/// ```text
+/// each_version!(heals_after_a_restart, |version| async move {
+///     let server = TempServer::start(version);
+///     /* ... */
+/// });
+/// ```
+#[macro_export]
+macro_rules! each_version {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn redis8() {
+                ($body)($crate::Version::Redis8).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn redis7() {
+                ($body)($crate::Version::Redis7).await
+            }
+        }
+    };
+}
 
 /// Runs an async test body once per standard setup (Redis 8.2 and 7.0, each
 /// with RESP3 and RESP2), each in its own test function so a failure names

@@ -6,11 +6,13 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::Version;
 use crate::servers::servers;
 
-/// A Redis 8.2 process owned by one test: stopped (SIGKILL) when dropped.
+/// A Redis process owned by one test: stopped (SIGKILL) when dropped.
 #[derive(Debug)]
 pub struct TempServer {
+    version: Version,
     port: u16,
     dir: PathBuf,
     extra_args: Vec<String>,
@@ -18,17 +20,18 @@ pub struct TempServer {
 }
 
 impl TempServer {
-    /// Starts a fresh server on a free loopback port.
-    pub fn start() -> TempServer {
-        TempServer::start_with(&[])
+    /// Starts a fresh server of `version` on a free loopback port.
+    pub fn start(version: Version) -> TempServer {
+        TempServer::start_with(version, &[])
     }
 
     /// Starts one with extra `redis-server` arguments (`["--appendonly", "yes"]`).
-    pub fn start_with(extra_args: &[&str]) -> TempServer {
+    pub fn start_with(version: Version, extra_args: &[&str]) -> TempServer {
         let port = free_port();
         let dir = std::env::temp_dir().join(format!("redis-temp-{port}-{:08x}", fastrand::u32(..)));
         std::fs::create_dir_all(&dir).expect("create the server's directory");
         let mut server = TempServer {
+            version,
             port,
             dir,
             extra_args: extra_args.iter().map(|a| (*a).to_owned()).collect(),
@@ -73,7 +76,7 @@ impl TempServer {
     }
 
     fn spawn(&mut self) {
-        let child = Command::new(redis8_bin())
+        let child = Command::new(binary(self.version))
             .args([
                 "--port",
                 &self.port.to_string(),
@@ -102,10 +105,15 @@ impl Drop for TempServer {
     }
 }
 
-/// The `redis-server` to run: `REDIS8_BIN` when set (the soak runs without
-/// the shared servers, so without servers.env), else the one servers.env names.
-fn redis8_bin() -> String {
-    std::env::var("REDIS8_BIN").unwrap_or_else(|_| servers().redis8_bin().to_owned())
+/// The `redis-server` to run: `REDIS8_BIN` / `REDIS7_BIN` when set (the soak
+/// runs without the shared servers, so without servers.env), else the one
+/// servers.env names.
+fn binary(version: Version) -> String {
+    let (var, from_servers): (&str, fn() -> &'static str) = match version {
+        Version::Redis8 => ("REDIS8_BIN", || servers().redis8_bin()),
+        Version::Redis7 => ("REDIS7_BIN", || servers().redis7_bin()),
+    };
+    std::env::var(var).unwrap_or_else(|_| from_servers().to_owned())
 }
 
 fn free_port() -> u16 {

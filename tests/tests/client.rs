@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use redis_core::commands::*;
 use redis_core::{Cmd, ErrorKind, Executor, Pipeline, Protocol, Script, Transaction, Value};
-use redis_tests::{Ctx, each_setup};
+use redis_tests::{Ctx, Version, each_setup};
 
 each_setup!(set_get_and_missing_keys, |ctx: Ctx| async move {
     let client = ctx.client().await;
@@ -305,11 +305,11 @@ each_setup!(
 /// The same commands through RESP2 and RESP3 give the same Rust values.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resp2_and_resp3_give_the_same_rust_values() {
-    for redis8 in [true, false] {
+    for version in Version::ALL {
         let resp3 = Ctx::new(
             "same_values",
             redis_tests::Setup {
-                redis8,
+                version,
                 protocol: Protocol::Resp3,
             },
         )
@@ -317,7 +317,7 @@ async fn resp2_and_resp3_give_the_same_rust_values() {
         let resp2 = Ctx::new(
             "same_values",
             redis_tests::Setup {
-                redis8,
+                version,
                 protocol: Protocol::Resp2,
             },
         )

@@ -14,7 +14,7 @@ use std::time::Duration;
 use redis_core::commands::*;
 use redis_core::retry::Retry;
 use redis_core::{Client, Cmd, Config, Error, ErrorKind, Pipeline, Protocol, Transaction};
-use redis_tests::{Direction, FaultProxy, TempServer};
+use redis_tests::{Direction, FaultProxy, TempServer, Version};
 
 /// The client's reply timeout in these tests.
 const TIMEOUT: Duration = Duration::from_secs(1);
@@ -35,8 +35,8 @@ struct Rig {
 }
 
 impl Rig {
-    async fn new(protocol: Protocol) -> Rig {
-        let server = TempServer::start();
+    async fn new(version: Version, protocol: Protocol) -> Rig {
+        let server = TempServer::start(version);
         let proxy = FaultProxy::start(&server.addr()).await.unwrap();
         Rig {
             server,
@@ -136,27 +136,37 @@ fn assert_black_hole_error(protocol: Protocol, err: &Error) {
     }
 }
 
-/// Runs a test body once per protocol, each in its own test function with
-/// its own server and proxy.
-macro_rules! each_protocol {
+/// Runs a test body once per server version and protocol, each in its own
+/// test function with its own server and proxy.
+macro_rules! each_rig {
     ($name:ident, $body:expr) => {
         mod $name {
             use super::*;
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn resp3() {
-                ($body)(Rig::new(Protocol::Resp3).await).await
+            async fn redis8_resp3() {
+                ($body)(Rig::new(Version::Redis8, Protocol::Resp3).await).await
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn resp2() {
-                ($body)(Rig::new(Protocol::Resp2).await).await
+            async fn redis8_resp2() {
+                ($body)(Rig::new(Version::Redis8, Protocol::Resp2).await).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn redis7_resp3() {
+                ($body)(Rig::new(Version::Redis7, Protocol::Resp3).await).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn redis7_resp2() {
+                ($body)(Rig::new(Version::Redis7, Protocol::Resp2).await).await
             }
         }
     };
 }
 
-each_protocol!(latency_keeps_results_correct, |rig: Rig| async move {
+each_rig!(latency_keeps_results_correct, |rig: Rig| async move {
     let client = rig.client().await;
     for (direction, latency) in [
         (Direction::ToServer, Duration::from_millis(30)),
@@ -218,7 +228,7 @@ each_protocol!(latency_keeps_results_correct, |rig: Rig| async move {
     assert_heals(&client, "lat:healed").await;
 });
 
-each_protocol!(
+each_rig!(
     drop_all_retries_reads_and_never_repeats_writes,
     |rig: Rig| async move {
         let client = rig.client().await;
@@ -282,7 +292,7 @@ each_protocol!(
     }
 );
 
-each_protocol!(
+each_rig!(
     stall_times_out_then_the_connection_is_replaced,
     |rig: Rig| async move {
         let client = rig.client().await;
@@ -336,7 +346,7 @@ each_protocol!(
     }
 );
 
-each_protocol!(
+each_rig!(
     cut_reply_fails_the_command_then_recovers,
     |rig: Rig| async move {
         let client = rig.client().await;
@@ -388,7 +398,7 @@ each_protocol!(
     }
 );
 
-each_protocol!(
+each_rig!(
     black_holed_reconnect_times_out_then_recovers,
     |rig: Rig| async move {
         let client = rig.client().await;
@@ -438,7 +448,7 @@ each_protocol!(
     }
 );
 
-each_protocol!(
+each_rig!(
     refused_reconnect_fails_fast_then_recovers,
     |rig: Rig| async move {
         let client = rig.client().await;
@@ -470,7 +480,7 @@ each_protocol!(
     }
 );
 
-each_protocol!(server_down_behind_the_proxy, |mut rig: Rig| async move {
+each_rig!(server_down_behind_the_proxy, |mut rig: Rig| async move {
     let client = rig.client().await;
     client.set("down:k", "v").await.unwrap();
     rig.server.kill();
@@ -485,7 +495,7 @@ each_protocol!(server_down_behind_the_proxy, |mut rig: Rig| async move {
     assert!(rig.proxy.stats().upstream_failed >= 1);
 });
 
-each_protocol!(pooled_connections_after_drop_all, |rig: Rig| async move {
+each_rig!(pooled_connections_after_drop_all, |rig: Rig| async move {
     let client = rig.client().await;
     let conn = client.dedicated().await.unwrap();
     let pong: String = Cmd::new("PING").query(&conn).await.unwrap();

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use redis_core::retry::{Backoff, ExponentialBackoff, Retry};
 use redis_core::{Client, Cmd, Config, Protocol};
-use redis_tests::{FaultProxy, TempServer};
+use redis_tests::{FaultProxy, TempServer, Version};
 
 use crate::ledger::{Checked, Ledger};
 use crate::monitor::{ADMIN_NAME, Samples};
@@ -116,7 +116,10 @@ fn main() -> ExitCode {
 /// could not even be set up.
 async fn soak(args: Args) -> Result<bool, String> {
     let server = tokio::task::spawn_blocking(|| {
-        TempServer::start_with(&["--appendonly", "yes", "--appendfsync", "always"])
+        TempServer::start_with(
+            Version::Redis8,
+            &["--appendonly", "yes", "--appendfsync", "always"],
+        )
     })
     .await
     .map_err(|e| format!("starting redis-server: {e}"))?;
