@@ -86,7 +86,8 @@ impl Cmd {
 
     /// Waits at most `timeout` for this command's reply instead of the
     /// client's response timeout. A blocking command (BLPOP, XREAD BLOCK, ...)
-    /// still gets its own blocking time on top.
+    /// still gets its own blocking time on top; one that blocks forever
+    /// (`BLPOP key 0`) waits at most `timeout`.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(Some(timeout));
         self

@@ -147,13 +147,15 @@ fn millis(arg: Option<&[u8]>) -> Blocking {
 
 /// The time to wait for a reply to `cmd`: its own override, else the default;
 /// a blocking command gets its blocking time on top, so a response timeout
-/// never cuts a BLPOP short.
+/// never cuts a BLPOP short. A command that blocks forever waits without
+/// limit, unless it carries a timeout of its own: then that is the limit.
 pub(crate) fn reply_timeout(cmd: &Cmd, default: Option<Duration>) -> Option<Duration> {
-    let base = cmd.timeout().unwrap_or(default)?;
+    let own = cmd.timeout();
+    let base = own.unwrap_or(default)?;
     match blocking(cmd) {
         Blocking::No => Some(base),
         Blocking::For(extra) => Some(base.saturating_add(extra)),
-        Blocking::Forever => None,
+        Blocking::Forever => own.flatten(),
     }
 }
 
@@ -207,6 +209,14 @@ mod tests {
         assert_eq!(
             reply_timeout(&Cmd::new("BLPOP").arg("k").arg("0"), default),
             None
+        );
+        let bounded = Cmd::new("BLPOP")
+            .arg("k")
+            .arg("0")
+            .with_timeout(Duration::from_secs(3));
+        assert_eq!(
+            reply_timeout(&bounded, default),
+            Some(Duration::from_secs(3))
         );
         let get = Cmd::new("GET")
             .arg("k")

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use redis_core::commands::*;
 use redis_core::{Client, Cmd, Config, ErrorKind, Protocol};
-use redis_tests::TempServer;
+use redis_tests::{TempServer, each_version};
 
 fn config(server: &TempServer, protocol: Protocol) -> Config {
     Config::from_url(&server.url())
@@ -22,9 +22,8 @@ async fn connect(server: &TempServer, protocol: Protocol) -> Client {
 
 const PROTOCOLS: [Protocol; 2] = [Protocol::Resp3, Protocol::Resp2];
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn heals_after_client_kill() {
-    let server = TempServer::start();
+each_version!(heals_after_client_kill, |version| async move {
+    let server = TempServer::start(version);
     for protocol in PROTOCOLS {
         let client = connect(&server, protocol).await;
         let admin = connect(&server, protocol).await;
@@ -43,55 +42,56 @@ async fn heals_after_client_kill() {
         let new_id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
         assert_ne!(new_id, id, "{protocol:?}: still on the killed connection");
     }
-}
+});
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_write_in_flight_is_not_repeated_silently() {
-    let server = TempServer::start();
-    let client = connect(&server, Protocol::Resp3).await;
-    let admin = connect(&server, Protocol::Resp3).await;
-    let id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
-    // Hold the connection busy so the INCR is in flight when it is killed.
-    let sleeper = {
-        let client = client.clone();
-        tokio::spawn(async move {
-            Cmd::new("DEBUG SLEEP")
-                .arg("0.3")
-                .query::<()>(&client)
-                .await
-        })
-    };
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    let incr = {
-        let client = client.clone();
-        tokio::spawn(async move { client.incr_by("counter", 1).await })
-    };
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    Cmd::new("CLIENT KILL")
-        .arg("ID")
-        .arg(id)
-        .query::<i64>(&admin)
-        .await
-        .unwrap();
-    let sleep_result = sleeper.await.unwrap();
-    let incr_result = incr.await.unwrap();
-    // The kill lands after DEBUG SLEEP: the INCR either ran once, or failed
-    // with a connection error; it never ran twice.
-    let counter: Option<i64> = admin.get("counter").await.unwrap();
-    match incr_result {
-        Ok(n) => assert_eq!((n, counter), (1, Some(1))),
-        Err(e) => {
-            assert!(e.is_connection_error(), "{e}");
-            assert!(counter.unwrap_or(0) <= 1);
+each_version!(
+    a_write_in_flight_is_not_repeated_silently,
+    |version| async move {
+        let server = TempServer::start(version);
+        let client = connect(&server, Protocol::Resp3).await;
+        let admin = connect(&server, Protocol::Resp3).await;
+        let id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
+        // Hold the connection busy so the INCR is in flight when it is killed.
+        let sleeper = {
+            let client = client.clone();
+            tokio::spawn(async move {
+                Cmd::new("DEBUG SLEEP")
+                    .arg("0.3")
+                    .query::<()>(&client)
+                    .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let incr = {
+            let client = client.clone();
+            tokio::spawn(async move { client.incr_by("counter", 1).await })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        Cmd::new("CLIENT KILL")
+            .arg("ID")
+            .arg(id)
+            .query::<i64>(&admin)
+            .await
+            .unwrap();
+        let sleep_result = sleeper.await.unwrap();
+        let incr_result = incr.await.unwrap();
+        // The kill lands after DEBUG SLEEP: the INCR either ran once, or failed
+        // with a connection error; it never ran twice.
+        let counter: Option<i64> = admin.get("counter").await.unwrap();
+        match incr_result {
+            Ok(n) => assert_eq!((n, counter), (1, Some(1))),
+            Err(e) => {
+                assert!(e.is_connection_error(), "{e}");
+                assert!(counter.unwrap_or(0) <= 1);
+            }
         }
+        let _ = sleep_result;
+        assert_eq!(client.incr_by("after", 1).await.unwrap(), 1);
     }
-    let _ = sleep_result;
-    assert_eq!(client.incr_by("after", 1).await.unwrap(), 1);
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn heals_after_a_server_restart() {
-    let mut server = TempServer::start();
+each_version!(heals_after_a_server_restart, |version| async move {
+    let mut server = TempServer::start(version);
     for protocol in PROTOCOLS {
         let client = connect(&server, protocol).await;
         client.set("k", "before").await.unwrap();
@@ -125,37 +125,38 @@ async fn heals_after_a_server_restart() {
         );
         assert_eq!(client.get::<String>("k").await.unwrap(), "after");
     }
-}
+});
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn debug_sleep_times_out_and_the_client_recovers() {
-    let server = TempServer::start();
-    for protocol in PROTOCOLS {
-        let client = connect(&server, protocol).await;
-        // A per-command timeout longer than the client's default lets it finish.
-        Cmd::new("DEBUG SLEEP")
-            .arg("0.2")
-            .with_timeout(Duration::from_secs(3))
-            .query::<()>(&client)
-            .await
-            .unwrap();
-        let err = Cmd::new("DEBUG SLEEP")
-            .arg("1")
-            .with_timeout(Duration::from_millis(100))
-            .query::<()>(&client)
-            .await
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
-        assert_eq!(err.command(), Some("DEBUG"));
-        // The next command waits for the sleeping server, then is answered.
-        let pong: String = Cmd::new("PING").query(&client).await.unwrap();
-        assert_eq!(pong, "PONG");
+each_version!(
+    debug_sleep_times_out_and_the_client_recovers,
+    |version| async move {
+        let server = TempServer::start(version);
+        for protocol in PROTOCOLS {
+            let client = connect(&server, protocol).await;
+            // A per-command timeout longer than the client's default lets it finish.
+            Cmd::new("DEBUG SLEEP")
+                .arg("0.2")
+                .with_timeout(Duration::from_secs(3))
+                .query::<()>(&client)
+                .await
+                .unwrap();
+            let err = Cmd::new("DEBUG SLEEP")
+                .arg("1")
+                .with_timeout(Duration::from_millis(100))
+                .query::<()>(&client)
+                .await
+                .unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+            assert_eq!(err.command(), Some("DEBUG"));
+            // The next command waits for the sleeping server, then is answered.
+            let pong: String = Cmd::new("PING").query(&client).await.unwrap();
+            assert_eq!(pong, "PONG");
+        }
     }
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn connecting_to_nothing_fails_clearly() {
-    let server = TempServer::start();
+each_version!(connecting_to_nothing_fails_clearly, |version| async move {
+    let server = TempServer::start(version);
     let url = server.url();
     drop(server);
     let err = Client::connect(url.as_str())
@@ -164,40 +165,41 @@ async fn connecting_to_nothing_fails_clearly() {
         .expect("nothing listens there");
     assert_eq!(err.kind(), ErrorKind::Io);
     assert!(err.to_string().contains("connecting to 127.0.0.1"), "{err}");
-}
+});
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn dropping_every_handle_closes_the_connection() {
-    let server = TempServer::start();
-    let admin = connect(&server, Protocol::Resp3).await;
-    let count = || async {
-        let list: String = Cmd::new("CLIENT LIST").query(&admin).await.unwrap();
-        list.lines().count()
-    };
-    let before = count().await;
-    let client = connect(&server, Protocol::Resp3).await;
-    let conn = client.dedicated().await.unwrap();
-    Cmd::new("PING").query::<String>(&conn).await.unwrap();
-    assert_eq!(count().await, before + 2);
-    drop(conn);
-    drop(client);
-    let mut closed = false;
-    for _ in 0..100 {
-        if count().await == before {
-            closed = true;
-            break;
+each_version!(
+    dropping_every_handle_closes_the_connection,
+    |version| async move {
+        let server = TempServer::start(version);
+        let admin = connect(&server, Protocol::Resp3).await;
+        let count = || async {
+            let list: String = Cmd::new("CLIENT LIST").query(&admin).await.unwrap();
+            list.lines().count()
+        };
+        let before = count().await;
+        let client = connect(&server, Protocol::Resp3).await;
+        let conn = client.dedicated().await.unwrap();
+        Cmd::new("PING").query::<String>(&conn).await.unwrap();
+        assert_eq!(count().await, before + 2);
+        drop(conn);
+        drop(client);
+        let mut closed = false;
+        for _ in 0..100 {
+            if count().await == before {
+                closed = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(
+            closed,
+            "connections stayed open after the last handle dropped"
+        );
     }
-    assert!(
-        closed,
-        "connections stayed open after the last handle dropped"
-    );
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn passwords_and_acl_users() {
-    let server = TempServer::start_with(&["--requirepass", "s3cret"]);
+each_version!(passwords_and_acl_users, |version| async move {
+    let server = TempServer::start_with(version, &["--requirepass", "s3cret"]);
     for protocol in PROTOCOLS {
         let wrong = Client::connect(config(&server, protocol).with_password("wrong"))
             .await
@@ -236,38 +238,59 @@ async fn passwords_and_acl_users() {
         let app = Client::connect(url.as_str()).await.unwrap();
         let me: String = Cmd::new("ACL WHOAMI").query(&app).await.unwrap();
         assert_eq!(me, "app");
+        // A user name without a password is a `nopass` user, not `default`.
+        Cmd::new("ACL SETUSER")
+            .arg("guest")
+            .arg("on")
+            .arg("nopass")
+            .arg("~*")
+            .arg("+@all")
+            .query::<()>(&client)
+            .await
+            .unwrap();
+        let guest = Client::connect(config(&server, protocol).with_username("guest"))
+            .await
+            .unwrap();
+        let me: String = Cmd::new("ACL WHOAMI").query(&guest).await.unwrap();
+        assert_eq!(me, "guest");
     }
-}
+});
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn unix_socket_database_and_client_name_from_the_url() {
-    let socket = std::env::temp_dir().join(format!("redis-test-{:08x}.sock", fastrand::u32(..)));
-    let socket_arg = socket.to_string_lossy().into_owned();
-    let _server = TempServer::start_with(&["--unixsocket", &socket_arg, "--unixsocketperm", "700"]);
-    for protocol in ["2", "3"] {
-        let url =
-            format!("unix://{socket_arg}?db=3&client_name=worker-{protocol}&protocol={protocol}");
-        let client = Client::connect(url.as_str()).await.unwrap();
-        client.set("where", "db3").await.unwrap();
-        let db: String = Cmd::new("CLIENT INFO").query(&client).await.unwrap();
-        assert!(db.contains(" db=3 "), "{db}");
-        let name: String = Cmd::new("CLIENT GETNAME").query(&client).await.unwrap();
-        assert_eq!(name, format!("worker-{protocol}"));
-        // Dedicated connections get the same handshake.
-        let conn = client.dedicated().await.unwrap();
-        let value: String = conn.get("where").await.unwrap();
-        assert_eq!(value, "db3");
+each_version!(
+    unix_socket_database_and_client_name_from_the_url,
+    |version| async move {
+        let socket =
+            std::env::temp_dir().join(format!("redis-test-{:08x}.sock", fastrand::u32(..)));
+        let socket_arg = socket.to_string_lossy().into_owned();
+        let _server = TempServer::start_with(
+            version,
+            &["--unixsocket", &socket_arg, "--unixsocketperm", "700"],
+        );
+        for protocol in ["2", "3"] {
+            let url = format!(
+                "unix://{socket_arg}?db=3&client_name=worker-{protocol}&protocol={protocol}"
+            );
+            let client = Client::connect(url.as_str()).await.unwrap();
+            client.set("where", "db3").await.unwrap();
+            let db: String = Cmd::new("CLIENT INFO").query(&client).await.unwrap();
+            assert!(db.contains(" db=3 "), "{db}");
+            let name: String = Cmd::new("CLIENT GETNAME").query(&client).await.unwrap();
+            assert_eq!(name, format!("worker-{protocol}"));
+            // Dedicated connections get the same handshake.
+            let conn = client.dedicated().await.unwrap();
+            let value: String = conn.get("where").await.unwrap();
+            assert_eq!(value, "db3");
+        }
+        let db0 = Client::connect(format!("unix://{socket_arg}").as_str())
+            .await
+            .unwrap();
+        assert_eq!(db0.get::<Option<String>>("where").await.unwrap(), None);
+        let _ = std::fs::remove_file(&socket);
     }
-    let db0 = Client::connect(format!("unix://{socket_arg}").as_str())
-        .await
-        .unwrap();
-    assert_eq!(db0.get::<Option<String>>("where").await.unwrap(), None);
-    let _ = std::fs::remove_file(&socket);
-}
+);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_idle_connection_is_health_checked() {
-    let server = TempServer::start();
+each_version!(an_idle_connection_is_health_checked, |version| async move {
+    let server = TempServer::start(version);
     let client = Client::connect(
         config(&server, Protocol::Resp3)
             .with_health_check_interval(Some(Duration::from_millis(300))),
@@ -291,54 +314,123 @@ async fn an_idle_connection_is_health_checked() {
         }
     }
     assert!(pinged, "the idle connection was never PINGed");
-}
+});
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_pool_does_not_hand_out_a_connection_the_server_closed() {
-    let server = TempServer::start();
-    for protocol in PROTOCOLS {
-        let client = connect(&server, protocol).await;
-        let admin = connect(&server, protocol).await;
-        let conn = client.dedicated().await.unwrap();
-        let id: i64 = Cmd::new("CLIENT ID").query(&conn).await.unwrap();
-        drop(conn); // back to the pool, idle
-        Cmd::new("CLIENT KILL")
-            .arg("ID")
-            .arg(id)
-            .query::<i64>(&admin)
+each_version!(
+    the_pool_does_not_hand_out_a_connection_the_server_closed,
+    |version| async move {
+        let server = TempServer::start(version);
+        for protocol in PROTOCOLS {
+            let client = connect(&server, protocol).await;
+            let admin = connect(&server, protocol).await;
+            let conn = client.dedicated().await.unwrap();
+            let id: i64 = Cmd::new("CLIENT ID").query(&conn).await.unwrap();
+            drop(conn); // back to the pool, idle
+            Cmd::new("CLIENT KILL")
+                .arg("ID")
+                .arg(id)
+                .query::<i64>(&admin)
+                .await
+                .unwrap();
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let conn = client.dedicated().await.unwrap();
+            let new_id: i64 = Cmd::new("CLIENT ID").query(&conn).await.unwrap();
+
+            assert_ne!(new_id, id, "{protocol:?}: got the killed connection back");
+        }
+    }
+);
+
+each_version!(
+    every_command_gets_its_own_timeout_even_behind_a_shorter_one,
+    |version| async move {
+        let server = TempServer::start(version);
+        let client = connect(&server, Protocol::Resp3).await;
+        let slow = {
+            let client = client.clone();
+            tokio::spawn(async move {
+                Cmd::new("DEBUG SLEEP")
+                    .arg("2")
+                    .with_timeout(Duration::from_millis(300))
+                    .query::<()>(&client)
+                    .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        // Queued behind the sleep, with an earlier deadline.
+        let quick = Cmd::new("GET")
+            .arg("k")
+            .with_timeout(Duration::from_millis(100))
+            .query::<Option<String>>(&client)
+            .await;
+        assert_eq!(quick.unwrap_err().kind(), ErrorKind::Timeout);
+        let slow = slow.await.unwrap().unwrap_err();
+        assert_eq!(slow.kind(), ErrorKind::Timeout, "{slow}");
+        assert!(slow.to_string().contains("300ms"), "{slow}");
+    }
+);
+
+each_version!(
+    a_slow_command_with_time_left_outlives_a_quicker_ones_timeout,
+    |version| async move {
+        let server = TempServer::start(version);
+        let client = connect(&server, Protocol::Resp3).await;
+        let id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
+        let slow = {
+            let client = client.clone();
+            tokio::spawn(async move {
+                Cmd::new("DEBUG SLEEP")
+                    .arg("2")
+                    .with_timeout(Duration::from_secs(5))
+                    .query::<()>(&client)
+                    .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        // Queued behind the sleep; its timeout passes long before the sleep ends,
+        // which must not make the connection look dead while the sleep has time.
+        let quick = Cmd::new("GET")
+            .arg("k")
+            .with_timeout(Duration::from_millis(100))
+            .query::<Option<String>>(&client)
+            .await;
+        assert_eq!(quick.unwrap_err().kind(), ErrorKind::Timeout);
+        slow.await.unwrap().unwrap();
+        let same: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
+        assert_eq!(same, id, "the connection was replaced");
+    }
+);
+
+each_version!(
+    a_command_that_blocks_forever_waits_at_most_its_own_timeout,
+    |version| async move {
+        let server = TempServer::start(version);
+        let client = connect(&server, Protocol::Resp3).await;
+        let started = Instant::now();
+        let err = Cmd::new("BLPOP")
+            .arg("nothing-here")
+            .arg(0)
+            .with_timeout(Duration::from_millis(300))
+            .query::<Option<(String, String)>>(&client)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
+        assert!(started.elapsed() >= Duration::from_millis(300));
+        // The blocked connection was not given back to the pool: the next
+        // blocking command gets a working one.
+        client.set("filled", "x").await.unwrap();
+        Cmd::new("RPUSH")
+            .arg("queue")
+            .arg("job")
+            .query::<i64>(&client)
             .await
             .unwrap();
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        let conn = client.dedicated().await.unwrap();
-        let new_id: i64 = Cmd::new("CLIENT ID").query(&conn).await.unwrap();
-
-        assert_ne!(new_id, id, "{protocol:?}: got the killed connection back");
+        let job: Option<(String, String)> = Cmd::new("BLPOP")
+            .arg("queue")
+            .arg(1)
+            .query(&client)
+            .await
+            .unwrap();
+        assert_eq!(job, Some(("queue".to_owned(), "job".to_owned())));
     }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_command_gets_its_own_timeout_even_behind_a_shorter_one() {
-    let server = TempServer::start();
-    let client = connect(&server, Protocol::Resp3).await;
-    let slow = {
-        let client = client.clone();
-        tokio::spawn(async move {
-            Cmd::new("DEBUG SLEEP")
-                .arg("2")
-                .with_timeout(Duration::from_millis(300))
-                .query::<()>(&client)
-                .await
-        })
-    };
-    tokio::time::sleep(Duration::from_millis(20)).await;
-    // Queued behind the sleep, with an earlier deadline.
-    let quick = Cmd::new("GET")
-        .arg("k")
-        .with_timeout(Duration::from_millis(100))
-        .query::<Option<String>>(&client)
-        .await;
-    assert_eq!(quick.unwrap_err().kind(), ErrorKind::Timeout);
-    let slow = slow.await.unwrap().unwrap_err();
-    assert_eq!(slow.kind(), ErrorKind::Timeout, "{slow}");
-    assert!(slow.to_string().contains("300ms"), "{slow}");
-}
+);

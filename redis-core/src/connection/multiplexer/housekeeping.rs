@@ -7,29 +7,33 @@ use tokio::time::Instant;
 use super::{Shared, lock};
 use crate::{Cmd, Error};
 
-/// After a command times out, how long the connection may stay silent before
-/// it is presumed dead, closed and replaced. Its waiting commands fail;
-/// read-only ones are retried on the new connection.
+/// Once the oldest waiting command is past its deadline, how long the
+/// connection may stay silent before it is presumed dead, closed and
+/// replaced. Its waiting commands fail; read-only ones are retried on the new
+/// connection.
 pub(super) const STALL_GRACE: Duration = Duration::from_secs(1);
 
 /// How often the driver looks for stalls and idle time.
 pub(super) const HOUSEKEEPING: Duration = Duration::from_millis(250);
 
-/// Periodic checks off the hot path: a connection that went silent after a
-/// command timed out is presumed dead (the error says why); an idle one is
-/// PINGed, with a deadline like any command, so a dead peer is found before a
-/// user's command needs it.
+/// Periodic checks off the hot path: a connection whose oldest waiting
+/// command is overdue and that has sent nothing for [`STALL_GRACE`] since is
+/// presumed dead (the error says why); an idle one is PINGed, with a deadline
+/// like any command, so a dead peer is found before a user's command needs it.
+///
+/// Only the oldest command counts: replies come in order, so a later command
+/// with a shorter timeout (which fails alone, at its deadline) says nothing
+/// about a slow one ahead of it that still has time.
 pub(super) fn check(shared: &Shared) -> Option<Error> {
     let now = Instant::now();
     let last_read = shared.last_read();
     let idle = {
-        let mut state = lock(&shared.state);
-        if let Some(since) = state.stall_suspected_at {
-            if last_read > since || state.waiting.is_empty() {
-                state.stall_suspected_at = None;
-            } else if now.duration_since(since) >= STALL_GRACE {
+        let state = lock(&shared.state);
+        let overdue = state.waiting.front().and_then(|oldest| oldest.deadline);
+        if let Some((deadline, _)) = overdue.filter(|(deadline, _)| *deadline <= now) {
+            if now.duration_since(deadline.max(last_read)) >= STALL_GRACE {
                 return Some(Error::timeout(format!(
-                    "{} sent nothing for {STALL_GRACE:?} after a command timed out; connection presumed dead",
+                    "{} sent nothing for {STALL_GRACE:?} after the oldest waiting command's deadline; connection presumed dead",
                     shared.config.addr
                 )));
             }

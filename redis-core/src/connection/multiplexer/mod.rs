@@ -74,7 +74,6 @@ impl Multiplexer {
                 generation: 0,
                 link: Link::Connecting,
                 closed: false,
-                stall_suspected_at: None,
             }),
             writer_wake: Notify::new(),
             driver_wake: Notify::new(),
@@ -253,7 +252,6 @@ impl Shared {
             state.writing = false;
             state.generation += 1;
             state.link = Link::Up;
-            state.stall_suspected_at = None;
         }
         self.mark_read();
         self.writer_wake.notify_one();

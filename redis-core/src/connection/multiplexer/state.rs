@@ -29,8 +29,6 @@ pub(super) struct State {
     pub(super) generation: u64,
     pub(super) link: Link,
     pub(super) closed: bool,
-    /// When the earliest unexplained command timeout happened.
-    pub(super) stall_suspected_at: Option<Instant>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -125,9 +123,6 @@ impl State {
                 Some((at, _)) => next = Some(next.map_or(at, |n| n.min(at))),
                 None => {}
             }
-        }
-        if !expired.is_empty() {
-            self.stall_suspected_at.get_or_insert(now);
         }
         (expired, next)
     }
