@@ -38,6 +38,12 @@ pub(crate) fn parse(url: &str) -> Result<Config> {
             "missing scheme (expected redis://, rediss:// or unix://)",
         )
     })?;
+    if credentials_end(rest).is_some_and(|at| at > authority_end(rest)) {
+        return Err(bad(
+            url,
+            "the user name or password contains '/' or '?': percent-encode them (%2F, %3F)",
+        ));
+    }
     let (location, query) = rest.split_once('?').unwrap_or((rest, ""));
     if location.contains('#') || query.contains('#') {
         return Err(bad(url, "fragments (#...) are not allowed"));
@@ -218,14 +224,34 @@ fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return "<unparseable>".to_owned();
     };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    match rest[..authority_end].rsplit_once('@') {
-        Some((userinfo, _)) => {
-            let user = userinfo.split_once(':').map_or("", |(user, _)| user);
-            format!("{scheme}://{user}:***@{}", &rest[userinfo.len() + 1..])
+    match credentials_end(rest) {
+        Some(at) => {
+            let user = rest[..at].split_once(':').map_or("", |(user, _)| user);
+            format!("{scheme}://{user}:***@{}", &rest[at + 1..])
         }
         None => url.to_owned(),
     }
+}
+
+/// Where the host part would end if the credentials were well formed.
+fn authority_end(rest: &str) -> usize {
+    rest.find(['/', '?']).unwrap_or(rest.len())
+}
+
+/// The `@` that ends the user name and password, if there are any. Also
+/// found when the password holds a raw `/` or `?` (which end the host part
+/// early): a database path or an option name never holds an `@`, so an `@`
+/// there belongs to the credentials.
+fn credentials_end(rest: &str) -> Option<usize> {
+    if let Some(at) = rest[..authority_end(rest)].rfind('@') {
+        return Some(at);
+    }
+    let (location, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if let Some(at) = location.rfind('@') {
+        return Some(at);
+    }
+    let first_name = &query[..query.find(['=', '&']).unwrap_or(query.len())];
+    first_name.rfind('@').map(|at| location.len() + 1 + at)
 }
 
 #[cfg(test)]
@@ -302,5 +328,25 @@ mod tests {
             assert!(!text.contains("pw@"), "{url} leaks the password: {text}");
             assert_eq!(err.kind(), crate::ErrorKind::Config);
         }
+    }
+
+    #[test]
+    fn a_raw_slash_or_question_mark_in_the_password_is_refused_without_leaking_it() {
+        for url in [
+            "redis://u:se/cret@h:6379/0",
+            "redis://u:se?cret@h",
+            "redis://u:se?cret@h/0?protocol=3",
+            "redis://:se/cret@h",
+        ] {
+            let text = parse(url).unwrap_err().to_string();
+            assert!(text.contains("percent-encode"), "{url}: {text}");
+            for piece in ["se/", "se?", "cret"] {
+                assert!(!text.contains(piece), "{url} leaks {piece:?}: {text}");
+            }
+        }
+        // An `@` in an option's value is not a password's end.
+        let config = parse("redis://h/0?client_name=me@work").unwrap();
+        assert_eq!(config.client_name.as_deref(), Some("me@work"));
+        assert!(config.password.is_none());
     }
 }
