@@ -19,8 +19,8 @@ pub enum ErrorKind {
     Type,
     /// The server refused the credentials, or the user lacks a permission.
     Auth,
-    /// The client was closed, or the connection was lost with the command in
-    /// flight and the command is not safe to repeat.
+    /// The client was closed, or a dedicated connection can no longer be
+    /// used; retrying on the same handle cannot help.
     Closed,
     /// A transaction was aborted because a watched key changed (EXEC returned nil).
     Watch,

@@ -75,8 +75,8 @@ impl Backoff for ExponentialBackoff {
 /// The defaults follow the principle "never apply a write twice unless told":
 /// a command whose connection broke while it was in flight is retried once
 /// when it only reads (GET, HGETALL, ...); a write fails with an error of kind
-/// [`ErrorKind::Closed`] or [`ErrorKind::Io`] unless [`Retry::retry_writes`]
-/// is on. Timeouts are not retried unless [`Retry::retry_on_timeout`] is on
+/// [`ErrorKind::Io`] unless [`Retry::retry_writes`] is on. A closed client
+/// ([`ErrorKind::Closed`]) is never retried by default. Timeouts are not retried unless [`Retry::retry_on_timeout`] is on
 /// (the command may still run on the server).
 ///
 /// ```
@@ -107,7 +107,7 @@ impl Retry {
         Retry {
             attempts,
             backoff: Arc::new(backoff),
-            on_kinds: vec![ErrorKind::Io, ErrorKind::Closed],
+            on_kinds: vec![ErrorKind::Io],
             on_timeout: false,
             writes: false,
         }
@@ -125,7 +125,7 @@ impl Retry {
     }
 
     /// The error kinds that are retried (like redis-py's `retry_on_error`);
-    /// the default is connection failures: [`ErrorKind::Io`] and [`ErrorKind::Closed`].
+    /// the default is a lost connection: [`ErrorKind::Io`].
     pub fn retry_on(mut self, kinds: &[ErrorKind]) -> Self {
         self.on_kinds = kinds.to_vec();
         self
@@ -189,8 +189,9 @@ mod tests {
     #[test]
     fn writes_are_not_retried_by_default() {
         let retry = Retry::default();
-        let lost = Error::closed("connection lost");
+        let lost = Error::new(ErrorKind::Io, "connection lost");
         assert!(retry.should_retry(&lost, 1, true));
+        assert!(!retry.should_retry(&Error::closed("the client was closed"), 1, true));
         assert!(!retry.should_retry(&lost, 1, false));
         assert!(!retry.should_retry(&lost, 2, true));
         assert!(
