@@ -147,7 +147,8 @@ impl Config {
         self.response_timeout
     }
 
-    /// Authenticate as this ACL user (with [`Config::with_password`]).
+    /// Authenticate as this ACL user (with [`Config::with_password`]; without
+    /// one, with an empty password, as a `nopass` user needs).
     pub fn with_username(mut self, username: impl Into<String>) -> Self {
         self.username = Some(username.into());
         self

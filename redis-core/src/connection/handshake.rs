@@ -33,15 +33,26 @@ pub(crate) async fn connect(config: &Config) -> Result<Connection> {
     }
 }
 
+/// The user and password to authenticate with, if any. A user name without a
+/// password authenticates with an empty one (a `nopass` ACL user), so a
+/// configured user is never silently replaced by `default`.
+fn credentials(config: &Config) -> Option<(Option<&str>, &str)> {
+    let password = config.password.as_ref().map(|p| p.expose());
+    match (config.username.as_deref(), password) {
+        (None, None) => None,
+        (user, password) => Some((user, password.unwrap_or(""))),
+    }
+}
+
 fn handshake_commands(config: &Config) -> Vec<Cmd> {
     let mut commands = Vec::new();
     match config.protocol {
         Protocol::Resp3 => {
             // HELLO authenticates and names the connection in the same command.
             let mut hello = Cmd::new("HELLO").arg("3");
-            if let Some(password) = &config.password {
-                let user = config.username.as_deref().unwrap_or("default");
-                hello = hello.arg("AUTH").arg(user).arg(password.expose());
+            if let Some((user, password)) = credentials(config) {
+                let user = user.unwrap_or("default");
+                hello = hello.arg("AUTH").arg(user).arg(password);
             }
             if let Some(name) = &config.client_name {
                 hello = hello.arg("SETNAME").arg(name.as_str());
@@ -49,10 +60,10 @@ fn handshake_commands(config: &Config) -> Vec<Cmd> {
             commands.push(hello);
         }
         Protocol::Resp2 => {
-            if let Some(password) = &config.password {
-                let auth = match &config.username {
-                    Some(user) => Cmd::new("AUTH").arg(user.as_str()).arg(password.expose()),
-                    None => Cmd::new("AUTH").arg(password.expose()),
+            if let Some((user, password)) = credentials(config) {
+                let auth = match user {
+                    Some(user) => Cmd::new("AUTH").arg(user).arg(password),
+                    None => Cmd::new("AUTH").arg(password),
                 };
                 commands.push(auth);
             }
