@@ -9,7 +9,7 @@ use crate::cmd_info::{Blocking, blocking, is_multi, is_read_only, is_stateful};
 use crate::config::Config;
 use crate::connection::{Multiplexer, Replies};
 use crate::convert::{FromValue, ToArgs};
-use crate::executor::reply_to_result;
+use crate::executor::{command_span, reply_to_result};
 use crate::pipeline::Transaction;
 use crate::pool::{Dedicated, Pool, batch_timeout};
 use crate::{Cmd, Error, ErrorKind, Executor, Result, Value};
@@ -187,7 +187,8 @@ impl Client {
 
     async fn send_dedicated(&self, cmds: &[Cmd]) -> Result<Replies> {
         let conn = self.dedicated().await?;
-        conn.execute_batch(cmds).await.map(Replies::Many)
+        // Already inside this command's span: not another one.
+        conn.run(cmds).await.map(Replies::Many)
     }
 
     /// Tries a failed command again while the retry policy allows.
@@ -220,8 +221,7 @@ impl Executor for Client {
                 "MULTI leaves state on its connection: use Transaction, or run it on client.dedicated()",
             ));
         }
-        let span =
-            tracing::debug_span!("redis", command = cmd.name(), addr = %self.inner.config.addr);
+        let span = command_span(std::slice::from_ref(cmd), &self.inner.config.addr);
         async {
             let replies = self
                 .send(std::slice::from_ref(cmd))
@@ -237,7 +237,7 @@ impl Executor for Client {
     }
 
     async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
-        let span = tracing::debug_span!("redis", command = "pipeline", count = cmds.len(), addr = %self.inner.config.addr);
+        let span = command_span(cmds, &self.inner.config.addr);
         if cmds.is_empty() {
             return Ok(Vec::new());
         }

@@ -42,6 +42,16 @@ impl<E: Executor + ?Sized> Executor for Arc<E> {
     }
 }
 
+/// The span each command (or batch) runs in: the command's name, or
+/// `pipeline` with the count, and the server's address. Never the arguments:
+/// they may hold secrets and user data.
+pub(crate) fn command_span(cmds: &[Cmd], addr: &crate::Addr) -> tracing::Span {
+    match cmds {
+        [one] => tracing::debug_span!("redis", command = one.name(), %addr),
+        _ => tracing::debug_span!("redis", command = "pipeline", count = cmds.len(), %addr),
+    }
+}
+
 /// A single reply turned into a result: server errors become `Err`, also
 /// when attributes precede them.
 pub(crate) fn reply_to_result(cmd: &Cmd, value: Value) -> Result<Value> {

@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
+use tracing::Instrument;
 
 use crate::cmd_info::{is_stateful, reply_timeout};
 use crate::config::Config;
 use crate::connection::{Connection, connect};
-use crate::executor::reply_to_result;
+use crate::executor::{command_span, reply_to_result};
 use crate::sync::lock;
 use crate::{Cmd, Error, Executor, Result, Value};
 
@@ -179,7 +180,7 @@ struct DedicatedInner {
 }
 
 impl Dedicated {
-    async fn run(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
+    pub(crate) async fn run(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
         let mut guard = self.inner.conn.lock().await;
         let conn = guard.as_mut().ok_or_else(|| {
             Error::closed("this dedicated connection failed earlier; take a new one")
@@ -209,8 +210,11 @@ pub(crate) fn batch_timeout(cmds: &[Cmd], default: Option<Duration>) -> Option<D
 
 impl Executor for Dedicated {
     async fn execute(&self, cmd: &Cmd) -> Result<Value> {
+        let cmds = std::slice::from_ref(cmd);
+        let span = command_span(cmds, &self.inner.pool.config.addr);
         let mut replies = self
-            .run(std::slice::from_ref(cmd))
+            .run(cmds)
+            .instrument(span)
             .await
             .map_err(|e| e.with_command(cmd.name()))?;
         let reply = replies.pop().ok_or_else(|| Error::protocol("no reply"))?;
@@ -218,7 +222,8 @@ impl Executor for Dedicated {
     }
 
     async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
-        self.run(cmds).await
+        let span = command_span(cmds, &self.inner.pool.config.addr);
+        self.run(cmds).instrument(span).await
     }
 }
 
