@@ -30,7 +30,7 @@ pub(super) fn check(shared: &Shared) -> Option<Error> {
     let idle = {
         let state = lock(&shared.state);
         let overdue = state.waiting.front().and_then(|oldest| oldest.deadline);
-        if let Some((deadline, _)) = overdue.filter(|(deadline, _)| *deadline <= now) {
+        if let Some(deadline) = overdue.filter(|deadline| *deadline <= now) {
             if now.duration_since(deadline.max(last_read)) >= STALL_GRACE {
                 return Some(Error::timeout(format!(
                     "{} sent nothing for {STALL_GRACE:?} after the oldest waiting command's deadline; connection presumed dead",

@@ -35,7 +35,7 @@ use crate::config::Config;
 use crate::sync::lock;
 use crate::{Cmd, Error, Result, Value};
 pub(crate) use state::Replies;
-use state::{Link, Slot, State};
+use state::{Completed, Link, Slot, State};
 
 /// The handle callers use; the driver task runs until it is dropped or closed.
 pub(crate) struct Multiplexer {
@@ -68,6 +68,7 @@ impl Multiplexer {
                 out: BytesMut::with_capacity(16 * 1024),
                 spare: BytesMut::with_capacity(16 * 1024),
                 waiting: VecDeque::new(),
+                front_batch: Vec::new(),
                 clock_armed: None,
                 sink: None,
                 writing: false,
@@ -123,8 +124,12 @@ impl Shared {
         timeout: Option<Duration>,
     ) -> Result<oneshot::Receiver<Result<Replies>>> {
         let (tx, rx) = oneshot::channel();
-        // A timeout too large to add to now is no timeout.
-        let deadline = timeout.and_then(|t| Some((Instant::now().checked_add(t)?, t)));
+        if cmds.is_empty() {
+            let _ = tx.send(Ok(Replies::Many(Vec::new())));
+            return Ok(rx);
+        }
+        let slot = Slot::new(tx, cmds.len(), timeout);
+        let deadline = slot.deadline;
         let mut state = lock(&self.state);
         if state.closed {
             return Err(Error::closed("the client was closed"));
@@ -132,13 +137,8 @@ impl Shared {
         for cmd in cmds {
             cmd.write_to(&mut state.out);
         }
-        state.waiting.push_back(Slot {
-            expected: cmds.len(),
-            collected: None,
-            tx: Some(tx),
-            deadline,
-        });
-        if let Some((at, _)) = deadline {
+        state.waiting.push_back(slot);
+        if let Some(at) = deadline {
             if state.clock_armed.is_none_or(|armed| at < armed) {
                 // Only when the clock would wake too late: with one timeout
                 // for all commands that is about once per timeout period.
@@ -214,23 +214,23 @@ impl Shared {
     /// Hands replies to the oldest waiting slots, in order. A reply that
     /// matches no command is an error, but the replies before it still reach
     /// their callers.
-    fn deliver(&self, replies: &mut Vec<Value>, done: &mut Vec<Slot>) -> Result<()> {
+    fn deliver(&self, replies: &mut Vec<Value>, done: &mut Vec<Completed>) -> Result<()> {
         let mut outcome = Ok(());
         {
             let mut state = lock(&self.state);
             for value in replies.drain(..) {
-                let Some(slot) = state.waiting.front_mut() else {
-                    outcome = Err(Error::protocol(
-                        "the server sent a reply that matches no command sent",
-                    ));
-                    break;
-                };
-                if slot.push(value) {
-                    done.extend(state.waiting.pop_front());
+                match state.take_reply(value) {
+                    Ok(completed) => done.extend(completed),
+                    Err(_stray) => {
+                        outcome = Err(Error::protocol(
+                            "the server sent a reply that matches no command sent",
+                        ));
+                        break;
+                    }
                 }
             }
         }
-        done.drain(..).for_each(Slot::complete);
+        done.drain(..).for_each(Completed::send);
         outcome
     }
 
@@ -262,6 +262,7 @@ impl Shared {
         let failed = {
             let mut state = lock(&self.state);
             state.out.clear();
+            state.front_batch.clear();
             state.sink = None;
             state.link = link;
             // A write still running on the old connection must not touch

@@ -18,6 +18,10 @@ pub(super) struct State {
     pub(super) spare: BytesMut,
     /// One slot per queued command (or batch), in wire order.
     pub(super) waiting: VecDeque<Slot>,
+    /// The replies gathered so far for the oldest slot, when it is a batch:
+    /// replies arrive in order, so only that slot is ever being filled, and
+    /// the slots themselves stay small (10,000 in flight add up).
+    pub(super) front_batch: Vec<Value>,
     /// What the clock task sleeps until (`None`: until woken).
     pub(super) clock_armed: Option<Instant>,
     /// The socket's write half while connected.
@@ -64,44 +68,78 @@ impl Replies {
 }
 
 pub(super) struct Slot {
-    pub(super) expected: usize,
-    pub(super) collected: Option<Replies>,
     /// Taken when the command times out: its reply, if it ever comes, is dropped.
     pub(super) tx: Option<ReplySender>,
-    /// When the caller gives up, and the timeout that makes it so.
-    pub(super) deadline: Option<(Instant, Duration)>,
+    /// When the caller gives up.
+    pub(super) deadline: Option<Instant>,
+    /// The timeout that set the deadline, in milliseconds, for the error message.
+    pub(super) timeout_ms: u32,
+    /// How many replies the slot waits for: 1, or a batch's length.
+    pub(super) expected: u32,
 }
 
 impl Slot {
-    /// Adds one reply; true when the slot has all it waits for.
-    pub(super) fn push(&mut self, value: Value) -> bool {
-        match (&mut self.collected, self.expected) {
-            (None, 1) => self.collected = Some(Replies::One(value)),
-            (None, expected) => {
-                let mut all = Vec::with_capacity(expected);
-                all.push(value);
-                self.collected = Some(Replies::Many(all));
-            }
-            (Some(Replies::Many(all)), _) => all.push(value),
-            // A single-reply slot is completed at its first reply.
-            (Some(Replies::One(_)), _) => {}
-        }
-        match &self.collected {
-            Some(Replies::Many(all)) => all.len() >= self.expected,
-            _ => true,
+    pub(super) fn new(tx: ReplySender, expected: usize, timeout: Option<Duration>) -> Slot {
+        // A timeout too large to add to now is no timeout.
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+        let millis = timeout.map_or(0, |t| t.as_millis());
+        Slot {
+            tx: Some(tx),
+            deadline,
+            timeout_ms: u32::try_from(millis).unwrap_or(u32::MAX),
+            expected: u32::try_from(expected).unwrap_or(u32::MAX),
         }
     }
 
-    pub(super) fn complete(self) {
-        let replies = self.collected.unwrap_or(Replies::Many(Vec::new()));
+    pub(super) fn timeout(&self) -> Duration {
+        Duration::from_millis(u64::from(self.timeout_ms))
+    }
+}
+
+/// A completed slot, told its replies once the lock is released.
+pub(super) struct Completed {
+    tx: Option<ReplySender>,
+    replies: Replies,
+}
+
+impl Completed {
+    pub(super) fn send(self) {
         // The caller may have given up (timeout, dropped future): fine.
         if let Some(tx) = self.tx {
-            let _ = tx.send(Ok(replies));
+            let _ = tx.send(Ok(self.replies));
         }
     }
 }
 
 impl State {
+    /// Hands `value` to the oldest slot; returns that slot once it has every
+    /// reply it waits for. With no slot waiting, the reply is a stray: `Err`.
+    pub(super) fn take_reply(
+        &mut self,
+        value: Value,
+    ) -> std::result::Result<Option<Completed>, Value> {
+        let Some(oldest) = self.waiting.front() else {
+            return Err(value);
+        };
+        let expected = oldest.expected as usize;
+        let replies = if expected <= 1 {
+            Replies::One(value)
+        } else {
+            if self.front_batch.is_empty() {
+                self.front_batch.reserve_exact(expected);
+            }
+            self.front_batch.push(value);
+            if self.front_batch.len() < expected {
+                return Ok(None);
+            }
+            Replies::Many(std::mem::take(&mut self.front_batch))
+        };
+        Ok(self.waiting.pop_front().map(|slot| Completed {
+            tx: slot.tx,
+            replies,
+        }))
+    }
+
     /// Takes the senders of the commands whose deadline has passed, so they
     /// can be told (their slots stay, to swallow replies that come late), and
     /// returns the earliest deadline still pending.
@@ -117,10 +155,11 @@ impl State {
         let mut next: Option<Instant> = None;
         for slot in self.waiting.iter_mut().filter(|slot| slot.tx.is_some()) {
             match slot.deadline {
-                Some((at, timeout)) if at <= now => {
+                Some(at) if at <= now => {
+                    let timeout = slot.timeout();
                     expired.extend(slot.tx.take().map(|tx| (tx, timeout)));
                 }
-                Some((at, _)) => next = Some(next.map_or(at, |n| n.min(at))),
+                Some(at) => next = Some(next.map_or(at, |n| n.min(at))),
                 None => {}
             }
         }
