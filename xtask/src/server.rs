@@ -160,39 +160,69 @@ pub fn stop_all(layout: &Layout) -> Result<usize> {
         .filter_map(|(_, pid)| pid)
         .filter(|&pid| is_live_redis(pid))
         .collect();
-    let log = layout.logs.join("kill.log");
-    for &pid in &pids {
-        // A failure here means it exited meanwhile; the wait below tells.
-        let _ = run(
-            Command::new("kill").arg(pid.to_string()),
-            &log,
-            LAUNCH_TIMEOUT,
-        );
-    }
-    if !wait_until(TERM_TIMEOUT, || pids.iter().all(|&pid| !is_alive(pid))) {
-        for &pid in pids.iter().filter(|&&pid| is_live_redis(pid)) {
-            eprintln!(
-                "[xtask] pid {pid} ignored SIGTERM for {}s, sending SIGKILL",
-                TERM_TIMEOUT.as_secs()
-            );
-            let _ = run(
-                Command::new("kill").args(["-9", &pid.to_string()]),
-                &log,
-                LAUNCH_TIMEOUT,
-            );
-        }
-        if !wait_until(TERM_TIMEOUT, || pids.iter().all(|&pid| !is_alive(pid))) {
-            bail!(
-                "some of the pids {pids:?} survived SIGKILL; see `ps -p {}`",
-                pids.iter()
-                    .map(u32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(",")
-            );
-        }
-    }
+    stop(&pids, &layout.logs.join("kill.log"))?;
     if layout.run.exists() {
         fs::remove_dir_all(&layout.run).context(|| format!("removing {}", layout.run.display()))?;
     }
     Ok(pids.len())
+}
+
+/// Stops the test harness's throw-away servers (`TempServer`) that outlived their test
+/// process (a test binary that aborted or was killed never ran their `Drop`). They are
+/// found by their working directory: redis-server moves into its `--dir`, which for them is
+/// `redis-temp-*` under the temp dir. Returns how many were stopped.
+pub fn stop_orphaned_temp_servers(layout: &Layout) -> Result<usize> {
+    let temp = std::env::temp_dir();
+    let pids: Vec<u32> = fs::read_dir("/proc")
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+                .filter(|pid| {
+                    fs::read_link(format!("/proc/{pid}/cwd")).is_ok_and(|cwd| {
+                        cwd.strip_prefix(&temp)
+                            .is_ok_and(|rest| rest.to_string_lossy().starts_with("redis-temp-"))
+                    })
+                })
+                .filter(|&pid| is_live_redis(pid))
+                .collect()
+        })
+        .unwrap_or_default();
+    stop(&pids, &layout.logs.join("kill.log"))?;
+    Ok(pids.len())
+}
+
+/// SIGTERM to each of `pids`, SIGKILL to those still there after [`TERM_TIMEOUT`].
+fn stop(pids: &[u32], log: &Path) -> Result<()> {
+    for &pid in pids {
+        // A failure here means it exited meanwhile; the wait below tells.
+        let _ = run(
+            Command::new("kill").arg(pid.to_string()),
+            log,
+            LAUNCH_TIMEOUT,
+        );
+    }
+    if wait_until(TERM_TIMEOUT, || pids.iter().all(|&pid| !is_alive(pid))) {
+        return Ok(());
+    }
+    for &pid in pids.iter().filter(|&&pid| is_live_redis(pid)) {
+        eprintln!(
+            "[xtask] pid {pid} ignored SIGTERM for {}s, sending SIGKILL",
+            TERM_TIMEOUT.as_secs()
+        );
+        let _ = run(
+            Command::new("kill").args(["-9", &pid.to_string()]),
+            log,
+            LAUNCH_TIMEOUT,
+        );
+    }
+    if !wait_until(TERM_TIMEOUT, || pids.iter().all(|&pid| !is_alive(pid))) {
+        bail!(
+            "some of the pids {pids:?} survived SIGKILL; see `ps -p {}`",
+            pids.iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+    }
+    Ok(())
 }

@@ -93,6 +93,10 @@ pub fn up(layout: &Layout) -> Result<()> {
 /// servers.env; does nothing when nothing runs.
 pub fn down(layout: &Layout) -> Result<()> {
     let stopped = server::stop_all(layout)?;
+    let orphans = server::stop_orphaned_temp_servers(layout)?;
+    if orphans > 0 {
+        eprintln!("[xtask] stopped {orphans} throw-away server(s) whose test process had died");
+    }
     if layout.env_file.exists() {
         fs::remove_file(&layout.env_file)
             .context(|| format!("removing {}", layout.env_file.display()))?;
