@@ -331,20 +331,22 @@ async fn malformed_integers_doubles_and_booleans_are_protocol_errors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_strings_streams_and_type_bytes_are_protocol_errors() {
     let _turn = one_at_a_time().await;
-    let inputs: [&[u8]; 11] = [
-        b"+\xff\xfe\r\n",
-        b"=5\r\nabcde\r\n",
-        b"=3\r\ntxt\r\n",
-        b"$?\r\n:1\r\n",
-        b";4\r\nabcd\r\n",
-        b".\r\n",
-        b"%?\r\n+k\r\n.\r\n",
-        b"*?\r\n|1\r\n+a\r\n+b\r\n.\r\n",
-        b"|?\r\n",
-        b"@what\r\n",
-        b"\r\n",
+    let cases: [(&[u8], &str); 11] = [
+        (b"+\xff\xfe\r\n", "not UTF-8"),
+        (b"=5\r\nabcde\r\n", "without a `xxx:` format"),
+        (b"=3\r\ntxt\r\n", "shorter than its format prefix"),
+        (b"$?\r\n:1\r\n", "expected a `;` chunk"),
+        (b";4\r\nabcd\r\n", "chunk outside a streamed string"),
+        (b".\r\n", "outside a streamed aggregate"),
+        (b"%?\r\n+k\r\n.\r\n", "after a map key"),
+        (b"*?\r\n|1\r\n+a\r\n+b\r\n.\r\n", "after a map key"),
+        (b"|?\r\n", "invalid length"),
+        (b"@what\r\n", "unknown RESP type byte '@'"),
+        (b"\r\n", "empty line"),
     ];
-    each_fails(&inputs, &[Then::Silence], ErrorKind::Protocol, "").await;
+    for (input, says) in cases {
+        fails_then_recovers(input, Then::Silence, ErrorKind::Protocol, says).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
