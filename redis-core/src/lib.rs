@@ -34,8 +34,11 @@
 //! Every wait on the network is bounded: connecting by the connect timeout,
 //! replies by the response timeout (per command with
 //! [`Cmd::with_timeout`]; blocking commands get their blocking time on top).
-//! A broken connection fails every waiting command with an error that says
-//! so, and the client reconnects in the background with backoff. A command
+//! A command that times out fails alone; the connection is only presumed
+//! dead, and replaced, when its oldest waiting command is past its deadline
+//! and nothing arrives for a second more. A broken connection fails every
+//! waiting command with an error that says so, and the client reconnects in
+//! the background with backoff. A command
 //! in flight when the connection broke is retried once if it only reads;
 //! writes are not repeated unless the [`retry::Retry`] policy allows it.
 //!
