@@ -22,6 +22,31 @@ async fn connect(server: &TempServer, protocol: Protocol) -> Client {
 
 const PROTOCOLS: [Protocol; 2] = [Protocol::Resp3, Protocol::Resp2];
 
+/// Sends `DEBUG SLEEP 2` allowed `sleep_timeout`, then, queued behind it, a
+/// GET allowed 100 ms; returns both outcomes.
+async fn sleep_then_a_quick_get(
+    client: &Client,
+    sleep_timeout: Duration,
+) -> (redis_core::Result<()>, redis_core::Result<Option<String>>) {
+    let slow = {
+        let client = client.clone();
+        tokio::spawn(async move {
+            Cmd::new("DEBUG SLEEP")
+                .arg("2")
+                .with_timeout(sleep_timeout)
+                .query::<()>(&client)
+                .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let quick = Cmd::new("GET")
+        .arg("k")
+        .with_timeout(Duration::from_millis(100))
+        .query::<Option<String>>(client)
+        .await;
+    (slow.await.unwrap(), quick)
+}
+
 each_version!(heals_after_client_kill, |version| async move {
     let server = TempServer::start(version);
     for protocol in PROTOCOLS {
@@ -346,25 +371,9 @@ each_version!(
     |version| async move {
         let server = TempServer::start(version);
         let client = connect(&server, Protocol::Resp3).await;
-        let slow = {
-            let client = client.clone();
-            tokio::spawn(async move {
-                Cmd::new("DEBUG SLEEP")
-                    .arg("2")
-                    .with_timeout(Duration::from_millis(300))
-                    .query::<()>(&client)
-                    .await
-            })
-        };
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        // Queued behind the sleep, with an earlier deadline.
-        let quick = Cmd::new("GET")
-            .arg("k")
-            .with_timeout(Duration::from_millis(100))
-            .query::<Option<String>>(&client)
-            .await;
+        let (slow, quick) = sleep_then_a_quick_get(&client, Duration::from_millis(300)).await;
         assert_eq!(quick.unwrap_err().kind(), ErrorKind::Timeout);
-        let slow = slow.await.unwrap().unwrap_err();
+        let slow = slow.unwrap_err();
         assert_eq!(slow.kind(), ErrorKind::Timeout, "{slow}");
         assert!(slow.to_string().contains("300ms"), "{slow}");
     }
@@ -376,26 +385,11 @@ each_version!(
         let server = TempServer::start(version);
         let client = connect(&server, Protocol::Resp3).await;
         let id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
-        let slow = {
-            let client = client.clone();
-            tokio::spawn(async move {
-                Cmd::new("DEBUG SLEEP")
-                    .arg("2")
-                    .with_timeout(Duration::from_secs(5))
-                    .query::<()>(&client)
-                    .await
-            })
-        };
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        // Queued behind the sleep; its timeout passes long before the sleep ends,
-        // which must not make the connection look dead while the sleep has time.
-        let quick = Cmd::new("GET")
-            .arg("k")
-            .with_timeout(Duration::from_millis(100))
-            .query::<Option<String>>(&client)
-            .await;
+        // The GET's timeout passes long before the sleep ends, which must not
+        // make the connection look dead while the sleep has time left.
+        let (slow, quick) = sleep_then_a_quick_get(&client, Duration::from_secs(5)).await;
         assert_eq!(quick.unwrap_err().kind(), ErrorKind::Timeout);
-        slow.await.unwrap().unwrap();
+        slow.unwrap();
         let same: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
         assert_eq!(same, id, "the connection was replaced");
     }
