@@ -63,8 +63,10 @@ pub enum RetryMethod {
 /// `WRONGTYPE`, `MOVED`, `NOSCRIPT`) and the rest of the message.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ServerError {
-    code: String,
-    message: String,
+    // Boxed rather than `String`s: a `Value` holds one, and 32 bytes here
+    // keep every `Value` at 48.
+    code: Box<str>,
+    message: Box<str>,
 }
 
 impl ServerError {
@@ -79,13 +81,13 @@ impl ServerError {
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
         if is_code {
             ServerError {
-                code: first.to_owned(),
-                message: rest.to_owned(),
+                code: first.into(),
+                message: rest.into(),
             }
         } else {
             ServerError {
-                code: "ERR".to_owned(),
-                message: line.to_owned(),
+                code: "ERR".into(),
+                message: line.into(),
             }
         }
     }

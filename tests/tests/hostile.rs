@@ -687,7 +687,7 @@ async fn verbatim_strings_keep_their_format_and_convert_to_their_text() {
     let _turn = one_at_a_time().await;
     for (value, typed) in rare_frame::<String>(b"=15\r\ntxt:Some string\r\n").await {
         let expected = Value::Verbatim {
-            format: "txt".to_owned(),
+            format: *b"txt",
             text: Bytes::from_static(b"Some string"),
         };
         assert_eq!(value.unwrap(), expected);

@@ -255,7 +255,7 @@ fn strings() {
     assert_eq!(convert::<String>(bulk("héllo")), "héllo");
     assert_eq!(convert::<String>(simple("OK")), "OK");
     let verbatim = Value::Verbatim {
-        format: "txt".into(),
+        format: *b"txt",
         text: Bytes::from_static(b"# Server"),
     };
     assert_eq!(convert::<String>(verbatim), "# Server");
@@ -280,7 +280,7 @@ fn strings_must_be_utf8() {
         "UTF-8 string",
     );
     let verbatim = Value::Verbatim {
-        format: "txt".into(),
+        format: *b"txt",
         text: Bytes::from_static(b"\xc3"),
     };
     assert_mismatch::<String>(verbatim, "UTF-8 string");
@@ -298,7 +298,7 @@ fn bytes_are_raw() {
     );
     assert_eq!(convert::<Vec<u8>>(simple("OK")), b"OK");
     let verbatim = Value::Verbatim {
-        format: "txt".into(),
+        format: *b"txt",
         text: raw.clone(),
     };
     assert_eq!(convert::<Bytes>(verbatim), raw);

@@ -320,11 +320,13 @@ impl Decoder {
             Blob::Error => Value::Error(ServerError::parse(&String::from_utf8_lossy(&payload))),
             Blob::Verbatim => {
                 let format = match payload.get(..4) {
-                    Some([a, b, c, b':']) => std::str::from_utf8(&[*a, *b, *c])
-                        .map_err(|_| Error::protocol("verbatim format is not UTF-8"))?
-                        .to_owned(),
+                    Some([a, b, c, b':']) => [*a, *b, *c],
                     _ => return Err(Error::protocol("verbatim string without a `xxx:` format")),
                 };
+                // Formats are names like `txt` and `mkd`; anything else is garbage.
+                if !format.is_ascii() {
+                    return Err(Error::protocol("verbatim format is not ASCII"));
+                }
                 payload.advance(4);
                 Value::Verbatim {
                     format,

@@ -46,7 +46,7 @@ pub fn encode_value(value: &Value, out: &mut BytesMut) {
         Value::BigNumber(n) => line(out, b'(', n.as_bytes()),
         Value::Verbatim { format, text } => {
             header(out, b'=', format.len() + 1 + text.len());
-            out.put_slice(format.as_bytes());
+            out.put_slice(format);
             out.put_u8(b':');
             out.put_slice(text);
             out.put_slice(b"\r\n");

@@ -18,8 +18,8 @@ fn leaf() -> impl Strategy<Value = Value> {
         any::<f64>().prop_map(Value::Double),
         any::<bool>().prop_map(Value::Boolean),
         "[+-]?[0-9]{1,40}".prop_map(Value::BigNumber),
-        ("[a-z]{3}", vec(any::<u8>(), 0..16)).prop_map(|(format, text)| Value::Verbatim {
-            format,
+        ("[ -~]{3}", vec(any::<u8>(), 0..16)).prop_map(|(format, text)| Value::Verbatim {
+            format: format.as_bytes().try_into().unwrap_or(*b"txt"),
             text: text.into()
         }),
     ]

@@ -98,14 +98,14 @@ pub(super) fn corpus() -> Vec<(&'static [u8], Value)> {
         (
             b"=15\r\ntxt:Some string\r\n",
             Value::Verbatim {
-                format: "txt".into(),
+                format: *b"txt",
                 text: Bytes::from_static(b"Some string"),
             },
         ),
         (
             b"=4\r\nmkd:\r\n",
             Value::Verbatim {
-                format: "mkd".into(),
+                format: *b"mkd",
                 text: Bytes::new(),
             },
         ),
@@ -507,7 +507,7 @@ fn encodes_resp3() {
         (Value::BigNumber("-9".into()), b"(-9\r\n"),
         (
             Value::Verbatim {
-                format: "txt".into(),
+                format: *b"txt",
                 text: Bytes::from_static(b"x"),
             },
             b"=5\r\ntxt:x\r\n",

@@ -35,10 +35,12 @@ pub enum Value {
     Boolean(bool),
     /// A RESP3 big number `(`, kept as its decimal text.
     BigNumber(String),
-    /// A RESP3 verbatim string `=`: a three-letter format (`txt`, `mkd`) and the text.
+    /// A RESP3 verbatim string `=`: a three-byte format (`txt`, `mkd`) and the text.
     Verbatim {
-        /// The format, such as `txt` or `mkd`.
-        format: String,
+        /// The format as the protocol has it, exactly three bytes: `*b"txt"`,
+        /// `*b"mkd"`. (Three bytes rather than a `String` keep every `Value`
+        /// at 40 bytes instead of 56.)
+        format: [u8; 3],
         /// The text itself.
         text: Bytes,
     },
@@ -92,5 +94,15 @@ impl Value {
             Value::Attribute { value, .. } => value.without_attributes(),
             other => other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every reply, and every element of an array reply, is one `Value`:
+    /// its size is paid per element (MGET of 100 keys, 10,000 replies in flight).
+    #[test]
+    fn a_value_takes_40_bytes() {
+        assert_eq!(std::mem::size_of::<super::Value>(), 40);
     }
 }
