@@ -64,7 +64,7 @@ pub enum RetryMethod {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ServerError {
     // Boxed rather than `String`s: a `Value` holds one, and 32 bytes here
-    // keep every `Value` at 48.
+    // keep every `Value` at 40 bytes.
     code: Box<str>,
     message: Box<str>,
 }
