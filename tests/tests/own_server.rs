@@ -22,6 +22,16 @@ async fn connect(server: &TempServer, protocol: Protocol) -> Client {
 
 const PROTOCOLS: [Protocol; 2] = [Protocol::Resp3, Protocol::Resp2];
 
+/// `CLIENT KILL ID id` from `admin`; how many connections it closed.
+async fn kill_client(admin: &Client, id: i64) -> i64 {
+    Cmd::new("CLIENT KILL")
+        .arg("ID")
+        .arg(id)
+        .query(admin)
+        .await
+        .unwrap()
+}
+
 /// Sends `DEBUG SLEEP 2` allowed `sleep_timeout`, then, queued behind it, a
 /// GET allowed 100 ms; returns both outcomes.
 async fn sleep_then_a_quick_get(
@@ -54,13 +64,7 @@ each_version!(heals_after_client_kill, |version| async move {
         let admin = connect(&server, protocol).await;
         client.set("k", "v").await.unwrap();
         let id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
-        let killed: i64 = Cmd::new("CLIENT KILL")
-            .arg("ID")
-            .arg(id)
-            .query(&admin)
-            .await
-            .unwrap();
-        assert_eq!(killed, 1);
+        assert_eq!(kill_client(&admin, id).await, 1);
         // A read-only command is retried once over the new connection.
         let value: String = client.get("k").await.unwrap();
         assert_eq!(value, "v");
@@ -92,12 +96,7 @@ each_version!(
             tokio::spawn(async move { client.incr_by("counter", 1).await })
         };
         tokio::time::sleep(Duration::from_millis(50)).await;
-        Cmd::new("CLIENT KILL")
-            .arg("ID")
-            .arg(id)
-            .query::<i64>(&admin)
-            .await
-            .unwrap();
+        kill_client(&admin, id).await;
         let sleep_result = sleeper.await.unwrap();
         let incr_result = incr.await.unwrap();
         // The kill lands after DEBUG SLEEP: the INCR either ran once, or failed
@@ -351,12 +350,7 @@ each_version!(
             let conn = client.dedicated().await.unwrap();
             let id: i64 = Cmd::new("CLIENT ID").query(&conn).await.unwrap();
             drop(conn); // back to the pool, idle
-            Cmd::new("CLIENT KILL")
-                .arg("ID")
-                .arg(id)
-                .query::<i64>(&admin)
-                .await
-                .unwrap();
+            kill_client(&admin, id).await;
             tokio::time::sleep(Duration::from_millis(50)).await;
             let conn = client.dedicated().await.unwrap();
             let new_id: i64 = Cmd::new("CLIENT ID").query(&conn).await.unwrap();
