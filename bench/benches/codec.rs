@@ -19,7 +19,7 @@ fn bulk(len: usize) -> Value {
 /// The frames measured, by name: typical replies first, then large ones.
 fn frames() -> Vec<(&'static str, Value)> {
     vec![
-        ("simple_ok", Value::SimpleString("OK".into())),
+        ("simple_ok", Value::SimpleString(Bytes::from_static(b"OK"))),
         ("bulk_64", bulk(64)),
         (
             "array_100_bulk_64",

@@ -216,7 +216,12 @@ pub fn check_value(value: &Value, limits: Limits) {
         Value::BulkString(bytes) => assert!(bytes.len() <= limits.max_bulk_len),
         Value::Verbatim { text, .. } => assert!(4 + text.len() <= limits.max_bulk_len),
         // The line holds the type byte too.
-        Value::SimpleString(s) | Value::BigNumber(s) => {
+        Value::SimpleString(s) => {
+            assert!(s.len() < limits.max_line_len);
+            assert!(std::str::from_utf8(s).is_ok());
+            assert!(!s.contains(&b'\r') && !s.contains(&b'\n'));
+        }
+        Value::BigNumber(s) => {
             assert!(s.len() < limits.max_line_len);
             assert!(!s.contains(['\r', '\n']));
         }

@@ -38,9 +38,9 @@ impl Cmd {
     /// split into two arguments) so that routing and retry decisions see both.
     pub fn new(name: &str) -> Self {
         let mut cmd = Cmd {
-            // Room for a name and a short key; a command waiting for its reply
-            // keeps this buffer, so it stays small.
-            encoded: Vec::with_capacity(64),
+            // Room for a name, a key and a short value (`SET key <64 bytes>`
+            // is 96), so the common command is one allocation, not a growth.
+            encoded: Vec::with_capacity(128),
             argc: 0,
             name_start: 0,
             name_len: 0,

@@ -451,8 +451,7 @@ fn handshake(args: &[Bytes], index: usize, resp3: &mut bool) -> Option<Value> {
         && args
             .get(1)
             .is_some_and(|sub| sub.eq_ignore_ascii_case(b"SETNAME"));
-    (setname || is(args, "AUTH") || is(args, "SELECT"))
-        .then(|| Value::SimpleString("OK".to_owned()))
+    (setname || is(args, "AUTH") || is(args, "SELECT")).then(|| Value::SimpleString("OK".into()))
 }
 
 /// What a real server would answer to the few commands the tests send.
@@ -468,7 +467,7 @@ fn behave(args: &[Bytes], store: &Mutex<HashMap<Bytes, Bytes>>) -> Value {
     {
         Some(b"PING") => match arg(1) {
             Some(message) => Value::BulkString(message),
-            None => Value::SimpleString("PONG".to_owned()),
+            None => Value::SimpleString("PONG".into()),
         },
         Some(b"ECHO") => arg(1).map_or(Value::Nil, Value::BulkString),
         Some(b"GET") => arg(1)
@@ -477,7 +476,7 @@ fn behave(args: &[Bytes], store: &Mutex<HashMap<Bytes, Bytes>>) -> Value {
         Some(b"SET") => match (arg(1), arg(2)) {
             (Some(key), Some(value)) => {
                 store.insert(key, value);
-                Value::SimpleString("OK".to_owned())
+                Value::SimpleString("OK".into())
             }
             _ => Value::Error(ServerError::parse(
                 "ERR wrong number of arguments for 'set' command",

@@ -75,7 +75,7 @@ fn bulk(text: &str) -> Value {
 }
 
 fn simple(text: &str) -> Value {
-    Value::SimpleString(text.to_owned())
+    Value::SimpleString(Bytes::copy_from_slice(text.as_bytes()))
 }
 
 /// One client on one fresh hostile server, with the heap watched.

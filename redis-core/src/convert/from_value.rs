@@ -32,8 +32,8 @@ fn array_of(len: usize) -> String {
 /// number that is not an integer reply (GET of a counter, ZSCORE) this way.
 fn numeric_text(value: &Value) -> Option<&str> {
     match value {
-        Value::BulkString(bytes) => std::str::from_utf8(bytes).ok(),
-        Value::SimpleString(text) | Value::BigNumber(text) => Some(text),
+        Value::BulkString(bytes) | Value::SimpleString(bytes) => std::str::from_utf8(bytes).ok(),
+        Value::BigNumber(text) => Some(text),
         _ => None,
     }
 }
@@ -132,12 +132,12 @@ impl FromValue for String {
         let value = reply(value)?;
         let received = value.type_name();
         match value {
-            Value::SimpleString(s) | Value::BigNumber(s) => Ok(s),
+            Value::BigNumber(s) => Ok(s),
             // `Vec::from` takes over the buffer without a copy when no one else holds it.
-            Value::BulkString(bytes) | Value::Verbatim { text: bytes, .. } => {
-                String::from_utf8(Vec::from(bytes))
-                    .map_err(|_| Error::type_mismatch("UTF-8 string", received))
-            }
+            Value::BulkString(bytes)
+            | Value::SimpleString(bytes)
+            | Value::Verbatim { text: bytes, .. } => String::from_utf8(Vec::from(bytes))
+                .map_err(|_| Error::type_mismatch("UTF-8 string", received)),
             Value::Integer(n) => Ok(itoa::Buffer::new().format(n).to_owned()),
             Value::Double(d) => Ok(format_double(d)),
             other => Err(mismatch("UTF-8 string", &other)),
@@ -157,8 +157,9 @@ impl FromValue for Vec<u8> {
 impl FromValue for Bytes {
     fn from_value(value: Value) -> Result<Self> {
         match reply(value)? {
-            Value::BulkString(bytes) | Value::Verbatim { text: bytes, .. } => Ok(bytes),
-            Value::SimpleString(text) => Ok(Bytes::from(text)),
+            Value::BulkString(bytes)
+            | Value::SimpleString(bytes)
+            | Value::Verbatim { text: bytes, .. } => Ok(bytes),
             other => Err(mismatch("bytes", &other)),
         }
     }

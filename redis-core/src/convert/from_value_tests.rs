@@ -18,7 +18,7 @@ fn bulk(text: &str) -> Value {
 }
 
 fn simple(text: &str) -> Value {
-    Value::SimpleString(text.to_owned())
+    Value::SimpleString(Bytes::copy_from_slice(text.as_bytes()))
 }
 
 fn int(n: i64) -> Value {

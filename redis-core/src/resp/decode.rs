@@ -75,8 +75,8 @@ enum Step {
 
 /// An incremental RESP2/RESP3 decoder. Feed it one connection's read buffer.
 ///
-/// Simple strings must be UTF-8 (anything else is a protocol error, as
-/// [`Value::SimpleString`] holds a `String`); error texts that are not UTF-8
+/// Simple strings must be UTF-8 (anything else is a protocol error, so
+/// converting one to `String` cannot fail); error texts that are not UTF-8
 /// are converted lossily, so the server's error still reaches the caller.
 #[derive(Debug)]
 pub struct Decoder {

@@ -17,7 +17,7 @@ use super::Value;
 pub fn encode_value(value: &Value, out: &mut BytesMut) {
     match value {
         Value::Nil => out.put_slice(b"_\r\n"),
-        Value::SimpleString(s) => line(out, b'+', s.as_bytes()),
+        Value::SimpleString(s) => line(out, b'+', s),
         Value::Error(err) => {
             let text = err.to_string();
             if text.contains(['\r', '\n']) {

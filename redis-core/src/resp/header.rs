@@ -1,6 +1,8 @@
 //! Framing and parsing of single RESP lines: the type byte and what follows
 //! it, before the decoder applies the result to its stack of aggregates.
 
+use bytes::Bytes;
+
 use super::Value;
 use crate::error::{Error, Result, ServerError};
 
@@ -76,9 +78,12 @@ pub(super) fn parse_header(line: &[u8]) -> Result<Header> {
     };
     let value = |v| Ok(Header::Value(v));
     match kind {
-        b'+' => match std::str::from_utf8(rest) {
-            Ok(s) => value(Value::SimpleString(s.to_owned())),
-            Err(_) => Err(Error::protocol("simple string is not UTF-8")),
+        b'+' => match rest {
+            b"OK" => value(Value::SimpleString(Bytes::from_static(b"OK"))),
+            b"QUEUED" => value(Value::SimpleString(Bytes::from_static(b"QUEUED"))),
+            b"PONG" => value(Value::SimpleString(Bytes::from_static(b"PONG"))),
+            _ if utf8(rest).is_some() => value(Value::SimpleString(Bytes::copy_from_slice(rest))),
+            _ => Err(Error::protocol("simple string is not UTF-8")),
         },
         b'-' => value(Value::Error(ServerError::parse(&String::from_utf8_lossy(
             rest,

@@ -11,7 +11,7 @@ use crate::error::ServerError;
 fn leaf() -> impl Strategy<Value = Value> {
     prop_oneof![
         Just(Value::Nil),
-        "[^\r\n]{0,12}".prop_map(Value::SimpleString),
+        "[^\r\n]{0,12}".prop_map(|s| Value::SimpleString(s.into())),
         "(?s).{0,12}".prop_map(|s| Value::Error(ServerError::parse(&s))),
         any::<i64>().prop_map(Value::Integer),
         vec(any::<u8>(), 0..16).prop_map(|b| Value::BulkString(b.into())),

@@ -45,7 +45,7 @@ fn bulk(s: &str) -> Value {
 }
 
 fn simple(s: &str) -> Value {
-    Value::SimpleString(s.to_owned())
+    Value::SimpleString(Bytes::copy_from_slice(s.as_bytes()))
 }
 
 /// Valid frames, RESP2 and RESP3, with what they decode to.

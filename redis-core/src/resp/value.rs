@@ -12,8 +12,9 @@ use crate::error::ServerError;
 pub enum Value {
     /// RESP3 null `_`, and RESP2's null bulk string `$-1` and null array `*-1`.
     Nil,
-    /// A simple string `+OK`.
-    SimpleString(String),
+    /// A simple string `+OK`. Decoded ones are UTF-8; held as bytes so the
+    /// commonest replies (`OK`, `QUEUED`, `PONG`) cost no allocation.
+    SimpleString(Bytes),
     /// A simple error `-ERR ...` or a RESP3 blob error `!`.
     Error(ServerError),
     /// An integer `:42`.
