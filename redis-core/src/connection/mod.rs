@@ -3,6 +3,7 @@
 mod conn;
 mod handshake;
 mod multiplexer;
+mod read_reserve;
 mod socket;
 
 pub(crate) use conn::Connection;

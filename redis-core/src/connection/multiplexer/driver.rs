@@ -6,7 +6,8 @@ use std::sync::Arc;
 use bytes::BytesMut;
 use tokio::io::AsyncReadExt;
 
-use super::super::conn::{Connection, reserve_for_next_read};
+use super::super::conn::Connection;
+use super::super::read_reserve::ReadReserve;
 use super::super::socket::{ReadHalf, WriteHalf};
 use super::housekeeping::{self, HOUSEKEEPING};
 use super::state::{Link, State};
@@ -167,6 +168,7 @@ async fn read_loop(
     let addr = &shared.config.addr;
     let mut replies = Vec::new();
     let mut done = Vec::new();
+    let mut reserve = ReadReserve::new();
     loop {
         loop {
             match decoder.decode(&mut rbuf) {
@@ -188,10 +190,13 @@ async fn read_loop(
                 return error;
             }
         }
-        reserve_for_next_read(&mut rbuf, decoder.bytes_needed());
+        let room = reserve.prepare(&mut rbuf, decoder.bytes_needed());
         match reader.read_buf(&mut rbuf).await {
             Ok(0) => return Error::new(ErrorKind::Io, format!("{addr} closed the connection")),
-            Ok(_) => shared.mark_read(),
+            Ok(read) => {
+                reserve.record(read, room);
+                shared.mark_read();
+            }
             Err(e) => return Error::io(&format!("reading from {addr}"), e),
         }
     }
