@@ -5,8 +5,7 @@ use bytes::BytesMut;
 /// The free space offered to a read when nothing says more is coming.
 pub(crate) const MIN_READ_RESERVE: usize = 16 * 1024;
 /// The most a streaming reply's reads grow to: eight times the minimum, so a
-/// 100 KB reply takes three reads rather than seven, and below glibc's
-/// mmap threshold, so a buffer costs no system call of its own.
+/// 100 KB reply takes one to three reads rather than seven.
 pub(crate) const MAX_READ_RESERVE: usize = 128 * 1024;
 
 /// Sizes the room made before each read of one connection.
