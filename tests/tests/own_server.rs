@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use redis_core::commands::*;
-use redis_core::{Client, Cmd, Config, ErrorKind, Protocol};
+use redis_core::{Client, Cmd, Config, ErrorKind, Executor, Protocol};
 use redis_tests::{TempServer, each_version};
 
 fn config(server: &TempServer, protocol: Protocol) -> Config {
@@ -21,6 +21,11 @@ async fn connect(server: &TempServer, protocol: Protocol) -> Client {
 }
 
 const PROTOCOLS: [Protocol; 2] = [Protocol::Resp3, Protocol::Resp2];
+
+/// The server's id for the connection `on` sends through.
+async fn client_id(on: &impl Executor) -> i64 {
+    Cmd::new("CLIENT ID").query(on).await.unwrap()
+}
 
 /// `CLIENT KILL ID id` from `admin`; how many connections it closed.
 async fn kill_client(admin: &Client, id: i64) -> i64 {
@@ -63,12 +68,12 @@ each_version!(heals_after_client_kill, |version| async move {
         let client = connect(&server, protocol).await;
         let admin = connect(&server, protocol).await;
         client.set("k", "v").await.unwrap();
-        let id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
+        let id = client_id(&client).await;
         assert_eq!(kill_client(&admin, id).await, 1);
         // A read-only command is retried once over the new connection.
         let value: String = client.get("k").await.unwrap();
         assert_eq!(value, "v");
-        let new_id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
+        let new_id = client_id(&client).await;
         assert_ne!(new_id, id, "{protocol:?}: still on the killed connection");
     }
 });
@@ -79,7 +84,7 @@ each_version!(
         let server = TempServer::start(version);
         let client = connect(&server, Protocol::Resp3).await;
         let admin = connect(&server, Protocol::Resp3).await;
-        let id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
+        let id = client_id(&client).await;
         // Hold the connection busy so the INCR is in flight when it is killed.
         let sleeper = {
             let client = client.clone();
@@ -322,7 +327,7 @@ each_version!(an_idle_connection_is_health_checked, |version| async move {
     .await
     .unwrap();
     let admin = connect(&server, Protocol::Resp3).await;
-    let id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
+    let id = client_id(&client).await;
     let mut pinged = false;
     for _ in 0..60 {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -348,12 +353,12 @@ each_version!(
             let client = connect(&server, protocol).await;
             let admin = connect(&server, protocol).await;
             let conn = client.dedicated().await.unwrap();
-            let id: i64 = Cmd::new("CLIENT ID").query(&conn).await.unwrap();
+            let id = client_id(&conn).await;
             drop(conn); // back to the pool, idle
             kill_client(&admin, id).await;
             tokio::time::sleep(Duration::from_millis(50)).await;
             let conn = client.dedicated().await.unwrap();
-            let new_id: i64 = Cmd::new("CLIENT ID").query(&conn).await.unwrap();
+            let new_id = client_id(&conn).await;
 
             assert_ne!(new_id, id, "{protocol:?}: got the killed connection back");
         }
@@ -378,13 +383,13 @@ each_version!(
     |version| async move {
         let server = TempServer::start(version);
         let client = connect(&server, Protocol::Resp3).await;
-        let id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
+        let id = client_id(&client).await;
         // The GET's timeout passes long before the sleep ends, which must not
         // make the connection look dead while the sleep has time left.
         let (slow, quick) = sleep_then_a_quick_get(&client, Duration::from_secs(5)).await;
         assert_eq!(quick.unwrap_err().kind(), ErrorKind::Timeout);
         slow.unwrap();
-        let same: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
+        let same = client_id(&client).await;
         assert_eq!(same, id, "the connection was replaced");
     }
 );
