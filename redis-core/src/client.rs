@@ -1,15 +1,14 @@
 //! `Client`: the standalone topology.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use tracing::Instrument;
 
 use crate::cmd_info::{Blocking, blocking, is_multi, is_read_only, is_stateful};
 use crate::config::Config;
-use crate::connection::{Multiplexer, Replies};
+use crate::connection::{Multiplexer, PendingReplies, Replies};
 use crate::convert::{FromValue, ToArgs};
-use crate::executor::{command_span, reply_to_result};
+use crate::executor::{CommandSpan, reply_to_result};
 use crate::pipeline::Transaction;
 use crate::pool::{Dedicated, Pool, batch_timeout};
 use crate::{Cmd, Error, ErrorKind, Executor, Result, Value};
@@ -166,7 +165,11 @@ impl Client {
         }
     }
 
-    async fn send(&self, cmds: &[Cmd]) -> Result<Replies> {
+    /// The path of every command: queue it on the shared connection and wait.
+    /// The rare paths (blocking commands, retries) are boxed and run in the
+    /// command's span; the common one keeps the future small (10,000 in
+    /// flight add up) and needs no span entered, since it logs nothing.
+    async fn send(&self, cmds: &[Cmd], span: &CommandSpan) -> Result<Replies> {
         if let Some(stateful) = cmds.iter().find(|cmd| is_stateful(cmd) && !is_multi(cmd)) {
             return Err(Error::config(format!(
                 "{} leaves state on its connection: run it on client.dedicated() (or use Transaction / transaction())",
@@ -174,15 +177,21 @@ impl Client {
             )));
         }
         if cmds.iter().any(|cmd| blocking(cmd) != Blocking::No) {
-            // Boxed, like the retry below: rare paths must not inflate the
-            // future every command carries (10,000 in flight add up).
-            return Box::pin(self.send_dedicated(cmds)).await;
+            return Box::pin(self.send_dedicated(cmds).instrument(span.get())).await;
         }
+        let error = match self.submit(cmds) {
+            Ok(pending) => match pending.await {
+                Ok(replies) => return Ok(replies),
+                Err(error) => error,
+            },
+            Err(error) => error,
+        };
+        Box::pin(self.retry(cmds, error).instrument(span.get())).await
+    }
+
+    fn submit(&self, cmds: &[Cmd]) -> Result<PendingReplies> {
         let timeout = batch_timeout(cmds, self.inner.config.response_timeout);
-        match self.inner.mux.send(cmds, timeout).await {
-            Ok(replies) => Ok(replies),
-            Err(error) => Box::pin(self.retry(cmds, timeout, error)).await,
-        }
+        self.inner.mux.submit(cmds, timeout)
     }
 
     async fn send_dedicated(&self, cmds: &[Cmd]) -> Result<Replies> {
@@ -192,22 +201,20 @@ impl Client {
     }
 
     /// Tries a failed command again while the retry policy allows.
-    async fn retry(
-        &self,
-        cmds: &[Cmd],
-        timeout: Option<Duration>,
-        mut error: Error,
-    ) -> Result<Replies> {
+    async fn retry(&self, cmds: &[Cmd], mut error: Error) -> Result<Replies> {
         let read_only = cmds.iter().all(is_read_only);
         let retry = &self.inner.config.retry;
         let mut attempt = 1;
         while retry.should_retry(&error, attempt, read_only) {
             tracing::debug!(%error, attempt, "retrying after a connection failure");
             tokio::time::sleep(retry.delay(attempt)).await;
-            match self.inner.mux.send(cmds, timeout).await {
-                Ok(replies) => return Ok(replies),
-                Err(next) => error = next,
-            }
+            error = match self.submit(cmds) {
+                Ok(pending) => match pending.await {
+                    Ok(replies) => return Ok(replies),
+                    Err(next) => next,
+                },
+                Err(next) => next,
+            };
             attempt += 1;
         }
         Err(error)
@@ -221,26 +228,22 @@ impl Executor for Client {
                 "MULTI leaves state on its connection: use Transaction, or run it on client.dedicated()",
             ));
         }
-        let span = command_span(std::slice::from_ref(cmd), &self.inner.config.addr);
-        async {
-            let replies = self
-                .send(std::slice::from_ref(cmd))
-                .await
-                .map_err(|e| e.with_command(cmd.name()))?;
-            let reply = replies
-                .into_last()
-                .ok_or_else(|| Error::protocol("no reply"))?;
-            reply_to_result(cmd, reply)
-        }
-        .instrument(span)
-        .await
+        let span = CommandSpan::new(std::slice::from_ref(cmd), &self.inner.config.addr);
+        let replies = self
+            .send(std::slice::from_ref(cmd), &span)
+            .await
+            .map_err(|e| e.with_command(cmd.name()))?;
+        let reply = replies
+            .into_last()
+            .ok_or_else(|| Error::protocol("no reply"))?;
+        reply_to_result(cmd, reply)
     }
 
     async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
-        let span = command_span(cmds, &self.inner.config.addr);
         if cmds.is_empty() {
             return Ok(Vec::new());
         }
-        Ok(self.send(cmds).instrument(span).await?.into_vec())
+        let span = CommandSpan::new(cmds, &self.inner.config.addr);
+        Ok(self.send(cmds, &span).await?.into_vec())
     }
 }

@@ -25,9 +25,10 @@ pub struct Cmd {
     /// `$<len>\r\n<bytes>\r\n` for every argument, the name first.
     encoded: Vec<u8>,
     argc: usize,
-    /// Where the name's bytes are in `encoded`.
-    name_start: usize,
-    name_len: usize,
+    /// The name's length (0 for a name too long to be one); its bytes follow
+    /// the `$<len>\r\n` header at the start of `encoded`. Small, like the
+    /// rest: every waiting command's future holds its `Cmd`.
+    name_len: u32,
     traits: Traits,
     /// `Some(None)`: wait forever; `None`: the client's default.
     timeout: Option<Option<Duration>>,
@@ -42,7 +43,6 @@ impl Cmd {
             // is 96), so the common command is one allocation, not a growth.
             encoded: Vec::with_capacity(128),
             argc: 0,
-            name_start: 0,
             name_len: 0,
             traits: Traits::default(),
             timeout: None,
@@ -50,8 +50,7 @@ impl Cmd {
         let mut words = name.split_ascii_whitespace();
         if let Some(first) = words.next() {
             cmd.push_bytes(first.as_bytes());
-            cmd.name_len = first.len();
-            cmd.name_start = cmd.encoded.len() - first.len() - 2;
+            cmd.name_len = u32::try_from(first.len()).unwrap_or(0);
             cmd.traits = Traits::of(first.as_bytes());
         }
         for word in words {
@@ -116,7 +115,6 @@ impl Cmd {
         let value = executor.execute(self).await?;
         T::from_value(value).map_err(|e| e.with_command(self.name()))
     }
-
     /// Appends every argument of `other` (its name included).
     pub(crate) fn extend_from(&mut self, other: &Cmd) {
         self.encoded.extend_from_slice(&other.encoded);
@@ -125,10 +123,15 @@ impl Cmd {
 
     /// The command name as given (`GET`, `client`, ...).
     pub fn name(&self) -> &str {
-        self.encoded
-            .get(self.name_start..self.name_start + self.name_len)
+        self.name_bytes()
             .and_then(|name| std::str::from_utf8(name).ok())
             .unwrap_or("")
+    }
+
+    fn name_bytes(&self) -> Option<&[u8]> {
+        let len = self.name_len as usize;
+        let start = "$".len() + itoa::Buffer::new().format(len).len() + "\r\n".len();
+        self.encoded.get(start..start + len)
     }
 
     /// What the name says about the command, classified once at creation.
@@ -150,11 +153,8 @@ impl Cmd {
 
     /// True when the name equals `name`, ignoring ASCII case.
     pub(crate) fn is(&self, name: &str) -> bool {
-        self.name_len == name.len()
-            && self
-                .encoded
-                .get(self.name_start..self.name_start + self.name_len)
-                .is_some_and(|own| own.eq_ignore_ascii_case(name.as_bytes()))
+        self.name_bytes()
+            .is_some_and(|own| own.eq_ignore_ascii_case(name.as_bytes()))
     }
 
     /// Appends the command as a RESP array of bulk strings.

@@ -52,6 +52,25 @@ pub(crate) fn command_span(cmds: &[Cmd], addr: &crate::Addr) -> tracing::Span {
     }
 }
 
+/// A command's span, kept only while a subscriber listens: when tracing is
+/// off it costs the command's future one null pointer instead of a `Span`.
+pub(crate) struct CommandSpan(Option<Box<tracing::Span>>);
+
+impl CommandSpan {
+    pub(crate) fn new(cmds: &[Cmd], addr: &crate::Addr) -> CommandSpan {
+        let span = command_span(cmds, addr);
+        CommandSpan((!span.is_disabled()).then(|| Box::new(span)))
+    }
+
+    /// The span, to instrument a future with.
+    pub(crate) fn get(&self) -> tracing::Span {
+        self.0
+            .as_deref()
+            .cloned()
+            .unwrap_or_else(tracing::Span::none)
+    }
+}
+
 /// A single reply turned into a result: server errors become `Err`, also
 /// when attributes precede them.
 pub(crate) fn reply_to_result(cmd: &Cmd, value: Value) -> Result<Value> {

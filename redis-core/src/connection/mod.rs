@@ -8,4 +8,4 @@ mod socket;
 
 pub(crate) use conn::Connection;
 pub(crate) use handshake::connect;
-pub(crate) use multiplexer::{Multiplexer, Replies};
+pub(crate) use multiplexer::{Multiplexer, PendingReplies, Replies};

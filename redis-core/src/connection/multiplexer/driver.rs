@@ -128,6 +128,8 @@ async fn write_loop(sink: &WriteHalf, shared: &Shared) -> Error {
         tokio::task::yield_now().await;
         let mut buf = {
             let mut state = lock(&shared.state);
+            // The callers of the wave that did not come are not waited for.
+            state.wave = 0;
             if state.writing || state.out.is_empty() {
                 continue;
             }

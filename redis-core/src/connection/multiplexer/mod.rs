@@ -21,8 +21,10 @@ mod housekeeping;
 mod state;
 
 use std::collections::VecDeque;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::BytesMut;
@@ -72,6 +74,7 @@ impl Multiplexer {
                 clock_armed: None,
                 sink: None,
                 writing: false,
+                wave: 0,
                 generation: 0,
                 link: Link::Connecting,
                 closed: false,
@@ -90,15 +93,16 @@ impl Multiplexer {
         })
     }
 
-    /// Sends `cmds` as one unit (their bytes are contiguous on the wire, so a
-    /// MULTI ... EXEC batch is never interleaved with other callers) and waits
-    /// for one reply per command.
-    pub(crate) async fn send(&self, cmds: &[Cmd], timeout: Option<Duration>) -> Result<Replies> {
+    /// Queues `cmds` as one unit (their bytes are contiguous on the wire, so a
+    /// MULTI ... EXEC batch is never interleaved with other callers); the
+    /// returned future yields one reply per command.
+    ///
+    /// Queuing happens here, not at the first poll: the order in which
+    /// callers submit is the order on the wire.
+    pub(crate) fn submit(&self, cmds: &[Cmd], timeout: Option<Duration>) -> Result<PendingReplies> {
         // The deadline travels with the command; the clock task enforces it,
         // so a waiting command costs no timer of its own.
-        let rx = self.shared.enqueue(cmds, timeout)?;
-        rx.await
-            .map_err(|_| Error::closed("the client's connection task has stopped"))?
+        self.shared.enqueue(cmds, timeout).map(PendingReplies)
     }
 
     /// Stops the driver, fails waiting commands and closes the socket.
@@ -108,6 +112,20 @@ impl Multiplexer {
         if let Some(driver) = driver {
             let _ = driver.await;
         }
+    }
+}
+
+/// The replies to submitted commands, once they arrive.
+pub(crate) struct PendingReplies(oneshot::Receiver<Result<Replies>>);
+
+impl Future for PendingReplies {
+    type Output = Result<Replies>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<Replies>> {
+        Pin::new(&mut self.0).poll(cx).map(|received| {
+            received
+                .unwrap_or_else(|_| Err(Error::closed("the client's connection task has stopped")))
+        })
     }
 }
 
@@ -138,6 +156,8 @@ impl Shared {
             cmd.write_to(&mut state.out);
         }
         state.waiting.push_back(slot);
+        let wave = state.wave;
+        state.wave = wave.saturating_sub(1);
         if let Some(at) = deadline {
             if state.clock_armed.is_none_or(|armed| at < armed) {
                 // Only when the clock would wake too late: with one timeout
@@ -158,15 +178,18 @@ impl Shared {
             // The write in progress picks these bytes up when it finishes.
             return Ok(rx);
         }
-        if state.waiting.len() > 1 {
+        let idle = wave == 0 && state.waiting.len() == 1;
+        if !idle && wave != 1 {
             // Replies are outstanding, so the connection is busy anyway: the
-            // background writer sends these bytes once the tasks that are
-            // ready now have queued theirs too, in one larger write.
+            // last caller of this wave, or else the background writer once
+            // the tasks that are ready now have queued theirs too, sends these
+            // bytes in one larger write.
             drop(state);
             self.writer_wake.notify_one();
             return Ok(rx);
         }
-        // An idle connection: write at once from this task, no hand-off.
+        // An idle connection, or the last caller the delivery woke: write at
+        // once from this task, no hand-off.
         let sink = sink.clone();
         state.writing = true;
         let generation = state.generation;
@@ -229,6 +252,8 @@ impl Shared {
                     }
                 }
             }
+            let woken = done.iter().filter(|c| c.is_awaited()).count();
+            state.wave = u32::try_from(woken).unwrap_or(u32::MAX);
         }
         done.drain(..).for_each(Completed::send);
         outcome
@@ -268,6 +293,7 @@ impl Shared {
             // A write still running on the old connection must not touch
             // the next one's state, nor hand it bytes of failed commands.
             state.writing = false;
+            state.wave = 0;
             state.generation += 1;
             std::mem::take(&mut state.waiting)
         };

@@ -28,6 +28,11 @@ pub(super) struct State {
     pub(super) sink: Option<Arc<WriteHalf>>,
     /// Someone (a caller or the background writer) is writing `spare` now.
     pub(super) writing: bool,
+    /// How many of the callers the last delivery woke have not queued a
+    /// command since. Tasks that loop (send, await, send) answer a delivery of
+    /// k replies with k new commands: the k-th caller writes them all at once,
+    /// so one read of replies costs one write, not one per early riser.
+    pub(super) wave: u32,
     /// Counts connections, so a caller that was writing to a connection that
     /// has since been replaced does not touch the new one's state.
     pub(super) generation: u64,
@@ -103,6 +108,11 @@ pub(super) struct Completed {
 }
 
 impl Completed {
+    /// Someone still waits for these replies (not timed out).
+    pub(super) fn is_awaited(&self) -> bool {
+        self.tx.as_ref().is_some_and(|tx| !tx.is_closed())
+    }
+
     pub(super) fn send(self) {
         // The caller may have given up (timeout, dropped future): fine.
         if let Some(tx) = self.tx {
