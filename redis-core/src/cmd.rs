@@ -41,7 +41,7 @@ impl Cmd {
         let mut cmd = Cmd {
             // Room for a name, a key and a short value (`SET key <64 bytes>`
             // is 96), so the common command is one allocation, not a growth.
-            encoded: Vec::with_capacity(128),
+            encoded: Vec::with_capacity(120),
             argc: 0,
             name_len: 0,
             traits: Traits::default(),
@@ -74,10 +74,9 @@ impl Cmd {
 
     /// Appends one raw argument. This is what every [`ToArgs`] impl ends in.
     pub fn push_bytes(&mut self, bytes: &[u8]) {
-        self.encoded.push(b'$');
-        self.encoded
-            .extend_from_slice(itoa::Buffer::new().format(bytes.len()).as_bytes());
-        self.encoded.extend_from_slice(b"\r\n");
+        put_header(b'$', bytes.len(), |part| {
+            self.encoded.extend_from_slice(part)
+        });
         self.encoded.extend_from_slice(bytes);
         self.encoded.extend_from_slice(b"\r\n");
         self.argc += 1;
@@ -160,10 +159,24 @@ impl Cmd {
     /// Appends the command as a RESP array of bulk strings.
     pub(crate) fn write_to(&self, out: &mut bytes::BytesMut) {
         out.reserve(self.encoded.len() + 16);
-        out.extend_from_slice(b"*");
-        out.extend_from_slice(itoa::Buffer::new().format(self.argc).as_bytes());
-        out.extend_from_slice(b"\r\n");
+        put_header(b'*', self.argc, |part| out.extend_from_slice(part));
         out.extend_from_slice(&self.encoded);
+    }
+}
+
+/// Hands `put` the header RESP writes before a counted item, `<kind><n>\r\n`,
+/// in as few pieces as it can: one for counts under 100 (names, keys, short
+/// values, argument counts), which skip the general number formatter.
+fn put_header(kind: u8, n: usize, mut put: impl FnMut(&[u8])) {
+    let digit = |d: usize| b'0' + (d % 10) as u8;
+    match n {
+        0..=9 => put(&[kind, digit(n), b'\r', b'\n']),
+        10..=99 => put(&[kind, digit(n / 10), digit(n), b'\r', b'\n']),
+        _ => {
+            put(&[kind]);
+            put(itoa::Buffer::new().format(n).as_bytes());
+            put(b"\r\n");
+        }
     }
 }
 
@@ -215,6 +228,28 @@ mod tests {
             &out[..],
             b"*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\nv\r\n\r\n$2\r\n42\r\n"
         );
+    }
+
+    #[test]
+    fn lengths_and_counts_of_every_width_are_written_in_decimal() {
+        for len in [0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 65_537] {
+            let value = vec![b'x'; len];
+            let mut cmd = Cmd::new("ECHO");
+            for _ in 0..len.min(120) {
+                cmd.push_bytes(&value);
+            }
+            let count = 1 + len.min(120);
+            let mut expected = format!("*{count}\r\n$4\r\nECHO\r\n").into_bytes();
+            for _ in 0..len.min(120) {
+                expected.extend_from_slice(format!("${len}\r\n").as_bytes());
+                expected.extend_from_slice(&value);
+                expected.extend_from_slice(b"\r\n");
+            }
+            let mut out = BytesMut::new();
+            cmd.write_to(&mut out);
+            assert!(out[..] == expected[..], "argument length {len}");
+            assert_eq!(cmd.name(), "ECHO");
+        }
     }
 
     #[test]
