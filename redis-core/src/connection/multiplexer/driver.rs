@@ -119,7 +119,9 @@ async fn run(conn: Connection, shared: &Shared) -> Error {
     }
 }
 
-/// The background writer: only busy when the socket was full for a caller.
+/// The background writer: sends what callers left queued (a wave whose last
+/// caller did not come, bytes queued while replies were outstanding, the rest
+/// of a write that found the socket full).
 async fn write_loop(sink: &WriteHalf, shared: &Shared) -> Error {
     loop {
         shared.writer_wake.notified().await;

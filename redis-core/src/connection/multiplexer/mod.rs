@@ -3,12 +3,19 @@
 //!
 //! Callers encode their commands straight into a shared write buffer and queue
 //! a reply slot, both under one short lock, so the order of bytes on the wire
-//! and the order of slots always agree. If no write is in progress, the caller
-//! then writes the buffer to the socket itself (a non-blocking write, no task
-//! hand-off); otherwise the bytes wait for the write in progress to finish,
-//! and go out together with everything else that piled up meanwhile
-//! (automatic pipelining). A background writer only takes over when the
-//! socket is full. A reader decodes replies and completes the oldest slots.
+//! and the order of slots always agree. Who writes the buffer out:
+//!
+//! - on an idle connection, the caller itself (a non-blocking write, no task
+//!   hand-off), so one task sending in turn pays one wake-up per command;
+//! - while a write is in progress, whoever is writing, once it finishes,
+//!   together with everything else that piled up meanwhile;
+//! - while replies are outstanding, the last of the callers the previous
+//!   delivery woke (a task that loops answers each reply with a new command,
+//!   so k replies read at once bring k commands written at once), or else a
+//!   background writer once the tasks that were ready have queued theirs.
+//!
+//! The background writer also takes over when the socket is full. A reader
+//! decodes replies and completes the oldest slots.
 //!
 //! A driver task owns the connection. When it breaks, every waiting command
 //! fails with the cause and the driver reconnects: at once after a connection
