@@ -89,6 +89,37 @@ each_setup!(hundred_tasks_share_one_client, |ctx: Ctx| async move {
     }
 });
 
+each_setup!(
+    a_command_after_a_burst_whose_callers_went_quiet_is_still_sent,
+    |ctx: Ctx| async move {
+        // The callers a delivery wakes usually send again, and the last of
+        // them writes for all; here none does, and a lone command that comes
+        // later must not wait for them.
+        let client = ctx.client().await;
+        let key = ctx.key("k");
+        client.set(&key, "v").await.unwrap();
+        for round in 0..20 {
+            let burst: Vec<_> = (0..50)
+                .map(|_| {
+                    let client = client.clone();
+                    let key = key.clone();
+                    tokio::spawn(async move { client.get::<String>(&key).await.unwrap() })
+                })
+                .collect();
+            for task in burst {
+                assert_eq!(task.await.unwrap(), "v");
+            }
+            let lone: String = Cmd::new("GET")
+                .arg(&key)
+                .with_timeout(std::time::Duration::from_secs(2))
+                .query(&client)
+                .await
+                .unwrap_or_else(|e| panic!("round {round}: the lone GET failed: {e}"));
+            assert_eq!(lone, "v");
+        }
+    }
+);
+
 each_setup!(pipeline_of_ten_thousand_commands, |ctx: Ctx| async move {
     let client = ctx.client().await;
     let mut writes = Pipeline::new();

@@ -50,6 +50,7 @@ pub(super) enum Line<'a> {
 }
 
 /// Finds the line at the front of `buf`, resuming the CR/LF search at `from`.
+#[inline]
 pub(super) fn find_line(buf: &[u8], from: usize, max_len: usize) -> Result<Line<'_>> {
     let window = buf
         .get(from..buf.len().min(max_len.saturating_add(1)))
@@ -72,6 +73,7 @@ pub(super) fn find_line(buf: &[u8], from: usize, max_len: usize) -> Result<Line<
     }
 }
 
+#[inline]
 pub(super) fn parse_header(line: &[u8]) -> Result<Header> {
     let Some((&kind, rest)) = line.split_first() else {
         return Err(Error::protocol("empty line where a frame was expected"));
