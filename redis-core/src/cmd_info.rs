@@ -29,13 +29,21 @@ impl Traits {
 
     /// Classifies a command by its name, in any case.
     pub(crate) fn of(name: &[u8]) -> Traits {
+        if !name.iter().any(u8::is_ascii_lowercase) {
+            // Names are usually written in capitals: no copy needed.
+            return Self::of_uppercase(name);
+        }
         let mut upper = [0u8; 24];
         let Some(upper) = upper.get_mut(..name.len()) else {
             return Traits(0);
         };
         upper.copy_from_slice(name);
         upper.make_ascii_uppercase();
-        Traits(match &*upper {
+        Self::of_uppercase(upper)
+    }
+
+    fn of_uppercase(name: &[u8]) -> Traits {
+        Traits(match name {
             b"BITCOUNT" | b"BITPOS" | b"DBSIZE" | b"DUMP" | b"ECHO" | b"EXISTS" | b"EXPIRETIME"
             | b"GEODIST" | b"GEOHASH" | b"GEOPOS" | b"GEOSEARCH" | b"GET" | b"GETBIT"
             | b"GETRANGE" | b"HEXISTS" | b"HGET" | b"HGETALL" | b"HKEYS" | b"HLEN" | b"HMGET"
@@ -238,5 +246,18 @@ mod tests {
         assert!(!is_read_only(&Cmd::new("SET").arg("k").arg("v")));
         assert!(is_stateful(&Cmd::new("WATCH").arg("k")));
         assert!(!is_stateful(&Cmd::new("LPOP").arg("k")));
+    }
+
+    #[test]
+    fn names_classify_alike_in_any_case() {
+        for name in ["GET", "get", "Get", "XREAD", "xRead", "MULTI", "multi", "SET", "set"] {
+            assert_eq!(
+                Traits::of(name.as_bytes()),
+                Traits::of(name.to_ascii_uppercase().as_bytes()),
+                "{name}"
+            );
+        }
+        assert!(is_read_only(&Cmd::new("Get").arg("k")));
+        assert_ne!(blocking(&Cmd::new("bLpOp").arg("k").arg("1")), Blocking::No);
     }
 }
