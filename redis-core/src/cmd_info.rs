@@ -250,7 +250,9 @@ mod tests {
 
     #[test]
     fn names_classify_alike_in_any_case() {
-        for name in ["GET", "get", "Get", "XREAD", "xRead", "MULTI", "multi", "SET", "set"] {
+        for name in [
+            "GET", "get", "Get", "XREAD", "xRead", "MULTI", "multi", "SET", "set",
+        ] {
             assert_eq!(
                 Traits::of(name.as_bytes()),
                 Traits::of(name.to_ascii_uppercase().as_bytes()),

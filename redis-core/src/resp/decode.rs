@@ -148,7 +148,17 @@ impl Decoder {
 
     fn run(&mut self, buf: &mut BytesMut) -> Result<Option<Value>> {
         loop {
-            let mut value = match self.step(buf)? {
+            let step = match self.pending {
+                Some((blob, len)) => self.take_blob(buf, blob, len)?,
+                None => match self.next_header(buf)? {
+                    None => Step::Pending,
+                    // Most replies are one line at the top level (`+OK`, `:1`,
+                    // `$-1`): no aggregate to fill, no stream to check.
+                    Some(Header::Value(value)) if self.stack.is_empty() => return Ok(Some(value)),
+                    Some(header) => self.apply(header, buf)?,
+                },
+            };
+            let mut value = match step {
                 Step::Pending => return Ok(None),
                 Step::Opened => continue,
                 Step::Value(value) => value,
@@ -173,20 +183,18 @@ impl Decoder {
         }
     }
 
-    fn step(&mut self, buf: &mut BytesMut) -> Result<Step> {
-        if let Some((blob, len)) = self.pending {
-            return self.take_blob(buf, blob, len);
-        }
+    /// The next line, parsed and consumed; `None` until its CRLF has arrived.
+    fn next_header(&mut self, buf: &mut BytesMut) -> Result<Option<Header>> {
         let (header, consumed) = match find_line(buf, self.scanned, self.limits.max_line_len)? {
             Line::Partial(scanned) => {
                 self.scanned = scanned;
-                return Ok(Step::Pending);
+                return Ok(None);
             }
             Line::Complete(line) => (parse_header(line)?, line.len() + 2),
         };
         buf.advance(consumed);
         self.scanned = 0;
-        self.apply(header, buf)
+        Ok(Some(header))
     }
 
     fn apply(&mut self, header: Header, buf: &mut BytesMut) -> Result<Step> {
