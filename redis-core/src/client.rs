@@ -179,17 +179,14 @@ impl Client {
         if cmds.iter().any(|cmd| blocking(cmd) != Blocking::No) {
             return Box::pin(self.send_dedicated(cmds).instrument(span.get())).await;
         }
-        let error = match self.submit(cmds) {
-            Ok(pending) => match pending.await {
-                Ok(replies) => return Ok(replies),
-                Err(error) => error,
-            },
+        let error = match self.submit(cmds).await {
+            Ok(replies) => return Ok(replies),
             Err(error) => error,
         };
         Box::pin(self.retry(cmds, error).instrument(span.get())).await
     }
 
-    fn submit(&self, cmds: &[Cmd]) -> Result<PendingReplies> {
+    fn submit(&self, cmds: &[Cmd]) -> PendingReplies {
         let timeout = batch_timeout(cmds, self.inner.config.response_timeout);
         self.inner.mux.submit(cmds, timeout)
     }
@@ -208,13 +205,10 @@ impl Client {
         while retry.should_retry(&error, attempt, read_only) {
             tracing::debug!(%error, attempt, "retrying after a connection failure");
             tokio::time::sleep(retry.delay(attempt)).await;
-            error = match self.submit(cmds) {
-                Ok(pending) => match pending.await {
-                    Ok(replies) => return Ok(replies),
-                    Err(next) => next,
-                },
-                Err(next) => next,
-            };
+            match self.submit(cmds).await {
+                Ok(replies) => return Ok(replies),
+                Err(next) => error = next,
+            }
             attempt += 1;
         }
         Err(error)

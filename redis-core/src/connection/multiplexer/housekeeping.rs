@@ -51,7 +51,7 @@ pub(super) fn check(shared: &Shared) -> Option<Error> {
             .unwrap_or(Duration::from_secs(10));
         // Nobody awaits the reply: a PING that times out marks the stall
         // that the next checks act on.
-        let _ = shared.enqueue(&[Cmd::new("PING")], Some(timeout));
+        drop(shared.enqueue(&[Cmd::new("PING")], Some(timeout)));
     }
     None
 }

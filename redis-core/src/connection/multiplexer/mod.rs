@@ -106,10 +106,12 @@ impl Multiplexer {
     ///
     /// Queuing happens here, not at the first poll: the order in which
     /// callers submit is the order on the wire.
-    pub(crate) fn submit(&self, cmds: &[Cmd], timeout: Option<Duration>) -> Result<PendingReplies> {
+    /// A client closed meanwhile makes that future fail with
+    /// [`crate::ErrorKind::Closed`].
+    pub(crate) fn submit(&self, cmds: &[Cmd], timeout: Option<Duration>) -> PendingReplies {
         // The deadline travels with the command; the clock task enforces it,
         // so a waiting command costs no timer of its own.
-        self.shared.enqueue(cmds, timeout).map(PendingReplies)
+        PendingReplies(self.shared.enqueue(cmds, timeout))
     }
 
     /// Stops the driver, fails waiting commands and closes the socket.
@@ -147,17 +149,21 @@ impl Shared {
         &self,
         cmds: &[Cmd],
         timeout: Option<Duration>,
-    ) -> Result<oneshot::Receiver<Result<Replies>>> {
+    ) -> oneshot::Receiver<Result<Replies>> {
         let (tx, rx) = oneshot::channel();
         if cmds.is_empty() {
             let _ = tx.send(Ok(Replies::Many(Vec::new())));
-            return Ok(rx);
+            return rx;
         }
-        let slot = Slot::new(tx, cmds.len(), timeout);
+        let mut slot = Slot::new(tx, cmds.len(), timeout);
         let deadline = slot.deadline;
         let mut state = lock(&self.state);
         if state.closed {
-            return Err(Error::closed("the client was closed"));
+            drop(state);
+            if let Some(tx) = slot.tx.take() {
+                let _ = tx.send(Err(Error::closed("the client was closed")));
+            }
+            return rx;
         }
         for cmd in cmds {
             cmd.write_to(&mut state.out);
@@ -179,11 +185,11 @@ impl Shared {
             if link == Link::Down {
                 self.driver_wake.notify_one();
             }
-            return Ok(rx);
+            return rx;
         };
         if state.writing {
             // The write in progress picks these bytes up when it finishes.
-            return Ok(rx);
+            return rx;
         }
         let idle = wave == 0 && state.waiting.len() == 1;
         if !idle && wave != 1 {
@@ -193,7 +199,7 @@ impl Shared {
             // bytes in one larger write.
             drop(state);
             self.writer_wake.notify_one();
-            return Ok(rx);
+            return rx;
         }
         // An idle connection, or the last caller the delivery woke: write at
         // once from this task, no hand-off.
@@ -205,7 +211,7 @@ impl Shared {
         let mut buf = std::mem::take(spare);
         drop(state);
         self.write_now(&sink, &mut buf, generation);
-        Ok(rx)
+        rx
     }
 
     /// Writes `buf` from the caller's own task for as long as the socket takes
