@@ -186,7 +186,7 @@ impl Client {
         Box::pin(self.retry(cmds, error).instrument(span.get())).await
     }
 
-    fn submit(&self, cmds: &[Cmd]) -> PendingReplies {
+    fn submit(&self, cmds: &[Cmd]) -> PendingReplies<'_> {
         let timeout = batch_timeout(cmds, self.inner.config.response_timeout);
         self.inner.mux.submit(cmds, timeout)
     }

@@ -2,6 +2,7 @@
 //! command costs no timer of its own.
 
 use std::sync::Arc;
+use std::task::Waker;
 
 use tokio::time::Instant;
 
@@ -11,21 +12,23 @@ use crate::Error;
 /// Fails commands whose deadline passed, sleeping until the earliest one.
 pub(super) async fn clock(shared: Arc<Shared>) {
     loop {
-        let (expired, armed) = {
+        let mut wake = Vec::new();
+        let armed = {
             let mut state = lock(&shared.state);
             if state.closed {
                 return;
             }
-            let (expired, next) = state.expire(Instant::now());
+            let timed_out = |limit| {
+                Error::timeout(format!(
+                    "no reply from {} within {limit:?}",
+                    shared.config.addr
+                ))
+            };
+            let next = state.expire(Instant::now(), timed_out, &mut wake);
             state.clock_armed = next;
-            (expired, next)
+            next
         };
-        for (tx, limit) in expired {
-            let _ = tx.send(Err(Error::timeout(format!(
-                "no reply from {} within {limit:?}",
-                shared.config.addr
-            ))));
-        }
+        wake.into_iter().for_each(Waker::wake);
         match armed {
             Some(at) => tokio::select! {
                 () = tokio::time::sleep_until(at) => {}

@@ -19,6 +19,7 @@ use crate::{Error, ErrorKind, Result};
 /// The driver: run a connection until it breaks, fail what was waiting,
 /// reconnect; until the client is closed.
 pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
+    let _stop = FailOnPanic(&shared);
     let mut conn = Some(first);
     let mut failed_attempts = 0u32;
     while !shared.is_closed() {
@@ -59,6 +60,20 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
         shared.fail_all(&lost, Link::Connecting);
     }
     shared.fail_all(&Error::closed("the client was closed"), Link::Down);
+}
+
+/// Should the driver panic (a bug), its callers are failed and later
+/// commands refused, rather than left waiting for replies nobody reads.
+struct FailOnPanic<'a>(&'a Shared);
+
+impl Drop for FailOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            lock(&self.0.state).closed = true;
+            let stopped = Error::closed("the client's connection task stopped");
+            self.0.fail_all(&stopped, Link::Down);
+        }
+    }
 }
 
 /// Waits until closing is requested.

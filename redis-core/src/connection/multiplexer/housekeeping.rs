@@ -29,7 +29,7 @@ pub(super) fn check(shared: &Shared) -> Option<Error> {
     let last_read = shared.last_read();
     let idle = {
         let state = lock(&shared.state);
-        let overdue = state.waiting.front().and_then(|oldest| oldest.deadline);
+        let overdue = state.oldest_deadline();
         if let Some(deadline) = overdue.filter(|deadline| *deadline <= now) {
             if now.duration_since(deadline.max(last_read)) >= STALL_GRACE {
                 return Some(Error::timeout(format!(
@@ -38,7 +38,7 @@ pub(super) fn check(shared: &Shared) -> Option<Error> {
                 )));
             }
         }
-        state.waiting.is_empty()
+        state.unanswered() == 0
     };
     let due = shared
         .config

@@ -27,15 +27,14 @@ mod driver;
 mod housekeeping;
 mod state;
 
-use std::collections::VecDeque;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use bytes::BytesMut;
-use tokio::sync::{Notify, oneshot};
+use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
@@ -44,7 +43,7 @@ use crate::config::Config;
 use crate::sync::lock;
 use crate::{Cmd, Error, Result, Value};
 pub(crate) use state::Replies;
-use state::{Completed, Link, Slot, State};
+use state::{Link, State};
 
 /// The handle callers use; the driver task runs until it is dropped or closed.
 pub(crate) struct Multiplexer {
@@ -73,19 +72,7 @@ impl Multiplexer {
         let first = crate::connection::connect(&config).await?;
         let shared = Arc::new(Shared {
             config,
-            state: Mutex::new(State {
-                out: BytesMut::with_capacity(16 * 1024),
-                spare: BytesMut::with_capacity(16 * 1024),
-                waiting: VecDeque::new(),
-                front_batch: Vec::new(),
-                clock_armed: None,
-                sink: None,
-                writing: false,
-                wave: 0,
-                generation: 0,
-                link: Link::Connecting,
-                closed: false,
-            }),
+            state: Mutex::new(State::new()),
             writer_wake: Notify::new(),
             driver_wake: Notify::new(),
             clock_wake: Notify::new(),
@@ -108,10 +95,10 @@ impl Multiplexer {
     /// callers submit is the order on the wire.
     /// A client closed meanwhile makes that future fail with
     /// [`crate::ErrorKind::Closed`].
-    pub(crate) fn submit(&self, cmds: &[Cmd], timeout: Option<Duration>) -> PendingReplies {
+    pub(crate) fn submit(&self, cmds: &[Cmd], timeout: Option<Duration>) -> PendingReplies<'_> {
         // The deadline travels with the command; the clock task enforces it,
         // so a waiting command costs no timer of its own.
-        PendingReplies(self.shared.enqueue(cmds, timeout))
+        self.shared.enqueue(cmds, timeout)
     }
 
     /// Stops the driver, fails waiting commands and closes the socket.
@@ -124,17 +111,45 @@ impl Multiplexer {
     }
 }
 
-/// The replies to submitted commands, once they arrive.
-pub(crate) struct PendingReplies(oneshot::Receiver<Result<Replies>>);
+/// The replies to submitted commands, once they arrive. Dropping it before
+/// then abandons them (the commands are still sent).
+pub(crate) struct PendingReplies<'a>(Pending<'a>);
 
-impl Future for PendingReplies {
+/// Small (no reply inline): it lives in every command's future.
+enum Pending<'a> {
+    /// Waiting on the entry with this sequence number.
+    Queued(&'a Shared, u64),
+    /// Nothing was sent: no replies.
+    Empty,
+    /// The client was closed.
+    Closed,
+    /// The outcome was taken.
+    Taken,
+}
+
+impl Future for PendingReplies<'_> {
     type Output = Result<Replies>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<Replies>> {
-        Pin::new(&mut self.0).poll(cx).map(|received| {
-            received
-                .unwrap_or_else(|_| Err(Error::closed("the client's connection task has stopped")))
-        })
+        let outcome = match &mut self.0 {
+            Pending::Queued(shared, seq) => {
+                std::task::ready!(lock(&shared.state).poll_outcome(*seq, cx.waker()))
+            }
+            Pending::Empty => Ok(Replies::Many(Vec::new())),
+            Pending::Closed => Err(Error::closed("the client was closed")),
+            Pending::Taken => Err(Error::protocol("the replies were already taken")),
+        };
+        // Nothing is left to abandon on drop.
+        self.0 = Pending::Taken;
+        Poll::Ready(outcome)
+    }
+}
+
+impl Drop for PendingReplies<'_> {
+    fn drop(&mut self) {
+        if let Pending::Queued(shared, seq) = self.0 {
+            lock(&shared.state).abandon(seq);
+        }
     }
 }
 
@@ -145,30 +160,19 @@ impl Drop for Multiplexer {
 }
 
 impl Shared {
-    fn enqueue(
-        &self,
-        cmds: &[Cmd],
-        timeout: Option<Duration>,
-    ) -> oneshot::Receiver<Result<Replies>> {
-        let (tx, rx) = oneshot::channel();
+    fn enqueue(&self, cmds: &[Cmd], timeout: Option<Duration>) -> PendingReplies<'_> {
         if cmds.is_empty() {
-            let _ = tx.send(Ok(Replies::Many(Vec::new())));
-            return rx;
+            return PendingReplies(Pending::Empty);
         }
-        let mut slot = Slot::new(tx, cmds.len(), timeout);
-        let deadline = slot.deadline;
         let mut state = lock(&self.state);
         if state.closed {
-            drop(state);
-            if let Some(tx) = slot.tx.take() {
-                let _ = tx.send(Err(Error::closed("the client was closed")));
-            }
-            return rx;
+            return PendingReplies(Pending::Closed);
         }
         for cmd in cmds {
             cmd.write_to(&mut state.out);
         }
-        state.waiting.push_back(slot);
+        let (seq, deadline) = state.push(cmds.len(), timeout);
+        let pending = PendingReplies(Pending::Queued(self, seq));
         let wave = state.wave;
         state.wave = wave.saturating_sub(1);
         if let Some(at) = deadline {
@@ -185,13 +189,13 @@ impl Shared {
             if link == Link::Down {
                 self.driver_wake.notify_one();
             }
-            return rx;
+            return pending;
         };
         if state.writing {
             // The write in progress picks these bytes up when it finishes.
-            return rx;
+            return pending;
         }
-        let idle = wave == 0 && state.waiting.len() == 1;
+        let idle = wave == 0 && state.unanswered() == 1;
         if !idle && wave != 1 {
             // Replies are outstanding, so the connection is busy anyway: the
             // last caller of this wave, or else the background writer once
@@ -199,7 +203,7 @@ impl Shared {
             // bytes in one larger write.
             drop(state);
             self.writer_wake.notify_one();
-            return rx;
+            return pending;
         }
         // An idle connection, or the last caller the delivery woke: write at
         // once from this task, no hand-off.
@@ -211,7 +215,7 @@ impl Shared {
         let mut buf = std::mem::take(spare);
         drop(state);
         self.write_now(&sink, &mut buf, generation);
-        rx
+        pending
     }
 
     /// Writes `buf` from the caller's own task for as long as the socket takes
@@ -250,13 +254,14 @@ impl Shared {
     /// Hands replies to the oldest waiting slots, in order. A reply that
     /// matches no command is an error, but the replies before it still reach
     /// their callers.
-    fn deliver(&self, replies: &mut Vec<Value>, done: &mut Vec<Completed>) -> Result<()> {
+    fn deliver(&self, replies: &mut Vec<Value>, wake: &mut Vec<Waker>) -> Result<()> {
         let mut outcome = Ok(());
         {
             let mut state = lock(&self.state);
+            let mut woken = 0usize;
             for value in replies.drain(..) {
-                match state.take_reply(value) {
-                    Ok(completed) => done.extend(completed),
+                match state.take_reply(value, wake) {
+                    Ok(completed) => woken += usize::from(completed == Some(true)),
                     Err(_stray) => {
                         outcome = Err(Error::protocol(
                             "the server sent a reply that matches no command sent",
@@ -265,10 +270,9 @@ impl Shared {
                     }
                 }
             }
-            let woken = done.iter().filter(|c| c.is_awaited()).count();
             state.wave = u32::try_from(woken).unwrap_or(u32::MAX);
         }
-        done.drain(..).for_each(Completed::send);
+        wake.drain(..).for_each(Waker::wake);
         outcome
     }
 
@@ -297,10 +301,10 @@ impl Shared {
 
     /// Fails every queued command with `error` and forgets their bytes.
     fn fail_all(&self, error: &Error, link: Link) {
-        let failed = {
+        let mut wake = Vec::new();
+        {
             let mut state = lock(&self.state);
             state.out.clear();
-            state.front_batch.clear();
             state.sink = None;
             state.link = link;
             // A write still running on the old connection must not touch
@@ -308,11 +312,9 @@ impl Shared {
             state.writing = false;
             state.wave = 0;
             state.generation += 1;
-            std::mem::take(&mut state.waiting)
-        };
-        for tx in failed.into_iter().filter_map(|slot| slot.tx) {
-            let _ = tx.send(Err(error.clone()));
+            state.fail_unanswered(error, &mut wake);
         }
+        wake.into_iter().for_each(Waker::wake);
     }
 
     fn set_link(&self, link: Link) {
@@ -320,7 +322,7 @@ impl Shared {
     }
 
     fn has_waiting(&self) -> bool {
-        !lock(&self.state).waiting.is_empty()
+        lock(&self.state).unanswered() > 0
     }
 
     fn is_closed(&self) -> bool {

@@ -1,27 +1,44 @@
 //! What the connection's users and its tasks share, under one lock.
+//!
+//! Each queued command (or batch) has an entry, and its caller's future
+//! waits on that entry through its sequence number: the reader puts the
+//! replies in the entry and wakes the caller, who takes them out. No channel
+//! is allocated per command, and the entry is the only place its outcome
+//! lives (10,000 commands in flight add up).
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
+use std::task::{Poll, Waker};
 use std::time::Duration;
 
 use bytes::BytesMut;
-use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use super::super::socket::WriteHalf;
-use crate::{Result, Value};
+use crate::{Error, Result, Value};
 
 pub(super) struct State {
     /// Encoded commands not yet written.
     pub(super) out: BytesMut,
     /// A spare buffer swapped with `out` by whoever writes, so neither allocates.
     pub(super) spare: BytesMut,
-    /// One slot per queued command (or batch), in wire order.
-    pub(super) waiting: VecDeque<Slot>,
-    /// The replies gathered so far for the oldest slot, when it is a batch:
-    /// replies arrive in order, so only that slot is ever being filled, and
-    /// the slots themselves stay small (10,000 in flight add up).
-    pub(super) front_batch: Vec<Value>,
+    /// One entry per queued command (or batch), in wire order, from the
+    /// oldest whose caller has not yet taken its outcome.
+    entries: VecDeque<Entry>,
+    /// The sequence number of `entries[0]`.
+    base: u64,
+    /// How many entries, from the front, the server has answered (or that
+    /// failed with their connection): the replies read next belong to
+    /// `entries[answered]`.
+    answered: usize,
+    /// Outcomes moved out of `entries` because their callers were slow to
+    /// take them while many answered entries piled up behind (see
+    /// [`PARK_AFTER`]), by sequence number.
+    parked: HashMap<u64, Result<Replies>>,
+    /// The replies gathered so far for `entries[answered]`, when it is a
+    /// batch: replies arrive in order, so only that entry is ever being
+    /// filled, and the entries themselves stay small.
+    front_batch: Vec<Value>,
     /// What the clock task sleeps until (`None`: until woken).
     pub(super) clock_armed: Option<Instant>,
     /// The socket's write half while connected.
@@ -47,8 +64,11 @@ pub(super) enum Link {
     Down,
 }
 
-/// Where a waiting caller's replies go.
-pub(super) type ReplySender = oneshot::Sender<Result<Replies>>;
+/// How many answered entries may wait behind the oldest one when its caller
+/// has not taken its outcome: beyond that, the outcome is parked aside so the
+/// queue does not grow without bound behind a future that is never polled
+/// again (its outcome is kept; a dropped future frees it).
+const PARK_AFTER: usize = 1 << 14;
 
 /// What a waiting caller gets.
 pub(crate) enum Replies {
@@ -72,66 +92,120 @@ impl Replies {
     }
 }
 
-pub(super) struct Slot {
-    /// Taken when the command times out: its reply, if it ever comes, is dropped.
-    pub(super) tx: Option<ReplySender>,
+struct Entry {
+    outcome: Outcome,
     /// When the caller gives up.
-    pub(super) deadline: Option<Instant>,
+    deadline: Option<Instant>,
     /// The timeout that set the deadline, in milliseconds, for the error message.
-    pub(super) timeout_ms: u32,
-    /// How many replies the slot waits for: 1, or a batch's length.
-    pub(super) expected: u32,
+    timeout_ms: u32,
+    /// How many replies the entry waits for: 1, or a batch's length.
+    expected: u32,
 }
 
-impl Slot {
-    pub(super) fn new(tx: ReplySender, expected: usize, timeout: Option<Duration>) -> Slot {
-        // A timeout too large to add to now is no timeout.
-        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
-        let millis = timeout.map_or(0, |t| t.as_millis());
-        Slot {
-            tx: Some(tx),
-            deadline,
-            timeout_ms: u32::try_from(millis).unwrap_or(u32::MAX),
-            expected: u32::try_from(expected).unwrap_or(u32::MAX),
+/// Where an entry stands from its caller's side.
+enum Outcome {
+    /// The caller waits (with the waker of its last poll, once polled).
+    Waiting(Option<Waker>),
+    /// Replies, a timeout or a failed connection, for the caller to take.
+    /// A timed-out entry stays unanswered until its late reply comes and is
+    /// dropped.
+    Ready(Result<Replies>),
+    /// The caller took its outcome or dropped its future.
+    Gone,
+}
+
+impl Outcome {
+    /// Settles a waiting caller's outcome; returns its waker to wake once
+    /// the lock is released. A caller that was told already (a timeout) or
+    /// left keeps what it has.
+    fn settle(&mut self, result: Result<Replies>) -> Option<Waker> {
+        match self {
+            Outcome::Waiting(waker) => {
+                let waker = waker.take();
+                *self = Outcome::Ready(result);
+                waker
+            }
+            Outcome::Ready(_) | Outcome::Gone => None,
         }
     }
 
-    pub(super) fn timeout(&self) -> Duration {
-        Duration::from_millis(u64::from(self.timeout_ms))
-    }
-}
-
-/// A completed slot, told its replies once the lock is released.
-pub(super) struct Completed {
-    tx: Option<ReplySender>,
-    replies: Replies,
-}
-
-impl Completed {
-    /// Someone still waits for these replies (not timed out).
-    pub(super) fn is_awaited(&self) -> bool {
-        self.tx.as_ref().is_some_and(|tx| !tx.is_closed())
-    }
-
-    pub(super) fn send(self) {
-        // The caller may have given up (timeout, dropped future): fine.
-        if let Some(tx) = self.tx {
-            let _ = tx.send(Ok(self.replies));
+    /// Takes a ready outcome, leaving `Gone`.
+    fn take_ready(&mut self) -> Option<Result<Replies>> {
+        match std::mem::replace(self, Outcome::Gone) {
+            Outcome::Ready(result) => Some(result),
+            other => {
+                *self = other;
+                None
+            }
         }
     }
 }
 
 impl State {
-    /// Hands `value` to the oldest slot; returns that slot once it has every
-    /// reply it waits for. With no slot waiting, the reply is a stray: `Err`.
+    pub(super) fn new() -> State {
+        State {
+            out: BytesMut::with_capacity(16 * 1024),
+            spare: BytesMut::with_capacity(16 * 1024),
+            entries: VecDeque::new(),
+            base: 0,
+            answered: 0,
+            parked: HashMap::new(),
+            front_batch: Vec::new(),
+            clock_armed: None,
+            sink: None,
+            writing: false,
+            wave: 0,
+            generation: 0,
+            link: Link::Connecting,
+            closed: false,
+        }
+    }
+
+    /// Queues an entry for a command (or batch of `expected`); returns its
+    /// sequence number and deadline.
+    pub(super) fn push(
+        &mut self,
+        expected: usize,
+        timeout: Option<Duration>,
+    ) -> (u64, Option<Instant>) {
+        // A timeout too large to add to now is no timeout.
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+        let millis = timeout.map_or(0, |t| t.as_millis());
+        self.entries.push_back(Entry {
+            outcome: Outcome::Waiting(None),
+            deadline,
+            timeout_ms: u32::try_from(millis).unwrap_or(u32::MAX),
+            expected: u32::try_from(expected).unwrap_or(u32::MAX),
+        });
+        (self.base + self.entries.len() as u64 - 1, deadline)
+    }
+
+    /// Commands written (or queued) whose replies have not come yet.
+    pub(super) fn unanswered(&self) -> usize {
+        self.entries.len() - self.answered
+    }
+
+    /// The deadline of the oldest command the server has not answered.
+    pub(super) fn oldest_deadline(&self) -> Option<Instant> {
+        self.entries
+            .get(self.answered)
+            .and_then(|entry| entry.deadline)
+    }
+
+    /// Hands `value` to the oldest unanswered entry. Once that entry has
+    /// every reply it waits for, returns `Ok(Some(awaited))`: `awaited` says
+    /// whether a caller still waits for it, and its waker (if it polled) is
+    /// added to `wake`. With no command unanswered, the reply is a stray:
+    /// `Err`.
     pub(super) fn take_reply(
         &mut self,
         value: Value,
-    ) -> std::result::Result<Option<Completed>, Value> {
-        let Some(oldest) = self.waiting.front() else {
+        wake: &mut Vec<Waker>,
+    ) -> std::result::Result<Option<bool>, Value> {
+        let Some(entry) = self.entries.get_mut(self.answered) else {
             return Err(value);
         };
-        let expected = oldest.expected as usize;
+        let expected = entry.expected as usize;
         let replies = if expected <= 1 {
             Replies::One(value)
         } else {
@@ -144,35 +218,268 @@ impl State {
             }
             Replies::Many(std::mem::take(&mut self.front_batch))
         };
-        Ok(self.waiting.pop_front().map(|slot| Completed {
-            tx: slot.tx,
-            replies,
-        }))
+        self.answered += 1;
+        let awaited = matches!(entry.outcome, Outcome::Waiting(_));
+        wake.extend(entry.outcome.settle(Ok(replies)));
+        self.drop_finished();
+        Ok(Some(awaited))
     }
 
-    /// Takes the senders of the commands whose deadline has passed, so they
-    /// can be told (their slots stay, to swallow replies that come late), and
-    /// returns the earliest deadline still pending.
+    /// Fails every unanswered command with `error` (their connection is
+    /// gone); their wakers are added to `wake`.
+    pub(super) fn fail_unanswered(&mut self, error: &Error, wake: &mut Vec<Waker>) {
+        self.front_batch.clear();
+        for entry in self.entries.range_mut(self.answered..) {
+            wake.extend(entry.outcome.settle(Err(error.clone())));
+        }
+        self.answered = self.entries.len();
+        self.drop_finished();
+    }
+
+    /// Times out the waiting commands whose deadline has passed (their
+    /// entries stay, to swallow replies that come late; their wakers are
+    /// added to `wake`), and returns the earliest deadline still pending.
     ///
-    /// A scan of every waiting slot, but only when the clock wakes: at the
-    /// earliest deadline, or when a command brings an earlier one. With one
-    /// timeout for all commands that is about once per timeout period.
+    /// A scan of every unanswered entry, but only when the clock wakes: at
+    /// the earliest deadline, or when a command brings an earlier one. With
+    /// one timeout for all commands that is about once per timeout period.
     pub(super) fn expire(
         &mut self,
         now: Instant,
-    ) -> (Vec<(ReplySender, Duration)>, Option<Instant>) {
-        let mut expired = Vec::new();
+        timed_out: impl Fn(Duration) -> Error,
+        wake: &mut Vec<Waker>,
+    ) -> Option<Instant> {
         let mut next: Option<Instant> = None;
-        for slot in self.waiting.iter_mut().filter(|slot| slot.tx.is_some()) {
-            match slot.deadline {
+        for entry in self.entries.range_mut(self.answered..) {
+            if !matches!(entry.outcome, Outcome::Waiting(_)) {
+                continue;
+            }
+            match entry.deadline {
                 Some(at) if at <= now => {
-                    let timeout = slot.timeout();
-                    expired.extend(slot.tx.take().map(|tx| (tx, timeout)));
+                    let limit = Duration::from_millis(u64::from(entry.timeout_ms));
+                    wake.extend(entry.outcome.settle(Err(timed_out(limit))));
                 }
                 Some(at) => next = Some(next.map_or(at, |n| n.min(at))),
                 None => {}
             }
         }
-        (expired, next)
+        next
+    }
+
+    /// The caller of entry `seq` polls: its outcome if ready, else its waker
+    /// is kept for the reader.
+    pub(super) fn poll_outcome(&mut self, seq: u64, waker: &Waker) -> Poll<Result<Replies>> {
+        let Some(entry) = self.entry_mut(seq) else {
+            let parked = self.parked.remove(&seq);
+            return Poll::Ready(
+                parked.unwrap_or_else(|| {
+                    Err(Error::protocol("the command's reply was already taken"))
+                }),
+            );
+        };
+        match &mut entry.outcome {
+            Outcome::Waiting(Some(known)) if known.will_wake(waker) => return Poll::Pending,
+            Outcome::Waiting(slot) => {
+                *slot = Some(waker.clone());
+                return Poll::Pending;
+            }
+            Outcome::Ready(_) | Outcome::Gone => {}
+        }
+        let outcome = entry.outcome.take_ready();
+        self.drop_finished();
+        Poll::Ready(
+            outcome
+                .unwrap_or_else(|| Err(Error::protocol("the command's reply was already taken"))),
+        )
+    }
+
+    /// The caller of entry `seq` dropped its future: its outcome, if any, is
+    /// dropped, and its reply, if still to come, will be.
+    pub(super) fn abandon(&mut self, seq: u64) {
+        match self.entry_mut(seq) {
+            Some(entry) => {
+                entry.outcome = Outcome::Gone;
+                self.drop_finished();
+            }
+            None => drop(self.parked.remove(&seq)),
+        }
+    }
+
+    fn entry_mut(&mut self, seq: u64) -> Option<&mut Entry> {
+        let index = usize::try_from(seq.checked_sub(self.base)?).ok()?;
+        self.entries.get_mut(index)
+    }
+
+    /// Forgets answered entries at the front whose callers are gone, and
+    /// parks the outcome of one whose caller holds up too many behind it.
+    fn drop_finished(&mut self) {
+        while self.answered > 0 {
+            let Some(front) = self.entries.front_mut() else {
+                return;
+            };
+            if self.answered > PARK_AFTER {
+                if let Some(outcome) = front.outcome.take_ready() {
+                    self.parked.insert(self.base, outcome);
+                }
+            }
+            if !matches!(front.outcome, Outcome::Gone) {
+                return;
+            }
+            self.entries.pop_front();
+            self.base += 1;
+            self.answered -= 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(text: &str) -> Value {
+        Value::SimpleString(bytes::Bytes::copy_from_slice(text.as_bytes()))
+    }
+
+    fn poll(state: &mut State, seq: u64) -> Poll<Result<Replies>> {
+        state.poll_outcome(seq, Waker::noop())
+    }
+
+    fn answer(state: &mut State, value: Value) -> Option<bool> {
+        state
+            .take_reply(value, &mut Vec::new())
+            .unwrap_or_else(|stray| panic!("stray reply {stray:?}"))
+    }
+
+    fn ready_text(outcome: Poll<Result<Replies>>) -> String {
+        match outcome {
+            Poll::Ready(Ok(replies)) => format!("{:?}", replies.into_vec()),
+            Poll::Ready(Err(error)) => format!("error: {error}"),
+            Poll::Pending => "pending".into(),
+        }
+    }
+
+    #[test]
+    fn replies_reach_their_commands_in_wire_order_whoever_polls_first() {
+        let mut state = State::new();
+        let (a, _) = state.push(1, None);
+        let (b, _) = state.push(1, None);
+        assert!(poll(&mut state, b).is_pending());
+        assert_eq!(answer(&mut state, reply("first")), Some(true));
+        assert_eq!(answer(&mut state, reply("second")), Some(true));
+        assert!(ready_text(poll(&mut state, b)).contains("second"));
+        assert!(ready_text(poll(&mut state, a)).contains("first"));
+        assert!(state.entries.is_empty(), "taken outcomes are forgotten");
+    }
+
+    #[test]
+    fn a_polled_caller_is_woken_by_its_reply() {
+        let mut state = State::new();
+        let (seq, _) = state.push(1, None);
+        assert!(poll(&mut state, seq).is_pending());
+        let mut wake = Vec::new();
+        assert_eq!(
+            state.take_reply(reply("OK"), &mut wake).ok(),
+            Some(Some(true))
+        );
+        assert_eq!(wake.len(), 1);
+    }
+
+    #[test]
+    fn a_batch_completes_with_its_last_reply() {
+        let mut state = State::new();
+        let (batch, _) = state.push(3, None);
+        assert_eq!(answer(&mut state, reply("1")), None);
+        assert_eq!(answer(&mut state, reply("2")), None);
+        assert!(poll(&mut state, batch).is_pending());
+        assert_eq!(answer(&mut state, reply("3")), Some(true));
+        let text = ready_text(poll(&mut state, batch));
+        assert!(
+            text.contains('1') && text.contains('2') && text.contains('3'),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_reply_with_no_command_waiting_is_a_stray() {
+        let mut state = State::new();
+        assert!(state.take_reply(reply("who?"), &mut Vec::new()).is_err());
+        let (seq, _) = state.push(1, None);
+        answer(&mut state, reply("mine"));
+        assert!(state.take_reply(reply("extra"), &mut Vec::new()).is_err());
+        assert!(ready_text(poll(&mut state, seq)).contains("mine"));
+    }
+
+    #[test]
+    fn an_abandoned_commands_reply_is_swallowed_and_the_next_gets_its_own() {
+        let mut state = State::new();
+        let (gone, _) = state.push(1, None);
+        let (next, _) = state.push(1, None);
+        state.abandon(gone);
+        assert_eq!(answer(&mut state, reply("late")), Some(false));
+        answer(&mut state, reply("next"));
+        assert!(ready_text(poll(&mut state, next)).contains("next"));
+        assert!(state.entries.is_empty());
+    }
+
+    #[test]
+    fn a_timed_out_command_fails_at_its_deadline_and_its_late_reply_is_dropped() {
+        let mut state = State::new();
+        let (slow, deadline) = state.push(1, Some(Duration::from_millis(5)));
+        let (patient, _) = state.push(1, None);
+        let deadline = deadline.unwrap_or_else(|| panic!("a 5 ms timeout sets a deadline"));
+        let mut wake = Vec::new();
+        let next = state.expire(deadline, |_| Error::timeout("too slow"), &mut wake);
+        assert_eq!(next, None, "the other command has no deadline");
+        assert!(ready_text(poll(&mut state, slow)).contains("too slow"));
+        assert_eq!(state.unanswered(), 2, "the late reply is still expected");
+        assert_eq!(answer(&mut state, reply("late")), Some(false));
+        answer(&mut state, reply("patient"));
+        assert!(ready_text(poll(&mut state, patient)).contains("patient"));
+    }
+
+    #[test]
+    fn a_lost_connection_fails_what_is_unanswered_and_keeps_what_arrived() {
+        let mut state = State::new();
+        let (arrived, _) = state.push(1, None);
+        let (lost, _) = state.push(1, None);
+        answer(&mut state, reply("kept"));
+        state.fail_unanswered(&Error::closed("connection lost"), &mut Vec::new());
+        assert_eq!(state.unanswered(), 0);
+        assert!(ready_text(poll(&mut state, arrived)).contains("kept"));
+        assert!(ready_text(poll(&mut state, lost)).contains("connection lost"));
+    }
+
+    #[test]
+    fn an_outcome_nobody_takes_does_not_hold_up_the_queue_forever() {
+        let mut state = State::new();
+        let (idle, _) = state.push(1, None);
+        answer(&mut state, reply("for the idle caller"));
+        for i in 0..PARK_AFTER + 100 {
+            let (seq, _) = state.push(1, None);
+            answer(&mut state, reply(&i.to_string()));
+            assert!(poll(&mut state, seq).is_ready());
+        }
+        assert!(
+            state.entries.len() <= PARK_AFTER + 1,
+            "{} entries",
+            state.entries.len()
+        );
+        assert!(ready_text(poll(&mut state, idle)).contains("for the idle caller"));
+        assert!(state.parked.is_empty() && state.entries.is_empty());
+    }
+
+    #[test]
+    fn a_dropped_caller_frees_its_parked_outcome() {
+        let mut state = State::new();
+        let (idle, _) = state.push(1, None);
+        answer(&mut state, reply("never taken"));
+        for _ in 0..=PARK_AFTER {
+            let (seq, _) = state.push(1, None);
+            answer(&mut state, reply("x"));
+            assert!(poll(&mut state, seq).is_ready());
+        }
+        assert_eq!(state.parked.len(), 1);
+        state.abandon(idle);
+        assert!(state.parked.is_empty());
     }
 }
