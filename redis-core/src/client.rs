@@ -2,13 +2,12 @@
 
 use std::sync::Arc;
 
-use tracing::Instrument;
+mod sending;
 
-use crate::cmd_info::{Blocking, blocking, is_multi, is_read_only, is_stateful};
+use crate::cmd_info::is_read_only;
 use crate::config::Config;
 use crate::connection::{Multiplexer, PendingReplies, Replies};
 use crate::convert::{FromValue, ToArgs};
-use crate::executor::{CommandSpan, reply_to_result};
 use crate::pipeline::Transaction;
 use crate::pool::{Dedicated, Pool, batch_timeout};
 use crate::{Cmd, Error, ErrorKind, Executor, Result, Value};
@@ -165,27 +164,6 @@ impl Client {
         }
     }
 
-    /// The path of every command: queue it on the shared connection and wait.
-    /// The rare paths (blocking commands, retries) are boxed and run in the
-    /// command's span; the common one keeps the future small (10,000 in
-    /// flight add up) and needs no span entered, since it logs nothing.
-    async fn send(&self, cmds: &[Cmd], span: &CommandSpan) -> Result<Replies> {
-        if let Some(stateful) = cmds.iter().find(|cmd| is_stateful(cmd) && !is_multi(cmd)) {
-            return Err(Error::config(format!(
-                "{} leaves state on its connection: run it on client.dedicated() (or use Transaction / transaction())",
-                stateful.name()
-            )));
-        }
-        if cmds.iter().any(|cmd| blocking(cmd) != Blocking::No) {
-            return Box::pin(self.send_dedicated(cmds).instrument(span.get())).await;
-        }
-        let error = match self.submit(cmds).await {
-            Ok(replies) => return Ok(replies),
-            Err(error) => error,
-        };
-        Box::pin(self.retry(cmds, error).instrument(span.get())).await
-    }
-
     fn submit(&self, cmds: &[Cmd]) -> PendingReplies<'_> {
         let timeout = batch_timeout(cmds, self.inner.config.response_timeout);
         self.inner.mux.submit(cmds, timeout)
@@ -216,28 +194,14 @@ impl Client {
 }
 
 impl Executor for Client {
-    async fn execute(&self, cmd: &Cmd) -> Result<Value> {
-        if is_multi(cmd) {
-            return Err(Error::config(
-                "MULTI leaves state on its connection: use Transaction, or run it on client.dedicated()",
-            ));
-        }
-        let span = CommandSpan::new(std::slice::from_ref(cmd), &self.inner.config.addr);
-        let replies = self
-            .send(std::slice::from_ref(cmd), &span)
-            .await
-            .map_err(|e| e.with_command(cmd.name()))?;
-        let reply = replies
-            .into_last()
-            .ok_or_else(|| Error::protocol("no reply"))?;
-        reply_to_result(cmd, reply)
+    fn execute(&self, cmd: &Cmd) -> impl Future<Output = Result<Value>> + Send {
+        sending::Executing(sending::Sending::new(self, std::slice::from_ref(cmd)))
     }
 
     async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
         if cmds.is_empty() {
             return Ok(Vec::new());
         }
-        let span = CommandSpan::new(cmds, &self.inner.config.addr);
-        Ok(self.send(cmds, &span).await?.into_vec())
+        Ok(sending::Sending::new(self, cmds).await?.into_vec())
     }
 }

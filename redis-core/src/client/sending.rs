@@ -1,0 +1,120 @@
+//! The future of a command (or batch) sent through a [`Client`].
+
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+
+use tracing::Instrument;
+
+use super::Client;
+use crate::cmd_info::{Blocking, blocking, is_multi, is_stateful};
+use crate::connection::{PendingReplies, Replies};
+use crate::executor::{CommandSpan, reply_to_result};
+use crate::{Cmd, Error, Result, Value};
+
+/// Sends `cmds` and waits for their replies. Written by hand rather than as
+/// an `async fn`, because it lives inside every waiting command's future
+/// (10,000 in flight add up): it holds its arguments once, and the rare
+/// paths (blocking commands on a dedicated connection, retries after a
+/// failure) are boxed, with their own copies of the client and commands.
+pub(super) struct Sending<'c, 'm> {
+    client: &'c Client,
+    cmds: &'m [Cmd],
+    span: CommandSpan,
+    step: Step<'c>,
+}
+
+type Boxed = Pin<Box<dyn Future<Output = Result<Replies>> + Send>>;
+
+enum Step<'c> {
+    /// Not polled yet: nothing is sent before the first poll.
+    Start,
+    /// Queued on the shared connection.
+    Shared(PendingReplies<'c>),
+    /// A dedicated connection or a retry, in the command's span.
+    Boxed(Boxed),
+    /// Refused before sending; `None` once reported.
+    Refused(Option<Error>),
+}
+
+impl<'c, 'm> Sending<'c, 'm> {
+    pub(super) fn new(client: &'c Client, cmds: &'m [Cmd]) -> Sending<'c, 'm> {
+        Sending {
+            client,
+            cmds,
+            span: CommandSpan::new(cmds, &client.inner.config.addr),
+            step: Step::Start,
+        }
+    }
+
+    /// Where the commands go: the shared connection, unless one of them
+    /// blocks or would leave state behind.
+    fn route(&self) -> Step<'c> {
+        let (client, cmds) = (self.client, self.cmds);
+        if let [single] = cmds {
+            if is_multi(single) {
+                return Step::Refused(Some(Error::config(
+                    "MULTI leaves state on its connection: use Transaction, or run it on client.dedicated()",
+                )));
+            }
+        }
+        if let Some(stateful) = cmds.iter().find(|cmd| is_stateful(cmd) && !is_multi(cmd)) {
+            return Step::Refused(Some(Error::config(format!(
+                "{} leaves state on its connection: run it on client.dedicated() (or use Transaction / transaction())",
+                stateful.name()
+            ))));
+        }
+        if cmds.iter().any(|cmd| blocking(cmd) != Blocking::No) {
+            let (client, cmds) = (client.clone(), cmds.to_vec());
+            let dedicated = async move { client.send_dedicated(&cmds).await };
+            return Step::Boxed(Box::pin(dedicated.instrument(self.span.get())));
+        }
+        Step::Shared(client.submit(cmds))
+    }
+}
+
+impl Future for Sending<'_, '_> {
+    type Output = Result<Replies>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<Replies>> {
+        let this = self.get_mut();
+        loop {
+            match &mut this.step {
+                Step::Start => this.step = this.route(),
+                Step::Shared(pending) => match ready!(Pin::new(pending).poll(cx)) {
+                    Ok(replies) => return Poll::Ready(Ok(replies)),
+                    Err(error) => {
+                        let (client, cmds) = (this.client.clone(), this.cmds.to_vec());
+                        let retry = async move { client.retry(&cmds, error).await };
+                        this.step = Step::Boxed(Box::pin(retry.instrument(this.span.get())));
+                    }
+                },
+                Step::Boxed(future) => return future.as_mut().poll(cx),
+                Step::Refused(error) => {
+                    let error = error
+                        .take()
+                        .unwrap_or_else(|| Error::protocol("polled after completion"));
+                    return Poll::Ready(Err(error));
+                }
+            }
+        }
+    }
+}
+
+/// One command's [`Sending`], its reply turned into the command's result.
+pub(super) struct Executing<'c, 'm>(pub(super) Sending<'c, 'm>);
+
+impl Future for Executing<'_, '_> {
+    type Output = Result<Value>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<Value>> {
+        let replies = ready!(Pin::new(&mut self.0).poll(cx));
+        let Some(cmd) = self.0.cmds.first() else {
+            return Poll::Ready(Err(Error::protocol("no command to execute")));
+        };
+        let reply = replies
+            .map_err(|e| e.with_command(cmd.name()))?
+            .into_last()
+            .ok_or_else(|| Error::protocol("no reply"))?;
+        Poll::Ready(reply_to_result(cmd, reply))
+    }
+}
