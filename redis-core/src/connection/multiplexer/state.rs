@@ -41,6 +41,8 @@ pub(super) struct State {
     front_batch: Vec<Value>,
     /// What the clock task sleeps until (`None`: until woken).
     pub(super) clock_armed: Option<Instant>,
+    /// What entries' deadlines count from.
+    epoch: Instant,
     /// The socket's write half while connected.
     pub(super) sink: Option<Arc<WriteHalf>>,
     /// Someone (a caller or the background writer) is writing `spare` now.
@@ -95,11 +97,22 @@ impl Replies {
 struct Entry {
     outcome: Outcome,
     /// When the caller gives up.
-    deadline: Option<Instant>,
+    deadline: Deadline,
     /// The timeout that set the deadline, in milliseconds, for the error message.
     timeout_ms: u32,
     /// How many replies the entry waits for: 1, or a batch's length.
     expected: u32,
+}
+
+/// A deadline in nanoseconds since the state's epoch, 0 for none: half the
+/// size of an `Option<Instant>`, in every entry.
+#[derive(Clone, Copy)]
+struct Deadline(u64);
+
+impl Deadline {
+    fn at(self, epoch: Instant) -> Option<Instant> {
+        (self.0 != 0).then(|| epoch + Duration::from_nanos(self.0))
+    }
 }
 
 /// Where an entry stands from its caller's side.
@@ -152,6 +165,7 @@ impl State {
             parked: HashMap::new(),
             front_batch: Vec::new(),
             clock_armed: None,
+            epoch: Instant::now(),
             sink: None,
             writing: false,
             wave: 0,
@@ -169,7 +183,11 @@ impl State {
         timeout: Option<Duration>,
     ) -> (u64, Option<Instant>) {
         // A timeout too large to add to now is no timeout.
-        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+        let at = timeout.and_then(|t| Instant::now().checked_add(t));
+        // Never 0 (that is "none"); a deadline past u64 nanoseconds (584
+        // years) is no deadline either.
+        let nanos = at.map_or(0, |at| at.duration_since(self.epoch).as_nanos().max(1));
+        let deadline = Deadline(u64::try_from(nanos).unwrap_or(0));
         let millis = timeout.map_or(0, |t| t.as_millis());
         self.entries.push_back(Entry {
             outcome: Outcome::Waiting(None),
@@ -177,7 +195,10 @@ impl State {
             timeout_ms: u32::try_from(millis).unwrap_or(u32::MAX),
             expected: u32::try_from(expected).unwrap_or(u32::MAX),
         });
-        (self.base + self.entries.len() as u64 - 1, deadline)
+        (
+            self.base + self.entries.len() as u64 - 1,
+            deadline.at(self.epoch),
+        )
     }
 
     /// Commands written (or queued) whose replies have not come yet.
@@ -189,7 +210,7 @@ impl State {
     pub(super) fn oldest_deadline(&self) -> Option<Instant> {
         self.entries
             .get(self.answered)
-            .and_then(|entry| entry.deadline)
+            .and_then(|entry| entry.deadline.at(self.epoch))
     }
 
     /// Hands `value` to the oldest unanswered entry. Once that entry has
@@ -254,7 +275,7 @@ impl State {
             if !matches!(entry.outcome, Outcome::Waiting(_)) {
                 continue;
             }
-            match entry.deadline {
+            match entry.deadline.at(self.epoch) {
                 Some(at) if at <= now => {
                     let limit = Duration::from_millis(u64::from(entry.timeout_ms));
                     wake.extend(entry.outcome.settle(Err(timed_out(limit))));
