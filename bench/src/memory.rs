@@ -4,14 +4,14 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
+use futures_util::{FutureExt, StreamExt};
 use redis_core::commands::StringCommands;
 use redis_core::resp::Limits;
 use redis_core::{Client, Cmd};
 
 use crate::alloc;
-use crate::clients::{Result, check_value, ours_config};
+use crate::clients::{Fred, RedisRs, Result, ours_config};
 use crate::data::Data;
 
 /// How long the server is paused while commands pile up in flight.
@@ -37,33 +37,93 @@ pub struct InFlight {
     /// buffer of its `Cmd` (encoded at once) and the harness's `FuturesUnordered` node.
     pub created_per_command: f64,
     /// Per command, growth from the first poll on only: what the client queued internally
-    /// (reply slots, channels, buffers), without the futures themselves.
+    /// (reply slots, buffers), without the futures themselves.
     pub client_per_command: f64,
+    /// The same peak figure for redis-rs (one multiplexed connection, a clone of it per
+    /// command, since its commands take `&mut self`) and fred (one client), measured alike.
+    pub peers: Vec<(&'static str, f64)>,
 }
 
-/// Keeps `count` GETs of 64-byte values in flight on one client while the server is paused
-/// (CLIENT PAUSE from another connection), and counts the heap they take.
+/// The heap a batch of in-flight GETs took, in bytes: at its peak, once created, once queued.
+struct Counted {
+    peak: usize,
+    created: usize,
+    queued: usize,
+}
+
+/// Keeps `count` GETs of 64-byte values in flight on one client of ours, then of each peer,
+/// while the server is paused (CLIENT PAUSE from another connection), and counts the heap
+/// they take.
 pub async fn in_flight(url: &str, resp: u8, count: usize, data: &Data) -> Result<InFlight> {
     let client = connect(url, resp, None).await?;
     let admin = connect(url, resp, None).await?;
     let keys: Vec<&str> = (0..count)
         .map(|i| data.keys[i % data.keys.len()].as_str())
         .collect();
-    // One round trip first, so nothing lazily initialised is counted.
-    let _: Option<Bytes> = client.get(keys[0]).await?;
+    let expected = data.value.len();
     let payload = keys.iter().map(|k| encoded_get_len(k)).sum::<usize>() / count;
     let future_size = std::mem::size_of_val(&client.get::<Option<Bytes>>(keys[0]));
+    let per_command =
+        |counted: &Counted| (counted.peak as f64 - (payload * count) as f64) / count as f64;
 
+    let ours = count_in_flight(&admin, &keys, expected, |key| {
+        client
+            .get::<Option<Bytes>>(key)
+            .map(|reply| Ok(reply?.map(|v| v.len())))
+    })
+    .await?;
+
+    let mut peers = Vec::new();
+    let redis_rs = RedisRs::connect_patient(url, resp).await?;
+    let counted = count_in_flight(&admin, &keys, expected, |key| {
+        let mut conn = redis_rs.0.clone();
+        async move {
+            let value: Option<Vec<u8>> = redis::AsyncCommands::get(&mut conn, key).await?;
+            Ok(value.map(|v| v.len()))
+        }
+    })
+    .await?;
+    peers.push(("redis-rs", per_command(&counted)));
+    let fred = Fred::connect(url, resp).await?;
+    let counted = count_in_flight(&admin, &keys, expected, |key| {
+        fred::prelude::KeysInterface::get::<Option<Bytes>, _>(&fred.0, key)
+            .map(|reply| Ok(reply?.map(|v| v.len())))
+    })
+    .await?;
+    peers.push(("fred", per_command(&counted)));
+
+    Ok(InFlight {
+        count,
+        payload,
+        future_size,
+        per_command: per_command(&ours),
+        created_per_command: ours.created as f64 / count as f64,
+        client_per_command: (ours.queued - ours.created) as f64 / count as f64,
+        peers,
+    })
+}
+
+/// Creates one GET future per key with `get` (whose output is the value's length), polls
+/// them all while the server is paused, samples the heap, then checks every reply.
+async fn count_in_flight<'k, F, Fut>(
+    admin: &Client,
+    keys: &[&'k str],
+    expected: usize,
+    mut get: F,
+) -> Result<Counted>
+where
+    F: FnMut(&'k str) -> Fut,
+    Fut: Future<Output = Result<Option<usize>>>,
+{
+    // One round trip first, so nothing lazily initialised is counted.
+    get(keys[0]).await?;
     Cmd::new("CLIENT PAUSE")
         .arg(PAUSE_MS)
         .arg("ALL")
-        .query::<()>(&admin)
+        .query::<()>(admin)
         .await?;
     alloc::open();
-    let mut pending: FuturesUnordered<_> = keys
-        .iter()
-        .map(|k| client.get::<Option<Bytes>>(*k))
-        .collect();
+    let mut pending: FuturesUnordered<_> = keys.iter().map(|k| get(k)).collect();
     let created = alloc::current();
     let early = tokio::time::timeout(SAMPLE_AFTER, pending.next()).await;
     let (peak, queued) = (alloc::peak(), alloc::current());
@@ -76,19 +136,18 @@ pub async fn in_flight(url: &str, resp: u8, count: usize, data: &Data) -> Result
 
     let mut completed = 0;
     while let Some(reply) = pending.next().await {
-        check_value("GET", reply?.as_deref(), &data.value)?;
+        if reply? != Some(expected) {
+            return Err("an in-flight GET returned a value of the wrong size".into());
+        }
         completed += 1;
     }
-    if completed != count {
-        return Err(format!("{completed} of {count} in-flight GETs completed").into());
+    if completed != keys.len() {
+        return Err(format!("{completed} of {} in-flight GETs completed", keys.len()).into());
     }
-    Ok(InFlight {
-        count,
-        payload,
-        future_size,
-        per_command: (peak as f64 - (payload * count) as f64) / count as f64,
-        created_per_command: created as f64 / count as f64,
-        client_per_command: (queued - created) as f64 / count as f64,
+    Ok(Counted {
+        peak: usize::try_from(peak).unwrap_or(0),
+        created: usize::try_from(created).unwrap_or(0),
+        queued: usize::try_from(queued).unwrap_or(0),
     })
 }
 

@@ -174,6 +174,14 @@ pub fn render_memory(in_flight: Option<&InFlight>, big: Option<&BigReply>) -> St
             m.future_size,
             m.client_per_command,
         );
+        for (peer, per_command) in &m.peers {
+            let _ = writeln!(
+                out,
+                "  {peer}, measured alike: {per_command:.0} bytes per command at the peak \
+                 ({:.2} MB for all)",
+                per_command * m.count as f64 / 1e6
+            );
+        }
     }
     if let Some(b) = big {
         let _ = writeln!(

@@ -19,6 +19,19 @@ impl RedisRs {
         let client = redis::Client::open(url.as_str())?;
         Ok(RedisRs(client.get_multiplexed_async_connection().await?))
     }
+
+    /// Connects without redis-rs' default 500 ms response timeout, for commands that wait on
+    /// a paused server on purpose.
+    pub async fn connect_patient(url: &str, resp: u8) -> Result<RedisRs> {
+        let url = with_protocol(url, resp);
+        let client = redis::Client::open(url.as_str())?;
+        let config = redis::AsyncConnectionConfig::new().set_response_timeout(None);
+        Ok(RedisRs(
+            client
+                .get_multiplexed_async_connection_with_config(&config)
+                .await?,
+        ))
+    }
 }
 
 /// redis-rs takes the protocol from the URL's query.
