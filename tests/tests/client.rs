@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::task::Poll;
 
 use redis_core::commands::*;
 use redis_core::{Cmd, ErrorKind, Executor, Pipeline, Protocol, Script, Transaction, Value};
@@ -88,6 +89,32 @@ each_setup!(hundred_tasks_share_one_client, |ctx: Ctx| async move {
         task.await.unwrap();
     }
 });
+
+each_setup!(
+    abandoned_commands_do_not_shift_the_replies_of_later_ones,
+    |ctx: Ctx| async move {
+        // A future dropped after its command was sent leaves its reply to be
+        // swallowed; the commands after it still get their own replies.
+        let client = ctx.client().await;
+        for i in 0..10i64 {
+            client.set(ctx.key(&format!("k{i}")), i).await.unwrap();
+        }
+        for i in 0..400i64 {
+            let key = ctx.key(&format!("k{}", i % 10));
+            if i % 3 == 0 {
+                // Polled once (which sends it), then dropped. (The reply can
+                // be quick enough to be there already: then it is checked.)
+                let mut get = std::pin::pin!(client.get::<i64>(&key));
+                let first = std::future::poll_fn(|cx| Poll::Ready(get.as_mut().poll(cx))).await;
+                if let Poll::Ready(reply) = first {
+                    assert_eq!(reply.unwrap(), i % 10);
+                }
+            } else {
+                assert_eq!(client.get::<i64>(&key).await.unwrap(), i % 10);
+            }
+        }
+    }
+);
 
 each_setup!(
     a_command_after_a_burst_whose_callers_went_quiet_is_still_sent,
