@@ -7,6 +7,18 @@ use crate::cmd_info::Traits;
 use crate::convert::{FromValue, ToArgs};
 use crate::{Executor, Result};
 
+/// The buffer a command that only reads starts with: room for its name and
+/// a key or two, so that many such commands waiting at once (a `Cmd` lives
+/// as long as its future) do not each hold room for a value they never carry.
+const READ_CAPACITY: usize = 64;
+
+/// The buffer any other command starts with: room for a name, a key and a
+/// short value (`SET key <64 bytes>` is 96), so the common write is one
+/// allocation, not a growth; 120 rather than 128 bytes, so that with its
+/// header the chunk is small enough for glibc's fast bins (100 commands of a
+/// pipeline are alive at once, more than its per-thread cache holds).
+const WRITE_CAPACITY: usize = 120;
+
 /// One Redis command, built argument by argument.
 ///
 /// Arguments are encoded as RESP bulk strings the moment they are added, so
@@ -38,23 +50,24 @@ impl Cmd {
     /// Starts a command. `name` may hold a subcommand too (`"CLIENT KILL"` is
     /// split into two arguments) so that routing and retry decisions see both.
     pub fn new(name: &str) -> Self {
+        let mut words = name.split_ascii_whitespace();
+        let first = words.next().unwrap_or("");
+        let traits = Traits::of(first.as_bytes());
+        let capacity = if traits.reads_only() {
+            READ_CAPACITY
+        } else {
+            WRITE_CAPACITY
+        };
         let mut cmd = Cmd {
-            // Room for a name, a key and a short value (`SET key <64 bytes>`
-            // is 96), so the common command is one allocation, not a growth;
-            // 120 rather than 128 bytes, so that with its header the chunk is
-            // small enough for glibc's fast bins (100 commands of a pipeline
-            // are alive at once, more than its per-thread cache holds).
-            encoded: Vec::with_capacity(120),
+            encoded: Vec::with_capacity(capacity),
             argc: 0,
             name_len: 0,
-            traits: Traits::default(),
+            traits,
             timeout: None,
         };
-        let mut words = name.split_ascii_whitespace();
-        if let Some(first) = words.next() {
+        if !first.is_empty() {
             cmd.push_bytes(first.as_bytes());
             cmd.name_len = u32::try_from(first.len()).unwrap_or(0);
-            cmd.traits = Traits::of(first.as_bytes());
         }
         for word in words {
             cmd.push_bytes(word.as_bytes());

@@ -74,6 +74,11 @@ impl Traits {
     fn has(self, flag: u8) -> bool {
         self.0 & flag != 0
     }
+
+    /// Never modifies data (see [`Traits::READ_ONLY`]).
+    pub(crate) fn reads_only(self) -> bool {
+        self.has(Self::READ_ONLY)
+    }
 }
 
 /// How long a command may legitimately make the server wait before replying.
@@ -88,7 +93,7 @@ pub(crate) enum Blocking {
 }
 
 pub(crate) fn is_read_only(cmd: &Cmd) -> bool {
-    cmd.traits().has(Traits::READ_ONLY)
+    cmd.traits().reads_only()
 }
 
 /// True for commands that leave state on their connection; see [`Traits`].

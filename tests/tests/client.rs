@@ -117,6 +117,43 @@ each_setup!(
 );
 
 each_setup!(
+    thousands_of_commands_polled_by_one_task_get_their_own_replies,
+    |ctx: Ctx| async move {
+        // One task queues them all before any reply can come (a caller
+        // writes out what piled up once it is large), then collects.
+        let client = ctx.client().await;
+        const CALLS: usize = 20_000;
+        let mut calls: Vec<_> = (0..CALLS)
+            .map(|i| {
+                let client = &client;
+                Box::pin(async move { Cmd::new("ECHO").arg(i).query::<String>(client).await })
+            })
+            .collect();
+        let mut replies: Vec<Option<String>> = vec![None; CALLS];
+        std::future::poll_fn(|cx| {
+            let mut waiting = false;
+            for (call, reply) in calls.iter_mut().zip(replies.iter_mut()) {
+                if reply.is_none() {
+                    match call.as_mut().poll(cx) {
+                        Poll::Ready(echoed) => *reply = Some(echoed.unwrap()),
+                        Poll::Pending => waiting = true,
+                    }
+                }
+            }
+            if waiting {
+                Poll::Pending
+            } else {
+                Poll::Ready(())
+            }
+        })
+        .await;
+        for (i, reply) in replies.into_iter().enumerate() {
+            assert_eq!(reply.as_deref(), Some(i.to_string().as_str()));
+        }
+    }
+);
+
+each_setup!(
     a_command_after_a_burst_whose_callers_went_quiet_is_still_sent,
     |ctx: Ctx| async move {
         // The callers a delivery wakes usually send again, and the last of

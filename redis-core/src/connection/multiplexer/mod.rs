@@ -45,6 +45,10 @@ use crate::{Cmd, Error, Result, Value};
 pub(crate) use state::Replies;
 use state::{Link, State};
 
+/// Queued bytes that the caller adding to them writes out itself, whoever
+/// else might have: a large write already.
+const WRITE_AT_ONCE: usize = 64 * 1024;
+
 /// The handle callers use; the driver task runs until it is dropped or closed.
 pub(crate) struct Multiplexer {
     shared: Arc<Shared>,
@@ -196,7 +200,8 @@ impl Shared {
             return pending;
         }
         let idle = wave == 0 && state.unanswered() == 1;
-        if !idle && wave != 1 {
+        let full = state.out.len() >= WRITE_AT_ONCE;
+        if !idle && wave != 1 && !full {
             // Replies are outstanding, so the connection is busy anyway: the
             // last caller of this wave, or else the background writer once
             // the tasks that are ready now have queued theirs too, sends these
@@ -205,7 +210,9 @@ impl Shared {
             self.writer_wake.notify_one();
             return pending;
         }
-        // An idle connection, or the last caller the delivery woke: write at
+        // An idle connection, the last caller the delivery woke, or enough
+        // queued (one task submitting thousands of commands at once would
+        // otherwise grow the buffer until the writer gets a turn): write at
         // once from this task, no hand-off.
         let sink = sink.clone();
         state.writing = true;
