@@ -143,7 +143,7 @@ async fn write_loop(sink: &WriteHalf, shared: &Shared) -> Error {
         // Let the tasks that are ready now queue their commands first, so
         // they share this write instead of each getting its own.
         tokio::task::yield_now().await;
-        let mut buf = {
+        let buf = {
             let mut state = lock(&shared.state);
             // The callers of the wave that did not come are not waited for.
             state.wave = 0;
@@ -164,10 +164,9 @@ async fn write_loop(sink: &WriteHalf, shared: &Shared) -> Error {
         if let Err(e) = written {
             return Error::io(&format!("writing to {}", shared.config.addr), e);
         }
-        buf.clear();
         let more = {
             let mut state = lock(&shared.state);
-            state.spare = buf;
+            state.recycle(buf);
             state.writing = false;
             !state.out.is_empty()
         };

@@ -248,8 +248,7 @@ impl Shared {
             buf.extend_from_slice(&state.out);
             std::mem::swap(&mut state.out, buf);
         }
-        buf.clear();
-        state.spare = std::mem::take(buf);
+        state.recycle(std::mem::take(buf));
         state.writing = false;
         let more = !state.out.is_empty();
         drop(state);

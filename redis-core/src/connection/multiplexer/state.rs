@@ -154,11 +154,31 @@ impl Outcome {
     }
 }
 
+/// What each of the two write buffers starts with, and returns to after a
+/// burst grew it past [`KEEP_WRITE_BUFFER`].
+const WRITE_BUFFER: usize = 16 * 1024;
+/// The largest write buffer kept after a write.
+const KEEP_WRITE_BUFFER: usize = 256 * 1024;
+/// The most entries' room kept once every command is answered: a burst of
+/// commands in flight does not leave its queue's size behind for good.
+const KEEP_ENTRIES: usize = 4096;
+
 impl State {
+    /// Takes back a written-out buffer as the spare one, emptied, and small
+    /// again if a burst grew it.
+    pub(super) fn recycle(&mut self, mut written: BytesMut) {
+        written.clear();
+        self.spare = if written.capacity() > KEEP_WRITE_BUFFER {
+            BytesMut::with_capacity(WRITE_BUFFER)
+        } else {
+            written
+        };
+    }
+
     pub(super) fn new() -> State {
         State {
-            out: BytesMut::with_capacity(16 * 1024),
-            spare: BytesMut::with_capacity(16 * 1024),
+            out: BytesMut::with_capacity(WRITE_BUFFER),
+            spare: BytesMut::with_capacity(WRITE_BUFFER),
             entries: VecDeque::new(),
             base: 0,
             answered: 0,
@@ -350,6 +370,9 @@ impl State {
             self.base += 1;
             self.answered -= 1;
         }
+        if self.entries.is_empty() && self.entries.capacity() > KEEP_ENTRIES {
+            self.entries.shrink_to(KEEP_ENTRIES);
+        }
     }
 }
 
@@ -502,5 +525,23 @@ mod tests {
         assert_eq!(state.parked.len(), 1);
         state.abandon(idle);
         assert!(state.parked.is_empty());
+    }
+
+    #[test]
+    fn a_burst_does_not_leave_its_room_behind() {
+        let mut state = State::new();
+        let burst: Vec<u64> = (0..4 * KEEP_ENTRIES)
+            .map(|_| state.push(1, None).0)
+            .collect();
+        for seq in &burst {
+            answer(&mut state, reply("x"));
+            assert!(poll(&mut state, *seq).is_ready());
+        }
+        assert!(state.entries.capacity() <= KEEP_ENTRIES);
+
+        state.recycle(BytesMut::with_capacity(4 * KEEP_WRITE_BUFFER));
+        assert!(state.spare.capacity() <= KEEP_WRITE_BUFFER);
+        state.recycle(BytesMut::from(&b"written"[..]));
+        assert!(state.spare.is_empty(), "a kept buffer is emptied");
     }
 }
