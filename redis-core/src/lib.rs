@@ -80,6 +80,14 @@ pub use pool::Dedicated;
 pub use resp::Value;
 pub use script::{Script, ScriptInvocation};
 
+/// Internals exposed for the criterion benchmarks in `bench/`; not a
+/// stable API.
+#[cfg(feature = "bench-internals")]
+#[doc(hidden)]
+pub mod bench_internals {
+    pub use crate::connection::Bookkeeping;
+}
+
 /// The README's examples compile as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

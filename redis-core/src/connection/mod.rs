@@ -8,4 +8,6 @@ mod socket;
 
 pub(crate) use conn::Connection;
 pub(crate) use handshake::connect;
+#[cfg(feature = "bench-internals")]
+pub use multiplexer::Bookkeeping;
 pub(crate) use multiplexer::{Multiplexer, PendingReplies, Replies};

@@ -22,6 +22,8 @@
 //! that worked, with backoff after failed attempts, and only while someone is
 //! waiting, so an idle client against a dead server does not spin.
 
+#[cfg(feature = "bench-internals")]
+mod bookkeeping;
 mod clock;
 mod driver;
 mod housekeeping;
@@ -42,6 +44,8 @@ use super::socket::WriteHalf;
 use crate::config::Config;
 use crate::sync::lock;
 use crate::{Cmd, Error, Result, Value};
+#[cfg(feature = "bench-internals")]
+pub use bookkeeping::Bookkeeping;
 pub(crate) use state::Replies;
 use state::{Link, State};
 
