@@ -49,8 +49,9 @@ pub use bookkeeping::Bookkeeping;
 pub(crate) use state::Replies;
 use state::{Link, State};
 
-/// Queued bytes that the caller adding to them writes out itself, whoever
-/// else might have: a large write already.
+/// Once this much is queued, the caller that added the last of it writes it
+/// out at once rather than leave it for the background writer: it is a
+/// large write already, and the buffer stops growing.
 const WRITE_AT_ONCE: usize = 64 * 1024;
 
 /// The handle callers use; the driver task runs until it is dropped or closed.
