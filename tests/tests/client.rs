@@ -307,6 +307,13 @@ each_setup!(
             .await
             .unwrap_err();
         assert!(err.to_string().contains("dedicated"), "{err}");
+        // So is a MULTI of its own, pointing to Transaction; the connection
+        // is not left inside a transaction.
+        let err = Cmd::new("MULTI").query::<()>(&client).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(err.to_string().contains("Transaction"), "{err}");
+        client.set(&key, "after").await.unwrap();
+        assert_eq!(client.get::<String>(&key).await.unwrap(), "after");
     }
 );
 
