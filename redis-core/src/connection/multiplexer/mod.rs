@@ -146,7 +146,7 @@ impl Future for PendingReplies<'_> {
             }
             Pending::Empty => Ok(Replies::Many(Vec::new())),
             Pending::Closed => Err(Error::closed("the client was closed")),
-            Pending::Taken => Err(Error::protocol("the replies were already taken")),
+            Pending::Taken => Err(Error::protocol("polled after completion")),
         };
         // Nothing is left to abandon on drop.
         self.0 = Pending::Taken;

@@ -310,24 +310,24 @@ impl State {
     /// The caller of entry `seq` polls: its outcome if ready, else its waker
     /// is kept for the reader.
     pub(super) fn poll_outcome(&mut self, seq: u64, waker: &Waker) -> Poll<Result<Replies>> {
-        let Some(entry) = self.entry_mut(seq) else {
-            let parked = self.parked.remove(&seq);
-            return Poll::Ready(
-                parked.unwrap_or_else(|| {
-                    Err(Error::protocol("the command's reply was already taken"))
-                }),
-            );
-        };
-        match &mut entry.outcome {
-            Outcome::Waiting(Some(known)) if known.will_wake(waker) => return Poll::Pending,
-            Outcome::Waiting(slot) => {
-                *slot = Some(waker.clone());
-                return Poll::Pending;
+        let outcome = match self.entry_mut(seq) {
+            None => self.parked.remove(&seq),
+            Some(entry) => {
+                match &mut entry.outcome {
+                    Outcome::Waiting(Some(known)) if known.will_wake(waker) => {
+                        return Poll::Pending;
+                    }
+                    Outcome::Waiting(slot) => {
+                        *slot = Some(waker.clone());
+                        return Poll::Pending;
+                    }
+                    Outcome::Ready(_) | Outcome::Gone => {}
+                }
+                let outcome = entry.outcome.take_ready();
+                self.drop_finished();
+                outcome
             }
-            Outcome::Ready(_) | Outcome::Gone => {}
-        }
-        let outcome = entry.outcome.take_ready();
-        self.drop_finished();
+        };
         Poll::Ready(
             outcome
                 .unwrap_or_else(|| Err(Error::protocol("the command's reply was already taken"))),
