@@ -10,7 +10,7 @@ use super::super::conn::Connection;
 use super::super::read_reserve::ReadReserve;
 use super::super::socket::{ReadHalf, WriteHalf};
 use super::housekeeping::{self, HOUSEKEEPING};
-use super::state::{Link, State};
+use super::state::Link;
 use super::{Shared, lock};
 use crate::config::Protocol;
 use crate::resp::Decoder;
@@ -150,10 +150,7 @@ async fn write_loop(sink: &WriteHalf, shared: &Shared) -> Error {
             if state.writing || state.out.is_empty() {
                 continue;
             }
-            state.writing = true;
-            let State { out, spare, .. } = &mut *state;
-            std::mem::swap(out, spare);
-            std::mem::take(spare)
+            state.take_out()
         };
         let written = match shared.config.response_timeout {
             Some(limit) => tokio::time::timeout(limit, sink.write_all(&buf))

@@ -47,6 +47,8 @@ pub(super) struct State {
     pub(super) sink: Option<Arc<WriteHalf>>,
     /// Someone (a caller or the background writer) is writing `spare` now.
     pub(super) writing: bool,
+    /// Commands queued in `out` since it was last taken for a write.
+    pub(super) unwritten: usize,
     /// How many of the callers the last delivery woke have not queued a
     /// command since. Tasks that loop (send, await, send) answer a delivery of
     /// k replies with k new commands: the k-th caller writes them all at once,
@@ -175,6 +177,16 @@ impl State {
         };
     }
 
+    /// Takes what is queued for a write, leaving the spare buffer to queue
+    /// into meanwhile; the writer gives it back with [`State::recycle`].
+    pub(super) fn take_out(&mut self) -> BytesMut {
+        self.writing = true;
+        self.unwritten = 0;
+        let State { out, spare, .. } = self;
+        std::mem::swap(out, spare);
+        std::mem::take(spare)
+    }
+
     pub(super) fn new() -> State {
         State {
             out: BytesMut::with_capacity(WRITE_BUFFER),
@@ -188,6 +200,7 @@ impl State {
             epoch: Instant::now(),
             sink: None,
             writing: false,
+            unwritten: 0,
             wave: 0,
             generation: 0,
             link: Link::Connecting,
@@ -543,5 +556,23 @@ mod tests {
         assert!(state.spare.capacity() <= KEEP_WRITE_BUFFER);
         state.recycle(BytesMut::from(&b"written"[..]));
         assert!(state.spare.is_empty(), "a kept buffer is emptied");
+    }
+
+    #[test]
+    fn a_write_takes_what_is_queued_and_callers_queue_into_the_spare() {
+        let mut state = State::new();
+        state.out.extend_from_slice(b"*1\r\n$4\r\nPING\r\n");
+        state.unwritten = 1;
+        let taken = state.take_out();
+        assert_eq!(&taken[..], b"*1\r\n$4\r\nPING\r\n");
+        assert!(state.writing && state.out.is_empty() && state.unwritten == 0);
+
+        state.out.extend_from_slice(b"queued meanwhile");
+        state.recycle(taken);
+        assert_eq!(
+            &state.out[..],
+            b"queued meanwhile",
+            "a write does not touch what came after it"
+        );
     }
 }
