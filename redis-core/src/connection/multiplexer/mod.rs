@@ -291,7 +291,9 @@ impl Shared {
                     }
                 }
             }
-            state.wave = u32::try_from(woken).unwrap_or(u32::MAX);
+            state.wave = state
+                .wave
+                .saturating_add(u32::try_from(woken).unwrap_or(u32::MAX));
         }
         wake.drain(..).for_each(Waker::wake);
         outcome

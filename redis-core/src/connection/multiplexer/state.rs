@@ -49,10 +49,13 @@ pub(super) struct State {
     pub(super) writing: bool,
     /// Commands queued in `out` since it was last taken for a write.
     pub(super) unwritten: usize,
-    /// How many of the callers the last delivery woke have not queued a
+    /// How many of the callers that deliveries woke have not queued a
     /// command since. Tasks that loop (send, await, send) answer a delivery of
     /// k replies with k new commands: the k-th caller writes them all at once,
-    /// so one read of replies costs one write, not one per early riser.
+    /// so one read of replies costs one write, not one per early riser. It
+    /// adds up over deliveries: with writes in chunks, the replies to one
+    /// wave come back in several reads. The background writer resets it, so
+    /// callers that never come back do not hold writes up.
     pub(super) wave: u32,
     /// Counts connections, so a caller that was writing to a connection that
     /// has since been replaced does not touch the new one's state.
