@@ -60,8 +60,8 @@ const WRITE_AT_ONCE: usize = 64 * 1024;
 /// at once by the caller that queued the last of them, rather than wait for
 /// the rest of the wave: the server works on them while the callers still
 /// running encode the others, so client and server overlap instead of
-/// taking turns (64 tasks on one client: about 1.4x the throughput, with 4
-/// writes a wave instead of 1).
+/// taking turns (64 tasks on one client: 1.2x to 1.45x the throughput, with
+/// 4 writes a wave instead of 1; bench/README.md has the measurements).
 const WRITE_CHUNK: usize = 16;
 
 /// The handle callers use; the driver task runs until it is dropped or closed.
@@ -220,7 +220,8 @@ impl Shared {
         let chunk = state.unwritten >= WRITE_CHUNK;
         if !idle && wave != 1 && !full && !chunk {
             // Replies are outstanding, so the connection is busy anyway: the
-            // last caller of this wave, or else the background writer once
+            // last caller of this wave, the caller that completes a chunk, or
+            // else the background writer once
             // the tasks that are ready now have queued theirs too, sends these
             // bytes in one larger write.
             drop(state);
