@@ -221,9 +221,8 @@ impl Shared {
         if !idle && wave != 1 && !full && !chunk {
             // Replies are outstanding, so the connection is busy anyway: the
             // last caller of this wave, the caller that completes a chunk, or
-            // else the background writer once
-            // the tasks that are ready now have queued theirs too, sends these
-            // bytes in one larger write.
+            // else the background writer once the tasks that are ready now
+            // have queued theirs too, sends these bytes in one larger write.
             drop(state);
             self.writer_wake.notify_one();
             return pending;
