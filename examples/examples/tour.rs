@@ -13,7 +13,7 @@ use redis_core::{Client, Cmd, Pipeline, Script, Transaction};
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let url = redis_examples::redis_url();
-    let client = Client::connect(url.as_str()).await?;
+    let client = Client::connect(&url).await?;
     println!("connected to {url}");
 
     // Typed commands: the reply type is chosen by the caller.

@@ -36,6 +36,12 @@ impl IntoConfig for &String {
     }
 }
 
+impl IntoConfig for String {
+    fn into_config(self) -> Result<Config> {
+        Config::from_url(&self)
+    }
+}
+
 /// A handle to one Redis server, cheap to clone and to share between tasks.
 ///
 /// All clones share one multiplexed connection: commands from any number of
@@ -87,6 +93,11 @@ impl Client {
     /// up here rather than at the first command.
     pub async fn connect(target: impl IntoConfig) -> Result<Client> {
         let config = target.into_config()?;
+        if config.pool_size == 0 {
+            return Err(Error::config(
+                "a pool size of 0 leaves blocking commands, WATCH and dedicated() nowhere to run; use 1 or more",
+            ));
+        }
         let mux = Multiplexer::start(config.clone()).await?;
         let pool = Pool::new(config.clone());
         Ok(Client {

@@ -26,6 +26,10 @@ impl Traits {
     const BLOCKING: u8 = 4;
     /// `MULTI`: stateful, but allowed inside a batch that ends it.
     const MULTI: u8 = 8;
+    /// `CLIENT`: whether it leaves state depends on its subcommand.
+    const SUBCOMMANDS: u8 = 16;
+    /// `EXEC` and `DISCARD`: end what `MULTI` began.
+    const ENDS_MULTI: u8 = 32;
 
     /// Classifies a command by its name, in any case.
     pub(crate) fn of(name: &[u8]) -> Traits {
@@ -66,7 +70,11 @@ impl Traits {
             b"XREAD" => Self::BLOCKING | Self::READ_ONLY,
             b"XREADGROUP" => Self::BLOCKING,
             b"MULTI" => Self::STATEFUL | Self::MULTI,
-            b"WATCH" | b"SUBSCRIBE" | b"PSUBSCRIBE" | b"SSUBSCRIBE" | b"MONITOR" => Self::STATEFUL,
+            b"EXEC" | b"DISCARD" => Self::ENDS_MULTI,
+            b"WATCH" | b"SUBSCRIBE" | b"PSUBSCRIBE" | b"SSUBSCRIBE" | b"MONITOR" | b"SELECT"
+            | b"HELLO" | b"RESET" | b"AUTH" | b"READONLY" | b"READWRITE" => Self::STATEFUL,
+            // Stateful for some subcommands only (TRACKING, REPLY): see `is_stateful`.
+            b"CLIENT" => Self::SUBCOMMANDS,
             _ => 0,
         })
     }
@@ -97,8 +105,65 @@ pub(crate) fn is_read_only(cmd: &Cmd) -> bool {
 }
 
 /// True for commands that leave state on their connection; see [`Traits`].
+/// `CLIENT TRACKING` and `CLIENT REPLY` do; other `CLIENT` subcommands do not.
 pub(crate) fn is_stateful(cmd: &Cmd) -> bool {
-    cmd.traits().has(Traits::STATEFUL)
+    let traits = cmd.traits();
+    if traits.has(Traits::SUBCOMMANDS) {
+        return cmd.args().nth(1).is_some_and(|sub| {
+            sub.eq_ignore_ascii_case(b"TRACKING") || sub.eq_ignore_ascii_case(b"REPLY")
+        });
+    }
+    traits.has(Traits::STATEFUL)
+}
+
+/// True for `EXEC` and `DISCARD`.
+pub(crate) fn ends_multi(cmd: &Cmd) -> bool {
+    cmd.traits().has(Traits::ENDS_MULTI)
+}
+
+/// Why `cmds` may not run on a connection other callers share, if they may
+/// not: a command that leaves state behind, or a `MULTI` that the same batch
+/// does not end with `EXEC` or `DISCARD` (the connection would stay inside a
+/// transaction for every other caller).
+pub(crate) fn shared_connection_refusal(cmds: &[Cmd]) -> Option<String> {
+    let mut open_multi = false;
+    for cmd in cmds {
+        if is_multi(cmd) {
+            if open_multi {
+                return Some("MULTI inside MULTI: use one Transaction".to_owned());
+            }
+            open_multi = true;
+        } else if ends_multi(cmd) {
+            open_multi = false;
+        } else if is_stateful(cmd) {
+            return Some(format!(
+                "{} leaves state on its connection: run it on client.dedicated() \
+                 (for WATCH use Transaction / transaction(); for another database, a client of its own)",
+                stateful_name(cmd)
+            ));
+        }
+    }
+    open_multi.then(|| {
+        "MULTI leaves state on its connection: use Transaction, or run it on client.dedicated()"
+            .to_owned()
+    })
+}
+
+/// The name and, for `CLIENT`, the subcommand, as the user wrote them.
+fn stateful_name(cmd: &Cmd) -> String {
+    let mut words = cmd.args().take(if cmd.traits().has(Traits::SUBCOMMANDS) {
+        2
+    } else {
+        1
+    });
+    let mut name = String::new();
+    for word in words.by_ref() {
+        if !name.is_empty() {
+            name.push(' ');
+        }
+        name.push_str(&String::from_utf8_lossy(word));
+    }
+    name
 }
 
 /// True for `MULTI`.
@@ -251,6 +316,34 @@ mod tests {
         assert!(!is_read_only(&Cmd::new("SET").arg("k").arg("v")));
         assert!(is_stateful(&Cmd::new("WATCH").arg("k")));
         assert!(!is_stateful(&Cmd::new("LPOP").arg("k")));
+        assert!(is_stateful(&Cmd::new("CLIENT").arg("tracking").arg("on")));
+        assert!(!is_stateful(&Cmd::new("CLIENT").arg("ID")));
+        assert!(is_stateful(&Cmd::new("select").arg(1)));
+    }
+
+    #[test]
+    fn a_batch_may_open_multi_only_if_it_ends_it() {
+        let multi = || Cmd::new("MULTI");
+        let set = || Cmd::new("SET").arg("k").arg("v");
+        let exec = || Cmd::new("EXEC");
+        assert_eq!(shared_connection_refusal(&[multi(), set(), exec()]), None);
+        assert_eq!(
+            shared_connection_refusal(&[multi(), Cmd::new("DISCARD")]),
+            None
+        );
+        assert_eq!(shared_connection_refusal(&[set()]), None);
+        for refused in [
+            vec![multi(), set()],
+            vec![multi()],
+            vec![multi(), multi(), exec()],
+            vec![set(), Cmd::new("SELECT").arg(2)],
+            vec![Cmd::new("CLIENT").arg("TRACKING").arg("ON")],
+            vec![multi(), exec(), multi(), set()],
+        ] {
+            assert!(shared_connection_refusal(&refused).is_some(), "{refused:?}");
+        }
+        let why = shared_connection_refusal(&[Cmd::new("client").arg("reply").arg("off")]);
+        assert!(why.is_some_and(|why| why.starts_with("client reply ")));
     }
 
     #[test]

@@ -206,9 +206,10 @@ impl Config {
     }
 
     /// The largest number of dedicated connections open at once (for blocking
-    /// commands, WATCH and [`crate::Client::dedicated`]).
+    /// commands, WATCH and [`crate::Client::dedicated`]). Zero is refused by
+    /// [`crate::Client::connect`]: blocking commands would have nowhere to run.
     pub fn with_pool_size(mut self, size: usize) -> Self {
-        self.pool_size = size.max(1);
+        self.pool_size = size;
         self
     }
 

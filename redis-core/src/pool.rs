@@ -47,7 +47,9 @@ impl Pool {
             .await
             .map_err(|_| {
                 Error::timeout(format!(
-                    "all {} dedicated connections stayed in use for {wait:?}; raise the pool size or return them sooner",
+                    "every one of the {} dedicated connections (blocking commands, WATCH, \
+                     dedicated()) stayed busy for {wait:?}; raise Config::with_pool_size or \
+                     return them sooner",
                     self.config.pool_size
                 ))
             })?
@@ -129,7 +131,7 @@ impl Session {
         } else if cmd.is("EXEC") || cmd.is("DISCARD") {
             self.in_multi = false;
             self.watching = false;
-        } else if cmd.is("SELECT") || cmd.is("HELLO") || cmd.is("RESET") || is_stateful(cmd) {
+        } else if is_stateful(cmd) {
             self.tainted = true;
         } else if cmd.is("CLIENT") {
             // CLIENT SETNAME, TRACKING, REPLY ... change the connection; the
@@ -155,8 +157,12 @@ impl Session {
 ///
 /// Use it for WATCH and transactions built by hand, long scans and anything
 /// that leaves state on the connection. Blocking commands sent through
-/// [`crate::Client`] take one automatically. Cloning gives another handle to
-/// the same connection. When the last handle drops, the connection returns to
+/// [`crate::Client`] take one automatically.
+///
+/// Clones share one connection behind a lock: a clone does not open a second
+/// connection, and while one clone waits for a reply (a BLPOP, say) the
+/// others wait for that clone. For two independent connections, call
+/// [`crate::Client::dedicated`] twice. When the last handle drops, the connection returns to
 /// the pool if it holds no state (no WATCH or MULTI pending, no SELECT or
 /// subscription, no command abandoned half-way); otherwise it is closed.
 ///

@@ -78,7 +78,7 @@ impl Script {
 
     /// The `SCRIPT LOAD` command for this script.
     pub(crate) fn load_cmd(&self) -> Cmd {
-        Cmd::new("SCRIPT LOAD").arg(self.code())
+        Cmd::new("SCRIPT").arg("LOAD").arg(self.code())
     }
 }
 

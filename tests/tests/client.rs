@@ -334,7 +334,11 @@ each_setup!(script_survives_script_flush, |ctx: Ctx| async move {
             .unwrap(),
         5
     );
-    Cmd::new("SCRIPT FLUSH").query::<()>(&client).await.unwrap();
+    Cmd::new("SCRIPT")
+        .arg("FLUSH")
+        .query::<()>(&client)
+        .await
+        .unwrap();
     assert_eq!(
         script
             .key(&key)
@@ -345,14 +349,22 @@ each_setup!(script_survives_script_flush, |ctx: Ctx| async move {
         7
     );
 
-    Cmd::new("SCRIPT FLUSH").query::<()>(&client).await.unwrap();
+    Cmd::new("SCRIPT")
+        .arg("FLUSH")
+        .query::<()>(&client)
+        .await
+        .unwrap();
     let mut pipe = Pipeline::new();
     pipe.invoke(&script.key(&key).arg(1))
         .invoke(&script.key(&key).arg(1));
     let (a, b): (i64, i64) = pipe.query(&client).await.unwrap();
     assert_eq!((a, b), (8, 9));
 
-    Cmd::new("SCRIPT FLUSH").query::<()>(&client).await.unwrap();
+    Cmd::new("SCRIPT")
+        .arg("FLUSH")
+        .query::<()>(&client)
+        .await
+        .unwrap();
     let mut tx = Transaction::new();
     tx.invoke(&script.key(&key).arg(10));
     let (c,): (i64,) = tx.query(&client).await.unwrap();
@@ -489,7 +501,8 @@ async fn read_all_shapes(ctx: &Ctx) -> Shapes {
             .await
             .unwrap(),
         exists: Cmd::new("EXISTS").arg(&h).query(&client).await.unwrap(),
-        config: Cmd::new("CONFIG GET")
+        config: Cmd::new("CONFIG")
+            .arg("GET")
             .arg("maxmemory-policy")
             .query(&client)
             .await
@@ -507,3 +520,90 @@ async fn closed_client_refuses_commands() {
     let err = clone.execute(&Cmd::new("PING")).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Closed);
 }
+
+each_setup!(
+    state_changing_commands_never_reach_the_shared_connection,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let key = ctx.key("state");
+        client.set(&key, "db0").await.unwrap();
+
+        // A pipeline that opens MULTI without ending it would leave the shared
+        // connection inside a transaction for every other caller.
+        let mut pipe = Pipeline::new();
+        pipe.add(Cmd::new("MULTI"))
+            .add(Cmd::new("SET").arg(&key).arg("queued"));
+        let err = pipe.execute(&client).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(err.to_string().contains("Transaction"), "{err}");
+
+        // SELECT would move every caller to another database.
+        let err = Cmd::new("SELECT")
+            .arg(1)
+            .query::<()>(&client)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(err.to_string().contains("SELECT"), "{err}");
+        let mut pipe = Pipeline::new();
+        pipe.add(Cmd::new("SELECT").arg(1))
+            .add(Cmd::new("GET").arg(&key));
+        assert_eq!(
+            pipe.execute(&client).await.unwrap_err().kind(),
+            ErrorKind::Config
+        );
+
+        // CLIENT TRACKING and CLIENT REPLY change how the server answers
+        // this connection; other CLIENT subcommands only ask.
+        for (sub, arg) in [("TRACKING", "ON"), ("reply", "OFF")] {
+            let err = Cmd::new("CLIENT")
+                .arg(sub)
+                .arg(arg)
+                .query::<()>(&client)
+                .await
+                .unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Config, "CLIENT {sub}");
+            assert!(err.to_string().contains("dedicated"), "{err}");
+        }
+        let id: i64 = Cmd::new("CLIENT").arg("ID").query(&client).await.unwrap();
+        assert!(id > 0);
+
+        // After all of it, another task on the same connection sees database
+        // 0, no open transaction and ordinary replies.
+        let other = client.clone();
+        let key2 = key.clone();
+        let seen = tokio::spawn(async move {
+            other.set(&key2, "still db0").await.unwrap();
+            other.get::<String>(&key2).await.unwrap()
+        })
+        .await
+        .unwrap();
+        assert_eq!(seen, "still db0");
+        let info: String = Cmd::new("CLIENT").arg("INFO").query(&client).await.unwrap();
+        assert!(info.contains(" db=0 "), "{info}");
+        assert!(info.contains(" multi=-1 "), "{info}");
+
+        // A transaction, which ends its own MULTI, still runs.
+        let mut tx = Transaction::new();
+        tx.add(Cmd::new("SET").arg(&key).arg("tx"))
+            .add(Cmd::new("GET").arg(&key));
+        let ((), got): ((), String) = tx.query(&client).await.unwrap();
+        assert_eq!(got, "tx");
+    }
+);
+
+each_setup!(
+    a_pool_of_zero_is_a_configuration_error,
+    |ctx: Ctx| async move {
+        let err = redis_core::Client::connect(ctx.config().with_pool_size(0))
+            .await
+            .err()
+            .unwrap();
+        assert_eq!(err.kind(), ErrorKind::Config);
+        assert!(err.to_string().contains("pool size"), "{err}");
+        // An owned URL is accepted as it is.
+        let client = redis_core::Client::connect(ctx.url()).await.unwrap();
+        let pong: String = Cmd::new("PING").query(&client).await.unwrap();
+        assert_eq!(pong, "PONG");
+    }
+);

@@ -298,7 +298,7 @@ each_rig!(
         let client = rig.client().await;
         let admin = rig.admin().await;
         client.set("stall:k", "v").await.unwrap();
-        let id: i64 = Cmd::new("CLIENT ID").query(&client).await.unwrap();
+        let id: i64 = Cmd::new("CLIENT").arg("ID").query(&client).await.unwrap();
         let accepted = rig.proxy.stats().accepted;
         rig.proxy.stall();
         let read = {
@@ -333,7 +333,7 @@ each_rig!(
         let new_id: i64 = bounded(
             "CLIENT ID",
             WRITE_BUDGET,
-            Cmd::new("CLIENT ID").query(&client),
+            Cmd::new("CLIENT").arg("ID").query(&client),
         )
         .await
         .unwrap();

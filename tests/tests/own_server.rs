@@ -24,12 +24,13 @@ const PROTOCOLS: [Protocol; 2] = [Protocol::Resp3, Protocol::Resp2];
 
 /// The server's id for the connection `on` sends through.
 async fn client_id(on: &impl Executor) -> i64 {
-    Cmd::new("CLIENT ID").query(on).await.unwrap()
+    Cmd::new("CLIENT").arg("ID").query(on).await.unwrap()
 }
 
 /// `CLIENT KILL ID id` from `admin`; how many connections it closed.
 async fn kill_client(admin: &Client, id: i64) -> i64 {
-    Cmd::new("CLIENT KILL")
+    Cmd::new("CLIENT")
+        .arg("KILL")
         .arg("ID")
         .arg(id)
         .query(admin)
@@ -46,7 +47,8 @@ async fn sleep_then_a_quick_get(
     let slow = {
         let client = client.clone();
         tokio::spawn(async move {
-            Cmd::new("DEBUG SLEEP")
+            Cmd::new("DEBUG")
+                .arg("SLEEP")
                 .arg("2")
                 .with_timeout(sleep_timeout)
                 .query::<()>(&client)
@@ -89,7 +91,8 @@ each_version!(
         let sleeper = {
             let client = client.clone();
             tokio::spawn(async move {
-                Cmd::new("DEBUG SLEEP")
+                Cmd::new("DEBUG")
+                    .arg("SLEEP")
                     .arg("0.3")
                     .query::<()>(&client)
                     .await
@@ -163,13 +166,15 @@ each_version!(
         for protocol in PROTOCOLS {
             let client = connect(&server, protocol).await;
             // A per-command timeout longer than the client's default lets it finish.
-            Cmd::new("DEBUG SLEEP")
+            Cmd::new("DEBUG")
+                .arg("SLEEP")
                 .arg("0.2")
                 .with_timeout(Duration::from_secs(3))
                 .query::<()>(&client)
                 .await
                 .unwrap();
-            let err = Cmd::new("DEBUG SLEEP")
+            let err = Cmd::new("DEBUG")
+                .arg("SLEEP")
                 .arg("1")
                 .with_timeout(Duration::from_millis(100))
                 .query::<()>(&client)
@@ -202,7 +207,7 @@ each_version!(
         let server = TempServer::start(version);
         let admin = connect(&server, Protocol::Resp3).await;
         let count = || async {
-            let list: String = Cmd::new("CLIENT LIST").query(&admin).await.unwrap();
+            let list: String = Cmd::new("CLIENT").arg("LIST").query(&admin).await.unwrap();
             list.lines().count()
         };
         let before = count().await;
@@ -250,7 +255,8 @@ each_version!(passwords_and_acl_users, |version| async move {
         let client = Client::connect(config(&server, protocol).with_password("s3cret"))
             .await
             .unwrap();
-        Cmd::new("ACL SETUSER")
+        Cmd::new("ACL")
+            .arg("SETUSER")
             .arg("app")
             .arg("on")
             .arg(">app-pass")
@@ -265,10 +271,11 @@ each_version!(passwords_and_acl_users, |version| async move {
             if protocol == Protocol::Resp3 { 3 } else { 2 }
         );
         let app = Client::connect(url.as_str()).await.unwrap();
-        let me: String = Cmd::new("ACL WHOAMI").query(&app).await.unwrap();
+        let me: String = Cmd::new("ACL").arg("WHOAMI").query(&app).await.unwrap();
         assert_eq!(me, "app");
         // A user name without a password is a `nopass` user, not `default`.
-        Cmd::new("ACL SETUSER")
+        Cmd::new("ACL")
+            .arg("SETUSER")
             .arg("guest")
             .arg("on")
             .arg("nopass")
@@ -280,7 +287,7 @@ each_version!(passwords_and_acl_users, |version| async move {
         let guest = Client::connect(config(&server, protocol).with_username("guest"))
             .await
             .unwrap();
-        let me: String = Cmd::new("ACL WHOAMI").query(&guest).await.unwrap();
+        let me: String = Cmd::new("ACL").arg("WHOAMI").query(&guest).await.unwrap();
         assert_eq!(me, "guest");
     }
 });
@@ -301,9 +308,13 @@ each_version!(
             );
             let client = Client::connect(url.as_str()).await.unwrap();
             client.set("where", "db3").await.unwrap();
-            let db: String = Cmd::new("CLIENT INFO").query(&client).await.unwrap();
+            let db: String = Cmd::new("CLIENT").arg("INFO").query(&client).await.unwrap();
             assert!(db.contains(" db=3 "), "{db}");
-            let name: String = Cmd::new("CLIENT GETNAME").query(&client).await.unwrap();
+            let name: String = Cmd::new("CLIENT")
+                .arg("GETNAME")
+                .query(&client)
+                .await
+                .unwrap();
             assert_eq!(name, format!("worker-{protocol}"));
             // Dedicated connections get the same handshake.
             let conn = client.dedicated().await.unwrap();
@@ -331,7 +342,8 @@ each_version!(an_idle_connection_is_health_checked, |version| async move {
     let mut pinged = false;
     for _ in 0..60 {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let list: String = Cmd::new("CLIENT LIST")
+        let list: String = Cmd::new("CLIENT")
+            .arg("LIST")
             .arg("ID")
             .arg(id)
             .query(&admin)

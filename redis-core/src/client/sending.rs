@@ -6,7 +6,7 @@ use std::task::{Context, Poll, ready};
 use tracing::Instrument;
 
 use super::Client;
-use crate::cmd_info::{Blocking, blocking, is_multi, is_stateful};
+use crate::cmd_info::{Blocking, blocking, shared_connection_refusal};
 use crate::connection::{PendingReplies, Replies};
 use crate::executor::{CommandSpan, reply_to_result};
 use crate::{Cmd, Error, Result, Value};
@@ -50,18 +50,8 @@ impl<'c, 'm> Sending<'c, 'm> {
     /// blocks or would leave state behind.
     fn route(&self) -> Step<'c> {
         let (client, cmds) = (self.client, self.cmds);
-        if let [single] = cmds {
-            if is_multi(single) {
-                return Step::Refused(Some(Error::config(
-                    "MULTI leaves state on its connection: use Transaction, or run it on client.dedicated()",
-                )));
-            }
-        }
-        if let Some(stateful) = cmds.iter().find(|cmd| is_stateful(cmd) && !is_multi(cmd)) {
-            return Step::Refused(Some(Error::config(format!(
-                "{} leaves state on its connection: run it on client.dedicated() (or use Transaction / transaction())",
-                stateful.name()
-            ))));
+        if let Some(why) = shared_connection_refusal(cmds) {
+            return Step::Refused(Some(Error::config(why)));
         }
         if cmds.iter().any(|cmd| blocking(cmd) != Blocking::No) {
             let (client, cmds) = (client.clone(), cmds.to_vec());

@@ -68,7 +68,7 @@ fn handshake_commands(config: &Config) -> Vec<Cmd> {
                 commands.push(auth);
             }
             if let Some(name) = &config.client_name {
-                commands.push(Cmd::new("CLIENT SETNAME").arg(name.as_str()));
+                commands.push(Cmd::new("CLIENT").arg("SETNAME").arg(name.as_str()));
             }
         }
     }

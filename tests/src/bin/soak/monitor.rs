@@ -50,7 +50,7 @@ pub async fn watch(run: Arc<Run>, admin: Client, started: Instant) -> Samples {
 
 /// The server's connections besides the admin's (CLIENT LIST).
 pub async fn connections(admin: &Client) -> redis_core::Result<usize> {
-    let list: String = Cmd::new("CLIENT LIST").query(admin).await?;
+    let list: String = Cmd::new("CLIENT").arg("LIST").query(admin).await?;
     let admin_name = format!("name={ADMIN_NAME} ");
     Ok(list
         .lines()
