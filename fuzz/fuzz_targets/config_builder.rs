@@ -1,6 +1,6 @@
 //! The `Config` builder and URL parser driven by structured input: a start (an address, a
 //! generated URL, or any string as a URL), then a sequence of `with_*` calls with extreme
-//! values (zero and near-`Duration::MAX` timeouts, pool size 0, limits from 0 to
+//! values (zero and near-`Duration::MAX` timeouts, pool size 0 (kept, refused at connect), limits from 0 to
 //! `usize::MAX`, any retry policy). Nothing may panic, and a model checks the outcome:
 //!
 //! - a generated URL parses exactly when it is well-formed, into the address, database,
@@ -267,11 +267,12 @@ fuzz_target!(|input: Input| {
             Op::HealthCheck(d) => config.with_health_check_interval(d.map(Dur::get)),
             Op::Keepalive(d) => config.with_tcp_keepalive(d.map(Dur::get)),
             Op::PoolSize(n) => {
-                model.pool_size = Some((*n).max(1));
+                model.pool_size = Some(*n);
                 config.with_pool_size(*n)
             }
             Op::PoolSizeZero => {
-                model.pool_size = Some(1);
+                // Kept as given: `Client::connect` refuses it with a clear error.
+                model.pool_size = Some(0);
                 config.with_pool_size(0)
             }
             Op::Retry(spec) => config.with_retry(spec.build()),
