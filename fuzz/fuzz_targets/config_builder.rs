@@ -1,7 +1,7 @@
 //! The `Config` builder and URL parser driven by structured input: a start (an address, a
 //! generated URL, or any string as a URL), then a sequence of `with_*` calls with extreme
-//! values (zero and near-`Duration::MAX` timeouts, pool size 0 (kept, refused at connect), limits from 0 to
-//! `usize::MAX`, any retry policy). Nothing may panic, and a model checks the outcome:
+//! values (zero and near-`Duration::MAX` timeouts, pool size 0, which is kept and refused at
+//! connect, limits from 0 to `usize::MAX`, any retry policy). Nothing may panic, and a model checks the outcome:
 //!
 //! - a generated URL parses exactly when it is well-formed, into the address, database,
 //!   protocol and response timeout it spells;

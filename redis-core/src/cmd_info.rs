@@ -151,19 +151,17 @@ pub(crate) fn shared_connection_refusal(cmds: &[Cmd]) -> Option<String> {
 
 /// The name and, for `CLIENT`, the subcommand, as the user wrote them.
 fn stateful_name(cmd: &Cmd) -> String {
-    let mut words = cmd.args().take(if cmd.traits().has(Traits::SUBCOMMANDS) {
+    let words = if cmd.traits().has(Traits::SUBCOMMANDS) {
         2
     } else {
         1
-    });
-    let mut name = String::new();
-    for word in words.by_ref() {
-        if !name.is_empty() {
-            name.push(' ');
-        }
-        name.push_str(&String::from_utf8_lossy(word));
-    }
-    name
+    };
+    let words: Vec<_> = cmd
+        .args()
+        .take(words)
+        .map(String::from_utf8_lossy)
+        .collect();
+    words.join(" ")
 }
 
 /// True for `MULTI`.

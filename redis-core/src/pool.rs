@@ -8,7 +8,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::cmd_info::{is_stateful, reply_timeout};
+use crate::cmd_info::{ends_multi, is_multi, is_stateful, reply_timeout};
 use crate::config::Config;
 use crate::connection::{Connection, connect};
 use crate::executor::{command_span, reply_to_result};
@@ -126,9 +126,9 @@ impl Session {
             self.watching = true;
         } else if cmd.is("UNWATCH") {
             self.watching = false;
-        } else if cmd.is("MULTI") {
+        } else if is_multi(cmd) {
             self.in_multi = true;
-        } else if cmd.is("EXEC") || cmd.is("DISCARD") {
+        } else if ends_multi(cmd) {
             self.in_multi = false;
             self.watching = false;
         } else if is_stateful(cmd) {
