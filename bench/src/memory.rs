@@ -120,7 +120,7 @@ where
     Cmd::new("CLIENT").arg("PAUSE")
         .arg(PAUSE_MS)
         .arg("ALL")
-        .query::<()>(admin)
+        .query::<(), _>(admin)
         .await?;
     alloc::open();
     let mut pending: FuturesUnordered<_> = keys.iter().map(|k| get(k)).collect();
@@ -180,10 +180,10 @@ pub async fn big_reply(url: &str, resp: u8, size: usize) -> Result<BigReply> {
         Cmd::new("CONFIG").arg("SET")
             .arg("proto-max-bulk-len")
             .arg(size)
-            .query::<()>(&client)
+            .query::<(), _>(&client)
             .await?;
     }
-    Cmd::new("DEL").arg(key).query::<()>(&client).await?;
+    Cmd::new("DEL").arg(key).query::<(), _>(&client).await?;
     let length: usize = Cmd::new("SETRANGE")
         .arg(key)
         .arg(size - 1)
@@ -203,7 +203,7 @@ pub async fn big_reply(url: &str, resp: u8, size: usize) -> Result<BigReply> {
         .as_ref()
         .is_some_and(|v| v.len() == size && v.first() == Some(&0) && v.last() == Some(&b'x'));
     drop(value);
-    Cmd::new("DEL").arg(key).query::<()>(&client).await?;
+    Cmd::new("DEL").arg(key).query::<(), _>(&client).await?;
     if !ok {
         return Err(format!("GET of the {size}-byte value returned something else").into());
     }

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use redis_core::commands::*;
+use redis_core::commands::{self, *};
 use redis_core::{Client, Cmd, Pipeline, Script, Transaction};
 
 #[tokio::main]
@@ -23,7 +23,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("GET tour:greeting -> {greeting:?}; GET tour:missing -> {missing:?}");
 
     client
-        .hset("tour:user:1", &[("name", "Ada"), ("lang", "en")])
+        .hset("tour:user:1", [("name", "Ada"), ("lang", "en")])
         .await?;
     let user: HashMap<String, String> = client.hgetall("tour:user:1").await?;
     println!("HGETALL tour:user:1 -> {user:?}");
@@ -41,19 +41,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let visits: i64 = client.get("tour:visits").await?;
     println!("10 concurrent INCRs -> visits = {visits}");
 
-    // An explicit pipeline: one round trip.
-    let mut pipe = Pipeline::new();
-    for i in 0..5 {
-        pipe.add(Cmd::new("RPUSH").arg("tour:list").arg(i));
-    }
-    let lengths: Vec<i64> = pipe.query(&client).await?;
+    // An explicit pipeline: one round trip, its replies typed as a tuple.
+    let (_removed, length, raw): (u64, u64, String) = Pipeline::new()
+        .del("tour:list")
+        .rpush("tour:list", ["a", "b", "c"])
+        .command(Cmd::new("LINDEX").arg("tour:list").arg(0))
+        .query(&client)
+        .await?;
+    println!("pipelined DEL, RPUSH, LINDEX -> length {length}, first {raw:?}");
+
+    // As many commands as a loop makes: one reply type for all.
+    let pipe: Pipeline<Vec<u64>> = (0..5).map(|i| commands::rpush("tour:list", i)).collect();
+    let lengths = pipe.query(&client).await?;
     println!("pipelined RPUSH lengths -> {lengths:?}");
 
     // A transaction: all or nothing.
-    let mut tx = Transaction::new();
-    tx.add(Cmd::new("INCRBY").arg("tour:stock").arg(-1))
-        .add(Cmd::new("LPUSH").arg("tour:orders").arg("order-1"));
-    let (stock, orders): (i64, i64) = tx.query(&client).await?;
+    let (stock, orders) = Transaction::new()
+        .incr_by("tour:stock", -1)
+        .lpush("tour:orders", "order-1")
+        .query(&client)
+        .await?;
     println!("MULTI/EXEC -> stock {stock}, orders {orders}");
 
     // A Lua script, run by its SHA1 and loaded on demand.

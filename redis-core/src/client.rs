@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 mod sending;
 
+pub use sending::Executing;
+
 use crate::cmd_info::is_read_only;
 use crate::config::Config;
 use crate::connection::{Multiplexer, PendingReplies, Replies};
@@ -65,7 +67,7 @@ impl IntoConfig for String {
 /// use redis_core::{Client, Cmd};
 /// # async fn run() -> redis_core::Result<()> {
 /// let client = Client::connect("redis://127.0.0.1:6379").await?;
-/// Cmd::new("SET").arg("greeting").arg("hello").query::<()>(&client).await?;
+/// Cmd::new("SET").arg("greeting").arg("hello").query::<(), _>(&client).await?;
 /// let greeting: String = Cmd::new("GET").arg("greeting").query(&client).await?;
 /// assert_eq!(greeting, "hello");
 /// # Ok(()) }
@@ -131,25 +133,24 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::{Cmd, Transaction};
-    /// let (balance,): (i64,) = client
+    /// use redis_core::Transaction;
+    /// use redis_core::commands::*;
+    /// let ((), balance) = client
     ///     .transaction(&["balance"], |conn| async move {
-    ///         let now: i64 = Cmd::new("GET").arg("balance").query::<Option<i64>>(&conn).await?.unwrap_or(0);
-    ///         let mut tx = Transaction::new();
-    ///         tx.add(Cmd::new("SET").arg("balance").arg(&(now + 10)));
-    ///         tx.add(Cmd::new("GET").arg("balance"));
-    ///         Ok(tx)
+    ///         let now: Option<i64> = conn.get("balance").await?;
+    ///         Ok(Transaction::new()
+    ///             .set("balance", now.unwrap_or(0) + 10)
+    ///             .get::<i64>("balance"))
     ///     })
-    ///     .await
-    ///     .map(|(_, balance): (String, i64)| (balance,))?;
+    ///     .await?;
     /// # let _ = balance; Ok(()) }
     /// ```
-    pub async fn transaction<K, T, F, Fut>(&self, keys: &[K], mut build: F) -> Result<T>
+    pub async fn transaction<K, R, F, Fut>(&self, keys: &[K], mut build: F) -> Result<R>
     where
         K: ToArgs,
-        T: FromValue,
+        R: FromValue,
         F: FnMut(Dedicated) -> Fut,
-        Fut: Future<Output = Result<Transaction>>,
+        Fut: Future<Output = Result<Transaction<R>>>,
     {
         let conn = self.dedicated().await?;
         let mut watch = Cmd::new("WATCH");
@@ -157,16 +158,16 @@ impl Client {
             watch.push_arg(key);
         }
         loop {
-            watch.query::<()>(&conn).await?;
+            watch.clone().query::<(), _>(&conn).await?;
             let tx = match build(conn.clone()).await {
                 Ok(tx) => tx,
                 Err(error) => {
                     // Leave the connection clean for the pool.
-                    let _ = Cmd::new("UNWATCH").query::<()>(&conn).await;
+                    let _ = Cmd::new("UNWATCH").query::<(), _>(&conn).await;
                     return Err(error);
                 }
             };
-            match tx.query::<T>(&conn).await {
+            match tx.query(&conn).await {
                 Err(error) if error.kind() == ErrorKind::Watch => {
                     tracing::debug!("watched key changed; retrying the transaction");
                 }
@@ -205,8 +206,10 @@ impl Client {
 }
 
 impl Executor for Client {
-    fn execute(&self, cmd: &Cmd) -> impl Future<Output = Result<Value>> + Send {
-        sending::Executing(sending::Sending::new(self, std::slice::from_ref(cmd)))
+    type Execute<'a, T: FromValue> = Executing<'a, T>;
+
+    fn execute<T: FromValue>(&self, cmd: Cmd) -> Executing<'_, T> {
+        Executing::new(self, cmd)
     }
 
     async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {

@@ -3,9 +3,9 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::Executor;
 use crate::cmd_info::Traits;
 use crate::convert::{FromValue, ToArgs};
-use crate::{Executor, Result};
 
 /// The buffer a command that only reads starts with: room for its name and
 /// a key or two, so that many such commands waiting at once (a `Cmd` lives
@@ -122,9 +122,8 @@ impl Cmd {
     /// let n: i64 = Cmd::new("INCRBY").arg("visits").arg(&5).query(client).await?;
     /// # let _ = n; Ok(()) }
     /// ```
-    pub async fn query<T: FromValue>(&self, executor: &(impl Executor + ?Sized)) -> Result<T> {
-        let value = executor.execute(self).await?;
-        T::from_value(value).map_err(|e| e.with_command(self.name()))
+    pub fn query<T: FromValue, E: Executor + ?Sized>(self, executor: &E) -> E::Execute<'_, T> {
+        executor.execute(self)
     }
 
     /// Appends every argument of `other` (its name included).

@@ -3,18 +3,25 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::{Cmd, Result, Value};
+use crate::{Cmd, FromValue, Result, Value};
 
 /// Something that sends commands and returns their replies: a [`crate::Client`],
 /// a [`crate::Dedicated`] connection, and later cluster and sentinel clients.
 ///
-/// Typed command methods ([`crate::commands`]), pipelines, transactions and
-/// scripts are written once against this trait, so each exists in one place
-/// and works on every topology.
+/// Typed commands ([`crate::commands`]), pipelines, transactions and scripts
+/// are written once against this trait, so each exists in one place and
+/// works on every topology.
 pub trait Executor: Send + Sync {
-    /// Sends one command. A server error reply becomes `Err` with
-    /// [`crate::ErrorKind::Server`] and the server's code.
-    fn execute(&self, cmd: &Cmd) -> impl Future<Output = Result<Value>> + Send;
+    /// The future of one command's reply, converted to `T`. A named type
+    /// rather than `impl Future`, so that a typed command's future is this
+    /// one and nothing more: no box, no wrapper.
+    type Execute<'a, T: FromValue>: Future<Output = Result<T>> + Send
+    where
+        Self: 'a;
+
+    /// Sends one command and converts its reply. A server error reply
+    /// becomes `Err` with [`crate::ErrorKind::Server`] and the server's code.
+    fn execute<T: FromValue>(&self, cmd: Cmd) -> Self::Execute<'_, T>;
 
     /// Sends `cmds` together, in order, in one round trip where the topology
     /// allows it. Each command's server error stays in place as
@@ -23,7 +30,12 @@ pub trait Executor: Send + Sync {
 }
 
 impl<E: Executor + ?Sized> Executor for &E {
-    fn execute(&self, cmd: &Cmd) -> impl Future<Output = Result<Value>> + Send {
+    type Execute<'a, T: FromValue>
+        = E::Execute<'a, T>
+    where
+        Self: 'a;
+
+    fn execute<T: FromValue>(&self, cmd: Cmd) -> Self::Execute<'_, T> {
         (**self).execute(cmd)
     }
 
@@ -33,7 +45,12 @@ impl<E: Executor + ?Sized> Executor for &E {
 }
 
 impl<E: Executor + ?Sized> Executor for Arc<E> {
-    fn execute(&self, cmd: &Cmd) -> impl Future<Output = Result<Value>> + Send {
+    type Execute<'a, T: FromValue>
+        = E::Execute<'a, T>
+    where
+        Self: 'a;
+
+    fn execute<T: FromValue>(&self, cmd: Cmd) -> Self::Execute<'_, T> {
         (**self).execute(cmd)
     }
 
@@ -72,7 +89,8 @@ impl CommandSpan {
 }
 
 /// A single reply turned into a result: server errors become `Err`, also
-/// when attributes precede them.
+/// when attributes precede them. The one place where that happens, for
+/// commands sent alone and for each command of a pipeline or transaction.
 pub(crate) fn reply_to_result(cmd: &Cmd, value: Value) -> Result<Value> {
     if !matches!(value.innermost(), Value::Error(_)) {
         return Ok(value);
@@ -81,4 +99,10 @@ pub(crate) fn reply_to_result(cmd: &Cmd, value: Value) -> Result<Value> {
         Value::Error(server) => Err(crate::Error::server(server).with_command(cmd.name())),
         other => Ok(other),
     }
+}
+
+/// A single reply turned into `T`: server errors and conversion failures
+/// both name the command.
+pub(crate) fn reply_to<T: FromValue>(cmd: &Cmd, value: Value) -> Result<T> {
+    T::from_value(reply_to_result(cmd, value)?).map_err(|e| e.with_command(cmd.name()))
 }

@@ -9,9 +9,11 @@
 //! client.set("visits", 0).await?;
 //! let visits = client.incr_by("visits", 1).await?;
 //!
-//! let mut pipe = Pipeline::new();
-//! pipe.add(Cmd::new("INCR").arg("visits")).add(Cmd::new("GET").arg("visits"));
-//! let (incremented, read): (i64, i64) = pipe.query(&client).await?;
+//! let (incremented, read): (i64, i64) = Pipeline::new()
+//!     .incr_by("visits", 1)
+//!     .command(Cmd::new("GET").arg("visits"))
+//!     .query(&client)
+//!     .await?;
 //! # let _ = (visits, incremented, read); Ok(()) }
 //! ```
 //!
@@ -69,14 +71,14 @@ mod script;
 mod sync;
 pub mod url;
 
-pub use client::{Client, IntoConfig};
+pub use client::{Client, Executing, IntoConfig};
 pub use cmd::Cmd;
 pub use config::{Addr, Config, Protocol, Secret};
 pub use convert::{FromValue, ToArgs};
 pub use error::{Error, ErrorKind, Result, RetryMethod, ServerError};
 pub use executor::Executor;
-pub use pipeline::{Pipeline, Transaction};
-pub use pool::Dedicated;
+pub use pipeline::{Pipeline, ReplyTuple, Transaction};
+pub use pool::{Dedicated, DedicatedExecute};
 pub use resp::Value;
 pub use script::{Script, ScriptInvocation};
 

@@ -1,56 +1,176 @@
 //! Pipelines (many commands, one round trip) and MULTI/EXEC transactions.
 
+use std::fmt;
+use std::marker::PhantomData;
+
+use crate::commands::{Command, Target};
 use crate::convert::FromValue;
 use crate::script::{Script, ScriptInvocation};
 use crate::{Cmd, Error, ErrorKind, Executor, Result, Value};
 
-/// Commands buffered and sent in one round trip; replies come back in order.
+/// Commands buffered and sent in one round trip; replies come back in order,
+/// typed: `R` is the tuple of the reply types of the commands added so far.
 ///
 /// Not atomic: other clients' commands may run in between (use
 /// [`Transaction`] for that). Scripts added with [`Pipeline::invoke`] are
 /// loaded at the front of the same round trip, so `NOSCRIPT` cannot happen.
 ///
+/// Chain typed commands (the methods of [`crate::commands`]), raw [`Cmd`]s
+/// with [`Pipeline::command`], and script calls; each step returns the pipeline
+/// with one more reply type:
+///
 /// ```no_run
 /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
 /// use redis_core::{Cmd, Pipeline};
-/// let mut pipe = Pipeline::new();
-/// pipe.add(Cmd::new("SET").arg("a").arg(&1)).add(Cmd::new("INCR").arg("a"));
-/// let (ok, a): (String, i64) = pipe.query(client).await?;
-/// assert_eq!((ok.as_str(), a), ("OK", 2));
+/// use redis_core::commands::*;
+/// let ((), n, raw): ((), i64, String) = Pipeline::new()
+///     .set("a", 1)
+///     .incr_by("a", 1)
+///     .command(Cmd::new("GET").arg("a"))
+///     .query(client)
+///     .await?;
+/// assert_eq!((n, raw.as_str()), (2, "2"));
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Debug, Default)]
-pub struct Pipeline {
+///
+/// For a number of commands known only at run time, a `Pipeline<Vec<T>>`
+/// collects commands with one reply type:
+///
+/// ```no_run
+/// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
+/// use redis_core::{Pipeline, commands};
+/// let pipe: Pipeline<Vec<Option<String>>> =
+///     ["a", "b", "c"].into_iter().map(commands::get).collect();
+/// let values = pipe.query(client).await?;
+/// assert_eq!(values.len(), 3);
+/// # Ok(()) }
+/// ```
+#[must_use = "a pipeline does nothing until queried; `command` returns the extended pipeline"]
+pub struct Pipeline<R = ()> {
     cmds: Vec<Cmd>,
     scripts: Vec<Script>,
+    replies: PhantomData<fn() -> R>,
 }
 
-impl Pipeline {
+/// A tuple of reply types that one more can be appended to: what lets a
+/// [`Pipeline`] or [`Transaction`] grow its reply type with each command.
+/// Implemented for tuples of up to 11 elements, so a chained batch holds up
+/// to 12 commands; beyond that, use a `Pipeline<Vec<T>>` or nest tuples.
+pub trait ReplyTuple {
+    /// This tuple with `T` appended.
+    type With<T>;
+}
+
+macro_rules! reply_tuples {
+    ($($t:ident)*) => {
+        impl<$($t),*> ReplyTuple for ($($t,)*) {
+            type With<T> = ($($t,)* T,);
+        }
+    };
+}
+
+reply_tuples!();
+reply_tuples!(A);
+reply_tuples!(A B);
+reply_tuples!(A B C);
+reply_tuples!(A B C D);
+reply_tuples!(A B C D E);
+reply_tuples!(A B C D E F);
+reply_tuples!(A B C D E F G);
+reply_tuples!(A B C D E F G H);
+reply_tuples!(A B C D E F G H I);
+reply_tuples!(A B C D E F G H I J);
+reply_tuples!(A B C D E F G H I J K);
+
+impl Pipeline<()> {
     /// An empty pipeline.
     pub fn new() -> Self {
         Pipeline::default()
     }
+}
 
-    /// Appends a command.
-    pub fn add(&mut self, cmd: Cmd) -> &mut Self {
-        self.cmds.push(cmd);
-        self
+impl<R> Default for Pipeline<R> {
+    fn default() -> Self {
+        Pipeline {
+            cmds: Vec::new(),
+            scripts: Vec::new(),
+            replies: PhantomData,
+        }
+    }
+}
+
+impl<R> Clone for Pipeline<R> {
+    fn clone(&self) -> Self {
+        Pipeline {
+            cmds: self.cmds.clone(),
+            scripts: self.scripts.clone(),
+            replies: PhantomData,
+        }
+    }
+}
+
+impl<R> fmt::Debug for Pipeline<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pipeline")
+            .field("cmds", &self.cmds)
+            .field("scripts", &self.scripts.len())
+            .finish()
+    }
+}
+
+impl<R: ReplyTuple> Pipeline<R> {
+    /// Appends a command: a typed [`Command`], or a [`Cmd`] whose reply type
+    /// is then inferred from how the result is used.
+    pub fn command<T: FromValue>(mut self, command: impl Into<Command<T>>) -> Pipeline<R::With<T>> {
+        self.cmds.push(command.into().into_cmd());
+        self.retyped()
     }
 
     /// Appends a script call (`EVALSHA`; the script is loaded first).
-    pub fn invoke(&mut self, invocation: &ScriptInvocation) -> &mut Self {
-        let script = invocation.script();
-        if !self
-            .scripts
-            .iter()
-            .any(|known| known.sha1() == script.sha1())
-        {
-            self.scripts.push(script.clone());
-        }
-        self.cmds.push(invocation.evalsha_cmd());
+    pub fn invoke<T: FromValue>(mut self, invocation: &ScriptInvocation) -> Pipeline<R::With<T>> {
+        self.push_invocation(invocation);
+        self.retyped()
+    }
+}
+
+impl<R: ReplyTuple> Target for Pipeline<R> {
+    type Out<T: FromValue> = Pipeline<R::With<T>>;
+
+    fn send<T: FromValue>(self, command: Command<T>) -> Self::Out<T> {
+        self.command(command)
+    }
+}
+
+impl<T: FromValue> Pipeline<Vec<T>> {
+    /// Appends a command whose reply is a `T`, in place (for loops).
+    pub fn push(&mut self, command: impl Into<Command<T>>) -> &mut Self {
+        self.cmds.push(command.into().into_cmd());
         self
     }
 
+    /// Appends a script call whose reply is a `T`, in place.
+    pub fn push_invoke(&mut self, invocation: &ScriptInvocation) -> &mut Self {
+        self.push_invocation(invocation);
+        self
+    }
+}
+
+impl<T: FromValue> FromIterator<Command<T>> for Pipeline<Vec<T>> {
+    fn from_iter<I: IntoIterator<Item = Command<T>>>(commands: I) -> Self {
+        let mut pipe = Pipeline::default();
+        pipe.extend(commands);
+        pipe
+    }
+}
+
+impl<T: FromValue> Extend<Command<T>> for Pipeline<Vec<T>> {
+    fn extend<I: IntoIterator<Item = Command<T>>>(&mut self, commands: I) {
+        self.cmds
+            .extend(commands.into_iter().map(Command::into_cmd));
+    }
+}
+
+impl<R> Pipeline<R> {
     /// The number of commands (script loads not counted).
     pub fn len(&self) -> usize {
         self.cmds.len()
@@ -61,8 +181,13 @@ impl Pipeline {
         self.cmds.is_empty()
     }
 
-    /// Sends the commands and returns each one's own result: one command's
-    /// server error does not hide the others' replies.
+    /// The commands, in order (script loads not included).
+    pub fn cmds(&self) -> &[Cmd] {
+        &self.cmds
+    }
+
+    /// Sends the commands and returns each one's own result, untyped: one
+    /// command's server error does not hide the others' replies.
     pub async fn execute(&self, executor: &(impl Executor + ?Sized)) -> Result<Vec<Result<Value>>> {
         let replies = self.send(executor, false).await?;
         Ok(self
@@ -73,15 +198,38 @@ impl Pipeline {
             .collect())
     }
 
-    /// Sends the commands and converts all replies (as one array) into `T`,
-    /// such as a tuple or a `Vec`; the first server error fails the whole.
-    pub async fn query<T: FromValue>(&self, executor: &(impl Executor + ?Sized)) -> Result<T> {
+    /// Sends the commands and converts the replies into `R`; the first server
+    /// error fails the whole.
+    pub async fn query(&self, executor: &(impl Executor + ?Sized)) -> Result<R>
+    where
+        R: FromValue,
+    {
         let replies = self
             .execute(executor)
             .await?
             .into_iter()
             .collect::<Result<Vec<_>>>()?;
-        T::from_value(Value::Array(replies))
+        R::from_value(Value::Array(replies))
+    }
+
+    fn retyped<S>(self) -> Pipeline<S> {
+        Pipeline {
+            cmds: self.cmds,
+            scripts: self.scripts,
+            replies: PhantomData,
+        }
+    }
+
+    fn push_invocation(&mut self, invocation: &ScriptInvocation) {
+        let script = invocation.script();
+        if !self
+            .scripts
+            .iter()
+            .any(|known| known.sha1() == script.sha1())
+        {
+            self.scripts.push(script.clone());
+        }
+        self.cmds.push(invocation.evalsha_cmd());
     }
 
     /// Sends `SCRIPT LOAD`s, then the commands (wrapped in MULTI/EXEC when
@@ -120,7 +268,8 @@ fn per_command(cmd: &Cmd, reply: Value) -> Result<Value> {
     crate::executor::reply_to_result(cmd, reply)
 }
 
-/// Commands run atomically with MULTI/EXEC, in one round trip.
+/// Commands run atomically with MULTI/EXEC, in one round trip; built like
+/// a [`Pipeline`], with typed replies.
 ///
 /// If a key watched on the same connection (see [`crate::Client::transaction`])
 /// changed before EXEC, the server runs nothing and the call fails with
@@ -129,35 +278,92 @@ fn per_command(cmd: &Cmd, reply: Value) -> Result<Value> {
 ///
 /// ```no_run
 /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-/// use redis_core::{Cmd, Transaction};
-/// let mut tx = Transaction::new();
-/// tx.add(Cmd::new("INCR").arg("stock")).add(Cmd::new("LPUSH").arg("orders").arg("o-1"));
-/// let (stock, orders): (i64, i64) = tx.query(client).await?;
-/// # let _ = (stock, orders); Ok(()) }
+/// use redis_core::Transaction;
+/// use redis_core::commands::*;
+/// let (stock, orders) = Transaction::new()
+///     .incr_by("stock", -1)
+///     .lpush("orders", "o-1")
+///     .query(client)
+///     .await?;
+/// # let _: (i64, u64) = (stock, orders); Ok(()) }
 /// ```
-#[derive(Clone, Debug, Default)]
-pub struct Transaction {
-    pipeline: Pipeline,
+#[must_use = "a transaction does nothing until queried; `command` returns the extended transaction"]
+pub struct Transaction<R = ()> {
+    pipeline: Pipeline<R>,
 }
 
-impl Transaction {
+impl Transaction<()> {
     /// An empty transaction.
     pub fn new() -> Self {
         Transaction::default()
     }
+}
 
-    /// Appends a command.
-    pub fn add(&mut self, cmd: Cmd) -> &mut Self {
-        self.pipeline.add(cmd);
-        self
+impl<R> Default for Transaction<R> {
+    fn default() -> Self {
+        Transaction {
+            pipeline: Pipeline::default(),
+        }
+    }
+}
+
+impl<R> Clone for Transaction<R> {
+    fn clone(&self) -> Self {
+        Transaction {
+            pipeline: self.pipeline.clone(),
+        }
+    }
+}
+
+impl<R> fmt::Debug for Transaction<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transaction")
+            .field("cmds", &self.pipeline.cmds)
+            .finish()
+    }
+}
+
+impl<R: ReplyTuple> Transaction<R> {
+    /// Appends a command (see [`Pipeline::command`]).
+    pub fn command<T: FromValue>(self, command: impl Into<Command<T>>) -> Transaction<R::With<T>> {
+        Transaction {
+            pipeline: self.pipeline.command(command),
+        }
     }
 
     /// Appends a script call; the script is loaded before MULTI.
-    pub fn invoke(&mut self, invocation: &ScriptInvocation) -> &mut Self {
-        self.pipeline.invoke(invocation);
+    pub fn invoke<T: FromValue>(self, invocation: &ScriptInvocation) -> Transaction<R::With<T>> {
+        Transaction {
+            pipeline: self.pipeline.invoke(invocation),
+        }
+    }
+}
+
+impl<R: ReplyTuple> Target for Transaction<R> {
+    type Out<T: FromValue> = Transaction<R::With<T>>;
+
+    fn send<T: FromValue>(self, command: Command<T>) -> Self::Out<T> {
+        self.command(command)
+    }
+}
+
+impl<T: FromValue> Transaction<Vec<T>> {
+    /// Appends a command whose reply is a `T`, in place (for loops).
+    pub fn push(&mut self, command: impl Into<Command<T>>) -> &mut Self {
+        self.pipeline.push(command);
         self
     }
+}
 
+impl<T: FromValue> FromIterator<Command<T>> for Transaction<Vec<T>> {
+    fn from_iter<I: IntoIterator<Item = Command<T>>>(commands: I) -> Self {
+        Transaction {
+            pipeline: commands.into_iter().collect(),
+        }
+    }
+}
+
+impl<R> Transaction<R> {
     /// The number of commands.
     pub fn len(&self) -> usize {
         self.pipeline.len()
@@ -168,7 +374,7 @@ impl Transaction {
         self.pipeline.is_empty()
     }
 
-    /// Runs the transaction and returns each command's result.
+    /// Runs the transaction and returns each command's result, untyped.
     pub async fn execute(&self, executor: &(impl Executor + ?Sized)) -> Result<Vec<Result<Value>>> {
         let mut replies = self.pipeline.send(executor, true).await?;
         let exec = replies
@@ -206,13 +412,16 @@ impl Transaction {
         }
     }
 
-    /// Runs the transaction and converts all results (as one array) into `T`.
-    pub async fn query<T: FromValue>(&self, executor: &(impl Executor + ?Sized)) -> Result<T> {
+    /// Runs the transaction and converts the results into `R`.
+    pub async fn query(&self, executor: &(impl Executor + ?Sized)) -> Result<R>
+    where
+        R: FromValue,
+    {
         let results = self
             .execute(executor)
             .await?
             .into_iter()
             .collect::<Result<Vec<_>>>()?;
-        T::from_value(Value::Array(results))
+        R::from_value(Value::Array(results))
     }
 }

@@ -1,6 +1,7 @@
 //! Exclusive connections: for blocking commands, WATCH, and anything else
 //! that must not share a connection with other tasks.
 
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -11,9 +12,9 @@ use tracing::Instrument;
 use crate::cmd_info::{ends_multi, is_multi, is_stateful, reply_timeout};
 use crate::config::Config;
 use crate::connection::{Connection, connect};
-use crate::executor::{command_span, reply_to_result};
+use crate::executor::{command_span, reply_to};
 use crate::sync::lock;
-use crate::{Cmd, Error, Executor, Result, Value};
+use crate::{Cmd, Error, Executor, FromValue, Result, Value};
 
 /// A bounded set of idle exclusive connections.
 pub(crate) struct Pool {
@@ -214,17 +215,26 @@ pub(crate) fn batch_timeout(cmds: &[Cmd], default: Option<Duration>) -> Option<D
         .try_fold(Duration::ZERO, |longest, t| t.map(|t| longest.max(t)))
 }
 
+/// The future of a command on a [`Dedicated`] connection. Boxed: a
+/// dedicated connection serves one caller at a time, so the allocation is
+/// not on a path where many commands wait at once.
+pub type DedicatedExecute<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
+
 impl Executor for Dedicated {
-    async fn execute(&self, cmd: &Cmd) -> Result<Value> {
-        let cmds = std::slice::from_ref(cmd);
-        let span = command_span(cmds, &self.inner.pool.config.addr);
-        let mut replies = self
-            .run(cmds)
-            .instrument(span)
-            .await
-            .map_err(|e| e.with_command(cmd.name()))?;
-        let reply = replies.pop().ok_or_else(|| Error::protocol("no reply"))?;
-        reply_to_result(cmd, reply)
+    type Execute<'a, T: FromValue> = DedicatedExecute<'a, T>;
+
+    fn execute<T: FromValue>(&self, cmd: Cmd) -> DedicatedExecute<'_, T> {
+        Box::pin(async move {
+            let cmds = std::slice::from_ref(&cmd);
+            let span = command_span(cmds, &self.inner.pool.config.addr);
+            let mut replies = self
+                .run(cmds)
+                .instrument(span)
+                .await
+                .map_err(|e| e.with_command(cmd.name()))?;
+            let reply = replies.pop().ok_or_else(|| Error::protocol("no reply"))?;
+            reply_to(&cmd, reply)
+        })
     }
 
     async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {

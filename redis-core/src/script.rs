@@ -121,9 +121,9 @@ impl ScriptInvocation {
     /// Runs it: `EVALSHA`, and on `NOSCRIPT` `SCRIPT LOAD` then `EVALSHA` again.
     pub async fn invoke<T: FromValue>(&self, executor: &(impl Executor + ?Sized)) -> Result<T> {
         let evalsha = self.evalsha_cmd();
-        match evalsha.query(executor).await {
+        match evalsha.clone().query(executor).await {
             Err(error) if error.code() == Some("NOSCRIPT") => {
-                self.script.load_cmd().query::<()>(executor).await?;
+                self.script.load_cmd().query::<(), _>(executor).await?;
                 evalsha.query(executor).await
             }
             result => result,

@@ -147,7 +147,7 @@ impl Ctx {
             if !keys.is_empty() {
                 Cmd::new("UNLINK")
                     .arg(&keys)
-                    .query::<i64>(&client)
+                    .query::<i64, _>(&client)
                     .await
                     .expect("UNLINK");
             }

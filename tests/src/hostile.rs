@@ -143,7 +143,7 @@ struct Shared {
 /// let server = HostileServer::start(Protocol::Resp3, script).await;
 /// let client = Client::connect(server.config()).await.unwrap();
 /// let get = Cmd::new("GET").arg("x");
-/// let err = get.query::<Value>(&client).await.unwrap_err();
+/// let err = get.query::<Value, _>(&client).await.unwrap_err();
 /// assert_eq!(err.kind(), ErrorKind::Protocol);
 /// # }
 /// ```

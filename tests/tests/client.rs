@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::task::Poll;
 
-use redis_core::commands::*;
+use redis_core::commands::{self, *};
 use redis_core::{Cmd, ErrorKind, Executor, Pipeline, Protocol, Script, Transaction, Value};
 use redis_tests::{Ctx, Version, each_setup};
 
@@ -126,7 +126,7 @@ each_setup!(
         let mut calls: Vec<_> = (0..CALLS)
             .map(|i| {
                 let client = &client;
-                Box::pin(async move { Cmd::new("ECHO").arg(i).query::<String>(client).await })
+                Box::pin(async move { Cmd::new("ECHO").arg(i).query::<String, _>(client).await })
             })
             .collect();
         let mut replies: Vec<Option<String>> = vec![None; CALLS];
@@ -186,9 +186,9 @@ each_setup!(
 
 each_setup!(pipeline_of_ten_thousand_commands, |ctx: Ctx| async move {
     let client = ctx.client().await;
-    let mut writes = Pipeline::new();
+    let mut writes = Pipeline::<Vec<Value>>::default();
     for i in 0..10_000 {
-        writes.add(Cmd::new("SET").arg(ctx.key(&format!("p{i}"))).arg(i));
+        writes.push(Cmd::new("SET").arg(ctx.key(&format!("p{i}"))).arg(i));
     }
     let replies = writes.execute(&client).await.unwrap();
     assert_eq!(replies.len(), 10_000);
@@ -198,11 +198,10 @@ each_setup!(pipeline_of_ten_thousand_commands, |ctx: Ctx| async move {
             .all(|r| matches!(r, Ok(Value::SimpleString(s)) if s == "OK"))
     );
 
-    let mut reads = Pipeline::new();
-    for i in 0..10_000 {
-        reads.add(Cmd::new("GET").arg(ctx.key(&format!("p{i}"))));
-    }
-    let values: Vec<i64> = reads.query(&client).await.unwrap();
+    let reads: Pipeline<Vec<i64>> = (0..10_000)
+        .map(|i| commands::get(ctx.key(&format!("p{i}"))))
+        .collect();
+    let values = reads.query(&client).await.unwrap();
     assert_eq!(values, (0..10_000).collect::<Vec<i64>>());
 });
 
@@ -210,17 +209,17 @@ each_setup!(
     pipeline_keeps_each_commands_error_apart,
     |ctx: Ctx| async move {
         let client = ctx.client().await;
-        let mut pipe = Pipeline::new();
-        pipe.add(Cmd::new("SET").arg(ctx.key("s")).arg("v"))
-            .add(Cmd::new("INCR").arg(ctx.key("s")))
-            .add(Cmd::new("GET").arg(ctx.key("s")));
+        let pipe: Pipeline<(Value, Value, Value)> = Pipeline::new()
+            .command(Cmd::new("SET").arg(ctx.key("s")).arg("v"))
+            .command(Cmd::new("INCR").arg(ctx.key("s")))
+            .command(Cmd::new("GET").arg(ctx.key("s")));
         let results = pipe.execute(&client).await.unwrap();
         assert!(results[0].is_ok());
         assert_eq!(results[1].as_ref().unwrap_err().code(), Some("ERR"));
         assert_eq!(results[2].as_ref().unwrap(), &Value::BulkString("v".into()));
         // query() fails on the first error.
         assert_eq!(
-            pipe.query::<Vec<Value>>(&client).await.unwrap_err().kind(),
+            pipe.query(&client).await.unwrap_err().kind(),
             ErrorKind::Server
         );
     }
@@ -228,9 +227,9 @@ each_setup!(
 
 each_setup!(transaction_runs_atomically, |ctx: Ctx| async move {
     let client = ctx.client().await;
-    let mut tx = Transaction::new();
-    tx.add(Cmd::new("INCR").arg(ctx.key("n")))
-        .add(Cmd::new("INCR").arg(ctx.key("n")));
+    let tx = Transaction::new()
+        .command(Cmd::new("INCR").arg(ctx.key("n")))
+        .command(Cmd::new("INCR").arg(ctx.key("n")));
     let (a, b): (i64, i64) = tx.query(&client).await.unwrap();
     assert_eq!((a, b), (1, 2));
 });
@@ -239,9 +238,9 @@ each_setup!(
     transaction_with_a_bad_command_aborts_whole,
     |ctx: Ctx| async move {
         let client = ctx.client().await;
-        let mut tx = Transaction::new();
-        tx.add(Cmd::new("SET").arg(ctx.key("a")).arg("1"))
-            .add(Cmd::new("SET").arg(ctx.key("b")));
+        let tx: Transaction<(Value, Value)> = Transaction::new()
+            .command(Cmd::new("SET").arg(ctx.key("a")).arg("1"))
+            .command(Cmd::new("SET").arg(ctx.key("b")));
         let err = tx.execute(&client).await.unwrap_err();
         assert_eq!(err.code(), Some("EXECABORT"));
         assert!(
@@ -269,10 +268,9 @@ each_setup!(
                         // Another client writes between WATCH and EXEC.
                         other.incr_by(&key, 1000).await?;
                     }
-                    let mut tx = Transaction::new();
-                    tx.add(Cmd::new("SET").arg(&key).arg(now - 30));
-                    tx.add(Cmd::new("GET").arg(&key));
-                    Ok(tx)
+                    Ok(Transaction::new()
+                        .command(Cmd::new("SET").arg(&key).arg(now - 30))
+                        .command(Cmd::new("GET").arg(&key)))
                 }
             })
             .await
@@ -290,12 +288,12 @@ each_setup!(
         let conn = client.dedicated().await.unwrap();
         Cmd::new("WATCH")
             .arg(&key)
-            .query::<()>(&conn)
+            .query::<(), _>(&conn)
             .await
             .unwrap();
         client.set(&key, "changed").await.unwrap();
-        let mut tx = Transaction::new();
-        tx.add(Cmd::new("SET").arg(&key).arg("mine"));
+        let tx: Transaction<(Value,)> =
+            Transaction::new().command(Cmd::new("SET").arg(&key).arg("mine"));
         let err = tx.execute(&conn).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Watch);
         let value: String = client.get(&key).await.unwrap();
@@ -303,13 +301,13 @@ each_setup!(
         // WATCH is refused on the shared connection, with advice.
         let err = Cmd::new("WATCH")
             .arg(&key)
-            .query::<()>(&client)
+            .query::<(), _>(&client)
             .await
             .unwrap_err();
         assert!(err.to_string().contains("dedicated"), "{err}");
         // So is a MULTI of its own, pointing to Transaction; the connection
         // is not left inside a transaction.
-        let err = Cmd::new("MULTI").query::<()>(&client).await.unwrap_err();
+        let err = Cmd::new("MULTI").query::<(), _>(&client).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Config);
         assert!(err.to_string().contains("Transaction"), "{err}");
         client.set(&key, "after").await.unwrap();
@@ -336,7 +334,7 @@ each_setup!(script_survives_script_flush, |ctx: Ctx| async move {
     );
     Cmd::new("SCRIPT")
         .arg("FLUSH")
-        .query::<()>(&client)
+        .query::<(), _>(&client)
         .await
         .unwrap();
     assert_eq!(
@@ -351,22 +349,21 @@ each_setup!(script_survives_script_flush, |ctx: Ctx| async move {
 
     Cmd::new("SCRIPT")
         .arg("FLUSH")
-        .query::<()>(&client)
+        .query::<(), _>(&client)
         .await
         .unwrap();
-    let mut pipe = Pipeline::new();
-    pipe.invoke(&script.key(&key).arg(1))
+    let pipe = Pipeline::new()
+        .invoke(&script.key(&key).arg(1))
         .invoke(&script.key(&key).arg(1));
     let (a, b): (i64, i64) = pipe.query(&client).await.unwrap();
     assert_eq!((a, b), (8, 9));
 
     Cmd::new("SCRIPT")
         .arg("FLUSH")
-        .query::<()>(&client)
+        .query::<(), _>(&client)
         .await
         .unwrap();
-    let mut tx = Transaction::new();
-    tx.invoke(&script.key(&key).arg(10));
+    let tx = Transaction::new().invoke(&script.key(&key).arg(10));
     let (c,): (i64,) = tx.query(&client).await.unwrap();
     assert_eq!(c, 19);
 });
@@ -457,11 +454,11 @@ struct Shapes {
 async fn read_all_shapes(ctx: &Ctx) -> Shapes {
     let client = ctx.client().await;
     let (h, s, z, f) = (ctx.key("h"), ctx.key("s"), ctx.key("z"), ctx.key("f"));
-    client.hset(&h, &[("a", "1"), ("b", "2")]).await.unwrap();
+    client.hset(&h, [("a", "1"), ("b", "2")]).await.unwrap();
     Cmd::new("SADD")
         .arg(&s)
         .arg(&["x", "y"][..])
-        .query::<i64>(&client)
+        .query::<i64, _>(&client)
         .await
         .unwrap();
     Cmd::new("ZADD")
@@ -470,7 +467,7 @@ async fn read_all_shapes(ctx: &Ctx) -> Shapes {
         .arg("one")
         .arg(2)
         .arg("two")
-        .query::<i64>(&client)
+        .query::<i64, _>(&client)
         .await
         .unwrap();
     let mut hash_pairs: Vec<(String, String)> = client.hgetall(&h).await.unwrap();
@@ -517,7 +514,7 @@ async fn closed_client_refuses_commands() {
     let client = ctx.client().await;
     let clone = client.clone();
     client.close().await;
-    let err = clone.execute(&Cmd::new("PING")).await.unwrap_err();
+    let err = clone.execute::<Value>(Cmd::new("PING")).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Closed);
 }
 
@@ -530,9 +527,9 @@ each_setup!(
 
         // A pipeline that opens MULTI without ending it would leave the shared
         // connection inside a transaction for every other caller.
-        let mut pipe = Pipeline::new();
-        pipe.add(Cmd::new("MULTI"))
-            .add(Cmd::new("SET").arg(&key).arg("queued"));
+        let pipe: Pipeline<(Value, Value)> = Pipeline::new()
+            .command(Cmd::new("MULTI"))
+            .command(Cmd::new("SET").arg(&key).arg("queued"));
         let err = pipe.execute(&client).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Config);
         assert!(err.to_string().contains("Transaction"), "{err}");
@@ -540,14 +537,14 @@ each_setup!(
         // SELECT would move every caller to another database.
         let err = Cmd::new("SELECT")
             .arg(1)
-            .query::<()>(&client)
+            .query::<(), _>(&client)
             .await
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Config);
         assert!(err.to_string().contains("SELECT"), "{err}");
-        let mut pipe = Pipeline::new();
-        pipe.add(Cmd::new("SELECT").arg(1))
-            .add(Cmd::new("GET").arg(&key));
+        let pipe: Pipeline<(Value, Value)> = Pipeline::new()
+            .command(Cmd::new("SELECT").arg(1))
+            .command(Cmd::new("GET").arg(&key));
         assert_eq!(
             pipe.execute(&client).await.unwrap_err().kind(),
             ErrorKind::Config
@@ -559,7 +556,7 @@ each_setup!(
             let err = Cmd::new("CLIENT")
                 .arg(sub)
                 .arg(arg)
-                .query::<()>(&client)
+                .query::<(), _>(&client)
                 .await
                 .unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Config, "CLIENT {sub}");
@@ -584,9 +581,9 @@ each_setup!(
         assert!(info.contains(" multi=-1 "), "{info}");
 
         // A transaction, which ends its own MULTI, still runs.
-        let mut tx = Transaction::new();
-        tx.add(Cmd::new("SET").arg(&key).arg("tx"))
-            .add(Cmd::new("GET").arg(&key));
+        let tx = Transaction::new()
+            .command(Cmd::new("SET").arg(&key).arg("tx"))
+            .command(Cmd::new("GET").arg(&key));
         let ((), got): ((), String) = tx.query(&client).await.unwrap();
         assert_eq!(got, "tx");
     }

@@ -200,18 +200,18 @@ each_rig!(latency_keeps_results_correct, |rig: Rig| async move {
         for task in tasks {
             task.await.unwrap();
         }
-        let mut pipe = Pipeline::new();
-        pipe.add(Cmd::new("SET").arg("lat:p").arg("x"))
-            .add(Cmd::new("GET").arg("lat:p"))
-            .add(Cmd::new("INCR").arg("lat:pn"));
+        let pipe = Pipeline::new()
+            .command(Cmd::new("SET").arg("lat:p").arg("x"))
+            .command(Cmd::new("GET").arg("lat:p"))
+            .command(Cmd::new("INCR").arg("lat:pn"));
         let (ok, got, _n): (String, String, i64) =
             bounded("pipeline", WRITE_BUDGET, pipe.query(&client))
                 .await
                 .unwrap();
         assert_eq!((ok.as_str(), got.as_str()), ("OK", "x"));
-        let mut tx = Transaction::new();
-        tx.add(Cmd::new("INCR").arg("lat:ta"))
-            .add(Cmd::new("INCR").arg("lat:tb"));
+        let tx = Transaction::new()
+            .command(Cmd::new("INCR").arg("lat:ta"))
+            .command(Cmd::new("INCR").arg("lat:tb"));
         let (a, b): (i64, i64) = bounded("transaction", WRITE_BUDGET, tx.query(&client))
             .await
             .unwrap();
@@ -436,7 +436,7 @@ each_rig!(
                 let err = bounded(
                     "PING",
                     WRITE_BUDGET,
-                    Cmd::new("PING").query::<String>(&other),
+                    Cmd::new("PING").query::<String, _>(&other),
                 )
                 .await
                 .unwrap_err();
@@ -518,7 +518,7 @@ each_rig!(pooled_connections_after_drop_all, |rig: Rig| async move {
         match bounded(
             "PING",
             WRITE_BUDGET,
-            Cmd::new("PING").query::<String>(&conn),
+            Cmd::new("PING").query::<String, _>(&conn),
         )
         .await
         {
@@ -545,9 +545,9 @@ each_rig!(pooled_connections_after_drop_all, |rig: Rig| async move {
         CONNECT_TIMEOUT + WRITE_BUDGET * 4,
         client.transaction(&["pool:n"], |conn| async move {
             let now: Option<i64> = Cmd::new("GET").arg("pool:n").query(&conn).await?;
-            let mut tx = Transaction::new();
-            tx.add(Cmd::new("SET").arg("pool:n").arg(now.unwrap_or(0) + 1))
-                .add(Cmd::new("GET").arg("pool:n"));
+            let tx = Transaction::new()
+                .command(Cmd::new("SET").arg("pool:n").arg(now.unwrap_or(0) + 1))
+                .command(Cmd::new("GET").arg("pool:n"));
             Ok(tx)
         }),
     )

@@ -153,7 +153,7 @@ impl Case {
         Cmd::new("SET")
             .arg("k")
             .arg("after")
-            .query::<()>(&self.client)
+            .query::<(), _>(&self.client)
             .await
             .unwrap_or_else(|e| panic!("{what}: SET afterwards: {e}"));
         let after: String = Cmd::new("GET")

@@ -51,7 +51,7 @@ async fn sleep_then_a_quick_get(
                 .arg("SLEEP")
                 .arg("2")
                 .with_timeout(sleep_timeout)
-                .query::<()>(&client)
+                .query::<(), _>(&client)
                 .await
         })
     };
@@ -59,7 +59,7 @@ async fn sleep_then_a_quick_get(
     let quick = Cmd::new("GET")
         .arg("k")
         .with_timeout(Duration::from_millis(100))
-        .query::<Option<String>>(client)
+        .query::<Option<String>, _>(client)
         .await;
     (slow.await.unwrap(), quick)
 }
@@ -94,7 +94,7 @@ each_version!(
                 Cmd::new("DEBUG")
                     .arg("SLEEP")
                     .arg("0.3")
-                    .query::<()>(&client)
+                    .query::<(), _>(&client)
                     .await
             })
         };
@@ -170,14 +170,14 @@ each_version!(
                 .arg("SLEEP")
                 .arg("0.2")
                 .with_timeout(Duration::from_secs(3))
-                .query::<()>(&client)
+                .query::<(), _>(&client)
                 .await
                 .unwrap();
             let err = Cmd::new("DEBUG")
                 .arg("SLEEP")
                 .arg("1")
                 .with_timeout(Duration::from_millis(100))
-                .query::<()>(&client)
+                .query::<(), _>(&client)
                 .await
                 .unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
@@ -213,7 +213,7 @@ each_version!(
         let before = count().await;
         let client = connect(&server, Protocol::Resp3).await;
         let conn = client.dedicated().await.unwrap();
-        Cmd::new("PING").query::<String>(&conn).await.unwrap();
+        Cmd::new("PING").query::<String, _>(&conn).await.unwrap();
         assert_eq!(count().await, before + 2);
         drop(conn);
         drop(client);
@@ -262,7 +262,7 @@ each_version!(passwords_and_acl_users, |version| async move {
             .arg(">app-pass")
             .arg("~*")
             .arg("+@all")
-            .query::<()>(&client)
+            .query::<(), _>(&client)
             .await
             .unwrap();
         let url = format!(
@@ -281,7 +281,7 @@ each_version!(passwords_and_acl_users, |version| async move {
             .arg("nopass")
             .arg("~*")
             .arg("+@all")
-            .query::<()>(&client)
+            .query::<(), _>(&client)
             .await
             .unwrap();
         let guest = Client::connect(config(&server, protocol).with_username("guest"))
@@ -416,7 +416,7 @@ each_version!(
             .arg("nothing-here")
             .arg(0)
             .with_timeout(Duration::from_millis(300))
-            .query::<Option<(String, String)>>(&client)
+            .query::<Option<(String, String)>, _>(&client)
             .await
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
@@ -427,7 +427,7 @@ each_version!(
         Cmd::new("RPUSH")
             .arg("queue")
             .arg("job")
-            .query::<i64>(&client)
+            .query::<i64, _>(&client)
             .await
             .unwrap();
         let job: Option<(String, String)> = Cmd::new("BLPOP")

@@ -85,9 +85,9 @@ fn commands_run_in_spans_that_name_them_but_never_their_arguments() {
         let client = ctx.client().await;
         let key = ctx.key("k");
         client.set(&key, secret).await.unwrap();
-        let mut pipe = Pipeline::new();
-        pipe.add(Cmd::new("GET").arg(&key))
-            .add(Cmd::new("STRLEN").arg(&key));
+        let pipe = Pipeline::new()
+            .command(Cmd::new("GET").arg(&key))
+            .command(Cmd::new("STRLEN").arg(&key));
         let (_, _): (String, i64) = pipe.query(&client).await.unwrap();
         let _: Option<(String, String)> = Cmd::new("BLPOP")
             .arg(ctx.key(secret))

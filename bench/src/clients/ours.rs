@@ -50,9 +50,9 @@ impl BenchClient for Ours {
     }
 
     async fn set_pipeline(&mut self, keys: &[String], value: &Bytes) -> Result<()> {
-        let mut pipe = Pipeline::new();
+        let mut pipe = Pipeline::<Vec<Value>>::default();
         for key in keys {
-            pipe.add(Cmd::new("SET").arg(key).arg(value));
+            pipe.push(Cmd::new("SET").arg(key).arg(value));
         }
         let replies = pipe.execute(&self.0).await?;
         if replies.len() != keys.len() {

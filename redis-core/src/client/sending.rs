@@ -1,5 +1,6 @@
 //! The future of a command (or batch) sent through a [`Client`].
 
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
@@ -8,17 +9,20 @@ use tracing::Instrument;
 use super::Client;
 use crate::cmd_info::{Blocking, blocking, shared_connection_refusal};
 use crate::connection::{PendingReplies, Replies};
-use crate::executor::{CommandSpan, reply_to_result};
-use crate::{Cmd, Error, Result, Value};
+use crate::executor::{CommandSpan, reply_to};
+use crate::{Cmd, Error, FromValue, Result};
 
 /// Sends `cmds` and waits for their replies. Written by hand rather than as
 /// an `async fn`, because it lives inside every waiting command's future
 /// (10,000 in flight add up): it holds its arguments once, and the rare
 /// paths (blocking commands on a dedicated connection, retries after a
 /// failure) are boxed, with their own copies of the client and commands.
-pub(super) struct Sending<'c, 'm> {
+///
+/// `C` holds the commands: one owned command (`[Cmd; 1]`) for a command sent
+/// alone, a borrowed slice for a batch.
+pub(super) struct Sending<'c, C> {
     client: &'c Client,
-    cmds: &'m [Cmd],
+    cmds: C,
     span: CommandSpan,
     step: Step<'c>,
 }
@@ -36,12 +40,12 @@ enum Step<'c> {
     Refused(Option<Error>),
 }
 
-impl<'c, 'm> Sending<'c, 'm> {
-    pub(super) fn new(client: &'c Client, cmds: &'m [Cmd]) -> Sending<'c, 'm> {
+impl<'c, C: AsRef<[Cmd]>> Sending<'c, C> {
+    pub(super) fn new(client: &'c Client, cmds: C) -> Sending<'c, C> {
         Sending {
+            span: CommandSpan::new(cmds.as_ref(), &client.inner.config.addr),
             client,
             cmds,
-            span: CommandSpan::new(cmds, &client.inner.config.addr),
             step: Step::Start,
         }
     }
@@ -49,7 +53,7 @@ impl<'c, 'm> Sending<'c, 'm> {
     /// Where the commands go: the shared connection, unless one of them
     /// blocks or would leave state behind.
     fn route(&self) -> Step<'c> {
-        let (client, cmds) = (self.client, self.cmds);
+        let (client, cmds) = (self.client, self.cmds.as_ref());
         if let Some(why) = shared_connection_refusal(cmds) {
             return Step::Refused(Some(Error::config(why)));
         }
@@ -62,7 +66,7 @@ impl<'c, 'm> Sending<'c, 'm> {
     }
 }
 
-impl Future for Sending<'_, '_> {
+impl<C: AsRef<[Cmd]> + Unpin> Future for Sending<'_, C> {
     type Output = Result<Replies>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<Replies>> {
@@ -73,7 +77,7 @@ impl Future for Sending<'_, '_> {
                 Step::Shared(pending) => match ready!(Pin::new(pending).poll(cx)) {
                     Ok(replies) => return Poll::Ready(Ok(replies)),
                     Err(error) => {
-                        let (client, cmds) = (this.client.clone(), this.cmds.to_vec());
+                        let (client, cmds) = (this.client.clone(), this.cmds.as_ref().to_vec());
                         let retry = async move { client.retry(&cmds, error).await };
                         this.step = Step::Boxed(Box::pin(retry.instrument(this.span.get())));
                     }
@@ -90,21 +94,32 @@ impl Future for Sending<'_, '_> {
     }
 }
 
-/// One command's [`Sending`], its reply turned into the command's result.
-pub(super) struct Executing<'c, 'm>(pub(super) Sending<'c, 'm>);
+/// One command on its way through a [`Client`], its reply turned into the command's result
+/// and then into `T`.
+pub struct Executing<'c, T> {
+    sending: Sending<'c, [Cmd; 1]>,
+    reply: PhantomData<fn() -> T>,
+}
 
-impl Future for Executing<'_, '_> {
-    type Output = Result<Value>;
+impl<'c, T> Executing<'c, T> {
+    pub(super) fn new(client: &'c Client, cmd: Cmd) -> Executing<'c, T> {
+        Executing {
+            sending: Sending::new(client, [cmd]),
+            reply: PhantomData,
+        }
+    }
+}
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<Value>> {
-        let replies = ready!(Pin::new(&mut self.0).poll(cx));
-        let Some(cmd) = self.0.cmds.first() else {
-            return Poll::Ready(Err(Error::protocol("no command to execute")));
-        };
+impl<T: FromValue> Future for Executing<'_, T> {
+    type Output = Result<T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
+        let replies = ready!(Pin::new(&mut self.sending).poll(cx));
+        let [cmd] = &self.sending.cmds;
         let reply = replies
             .map_err(|e| e.with_command(cmd.name()))?
             .into_last()
             .ok_or_else(|| Error::protocol("no reply"))?;
-        Poll::Ready(reply_to_result(cmd, reply))
+        Poll::Ready(reply_to(cmd, reply))
     }
 }

@@ -1,38 +1,25 @@
 //! Hash commands.
 
-use std::future::Future;
-
+use crate::Cmd;
 use crate::convert::{FromValue, ToArgs};
-use crate::{Cmd, Executor, Result};
 
-/// HSET, HGET, HGETALL and friends.
-pub trait HashCommands: Executor {
+define_commands! {
+    /// HSET, HGET, HGETALL and friends.
+    pub trait HashCommands;
+
     /// `HSET key field value [field value ...]`: `fields` is any sequence of
     /// pairs (a slice of tuples, say); returns how many fields were added.
-    fn hset(
-        &self,
-        key: impl ToArgs,
-        fields: impl ToArgs,
-    ) -> impl Future<Output = Result<u64>> + Send {
-        let cmd = Cmd::new("HSET").arg(&key).arg(&fields);
-        async move { cmd.query(self).await }
+    fn hset(key: impl ToArgs, fields: impl ToArgs) -> u64 {
+        Cmd::new("HSET").arg(key).arg(fields)
     }
 
     /// `HGET key field`.
-    fn hget<T: FromValue>(
-        &self,
-        key: impl ToArgs,
-        field: impl ToArgs,
-    ) -> impl Future<Output = Result<T>> + Send {
-        let cmd = Cmd::new("HGET").arg(&key).arg(&field);
-        async move { cmd.query(self).await }
+    fn hget<T: FromValue>(key: impl ToArgs, field: impl ToArgs) -> T {
+        Cmd::new("HGET").arg(key).arg(field)
     }
 
     /// `HGETALL key`, into a map (or a `Vec` of pairs), the same from RESP2 and RESP3.
-    fn hgetall<T: FromValue>(&self, key: impl ToArgs) -> impl Future<Output = Result<T>> + Send {
-        let cmd = Cmd::new("HGETALL").arg(&key);
-        async move { cmd.query(self).await }
+    fn hgetall<T: FromValue>(key: impl ToArgs) -> T {
+        Cmd::new("HGETALL").arg(key)
     }
 }
-
-impl<E: Executor + ?Sized> HashCommands for E {}

@@ -1,56 +1,34 @@
 //! List commands.
 
-use std::future::Future;
 use std::time::Duration;
 
+use crate::Cmd;
 use crate::convert::{FromValue, ToArgs};
-use crate::{Cmd, Executor, Result};
 
-/// LPUSH, RPUSH, LRANGE, BLPOP and friends.
-pub trait ListCommands: Executor {
+define_commands! {
+    /// LPUSH, RPUSH, LRANGE, BLPOP and friends.
+    pub trait ListCommands;
+
     /// `LPUSH key value...`: the new length.
-    fn lpush(
-        &self,
-        key: impl ToArgs,
-        values: impl ToArgs,
-    ) -> impl Future<Output = Result<u64>> + Send {
-        let cmd = Cmd::new("LPUSH").arg(&key).arg(&values);
-        async move { cmd.query(self).await }
+    fn lpush(key: impl ToArgs, values: impl ToArgs) -> u64 {
+        Cmd::new("LPUSH").arg(key).arg(values)
     }
 
     /// `RPUSH key value...`: the new length.
-    fn rpush(
-        &self,
-        key: impl ToArgs,
-        values: impl ToArgs,
-    ) -> impl Future<Output = Result<u64>> + Send {
-        let cmd = Cmd::new("RPUSH").arg(&key).arg(&values);
-        async move { cmd.query(self).await }
+    fn rpush(key: impl ToArgs, values: impl ToArgs) -> u64 {
+        Cmd::new("RPUSH").arg(key).arg(values)
     }
 
     /// `LRANGE key start stop`.
-    fn lrange<T: FromValue>(
-        &self,
-        key: impl ToArgs,
-        start: i64,
-        stop: i64,
-    ) -> impl Future<Output = Result<Vec<T>>> + Send {
-        let cmd = Cmd::new("LRANGE").arg(&key).arg(start).arg(stop);
-        async move { cmd.query(self).await }
+    fn lrange<T: FromValue>(key: impl ToArgs, start: i64, stop: i64) -> Vec<T> {
+        Cmd::new("LRANGE").arg(key).arg(start).arg(stop)
     }
 
     /// `BLPOP key... timeout`: `(key, value)`, or `None` when `timeout`
     /// passed first. The reply wait is the timeout plus the response timeout,
     /// so the call is never cut short; on a [`crate::Client`] it runs on a
     /// pooled exclusive connection and never stalls other callers.
-    fn blpop<T: FromValue>(
-        &self,
-        keys: impl ToArgs,
-        timeout: Duration,
-    ) -> impl Future<Output = Result<Option<(String, T)>>> + Send {
-        let cmd = Cmd::new("BLPOP").arg(&keys).arg(timeout.as_secs_f64());
-        async move { cmd.query(self).await }
+    fn blpop<T: FromValue>(keys: impl ToArgs, timeout: Duration) -> Option<(String, T)> {
+        Cmd::new("BLPOP").arg(keys).arg(timeout.as_secs_f64())
     }
 }
-
-impl<E: Executor + ?Sized> ListCommands for E {}

@@ -1,27 +1,43 @@
-//! Typed command methods, one extension trait per command group, written once
-//! over [`Executor`](crate::Executor) so they work on every topology and
-//! connection kind.
+//! Typed commands, one file per command group.
 //!
-//! Bring them into scope with `use redis_core::commands::*;`. Every method
-//! builds a [`Cmd`](crate::Cmd) and converts the reply into the type the
-//! caller asks for; anything not covered yet can be sent with `Cmd` directly.
+//! Each command is a function returning a [`Command`] (`commands::get(key)`)
+//! and a method of its group's trait, which is implemented for every
+//! [`Target`]: any [`Executor`](crate::Executor) by reference (the method
+//! returns the reply's future) and [`Pipeline`](crate::Pipeline) /
+//! [`Transaction`](crate::Transaction) by value (the method returns the
+//! batch with the reply's type appended). Bring the traits into scope with
+//! `use redis_core::commands::*;`. Anything without a typed command can be
+//! sent as a [`Cmd`](crate::Cmd).
 //!
 //! ```no_run
 //! # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
+//! use redis_core::Pipeline;
 //! use redis_core::commands::*;
 //! client.set("user:1:name", "Ada").await?;
 //! let name: Option<String> = client.get("user:1:name").await?;
 //! client.hset("user:1", &[("lang", "en"), ("tz", "UTC")]).await?;
 //! let fields: std::collections::HashMap<String, String> = client.hgetall("user:1").await?;
-//! # let _ = (name, fields); Ok(()) }
+//!
+//! let ((), visits, name): ((), i64, Option<String>) = Pipeline::new()
+//!     .set("visits", 41)
+//!     .incr_by("visits", 1)
+//!     .get("user:1:name")
+//!     .query(client)
+//!     .await?;
+//! # let _ = (name, fields, visits); Ok(()) }
 //! ```
 
+#[macro_use]
+mod define;
+
+mod command;
 mod hashes;
 mod keys;
 mod lists;
 mod strings;
 
-pub use hashes::HashCommands;
-pub use keys::KeyCommands;
-pub use lists::ListCommands;
-pub use strings::StringCommands;
+pub use command::{Command, Target};
+pub use hashes::*;
+pub use keys::*;
+pub use lists::*;
+pub use strings::*;

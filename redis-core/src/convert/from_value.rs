@@ -196,7 +196,7 @@ impl<T: FromValue> FromValue for Vec<T> {
 }
 
 /// From a set or an array (RESP2 sends sets as arrays), or nil (empty).
-impl<T: FromValue + Eq + Hash, S: BuildHasher + Default> FromValue for HashSet<T, S> {
+impl<T: FromValue + Eq + Hash, S: BuildHasher + Default + 'static> FromValue for HashSet<T, S> {
     fn from_value(value: Value) -> Result<Self> {
         Ok(elements::<T>(value, "set")?.into_iter().collect())
     }
@@ -215,7 +215,7 @@ impl<K, V, S> FromValue for HashMap<K, V, S>
 where
     K: FromValue + Eq + Hash,
     V: FromValue,
-    S: BuildHasher + Default,
+    S: BuildHasher + Default + 'static,
 {
     fn from_value(value: Value) -> Result<Self> {
         Ok(elements::<(K, V)>(value, "map")?.into_iter().collect())

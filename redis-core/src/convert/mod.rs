@@ -104,7 +104,10 @@ pub trait ToArgs {
 /// assert_eq!(scores, Vec::<(String, f64)>::from_value(resp3)?);
 /// # Ok::<(), redis_core::Error>(())
 /// ```
-pub trait FromValue: Sized {
+///
+/// A converted reply owns its data (hence `'static`): a reply's bytes are
+/// moved into it, never borrowed from the connection.
+pub trait FromValue: Sized + 'static {
     /// Converts the reply, or fails with [`crate::ErrorKind::Type`] naming the
     /// expected and the received type ([`crate::ErrorKind::Server`] when the
     /// reply is an error).

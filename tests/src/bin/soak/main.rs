@@ -266,7 +266,7 @@ async fn heal(client: &Client, proxy: &FaultProxy, run: &Run, budgets: Budgets) 
     let started = Instant::now();
     for calls in 1..=2 {
         let cmd = Cmd::new("PING");
-        let ping = cmd.query::<String>(client);
+        let ping = cmd.query::<String, _>(client);
         if let Some(Ok(_)) = run.call("PING after the faults", budgets.read, ping).await {
             let healed = Healed {
                 calls,
@@ -290,7 +290,7 @@ async fn heal(client: &Client, proxy: &FaultProxy, run: &Run, budgets: Budgets) 
 async fn verify(ledger: &Ledger, admin: &Client, run: &Run) -> Result<Checked, String> {
     // The admin connection may still be on a server that was killed since.
     for _ in 0..10 {
-        if Cmd::new("PING").query::<String>(admin).await.is_ok() {
+        if Cmd::new("PING").query::<String, _>(admin).await.is_ok() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;

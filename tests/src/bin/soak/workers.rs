@@ -105,10 +105,10 @@ pub async fn pipelines(run: Arc<Run>, client: Client, task: usize, budgets: Budg
         let slot = rng.usize(..keys.count());
         seq += 1;
         let key = keys.live(slot).key.clone();
-        let mut pipe = Pipeline::new();
-        pipe.add(Cmd::new("SET").arg(&key).arg(seq))
-            .add(Cmd::new("GET").arg(&key))
-            .add(Cmd::new("INCRBY").arg(&counter.key).arg(1));
+        let pipe: Pipeline<(Value, Value, Value)> = Pipeline::new()
+            .command(Cmd::new("SET").arg(&key).arg(seq))
+            .command(Cmd::new("GET").arg(&key))
+            .command(Cmd::new("INCRBY").arg(&counter.key).arg(1));
         counter.attempts += 1;
         let outcome = run
             .call("pipeline", budgets.write, pipe.execute(&client))
@@ -158,10 +158,10 @@ pub async fn transactions(run: Arc<Run>, client: Client, task: usize, budgets: B
         let slot = rng.usize(..keys.count());
         seq += 1;
         let key = keys.live(slot).key.clone();
-        let mut tx = Transaction::new();
-        tx.add(Cmd::new("INCRBY").arg(&pair.a.key).arg(1))
-            .add(Cmd::new("INCRBY").arg(&pair.b.key).arg(1))
-            .add(Cmd::new("SET").arg(&key).arg(seq));
+        let tx: Transaction<(Value, Value, Value)> = Transaction::new()
+            .command(Cmd::new("INCRBY").arg(&pair.a.key).arg(1))
+            .command(Cmd::new("INCRBY").arg(&pair.b.key).arg(1))
+            .command(Cmd::new("SET").arg(&key).arg(seq));
         pair.a.attempts += 1;
         pair.b.attempts += 1;
         let outcome = run
@@ -216,9 +216,9 @@ pub async fn watched(run: Arc<Run>, client: Client, task: usize, budgets: Budget
             let key = key.clone();
             async move {
                 let now: Option<u64> = Cmd::new("GET").arg(&key).query(&conn).await?;
-                let mut tx = Transaction::new();
-                tx.add(Cmd::new("SET").arg(&key).arg(now.unwrap_or(0) + 1))
-                    .add(Cmd::new("GET").arg(&key));
+                let tx = Transaction::new()
+                    .command(Cmd::new("SET").arg(&key).arg(now.unwrap_or(0) + 1))
+                    .command(Cmd::new("GET").arg(&key));
                 Ok(tx)
             }
         });
