@@ -88,3 +88,33 @@ macro_rules! each_setup {
         }
     };
 }
+
+/// Runs an async test body on Redis 8.2 only (the shared one, with the
+/// Search, JSON and Bloom modules and vector sets), over RESP3 and RESP2:
+/// for module commands and commands newer than 7.0.
+///
+/// ```text
+/// each_redis8!(json_set_then_get, |ctx| async move {
+///     let client = ctx.client().await;
+///     /* ... */
+/// });
+/// ```
+#[macro_export]
+macro_rules! each_redis8 {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn redis8_resp3() {
+                $crate::Ctx::run(stringify!($name), $crate::Setup::REDIS8_RESP3, $body).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn redis8_resp2() {
+                $crate::Ctx::run(stringify!($name), $crate::Setup::REDIS8_RESP2, $body).await
+            }
+        }
+    };
+}

@@ -1,0 +1,1 @@
+//! Cluster introspection commands.

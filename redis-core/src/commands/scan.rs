@@ -1,0 +1,1 @@
+//! SCAN, HSCAN, SSCAN and ZSCAN as streams that follow the cursor.

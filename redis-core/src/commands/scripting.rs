@@ -1,0 +1,1 @@
+//! Scripting and function commands.

@@ -1,0 +1,1 @@
+//! RediSearch commands (FT.*).

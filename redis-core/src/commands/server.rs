@@ -1,0 +1,1 @@
+//! Server commands an application uses.

@@ -1,0 +1,1 @@
+//! Vector set commands (Redis 8).

@@ -1,0 +1,1 @@
+//! bitmaps commands against the real servers.

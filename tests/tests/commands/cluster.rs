@@ -1,0 +1,1 @@
+//! cluster commands against the real servers.

@@ -1,0 +1,1 @@
+//! connection commands against the real servers.

@@ -1,0 +1,1 @@
+//! geo commands against the real servers.

@@ -1,0 +1,1 @@
+//! hashes commands against the real servers.

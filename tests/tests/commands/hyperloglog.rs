@@ -1,0 +1,1 @@
+//! hyperloglog commands against the real servers.

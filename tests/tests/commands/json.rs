@@ -1,0 +1,1 @@
+//! json commands against the real servers.

@@ -1,0 +1,1 @@
+//! keys commands against the real servers.

@@ -1,0 +1,1 @@
+//! lists commands against the real servers.

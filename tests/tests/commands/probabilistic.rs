@@ -1,0 +1,1 @@
+//! probabilistic commands against the real servers.

@@ -1,0 +1,1 @@
+//! pubsub commands against the real servers.

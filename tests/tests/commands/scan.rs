@@ -1,0 +1,1 @@
+//! scan commands against the real servers.

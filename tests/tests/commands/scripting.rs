@@ -1,0 +1,1 @@
+//! scripting commands against the real servers.

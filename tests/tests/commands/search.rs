@@ -1,0 +1,1 @@
+//! search commands against the real servers.

@@ -1,0 +1,1 @@
+//! server commands against the real servers.

@@ -1,0 +1,1 @@
+//! sets commands against the real servers.

@@ -1,0 +1,1 @@
+//! sorted sets commands against the real servers.

@@ -1,0 +1,1 @@
+//! streams commands against the real servers.

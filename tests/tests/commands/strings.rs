@@ -1,0 +1,1 @@
+//! strings commands against the real servers.

@@ -1,0 +1,1 @@
+//! vector sets commands against the real servers.
