@@ -24,10 +24,9 @@ pub enum ErrorKind {
     Closed,
     /// A transaction was aborted because a watched key changed (EXEC returned nil).
     Watch,
-    /// Invalid configuration or URL.
+    /// Invalid configuration or URL, or a command that may not run where
+    /// it was sent (the error says where to send it instead).
     Config,
-    /// A cluster-level failure (no route, too many redirections).
-    Cluster,
 }
 
 /// How a caller (or the cluster layer) can recover from an error, decided by

@@ -2,7 +2,8 @@
 //!
 //! - `servers up|down|status`: the Redis test servers (8.2.3 with modules, 7.0 with TLS, a
 //!   cluster, sentinels), installed and started under `target/redis-servers`.
-//! - `test [-- ARGS]`: servers up, `cargo test --workspace ARGS`, servers down.
+//! - `test [-- ARGS]`: servers up, `cargo test --workspace ARGS` (and, without ARGS, every
+//!   example), servers down.
 //! - `demo`: servers up, the `tour` example, servers down.
 
 mod bench;
@@ -11,6 +12,7 @@ mod cluster;
 mod cmd;
 mod env_file;
 mod error;
+mod examples;
 mod fuzz;
 mod install;
 mod layout;
@@ -37,7 +39,8 @@ commands:
                    print target/redis-servers/servers.env
   servers down     stop the test servers and remove their run directory
   servers status   print servers.env and whether each server answers
-  test [-- ARGS]   servers up, cargo test --workspace ARGS, servers down (always)
+  test [-- ARGS]   servers up, cargo test --workspace ARGS (without ARGS also every example
+                   in examples/examples), servers down (always)
   demo             servers up, cargo run -p redis-examples --example tour, servers down
   bench [-- ARGS]  one fresh Redis 8.2.3, the bench/ crate in release against it (ARGS:
                    `-- --help`), the server stopped (always)
@@ -92,14 +95,25 @@ fn dispatch(args: &[OsString]) -> Result<ExitCode> {
             if !selects_packages(extra) {
                 command.arg("--workspace");
             }
-            command.args(extra);
-            let tests = soak::after_tests(&layout, with_servers(&layout, command)?)?;
+            command.args(extra).env(SERVERS_ENV_VAR, &layout.env_file);
+            // The examples run too when the whole suite does.
+            let run_examples = extra.is_empty();
+            let tests = with_servers(&layout, || {
+                let tests = cmd::run_for_exit_code(&mut command)?;
+                if tests != ExitCode::SUCCESS || !run_examples {
+                    return Ok(tests);
+                }
+                examples::run_all(&layout)
+            })?;
+            let tests = soak::after_tests(&layout, tests)?;
             fuzz::after_tests(&layout, extra, tests)
         }
         [Some("demo")] => {
             let mut command = cargo(&layout);
-            command.args(["run", "-p", "redis-examples", "--example", "tour"]);
-            with_servers(&layout, command)
+            command
+                .args(["run", "-p", "redis-examples", "--example", "tour"])
+                .env(SERVERS_ENV_VAR, &layout.env_file);
+            with_servers(&layout, || cmd::run_for_exit_code(&mut command))
         }
         [Some("bench"), ..] => bench::run(&layout, strip_separator(&args[1..])),
         [Some("soak"), ..] => soak::command(&layout, &args[1..]),
@@ -123,17 +137,12 @@ fn dispatch(args: &[OsString]) -> Result<ExitCode> {
     }
 }
 
-/// Runs `command` with the servers up, and stops them afterwards whatever happened; the exit
-/// code is the command's.
-fn with_servers(layout: &Layout, mut command: Command) -> Result<ExitCode> {
+/// Runs `work` with the servers up (`REDIS_SERVERS_ENV` set for what it starts), and stops
+/// them afterwards whatever happened; the exit code is the work's.
+fn with_servers(layout: &Layout, work: impl FnOnce() -> Result<ExitCode>) -> Result<ExitCode> {
     let outcome = servers::up(layout).and_then(|()| {
-        command.env(SERVERS_ENV_VAR, &layout.env_file);
-        let shown = cmd::describe(&command);
-        eprintln!(
-            "[xtask] {SERVERS_ENV_VAR}={} {shown}",
-            layout.env_file.display()
-        );
-        cmd::run_for_exit_code(&mut command)
+        eprintln!("[xtask] {SERVERS_ENV_VAR}={}", layout.env_file.display());
+        work()
     });
     let stopped = servers::down(layout);
     match (outcome, stopped) {
