@@ -29,6 +29,9 @@ pub struct Args {
     pub in_flight: usize,
     /// Size of the bulk reply for the large-reply memory figure, in MiB (0 skips it).
     pub big_mib: usize,
+    /// Whether the `ours` column sends raw `Cmd`s instead of the typed commands (to show,
+    /// under callgrind, that the typed API costs what the raw one does).
+    pub raw: bool,
 }
 
 /// Every column, in table order.
@@ -50,6 +53,7 @@ usage: redis-bench --url redis://HOST:PORT [options]
   --threads N        tokio worker threads (2)
   --in-flight N      GETs held in flight for the memory figure, 0 skips (10000)
   --big-mib N        bulk reply size for the memory figure in MiB, 0 skips (256)
+  --api typed|raw    how the `ours` column sends: typed commands (the default) or raw Cmds
 ";
 
 impl Args {
@@ -67,6 +71,7 @@ impl Args {
             threads: 2,
             in_flight: 10_000,
             big_mib: 256,
+            raw: false,
         };
         let mut args = args.into_iter();
         while let Some(flag) = args.next() {
@@ -85,6 +90,13 @@ impl Args {
                 "--threads" => parsed.threads = number(&flag, &value)?.max(1),
                 "--in-flight" => parsed.in_flight = number(&flag, &value)?,
                 "--big-mib" => parsed.big_mib = number(&flag, &value)?,
+                "--api" => {
+                    parsed.raw = match value.as_str() {
+                        "typed" => false,
+                        "raw" => true,
+                        _ => return Err(format!("--api takes typed or raw, not `{value}`")),
+                    }
+                }
                 _ => return Err(format!("unknown option {flag}\n\n{USAGE}")),
             }
         }

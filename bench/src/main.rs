@@ -61,7 +61,7 @@ impl Clients {
     async fn connect(args: &Args) -> Result<Clients> {
         Ok(Clients {
             ours: if args.wants("ours") {
-                Some(Ours::connect(&args.url, args.resp).await?)
+                Some(Ours::connect(&args.url, args.resp).await?.raw(args.raw))
             } else {
                 None
             },

@@ -117,7 +117,8 @@ where
 {
     // One round trip first, so nothing lazily initialised is counted.
     get(keys[0]).await?;
-    Cmd::new("CLIENT").arg("PAUSE")
+    Cmd::new("CLIENT")
+        .arg("PAUSE")
         .arg(PAUSE_MS)
         .arg("ALL")
         .query::<(), _>(admin)
@@ -177,7 +178,8 @@ pub async fn big_reply(url: &str, resp: u8, size: usize) -> Result<BigReply> {
     });
     let client = connect(url, resp, limits).await?;
     if size > DEFAULT_MAX_BULK {
-        Cmd::new("CONFIG").arg("SET")
+        Cmd::new("CONFIG")
+            .arg("SET")
             .arg("proto-max-bulk-len")
             .arg(size)
             .query::<(), _>(&client)

@@ -1,21 +1,27 @@
-//! redis-core, through its typed commands and `Pipeline`.
+//! redis-core, through its typed commands and `Pipeline` (or, with `--api raw`, through raw
+//! `Cmd`s, to compare the two under callgrind).
 
 use std::collections::HashMap;
 
 use bytes::Bytes;
-use redis_core::commands::{HashCommands, StringCommands};
+use redis_core::commands::{self, HashCommands, StringCommands};
 use redis_core::{Client, Cmd, Config, Pipeline, Protocol, Value};
 
 use super::{BenchClient, Result, check_hash, check_value, check_values, not_ok};
 
 /// One `redis_core::Client`; clones share its multiplexed connection.
 #[derive(Clone)]
-pub struct Ours(pub Client);
+pub struct Ours(pub Client, bool);
 
 impl Ours {
     /// Connects with the given protocol and otherwise default settings.
     pub async fn connect(url: &str, resp: u8) -> Result<Ours> {
-        Ok(Ours(Client::connect(config(url, resp)?).await?))
+        Ok(Ours(Client::connect(config(url, resp)?).await?, false))
+    }
+
+    /// Sends raw `Cmd`s instead of typed commands when `raw`.
+    pub fn raw(self, raw: bool) -> Ours {
+        Ours(self.0, raw)
     }
 }
 
@@ -45,11 +51,23 @@ impl BenchClient for Ours {
     }
 
     async fn get(&mut self, key: &str, expected: &[u8]) -> Result<()> {
-        let got: Option<Bytes> = self.0.get(key).await?;
+        let got: Option<Bytes> = if self.1 {
+            Cmd::new("GET").arg(key).query(&self.0).await?
+        } else {
+            self.0.get(key).await?
+        };
         check_value("GET", got.as_deref(), expected)
     }
 
     async fn set_pipeline(&mut self, keys: &[String], value: &Bytes) -> Result<()> {
+        if !self.1 {
+            let pipe: Pipeline<Vec<()>> = keys.iter().map(|k| commands::set(k, value)).collect();
+            let replies = pipe.query(&self.0).await?;
+            if replies.len() != keys.len() {
+                return Err(format!("{} replies to {} SETs", replies.len(), keys.len()).into());
+            }
+            return Ok(());
+        }
         let mut pipe = Pipeline::<Vec<Value>>::default();
         for key in keys {
             pipe.push(Cmd::new("SET").arg(key).arg(value));
@@ -68,13 +86,21 @@ impl BenchClient for Ours {
     }
 
     async fn mget(&mut self, keys: &[String], expected: &[Bytes]) -> Result<usize> {
-        let got: Vec<Option<Bytes>> = self.0.mget(keys).await?;
+        let got: Vec<Option<Bytes>> = if self.1 {
+            Cmd::new("MGET").arg(keys).query(&self.0).await?
+        } else {
+            self.0.mget(keys).await?
+        };
         check_values(got.iter().map(|v| v.as_deref()), expected)
     }
 
     async fn hash_round_trip(&mut self, key: &str, fields: &[(String, String)]) -> Result<()> {
-        let added = self.0.hset(key, fields).await?;
-        let got: HashMap<String, String> = self.0.hgetall(key).await?;
+        let (added, got): (u64, HashMap<String, String>) = if self.1 {
+            let added = Cmd::new("HSET").arg(key).arg(fields).query(&self.0).await?;
+            (added, Cmd::new("HGETALL").arg(key).query(&self.0).await?)
+        } else {
+            (self.0.hset(key, fields).await?, self.0.hgetall(key).await?)
+        };
         check_hash(i64::try_from(added)?, &got, fields)
     }
 }
