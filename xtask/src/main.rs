@@ -4,11 +4,13 @@
 //!   cluster, sentinels), installed and started under `target/redis-servers`.
 //! - `test [-- ARGS]`: servers up, `cargo test --workspace ARGS`, servers down.
 //! - `demo`: servers up, the `tour` example, servers down.
+//! - `command-table`: regenerates redis-core's table of command facts from a running server.
 
 mod bench;
 mod certs;
 mod cluster;
 mod cmd;
+mod command_table;
 mod env_file;
 mod error;
 mod fuzz;
@@ -47,6 +49,9 @@ commands:
   fuzz [--seconds N]
                    every fuzz target under fuzz/ for N s each (default 60), on stable; fails
                    on a crash; a 3 s run also ends a passing `test` without ARGS
+  command-table [--addr HOST:PORT]
+                   rewrite redis-core/src/cmd_info/table.rs from the COMMAND reply of the
+                   running Redis 8.2 with modules (STACK of servers.env, or HOST:PORT)
   help             this text
 ";
 
@@ -104,6 +109,10 @@ fn dispatch(args: &[OsString]) -> Result<ExitCode> {
         [Some("bench"), ..] => bench::run(&layout, strip_separator(&args[1..])),
         [Some("soak"), ..] => soak::command(&layout, &args[1..]),
         [Some("fuzz"), ..] => fuzz::command(&layout, &args[1..]),
+        [Some("command-table"), ..] => {
+            command_table::command(&layout, &args[1..])?;
+            Ok(ExitCode::SUCCESS)
+        }
         [Some("help" | "-h" | "--help")] => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
