@@ -182,7 +182,11 @@ impl Cmd {
     /// key`, `XINFO STREAM key`) is looked up by the second argument. A
     /// command or subcommand the client does not know yields none, as do
     /// arguments too few for the command; shard channels (`SPUBLISH`) are
-    /// not keys.
+    /// not keys. The result is what `COMMAND GETKEYS` answers, except for
+    /// the two commands whose specs the server leaves to code of its own:
+    /// `SORT ... STORE dst` (no `dst`) and `MIGRATE ... "" ... KEYS k1 k2`
+    /// (also the empty key). Some module specs name fewer keys than the
+    /// command takes (`JSON.MGET a b $` yields `a`), as the server does.
     ///
     /// ```
     /// use redis_core::Cmd;

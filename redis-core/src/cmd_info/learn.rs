@@ -29,11 +29,18 @@ pub(crate) struct Learned {
 
 /// The facts in one entry of a `COMMAND INFO name` (or `COMMAND`) reply:
 /// `[name, arity, flags, first, last, step, acl categories, tips, key specs,
-/// subcommands]`, the last four missing before Redis 7. `None` when the entry
+/// subcommands]`, the last four missing before Redis 7; or the whole reply
+/// to `COMMAND INFO name`, an array of that one entry. `None` when the entry
 /// is not of that shape (a nil entry is an unknown command).
 #[allow(dead_code, reason = "wired into connections next")]
 pub(crate) fn facts_from_command_info(reply: &Value) -> Option<Learned> {
     let entry = items(reply)?;
+    if let [only] = entry {
+        if items(only).is_some() {
+            // The whole reply to `COMMAND INFO name`: its one entry.
+            return facts_from_command_info(only);
+        }
+    }
     let name = text(entry.first()?)?.to_ascii_uppercase();
     let mut flags = 0;
     for name in items(entry.get(2)?)? {
@@ -322,6 +329,8 @@ mod tests {
     #[test]
     fn reads_a_resp2_entry() {
         let learned = facts_from_command_info(&zunionstore_resp2());
+        let whole_reply = array(vec![zunionstore_resp2()]);
+        assert_eq!(facts_from_command_info(&whole_reply), learned);
         let expected = Learned {
             name: "ZUNIONSTORE".to_owned(),
             flags: flag::WRITE | flag::DENYOOM | flag::MOVABLEKEYS,
@@ -357,7 +366,8 @@ mod tests {
         assert_eq!(keys, [1, 3, 4]);
     }
 
-    /// The same facts as RESP3 sends them: sets and maps.
+    /// An entry in RESP3's shape: flags as sets, key specs as maps. (XINFO
+    /// has no tips; these are DBSIZE's, to cover them too.)
     #[test]
     fn reads_a_resp3_entry_with_tips_and_subcommands() {
         let map = |pairs: Vec<(&str, Value)>| {
@@ -446,6 +456,7 @@ mod tests {
     #[test]
     fn refuses_what_is_not_an_entry() {
         assert_eq!(facts_from_command_info(&Value::Nil), None);
+        assert_eq!(facts_from_command_info(&array(vec![Value::Nil])), None);
         assert_eq!(facts_from_command_info(&array(vec![bulk("get")])), None);
         let bad_flags = array(vec![bulk("get"), int(2), int(7), int(1), int(1), int(1)]);
         assert_eq!(facts_from_command_info(&bad_flags), None);
