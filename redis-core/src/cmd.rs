@@ -174,6 +174,36 @@ impl Cmd {
         put_header(b'*', self.argc, |part| out.extend_from_slice(part));
         out.extend_from_slice(&self.encoded);
     }
+
+    /// The arguments that are keys, in the order the server's key
+    /// specifications find them (Redis 8.2's `COMMAND`, modules included):
+    /// what a cluster routes by. A container's subcommand (`OBJECT ENCODING
+    /// key`, `XINFO STREAM key`) is looked up by the second argument. A
+    /// command or subcommand the client does not know yields none, as do
+    /// arguments too few for the command; shard channels (`SPUBLISH`) are
+    /// not keys. The result is what `COMMAND GETKEYS` answers, except for
+    /// the two commands whose specs the server leaves to code of its own:
+    /// `SORT ... STORE dst` (no `dst`) and `MIGRATE ... "" ... KEYS k1 k2`
+    /// (also the empty key). Some module specs name fewer keys than the
+    /// command takes (`JSON.MGET a b $` yields `a`), as the server does.
+    ///
+    /// ```
+    /// use redis_core::Cmd;
+    /// let keys = |cmd: &Cmd| cmd.keys().map(<[u8]>::to_vec).collect::<Vec<_>>();
+    /// let mset = Cmd::new("MSET").arg("a").arg(1).arg("b").arg(2);
+    /// assert_eq!(keys(&mset), [b"a", b"b"]);
+    /// let xread = Cmd::new("XREAD").arg("COUNT").arg(1).arg("STREAMS");
+    /// let xread = xread.arg("s1").arg("s2").arg(0).arg(0);
+    /// assert_eq!(keys(&xread), [b"s1", b"s2"]);
+    /// let eval = Cmd::new("EVAL").arg("return 1").arg(2).arg("k1").arg("k2").arg("a");
+    /// assert_eq!(keys(&eval), [b"k1", b"k2"]);
+    /// let zunionstore = Cmd::new("zunionstore").arg("dst").arg(2).arg("a").arg("b");
+    /// assert_eq!(keys(&zunionstore), [&b"dst"[..], b"a", b"b"]);
+    /// assert_eq!(Cmd::new("NOT-A-COMMAND").arg("k").keys().count(), 0);
+    /// ```
+    pub fn keys(&self) -> impl Iterator<Item = &[u8]> {
+        crate::cmd_info::keys(self)
+    }
 }
 
 /// Hands `put` the header RESP writes before a counted item, `<kind><n>\r\n`,

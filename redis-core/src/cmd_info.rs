@@ -1,35 +1,72 @@
-//! What the client must know about a command before sending it: whether it is
-//! safe to repeat, whether it blocks, and for how long.
+//! What the client must know about a command before sending it: whether it
+//! is safe to repeat, whether it blocks and for how long, whether it leaves
+//! state on its connection, and where its keys are.
 //!
-//! A static classification keeps this cheap and available before any
-//! connection exists; the cluster layer will add key positions from
-//! `COMMAND` replies.
+//! The server's facts come from one generated [`table`], written by `cargo
+//! xtask command-table` from the `COMMAND` reply of Redis 8.2 with its
+//! modules (JSON, Search, Bloom, vector sets): flags, key specs, cluster
+//! policy tips, subcommands. What the client makes of them is [`Traits`],
+//! derived from each line at compile time together with the few notions of
+//! our own the server has no flag for (which commands leave state on a
+//! connection, MULTI and its end). [`learn`] reads the same facts from a
+//! `COMMAND INFO` reply, for commands the table does not know.
+
+mod facts;
+mod keys;
+pub(crate) mod learn;
+mod table;
 
 use std::time::Duration;
 
 use crate::Cmd;
+use facts::{Command, flag};
 
-/// What the name alone says about a command, computed once when the command
-/// is created (one `match`, no table scans on the hot path).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Traits(u8);
+/// What the client makes of a command, computed once when it is created:
+/// its name is looked up in the generated [`table`] (a `match` on the
+/// upper-case name, as cheap as the hand-written one it replaced), and the
+/// line's traits, derived at compile time, are copied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Traits {
+    /// Bits of the constants below.
+    bits: u8,
+    /// The command's position in [`table::COMMANDS`]; [`Traits::UNKNOWN`]
+    /// for a name the table does not have.
+    entry: u16,
+}
+
+/// Names longer than this are no command: upper-casing them needs no room.
+const NAME_BUFFER: usize = 24;
+const _: () = assert!(table::LONGEST_NAME <= NAME_BUFFER);
+const _: () = assert!(table::COMMANDS.len() < u16::MAX as usize);
 
 impl Traits {
-    /// Never modifies data: repeating it after a lost connection cannot apply
-    /// anything twice.
+    /// Repeating it after a lost connection cannot apply anything twice, so
+    /// the client retries it on its own. The rule, from the server's flags:
+    /// flagged `readonly`; or flagged none of `write`, `admin`, `pubsub`
+    /// and `noscript`, which leaves the harmless ones the server does not
+    /// call readonly (PING, ECHO, TIME, INFO, COMMAND ..., CLUSTER SLOTS,
+    /// WAIT) and keeps out PUBLISH and SPUBLISH (`pubsub`), EVAL, EVALSHA
+    /// and FCALL (`noscript`: no `write` flag, but their scripts may
+    /// write), MULTI and EXEC. A container (CLIENT, CONFIG ...) is decided
+    /// by its subcommand. Excepted: [`NOT_REPEATABLE`].
     const READ_ONLY: u8 = 1;
     /// Leaves state on its connection (WATCH, MULTI, subscriptions): on a
     /// shared connection that state would leak to every other caller, and on
-    /// a pooled one it would be lost when it is returned.
+    /// a pooled one it would be lost when it is returned. Ours: [`STATEFUL`].
     const STATEFUL: u8 = 2;
-    /// May block on the server; its arguments say for how long.
+    /// The server flags it `blocking`: it may block, and its arguments say
+    /// for how long (see [`blocking`]).
     const BLOCKING: u8 = 4;
     /// `MULTI`: stateful, but allowed inside a batch that ends it.
     const MULTI: u8 = 8;
-    /// `CLIENT`: whether it leaves state depends on its subcommand.
+    /// A container (CLIENT, CONFIG, XINFO, FT.DEBUG ...): its subcommand,
+    /// the second argument, has the facts.
     const SUBCOMMANDS: u8 = 16;
     /// `EXEC` and `DISCARD`: end what `MULTI` began.
     const ENDS_MULTI: u8 = 32;
+
+    /// The entry of a name the table does not have.
+    const UNKNOWN: u16 = u16::MAX;
 
     /// Classifies a command by its name, in any case.
     pub(crate) fn of(name: &[u8]) -> Traits {
@@ -37,9 +74,9 @@ impl Traits {
             // Names are usually written in capitals: no copy needed.
             return Self::of_uppercase(name);
         }
-        let mut upper = [0u8; 24];
+        let mut upper = [0u8; NAME_BUFFER];
         let Some(upper) = upper.get_mut(..name.len()) else {
-            return Traits(0);
+            return Traits::unknown();
         };
         upper.copy_from_slice(name);
         upper.make_ascii_uppercase();
@@ -47,46 +84,211 @@ impl Traits {
     }
 
     fn of_uppercase(name: &[u8]) -> Traits {
-        Traits(match name {
-            b"BITCOUNT" | b"BITPOS" | b"DBSIZE" | b"DUMP" | b"ECHO" | b"EXISTS" | b"EXPIRETIME"
-            | b"GEODIST" | b"GEOHASH" | b"GEOPOS" | b"GEOSEARCH" | b"GET" | b"GETBIT"
-            | b"GETRANGE" | b"HEXISTS" | b"HGET" | b"HGETALL" | b"HKEYS" | b"HLEN" | b"HMGET"
-            | b"HRANDFIELD" | b"HSCAN" | b"HSTRLEN" | b"HVALS" | b"INFO" | b"KEYS" | b"LCS"
-            | b"LINDEX" | b"LLEN" | b"LPOS" | b"LRANGE" | b"MGET" | b"PEXPIRETIME" | b"PFCOUNT"
-            | b"PING" | b"PTTL" | b"RANDOMKEY" | b"SCAN" | b"SCARD" | b"SDIFF" | b"SINTER"
-            | b"SINTERCARD" | b"SISMEMBER" | b"SMEMBERS" | b"SMISMEMBER" | b"SRANDMEMBER"
-            | b"SSCAN" | b"STRLEN" | b"SUBSTR" | b"SUNION" | b"TIME" | b"TOUCH" | b"TTL"
-            | b"TYPE" | b"XINFO" | b"XLEN" | b"XPENDING" | b"XRANGE" | b"XREVRANGE" | b"ZCARD"
-            | b"ZCOUNT" | b"ZDIFF" | b"ZINTER" | b"ZINTERCARD" | b"ZLEXCOUNT" | b"ZMSCORE"
-            | b"ZRANDMEMBER" | b"ZRANGE" | b"ZRANGEBYLEX" | b"ZRANGEBYSCORE" | b"ZRANK"
-            | b"ZREVRANGE" | b"ZREVRANGEBYLEX" | b"ZREVRANGEBYSCORE" | b"ZREVRANK" | b"ZSCAN"
-            | b"ZSCORE" | b"ZUNION" | b"EVALSHA_RO" | b"EVAL_RO" | b"FCALL_RO" | b"JSON.GET"
-            | b"JSON.MGET" | b"JSON.TYPE" | b"JSON.STRLEN" | b"JSON.ARRLEN" | b"JSON.OBJKEYS"
-            | b"JSON.OBJLEN" | b"FT.SEARCH" | b"FT.AGGREGATE" | b"FT.INFO" | b"FT._LIST"
-            | b"BF.EXISTS" | b"BF.MEXISTS" => Self::READ_ONLY,
-            b"BLPOP" | b"BRPOP" | b"BRPOPLPUSH" | b"BLMOVE" | b"BZPOPMIN" | b"BZPOPMAX"
-            | b"BLMPOP" | b"BZMPOP" | b"WAIT" | b"WAITAOF" => Self::BLOCKING,
-            // Only with BLOCK, and then they only read.
-            b"XREAD" => Self::BLOCKING | Self::READ_ONLY,
-            b"XREADGROUP" => Self::BLOCKING,
-            b"MULTI" => Self::STATEFUL | Self::MULTI,
-            b"EXEC" | b"DISCARD" => Self::ENDS_MULTI,
-            b"WATCH" | b"SUBSCRIBE" | b"PSUBSCRIBE" | b"SSUBSCRIBE" | b"MONITOR" | b"SELECT"
-            | b"HELLO" | b"RESET" | b"AUTH" | b"READONLY" | b"READWRITE" => Self::STATEFUL,
-            // Stateful for some subcommands only (TRACKING, REPLY): see `is_stateful`.
-            b"CLIENT" => Self::SUBCOMMANDS,
-            _ => 0,
-        })
+        let Some(entry) = table::index(name) else {
+            return Traits::unknown();
+        };
+        Traits {
+            bits: TRAITS.get(entry).copied().unwrap_or(0),
+            entry: u16::try_from(entry).unwrap_or(Self::UNKNOWN),
+        }
+    }
+
+    fn unknown() -> Traits {
+        Traits {
+            bits: 0,
+            entry: Self::UNKNOWN,
+        }
     }
 
     fn has(self, flag: u8) -> bool {
-        self.0 & flag != 0
+        self.bits & flag != 0
     }
 
-    /// Never modifies data (see [`Traits::READ_ONLY`]).
+    /// Never modifies data (see [`Traits::READ_ONLY`]). For a container, false:
+    /// only its subcommand can say, and [`is_read_only`] asks it.
     pub(crate) fn reads_only(self) -> bool {
         self.has(Self::READ_ONLY)
     }
+}
+
+/// Ours: commands that leave state on their connection (see
+/// [`Traits::STATEFUL`]); subcommands as `CONTAINER|SUB`.
+const STATEFUL: [&str; 13] = [
+    "WATCH",
+    "SUBSCRIBE",
+    "PSUBSCRIBE",
+    "SSUBSCRIBE",
+    "MONITOR",
+    "SELECT",
+    "HELLO",
+    "RESET",
+    "AUTH",
+    "READONLY",
+    "READWRITE",
+    "CLIENT|TRACKING",
+    "CLIENT|REPLY",
+];
+
+/// Ours: what ends a `MULTI`.
+const ENDS_MULTI: [&str; 2] = ["EXEC", "DISCARD"];
+
+/// Flagged `readonly` by the server, yet changing something, so that a
+/// repeat is not harmless: RediSearch flags `readonly` whatever leaves the
+/// keyspace alone, including its aliases, dictionaries, configuration and
+/// cursors (a repeated FT.CURSOR READ skips a batch). A container listed
+/// here stands for all its subcommands.
+const NOT_REPEATABLE: [&str; 10] = [
+    "FT.ALIASADD",
+    "FT.ALIASDEL",
+    "FT.ALIASUPDATE",
+    "FT.CONFIG",
+    "FT.CURSOR",
+    "FT.DEBUG",
+    "FT.DICTADD",
+    "FT.DICTDEL",
+    "FT._ALIASADDIFNX",
+    "FT._ALIASDELIFX",
+];
+
+/// The traits of every line of [`table::COMMANDS`], by position.
+static TRAITS: [u8; table::COMMANDS.len()] = derive_all(&table::COMMANDS);
+/// The traits of every line of [`table::SUBCOMMANDS`], by position.
+static SUB_TRAITS: [u8; table::SUBCOMMANDS.len()] = derive_all(&table::SUBCOMMANDS);
+
+const fn derive_all<const N: usize>(commands: &[Command; N]) -> [u8; N] {
+    let mut traits = [0; N];
+    let mut i = 0;
+    while i < N {
+        traits[i] = derive(&commands[i]);
+        i += 1;
+    }
+    traits
+}
+
+/// The traits of one table line: the server's flags read as the doc
+/// comments of [`Traits`] say, and our own lists.
+const fn derive(command: &Command) -> u8 {
+    let name = command.name;
+    let mut bits = 0;
+    if command.has(flag::CONTAINER) {
+        bits |= Traits::SUBCOMMANDS;
+    } else if (command.has(flag::READONLY)
+        || command.flags & (flag::WRITE | flag::ADMIN | flag::PUBSUB | flag::NOSCRIPT) == 0)
+        && !listed(name, &NOT_REPEATABLE)
+    {
+        bits |= Traits::READ_ONLY;
+    }
+    if command.has(flag::BLOCKING) {
+        bits |= Traits::BLOCKING;
+    }
+    if listed(name, &STATEFUL) {
+        bits |= Traits::STATEFUL;
+    }
+    if same(name, "MULTI") {
+        bits |= Traits::STATEFUL | Traits::MULTI;
+    }
+    if listed(name, &ENDS_MULTI) {
+        bits |= Traits::ENDS_MULTI;
+    }
+    bits
+}
+
+/// True when `name` is in `list`, or is a subcommand (`FT.DEBUG|HELP`) of a
+/// container in it.
+const fn listed(name: &str, list: &[&str]) -> bool {
+    let mut i = 0;
+    while i < list.len() {
+        if same(name, list[i]) || is_subcommand_of(name, list[i]) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+const fn is_subcommand_of(name: &str, container: &str) -> bool {
+    let (name, container) = (name.as_bytes(), container.as_bytes());
+    if name.len() <= container.len() || name[container.len()] != b'|' {
+        return false;
+    }
+    let mut i = 0;
+    while i < container.len() {
+        if name[i] != container[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The position in [`table::SUBCOMMANDS`] of `container`'s subcommand
+/// `sub`, in any case; only containers have one, so this binary search is
+/// off the hot path.
+fn subcommand(container: &str, sub: &[u8]) -> Option<usize> {
+    let wanted = || {
+        container
+            .bytes()
+            .chain([b'|'])
+            .chain(sub.iter().map(u8::to_ascii_uppercase))
+    };
+    table::SUBCOMMANDS
+        .binary_search_by(|line| line.name.bytes().cmp(wanted()))
+        .ok()
+}
+
+/// The table line of `cmd` (of its subcommand, for a container) and its
+/// traits; `None` for a command or subcommand the table does not know.
+fn line(cmd: &Cmd) -> Option<(&'static Command, u8)> {
+    let traits = cmd.traits();
+    let command = table::COMMANDS.get(usize::from(traits.entry))?;
+    if !traits.has(Traits::SUBCOMMANDS) {
+        return Some((command, traits.bits));
+    }
+    let sub = subcommand(command.name, cmd.args().nth(1)?)?;
+    Some((table::SUBCOMMANDS.get(sub)?, *SUB_TRAITS.get(sub)?))
+}
+
+/// The traits of `cmd`, of its subcommand for a container (none for one
+/// the table does not know).
+fn traits_bits(cmd: &Cmd) -> u8 {
+    let traits = cmd.traits();
+    if traits.has(Traits::SUBCOMMANDS) {
+        line(cmd).map_or(0, |(_, bits)| bits)
+    } else {
+        traits.bits
+    }
+}
+
+/// The arguments of `cmd` that are keys, found with the server's key specs
+/// (see [`Cmd::keys`]).
+pub(crate) fn keys(cmd: &Cmd) -> std::vec::IntoIter<&[u8]> {
+    let Some((command, _)) = line(cmd) else {
+        return Vec::new().into_iter();
+    };
+    if command.keys.is_empty() {
+        return Vec::new().into_iter();
+    }
+    let args: Vec<&[u8]> = cmd.args().collect();
+    let found: Vec<&[u8]> = keys::key_positions(command.keys, &args)
+        .into_iter()
+        .filter_map(|i| args.get(i).copied())
+        .collect();
+    found.into_iter()
 }
 
 /// How long a command may legitimately make the server wait before replying.
@@ -100,20 +302,15 @@ pub(crate) enum Blocking {
     Forever,
 }
 
+/// True for commands that are safe to repeat; see [`Traits::READ_ONLY`].
 pub(crate) fn is_read_only(cmd: &Cmd) -> bool {
-    cmd.traits().reads_only()
+    traits_bits(cmd) & Traits::READ_ONLY != 0
 }
 
 /// True for commands that leave state on their connection; see [`Traits`].
 /// `CLIENT TRACKING` and `CLIENT REPLY` do; other `CLIENT` subcommands do not.
 pub(crate) fn is_stateful(cmd: &Cmd) -> bool {
-    let traits = cmd.traits();
-    if traits.has(Traits::SUBCOMMANDS) {
-        return cmd.args().nth(1).is_some_and(|sub| {
-            sub.eq_ignore_ascii_case(b"TRACKING") || sub.eq_ignore_ascii_case(b"REPLY")
-        });
-    }
-    traits.has(Traits::STATEFUL)
+    traits_bits(cmd) & Traits::STATEFUL != 0
 }
 
 /// True for `EXEC` and `DISCARD`.
@@ -169,6 +366,8 @@ pub(crate) fn is_multi(cmd: &Cmd) -> bool {
     cmd.traits().has(Traits::MULTI)
 }
 
+/// How long `cmd` may block: only for commands the table flags `blocking`,
+/// with the time where each of them has it.
 pub(crate) fn blocking(cmd: &Cmd) -> Blocking {
     if !cmd.traits().has(Traits::BLOCKING) {
         return Blocking::No;
@@ -357,5 +556,197 @@ mod tests {
         }
         assert!(is_read_only(&Cmd::new("Get").arg("k")));
         assert_ne!(blocking(&Cmd::new("bLpOp").arg("k").arg("1")), Blocking::No);
+    }
+    fn keys_of(cmd: &Cmd) -> Vec<String> {
+        cmd.keys()
+            .map(|k| String::from_utf8_lossy(k).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn keys_are_where_the_key_specs_say() {
+        let mset = Cmd::new("MSET").arg("a").arg(1).arg("b").arg(2);
+        assert_eq!(keys_of(&mset), ["a", "b"]);
+        let xread = Cmd::new("xread")
+            .arg("COUNT")
+            .arg(1)
+            .arg("STREAMS")
+            .arg("s1")
+            .arg("s2")
+            .arg(0)
+            .arg(0);
+        assert_eq!(keys_of(&xread), ["s1", "s2"]);
+        let eval = Cmd::new("EVAL")
+            .arg("s")
+            .arg(2)
+            .arg("k1")
+            .arg("k2")
+            .arg("a");
+        assert_eq!(keys_of(&eval), ["k1", "k2"]);
+        let zunionstore = Cmd::new("ZUNIONSTORE").arg("dst").arg(2).arg("a").arg("b");
+        assert_eq!(keys_of(&zunionstore), ["dst", "a", "b"]);
+        let blmove = Cmd::new("BLMOVE")
+            .arg("src")
+            .arg("dst")
+            .arg("LEFT")
+            .arg("RIGHT")
+            .arg(0);
+        assert_eq!(keys_of(&blmove), ["src", "dst"]);
+        assert_eq!(keys_of(&Cmd::new("GET").arg("k")), ["k"]);
+        assert_eq!(keys_of(&Cmd::new("PING")), Vec::<String>::new());
+        assert_eq!(
+            keys_of(&Cmd::new("NO-SUCH-COMMAND").arg("k")),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            keys_of(&Cmd::new("SPUBLISH").arg("channel").arg("m")),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn subcommands_have_their_own_keys() {
+        let object = Cmd::new("OBJECT").arg("encoding").arg("k");
+        assert_eq!(keys_of(&object), ["k"]);
+        let xinfo = Cmd::new("xinfo").arg("STREAM").arg("s").arg("FULL");
+        assert_eq!(keys_of(&xinfo), ["s"]);
+        assert!(is_read_only(&xinfo));
+        let unknown = Cmd::new("OBJECT").arg("NO-SUCH-SUB").arg("k");
+        assert_eq!(keys_of(&unknown), Vec::<String>::new());
+        assert!(!is_read_only(&unknown));
+        assert_eq!(keys_of(&Cmd::new("CLIENT")), Vec::<String>::new());
+    }
+
+    #[test]
+    fn module_commands_are_known() {
+        assert!(is_read_only(&Cmd::new("JSON.GET").arg("k").arg("$")));
+        assert!(is_read_only(&Cmd::new("json.get").arg("k")));
+        assert!(is_read_only(&Cmd::new("FT.SEARCH").arg("idx").arg("*")));
+        assert!(is_read_only(&Cmd::new("VSIM").arg("k").arg("ELE").arg("e")));
+        assert!(!is_read_only(&Cmd::new("BF.ADD").arg("k").arg("x")));
+        assert!(!is_read_only(
+            &Cmd::new("JSON.SET").arg("k").arg("$").arg("1")
+        ));
+        assert!(!is_read_only(&Cmd::new("VADD").arg("k")));
+        // Flagged readonly by RediSearch, but not safe to repeat.
+        assert!(!is_read_only(
+            &Cmd::new("FT.CURSOR").arg("READ").arg("idx").arg(1)
+        ));
+        assert!(!is_read_only(&Cmd::new("FT.ALIASADD").arg("a").arg("idx")));
+        assert!(!is_read_only(&Cmd::new("FT.DEBUG").arg("GC_FORCEINVOKE")));
+        assert_eq!(
+            keys_of(&Cmd::new("JSON.MGET").arg("a").arg("b").arg("$")),
+            ["a"]
+        );
+        assert_eq!(keys_of(&Cmd::new("bf.add").arg("f").arg("x")), ["f"]);
+    }
+
+    #[test]
+    fn read_only_means_safe_to_repeat() {
+        for harmless in [
+            "PING", "ECHO", "TIME", "INFO", "DBSIZE", "LASTSAVE", "XREAD",
+        ] {
+            assert!(is_read_only(&Cmd::new(harmless)), "{harmless}");
+        }
+        assert!(is_read_only(&Cmd::new("COMMAND").arg("INFO").arg("get")));
+        assert!(is_read_only(&Cmd::new("CLUSTER").arg("SLOTS")));
+        for unsafe_to_repeat in [
+            Cmd::new("PUBLISH").arg("ch").arg("m"),
+            Cmd::new("SPUBLISH").arg("ch").arg("m"),
+            Cmd::new("EVAL").arg("s").arg(0),
+            Cmd::new("EVALSHA").arg("sha").arg(0),
+            Cmd::new("FCALL").arg("f").arg(0),
+            Cmd::new("EXEC"),
+            Cmd::new("XREADGROUP").arg("GROUP"),
+            Cmd::new("INCR").arg("k"),
+            Cmd::new("CONFIG").arg("SET").arg("x").arg("y"),
+            Cmd::new("CLIENT").arg("KILL").arg("ID").arg(1),
+            Cmd::new("FLUSHALL"),
+        ] {
+            assert!(!is_read_only(&unsafe_to_repeat), "{unsafe_to_repeat:?}");
+        }
+        assert!(is_read_only(&Cmd::new("EVAL_RO").arg("s").arg(0)));
+    }
+
+    #[test]
+    fn only_commands_the_server_calls_blocking_block() {
+        // The position of the blocking time is ours: every command the table
+        // flags `blocking` must be one whose position `blocking` knows.
+        const KNOWN: [&str; 12] = [
+            "BLMOVE",
+            "BLMPOP",
+            "BLPOP",
+            "BRPOP",
+            "BRPOPLPUSH",
+            "BZMPOP",
+            "BZPOPMAX",
+            "BZPOPMIN",
+            "WAIT",
+            "WAITAOF",
+            "XREAD",
+            "XREADGROUP",
+        ];
+        let flagged: Vec<&str> = table::COMMANDS
+            .iter()
+            .chain(&table::SUBCOMMANDS)
+            .filter(|c| c.has(flag::BLOCKING))
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(flagged, KNOWN);
+        assert_eq!(blocking(&Cmd::new("LPOP").arg("k").arg("5")), Blocking::No);
+        assert_eq!(
+            blocking(
+                &Cmd::new("XREADGROUP")
+                    .arg("GROUP")
+                    .arg("g")
+                    .arg("c")
+                    .arg("BLOCK")
+                    .arg(5)
+            ),
+            Blocking::For(Duration::from_millis(5))
+        );
+    }
+
+    #[test]
+    fn the_table_is_sorted_and_indexed() {
+        for (i, command) in table::COMMANDS.iter().enumerate() {
+            assert_eq!(table::index(command.name.as_bytes()), Some(i));
+            assert!(!command.name.contains('|'), "{}", command.name);
+            assert!(command.name.len() <= table::LONGEST_NAME);
+        }
+        assert!(table::COMMANDS.windows(2).all(|w| w[0].name < w[1].name));
+        assert!(table::SUBCOMMANDS.windows(2).all(|w| w[0].name < w[1].name));
+        for (i, sub) in table::SUBCOMMANDS.iter().enumerate() {
+            let (parent, name) = sub.name.split_once('|').unwrap_or_default();
+            let parent = table::index(parent.as_bytes()).map(|p| &table::COMMANDS[p]);
+            assert!(
+                parent.is_some_and(|p| p.has(flag::CONTAINER)),
+                "{}",
+                sub.name
+            );
+            let lower = name.to_ascii_lowercase();
+            let container = sub.name.split('|').next().unwrap_or_default();
+            assert_eq!(subcommand(container, lower.as_bytes()), Some(i));
+        }
+        assert_eq!(table::index(b"get"), None);
+        assert_eq!(table::index(b""), None);
+    }
+
+    #[test]
+    fn our_lists_name_commands_the_table_has() {
+        let known = |name: &str| {
+            table::index(name.as_bytes()).is_some()
+                || table::SUBCOMMANDS.iter().any(|c| c.name == name)
+        };
+        for name in STATEFUL.iter().chain(&ENDS_MULTI).chain(&NOT_REPEATABLE) {
+            assert!(known(name), "{name} is not in the table");
+        }
+    }
+
+    #[test]
+    fn traits_stay_small() {
+        // Every waiting command's future holds its Cmd.
+        assert_eq!(std::mem::size_of::<Traits>(), 4);
+        assert_eq!(std::mem::size_of::<Cmd>(), 56);
     }
 }

@@ -1,11 +1,14 @@
 //! `servers.env`: where each test server listens, one `KEY=VALUE` per line, read by the tests
 //! through `REDIS_SERVERS_ENV`.
 
+use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::fs;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Context, Result};
+use crate::error::{Context, Result, bail};
+use crate::layout::Layout;
 
 /// Everything the tests need to reach the servers.
 #[derive(Debug, Clone)]
@@ -99,6 +102,33 @@ pub fn get<'a>(entries: &'a [(String, String)], key: &str) -> Option<&'a str> {
         .iter()
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.as_str())
+}
+
+/// The Redis 8.2 server (with modules) a command that reads from a live server talks to: the
+/// `--addr HOST:PORT` among `args`, else `STACK` of the running test servers.
+pub fn stack_address(layout: &Layout, args: &[OsString]) -> Result<SocketAddr> {
+    let words: Vec<Option<&str>> = args.iter().map(|a| a.to_str()).collect();
+    match words.as_slice() {
+        [] => {}
+        [Some("--addr"), Some(addr)] => {
+            return addr
+                .parse()
+                .context(|| format!("--addr {addr}: not HOST:PORT"));
+        }
+        _ => bail!("expected no arguments or `--addr HOST:PORT`, got {args:?}"),
+    }
+    let text = fs::read_to_string(&layout.env_file).context(|| {
+        format!(
+            "reading {} (are the test servers up? `cargo xtask servers up`)",
+            layout.env_file.display()
+        )
+    })?;
+    let entries = parse(&text);
+    let Some(addr) = get(&entries, "STACK") else {
+        bail!("no STACK in {}", layout.env_file.display());
+    };
+    addr.parse()
+        .context(|| format!("STACK={addr} in {}", layout.env_file.display()))
 }
 
 #[cfg(test)]

@@ -5,11 +5,15 @@
 //! - `test [-- ARGS]`: servers up, `cargo test --workspace ARGS` (and, without ARGS, every
 //!   example), servers down.
 //! - `demo`: servers up, the `tour` example, servers down.
+//! - `command-table`: regenerates redis-core's table of command facts from a running server.
+//! - `coverage`: lists the commands of a running server that have no typed method.
 
 mod bench;
 mod certs;
 mod cluster;
 mod cmd;
+mod command_table;
+mod coverage;
 mod env_file;
 mod error;
 mod examples;
@@ -50,6 +54,14 @@ commands:
   fuzz [--seconds N]
                    every fuzz target under fuzz/ for N s each (default 60), on stable; fails
                    on a crash; a 3 s run also ends a passing `test` without ARGS
+  command-table [--addr HOST:PORT]
+                   rewrite redis-core/src/cmd_info/table.rs from the COMMAND reply of the
+                   running Redis 8.2 with modules (STACK of servers.env, or HOST:PORT)
+  coverage [--check] [--addr HOST:PORT]
+                   per command group of COMMAND DOCS (modules by name prefix, TS.* left out),
+                   the commands and subcommands no typed method under redis-core/src/commands
+                   builds, then those left to Cmd on purpose and the deprecated ones; with
+                   --check, exit 1 when any is missing
   help             this text
 ";
 
@@ -118,6 +130,11 @@ fn dispatch(args: &[OsString]) -> Result<ExitCode> {
         [Some("bench"), ..] => bench::run(&layout, strip_separator(&args[1..])),
         [Some("soak"), ..] => soak::command(&layout, &args[1..]),
         [Some("fuzz"), ..] => fuzz::command(&layout, &args[1..]),
+        [Some("command-table"), ..] => {
+            command_table::command(&layout, &args[1..])?;
+            Ok(ExitCode::SUCCESS)
+        }
+        [Some("coverage"), ..] => coverage::command(&layout, &args[1..]),
         [Some("help" | "-h" | "--help")] => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)

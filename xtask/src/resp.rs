@@ -1,5 +1,6 @@
 //! A minimal RESP2 client: one command per connection, every step under a timeout, enough for
-//! PING and the few status commands the readiness checks read.
+//! PING and the few status commands the readiness checks read, and for the `COMMAND` and
+//! `COMMAND DOCS` replies `command-table` and `coverage` read.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -11,9 +12,10 @@ use crate::error::{Context, Error, Result, bail};
 /// client) must not hang a readiness loop.
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(300);
 const IO_TIMEOUT: Duration = Duration::from_secs(2);
-/// Replies here are status texts; anything larger is a confused peer.
+/// Replies here are status texts and command descriptions; anything larger is a confused peer.
 const MAX_BULK: usize = 16 << 20;
-const MAX_DEPTH: usize = 8;
+/// `COMMAND DOCS` nests argument blocks in subcommands about 9 deep.
+const MAX_DEPTH: usize = 16;
 
 /// A RESP2 reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
