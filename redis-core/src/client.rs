@@ -6,7 +6,7 @@ mod sending;
 
 pub use sending::Executing;
 
-use crate::cmd_info::is_read_only;
+use crate::cmd_info::{is_read_only, learn};
 use crate::config::Config;
 use crate::connection::{Multiplexer, PendingReplies, Replies};
 use crate::convert::{FromValue, ToArgs};
@@ -173,6 +173,33 @@ impl Client {
                 }
                 result => return result,
             }
+        }
+    }
+
+    /// Asks the server, in the background, about each command that neither
+    /// the generated table nor an earlier answer knows (a module the table
+    /// was not made with, a newer server): commands of that name created
+    /// after the answer know their flags and keys (see `cmd_info::learn`).
+    /// The commands at hand go as they are, treated as writes.
+    fn learn_unknown(&self, cmds: &[Cmd]) {
+        for cmd in cmds.iter().filter(|cmd| !cmd.traits().is_known()) {
+            let name = cmd.name().to_ascii_uppercase();
+            if !learn::claim(name.as_bytes()) {
+                continue;
+            }
+            let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+                continue;
+            };
+            let client = self.clone();
+            runtime.spawn(async move {
+                let info = Cmd::new("COMMAND").arg("INFO").arg(&name);
+                match info.query::<Value, _>(&client).await {
+                    Ok(reply) => learn::remember(name.as_bytes(), &reply),
+                    Err(error) => {
+                        tracing::debug!(%error, command = %name, "COMMAND INFO failed; the command stays unknown");
+                    }
+                }
+            });
         }
     }
 

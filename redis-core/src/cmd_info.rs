@@ -85,12 +85,36 @@ impl Traits {
 
     fn of_uppercase(name: &[u8]) -> Traits {
         let Some(entry) = table::index(name) else {
-            return Traits::unknown();
+            return Self::learned(name);
         };
         Traits {
             bits: TRAITS.get(entry).copied().unwrap_or(0),
             entry: u16::try_from(entry).unwrap_or(Self::UNKNOWN),
         }
+    }
+
+    /// The traits of a name the table does not have, as a server taught
+    /// them (see [`learn`]), or none.
+    fn learned(name: &[u8]) -> Traits {
+        let Some((index, command)) = learn::lookup(name) else {
+            return Traits::unknown();
+        };
+        let Some(entry) = usize::from(index)
+            .checked_add(table::COMMANDS.len())
+            .and_then(|entry| u16::try_from(entry).ok())
+            .filter(|&entry| entry != Self::UNKNOWN)
+        else {
+            return Traits::unknown();
+        };
+        Traits {
+            bits: derive(command),
+            entry,
+        }
+    }
+
+    /// False for a name neither the table nor a server taught us.
+    pub(crate) fn is_known(self) -> bool {
+        self.entry != Self::UNKNOWN
     }
 
     fn unknown() -> Traits {
@@ -255,7 +279,11 @@ fn subcommand(container: &str, sub: &[u8]) -> Option<usize> {
 /// traits; `None` for a command or subcommand the table does not know.
 fn line(cmd: &Cmd) -> Option<(&'static Command, u8)> {
     let traits = cmd.traits();
-    let command = table::COMMANDS.get(usize::from(traits.entry))?;
+    let entry = usize::from(traits.entry);
+    let command = match table::COMMANDS.get(entry) {
+        Some(command) => command,
+        None => learn::line(u16::try_from(entry.checked_sub(table::COMMANDS.len())?).ok()?)?,
+    };
     if !traits.has(Traits::SUBCOMMANDS) {
         return Some((command, traits.bits));
     }

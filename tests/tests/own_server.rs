@@ -439,3 +439,49 @@ each_version!(
         assert_eq!(job, Some(("queue".to_owned(), "job".to_owned())));
     }
 );
+
+/// A command the generated table does not know (here BLPOP renamed, as a
+/// module or a newer server would bring one) is learned from the server the
+/// first time it is sent: commands of that name made afterwards know their
+/// keys, and that they block, so they run on an exclusive connection and the
+/// shared one keeps serving other callers meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_commands_are_learned_from_the_server() {
+    let server = TempServer::start_with(
+        redis_tests::Version::Redis8,
+        &["--rename-command", "BLPOP", "WAITPOP"],
+    );
+    let client = connect(&server, Protocol::Resp3).await;
+    let waitpop = || Cmd::new("waitpop").arg("jobs").arg(0.05);
+    assert_eq!(waitpop().keys().count(), 0, "not known before it is sent");
+    let first: Option<(String, String)> = waitpop().query(&client).await.unwrap();
+    assert_eq!(first, None);
+
+    let mut learned = false;
+    for _ in 0..100 {
+        if waitpop().keys().eq([&b"jobs"[..]]) {
+            learned = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(learned, "WAITPOP's key specs were never learned");
+
+    // Learned as blocking: it waits on a connection of its own.
+    let blocked = {
+        let client = client.clone();
+        tokio::spawn(async move {
+            Cmd::new("WAITPOP")
+                .arg("jobs")
+                .arg(0)
+                .query::<Option<(String, String)>, _>(&client)
+                .await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let pong: String = Cmd::new("PING").query(&client).await.unwrap();
+    assert_eq!(pong, "PONG", "the shared connection is not held by WAITPOP");
+    client.rpush("jobs", "j-1").await.unwrap();
+    let popped = blocked.await.unwrap().unwrap();
+    assert_eq!(popped, Some(("jobs".to_owned(), "j-1".to_owned())));
+}

@@ -3,14 +3,90 @@
 //! server, another module). RESP2 and RESP3 shapes alike: RESP3 sends flags
 //! as sets and key specs as maps, RESP2 both as arrays.
 
-use super::facts::{Request, Response, flag};
+use std::collections::HashMap;
+use std::sync::{LazyLock, RwLock};
+
+use super::facts::{Command, Request, Response, flag};
 use super::keys::{Begin, Find, KeySpec};
 use crate::Value;
+
+/// The commands this process learned from servers, for names the generated
+/// table does not have (a module it was not generated with, a newer server).
+/// A name is asked about once: the first client that sends it asks its
+/// server `COMMAND INFO name` in the background, and commands created after
+/// the answer get the learned facts. Lines are leaked on purpose: a process
+/// learns each name at most once, and only names some server knows, so the
+/// set is bounded by the servers' command tables.
+struct Registry {
+    /// Upper-case name: the learned line's position, or `None` while asked
+    /// about and for names no server knew.
+    by_name: HashMap<Box<[u8]>, Option<u16>>,
+    lines: Vec<&'static Command>,
+}
+
+static REGISTRY: LazyLock<RwLock<Registry>> = LazyLock::new(|| {
+    RwLock::new(Registry {
+        by_name: HashMap::new(),
+        lines: Vec::new(),
+    })
+});
+
+/// Learned lines beyond this many are not kept: a bound against a server
+/// that claims to know every name a program makes up.
+const MAX_LEARNED: usize = 4096;
+
+/// The learned line for an upper-case `name`, with its position.
+pub(crate) fn lookup(name: &[u8]) -> Option<(u16, &'static Command)> {
+    let registry = REGISTRY.read().ok()?;
+    let index = (*registry.by_name.get(name)?)?;
+    Some((index, *registry.lines.get(usize::from(index))?))
+}
+
+/// The learned line at `index`.
+pub(crate) fn line(index: u16) -> Option<&'static Command> {
+    let registry = REGISTRY.read().ok()?;
+    registry.lines.get(usize::from(index)).copied()
+}
+
+/// True for the first caller that asks about `name` (upper case): that
+/// caller asks a server and then calls [`remember`]. Names that cannot be
+/// commands (empty, long, with spaces or control bytes) are never asked about.
+pub(crate) fn claim(name: &[u8]) -> bool {
+    let plausible = !name.is_empty() && name.len() <= 64 && name.iter().all(u8::is_ascii_graphic);
+    if !plausible {
+        return false;
+    }
+    let Ok(mut registry) = REGISTRY.write() else {
+        return false;
+    };
+    if registry.by_name.contains_key(name) || registry.by_name.len() >= MAX_LEARNED {
+        return false;
+    }
+    registry.by_name.insert(name.into(), None);
+    true
+}
+
+/// Records what a server's reply to `COMMAND INFO name` says about `name`
+/// (upper case). A reply that names no command (nil) or that cannot be
+/// read leaves the name unknown for good: it is not asked about again.
+pub(crate) fn remember(name: &[u8], reply: &Value) {
+    let Some(learned) = facts_from_command_info(reply) else {
+        return;
+    };
+    let line: &'static Command = Box::leak(Box::new(learned.into_line()));
+    let Ok(mut registry) = REGISTRY.write() else {
+        return;
+    };
+    let Ok(index) = u16::try_from(registry.lines.len()) else {
+        return;
+    };
+    registry.lines.push(line);
+    registry.by_name.insert(name.into(), Some(index));
+}
 
 /// What a `COMMAND INFO` entry says about a command: the same facts as a
 /// table line, owned.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(dead_code, reason = "read once connections learn unknown commands")]
 pub(crate) struct Learned {
     /// Upper case; a subcommand is `CONTAINER|SUB`.
     pub(crate) name: String,
@@ -32,7 +108,6 @@ pub(crate) struct Learned {
 /// subcommands]`, the last four missing before Redis 7; or the whole reply
 /// to `COMMAND INFO name`, an array of that one entry. `None` when the entry
 /// is not of that shape (a nil entry is an unknown command).
-#[allow(dead_code, reason = "wired into connections next")]
 pub(crate) fn facts_from_command_info(reply: &Value) -> Option<Learned> {
     let entry = items(reply)?;
     if let [only] = entry {
@@ -79,6 +154,39 @@ pub(crate) fn facts_from_command_info(reply: &Value) -> Option<Learned> {
         response,
         subcommands,
     })
+}
+
+impl Learned {
+    /// A table line of these facts, its strings leaked (see [`Registry`]).
+    /// Subcommands are not kept: a learned container's subcommands stay
+    /// unknown, so its commands are treated as writes that may not be
+    /// repeated, and their keys as unknown.
+    fn into_line(self) -> Command {
+        let keys: Vec<KeySpec> = self
+            .keys
+            .into_iter()
+            .map(|spec| KeySpec {
+                begin: match spec.begin {
+                    Begin::Index(index) => Begin::Index(index),
+                    Begin::Keyword { keyword, from } => Begin::Keyword {
+                        keyword: &*Box::leak(keyword.into_boxed_str()),
+                        from,
+                    },
+                    Begin::Unknown => Begin::Unknown,
+                },
+                find: spec.find,
+                not_key: spec.not_key,
+                incomplete: spec.incomplete,
+            })
+            .collect();
+        Command {
+            name: Box::leak(self.name.into_boxed_str()),
+            flags: self.flags,
+            keys: Box::leak(keys.into_boxed_slice()),
+            request: self.request,
+            response: self.response,
+        }
+    }
 }
 
 /// The spec the legacy `first, last, step` describe: `last` is absolute

@@ -19,7 +19,7 @@ use crate::{Cmd, Executor, FromValue};
 /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
 /// use redis_core::commands::{self, Command};
 /// let get: Command<Option<String>> = commands::get("user:1:name");
-/// assert_eq!(get.cmd().name(), "GET");
+/// assert_eq!(get.cmd().keys().collect::<Vec<_>>(), [b"user:1:name"]);
 /// let name = get.query(client).await?;
 /// # let _ = name; Ok(()) }
 /// ```
