@@ -380,6 +380,17 @@ impl<R> Transaction<R> {
         let exec = replies
             .pop()
             .ok_or_else(|| Error::protocol("no reply to EXEC"))?;
+        let exec = per_command(&Cmd::new("EXEC"), exec).map_err(|err| {
+            // EXECABORT says little; the queueing error says what was wrong.
+            let queued = replies.into_iter().find_map(|reply| match reply {
+                Value::Error(queued) => Some(queued),
+                _ => None,
+            });
+            match queued {
+                Some(queued) => err.with_detail(format!("queueing failed: {queued}")),
+                None => err,
+            }
+        })?;
         match exec.without_attributes() {
             Value::Array(results) if results.len() == self.len() => Ok(self
                 .pipeline
@@ -392,18 +403,6 @@ impl<R> Transaction<R> {
                 ErrorKind::Watch,
                 "transaction aborted: a watched key changed before EXEC",
             )),
-            Value::Error(server) => {
-                // EXECABORT says little; the queueing error says what was wrong.
-                let cause = replies.into_iter().find_map(|reply| match reply {
-                    Value::Error(queued) => Some(queued),
-                    _ => None,
-                });
-                let err = Error::server(server).with_command("EXEC");
-                Err(match cause {
-                    Some(queued) => err.with_detail(format!("queueing failed: {queued}")),
-                    None => err,
-                })
-            }
             other => Err(Error::protocol(format!(
                 "EXEC replied with a {} for {} commands",
                 other.type_name(),
