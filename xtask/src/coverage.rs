@@ -568,7 +568,7 @@ fn report(header: &str, docs: &[Doc], typed: &BTreeSet<String>) -> (String, usiz
     }
     let unknown: Vec<&str> = typed
         .iter()
-        .filter(|name| !name.contains(' '))
+        .filter(|name| !name.is_empty() && !name.contains(' '))
         .filter(|name| {
             !docs
                 .iter()
