@@ -54,6 +54,8 @@
 //! values and Redis arguments and replies, [`commands`] the typed command
 //! methods over the [`Executor`] trait that every connection kind implements.
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 mod cmd;
 mod cmd_info;

@@ -604,3 +604,31 @@ each_setup!(
         assert_eq!(pong, "PONG");
     }
 );
+
+/// The blocking facade runs the very same typed commands, without an async
+/// runtime of the caller's; inside one it refuses instead of stalling it.
+#[test]
+fn the_blocking_facade_runs_the_same_typed_commands() {
+    use redis_core::blocking;
+    let url = format!("redis://{}", redis_tests::servers().redis8());
+    let client = blocking::Client::connect(url.as_str()).unwrap();
+    let key = format!("test:blocking:{:08x}", fastrand::u32(..));
+    client.set(&key, 41).unwrap();
+    assert_eq!(client.incr_by(&key, 1).unwrap(), 42);
+    let (n, read): (i64, Option<String>) = client
+        .block_on(
+            Pipeline::new()
+                .incr_by(&key, 1)
+                .get(&key)
+                .query(client.as_async()),
+        )
+        .unwrap();
+    assert_eq!((n, read.as_deref()), (43, Some("43")));
+    assert_eq!(client.del(&key).unwrap(), 1);
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let inside = runtime.block_on(async { client.exists(&key) });
+    assert_eq!(inside.unwrap_err().kind(), ErrorKind::Config);
+}
