@@ -204,12 +204,7 @@ impl<R> Pipeline<R> {
     where
         R: FromValue,
     {
-        let replies = self
-            .execute(executor)
-            .await?
-            .into_iter()
-            .collect::<Result<Vec<_>>>()?;
-        R::from_value(Value::Array(replies))
+        typed(&self.cmds, self.send(executor, false).await?)
     }
 
     fn retyped<S>(self) -> Pipeline<S> {
@@ -266,6 +261,22 @@ impl<R> Pipeline<R> {
 
 fn per_command(cmd: &Cmd, reply: Value) -> Result<Value> {
     crate::executor::reply_to_result(cmd, reply)
+}
+
+/// The replies to `cmds` as `R`, or the first command's server error; the
+/// replies are converted where they are, without a second vector.
+fn typed<R: FromValue>(cmds: &[Cmd], mut replies: Vec<Value>) -> Result<R> {
+    let failed = replies
+        .iter()
+        .position(|reply| matches!(reply.innermost(), Value::Error(_)));
+    if let Some(at) = failed {
+        let cmd = cmds
+            .get(at)
+            .ok_or_else(|| Error::protocol("more replies than commands"))?;
+        per_command(cmd, replies.swap_remove(at))?;
+        return Err(Error::protocol("an error reply that is no error"));
+    }
+    R::from_value(Value::Array(replies))
 }
 
 /// Commands run atomically with MULTI/EXEC, in one round trip; built like
@@ -376,6 +387,18 @@ impl<R> Transaction<R> {
 
     /// Runs the transaction and returns each command's result, untyped.
     pub async fn execute(&self, executor: &(impl Executor + ?Sized)) -> Result<Vec<Result<Value>>> {
+        let results = self.results(executor).await?;
+        Ok(self
+            .pipeline
+            .cmds
+            .iter()
+            .zip(results)
+            .map(|(cmd, reply)| per_command(cmd, reply))
+            .collect())
+    }
+
+    /// Runs it: the replies inside EXEC's, one per command.
+    async fn results(&self, executor: &(impl Executor + ?Sized)) -> Result<Vec<Value>> {
         let mut replies = self.pipeline.send(executor, true).await?;
         let exec = replies
             .pop()
@@ -392,13 +415,7 @@ impl<R> Transaction<R> {
             }
         })?;
         match exec.without_attributes() {
-            Value::Array(results) if results.len() == self.len() => Ok(self
-                .pipeline
-                .cmds
-                .iter()
-                .zip(results)
-                .map(|(cmd, reply)| per_command(cmd, reply))
-                .collect()),
+            Value::Array(results) if results.len() == self.len() => Ok(results),
             Value::Nil => Err(Error::new(
                 ErrorKind::Watch,
                 "transaction aborted: a watched key changed before EXEC",
@@ -416,11 +433,6 @@ impl<R> Transaction<R> {
     where
         R: FromValue,
     {
-        let results = self
-            .execute(executor)
-            .await?
-            .into_iter()
-            .collect::<Result<Vec<_>>>()?;
-        R::from_value(Value::Array(results))
+        typed(&self.pipeline.cmds, self.results(executor).await?)
     }
 }
