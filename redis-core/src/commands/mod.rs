@@ -38,6 +38,7 @@ mod geo;
 mod hashes;
 mod hyperloglog;
 mod json;
+mod key_replies;
 mod keys;
 mod lists;
 mod probabilistic;
@@ -67,6 +68,7 @@ pub use hashes::*;
 pub use hyperloglog::*;
 #[allow(unused_imports)] // until every group is written
 pub use json::*;
+pub use key_replies::*;
 #[allow(unused_imports)] // until every group is written
 pub use keys::*;
 #[allow(unused_imports)] // until every group is written
