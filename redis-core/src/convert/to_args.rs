@@ -132,3 +132,9 @@ tuple_to_args!(A 0 B 1 C 2);
 tuple_to_args!(A 0 B 1 C 2 D 3);
 tuple_to_args!(A 0 B 1 C 2 D 3 E 4);
 tuple_to_args!(A 0 B 1 C 2 D 3 E 4 F 5);
+
+/// No arguments: for a list that is empty (a script called without keys,
+/// `eval(script, (), ())`).
+impl ToArgs for () {
+    fn write_args(&self, _: &mut Cmd) {}
+}
