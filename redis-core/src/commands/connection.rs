@@ -371,7 +371,8 @@ impl ToArgs for ClientType {
 pub enum ClientListFilter {
     /// `TYPE type`.
     Type(ClientType),
-    /// `ID id...`: those with these ids (unknown ids are skipped).
+    /// `ID id...`: those with these ids (unknown ids are skipped; the
+    /// server refuses an empty list).
     Ids(Vec<u64>),
 }
 
