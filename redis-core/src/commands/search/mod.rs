@@ -208,7 +208,13 @@ define_commands! {
         query: impl ToArgs,
         options: &SearchOptions,
     ) -> Profile<SearchResult<T>> {
-        Cmd::new("FT.PROFILE").arg(index).arg("SEARCH").arg(detail).arg("QUERY").arg(query).arg(options)
+        Cmd::new("FT.PROFILE")
+            .arg(index)
+            .arg("SEARCH")
+            .arg(detail)
+            .arg("QUERY")
+            .arg(query)
+            .arg(options)
     }
 
     /// `FT.PROFILE index AGGREGATE [LIMITED] QUERY query ...`: runs the
@@ -219,7 +225,13 @@ define_commands! {
         query: impl ToArgs,
         pipeline: &AggregateOptions,
     ) -> Profile<AggregateResult<T>> {
-        Cmd::new("FT.PROFILE").arg(index).arg("AGGREGATE").arg(detail).arg("QUERY").arg(query).arg(pipeline)
+        Cmd::new("FT.PROFILE")
+            .arg(index)
+            .arg("AGGREGATE")
+            .arg(detail)
+            .arg("QUERY")
+            .arg(query)
+            .arg(pipeline)
     }
 
     /// `FT.SPELLCHECK index query`: the query's terms the index does not
@@ -267,7 +279,12 @@ define_commands! {
     ) -> Vec<Suggestion<P>> {
         // Both, always: the reply is a flat array whose layout depends on
         // them, and a suggestion without its score is `ft_sugget`.
-        Cmd::new("FT.SUGGET").arg(key).arg(prefix).arg(options).arg("WITHSCORES").arg("WITHPAYLOADS")
+        Cmd::new("FT.SUGGET")
+            .arg(key)
+            .arg(prefix)
+            .arg(options)
+            .arg("WITHSCORES")
+            .arg("WITHPAYLOADS")
     }
 
     /// `FT.SUGDEL key string`: whether the suggestion was there.
