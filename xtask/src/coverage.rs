@@ -54,7 +54,7 @@ const MODULE_GROUPS: [(&str, &str); 8] = [
 /// Commands left to `Cmd` on purpose, and why. A pattern is a command (`DEBUG`), a subcommand
 /// (`CLUSTER MEET`), every subcommand of a container (`MODULE *`), or a subcommand of any
 /// container (`* HELP`).
-const DELIBERATE: [(&[&str], &str); 17] = [
+const DELIBERATE: [(&[&str], &str); 20] = [
     (
         &["DEBUG"],
         "debugs the server itself (sleeps, crashes, reloads)",
@@ -78,7 +78,6 @@ const DELIBERATE: [(&[&str], &str); 17] = [
             "CLUSTER ADDSLOTS",
             "CLUSTER ADDSLOTSRANGE",
             "CLUSTER BUMPEPOCH",
-            "CLUSTER COUNT-FAILURE-REPORTS",
             "CLUSTER DELSLOTS",
             "CLUSTER DELSLOTSRANGE",
             "CLUSTER FAILOVER",
@@ -94,20 +93,25 @@ const DELIBERATE: [(&[&str], &str); 17] = [
         "builds and repairs a cluster: redis-cli --cluster's work",
     ),
     (
-        &[
-            "ACL CAT",
-            "ACL DELUSER",
-            "ACL DRYRUN",
-            "ACL GENPASS",
-            "ACL GETUSER",
-            "ACL LIST",
-            "ACL LOAD",
-            "ACL LOG",
-            "ACL SAVE",
-            "ACL SETUSER",
-            "ACL USERS",
-        ],
-        "user administration, done by operators (ACL files, redis-cli); ACL WHOAMI stays in",
+        &["ACL LOAD", "ACL SAVE"],
+        "reads and writes the server's ACL file: operations",
+    ),
+    (
+        &["MIGRATE"],
+        "moves keys to another server: an operator's tool (redis-cli --cluster)",
+    ),
+    (
+        &["CLIENT CACHING", "CLIENT REPLY", "CLIENT TRACKING"],
+        "change how the server answers the connection: the client-side cache and the \
+         connection layer send them; a shared connection refuses them",
+    ),
+    (
+        &["BF.DEBUG", "CF.DEBUG"],
+        "RedisBloom's internals, for its developers",
+    ),
+    (
+        &["JSON.NUMPOWBY"],
+        "deprecated by RedisJSON 2.0 and undocumented",
     ),
     (&["* HELP"], "help text for a person at redis-cli"),
     (
@@ -115,7 +119,7 @@ const DELIBERATE: [(&[&str], &str); 17] = [
         "the interactive Lua debugger of redis-cli",
     ),
     (
-        &["AUTH", "HELLO", "SELECT", "RESET"],
+        &["HELLO", "RESET"],
         "connection state set through Config: the handshake sends it and replays it on every \
          reconnect; a shared connection refuses it",
     ),
@@ -157,11 +161,11 @@ const DELIBERATE: [(&[&str], &str); 17] = [
             "FT.GET",
             "FT.MGET",
             "FT.DROP",
+            "FT.SYNADD",
         ],
         "RediSearch 1.x document commands the module deprecated in 2.0 (HSET/JSON.SET, \
          FT.DROPINDEX); COMMAND DOCS marks no module command deprecated",
     ),
-    (&["LOLWUT"], "prints art"),
 ];
 
 /// What `COMMAND DOCS` says about one command or subcommand.

@@ -175,6 +175,12 @@ each_redis8!(cuckoo_filters_add_count_and_delete, |ctx: Ctx| async move {
 
     let err = client.cf_info(ctx.key("missing")).await.unwrap_err();
     assert_eq!(err.command(), Some("CF.INFO"));
+
+    // Compacting reclaims what deletions left, and keeps every item.
+    client.cf_compact(&key).await.unwrap();
+    assert_eq!(client.cf_info(&key).await.unwrap().items_deleted, 0);
+    assert_eq!(client.cf_count(&key, "a").await.unwrap(), 1);
+    assert!(client.cf_compact(ctx.key("missing")).await.is_err());
 });
 
 each_redis8!(

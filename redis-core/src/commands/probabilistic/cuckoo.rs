@@ -93,6 +93,13 @@ define_commands! {
         Cmd::new("CF.COUNT").arg(key).arg(item)
     }
 
+    /// `CF.COMPACT key`: frees the room deleted items left in the filter's
+    /// sub-filters (worth it after many `CF.DEL`s). An error if the key is
+    /// missing.
+    fn cf_compact(key: impl ToArgs) -> () {
+        Cmd::new("CF.COMPACT").arg(key)
+    }
+
     /// `CF.INFO key`: the filter's sizes, counts and parameters. An error if
     /// the key is missing.
     fn cf_info(key: impl ToArgs) -> CuckooInfo {
