@@ -137,7 +137,7 @@ impl Traits {
 
 /// Ours: commands that leave state on their connection (see
 /// [`Traits::STATEFUL`]); subcommands as `CONTAINER|SUB`.
-const STATEFUL: [&str; 13] = [
+const STATEFUL: [&str; 17] = [
     "WATCH",
     "SUBSCRIBE",
     "PSUBSCRIBE",
@@ -151,6 +151,13 @@ const STATEFUL: [&str; 13] = [
     "READWRITE",
     "CLIENT|TRACKING",
     "CLIENT|REPLY",
+    "CLIENT|CACHING",
+    // Settings of the connection a reconnect would lose, and that a pooled
+    // connection would carry to its next user (Config::with_client_name
+    // names the shared connection, and keeps the name across reconnects).
+    "CLIENT|SETNAME",
+    "CLIENT|NO-EVICT",
+    "CLIENT|NO-TOUCH",
 ];
 
 /// Ours: what ends a `MULTI`.
@@ -363,7 +370,8 @@ pub(crate) fn shared_connection_refusal(cmds: &[Cmd]) -> Option<String> {
         } else if is_stateful(cmd) {
             return Some(format!(
                 "{} leaves state on its connection: run it on client.dedicated() \
-                 (for WATCH use Transaction / transaction(); for another database, a client of its own)",
+                 (for WATCH use Transaction / transaction(); for another database, a client of its own; \
+                 to name the connection, Config::with_client_name)",
                 stateful_name(cmd)
             ));
         }

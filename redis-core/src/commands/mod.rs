@@ -53,45 +53,25 @@ mod streams;
 mod strings;
 mod vector_sets;
 
-#[allow(unused_imports)] // until every group is written
 pub use bitmaps::*;
-#[allow(unused_imports)] // until every group is written
 pub use cluster::*;
 pub use command::{Command, Target};
-#[allow(unused_imports)] // until every group is written
 pub use connection::*;
-#[allow(unused_imports)] // until every group is written
 pub use geo::*;
-#[allow(unused_imports)] // until every group is written
 pub use hashes::*;
-#[allow(unused_imports)] // until every group is written
 pub use hyperloglog::*;
-#[allow(unused_imports)] // until every group is written
 pub use json::*;
 pub use key_replies::*;
-#[allow(unused_imports)] // until every group is written
 pub use keys::*;
-#[allow(unused_imports)] // until every group is written
 pub use lists::*;
-#[allow(unused_imports)] // until every group is written
 pub use probabilistic::*;
-#[allow(unused_imports)] // until every group is written
 pub use pubsub::*;
-#[allow(unused_imports)] // until every group is written
 pub use scan::*;
-#[allow(unused_imports)] // until every group is written
 pub use scripting::*;
-#[allow(unused_imports)] // until every group is written
 pub use search::*;
-#[allow(unused_imports)] // until every group is written
 pub use server::*;
-#[allow(unused_imports)] // until every group is written
 pub use sets::*;
-#[allow(unused_imports)] // until every group is written
 pub use sorted_sets::*;
-#[allow(unused_imports)] // until every group is written
 pub use streams::*;
-#[allow(unused_imports)] // until every group is written
 pub use strings::*;
-#[allow(unused_imports)] // until every group is written
 pub use vector_sets::*;

@@ -2,8 +2,6 @@
 //! (three primaries, three replicas), through a plain `Client` on one node,
 //! over RESP3 and RESP2.
 
-#![allow(clippy::unwrap_used)]
-
 use std::collections::HashSet;
 use std::time::Duration;
 

@@ -3,8 +3,6 @@
 //! act on other clients (PAUSE, KILL by user or age) on a server of the
 //! test's own.
 
-#![allow(clippy::unwrap_used)]
-
 use std::time::{Duration, Instant};
 
 use redis_core::commands::*;
@@ -35,7 +33,12 @@ each_setup!(ping_and_echo_answer_back, |ctx: Ctx| async move {
 each_setup!(
     client_info_describes_this_connection,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        let shared = ctx.client().await;
+        // Naming a connection is state: the shared one refuses it.
+        let err = shared.client_setname("x").await.unwrap_err();
+        assert_eq!(err.kind(), redis_core::ErrorKind::Config);
+        assert!(err.to_string().contains("with_client_name"), "{err}");
+        let client = shared.dedicated().await.unwrap();
         let id = client.client_id().await.unwrap();
         assert_eq!(client.client_getname().await.unwrap(), None);
         let name = format!("conn-{id}");

@@ -1,8 +1,6 @@
 //! Geospatial commands against the real servers: Redis 8.2 and 7.0, RESP3
 //! and RESP2.
 
-#![allow(clippy::unwrap_used)]
-
 use redis_core::commands::*;
 use redis_core::{ErrorKind, Pipeline};
 use redis_tests::{Ctx, each_setup};

@@ -1,7 +1,5 @@
 //! hashes commands against the real servers.
 
-#![allow(clippy::unwrap_used)]
-
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -1,7 +1,5 @@
 //! HyperLogLog commands against the real servers.
 
-#![allow(clippy::unwrap_used)]
-
 use redis_core::Pipeline;
 use redis_core::commands::*;
 use redis_tests::{Ctx, each_setup};

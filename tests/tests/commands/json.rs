@@ -1,7 +1,5 @@
 //! json commands against the real servers.
 
-#![allow(clippy::unwrap_used)]
-
 use std::collections::{BTreeMap, HashMap};
 
 use redis_core::commands::*;

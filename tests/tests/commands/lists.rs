@@ -1,7 +1,5 @@
 //! lists commands against the real servers.
 
-#![allow(clippy::unwrap_used)]
-
 use std::num::NonZeroU64;
 use std::time::{Duration, Instant};
 

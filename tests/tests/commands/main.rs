@@ -3,6 +3,8 @@
 //! checks the reply's content, over RESP3 and RESP2, and where it makes
 //! sense sends the same commands through a `Pipeline` too.
 
+#![allow(clippy::unwrap_used)]
+
 mod bitmaps;
 mod cluster;
 mod connection;

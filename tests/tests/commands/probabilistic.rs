@@ -1,7 +1,5 @@
 //! probabilistic commands against the real servers.
 
-#![allow(clippy::unwrap_used)]
-
 use redis_core::commands::*;
 use redis_core::{ErrorKind, Pipeline};
 use redis_tests::{Ctx, each_redis8};

@@ -3,8 +3,6 @@
 //! Subscribing is the pub/sub layer's, so the subscribers here are raw
 //! connections that send SUBSCRIBE (or SSUBSCRIBE, PSUBSCRIBE) themselves.
 
-#![allow(clippy::unwrap_used)]
-
 use std::time::Duration;
 
 use redis_core::commands::*;

@@ -1,8 +1,6 @@
 //! scan commands against the real servers: each scan follows the cursor to
 //! the end and yields every element (possibly more than once).
 
-#![allow(clippy::unwrap_used)]
-
 use std::collections::{HashMap, HashSet};
 
 use redis_core::commands::{self, *};

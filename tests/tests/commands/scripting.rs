@@ -5,8 +5,6 @@
 //! cache or the function libraries, or stops a running script, runs on a
 //! server of its own.
 
-#![allow(clippy::unwrap_used)]
-
 use std::time::Duration;
 
 use redis_core::commands::*;

@@ -1,8 +1,6 @@
 //! search commands (FT.*) against the real servers: Redis 8.2 with the
 //! Search module, over RESP3 and RESP2, with the same Rust values from both.
 
-#![allow(clippy::unwrap_used)]
-
 use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 

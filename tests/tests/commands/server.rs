@@ -2,8 +2,6 @@
 //! for everyone (FLUSHALL, CONFIG SET, SLOWLOG RESET, ACL SETUSER ...) run
 //! on a throw-away server of their own, over RESP3 and RESP2.
 
-#![allow(clippy::unwrap_used)]
-
 use std::collections::HashSet;
 use std::time::{Duration, SystemTime};
 

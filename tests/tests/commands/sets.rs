@@ -1,7 +1,5 @@
 //! sets commands against the real servers.
 
-#![allow(clippy::unwrap_used)]
-
 use std::collections::{BTreeSet, HashSet};
 
 use redis_core::Pipeline;

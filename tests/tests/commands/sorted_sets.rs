@@ -1,8 +1,6 @@
 //! Sorted set commands against the real servers: Redis 8.2 and 7.0, RESP3
 //! and RESP2 (the Redis 7.2 `WITHSCORE` forms on 8.2 only).
 
-#![allow(clippy::unwrap_used)]
-
 use std::ops::Bound;
 use std::time::{Duration, Instant};
 

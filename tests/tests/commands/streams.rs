@@ -1,7 +1,5 @@
 //! streams commands against the real servers.
 
-#![allow(clippy::unwrap_used)]
-
 use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime};
 

@@ -1,7 +1,5 @@
 //! String commands against the real servers.
 
-#![allow(clippy::unwrap_used)]
-
 use std::time::{Duration, SystemTime};
 
 use redis_core::commands::*;

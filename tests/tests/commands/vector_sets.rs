@@ -1,7 +1,5 @@
 //! vector_sets commands against the real servers.
 
-#![allow(clippy::unwrap_used)]
-
 use std::collections::{BTreeMap, HashSet};
 
 use redis_core::commands::*;
