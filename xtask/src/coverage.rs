@@ -197,7 +197,33 @@ enum Status {
 pub fn command(layout: &Layout, args: &[OsString]) -> Result<ExitCode> {
     let check = args.iter().any(|a| a == "--check");
     let rest: Vec<OsString> = args.iter().filter(|a| *a != "--check").cloned().collect();
-    let addr = crate::env_file::stack_address(layout, &rest)?;
+    let (text, missing) = measure(layout, &rest)?;
+    print!("{text}");
+    Ok(if check && missing > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The check `cargo xtask test` ends with: one line when every command in scope is typed, the
+/// whole report and a failure when one is not.
+pub fn after_tests(layout: &Layout) -> Result<ExitCode> {
+    let (text, missing) = measure(layout, &[])?;
+    if missing == 0 {
+        let total = text.lines().last().unwrap_or_default();
+        eprintln!("[xtask] coverage: {total}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprint!("{text}");
+    eprintln!("error: {missing} commands in scope have no typed method (`cargo xtask coverage`)");
+    Ok(ExitCode::FAILURE)
+}
+
+/// The report against the running Redis 8.2 and the number of commands in scope it finds
+/// untyped.
+fn measure(layout: &Layout, args: &[OsString]) -> Result<(String, usize)> {
+    let addr = crate::env_file::stack_address(layout, args)?;
     let docs = parse_docs(&resp::command(addr, &["COMMAND", "DOCS"])?)?;
     let dir = layout.root.join(COMMANDS_DIR);
     let typed = typed_commands(&dir)?;
@@ -208,13 +234,7 @@ pub fn command(layout: &Layout, args: &[OsString]) -> Result<ExitCode> {
     let header = format!(
         "typed methods under {COMMANDS_DIR} against COMMAND DOCS of Redis {version} at {addr}"
     );
-    let (text, missing) = report(&header, &docs, &typed);
-    print!("{text}");
-    Ok(if check && missing > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(report(&header, &docs, &typed))
 }
 
 /// The commands and subcommands of a RESP2 `COMMAND DOCS` reply: a flat array of name and doc,

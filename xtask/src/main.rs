@@ -44,7 +44,7 @@ commands:
   servers down     stop the test servers and remove their run directory
   servers status   print servers.env and whether each server answers
   test [-- ARGS]   servers up, cargo test --workspace ARGS (without ARGS also every example
-                   in examples/examples), servers down (always)
+                   in examples/examples and `coverage --check`), servers down (always)
   demo             servers up, cargo run -p redis-examples --example tour, servers down
   bench [-- ARGS]  one fresh Redis 8.2.3, the bench/ crate in release against it (ARGS:
                    `-- --help`), the server stopped (always)
@@ -115,7 +115,11 @@ fn dispatch(args: &[OsString]) -> Result<ExitCode> {
                 if tests != ExitCode::SUCCESS || !run_examples {
                     return Ok(tests);
                 }
-                examples::run_all(&layout)
+                let examples = examples::run_all(&layout)?;
+                if examples != ExitCode::SUCCESS {
+                    return Ok(examples);
+                }
+                coverage::after_tests(&layout)
             })?;
             let tests = soak::after_tests(&layout, tests)?;
             fuzz::after_tests(&layout, extra, tests)
