@@ -17,6 +17,19 @@
 //! # let _ = (visits, incremented, read); Ok(()) }
 //! ```
 //!
+//! # Commands are values
+//!
+//! Every command of the core groups and of the JSON, Search, Bloom and
+//! vector-set modules is a function in [`commands`] that returns a
+//! [`commands::Command`]: its arguments (a [`Cmd`]) and the Rust type of its
+//! reply. Each is also a method on any [`Executor`] (it returns the reply's
+//! future), on [`Pipeline`] and [`Transaction`] (it appends the reply type
+//! to the batch's typed tuple), and on `blocking::Client`
+//! (feature `blocking`; it returns the reply). A [`Cmd`] knows its flags and
+//! key positions ([`Cmd::keys`]) from a table generated from Redis 8.2's
+//! `COMMAND`; names the table does not know are learned from the server the
+//! first time they are sent.
+//!
 //! # How commands travel
 //!
 //! A [`Client`] is a cheap handle over one multiplexed connection. A command
@@ -51,8 +64,14 @@
 //! # Crate layout
 //!
 //! [`resp`] is the codec (no I/O), [`convert`] the conversions between Rust
-//! values and Redis arguments and replies, [`commands`] the typed command
-//! methods over the [`Executor`] trait that every connection kind implements.
+//! values and Redis arguments and replies, [`commands`] the typed commands,
+//! one file per command group, over the [`Executor`] trait that every
+//! connection kind implements.
+//!
+//! # Features
+//!
+//! - `blocking`: `redis_core::blocking::Client`, the typed commands without
+//!   an async runtime of the caller's (one runtime thread per client).
 
 #[cfg(feature = "blocking")]
 pub mod blocking;
