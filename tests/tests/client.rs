@@ -9,8 +9,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::task::Poll;
 
 use redis_core::commands::{self, *};
-use redis_core::{Cmd, ErrorKind, Executor, Pipeline, Protocol, Script, Transaction, Value};
-use redis_tests::{Ctx, Version, each_setup};
+use redis_core::{
+    Cmd, Config, ErrorKind, Executor, Pipeline, Protocol, Script, Transaction, Value,
+};
+use redis_tests::{Ctx, TempServer, Version, each_setup, each_version};
 
 each_setup!(set_get_and_missing_keys, |ctx: Ctx| async move {
     let client = ctx.client().await;
@@ -315,21 +317,24 @@ each_setup!(
     }
 );
 
-each_setup!(script_survives_script_flush, |ctx: Ctx| async move {
-    let client = ctx.client().await;
-    // A body unique to this run, so no other test has loaded it.
-    let script = Script::new(&format!(
-        "-- {}\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])",
-        ctx.key("")
-    ));
-    let key = ctx.key("counter");
+// SCRIPT FLUSH empties the script cache of every client of the server, so
+// this runs on servers of its own: on a shared one it would flush the
+// scripts of tests running beside it.
+each_version!(script_survives_script_flush, |version| async move {
+    let server = TempServer::start(version);
+    for protocol in [Protocol::Resp3, Protocol::Resp2] {
+        let config = Config::from_url(&server.url())
+            .unwrap()
+            .with_protocol(protocol);
+        let client = redis_core::Client::connect(config).await.unwrap();
+        survives_script_flush(&client, &format!("counter:{protocol:?}")).await;
+    }
+});
+
+async fn survives_script_flush(client: &redis_core::Client, key: &str) {
+    let script = Script::new("return redis.call('INCRBY', KEYS[1], ARGV[1])");
     assert_eq!(
-        script
-            .key(&key)
-            .arg(5)
-            .invoke::<i64>(&client)
-            .await
-            .unwrap(),
+        script.key(key).arg(5).invoke::<i64>(&client).await.unwrap(),
         5
     );
     Cmd::new("SCRIPT")
@@ -338,12 +343,7 @@ each_setup!(script_survives_script_flush, |ctx: Ctx| async move {
         .await
         .unwrap();
     assert_eq!(
-        script
-            .key(&key)
-            .arg(2)
-            .invoke::<i64>(&client)
-            .await
-            .unwrap(),
+        script.key(key).arg(2).invoke::<i64>(&client).await.unwrap(),
         7
     );
 
@@ -353,8 +353,8 @@ each_setup!(script_survives_script_flush, |ctx: Ctx| async move {
         .await
         .unwrap();
     let pipe = Pipeline::new()
-        .invoke(&script.key(&key).arg(1))
-        .invoke(&script.key(&key).arg(1));
+        .invoke(&script.key(key).arg(1))
+        .invoke(&script.key(key).arg(1));
     let (a, b): (i64, i64) = pipe.query(&client).await.unwrap();
     assert_eq!((a, b), (8, 9));
 
@@ -363,10 +363,10 @@ each_setup!(script_survives_script_flush, |ctx: Ctx| async move {
         .query::<(), _>(&client)
         .await
         .unwrap();
-    let tx = Transaction::new().invoke(&script.key(&key).arg(10));
+    let tx = Transaction::new().invoke(&script.key(key).arg(10));
     let (c,): (i64,) = tx.query(&client).await.unwrap();
     assert_eq!(c, 19);
-});
+}
 
 each_setup!(
     blocking_commands_do_not_stall_the_shared_connection,
