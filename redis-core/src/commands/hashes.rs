@@ -3,6 +3,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::commands::{ExpireTime, Ttl};
 use crate::convert::{FromValue, ToArgs};
 use crate::{Cmd, Error, Result, Value};
 
@@ -19,7 +20,7 @@ define_commands! {
     /// assert_eq!(set, [FieldExpireOutcome::Set]);
     /// let user: HashMap<String, String> = client.hgetall("user:1").await?;
     /// let ttl = client.httl("user:1", &["name", "session"]).await?;
-    /// assert_eq!(ttl[0], FieldTtl::Persistent);
+    /// assert_eq!(ttl[0], Ttl::Persistent);
     /// # let _ = user; Ok(()) }
     /// ```
     pub trait HashCommands;
@@ -212,26 +213,27 @@ define_commands! {
     }
 
     /// `HTTL key FIELDS n field...` (Redis 7.4+): the time each field has
-    /// left, in whole seconds, in order.
-    fn httl(key: impl ToArgs, fields: impl ToArgs) -> Vec<FieldTtl> {
+    /// left, in whole seconds, in order (a missing field is
+    /// [`Ttl::Missing`], as a missing key is for `TTL`).
+    fn httl(key: impl ToArgs, fields: impl ToArgs) -> Vec<Ttl<1000>> {
         counted_args(Cmd::new("HTTL").arg(key).arg("FIELDS"), fields)
     }
 
     /// `HPTTL key FIELDS n field...` (Redis 7.4+): the time each field has
     /// left, in milliseconds, in order.
-    fn hpttl(key: impl ToArgs, fields: impl ToArgs) -> Vec<FieldPttl> {
+    fn hpttl(key: impl ToArgs, fields: impl ToArgs) -> Vec<Ttl> {
         counted_args(Cmd::new("HPTTL").arg(key).arg("FIELDS"), fields)
     }
 
     /// `HEXPIRETIME key FIELDS n field...` (Redis 7.4+): when each field
     /// expires, in whole seconds, in order.
-    fn hexpiretime(key: impl ToArgs, fields: impl ToArgs) -> Vec<FieldExpireTime> {
+    fn hexpiretime(key: impl ToArgs, fields: impl ToArgs) -> Vec<ExpireTime<1000>> {
         counted_args(Cmd::new("HEXPIRETIME").arg(key).arg("FIELDS"), fields)
     }
 
     /// `HPEXPIRETIME key FIELDS n field...` (Redis 7.4+): when each field
     /// expires, in milliseconds, in order.
-    fn hpexpiretime(key: impl ToArgs, fields: impl ToArgs) -> Vec<FieldPexpireTime> {
+    fn hpexpiretime(key: impl ToArgs, fields: impl ToArgs) -> Vec<ExpireTime> {
         counted_args(Cmd::new("HPEXPIRETIME").arg(key).arg("FIELDS"), fields)
     }
 
@@ -388,106 +390,6 @@ impl FromValue for FieldPersistOutcome {
         }
     }
 }
-
-/// A per-field time reply: `-2` (no such field), `-1` (no expiry) or a
-/// non-negative amount in the command's unit.
-fn field_time(value: Value, command: &str) -> Result<Option<Option<u64>>> {
-    match i64::from_value(value)? {
-        -2 => Ok(None),
-        -1 => Ok(Some(None)),
-        n => u64::try_from(n)
-            .map(|n| Some(Some(n)))
-            .map_err(|_| Error::protocol(format!("{command} replied {n} for a field"))),
-    }
-}
-
-/// Writes a TTL enum (`Missing`, `Persistent`, `Expires(Duration)`) and its
-/// `FromValue` for one unit: HTTL and HPTTL differ only in the unit of the
-/// number they reply, which the reply itself does not say.
-macro_rules! field_ttl {
-    ($(#[$doc:meta])* $name:ident, $command:literal, $unit:path) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name {
-            /// The field (or the whole key) does not exist (`-2`).
-            Missing,
-            /// The field exists and does not expire (`-1`).
-            Persistent,
-            /// The field expires after this long.
-            Expires(Duration),
-        }
-
-        impl FromValue for $name {
-            fn from_value(value: Value) -> Result<Self> {
-                Ok(match field_time(value, $command)? {
-                    None => $name::Missing,
-                    Some(None) => $name::Persistent,
-                    Some(Some(n)) => $name::Expires($unit(n)),
-                })
-            }
-        }
-    };
-}
-
-field_ttl!(
-    /// The time one field has left, as HTTL reports it (whole seconds).
-    FieldTtl,
-    "HTTL",
-    Duration::from_secs
-);
-
-field_ttl!(
-    /// The time one field has left, as HPTTL reports it (milliseconds).
-    FieldPttl,
-    "HPTTL",
-    Duration::from_millis
-);
-
-/// As [`field_ttl!`], for the absolute expiry times of HEXPIRETIME and
-/// HPEXPIRETIME.
-macro_rules! field_expire_time {
-    ($(#[$doc:meta])* $name:ident, $command:literal, $unit:path) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name {
-            /// The field (or the whole key) does not exist (`-2`).
-            Missing,
-            /// The field exists and does not expire (`-1`).
-            Persistent,
-            /// The field expires at this time.
-            At(SystemTime),
-        }
-
-        impl FromValue for $name {
-            fn from_value(value: Value) -> Result<Self> {
-                Ok(match field_time(value, $command)? {
-                    None => $name::Missing,
-                    Some(None) => $name::Persistent,
-                    Some(Some(n)) => UNIX_EPOCH
-                        .checked_add($unit(n))
-                        .map($name::At)
-                        .ok_or_else(|| {
-                            Error::protocol(format!("{} replied {n}, beyond SystemTime", $command))
-                        })?,
-                })
-            }
-        }
-    };
-}
-
-field_expire_time!(
-    /// When one field expires, as HEXPIRETIME reports it (whole seconds).
-    FieldExpireTime,
-    "HEXPIRETIME",
-    Duration::from_secs
-);
-
-field_expire_time!(
-    /// When one field expires, as HPEXPIRETIME reports it (milliseconds).
-    FieldPexpireTime,
-    "HPEXPIRETIME",
-    Duration::from_millis
-);
 
 /// What HGETEX does to the expiry of the fields it reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -214,10 +214,10 @@ each_redis8!(
         assert_eq!(
             client.httl(&key, ["a", "b", "c", "zz"]).await.unwrap(),
             [
-                FieldTtl::Expires(Duration::from_secs(30)),
-                FieldTtl::Expires(minute),
-                FieldTtl::Persistent,
-                FieldTtl::Missing,
+                Ttl::Expires(Duration::from_secs(30)),
+                Ttl::Expires(minute),
+                Ttl::Persistent,
+                Ttl::Missing,
             ]
         );
 
@@ -233,7 +233,7 @@ each_redis8!(
         assert_eq!(half, [FieldExpireOutcome::Set]);
         assert_eq!(
             client.httl(&key, "b").await.unwrap(),
-            [FieldTtl::Expires(Duration::from_secs(1))]
+            [Ttl::Expires(Duration::from_secs(1))]
         );
 
         let missing = client
@@ -276,7 +276,7 @@ each_redis8!(
         );
         let ttl = client.hpttl(&key, ["a", "b", "zz"]).await.unwrap();
         match ttl[0] {
-            FieldPttl::Expires(left) => {
+            Ttl::Expires(left) => {
                 assert!(
                     left > Duration::from_secs(70) && left <= Duration::from_secs(80),
                     "{left:?}"
@@ -284,7 +284,7 @@ each_redis8!(
             }
             other => panic!("expected an expiry, got {other:?}"),
         }
-        assert_eq!(&ttl[1..], [FieldPttl::Persistent, FieldPttl::Missing]);
+        assert_eq!(&ttl[1..], [Ttl::Persistent, Ttl::Missing]);
 
         // The field really goes away.
         client
@@ -322,17 +322,14 @@ each_redis8!(
         assert_eq!(
             client.hexpiretime(&key, ["a", "c", "zz"]).await.unwrap(),
             [
-                FieldExpireTime::At(in_an_hour),
-                FieldExpireTime::Persistent,
-                FieldExpireTime::Missing
+                ExpireTime::At(in_an_hour),
+                ExpireTime::Persistent,
+                ExpireTime::Missing
             ]
         );
         assert_eq!(
             client.hpexpiretime(&key, ["b", "a"]).await.unwrap(),
-            [
-                FieldPexpireTime::At(precise),
-                FieldPexpireTime::At(in_an_hour)
-            ]
+            [ExpireTime::At(precise), ExpireTime::At(in_an_hour)]
         );
 
         // Conditions, at absolute times.
@@ -351,7 +348,7 @@ each_redis8!(
         assert_eq!(lt, [FieldExpireOutcome::Set]);
         assert_eq!(
             client.hpexpiretime(&key, "b").await.unwrap(),
-            [FieldPexpireTime::At(in_an_hour)]
+            [ExpireTime::At(in_an_hour)]
         );
 
         // A time in the past deletes the field.
@@ -380,10 +377,7 @@ each_redis8!(hpersist_removes_field_expiry, |ctx: Ctx| async move {
             FieldPersistOutcome::Missing
         ]
     );
-    assert_eq!(
-        client.httl(&key, "a").await.unwrap(),
-        [FieldTtl::Persistent]
-    );
+    assert_eq!(client.httl(&key, "a").await.unwrap(), [Ttl::Persistent]);
 });
 
 each_redis8!(
@@ -399,7 +393,7 @@ each_redis8!(
         );
         assert_eq!(
             client.httl(&key, "a").await.unwrap(),
-            [FieldTtl::Expires(Duration::from_secs(100))]
+            [Ttl::Expires(Duration::from_secs(100))]
         );
 
         // FNX: refused when any field exists, and nothing is set.
@@ -425,7 +419,7 @@ each_redis8!(
         assert_eq!(client.hget::<String>(&key, "a").await.unwrap(), "10");
         assert_eq!(
             client.httl(&key, "a").await.unwrap(),
-            [FieldTtl::Expires(Duration::from_secs(100))]
+            [Ttl::Expires(Duration::from_secs(100))]
         );
 
         // No expiry option: the expiry is removed. An absolute time sets one.
@@ -435,10 +429,7 @@ each_redis8!(
                 .await
                 .unwrap()
         );
-        assert_eq!(
-            client.httl(&key, "a").await.unwrap(),
-            [FieldTtl::Persistent]
-        );
+        assert_eq!(client.httl(&key, "a").await.unwrap(), [Ttl::Persistent]);
         let at = UNIX_EPOCH + Duration::from_millis(4_000_000_000_456);
         let fields: Vec<(String, String)> = vec![("b".into(), "20".into())];
         assert!(
@@ -449,12 +440,12 @@ each_redis8!(
         );
         assert_eq!(
             client.hpexpiretime(&key, "b").await.unwrap(),
-            [FieldPexpireTime::At(at)]
+            [ExpireTime::At(at)]
         );
         let options = HsetexOptions::new().expire_in(Duration::from_millis(90_500));
         assert!(client.hsetex_with(&key, options, &fields).await.unwrap());
         match client.hpttl(&key, "b").await.unwrap()[..] {
-            [FieldPttl::Expires(left)] => {
+            [Ttl::Expires(left)] => {
                 assert!(left > Duration::from_secs(85) && left <= Duration::from_millis(90_500))
             }
             ref other => panic!("{other:?}"),
@@ -480,7 +471,7 @@ each_redis8!(hgetex_reads_and_changes_expiry, |ctx: Ctx| async move {
         .unwrap();
     assert_eq!(got, [Some("1".into()), None]);
     match client.hpttl(&key, "a").await.unwrap()[..] {
-        [FieldPttl::Expires(left)] => {
+        [Ttl::Expires(left)] => {
             assert!(left > Duration::from_secs(45) && left <= Duration::from_secs(50))
         }
         ref other => panic!("{other:?}"),
@@ -493,7 +484,7 @@ each_redis8!(hgetex_reads_and_changes_expiry, |ctx: Ctx| async move {
     assert_eq!(got, [Some(2)]);
     assert_eq!(
         client.hpexpiretime(&key, "b").await.unwrap(),
-        [FieldPexpireTime::At(at)]
+        [ExpireTime::At(at)]
     );
 
     let got: Vec<Option<String>> = client
@@ -503,7 +494,7 @@ each_redis8!(hgetex_reads_and_changes_expiry, |ctx: Ctx| async move {
     assert_eq!(got, [Some("1".into()), Some("2".into())]);
     assert_eq!(
         client.httl(&key, ["a", "b"]).await.unwrap(),
-        [FieldTtl::Persistent, FieldTtl::Persistent]
+        [Ttl::Persistent, Ttl::Persistent]
     );
 
     // A zero TTL hands the value back and deletes the field.
@@ -550,8 +541,8 @@ each_redis8!(
         assert_eq!(
             ttl,
             [
-                FieldTtl::Expires(Duration::from_secs(40)),
-                FieldTtl::Expires(Duration::from_secs(20))
+                Ttl::Expires(Duration::from_secs(40)),
+                Ttl::Expires(Duration::from_secs(20))
             ]
         );
         assert_eq!(persisted, [FieldPersistOutcome::Removed]);
@@ -565,12 +556,12 @@ fn unknown_per_field_codes_are_protocol_errors() {
     assert_eq!(err.kind(), ErrorKind::Protocol);
     let err = FieldPersistOutcome::from_value(Value::Integer(0)).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Protocol);
-    let err = FieldTtl::from_value(Value::Integer(-3)).unwrap_err();
+    let err = Ttl::<1000>::from_value(Value::Integer(-3)).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Protocol);
-    let err = FieldPexpireTime::from_value(Value::Integer(-5)).unwrap_err();
+    let err = ExpireTime::<1>::from_value(Value::Integer(-5)).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Protocol);
     assert_eq!(
-        FieldExpireTime::from_value(Value::Integer(10)).unwrap(),
-        FieldExpireTime::At(UNIX_EPOCH + Duration::from_secs(10))
+        ExpireTime::<1000>::from_value(Value::Integer(10)).unwrap(),
+        ExpireTime::<1000>::At(UNIX_EPOCH + Duration::from_secs(10))
     );
 }
