@@ -398,13 +398,16 @@ async fn config_set_changes_parameters_and_resetstat_zeroes_the_stats() {
 async fn slowlog_records_commands_with_their_arguments_and_client() {
     let server = TempServer::start(Version::Redis8);
     for protocol in [2, 3] {
-        let client = temp_client(&server, protocol, 0).await;
+        let named = format!("{}/0?protocol={protocol}", server.url());
+        let config = redis_core::Config::from_url(&named)
+            .unwrap()
+            .with_client_name("slow-one");
+        let client = Client::connect(config).await.unwrap();
         client
             .config_set(("slowlog-log-slower-than", 0))
             .await
             .unwrap();
         client.slowlog_reset().await.unwrap();
-        client.client_setname("slow-one").await.unwrap();
         client.set("slow-key", "slow-value").await.unwrap();
 
         let entries = client.slowlog_get(10).await.unwrap();
@@ -437,10 +440,12 @@ async fn slowlog_records_commands_with_their_arguments_and_client() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn latency_monitor_reports_spikes_and_histograms() {
-    let server = TempServer::start_with(Version::Redis8, &["--latency-monitor-threshold", "1"]);
+    // 20 ms: well below the 50 ms sleep, well above what a loaded machine
+    // adds to an ordinary command.
+    let server = TempServer::start_with(Version::Redis8, &["--latency-monitor-threshold", "20"]);
     for protocol in [2, 3] {
         let client = temp_client(&server, protocol, 0).await;
-        assert_eq!(client.latency_reset_all().await.unwrap(), 0);
+        client.latency_reset_all().await.unwrap();
         let () = Cmd::new("DEBUG")
             .arg("SLEEP")
             .arg("0.05")
@@ -453,8 +458,12 @@ async fn latency_monitor_reports_spikes_and_histograms() {
         assert!(command.max >= command.latest);
         assert!(near_now(command.time));
         let history = client.latency_history("command").await.unwrap();
-        assert_eq!(history.len(), 1);
-        assert_eq!(history[0].latency, command.latest);
+        assert!(
+            history
+                .iter()
+                .any(|sample| sample.latency == command.latest),
+            "{history:?}"
+        );
         assert!(
             client
                 .latency_graph("command")
@@ -464,7 +473,8 @@ async fn latency_monitor_reports_spikes_and_histograms() {
         );
         assert!(!client.latency_doctor().await.unwrap().is_empty());
         assert_eq!(client.latency_reset(["command"]).await.unwrap(), 1);
-        assert!(client.latency_latest().await.unwrap().is_empty());
+        let latest = client.latency_latest().await.unwrap();
+        assert!(latest.iter().all(|e| e.event != "command"), "{latest:?}");
         let err = client.latency_graph("command").await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Server);
 
