@@ -380,7 +380,7 @@ impl RetrySpec {
             .retry_on_timeout(self.on_timeout)
             .retry_writes(self.writes);
         if let Some(kinds) = &self.kinds {
-            const KINDS: [ErrorKind; 10] = [
+            const KINDS: [ErrorKind; 9] = [
                 ErrorKind::Io,
                 ErrorKind::Protocol,
                 ErrorKind::Server,
@@ -390,7 +390,6 @@ impl RetrySpec {
                 ErrorKind::Closed,
                 ErrorKind::Watch,
                 ErrorKind::Config,
-                ErrorKind::Cluster,
             ];
             let kinds: Vec<ErrorKind> = kinds
                 .iter()
