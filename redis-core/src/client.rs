@@ -6,10 +6,14 @@ mod sending;
 
 pub use sending::Executing;
 
+use tracing::Instrument;
+
+use crate::batch::Batch;
 use crate::cmd_info::{is_read_only, learn};
 use crate::config::Config;
 use crate::connection::{Multiplexer, PendingReplies, Replies};
 use crate::convert::{FromValue, ToArgs};
+use crate::executor::pipeline_span;
 use crate::pipeline::Transaction;
 use crate::pool::{Dedicated, Pool, batch_timeout};
 use crate::{Cmd, Error, ErrorKind, Executor, Result, Value};
@@ -244,5 +248,36 @@ impl Executor for Client {
             return Ok(Vec::new());
         }
         Ok(sending::Sending::new(self, cmds).await?.into_vec())
+    }
+
+    /// A pipeline of plain commands goes to the shared connection in one
+    /// copy of its bytes; one that blocks, leaves state or holds a command
+    /// only a server could tell about takes the way of `execute_batch`.
+    async fn execute_encoded(&self, batch: &Batch) -> Result<Vec<Value>> {
+        if batch.len() == 0 {
+            return Ok(Vec::new());
+        }
+        if !batch.is_plain() {
+            return self.execute_batch(&batch.to_cmds()).await;
+        }
+        let span = match batch.len() {
+            1 => {
+                tracing::debug_span!("redis", command = batch.name(0), addr = %self.inner.config.addr)
+            }
+            n => pipeline_span(n, &self.inner.config.addr),
+        };
+        let timeout = batch.timeout(self.inner.config.response_timeout);
+        let queued = self
+            .inner
+            .mux
+            .submit_encoded(batch.bytes(), batch.len(), timeout);
+        match queued.instrument(span.clone()).await {
+            Ok(replies) => Ok(replies.into_vec()),
+            Err(error) => {
+                let cmds = batch.to_cmds();
+                let retried = self.retry(&cmds, error).instrument(span).await?;
+                Ok(retried.into_vec())
+            }
+        }
     }
 }

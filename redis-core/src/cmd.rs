@@ -168,6 +168,38 @@ impl Cmd {
             .is_some_and(|own| own.eq_ignore_ascii_case(name.as_bytes()))
     }
 
+    /// Appends the command as a RESP array of bulk strings, to a plain buffer.
+    pub(crate) fn write_to_vec(&self, out: &mut Vec<u8>) {
+        put_header(b'*', self.argc, |part| out.extend_from_slice(part));
+        out.extend_from_slice(&self.encoded);
+    }
+
+    /// The command whose RESP array `wire` holds, as [`Cmd::write_to`] wrote
+    /// it, with what was known about it; `None` if `wire` is not such an array.
+    pub(crate) fn from_wire(
+        wire: &[u8],
+        traits: Traits,
+        timeout: Option<Option<Duration>>,
+    ) -> Option<Cmd> {
+        let header_end = wire.iter().position(|&b| b == b'\r')?;
+        let argc: usize = std::str::from_utf8(wire.get(1..header_end)?)
+            .ok()?
+            .parse()
+            .ok()?;
+        let encoded = wire.get(header_end + 2..)?.to_vec();
+        let name_len = ArgIter { rest: &encoded }
+            .next()
+            .and_then(|name| u32::try_from(name.len()).ok())
+            .unwrap_or(0);
+        Some(Cmd {
+            encoded,
+            argc,
+            name_len,
+            traits,
+            timeout,
+        })
+    }
+
     /// Appends the command as a RESP array of bulk strings.
     pub(crate) fn write_to(&self, out: &mut bytes::BytesMut) {
         out.reserve(self.encoded.len() + 16);

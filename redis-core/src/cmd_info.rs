@@ -112,6 +112,21 @@ impl Traits {
         }
     }
 
+    /// True when the command can go on the shared connection as it is, with
+    /// nothing to look at but its name: a known command that neither leaves
+    /// state, nor ends a MULTI, nor blocks, nor is a container whose
+    /// subcommand would decide.
+    pub(crate) fn is_plain(self) -> bool {
+        self.is_known()
+            && !self.has(
+                Self::STATEFUL
+                    | Self::MULTI
+                    | Self::ENDS_MULTI
+                    | Self::BLOCKING
+                    | Self::SUBCOMMANDS,
+            )
+    }
+
     /// False for a name neither the table nor a server taught us.
     pub(crate) fn is_known(self) -> bool {
         self.entry != Self::UNKNOWN

@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use crate::batch::Batch;
 use crate::{Cmd, FromValue, Result, Value};
 
 /// Something that sends commands and returns their replies: a [`crate::Client`],
@@ -27,6 +28,15 @@ pub trait Executor: Send + Sync {
     /// allows it. Each command's server error stays in place as
     /// [`Value::Error`]; `Err` means the batch as a whole failed.
     fn execute_batch(&self, cmds: &[Cmd]) -> impl Future<Output = Result<Vec<Value>>> + Send;
+
+    /// Sends a pipeline's commands, already encoded back to back, as
+    /// [`Executor::execute_batch`] sends them. The provided method decodes
+    /// them and calls `execute_batch`; a [`crate::Client`] writes the bytes
+    /// to its connection as they are.
+    #[doc(hidden)]
+    fn execute_encoded(&self, batch: &Batch) -> impl Future<Output = Result<Vec<Value>>> + Send {
+        async move { self.execute_batch(&batch.to_cmds()).await }
+    }
 }
 
 impl<E: Executor + ?Sized> Executor for &E {
@@ -41,6 +51,10 @@ impl<E: Executor + ?Sized> Executor for &E {
 
     fn execute_batch(&self, cmds: &[Cmd]) -> impl Future<Output = Result<Vec<Value>>> + Send {
         (**self).execute_batch(cmds)
+    }
+
+    fn execute_encoded(&self, batch: &Batch) -> impl Future<Output = Result<Vec<Value>>> + Send {
+        (**self).execute_encoded(batch)
     }
 }
 
@@ -57,6 +71,10 @@ impl<E: Executor + ?Sized> Executor for Arc<E> {
     fn execute_batch(&self, cmds: &[Cmd]) -> impl Future<Output = Result<Vec<Value>>> + Send {
         (**self).execute_batch(cmds)
     }
+
+    fn execute_encoded(&self, batch: &Batch) -> impl Future<Output = Result<Vec<Value>>> + Send {
+        (**self).execute_encoded(batch)
+    }
 }
 
 /// The span each command (or batch) runs in: the command's name, or
@@ -65,8 +83,13 @@ impl<E: Executor + ?Sized> Executor for Arc<E> {
 pub(crate) fn command_span(cmds: &[Cmd], addr: &crate::Addr) -> tracing::Span {
     match cmds {
         [one] => tracing::debug_span!("redis", command = one.name(), %addr),
-        _ => tracing::debug_span!("redis", command = "pipeline", count = cmds.len(), %addr),
+        _ => pipeline_span(cmds.len(), addr),
     }
+}
+
+/// The span of a batch of `count` commands.
+pub(crate) fn pipeline_span(count: usize, addr: &crate::Addr) -> tracing::Span {
+    tracing::debug_span!("redis", command = "pipeline", count, %addr)
 }
 
 /// A command's span, kept only while a subscriber listens: when tracing is
@@ -91,12 +114,12 @@ impl CommandSpan {
 /// A single reply turned into a result: server errors become `Err`, also
 /// when attributes precede them. The one place where that happens, for
 /// commands sent alone and for each command of a pipeline or transaction.
-pub(crate) fn reply_to_result(cmd: &Cmd, value: Value) -> Result<Value> {
+pub(crate) fn reply_to_result(command: &str, value: Value) -> Result<Value> {
     if !matches!(value.innermost(), Value::Error(_)) {
         return Ok(value);
     }
     match value.without_attributes() {
-        Value::Error(server) => Err(crate::Error::server(server).with_command(cmd.name())),
+        Value::Error(server) => Err(crate::Error::server(server).with_command(command)),
         other => Ok(other),
     }
 }
@@ -104,5 +127,5 @@ pub(crate) fn reply_to_result(cmd: &Cmd, value: Value) -> Result<Value> {
 /// A single reply turned into `T`: server errors and conversion failures
 /// both name the command.
 pub(crate) fn reply_to<T: FromValue>(cmd: &Cmd, value: Value) -> Result<T> {
-    T::from_value(reply_to_result(cmd, value)?).map_err(|e| e.with_command(cmd.name()))
+    T::from_value(reply_to_result(cmd.name(), value)?).map_err(|e| e.with_command(cmd.name()))
 }

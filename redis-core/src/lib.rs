@@ -73,6 +73,7 @@
 //! - `blocking`: `redis_core::blocking::Client`, the typed commands without
 //!   an async runtime of the caller's (one runtime thread per client).
 
+mod batch;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod client;
@@ -92,6 +93,8 @@ mod script;
 mod sync;
 pub mod url;
 
+#[doc(hidden)]
+pub use batch::Batch;
 pub use client::{Client, Executing, IntoConfig};
 pub use cmd::Cmd;
 pub use config::{Addr, Config, Protocol, Secret};

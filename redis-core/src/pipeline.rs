@@ -3,6 +3,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
+use crate::batch::Batch;
 use crate::commands::{Command, Target};
 use crate::convert::FromValue;
 use crate::script::{Script, ScriptInvocation};
@@ -47,7 +48,8 @@ use crate::{Cmd, Error, ErrorKind, Executor, Result, Value};
 /// ```
 #[must_use = "a pipeline does nothing until queried; `command` returns the extended pipeline"]
 pub struct Pipeline<R = ()> {
-    cmds: Vec<Cmd>,
+    /// The commands, encoded back to back: one buffer, not one per command.
+    batch: Batch,
     scripts: Vec<Script>,
     replies: PhantomData<fn() -> R>,
 }
@@ -92,7 +94,7 @@ impl Pipeline<()> {
 impl<R> Default for Pipeline<R> {
     fn default() -> Self {
         Pipeline {
-            cmds: Vec::new(),
+            batch: Batch::default(),
             scripts: Vec::new(),
             replies: PhantomData,
         }
@@ -102,7 +104,7 @@ impl<R> Default for Pipeline<R> {
 impl<R> Clone for Pipeline<R> {
     fn clone(&self) -> Self {
         Pipeline {
-            cmds: self.cmds.clone(),
+            batch: self.batch.clone(),
             scripts: self.scripts.clone(),
             replies: PhantomData,
         }
@@ -112,7 +114,7 @@ impl<R> Clone for Pipeline<R> {
 impl<R> fmt::Debug for Pipeline<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pipeline")
-            .field("cmds", &self.cmds)
+            .field("commands", &self.batch.len())
             .field("scripts", &self.scripts.len())
             .finish()
     }
@@ -122,7 +124,7 @@ impl<R: ReplyTuple> Pipeline<R> {
     /// Appends a command: a typed [`Command`], or a [`Cmd`] whose reply type
     /// is then inferred from how the result is used.
     pub fn command<T: FromValue>(mut self, command: impl Into<Command<T>>) -> Pipeline<R::With<T>> {
-        self.cmds.push(command.into().into_cmd());
+        self.batch.push(command.into().cmd());
         self.retyped()
     }
 
@@ -144,7 +146,7 @@ impl<R: ReplyTuple> Target for Pipeline<R> {
 impl<T: FromValue> Pipeline<Vec<T>> {
     /// Appends a command whose reply is a `T`, in place (for loops).
     pub fn push(&mut self, command: impl Into<Command<T>>) -> &mut Self {
-        self.cmds.push(command.into().into_cmd());
+        self.batch.push(command.into().cmd());
         self
     }
 
@@ -165,37 +167,28 @@ impl<T: FromValue> FromIterator<Command<T>> for Pipeline<Vec<T>> {
 
 impl<T: FromValue> Extend<Command<T>> for Pipeline<Vec<T>> {
     fn extend<I: IntoIterator<Item = Command<T>>>(&mut self, commands: I) {
-        self.cmds
-            .extend(commands.into_iter().map(Command::into_cmd));
+        for command in commands {
+            self.batch.push(command.cmd());
+        }
     }
 }
 
 impl<R> Pipeline<R> {
     /// The number of commands (script loads not counted).
     pub fn len(&self) -> usize {
-        self.cmds.len()
+        self.batch.len()
     }
 
     /// True when no command was added.
     pub fn is_empty(&self) -> bool {
-        self.cmds.is_empty()
-    }
-
-    /// The commands, in order (script loads not included).
-    pub fn cmds(&self) -> &[Cmd] {
-        &self.cmds
+        self.len() == 0
     }
 
     /// Sends the commands and returns each one's own result, untyped: one
     /// command's server error does not hide the others' replies.
     pub async fn execute(&self, executor: &(impl Executor + ?Sized)) -> Result<Vec<Result<Value>>> {
         let replies = self.send(executor, false).await?;
-        Ok(self
-            .cmds
-            .iter()
-            .zip(replies)
-            .map(|(cmd, reply)| per_command(cmd, reply))
-            .collect())
+        Ok(each_result(&self.batch, replies))
     }
 
     /// Sends the commands and converts the replies into `R`; the first server
@@ -204,12 +197,12 @@ impl<R> Pipeline<R> {
     where
         R: FromValue,
     {
-        typed(&self.cmds, self.send(executor, false).await?)
+        typed(&self.batch, self.send(executor, false).await?)
     }
 
     fn retyped<S>(self) -> Pipeline<S> {
         Pipeline {
-            cmds: self.cmds,
+            batch: self.batch,
             scripts: self.scripts,
             replies: PhantomData,
         }
@@ -224,26 +217,30 @@ impl<R> Pipeline<R> {
         {
             self.scripts.push(script.clone());
         }
-        self.cmds.push(invocation.evalsha_cmd());
+        self.batch.push(&invocation.evalsha_cmd());
     }
 
     /// Sends `SCRIPT LOAD`s, then the commands (wrapped in MULTI/EXEC when
     /// `atomic`), and returns the replies of the commands proper.
     async fn send(&self, executor: &(impl Executor + ?Sized), atomic: bool) -> Result<Vec<Value>> {
-        // The common case sends the commands as they are, without copying them.
-        let framed;
-        let batch = if self.scripts.is_empty() && !atomic {
-            &self.cmds
-        } else {
-            let mut all = Vec::with_capacity(self.scripts.len() + self.cmds.len() + 2);
-            all.extend(self.scripts.iter().map(Script::load_cmd));
-            all.extend(atomic.then(|| Cmd::new("MULTI")));
-            all.extend(self.cmds.iter().cloned());
-            all.extend(atomic.then(|| Cmd::new("EXEC")));
-            framed = all;
-            &framed
-        };
-        let mut replies = executor.execute_batch(batch).await?;
+        if self.scripts.is_empty() && !atomic {
+            // The common case: the bytes as they are, in one copy.
+            let replies = executor.execute_encoded(&self.batch).await?;
+            return match replies.len() == self.batch.len() {
+                true => Ok(replies),
+                false => Err(Error::protocol(format!(
+                    "{} replies to {} commands",
+                    replies.len(),
+                    self.batch.len()
+                ))),
+            };
+        }
+        let mut batch = Vec::with_capacity(self.scripts.len() + self.batch.len() + 2);
+        batch.extend(self.scripts.iter().map(Script::load_cmd));
+        batch.extend(atomic.then(|| Cmd::new("MULTI")));
+        batch.extend(self.batch.to_cmds());
+        batch.extend(atomic.then(|| Cmd::new("EXEC")));
+        let mut replies = executor.execute_batch(&batch).await?;
         if replies.len() != batch.len() {
             return Err(Error::protocol(format!(
                 "{} replies to {} commands",
@@ -253,27 +250,33 @@ impl<R> Pipeline<R> {
         }
         let rest = replies.split_off(self.scripts.len());
         for (cmd, reply) in batch.iter().zip(replies) {
-            per_command(cmd, reply)?;
+            per_command(cmd.name(), reply)?;
         }
         Ok(rest)
     }
 }
 
-fn per_command(cmd: &Cmd, reply: Value) -> Result<Value> {
-    crate::executor::reply_to_result(cmd, reply)
+fn per_command(command: &str, reply: Value) -> Result<Value> {
+    crate::executor::reply_to_result(command, reply)
+}
+
+/// Each command's own result, server errors as `Err`.
+fn each_result(batch: &Batch, replies: Vec<Value>) -> Vec<Result<Value>> {
+    replies
+        .into_iter()
+        .enumerate()
+        .map(|(i, reply)| per_command(batch.name(i), reply))
+        .collect()
 }
 
 /// The replies to `cmds` as `R`, or the first command's server error; the
 /// replies are converted where they are, without a second vector.
-fn typed<R: FromValue>(cmds: &[Cmd], mut replies: Vec<Value>) -> Result<R> {
+fn typed<R: FromValue>(batch: &Batch, mut replies: Vec<Value>) -> Result<R> {
     let failed = replies
         .iter()
         .position(|reply| matches!(reply.innermost(), Value::Error(_)));
     if let Some(at) = failed {
-        let cmd = cmds
-            .get(at)
-            .ok_or_else(|| Error::protocol("more replies than commands"))?;
-        per_command(cmd, replies.swap_remove(at))?;
+        per_command(batch.name(at), replies.swap_remove(at))?;
         return Err(Error::protocol("an error reply that is no error"));
     }
     R::from_value(Value::Array(replies))
@@ -329,7 +332,7 @@ impl<R> Clone for Transaction<R> {
 impl<R> fmt::Debug for Transaction<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Transaction")
-            .field("cmds", &self.pipeline.cmds)
+            .field("commands", &self.pipeline.batch.len())
             .finish()
     }
 }
@@ -388,13 +391,7 @@ impl<R> Transaction<R> {
     /// Runs the transaction and returns each command's result, untyped.
     pub async fn execute(&self, executor: &(impl Executor + ?Sized)) -> Result<Vec<Result<Value>>> {
         let results = self.results(executor).await?;
-        Ok(self
-            .pipeline
-            .cmds
-            .iter()
-            .zip(results)
-            .map(|(cmd, reply)| per_command(cmd, reply))
-            .collect())
+        Ok(each_result(&self.pipeline.batch, results))
     }
 
     /// Runs it: the replies inside EXEC's, one per command.
@@ -403,7 +400,7 @@ impl<R> Transaction<R> {
         let exec = replies
             .pop()
             .ok_or_else(|| Error::protocol("no reply to EXEC"))?;
-        let exec = per_command(&Cmd::new("EXEC"), exec).map_err(|err| {
+        let exec = per_command("EXEC", exec).map_err(|err| {
             // EXECABORT says little; the queueing error says what was wrong.
             let queued = replies.into_iter().find_map(|reply| match reply {
                 Value::Error(queued) => Some(queued),
@@ -433,6 +430,6 @@ impl<R> Transaction<R> {
     where
         R: FromValue,
     {
-        typed(&self.pipeline.cmds, self.results(executor).await?)
+        typed(&self.pipeline.batch, self.results(executor).await?)
     }
 }

@@ -51,7 +51,8 @@ pub(super) fn check(shared: &Shared) -> Option<Error> {
             .unwrap_or(Duration::from_secs(10));
         // Nobody awaits the reply: a PING that times out marks the stall
         // that the next checks act on.
-        drop(shared.enqueue(&[Cmd::new("PING")], Some(timeout)));
+        let ping = Cmd::new("PING");
+        drop(shared.enqueue(1, Some(timeout), |out| ping.write_to(out)));
     }
     None
 }

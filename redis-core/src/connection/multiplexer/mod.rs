@@ -117,7 +117,21 @@ impl Multiplexer {
     pub(crate) fn submit(&self, cmds: &[Cmd], timeout: Option<Duration>) -> PendingReplies<'_> {
         // The deadline travels with the command; the clock task enforces it,
         // so a waiting command costs no timer of its own.
-        self.shared.enqueue(cmds, timeout)
+        self.shared.enqueue(cmds.len(), timeout, |out| {
+            cmds.iter().for_each(|cmd| cmd.write_to(out))
+        })
+    }
+
+    /// As [`Multiplexer::submit`], for `count` commands already encoded
+    /// back to back in `bytes`: one copy into the write buffer.
+    pub(crate) fn submit_encoded(
+        &self,
+        bytes: &[u8],
+        count: usize,
+        timeout: Option<Duration>,
+    ) -> PendingReplies<'_> {
+        self.shared
+            .enqueue(count, timeout, |out| out.extend_from_slice(bytes))
     }
 
     /// Stops the driver, fails waiting commands and closes the socket.
@@ -179,19 +193,23 @@ impl Drop for Multiplexer {
 }
 
 impl Shared {
-    fn enqueue(&self, cmds: &[Cmd], timeout: Option<Duration>) -> PendingReplies<'_> {
-        if cmds.is_empty() {
+    /// Queues `count` commands that `encode` writes to the write buffer.
+    fn enqueue(
+        &self,
+        count: usize,
+        timeout: Option<Duration>,
+        encode: impl FnOnce(&mut bytes::BytesMut),
+    ) -> PendingReplies<'_> {
+        if count == 0 {
             return PendingReplies(Pending::Empty);
         }
         let mut state = lock(&self.state);
         if state.closed {
             return PendingReplies(Pending::Closed);
         }
-        for cmd in cmds {
-            cmd.write_to(&mut state.out);
-        }
-        state.unwritten += cmds.len();
-        let (seq, deadline) = state.push(cmds.len(), timeout);
+        encode(&mut state.out);
+        state.unwritten += count;
+        let (seq, deadline) = state.push(count, timeout);
         let pending = PendingReplies(Pending::Queued(self, seq));
         let wave = state.wave;
         state.wave = wave.saturating_sub(1);
