@@ -260,12 +260,16 @@ fn per_command(command: &str, reply: Value) -> Result<Value> {
     crate::executor::reply_to_result(command, reply)
 }
 
-/// Each command's own result, server errors as `Err`.
+/// Each command's own result, server errors as `Err` (the name is read out
+/// of the batch only for those).
 fn each_result(batch: &Batch, replies: Vec<Value>) -> Vec<Result<Value>> {
     replies
         .into_iter()
         .enumerate()
-        .map(|(i, reply)| per_command(batch.name(i), reply))
+        .map(|(i, reply)| match reply.innermost() {
+            Value::Error(_) => per_command(batch.name(i), reply),
+            _ => Ok(reply),
+        })
         .collect()
 }
 
