@@ -8,9 +8,11 @@ use crate::cmd_info::Traits;
 use crate::convert::{FromValue, ToArgs};
 
 /// The buffer a command that only reads starts with: room for its name and
-/// a key or two, so that many such commands waiting at once (a `Cmd` lives
-/// as long as its future) do not each hold room for a value they never carry.
-const READ_CAPACITY: usize = 64;
+/// a key (`GET` and a key of up to 42 bytes), so that many such commands
+/// waiting at once (a `Cmd` lives as long as its future) do not each hold
+/// room for a value they never carry; 56 rather than 64 bytes, so that with
+/// its header the chunk is 64 bytes, not 80.
+const READ_CAPACITY: usize = 56;
 
 /// The buffer any other command starts with: room for a name, a key and a
 /// short value (`SET key <64 bytes>` is 96), so the common write is one
@@ -36,14 +38,46 @@ const WRITE_CAPACITY: usize = 120;
 pub struct Cmd {
     /// `$<len>\r\n<bytes>\r\n` for every argument, the name first.
     encoded: Vec<u8>,
-    argc: usize,
+    argc: u32,
     /// The name's length (0 for a name too long to be one); its bytes follow
     /// the `$<len>\r\n` header at the start of `encoded`. Small, like the
     /// rest: every waiting command's future holds its `Cmd`.
     name_len: u32,
     traits: Traits,
-    /// `Some(None)`: wait forever; `None`: the client's default.
-    timeout: Option<Option<Duration>>,
+    timeout: Timeout,
+}
+
+/// A command's own reply timeout in four bytes (every waiting command's
+/// future holds one): 0 is the client's default, 1 waits forever, `n` is
+/// `n - 2` milliseconds (a finer one rounds up; a longer one than
+/// `u32::MAX - 2` ms, about 49 days, is that long).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Timeout(u32);
+
+impl Timeout {
+    const DEFAULT: Timeout = Timeout(0);
+    const FOREVER: Timeout = Timeout(1);
+
+    fn of(timeout: Duration) -> Timeout {
+        let millis = timeout.as_nanos().div_ceil(1_000_000);
+        Timeout(u32::try_from(millis.saturating_add(2)).unwrap_or(u32::MAX))
+    }
+
+    fn get(self) -> Option<Option<Duration>> {
+        match self.0 {
+            0 => None,
+            1 => Some(None),
+            n => Some(Some(Duration::from_millis(u64::from(n - 2)))),
+        }
+    }
+
+    fn from_parts(timeout: Option<Option<Duration>>) -> Timeout {
+        match timeout {
+            None => Timeout::DEFAULT,
+            Some(None) => Timeout::FOREVER,
+            Some(Some(t)) => Timeout::of(t),
+        }
+    }
 }
 
 impl Cmd {
@@ -62,7 +96,7 @@ impl Cmd {
             argc: 0,
             name_len: 0,
             traits,
-            timeout: None,
+            timeout: Timeout::DEFAULT,
         };
         if !name.is_empty() {
             cmd.push_bytes(name.as_bytes());
@@ -91,7 +125,7 @@ impl Cmd {
         });
         self.encoded.extend_from_slice(bytes);
         self.encoded.extend_from_slice(b"\r\n");
-        self.argc += 1;
+        self.argc = self.argc.saturating_add(1);
     }
 
     /// Waits at most `timeout` for this command's reply instead of the
@@ -99,19 +133,19 @@ impl Cmd {
     /// still gets its own blocking time on top; one that blocks forever
     /// (`BLPOP key 0`) waits at most `timeout`.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(Some(timeout));
+        self.timeout = Timeout::of(timeout);
         self
     }
 
     /// Waits for this command's reply as long as it takes.
     pub fn without_timeout(mut self) -> Self {
-        self.timeout = Some(None);
+        self.timeout = Timeout::FOREVER;
         self
     }
 
     /// The timeout override: `None` when the client's default applies.
     pub(crate) fn timeout(&self) -> Option<Option<Duration>> {
-        self.timeout
+        self.timeout.get()
     }
 
     /// Sends the command through `executor` and converts the reply.
@@ -129,7 +163,7 @@ impl Cmd {
     /// Appends every argument of `other` (its name included).
     pub(crate) fn extend_from(&mut self, other: &Cmd) {
         self.encoded.extend_from_slice(&other.encoded);
-        self.argc += other.argc;
+        self.argc = self.argc.saturating_add(other.argc);
     }
 
     /// The command name as given (`GET`, `client`, ...).
@@ -152,7 +186,7 @@ impl Cmd {
 
     /// The number of arguments, the name included.
     pub fn arg_count(&self) -> usize {
-        self.argc
+        self.argc as usize
     }
 
     /// Iterates over the raw arguments, the name first.
@@ -170,7 +204,7 @@ impl Cmd {
 
     /// Appends the command as a RESP array of bulk strings, to a plain buffer.
     pub(crate) fn write_to_vec(&self, out: &mut Vec<u8>) {
-        put_header(b'*', self.argc, |part| out.extend_from_slice(part));
+        put_header(b'*', self.argc as usize, |part| out.extend_from_slice(part));
         out.extend_from_slice(&self.encoded);
     }
 
@@ -182,7 +216,7 @@ impl Cmd {
         timeout: Option<Option<Duration>>,
     ) -> Option<Cmd> {
         let header_end = wire.iter().position(|&b| b == b'\r')?;
-        let argc: usize = std::str::from_utf8(wire.get(1..header_end)?)
+        let argc: u32 = std::str::from_utf8(wire.get(1..header_end)?)
             .ok()?
             .parse()
             .ok()?;
@@ -196,14 +230,14 @@ impl Cmd {
             argc,
             name_len,
             traits,
-            timeout,
+            timeout: Timeout::from_parts(timeout),
         })
     }
 
     /// Appends the command as a RESP array of bulk strings.
     pub(crate) fn write_to(&self, out: &mut bytes::BytesMut) {
         out.reserve(self.encoded.len() + 16);
-        put_header(b'*', self.argc, |part| out.extend_from_slice(part));
+        put_header(b'*', self.argc as usize, |part| out.extend_from_slice(part));
         out.extend_from_slice(&self.encoded);
     }
 
@@ -334,6 +368,26 @@ mod tests {
         let cmd = Cmd::new("client").arg("KILL");
         assert!(cmd.is("CLIENT"));
         assert_eq!(cmd.arg_count(), 2);
+    }
+
+    #[test]
+    fn timeouts_keep_millisecond_precision_in_four_bytes() {
+        let timeout = |cmd: Cmd| cmd.timeout();
+        assert_eq!(timeout(Cmd::new("GET")), None);
+        assert_eq!(timeout(Cmd::new("GET").without_timeout()), Some(None));
+        for (given, kept) in [
+            (Duration::ZERO, Duration::ZERO),
+            (Duration::from_micros(500), Duration::from_millis(1)),
+            (Duration::from_millis(10), Duration::from_millis(10)),
+            (Duration::from_secs(3600), Duration::from_secs(3600)),
+            (
+                Duration::from_secs(u64::MAX),
+                Duration::from_millis(u64::from(u32::MAX - 2)),
+            ),
+        ] {
+            let cmd = Cmd::new("GET").with_timeout(given);
+            assert_eq!(timeout(cmd), Some(Some(kept)), "{given:?}");
+        }
     }
 
     #[test]

@@ -798,6 +798,6 @@ mod tests {
     fn traits_stay_small() {
         // Every waiting command's future holds its Cmd.
         assert_eq!(std::mem::size_of::<Traits>(), 4);
-        assert_eq!(std::mem::size_of::<Cmd>(), 56);
+        assert_eq!(std::mem::size_of::<Cmd>(), 40);
     }
 }
