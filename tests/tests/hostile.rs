@@ -186,6 +186,15 @@ async fn fails_then_recovers(input: &[u8], then: Then, kind: ErrorKind, says: &s
         let case = Case::start(protocol, Script::reply(input).then(then), what).await;
         let err = case.get_fails_with(kind).await;
         assert!(err.to_string().contains(says), "{}: {err}", case.what);
+        if kind == ErrorKind::Protocol {
+            // The server's fault, said so, not a lost connection.
+            assert!(
+                err.to_string()
+                    .contains("sent a reply that is not valid RESP"),
+                "{}: {err}",
+                case.what
+            );
+        }
         case.server.closed(0).await;
         case.serves_again().await;
         assert_eq!(case.server.connections(), 2, "{}", case.what);

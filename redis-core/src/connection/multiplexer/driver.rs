@@ -50,13 +50,25 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
             ErrorKind::Timeout => ErrorKind::Io,
             kind => kind,
         };
-        let lost = Error::new(
-            kind,
-            format!(
-                "connection to {} lost with the command in flight: {error}",
-                shared.config.addr
+        // Say plainly whose fault a protocol violation is, so that nobody
+        // looks for it in the command's arguments.
+        let lost = match kind {
+            ErrorKind::Protocol => Error::new(
+                kind,
+                format!(
+                    "the server at {} sent a reply that is not valid RESP ({error}); \
+                     the connection was dropped with the command in flight",
+                    shared.config.addr
+                ),
             ),
-        );
+            _ => Error::new(
+                kind,
+                format!(
+                    "connection to {} lost with the command in flight: {error}",
+                    shared.config.addr
+                ),
+            ),
+        };
         shared.fail_all(&lost, Link::Connecting);
     }
     shared.fail_all(&Error::closed("the client was closed"), Link::Down);
