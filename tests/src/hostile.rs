@@ -38,6 +38,7 @@ pub struct Script {
     delay: Duration,
     trickle: bool,
     then: Then,
+    every_connection: bool,
 }
 
 /// What the first connection does once it has sent its scripted bytes.
@@ -62,6 +63,7 @@ impl Script {
             delay: Duration::ZERO,
             trickle: false,
             then: Then::Behave,
+            every_connection: false,
         }
     }
 
@@ -102,6 +104,14 @@ impl Script {
     /// Answers the first `n` real commands with the scripted bytes, each.
     pub fn replies(self, n: usize) -> Script {
         Script { replies: n, ..self }
+    }
+
+    /// Follows the script on every connection, not only the first.
+    pub fn on_every_connection(self) -> Script {
+        Script {
+            every_connection: true,
+            ..self
+        }
     }
 }
 
@@ -336,7 +346,7 @@ async fn serve(mut peer: Peer, index: usize, shared: Arc<Shared>) {
 /// Runs one connection until either side closes it.
 async fn finish(peer: &mut Peer, index: usize, shared: &Shared) {
     let script = &shared.script;
-    let hostile = index == 0;
+    let hostile = index == 0 || script.every_connection;
     let mut scripted = if hostile && !script.unprompted {
         script.replies
     } else {

@@ -532,6 +532,36 @@ async fn an_unprompted_reply_drops_the_connection() {
     }
 }
 
+/// A server that drops every new connection at once (here: an unprompted
+/// reply on each) is not reconnected to in a tight loop: a connection lost
+/// that soon counts as a failed attempt, so an idle client waits for a
+/// caller and then goes through the backoff.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_drops_every_connection_is_not_hammered() {
+    let _turn = one_at_a_time().await;
+    let script = Script::unprompted(b"$8\r\nsurprise\r\n").on_every_connection();
+    let server = HostileServer::start(Protocol::Resp3, script).await;
+    let client = Client::connect(server.config()).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let idle = server.connections();
+    assert!(idle <= 2, "{idle} connections in a second of idleness");
+
+    // A caller makes it connect again: once or a few times, not thousands.
+    // (Whatever the PING gets back: the unprompted reply may reach it first,
+    // which the handshake does not rule out yet.)
+    let before = server.connections();
+    let _ = tokio::time::timeout(
+        Duration::from_secs(1),
+        Cmd::new("PING").query::<Value, _>(&client),
+    )
+    .await;
+    let tried = server.connections() - before;
+    assert!(
+        (1..=50).contains(&tried),
+        "{tried} connections for one PING"
+    );
+}
+
 // ---- Replies that are late or never come ----
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -16,6 +16,10 @@ use crate::config::Protocol;
 use crate::resp::Decoder;
 use crate::{Error, ErrorKind, Result};
 
+/// How long a connection must have served for its loss to count as an
+/// accident rather than a failed attempt.
+const STABLE_CONNECTION: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The driver: run a connection until it breaks, fail what was waiting,
 /// reconnect; until the client is closed.
 pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
@@ -26,7 +30,6 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
         let Some(current) = conn.take() else {
             match reconnect(&shared, failed_attempts).await {
                 Some(Ok(next)) => {
-                    failed_attempts = 0;
                     conn = Some(next);
                 }
                 Some(Err(error)) => {
@@ -38,10 +41,22 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
             }
             continue;
         };
+        let connected = tokio::time::Instant::now();
         let error = tokio::select! {
             error = run(current, &shared) => error,
             () = closed(&shared) => break,
         };
+        // A connection that breaks soon after it was made (a server that
+        // drops every connection for a protocol violation, say) counts as a
+        // failed attempt, so the next one waits for a caller and goes
+        // through the backoff instead of reconnecting in a tight loop; one
+        // that served a while is lost by accident, and its successor is
+        // made at once.
+        if connected.elapsed() >= STABLE_CONNECTION {
+            failed_attempts = 0;
+        } else {
+            failed_attempts = failed_attempts.saturating_add(1);
+        }
         tracing::debug!(addr = %shared.config.addr, %error, "connection lost");
         // A connection presumed dead after a timeout is, for the commands
         // still waiting on it, a lost connection: that decides whether they
@@ -69,7 +84,13 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
                 ),
             ),
         };
-        shared.fail_all(&lost, Link::Connecting);
+        // Down when the next attempt waits for a caller: a caller's command
+        // then wakes the driver.
+        let link = match failed_attempts {
+            0 => Link::Connecting,
+            _ => Link::Down,
+        };
+        shared.fail_all(&lost, link);
     }
     shared.fail_all(&Error::closed("the client was closed"), Link::Down);
 }
