@@ -5,8 +5,9 @@
 
 use std::time::Duration;
 
+use crate::commands::server::reply::Fields;
 use crate::convert::{FromValue, ToArgs};
-use crate::{Cmd, Error, Result, Value};
+use crate::{Cmd, Result, Value};
 
 define_commands! {
     /// EVAL, FCALL, SCRIPT and FUNCTION.
@@ -233,39 +234,6 @@ impl ToArgs for FunctionListOptions {
     }
 }
 
-/// The named fields of a FUNCTION reply: a RESP3 map or RESP2's flat
-/// `[name, value, ...]`, taken out one by one.
-struct Fields {
-    what: &'static str,
-    entries: Vec<(String, Value)>,
-}
-
-impl Fields {
-    fn new(what: &'static str, value: Value) -> Result<Fields> {
-        Ok(Fields {
-            what,
-            entries: FromValue::from_value(value)?,
-        })
-    }
-
-    fn take(&mut self, name: &str) -> Option<Value> {
-        let index = self.entries.iter().position(|(key, _)| key == name)?;
-        Some(self.entries.swap_remove(index).1)
-    }
-
-    fn get<T: FromValue>(&mut self, name: &str) -> Result<T> {
-        let value = self
-            .take(name)
-            .ok_or_else(|| Error::protocol(format!("{} reply without `{name}`", self.what)))?;
-        T::from_value(value)
-    }
-
-    fn opt<T: FromValue>(&mut self, name: &str) -> Result<Option<T>> {
-        self.take(name)
-            .map_or(Ok(None), <Option<T> as FromValue>::from_value)
-    }
-}
-
 /// A library, as FUNCTION LIST describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -282,12 +250,12 @@ pub struct LibraryInfo {
 
 impl FromValue for LibraryInfo {
     fn from_value(value: Value) -> Result<Self> {
-        let mut f = Fields::new("FUNCTION LIST", value)?;
+        let mut f = Fields::new(value, "FUNCTION LIST reply")?;
         Ok(LibraryInfo {
-            name: f.get("library_name")?,
-            engine: f.get("engine")?,
-            functions: f.get("functions")?,
-            code: f.opt("library_code")?,
+            name: f.required("library_name")?,
+            engine: f.required("engine")?,
+            functions: f.required("functions")?,
+            code: f.optional("library_code")?,
         })
     }
 }
@@ -306,11 +274,11 @@ pub struct FunctionInfo {
 
 impl FromValue for FunctionInfo {
     fn from_value(value: Value) -> Result<Self> {
-        let mut f = Fields::new("FUNCTION LIST function", value)?;
+        let mut f = Fields::new(value, "FUNCTION LIST function reply")?;
         Ok(FunctionInfo {
-            name: f.get("name")?,
-            description: f.opt("description")?,
-            flags: f.get("flags")?,
+            name: f.required("name")?,
+            description: f.optional("description")?,
+            flags: f.required("flags")?,
         })
     }
 }
@@ -360,18 +328,18 @@ pub struct FunctionStats {
 
 impl FromValue for FunctionStats {
     fn from_value(value: Value) -> Result<Self> {
-        let mut f = Fields::new("FUNCTION STATS", value)?;
-        let engines: Vec<(String, Value)> = f.get("engines")?;
+        let mut f = Fields::new(value, "FUNCTION STATS reply")?;
+        let engines: Vec<(String, Value)> = f.required("engines")?;
         Ok(FunctionStats {
-            running: f.opt("running_script")?,
+            running: f.optional("running_script")?,
             engines: engines
                 .into_iter()
                 .map(|(engine, counts)| {
-                    let mut counts = Fields::new("FUNCTION STATS engine", counts)?;
+                    let mut counts = Fields::new(counts, "FUNCTION STATS engine reply")?;
                     Ok(EngineStats {
                         engine,
-                        libraries: counts.get("libraries_count")?,
-                        functions: counts.get("functions_count")?,
+                        libraries: counts.required("libraries_count")?,
+                        functions: counts.required("functions_count")?,
                     })
                 })
                 .collect::<Result<_>>()?,
@@ -392,11 +360,11 @@ pub struct RunningFunction {
 
 impl FromValue for RunningFunction {
     fn from_value(value: Value) -> Result<Self> {
-        let mut f = Fields::new("FUNCTION STATS running_script", value)?;
+        let mut f = Fields::new(value, "FUNCTION STATS running_script reply")?;
         Ok(RunningFunction {
-            name: f.get("name")?,
-            command: f.get("command")?,
-            duration: Duration::from_millis(f.get("duration_ms")?),
+            name: f.required("name")?,
+            command: f.required("command")?,
+            duration: Duration::from_millis(f.required("duration_ms")?),
         })
     }
 }

@@ -2,65 +2,31 @@
 //! form with entries and pending lists, read the same from RESP3 maps and
 //! RESP2's flat name/value arrays.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use super::{StreamEntry, StreamId};
+use crate::commands::server::reply::{Fields, after_epoch, unix_millis};
 use crate::convert::FromValue;
 use crate::{Error, Result, Value};
 
-/// The named fields of an XINFO-style reply: a RESP3 map or RESP2's flat
-/// `[name, value, ...]`, taken out one by one.
-struct Fields {
-    what: &'static str,
-    entries: Vec<(String, Value)>,
+/// A duration in milliseconds that is -1 (or absent) when it does not apply.
+fn optional_millis(f: &mut Fields, name: &str) -> Result<Option<Duration>> {
+    Ok(f.optional::<i64>(name)?
+        .and_then(|ms| u64::try_from(ms).ok())
+        .map(Duration::from_millis))
 }
 
-impl Fields {
-    fn new(what: &'static str, value: Value) -> Result<Fields> {
-        Ok(Fields {
-            what,
-            entries: FromValue::from_value(value)?,
-        })
-    }
-
-    fn take(&mut self, name: &str) -> Option<Value> {
-        let index = self.entries.iter().position(|(key, _)| key == name)?;
-        Some(self.entries.swap_remove(index).1)
-    }
-
-    /// A field that is always there.
-    fn get<T: FromValue>(&mut self, name: &str) -> Result<T> {
-        let value = self
-            .take(name)
-            .ok_or_else(|| Error::protocol(format!("{} reply without `{name}`", self.what)))?;
-        T::from_value(value)
-    }
-
-    /// A field that older servers leave out, or that may be nil.
-    fn opt<T: FromValue>(&mut self, name: &str) -> Result<Option<T>> {
-        self.take(name)
-            .map_or(Ok(None), <Option<T> as FromValue>::from_value)
-    }
-
-    /// A duration in milliseconds that is -1 (or absent) when it does not apply.
-    fn opt_millis(&mut self, name: &str) -> Result<Option<Duration>> {
-        Ok(self
-            .opt::<i64>(name)?
-            .and_then(|ms| u64::try_from(ms).ok())
-            .map(Duration::from_millis))
-    }
-
-    /// A Unix time in milliseconds that is -1 (or absent) when it does not apply.
-    fn opt_time(&mut self, name: &str) -> Result<Option<SystemTime>> {
-        Ok(self
-            .opt::<i64>(name)?
-            .and_then(|ms| u64::try_from(ms).ok())
-            .map(unix_millis))
-    }
+/// A Unix time in milliseconds that is -1 (or absent) when it does not apply.
+fn optional_time(f: &mut Fields, name: &str) -> Result<Option<SystemTime>> {
+    f.optional::<i64>(name)?
+        .filter(|&ms| ms >= 0)
+        .map(unix_millis)
+        .transpose()
 }
 
-fn unix_millis(ms: u64) -> SystemTime {
-    UNIX_EPOCH + Duration::from_millis(ms)
+/// A Unix time in milliseconds, as the pending entries carry it.
+fn delivered(ms: u64) -> Result<SystemTime> {
+    after_epoch(Duration::from_millis(ms))
 }
 
 /// XINFO STREAM: the stream's size, ids and first and last entries.
@@ -91,18 +57,18 @@ pub struct StreamInfo<T> {
 
 impl<T: FromValue> FromValue for StreamInfo<T> {
     fn from_value(value: Value) -> Result<Self> {
-        let mut f = Fields::new("XINFO STREAM", value)?;
+        let mut f = Fields::new(value, "XINFO STREAM reply")?;
         Ok(StreamInfo {
-            length: f.get("length")?,
-            radix_tree_keys: f.get("radix-tree-keys")?,
-            radix_tree_nodes: f.get("radix-tree-nodes")?,
-            last_generated_id: f.get("last-generated-id")?,
-            max_deleted_entry_id: f.opt("max-deleted-entry-id")?,
-            entries_added: f.opt("entries-added")?,
-            recorded_first_entry_id: f.opt("recorded-first-entry-id")?,
-            groups: f.get("groups")?,
-            first_entry: f.opt("first-entry")?,
-            last_entry: f.opt("last-entry")?,
+            length: f.required("length")?,
+            radix_tree_keys: f.required("radix-tree-keys")?,
+            radix_tree_nodes: f.required("radix-tree-nodes")?,
+            last_generated_id: f.required("last-generated-id")?,
+            max_deleted_entry_id: f.optional("max-deleted-entry-id")?,
+            entries_added: f.optional("entries-added")?,
+            recorded_first_entry_id: f.optional("recorded-first-entry-id")?,
+            groups: f.required("groups")?,
+            first_entry: f.optional("first-entry")?,
+            last_entry: f.optional("last-entry")?,
         })
     }
 }
@@ -134,17 +100,17 @@ pub struct StreamInfoFull<T> {
 
 impl<T: FromValue> FromValue for StreamInfoFull<T> {
     fn from_value(value: Value) -> Result<Self> {
-        let mut f = Fields::new("XINFO STREAM FULL", value)?;
+        let mut f = Fields::new(value, "XINFO STREAM FULL reply")?;
         Ok(StreamInfoFull {
-            length: f.get("length")?,
-            radix_tree_keys: f.get("radix-tree-keys")?,
-            radix_tree_nodes: f.get("radix-tree-nodes")?,
-            last_generated_id: f.get("last-generated-id")?,
-            max_deleted_entry_id: f.opt("max-deleted-entry-id")?,
-            entries_added: f.opt("entries-added")?,
-            recorded_first_entry_id: f.opt("recorded-first-entry-id")?,
-            entries: f.get("entries")?,
-            groups: f.get("groups")?,
+            length: f.required("length")?,
+            radix_tree_keys: f.required("radix-tree-keys")?,
+            radix_tree_nodes: f.required("radix-tree-nodes")?,
+            last_generated_id: f.required("last-generated-id")?,
+            max_deleted_entry_id: f.optional("max-deleted-entry-id")?,
+            entries_added: f.optional("entries-added")?,
+            recorded_first_entry_id: f.optional("recorded-first-entry-id")?,
+            entries: f.required("entries")?,
+            groups: f.required("groups")?,
         })
     }
 }
@@ -172,15 +138,15 @@ pub struct GroupInfoFull {
 
 impl FromValue for GroupInfoFull {
     fn from_value(value: Value) -> Result<Self> {
-        let mut f = Fields::new("XINFO STREAM FULL group", value)?;
+        let mut f = Fields::new(value, "XINFO STREAM FULL group reply")?;
         Ok(GroupInfoFull {
-            name: f.get("name")?,
-            last_delivered_id: f.get("last-delivered-id")?,
-            entries_read: f.opt("entries-read")?,
-            lag: f.opt("lag")?,
-            pel_count: f.get("pel-count")?,
-            pending: f.get("pending")?,
-            consumers: f.get("consumers")?,
+            name: f.required("name")?,
+            last_delivered_id: f.required("last-delivered-id")?,
+            entries_read: f.optional("entries-read")?,
+            lag: f.optional("lag")?,
+            pel_count: f.required("pel-count")?,
+            pending: f.required("pending")?,
+            consumers: f.required("consumers")?,
         })
     }
 }
@@ -205,7 +171,7 @@ impl FromValue for FullPendingEntry {
         Ok(FullPendingEntry {
             id,
             consumer,
-            delivered_at: unix_millis(delivered_at),
+            delivered_at: delivered(delivered_at)?,
             deliveries,
         })
     }
@@ -230,16 +196,15 @@ pub struct ConsumerInfoFull {
 
 impl FromValue for ConsumerInfoFull {
     fn from_value(value: Value) -> Result<Self> {
-        let mut f = Fields::new("XINFO STREAM FULL consumer", value)?;
-        let seen_time = f
-            .opt_time("seen-time")?
+        let mut f = Fields::new(value, "XINFO STREAM FULL consumer reply")?;
+        let seen_time = optional_time(&mut f, "seen-time")?
             .ok_or_else(|| Error::protocol("XINFO STREAM FULL consumer without a seen-time"))?;
         Ok(ConsumerInfoFull {
-            name: f.get("name")?,
+            name: f.required("name")?,
             seen_time,
-            active_time: f.opt_time("active-time")?,
-            pel_count: f.get("pel-count")?,
-            pending: f.get("pending")?,
+            active_time: optional_time(&mut f, "active-time")?,
+            pel_count: f.required("pel-count")?,
+            pending: f.required("pending")?,
         })
     }
 }
@@ -261,7 +226,7 @@ impl FromValue for ConsumerPendingEntry {
         let (id, delivered_at, deliveries) = FromValue::from_value(value)?;
         Ok(ConsumerPendingEntry {
             id,
-            delivered_at: unix_millis(delivered_at),
+            delivered_at: delivered(delivered_at)?,
             deliveries,
         })
     }
@@ -288,14 +253,14 @@ pub struct GroupInfo {
 
 impl FromValue for GroupInfo {
     fn from_value(value: Value) -> Result<Self> {
-        let mut f = Fields::new("XINFO GROUPS", value)?;
+        let mut f = Fields::new(value, "XINFO GROUPS reply")?;
         Ok(GroupInfo {
-            name: f.get("name")?,
-            consumers: f.get("consumers")?,
-            pending: f.get("pending")?,
-            last_delivered_id: f.get("last-delivered-id")?,
-            entries_read: f.opt("entries-read")?,
-            lag: f.opt("lag")?,
+            name: f.required("name")?,
+            consumers: f.required("consumers")?,
+            pending: f.required("pending")?,
+            last_delivered_id: f.required("last-delivered-id")?,
+            entries_read: f.optional("entries-read")?,
+            lag: f.optional("lag")?,
         })
     }
 }
@@ -317,15 +282,14 @@ pub struct ConsumerInfo {
 
 impl FromValue for ConsumerInfo {
     fn from_value(value: Value) -> Result<Self> {
-        let mut f = Fields::new("XINFO CONSUMERS", value)?;
-        let idle = f
-            .opt_millis("idle")?
+        let mut f = Fields::new(value, "XINFO CONSUMERS reply")?;
+        let idle = optional_millis(&mut f, "idle")?
             .ok_or_else(|| Error::protocol("XINFO CONSUMERS without an idle time"))?;
         Ok(ConsumerInfo {
-            name: f.get("name")?,
-            pending: f.get("pending")?,
+            name: f.required("name")?,
+            pending: f.required("pending")?,
             idle,
-            inactive: f.opt_millis("inactive")?,
+            inactive: optional_millis(&mut f, "inactive")?,
         })
     }
 }
