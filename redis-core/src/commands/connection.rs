@@ -11,6 +11,7 @@
 use std::ops::Deref;
 use std::time::Duration;
 
+use super::keys::millis;
 use super::server::reply::{Fields, key_values, seconds, unless_negative};
 use crate::Cmd;
 use crate::convert::{FromValue, ToArgs};
@@ -121,8 +122,7 @@ define_commands! {
     /// `CLIENT PAUSE timeout WRITE|ALL`: holds the commands of every client
     /// (or only those that write) for `timeout`, or until `CLIENT UNPAUSE`.
     fn client_pause(timeout: Duration, mode: PauseMode) -> () {
-        let millis = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
-        Cmd::new("CLIENT").arg("PAUSE").arg(millis).arg(mode)
+        Cmd::new("CLIENT").arg("PAUSE").arg(millis(timeout)).arg(mode)
     }
 
     /// `CLIENT UNPAUSE`: ends a `CLIENT PAUSE` early.

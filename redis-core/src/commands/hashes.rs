@@ -3,6 +3,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::commands::keys::{millis, ttl_seconds, unix_millis};
 use crate::commands::{ExpireTime, Ttl};
 use crate::convert::{FromValue, ToArgs};
 use crate::{Cmd, Error, Result, Value};
@@ -132,7 +133,7 @@ define_commands! {
     /// for milliseconds). A zero `ttl` deletes the fields. One outcome per
     /// field, in order.
     fn hexpire(key: impl ToArgs, ttl: Duration, fields: impl ToArgs) -> Vec<FieldExpireOutcome> {
-        counted_args(Cmd::new("HEXPIRE").arg(key).arg(ceil_secs(ttl)).arg("FIELDS"), fields)
+        counted_args(Cmd::new("HEXPIRE").arg(key).arg(ttl_seconds(ttl)).arg("FIELDS"), fields)
     }
 
     /// `HEXPIRE key seconds NX|XX|GT|LT FIELDS n field...`: [`hexpire`] for
@@ -144,7 +145,7 @@ define_commands! {
         condition: FieldExpireCondition,
         fields: impl ToArgs,
     ) -> Vec<FieldExpireOutcome> {
-        let cmd = Cmd::new("HEXPIRE").arg(key).arg(ceil_secs(ttl)).arg(condition);
+        let cmd = Cmd::new("HEXPIRE").arg(key).arg(ttl_seconds(ttl)).arg(condition);
         counted_args(cmd.arg("FIELDS"), fields)
     }
 
@@ -172,7 +173,7 @@ define_commands! {
     /// [`hpexpireat`] for milliseconds). A time in the past deletes them.
     /// One outcome per field, in order.
     fn hexpireat(key: impl ToArgs, at: SystemTime, fields: impl ToArgs) -> Vec<FieldExpireOutcome> {
-        let cmd = Cmd::new("HEXPIREAT").arg(key).arg(ceil_secs(since_epoch(at)));
+        let cmd = Cmd::new("HEXPIREAT").arg(key).arg(ttl_seconds(since_epoch(at)));
         counted_args(cmd.arg("FIELDS"), fields)
     }
 
@@ -184,7 +185,7 @@ define_commands! {
         condition: FieldExpireCondition,
         fields: impl ToArgs,
     ) -> Vec<FieldExpireOutcome> {
-        let cmd = Cmd::new("HEXPIREAT").arg(key).arg(ceil_secs(since_epoch(at)));
+        let cmd = Cmd::new("HEXPIREAT").arg(key).arg(ttl_seconds(since_epoch(at)));
         counted_args(cmd.arg(condition).arg("FIELDS"), fields)
     }
 
@@ -196,7 +197,7 @@ define_commands! {
         at: SystemTime,
         fields: impl ToArgs,
     ) -> Vec<FieldExpireOutcome> {
-        let cmd = Cmd::new("HPEXPIREAT").arg(key).arg(millis(since_epoch(at)));
+        let cmd = Cmd::new("HPEXPIREAT").arg(key).arg(unix_millis(at));
         counted_args(cmd.arg("FIELDS"), fields)
     }
 
@@ -208,7 +209,7 @@ define_commands! {
         condition: FieldExpireCondition,
         fields: impl ToArgs,
     ) -> Vec<FieldExpireOutcome> {
-        let cmd = Cmd::new("HPEXPIREAT").arg(key).arg(millis(since_epoch(at)));
+        let cmd = Cmd::new("HPEXPIREAT").arg(key).arg(unix_millis(at));
         counted_args(cmd.arg(condition).arg("FIELDS"), fields)
     }
 
@@ -297,19 +298,6 @@ pub(super) fn counted_args(mut cmd: Cmd, items: impl ToArgs) -> Cmd {
     cmd.push_arg(scratch.arg_count());
     cmd.extend_from(&scratch);
     cmd
-}
-
-/// Whole milliseconds, saturating.
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
-}
-
-/// Whole seconds, rounded up: a non-zero TTL never becomes 0 (which would
-/// delete the field), and a time is never earlier than asked for.
-fn ceil_secs(duration: Duration) -> u64 {
-    duration
-        .as_secs()
-        .saturating_add(u64::from(duration.subsec_nanos() > 0))
 }
 
 /// The time since the Unix epoch; a time before it is the epoch (long past).
@@ -408,7 +396,7 @@ impl ToArgs for FieldGetExpiry {
     fn write_args(&self, cmd: &mut Cmd) {
         match self {
             FieldGetExpiry::In(ttl) => cmd.push_arg("PX").push_arg(millis(*ttl)),
-            FieldGetExpiry::At(at) => cmd.push_arg("PXAT").push_arg(millis(since_epoch(*at))),
+            FieldGetExpiry::At(at) => cmd.push_arg("PXAT").push_arg(unix_millis(*at)),
             FieldGetExpiry::Persist => cmd.push_arg("PERSIST"),
         };
     }
@@ -429,7 +417,7 @@ impl ToArgs for FieldSetExpiry {
     fn write_args(&self, cmd: &mut Cmd) {
         match self {
             FieldSetExpiry::In(ttl) => cmd.push_arg("PX").push_arg(millis(*ttl)),
-            FieldSetExpiry::At(at) => cmd.push_arg("PXAT").push_arg(millis(since_epoch(*at))),
+            FieldSetExpiry::At(at) => cmd.push_arg("PXAT").push_arg(unix_millis(*at)),
             FieldSetExpiry::KeepTtl => cmd.push_arg("KEEPTTL"),
         };
     }

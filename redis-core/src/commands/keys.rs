@@ -557,10 +557,15 @@ pub(super) fn ceil_millis(ttl: Duration) -> u64 {
     u64::try_from(nanos).unwrap_or(u64::MAX)
 }
 
+/// Whole milliseconds, a fraction dropped, saturating.
+pub(super) fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
 /// Milliseconds since the Unix epoch (0 for earlier times), saturating.
 pub(super) fn unix_millis(at: SystemTime) -> u64 {
     let since = at
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap_or_default();
-    u64::try_from(since.as_millis()).unwrap_or(u64::MAX)
+    millis(since)
 }

@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use crate::Cmd;
+use crate::commands::keys::millis;
 use crate::convert::{FromValue, ToArgs};
 
 #[path = "stream_info.rs"]
@@ -405,11 +406,6 @@ fn with_streams<K: ToArgs, I: ToArgs>(mut cmd: Cmd, streams: &[(K, I)]) -> Cmd {
         cmd.push_arg(id);
     }
     cmd
-}
-
-/// A duration as whole milliseconds, saturating.
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]

@@ -2,8 +2,6 @@
 //! arguments, and reading the map-shaped replies that RESP3 sends as maps
 //! and RESP2 as flat `[key, value, ...]` arrays.
 
-use std::time::Duration;
-
 use crate::{Error, FromValue, Result, Value};
 
 /// The reply itself, or its error: attributes are metadata nobody asked
@@ -89,9 +87,7 @@ pub(super) fn present(value: Value) -> Option<Value> {
 }
 
 /// A duration as the whole milliseconds the FT.* commands take.
-pub(super) fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
-}
+pub(super) use crate::commands::keys::millis;
 
 /// A number as RediSearch parses it: the shortest round-trip decimal,
 /// `inf`/`-inf` for the infinities.
