@@ -4,14 +4,11 @@
 
 use crate::{Error, FromValue, Result, Value};
 
-/// The reply itself, or its error: attributes are metadata nobody asked
-/// for, and an error reply is an error whatever was expected.
-pub(super) fn reply(value: Value) -> Result<Value> {
-    match value.without_attributes() {
-        Value::Error(e) => Err(Error::server(e)),
-        other => Ok(other),
-    }
-}
+// The entries of a map reply, or of RESP2's flat `[key, value, ...]` array,
+// as raw pairs (nil is empty; a flat array is never read as nested pairs),
+// and the reply itself with its error: as every command group reads them.
+use crate::commands::server::reply::entries as raw_entries;
+pub(super) use crate::commands::server::reply::reply;
 
 /// The elements of an array (or set) reply; nil is empty.
 pub(super) fn elements(value: Value, what: &str) -> Result<Vec<Value>> {
@@ -20,34 +17,6 @@ pub(super) fn elements(value: Value, what: &str) -> Result<Vec<Value>> {
         Value::Nil => Ok(Vec::new()),
         other => Err(Error::type_mismatch(
             &format!("array ({what})"),
-            other.type_name(),
-        )),
-    }
-}
-
-/// The entries of a map reply, or of RESP2's flat `[key, value, ...]`
-/// array, as raw pairs; nil is empty. Unlike `Vec<(K, V)>`, a flat array
-/// is never read as nested pairs, whatever its elements look like.
-pub(super) fn raw_entries(value: Value, what: &str) -> Result<Vec<(Value, Value)>> {
-    match reply(value)? {
-        Value::Map(entries) => Ok(entries),
-        Value::Array(items) => {
-            if items.len() % 2 != 0 {
-                return Err(Error::protocol(format!(
-                    "{what}: a key/value array of odd length {}",
-                    items.len()
-                )));
-            }
-            let mut entries = Vec::with_capacity(items.len() / 2);
-            let mut items = items.into_iter();
-            while let (Some(key), Some(value)) = (items.next(), items.next()) {
-                entries.push((key, value));
-            }
-            Ok(entries)
-        }
-        Value::Nil => Ok(Vec::new()),
-        other => Err(Error::type_mismatch(
-            &format!("map ({what})"),
             other.type_name(),
         )),
     }
