@@ -4,6 +4,7 @@
 //! as sets and key specs as maps, RESP2 both as arrays.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{LazyLock, RwLock};
 
 use super::facts::{Command, Request, Response, flag};
@@ -31,12 +32,20 @@ static REGISTRY: LazyLock<RwLock<Registry>> = LazyLock::new(|| {
     })
 });
 
+/// Set once anything is learned: until then a name the table does not have
+/// (the unnamed scratch commands arguments are built in, above all) costs
+/// one load, not a lock and a hash lookup.
+static LEARNED_ANY: AtomicBool = AtomicBool::new(false);
+
 /// Learned lines beyond this many are not kept: a bound against a server
 /// that claims to know every name a program makes up.
 const MAX_LEARNED: usize = 4096;
 
 /// The learned line for an upper-case `name`, with its position.
 pub(crate) fn lookup(name: &[u8]) -> Option<(u16, &'static Command)> {
+    if name.is_empty() || !LEARNED_ANY.load(Ordering::Acquire) {
+        return None;
+    }
     let registry = REGISTRY.read().ok()?;
     let index = (*registry.by_name.get(name)?)?;
     Some((index, *registry.lines.get(usize::from(index))?))
@@ -82,6 +91,7 @@ pub(crate) fn remember(name: &[u8], reply: &Value) {
     };
     registry.lines.push(line);
     registry.by_name.insert(name.into(), Some(index));
+    LEARNED_ANY.store(true, Ordering::Release);
 }
 
 /// What a `COMMAND INFO` entry says about a command: the same facts as a
