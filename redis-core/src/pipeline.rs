@@ -226,34 +226,31 @@ impl<R> Pipeline<R> {
         if self.scripts.is_empty() && !atomic {
             // The common case: the bytes as they are, in one copy.
             let replies = executor.execute_encoded(&self.batch).await?;
-            return match replies.len() == self.batch.len() {
-                true => Ok(replies),
-                false => Err(Error::protocol(format!(
-                    "{} replies to {} commands",
-                    replies.len(),
-                    self.batch.len()
-                ))),
-            };
+            return one_per_command(replies, self.batch.len());
         }
         let mut batch = Vec::with_capacity(self.scripts.len() + self.batch.len() + 2);
         batch.extend(self.scripts.iter().map(Script::load_cmd));
         batch.extend(atomic.then(|| Cmd::new("MULTI")));
         batch.extend(self.batch.to_cmds());
         batch.extend(atomic.then(|| Cmd::new("EXEC")));
-        let mut replies = executor.execute_batch(&batch).await?;
-        if replies.len() != batch.len() {
-            return Err(Error::protocol(format!(
-                "{} replies to {} commands",
-                replies.len(),
-                batch.len()
-            )));
-        }
+        let mut replies = one_per_command(executor.execute_batch(&batch).await?, batch.len())?;
         let rest = replies.split_off(self.scripts.len());
         for (cmd, reply) in batch.iter().zip(replies) {
             per_command(cmd.name(), reply)?;
         }
         Ok(rest)
     }
+}
+
+/// The replies, if there is one per command sent.
+fn one_per_command(replies: Vec<Value>, sent: usize) -> Result<Vec<Value>> {
+    if replies.len() != sent {
+        return Err(Error::protocol(format!(
+            "{} replies to {sent} commands",
+            replies.len()
+        )));
+    }
+    Ok(replies)
 }
 
 fn per_command(command: &str, reply: Value) -> Result<Value> {
