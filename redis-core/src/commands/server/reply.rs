@@ -67,6 +67,20 @@ impl Fields {
         Ok(Fields { what, entries })
     }
 
+    /// Every field whose value is text or a number, as `(name, text)` in the
+    /// order received, for reply types that keep the whole record next to
+    /// their typed fields (`SENTINEL MASTER`). Call it before taking fields
+    /// out: taking reorders the rest.
+    pub(in crate::commands) fn texts(&self) -> Vec<(String, String)> {
+        self.entries
+            .iter()
+            .filter_map(|(name, value)| {
+                let text = String::from_value(value.clone()).ok()?;
+                Some((name.clone(), text))
+            })
+            .collect()
+    }
+
     fn take(&mut self, name: &str) -> Option<Value> {
         let index = self.entries.iter().position(|(n, _)| n == name)?;
         Some(self.entries.swap_remove(index).1)
