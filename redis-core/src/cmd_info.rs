@@ -794,6 +794,74 @@ mod tests {
         }
     }
 
+    /// SENTINEL exists on sentinels only, so the table (made from a Redis
+    /// server) does not have it: it goes out as an unknown command, and once
+    /// a sentinel answered `COMMAND INFO SENTINEL` as a learned container,
+    /// whose subcommands stay unknown. Either way no subcommand is repeated
+    /// after a lost connection (FAILOVER, RESET, MONITOR, REMOVE and SET
+    /// change the sentinel), and none is refused on a shared connection.
+    #[test]
+    fn sentinel_commands_are_never_repeated_nor_refused() {
+        use crate::Value;
+        use bytes::Bytes;
+
+        let text = |s: &str| Value::BulkString(Bytes::copy_from_slice(s.as_bytes()));
+        let entry = |name: &str, arity: i64, subcommands: Vec<Value>| {
+            Value::Array(vec![
+                text(name),
+                Value::Integer(arity),
+                Value::Array(vec![text("admin")]),
+                Value::Integer(0),
+                Value::Integer(0),
+                Value::Integer(0),
+                Value::Array(vec![text("@admin"), text("@slow"), text("@dangerous")]),
+                Value::Array(vec![]),
+                Value::Array(vec![]),
+                Value::Array(subcommands),
+            ])
+        };
+        let sentinels_answer = entry(
+            "sentinel",
+            -2,
+            ["failover", "reset", "monitor", "remove", "set", "masters"]
+                .map(|sub| entry(&format!("sentinel|{sub}"), -3, vec![]))
+                .to_vec(),
+        );
+        let commands = || {
+            [
+                Cmd::new("SENTINEL").arg("FAILOVER").arg("m"),
+                Cmd::new("SENTINEL").arg("RESET").arg("*"),
+                Cmd::new("SENTINEL")
+                    .arg("MONITOR")
+                    .arg("m")
+                    .arg("127.0.0.1")
+                    .arg(6379)
+                    .arg(2),
+                Cmd::new("SENTINEL").arg("REMOVE").arg("m"),
+                Cmd::new("SENTINEL")
+                    .arg("SET")
+                    .arg("m")
+                    .arg("quorum")
+                    .arg(2),
+                Cmd::new("sentinel").arg("masters"),
+            ]
+        };
+        let check = || {
+            let commands = commands();
+            for cmd in &commands {
+                assert!(!is_read_only(cmd), "{cmd:?}");
+                assert!(!is_stateful(cmd), "{cmd:?}");
+                assert_eq!(keys(cmd).count(), 0, "{cmd:?}");
+            }
+            assert_eq!(shared_connection_refusal(&commands), None);
+        };
+        assert!(!Cmd::new("SENTINEL").traits().is_known());
+        check();
+        learn::remember(b"SENTINEL", &sentinels_answer);
+        assert!(Cmd::new("SENTINEL").traits().is_known());
+        check();
+    }
+
     #[test]
     fn traits_stay_small() {
         // Every waiting command's future holds its Cmd.
