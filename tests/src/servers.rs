@@ -33,6 +33,27 @@ impl Servers {
         self.get("REDIS7")
     }
 
+    /// The three sentinels of the sentinel group (`host:port` each).
+    pub fn sentinels(&self) -> Vec<&str> {
+        self.get("SENTINELS").split(',').collect()
+    }
+
+    /// The name the sentinels monitor their master as (`mymaster`).
+    pub fn sentinel_master(&self) -> &str {
+        self.get("SENTINEL_MASTER")
+    }
+
+    /// The sentinel group's primary when the servers started (`host:port`);
+    /// after a failover it is the replica.
+    pub fn sentinel_primary(&self) -> &str {
+        self.get("SENTINEL_PRIMARY")
+    }
+
+    /// The sentinel group's replica when the servers started (`host:port`).
+    pub fn sentinel_replica(&self) -> &str {
+        self.get("SENTINEL_REPLICA")
+    }
+
     /// The Redis 8.2 `redis-server` binary, for throw-away servers.
     pub fn redis8_bin(&self) -> &str {
         self.get("REDIS8_BIN")

@@ -19,6 +19,7 @@ mod pubsub;
 mod scan;
 mod scripting;
 mod search;
+mod sentinel;
 mod server;
 mod sets;
 mod sorted_sets;
