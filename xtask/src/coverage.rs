@@ -4,6 +4,9 @@
 //! `redis-core/src/commands/` says what is typed: a command is typed when some file there builds
 //! it with the literal `Cmd::new("NAME")`, a subcommand when `Cmd::new("NAME")` is followed by
 //! `.arg("SUB")` (names in any case, whitespace and line breaks allowed between them).
+//!
+//! SENTINEL exists on sentinels only: its subcommands come from the `COMMAND DOCS SENTINEL` of
+//! the test servers' first sentinel, when they are up.
 
 use std::collections::BTreeSet;
 use std::ffi::OsString;
@@ -20,7 +23,7 @@ use crate::resp::{self, Value};
 const COMMANDS_DIR: &str = "redis-core/src/commands";
 
 /// The core groups in scope, in the order printed.
-const GROUPS: [&str; 15] = [
+const GROUPS: [&str; 16] = [
     "string",
     "generic",
     "hash",
@@ -36,6 +39,7 @@ const GROUPS: [&str; 15] = [
     "server",
     "connection",
     "cluster",
+    "sentinel",
 ];
 
 /// Module commands (group `module`) by name prefix, and the group they are printed under.
@@ -54,7 +58,7 @@ const MODULE_GROUPS: [(&str, &str); 8] = [
 /// Commands left to `Cmd` on purpose, and why. A pattern is a command (`DEBUG`), a subcommand
 /// (`CLUSTER MEET`), every subcommand of a container (`MODULE *`), or a subcommand of any
 /// container (`* HELP`).
-const DELIBERATE: [(&[&str], &str); 20] = [
+const DELIBERATE: [(&[&str], &str); 22] = [
     (
         &["DEBUG"],
         "debugs the server itself (sleeps, crashes, reloads)",
@@ -154,6 +158,21 @@ const DELIBERATE: [(&[&str], &str); 20] = [
         "called by RediSearch's own cluster coordinator",
     ),
     (
+        &["SENTINEL IS-MASTER-DOWN-BY-ADDR"],
+        "the vote sentinels exchange among themselves: with a run id it casts this sentinel's \
+         vote for a failover leader",
+    ),
+    (
+        &[
+            "SENTINEL CONFIG",
+            "SENTINEL DEBUG",
+            "SENTINEL INFO-CACHE",
+            "SENTINEL PENDING-SCRIPTS",
+            "SENTINEL SIMULATE-FAILURE",
+        ],
+        "a sentinel's own settings (sentinel-pass among them) and internals: operations",
+    ),
+    (
         &[
             "FT.ADD",
             "FT.SAFEADD",
@@ -224,15 +243,26 @@ pub fn after_tests(layout: &Layout) -> Result<ExitCode> {
 /// untyped.
 fn measure(layout: &Layout, args: &[OsString]) -> Result<(String, usize)> {
     let addr = crate::env_file::stack_address(layout, args)?;
-    let docs = parse_docs(&resp::command(addr, &["COMMAND", "DOCS"])?)?;
+    let mut docs = parse_docs(&resp::command(addr, &["COMMAND", "DOCS"])?)?;
+    let sentinel = crate::env_file::first_sentinel(layout);
+    if let Some(sentinel) = sentinel {
+        let reply = resp::command(sentinel, &["COMMAND", "DOCS", "SENTINEL"])
+            .context(|| format!("COMMAND DOCS SENTINEL at the sentinel {sentinel}"))?;
+        docs.extend(parse_docs(&reply)?);
+    }
     let dir = layout.root.join(COMMANDS_DIR);
     let typed = typed_commands(&dir)?;
     let version = resp::text(addr, &["INFO", "server"])?
         .lines()
         .find_map(|line| line.strip_prefix("redis_version:"))
         .map_or_else(|| "?".to_string(), |v| v.trim().to_string());
+    let sentinel = match sentinel {
+        Some(sentinel) => format!(" and of the sentinel at {sentinel}"),
+        None => " (no sentinel: SENTINEL not counted)".to_string(),
+    };
     let header = format!(
-        "typed methods under {COMMANDS_DIR} against COMMAND DOCS of Redis {version} at {addr}"
+        "typed methods under {COMMANDS_DIR} against COMMAND DOCS of Redis {version} at \
+         {addr}{sentinel}"
     );
     Ok(report(&header, &docs, &typed))
 }

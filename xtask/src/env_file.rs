@@ -131,6 +131,13 @@ pub fn stack_address(layout: &Layout, args: &[OsString]) -> Result<SocketAddr> {
         .context(|| format!("STACK={addr} in {}", layout.env_file.display()))
 }
 
+/// The first sentinel of the running test servers (`SENTINELS`), if their env file names one.
+pub fn first_sentinel(layout: &Layout) -> Option<SocketAddr> {
+    let text = fs::read_to_string(&layout.env_file).ok()?;
+    let entries = parse(&text);
+    get(&entries, "SENTINELS")?.split(',').next()?.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
