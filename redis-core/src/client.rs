@@ -11,7 +11,9 @@ use tracing::Instrument;
 use crate::batch::Batch;
 use crate::cmd_info::{is_read_only, learn};
 use crate::config::Config;
-use crate::connection::{Multiplexer, PendingReplies, Replies};
+use crate::connection::{
+    Connector, Failed, Multiplexer, Node, PendingReplies, Replies, explain_noperm,
+};
 use crate::convert::{FromValue, ToArgs};
 use crate::executor::pipeline_span;
 use crate::pipeline::Transaction;
@@ -104,8 +106,15 @@ impl Client {
                 "a pool size of 0 leaves blocking commands, WATCH and dedicated() nowhere to run; use 1 or more",
             ));
         }
-        let mux = Multiplexer::start(config.clone()).await?;
-        let pool = Pool::new(config.clone());
+        let connector: Connector = Arc::new(Node::new(config.clone())?);
+        Client::start(config, connector).await
+    }
+
+    /// A client whose connections the given connector opens (Sentinel's
+    /// master and replica clients: the connector finds the server).
+    pub(crate) async fn start(config: Config, connector: Connector) -> Result<Client> {
+        let mux = Multiplexer::start(config.clone(), connector.clone()).await?;
+        let pool = Pool::new(config.clone(), connector);
         Ok(Client {
             inner: Arc::new(Inner { config, mux, pool }),
         })
@@ -218,21 +227,63 @@ impl Client {
         conn.run(cmds).await.map(Replies::Many)
     }
 
-    /// Tries a failed command again while the retry policy allows.
-    async fn retry(&self, cmds: &[Cmd], mut error: Error) -> Result<Replies> {
+    /// Tries a failed command again while the retry policy allows, within
+    /// the deadline the command was first given: its timeout covers its
+    /// retries, backoff included.
+    async fn retry(&self, cmds: &[Cmd], failed: Failed) -> Result<Replies> {
+        let Failed {
+            mut error,
+            deadline,
+        } = failed;
         let read_only = cmds.iter().all(is_read_only);
         let retry = &self.inner.config.retry;
         let mut attempt = 1;
         while retry.should_retry(&error, attempt, read_only) {
+            let delay = retry.delay(attempt);
+            let timeout = match deadline {
+                None => batch_timeout(cmds, self.inner.config.response_timeout),
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+                    if left <= delay {
+                        return Err(out_of_time(error));
+                    }
+                    Some(left - delay)
+                }
+            };
             tracing::debug!(%error, attempt, "retrying after a connection failure");
-            tokio::time::sleep(retry.delay(attempt)).await;
-            match self.submit(cmds).await {
+            tokio::time::sleep(delay).await;
+            match self.inner.mux.submit(cmds, timeout).await {
                 Ok(replies) => return Ok(replies),
-                Err(next) => error = next,
+                Err(next) => error = next.error,
             }
             attempt += 1;
         }
         Err(error)
+    }
+
+    /// Names the server in an error its reply made, as the connection's own
+    /// errors already do (and, for NOPERM, the user).
+    fn at_node(&self, error: Error) -> Error {
+        match error.kind() {
+            ErrorKind::Server | ErrorKind::Auth if error.node().is_none() => {
+                let (addr, user) = self.inner.mux.peer();
+                explain_noperm(error, user.as_deref()).at_node(&addr)
+            }
+            _ => error,
+        }
+    }
+}
+
+/// The error of a command whose deadline passed before a retry could be
+/// sent: a timeout, saying what failed first.
+fn out_of_time(error: Error) -> Error {
+    let node = error.node().map(str::to_owned);
+    let late = Error::timeout(format!(
+        "the command's timeout ran out before it could be retried after: {error}"
+    ));
+    match node {
+        Some(node) => late.at_node(&node),
+        None => late,
     }
 }
 
@@ -273,9 +324,9 @@ impl Executor for Client {
             .submit_encoded(batch.bytes(), batch.len(), timeout);
         match queued.instrument(span.clone()).await {
             Ok(replies) => Ok(replies.into_vec()),
-            Err(error) => {
+            Err(failed) => {
                 let cmds = batch.to_cmds();
-                let retried = self.retry(&cmds, error).instrument(span).await?;
+                let retried = self.retry(&cmds, failed).instrument(span).await?;
                 Ok(retried.into_vec())
             }
         }

@@ -2,11 +2,15 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::Result;
+use crate::credentials::{CredentialsProvider, Secret};
 use crate::resp::Limits;
 use crate::retry::Retry;
+#[cfg(feature = "tls")]
+use crate::tls::TlsConfig;
 
 /// Where the server listens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,27 +47,6 @@ pub enum Protocol {
     Resp3,
 }
 
-/// A password or token: shown as `***` in Debug output, never logged.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    pub(crate) fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
 /// Everything needed to open connections to one server.
 ///
 /// Built from a URL ([`Config::from_url`]) or from an address, then adjusted
@@ -82,9 +65,11 @@ impl fmt::Debug for Secret {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub(crate) addr: Addr,
-    pub(crate) tls: bool,
+    #[cfg(feature = "tls")]
+    pub(crate) tls: Option<TlsConfig>,
     pub(crate) username: Option<String>,
     pub(crate) password: Option<Secret>,
+    pub(crate) credentials: Option<Arc<dyn CredentialsProvider>>,
     pub(crate) db: i64,
     pub(crate) protocol: Protocol,
     pub(crate) client_name: Option<String>,
@@ -105,9 +90,11 @@ impl Config {
     pub fn new(addr: Addr) -> Self {
         Config {
             addr,
-            tls: false,
+            #[cfg(feature = "tls")]
+            tls: None,
             username: None,
             password: None,
+            credentials: None,
             db: 0,
             protocol: Protocol::Resp3,
             client_name: None,
@@ -155,9 +142,29 @@ impl Config {
     }
 
     /// Authenticate with this password.
-    pub fn with_password(mut self, password: impl Into<String>) -> Self {
-        self.password = Some(Secret::new(password));
+    pub fn with_password(mut self, password: impl Into<Secret>) -> Self {
+        self.password = Some(password.into());
         self
+    }
+
+    /// Ask `provider` for the user and password on every connect, instead
+    /// of the fixed [`Config::with_username`] / [`Config::with_password`].
+    pub fn with_credentials_provider(mut self, provider: Arc<dyn CredentialsProvider>) -> Self {
+        self.credentials = Some(provider);
+        self
+    }
+
+    /// Connect over TLS with these settings (`rediss://` URLs turn it on).
+    #[cfg(feature = "tls")]
+    pub fn with_tls(mut self, tls: TlsConfig) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
+    /// The TLS settings, when connections use TLS.
+    #[cfg(feature = "tls")]
+    pub fn tls(&self) -> Option<&TlsConfig> {
+        self.tls.as_ref()
     }
 
     /// Select this database after connecting.

@@ -27,6 +27,10 @@ pub enum ErrorKind {
     /// Invalid configuration or URL, or a command that may not run where
     /// it was sent (the error says where to send it instead).
     Config,
+    /// TLS could not be set up: a certificate the client does not trust or
+    /// that names another host, a client certificate the server refused,
+    /// unreadable PEM.
+    Tls,
 }
 
 /// How a caller (or the cluster layer) can recover from an error, decided by
@@ -126,6 +130,7 @@ struct Inner {
     detail: String,
     server: Option<ServerError>,
     command: Option<String>,
+    node: Option<String>,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -137,6 +142,7 @@ impl Error {
                 detail: detail.into(),
                 server: None,
                 command: None,
+                node: None,
                 source: None,
             }),
         }
@@ -199,6 +205,14 @@ impl Error {
         self.rebuild(|inner| inner.command = Some(name.to_owned()))
     }
 
+    /// Names the server this error came from; the first address given wins.
+    pub(crate) fn at_node(self, addr: &str) -> Self {
+        if self.inner.node.is_some() {
+            return self;
+        }
+        self.rebuild(|inner| inner.node = Some(addr.to_owned()))
+    }
+
     /// Adds an explanation to the error, keeping its kind and server reply.
     pub(crate) fn with_detail(self, detail: impl Into<String>) -> Self {
         self.rebuild(|inner| inner.detail = detail.into())
@@ -212,6 +226,7 @@ impl Error {
                 detail: shared.detail.clone(),
                 server: shared.server.clone(),
                 command: shared.command.clone(),
+                node: shared.node.clone(),
                 source: shared.source.clone(),
             },
         };
@@ -240,6 +255,14 @@ impl Error {
     /// The name of the command that failed, when known.
     pub fn command(&self) -> Option<&str> {
         self.inner.command.as_deref()
+    }
+
+    /// The server (`host:port`, or `unix:path`) the error came from: the
+    /// one that sent the error reply, or whose connection failed. `None`
+    /// for errors no server was involved in (a bad URL, a reply that does
+    /// not convert).
+    pub fn node(&self) -> Option<&str> {
+        self.inner.node.as_deref()
     }
 
     /// True for [`ErrorKind::Timeout`].
@@ -306,6 +329,7 @@ impl fmt::Debug for Error {
         f.debug_struct("Error")
             .field("kind", &self.inner.kind)
             .field("message", &self.to_string())
+            .field("node", &self.inner.node)
             .finish()
     }
 }

@@ -83,6 +83,7 @@ pub mod commands;
 mod config;
 mod connection;
 pub mod convert;
+mod credentials;
 mod error;
 mod executor;
 mod pipeline;
@@ -91,20 +92,25 @@ pub mod resp;
 pub mod retry;
 mod script;
 mod sync;
+#[cfg(feature = "tls")]
+mod tls;
 pub mod url;
 
 #[doc(hidden)]
 pub use batch::Batch;
 pub use client::{Client, Executing, IntoConfig};
 pub use cmd::Cmd;
-pub use config::{Addr, Config, Protocol, Secret};
+pub use config::{Addr, Config, Protocol};
 pub use convert::{FromValue, ToArgs};
+pub use credentials::{Credentials, CredentialsFuture, CredentialsProvider, Secret};
 pub use error::{Error, ErrorKind, Result, RetryMethod, ServerError};
 pub use executor::Executor;
 pub use pipeline::{Pipeline, ReplyTuple, Transaction};
 pub use pool::{Dedicated, DedicatedExecute};
 pub use resp::Value;
 pub use script::{Script, ScriptInvocation};
+#[cfg(feature = "tls")]
+pub use tls::TlsConfig;
 
 /// Internals exposed for the criterion benchmarks in `bench/`; not a
 /// stable API.

@@ -11,7 +11,7 @@ use tracing::Instrument;
 
 use crate::cmd_info::{ends_multi, is_multi, is_stateful, reply_timeout};
 use crate::config::Config;
-use crate::connection::{Connection, connect};
+use crate::connection::{Connection, Connector};
 use crate::executor::{command_span, reply_to};
 use crate::sync::lock;
 use crate::{Cmd, Error, Executor, FromValue, Result, Value};
@@ -19,6 +19,7 @@ use crate::{Cmd, Error, Executor, FromValue, Result, Value};
 /// A bounded set of idle exclusive connections.
 pub(crate) struct Pool {
     config: Config,
+    connector: Connector,
     idle: Mutex<Vec<Idle>>,
     permits: Arc<Semaphore>,
 }
@@ -29,10 +30,11 @@ struct Idle {
 }
 
 impl Pool {
-    pub(crate) fn new(config: Config) -> Arc<Pool> {
+    pub(crate) fn new(config: Config, connector: Connector) -> Arc<Pool> {
         let permits = Arc::new(Semaphore::new(config.pool_size));
         Arc::new(Pool {
             config,
+            connector,
             idle: Mutex::new(Vec::new()),
             permits,
         })
@@ -58,6 +60,8 @@ impl Pool {
         let conn = self.checkout().await?;
         Ok(Dedicated {
             inner: Arc::new(DedicatedInner {
+                addr: conn.addr.clone(),
+                user: conn.user.clone(),
                 conn: tokio::sync::Mutex::new(Some(conn)),
                 session: Mutex::new(Session::default()),
                 pool: self.clone(),
@@ -70,7 +74,7 @@ impl Pool {
         loop {
             let idle = lock(&self.idle).pop();
             let Some(Idle { mut conn, since }) = idle else {
-                return connect(&self.config).await;
+                return self.connector.connect().await;
             };
             // Closed by the peer while idle (a restart, a network drop): the
             // socket already knows, no round trip needed.
@@ -181,6 +185,10 @@ pub struct Dedicated {
 
 struct DedicatedInner {
     conn: tokio::sync::Mutex<Option<Connection>>,
+    /// The server of the connection and its ACL user, for the errors its
+    /// replies become.
+    addr: String,
+    user: Option<String>,
     session: Mutex<Session>,
     pool: Arc<Pool>,
     _permit: OwnedSemaphorePermit,
@@ -198,6 +206,7 @@ impl Dedicated {
         }
         let timeout = batch_timeout(cmds, self.inner.pool.config.response_timeout);
         let result = conn.request(cmds, timeout).await;
+        let result = result.map_err(|e| e.at_node(&conn.addr));
         if let Err(error) = &result {
             // Replies may no longer line up with requests: never reuse it.
             if !matches!(error.kind(), crate::ErrorKind::Server) {
@@ -233,7 +242,13 @@ impl Executor for Dedicated {
                 .await
                 .map_err(|e| e.with_command(cmd.name()))?;
             let reply = replies.pop().ok_or_else(|| Error::protocol("no reply"))?;
-            reply_to(&cmd, reply)
+            reply_to(&cmd, reply).map_err(|e| match e.kind() {
+                crate::ErrorKind::Server | crate::ErrorKind::Auth => {
+                    crate::connection::explain_noperm(e, self.inner.user.as_deref())
+                        .at_node(&self.inner.addr)
+                }
+                _ => e,
+            })
         })
     }
 

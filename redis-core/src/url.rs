@@ -3,13 +3,17 @@
 //! Accepted forms:
 //!
 //! - `redis://[[user]:password@]host[:port][/db][?options]` (port 6379 by default)
-//! - `rediss://...`: the same over TLS
+//! - `rediss://...`: the same over TLS (the server's certificate verified
+//!   against the built-in roots, see [`crate::TlsConfig`])
 //! - `unix:///path/to/redis.sock[?options]` (database via `db=`)
 //!
 //! Options: `db=N`, `protocol=2|3` (also `resp2`/`resp3`), `timeout=` (the
 //! response timeout), `connect_timeout=`, `client_name=`. Durations are
 //! seconds (`1.5`) or carry a unit (`500ms`, `2s`); `timeout=0` or
-//! `timeout=none` waits forever. User, password and values are
+//! `timeout=none` waits forever. Over TLS, as redis-py names them:
+//! `ssl_ca_certs=PATH` (trust this CA file instead of the built-in roots),
+//! `ssl_certfile=PATH&ssl_keyfile=PATH` (a client certificate, for mutual
+//! TLS), `ssl_cert_reqs=none` (accept any certificate: tests only). User, password and values are
 //! percent-decoded. Anything else is an error that names what is wrong.
 //!
 //! ```
@@ -50,11 +54,7 @@ pub(crate) fn parse(url: &str) -> Result<Config> {
     }
     let mut config = match scheme.to_ascii_lowercase().as_str() {
         "redis" => parse_tcp(url, location)?,
-        "rediss" => {
-            let mut config = parse_tcp(url, location)?;
-            config.tls = true;
-            config
-        }
+        "rediss" => parse_tcp(url, location)?,
         "unix" | "redis+unix" => parse_unix(url, location)?,
         other => {
             return Err(bad(
@@ -63,11 +63,87 @@ pub(crate) fn parse(url: &str) -> Result<Config> {
             ));
         }
     };
+    let mut tls = TlsOptions::default();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        apply_option(url, &mut config, key, &decode(url, value)?)?;
+        let value = decode(url, value)?;
+        if !tls.take(url, key, &value)? {
+            apply_option(url, &mut config, key, &value)?;
+        }
     }
-    Ok(config)
+    let over_tls = scheme.eq_ignore_ascii_case("rediss");
+    if !over_tls && tls.given {
+        return Err(bad(url, "ssl_* options need a rediss:// URL"));
+    }
+    if over_tls {
+        tls.apply(url, config)
+    } else {
+        Ok(config)
+    }
+}
+
+/// The `ssl_*` options, named as redis-py names them.
+#[derive(Default)]
+struct TlsOptions {
+    given: bool,
+    ca_certs: Option<String>,
+    certfile: Option<String>,
+    keyfile: Option<String>,
+    accept_any: bool,
+}
+
+impl TlsOptions {
+    /// Takes `key` if it is a TLS option; false if it is not one.
+    fn take(&mut self, url: &str, key: &str, value: &str) -> Result<bool> {
+        let slot = match key {
+            "ssl_ca_certs" => &mut self.ca_certs,
+            "ssl_certfile" => &mut self.certfile,
+            "ssl_keyfile" => &mut self.keyfile,
+            "ssl_cert_reqs" => {
+                self.accept_any = match value.to_ascii_lowercase().as_str() {
+                    "none" => true,
+                    "required" => false,
+                    _ => {
+                        return Err(bad(
+                            url,
+                            &format!("invalid ssl_cert_reqs {value:?} (expected none or required)"),
+                        ));
+                    }
+                };
+                self.given = true;
+                return Ok(true);
+            }
+            _ => return Ok(false),
+        };
+        *slot = Some(value.to_owned());
+        self.given = true;
+        Ok(true)
+    }
+
+    #[cfg(feature = "tls")]
+    fn apply(self, url: &str, config: Config) -> Result<Config> {
+        let mut tls = crate::tls::TlsConfig::new();
+        if let Some(path) = &self.ca_certs {
+            tls = tls.with_ca_file(path)?;
+        }
+        match (&self.certfile, &self.keyfile) {
+            (Some(cert), Some(key)) => tls = tls.with_client_cert_files(cert, key)?,
+            (None, None) => {}
+            _ => return Err(bad(url, "ssl_certfile and ssl_keyfile go together")),
+        }
+        if self.accept_any {
+            tls = tls.dangerously_accept_any_certificate();
+        }
+        Ok(config.with_tls(tls))
+    }
+
+    #[cfg(not(feature = "tls"))]
+    fn apply(self, url: &str, _config: Config) -> Result<Config> {
+        Err(bad(
+            url,
+            "rediss:// needs redis-core's `tls` feature, which this build leaves out",
+        ))
+    }
 }
 
 fn parse_tcp(url: &str, location: &str) -> Result<Config> {
@@ -293,7 +369,18 @@ mod tests {
         let c = parse("redis://:pw@h/").unwrap();
         assert!(c.username.is_none());
         assert_eq!(c.password.unwrap().expose(), "pw");
-        assert!(parse("rediss://h").unwrap().tls);
+        assert!(parse("rediss://h").unwrap().tls.is_some());
+        assert!(parse("redis://h").unwrap().tls.is_none());
+        let insecure = parse("rediss://h?ssl_cert_reqs=none").unwrap();
+        assert!(format!("{:?}", insecure.tls).contains("verify: false"));
+        for refused in [
+            "redis://h?ssl_cert_reqs=none",
+            "rediss://h?ssl_cert_reqs=maybe",
+            "rediss://h?ssl_certfile=/c.crt",
+            "rediss://h?ssl_ca_certs=/no/such/ca.crt",
+        ] {
+            assert!(parse(refused).is_err(), "{refused} was accepted");
+        }
         assert_eq!(parse("redis://h?timeout=0").unwrap().response_timeout, None);
     }
 

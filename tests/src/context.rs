@@ -27,28 +27,51 @@ pub struct Setup {
     pub version: Version,
     /// The protocol the test's clients speak.
     pub protocol: Protocol,
+    /// Over TLS (Redis 7.0's TLS port, verified against the test CA).
+    pub tls: bool,
 }
 
 impl Setup {
+    /// A plain-TCP setup.
+    pub const fn new(version: Version, protocol: Protocol) -> Setup {
+        Setup {
+            version,
+            protocol,
+            tls: false,
+        }
+    }
+
+    /// Redis 7.0 over TLS, RESP3: the whole standalone suite runs once on
+    /// the TLS transport too.
+    pub const REDIS7_TLS: Setup = Setup {
+        version: Version::Redis7,
+        protocol: Protocol::Resp3,
+        tls: true,
+    };
+
     /// Redis 8.2 over RESP3.
     pub const REDIS8_RESP3: Setup = Setup {
         version: Version::Redis8,
         protocol: Protocol::Resp3,
+        tls: false,
     };
     /// Redis 8.2 over RESP2.
     pub const REDIS8_RESP2: Setup = Setup {
         version: Version::Redis8,
         protocol: Protocol::Resp2,
+        tls: false,
     };
     /// Redis 7.0 over RESP3.
     pub const REDIS7_RESP3: Setup = Setup {
         version: Version::Redis7,
         protocol: Protocol::Resp3,
+        tls: false,
     };
     /// Redis 7.0 over RESP2.
     pub const REDIS7_RESP2: Setup = Setup {
         version: Version::Redis7,
         protocol: Protocol::Resp2,
+        tls: false,
     };
 }
 
@@ -75,9 +98,11 @@ impl Ctx {
     /// keys under it removed first.
     pub async fn new(test: &str, setup: Setup) -> Ctx {
         let servers = servers();
-        let addr = match setup.version {
-            Version::Redis8 => servers.redis8(),
-            Version::Redis7 => servers.redis7(),
+        let addr = match (setup.version, setup.tls) {
+            (Version::Redis7, true) => servers.redis7_tls(),
+            (Version::Redis8, true) => panic!("only Redis 7.0 listens on TLS"),
+            (Version::Redis8, false) => servers.redis8(),
+            (Version::Redis7, false) => servers.redis7(),
         }
         .to_owned();
         let proto = match setup.protocol {
@@ -106,6 +131,11 @@ impl Ctx {
             Protocol::Resp2 => 2,
             Protocol::Resp3 => 3,
         };
+        if self.setup.tls {
+            let ca = servers().get("TLS_CA");
+            let ca = percent_encode(ca);
+            return format!("rediss://{}/?protocol={proto}&ssl_ca_certs={ca}", self.addr);
+        }
         format!("redis://{}/?protocol={proto}", self.addr)
     }
 
@@ -158,4 +188,14 @@ impl Ctx {
         }
         client.close().await;
     }
+}
+
+/// `text` with the characters that end a URL query value percent-encoded.
+fn percent_encode(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '%' | '&' | '#' | '?' | '=' | '+' | ' ' => format!("%{:02X}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
 }

@@ -38,7 +38,8 @@ pub struct Script {
     delay: Duration,
     trickle: bool,
     then: Then,
-    every_connection: bool,
+    /// What connections after the first do (`None`: behave).
+    later: Option<Box<Script>>,
 }
 
 /// What the first connection does once it has sent its scripted bytes.
@@ -63,7 +64,7 @@ impl Script {
             delay: Duration::ZERO,
             trickle: false,
             then: Then::Behave,
-            every_connection: false,
+            later: None,
         }
     }
 
@@ -72,9 +73,9 @@ impl Script {
         Script::reply(b"").then(Then::Silence)
     }
 
-    /// Sends `bytes` as soon as the handshake is answered (on RESP2, which
-    /// has none here, as soon as the connection is accepted), before any
-    /// command; then behaves.
+    /// Sends `bytes` unasked: on RESP2 as soon as the connection is
+    /// accepted, on RESP3 right after the first HELLO is answered; then
+    /// behaves.
     pub fn unprompted(bytes: impl AsRef<[u8]>) -> Script {
         Script {
             unprompted: true,
@@ -106,10 +107,10 @@ impl Script {
         Script { replies: n, ..self }
     }
 
-    /// Follows the script on every connection, not only the first.
-    pub fn on_every_connection(self) -> Script {
+    /// Connections after the first follow `later` instead of behaving.
+    pub fn on_later_connections(self, later: Script) -> Script {
         Script {
-            every_connection: true,
+            later: Some(Box::new(later)),
             ..self
         }
     }
@@ -345,20 +346,24 @@ async fn serve(mut peer: Peer, index: usize, shared: Arc<Shared>) {
 
 /// Runs one connection until either side closes it.
 async fn finish(peer: &mut Peer, index: usize, shared: &Shared) {
-    let script = &shared.script;
-    let hostile = index == 0 || script.every_connection;
+    let (script, hostile) = match (index, &shared.script.later) {
+        (0, _) => (&shared.script, true),
+        (_, Some(later)) => (&**later, true),
+        (_, None) => (&shared.script, false),
+    };
     let mut scripted = if hostile && !script.unprompted {
         script.replies
     } else {
         0
     };
-    // No handshake on RESP2 without password, database or name.
-    if hostile
-        && script.unprompted
-        && shared.protocol == Protocol::Resp2
-        && !send_script(peer, script).await
-    {
-        return;
+    // Unprompted bytes go before anything was asked on RESP2, and right
+    // after the first HELLO is answered on RESP3.
+    let mut unprompted = hostile && script.unprompted;
+    if unprompted && shared.protocol == Protocol::Resp2 {
+        unprompted = false;
+        if !send_script(peer, script).await {
+            return;
+        }
     }
     while let Some(args) = peer.command().await {
         let received = Received {
@@ -373,12 +378,11 @@ async fn finish(peer: &mut Peer, index: usize, shared: &Shared) {
             if !peer.answer(&reply).await {
                 return;
             }
-            if hostile
-                && script.unprompted
-                && is(&args, "HELLO")
-                && !send_script(peer, script).await
-            {
-                return;
+            if unprompted && is(&args, "HELLO") {
+                unprompted = false;
+                if !send_script(peer, script).await {
+                    return;
+                }
             }
             continue;
         }

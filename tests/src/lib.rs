@@ -50,7 +50,7 @@ macro_rules! each_version {
 }
 
 /// Runs an async test body once per standard setup (Redis 8.2 and 7.0, each
-/// with RESP3 and RESP2), each in its own test function so a failure names
+/// with RESP3 and RESP2, and 7.0 over TLS), each in its own test function so a failure names
 /// the setup:
 ///
 /// ```text
@@ -84,6 +84,11 @@ macro_rules! each_setup {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn redis7_resp2() {
                 $crate::Ctx::run(stringify!($name), $crate::Setup::REDIS7_RESP2, $body).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn redis7_tls() {
+                $crate::Ctx::run(stringify!($name), $crate::Setup::REDIS7_TLS, $body).await
             }
         }
     };

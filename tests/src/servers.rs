@@ -54,6 +54,11 @@ impl Servers {
         self.get("SENTINEL_REPLICA")
     }
 
+    /// Redis 7.0, TLS port (`host:port`); its CA is `TLS_CA`.
+    pub fn redis7_tls(&self) -> &str {
+        self.get("REDIS7_TLS")
+    }
+
     /// The Redis 8.2 `redis-server` binary, for throw-away servers.
     pub fn redis8_bin(&self) -> &str {
         self.get("REDIS8_BIN")

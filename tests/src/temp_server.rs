@@ -16,6 +16,7 @@ pub struct TempServer {
     port: u16,
     dir: PathBuf,
     extra_args: Vec<String>,
+    tls_port: Option<u16>,
     child: Option<Child>,
 }
 
@@ -35,10 +36,45 @@ impl TempServer {
             port,
             dir,
             extra_args: extra_args.iter().map(|a| (*a).to_owned()).collect(),
+            tls_port: None,
             child: None,
         };
         server.spawn();
         server
+    }
+
+    /// Starts one that also listens with TLS, with the shared servers'
+    /// certificates (`TLS_CA` and the `server.crt` / `server.key` beside
+    /// it); `auth_clients` is `tls-auth-clients` (`yes`, `no`, `optional`).
+    pub fn start_with_tls(version: Version, auth_clients: &str) -> TempServer {
+        let tls_port = free_port();
+        let ca = PathBuf::from(servers().get("TLS_CA"));
+        let dir = ca.parent().expect("TLS_CA is a file in a directory");
+        let path = |name: &str| dir.join(name).display().to_string();
+        let args = [
+            "--tls-port".to_owned(),
+            tls_port.to_string(),
+            "--tls-cert-file".to_owned(),
+            path("server.crt"),
+            "--tls-key-file".to_owned(),
+            path("server.key"),
+            "--tls-ca-cert-file".to_owned(),
+            ca.display().to_string(),
+            "--tls-auth-clients".to_owned(),
+            auth_clients.to_owned(),
+        ];
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut server = TempServer::start_with(version, &args);
+        server.tls_port = Some(tls_port);
+        server
+    }
+
+    /// `127.0.0.1:<tls port>`, for a server started with TLS.
+    pub fn tls_addr(&self) -> String {
+        let port = self
+            .tls_port
+            .expect("started with TempServer::start_with_tls");
+        format!("127.0.0.1:{port}")
     }
 
     /// `127.0.0.1:<port>`.

@@ -419,18 +419,12 @@ async fn resp2_and_resp3_give_the_same_rust_values() {
     for version in Version::ALL {
         let resp3 = Ctx::new(
             "same_values",
-            redis_tests::Setup {
-                version,
-                protocol: Protocol::Resp3,
-            },
+            redis_tests::Setup::new(version, Protocol::Resp3),
         )
         .await;
         let resp2 = Ctx::new(
             "same_values",
-            redis_tests::Setup {
-                version,
-                protocol: Protocol::Resp2,
-            },
+            redis_tests::Setup::new(version, Protocol::Resp2),
         )
         .await;
         assert_eq!(read_all_shapes(&resp3).await, read_all_shapes(&resp2).await);

@@ -509,48 +509,71 @@ async fn a_second_reply_to_one_command_drops_the_connection() {
     }
 }
 
+/// A server that answers before it was asked (or a proxy a reply behind)
+/// is caught by the handshake, whose last command is a PING with a token
+/// that must come back: no command is ever handed a reply that was not its
+/// own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_unprompted_reply_drops_the_connection() {
+async fn a_reply_sent_before_any_command_fails_the_handshake() {
     let _turn = one_at_a_time().await;
     for &protocol in BOTH {
-        let script = Script::unprompted(b"$8\r\nsurprise\r\n");
-        let case = Case::start(protocol, script, "an unprompted reply".to_owned()).await;
-        case.server.closed(0).await;
-        let x: Option<String> = case.get().await.unwrap();
-        assert_eq!(x, None, "{}", case.what);
-        case.serves_again().await;
-        let on_first: Vec<String> = case
-            .server
+        let server =
+            HostileServer::start(protocol, Script::unprompted(b"$8\r\nsurprise\r\n")).await;
+        let refused = Client::connect(server.config()).await;
+        let err = refused.err().unwrap_or_else(|| {
+            panic!("{protocol:?}: a client connected through an out-of-step handshake")
+        });
+        assert_eq!(err.kind(), ErrorKind::Protocol, "{protocol:?}: {err}");
+        assert!(
+            err.to_string().contains("out of step"),
+            "{protocol:?}: {err}"
+        );
+        let addr = server.addr().to_string();
+        assert_eq!(err.node(), Some(addr.as_str()), "{protocol:?}: {err:?}");
+        server.closed(0).await;
+        let after_handshake: Vec<String> = server
             .commands()
             .into_iter()
             .filter(|c| c.connection == 0)
             .map(|c| c.args[0].clone())
-            .filter(|name| name != "HELLO")
+            .filter(|name| !["HELLO", "PING"].contains(&name.as_str()))
             .collect();
-        assert!(on_first.is_empty(), "{}: {on_first:?}", case.what);
-        case.finish().await;
+        assert!(
+            after_handshake.is_empty(),
+            "{protocol:?}: {after_handshake:?}"
+        );
+
+        // The next connection is in step, and so are its replies.
+        let client = Client::connect(server.config()).await.unwrap();
+        let echo: String = Cmd::new("ECHO").arg("mine").query(&client).await.unwrap();
+        assert_eq!(echo, "mine", "{protocol:?}");
+        client.close().await;
     }
 }
 
-/// A server that drops every new connection at once (here: an unprompted
-/// reply on each) is not reconnected to in a tight loop: a connection lost
-/// that soon counts as a failed attempt, so an idle client waits for a
-/// caller and then goes through the backoff.
+/// A server that drops every new connection at once (here: the first one
+/// breaks at its first command, and every later one answers before it was
+/// asked) is not reconnected to in a tight loop: a connection lost that
+/// soon counts as a failed attempt, and so does a handshake out of step, so
+/// an idle client waits for a caller and then goes through the backoff.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_that_drops_every_connection_is_not_hammered() {
     let _turn = one_at_a_time().await;
-    let script = Script::unprompted(b"$8\r\nsurprise\r\n").on_every_connection();
+    let script = Script::reply(b"$5\r\nfirst\r\n$6\r\nsecond\r\n")
+        .on_later_connections(Script::unprompted(b"$8\r\nsurprise\r\n"));
     let server = HostileServer::start(Protocol::Resp3, script).await;
     let client = Client::connect(server.config()).await.unwrap();
+    let first: String = Cmd::new("GET").arg("k").query(&client).await.unwrap();
+    assert_eq!(first, "first");
+    server.closed(0).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let idle = server.connections();
     assert!(idle <= 2, "{idle} connections in a second of idleness");
 
-    // A caller makes it connect again: once or a few times, not thousands.
-    // (Whatever the PING gets back: the unprompted reply may reach it first,
-    // which the handshake does not rule out yet.)
+    // A caller makes it connect again: once or a few times, not thousands,
+    // and it never gets the stray reply.
     let before = server.connections();
-    let _ = tokio::time::timeout(
+    let ping = tokio::time::timeout(
         Duration::from_secs(1),
         Cmd::new("PING").query::<Value, _>(&client),
     )
@@ -560,6 +583,9 @@ async fn a_server_that_drops_every_connection_is_not_hammered() {
         (1..=50).contains(&tried),
         "{tried} connections for one PING"
     );
+    if let Ok(reply) = ping {
+        assert!(reply.is_err(), "PING was answered with {reply:?}");
+    }
 }
 
 // ---- Replies that are late or never come ----

@@ -77,9 +77,9 @@ impl<C: AsRef<[Cmd]> + Unpin> Future for Sending<'_, C> {
                 Step::Start => this.step = this.route(),
                 Step::Shared(pending) => match ready!(Pin::new(pending).poll(cx)) {
                     Ok(replies) => return Poll::Ready(Ok(replies)),
-                    Err(error) => {
+                    Err(failed) => {
                         let (client, cmds) = (this.client.clone(), this.cmds.as_ref().to_vec());
-                        let retry = async move { client.retry(&cmds, error).await };
+                        let retry = async move { client.retry(&cmds, failed).await };
                         this.step = Step::Boxed(Box::pin(retry.instrument(this.span.get())));
                     }
                 },
@@ -121,6 +121,6 @@ impl<T: FromValue> Future for Executing<'_, T> {
             .map_err(|e| e.with_command(cmd.name()))?
             .into_last()
             .ok_or_else(|| Error::protocol("no reply"))?;
-        Poll::Ready(reply_to(cmd, reply))
+        Poll::Ready(reply_to(cmd, reply).map_err(|e| self.sending.client.at_node(e)))
     }
 }

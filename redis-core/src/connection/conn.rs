@@ -20,6 +20,9 @@ pub(crate) struct Connection {
     pub(crate) decoder: Decoder,
     pub(crate) protocol: Protocol,
     pub(crate) addr: String,
+    /// The ACL user the handshake authenticated as (`None`: `default`,
+    /// without credentials), for errors that say who lacked a permission.
+    pub(crate) user: Option<String>,
     wbuf: BytesMut,
     reserve: ReadReserve,
     /// Set while a request is in progress: if its future is dropped half-way,
@@ -35,6 +38,7 @@ impl Connection {
             decoder,
             protocol,
             addr,
+            user: None,
             wbuf: BytesMut::with_capacity(1024),
             reserve: ReadReserve::new(),
             in_request: false,
@@ -66,15 +70,17 @@ impl Connection {
             for cmd in cmds {
                 cmd.write_to(&mut self.wbuf);
             }
-            self.socket
-                .write_all(&self.wbuf)
-                .await
-                .map_err(|e| Error::io(&format!("writing to {}", self.addr), e))?;
+            // Flushed: under TLS the last record may wait in the session.
+            let written = match self.socket.write_all(&self.wbuf).await {
+                Ok(()) => self.socket.flush().await,
+                Err(e) => Err(e),
+            };
+            written.map_err(|e| Error::io(&format!("writing to {}", self.addr), e))?;
             let mut replies = Vec::with_capacity(cmds.len());
             while replies.len() < cmds.len() {
                 replies.push(self.read_reply().await?);
             }
-            Ok(replies)
+            Ok::<_, Error>(replies)
         };
         let replies = match timeout {
             Some(limit) => tokio::time::timeout(limit, exchange).await.map_err(|_| {

@@ -1,102 +1,193 @@
-//! Opening a connection: socket, then HELLO / AUTH / SETNAME / SELECT in one
-//! round trip.
+//! The Redis handshake on a fresh transport, in one round trip: HELLO
+//! (protocol, credentials, name), SELECT, and a second bare HELLO that
+//! proves the replies line up.
 
 use super::conn::Connection;
-use super::socket::Socket;
 use crate::config::{Config, Protocol};
-use crate::resp::Decoder;
+use crate::credentials::Credentials;
 use crate::{Cmd, Error, ErrorKind, Result, Value};
 
-/// Connects to the server of `config` and runs the handshake, all within the
-/// connect timeout.
-pub(crate) async fn connect(config: &Config) -> Result<Connection> {
-    let addr = config.addr.to_string();
-    let attempt = async {
-        let socket = Socket::open(config).await?;
-        let mut conn = Connection::new(
-            socket,
-            Decoder::new(config.limits),
-            config.protocol,
-            addr.clone(),
-        );
-        let commands = handshake_commands(config);
-        let replies = conn.request(&commands, None).await?;
-        check_replies(&commands, replies, config)?;
-        Ok(conn)
+/// Runs the handshake on `conn`. Every reply is checked for its shape, and
+/// the last command is a second `HELLO`, whose reply no other command's
+/// looks like: a server that sent a reply before it was asked (or a proxy a
+/// reply behind) is caught here, instead of handing that reply to the first
+/// caller and every later reply to the caller before. HELLO, unlike PING,
+/// is allowed to every ACL user, however limited.
+///
+/// Over RESP2 against a server without HELLO (Redis < 6: no ACLs either),
+/// a second round trip of AUTH, CLIENT SETNAME, SELECT and a PING with a
+/// fresh token, which must come back.
+pub(crate) async fn handshake(
+    conn: &mut Connection,
+    config: &Config,
+    credentials: Option<Credentials>,
+) -> Result<()> {
+    let credentials = credentials.as_ref();
+    let commands = hello_commands(config, credentials);
+    let replies = conn.request(&commands, None).await?;
+    let checked = check_replies(&commands, replies, config, credentials, "");
+    let checked = match checked {
+        Err(err) if config.protocol == Protocol::Resp2 && is_unknown_hello(&err) => {
+            let token = format!("{:016x}", fastrand::u64(..));
+            let commands = legacy_commands(config, credentials, &token);
+            let replies = conn.request(&commands, None).await?;
+            check_replies(&commands, replies, config, credentials, &token)
+        }
+        checked => checked,
     };
-    match tokio::time::timeout(config.connect_timeout, attempt).await {
-        Ok(result) => result,
-        Err(_) => Err(Error::timeout(format!(
-            "could not connect to {addr} within {:?}",
-            config.connect_timeout
-        ))),
-    }
+    conn.user = credentials.map(|c| c.username.as_deref().unwrap_or("default").to_owned());
+    checked.map_err(|e| e.at_node(&conn.addr))
 }
 
-/// The user and password to authenticate with, if any. A user name without a
-/// password authenticates with an empty one (a `nopass` ACL user), so a
-/// configured user is never silently replaced by `default`.
-fn credentials(config: &Config) -> Option<(Option<&str>, &str)> {
-    let password = config.password.as_ref().map(|p| p.expose());
-    match (config.username.as_deref(), password) {
-        (None, None) => None,
-        (user, password) => Some((user, password.unwrap_or(""))),
+/// Says who lacked a permission: the server's NOPERM does not name the
+/// user (Redis 7.0), and the caller may not know which user a rotating
+/// provider handed out.
+pub(crate) fn explain_noperm(err: Error, user: Option<&str>) -> Error {
+    if err.code() != Some("NOPERM") {
+        return err;
     }
+    let user = user.unwrap_or("default");
+    err.with_detail(format!("the connection is authenticated as user {user:?}"))
 }
 
-fn handshake_commands(config: &Config) -> Vec<Cmd> {
-    let mut commands = Vec::new();
+fn protover(config: &Config) -> &'static str {
     match config.protocol {
-        Protocol::Resp3 => {
-            // HELLO authenticates and names the connection in the same command.
-            let mut hello = Cmd::new("HELLO").arg("3");
-            if let Some((user, password)) = credentials(config) {
-                let user = user.unwrap_or("default");
-                hello = hello.arg("AUTH").arg(user).arg(password);
-            }
-            if let Some(name) = &config.client_name {
-                hello = hello.arg("SETNAME").arg(name.as_str());
-            }
-            commands.push(hello);
-        }
-        Protocol::Resp2 => {
-            if let Some((user, password)) = credentials(config) {
-                let auth = match user {
-                    Some(user) => Cmd::new("AUTH").arg(user).arg(password),
-                    None => Cmd::new("AUTH").arg(password),
-                };
-                commands.push(auth);
-            }
-            if let Some(name) = &config.client_name {
-                commands.push(Cmd::new("CLIENT").arg("SETNAME").arg(name.as_str()));
-            }
-        }
+        Protocol::Resp3 => "3",
+        Protocol::Resp2 => "2",
+    }
+}
+
+/// HELLO authenticates and names the connection in the same command.
+fn hello_commands(config: &Config, credentials: Option<&Credentials>) -> Vec<Cmd> {
+    let mut hello = Cmd::new("HELLO").arg(protover(config));
+    if let Some(credentials) = credentials {
+        let user = credentials.username.as_deref().unwrap_or("default");
+        hello = hello
+            .arg("AUTH")
+            .arg(user)
+            .arg(credentials.password.expose());
+    }
+    if let Some(name) = &config.client_name {
+        hello = hello.arg("SETNAME").arg(name.as_str());
+    }
+    let mut commands = vec![hello];
+    if config.db != 0 {
+        commands.push(Cmd::new("SELECT").arg(config.db));
+    }
+    commands.push(Cmd::new("HELLO").arg(protover(config)));
+    commands
+}
+
+/// The handshake of servers before HELLO (Redis < 6).
+fn legacy_commands(config: &Config, credentials: Option<&Credentials>, token: &str) -> Vec<Cmd> {
+    let mut commands = Vec::new();
+    if let Some(credentials) = credentials {
+        let password = credentials.password.expose();
+        commands.push(match &credentials.username {
+            Some(user) => Cmd::new("AUTH").arg(user.as_str()).arg(password),
+            None => Cmd::new("AUTH").arg(password),
+        });
+    }
+    if let Some(name) = &config.client_name {
+        commands.push(Cmd::new("CLIENT").arg("SETNAME").arg(name.as_str()));
     }
     if config.db != 0 {
         commands.push(Cmd::new("SELECT").arg(config.db));
     }
+    commands.push(Cmd::new("PING").arg(token));
     commands
 }
 
-fn check_replies(commands: &[Cmd], replies: Vec<Value>, config: &Config) -> Result<()> {
+fn is_unknown_hello(err: &Error) -> bool {
+    err.command()
+        .is_some_and(|c| c.eq_ignore_ascii_case("HELLO"))
+        && err.code() == Some("ERR")
+        && err
+            .server_error()
+            .is_some_and(|e| e.message().to_ascii_lowercase().contains("unknown command"))
+}
+
+/// A HELLO reply: a map over RESP3, over RESP2 the same as a flat array,
+/// `server` first.
+fn is_hello_reply(reply: &Value) -> bool {
+    match reply {
+        Value::Map(_) => true,
+        Value::Array(items) => {
+            matches!(items.first(), Some(Value::BulkString(key)) if key.as_ref() == b"server")
+        }
+        _ => false,
+    }
+}
+
+fn check_replies(
+    commands: &[Cmd],
+    replies: Vec<Value>,
+    config: &Config,
+    credentials: Option<&Credentials>,
+    token: &str,
+) -> Result<()> {
     for (cmd, reply) in commands.iter().zip(replies) {
-        if let Value::Error(server) = reply.without_attributes() {
+        let reply = reply.without_attributes();
+        if let Value::Error(server) = reply {
             let err = Error::server(server).with_command(cmd.name());
-            return Err(explain_handshake_error(err, cmd, config));
+            if is_unknown_hello(&err) && config.protocol == Protocol::Resp2 {
+                // Not an error yet: the legacy handshake follows.
+                return Err(err);
+            }
+            return Err(explain_handshake_error(err, cmd, config, credentials));
+        }
+        let in_step = if cmd.is("HELLO") {
+            is_hello_reply(&reply)
+        } else if cmd.is("PING") {
+            matches!(&reply, Value::BulkString(echo) if echo.as_ref() == token.as_bytes())
+        } else {
+            matches!(&reply, Value::SimpleString(ok) if ok.as_ref() == b"OK")
+        };
+        if !in_step {
+            return Err(Error::protocol(format!(
+                "the handshake with {} went out of step: {} was answered with {}, \
+                 so the server sent a reply nobody asked for (or a proxy in between \
+                 is a reply behind); the connection was dropped",
+                config.addr,
+                cmd.name(),
+                reply.type_name(),
+            )));
         }
     }
     Ok(())
 }
 
-/// Turns the server's terse handshake errors into ones that say what to change.
-fn explain_handshake_error(err: Error, cmd: &Cmd, config: &Config) -> Error {
+/// Turns the server's terse handshake errors into ones that say what to
+/// change. The user is named; the password never is.
+fn explain_handshake_error(
+    err: Error,
+    cmd: &Cmd,
+    config: &Config,
+    credentials: Option<&Credentials>,
+) -> Error {
+    let user = match credentials {
+        Some(Credentials {
+            username: Some(user),
+            ..
+        }) => format!("user {user:?}"),
+        Some(_) => "user \"default\"".to_owned(),
+        None => "no credentials (none were configured)".to_owned(),
+    };
     let hint = match (err.code(), err.kind()) {
-        (Some("NOPROTO"), _) => "the server does not speak RESP3; connect with protocol=2",
-        (Some("ERR"), _) if cmd.is("HELLO") => {
-            "the server does not know HELLO (Redis < 6); connect with protocol=2"
+        (Some("NOPROTO"), _) => {
+            "the server does not speak RESP3; connect with protocol=2".to_owned()
         }
-        (_, ErrorKind::Auth) => "check the username and password",
-        _ if cmd.is("SELECT") => "the database index is out of range for this server",
+        (Some("ERR"), _) if cmd.is("HELLO") => {
+            "the server does not know HELLO (Redis < 6); connect with protocol=2".to_owned()
+        }
+        (Some("NOAUTH"), _) => format!(
+            "the server requires authentication and the connection used {user}; \
+             give a username and password"
+        ),
+        (_, ErrorKind::Auth) => {
+            format!("authenticating as {user} failed; check the username and password")
+        }
+        _ if cmd.is("SELECT") => "the database index is out of range for this server".to_owned(),
         _ => return err,
     };
     err.with_detail(format!("handshake with {} failed; {hint}", config.addr))

@@ -1,7 +1,8 @@
-//! TCP and Unix sockets behind one type.
+//! The transports (TCP, Unix sockets, TLS over TCP) behind one type.
 
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -12,27 +13,25 @@ use tokio::net::UnixStream;
 use crate::config::{Addr, Config};
 use crate::{Error, Result};
 
-/// A connected byte stream to a server.
+/// A connected byte stream to a server: the transport under a connection.
 #[derive(Debug)]
 pub(crate) enum Socket {
     Tcp(TcpStream),
     #[cfg(unix)]
     Unix(UnixStream),
+    #[cfg(feature = "tls")]
+    Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
 }
 
 impl Socket {
-    /// Opens the socket (not the Redis handshake); the caller bounds the time.
-    pub(crate) async fn open(config: &Config) -> Result<Socket> {
-        if config.tls {
-            return Err(Error::config(
-                "TLS (rediss://) is not yet configured in this build of redis-core",
-            ));
-        }
-        match &config.addr {
+    /// Opens the transport to `addr` (not the Redis handshake); the caller
+    /// bounds the time.
+    pub(crate) async fn open(config: &Config, addr: &Addr, tls: Option<&Tls>) -> Result<Socket> {
+        let socket = match addr {
             Addr::Tcp { host, port } => {
                 let stream = TcpStream::connect((host.as_str(), *port))
                     .await
-                    .map_err(|e| Error::io(&format!("connecting to {}", config.addr), e))?;
+                    .map_err(|e| Error::io(&format!("connecting to {addr}"), e))?;
                 stream
                     .set_nodelay(true)
                     .map_err(|e| Error::io("setting TCP_NODELAY", e))?;
@@ -42,20 +41,49 @@ impl Socket {
                         .set_tcp_keepalive(&keepalive)
                         .map_err(|e| Error::io("setting TCP keepalive", e))?;
                 }
-                Ok(Socket::Tcp(stream))
+                Socket::Tcp(stream)
             }
             #[cfg(unix)]
             Addr::Unix(path) => UnixStream::connect(path)
                 .await
                 .map(Socket::Unix)
-                .map_err(|e| Error::io(&format!("connecting to {}", config.addr), e)),
+                .map_err(|e| Error::io(&format!("connecting to {addr}"), e))?,
             #[cfg(not(unix))]
-            Addr::Unix(_) => Err(Error::config(
-                "Unix sockets are not available on this platform",
-            )),
+            Addr::Unix(_) => {
+                return Err(Error::config(
+                    "Unix sockets are not available on this platform",
+                ));
+            }
+        };
+        match (socket, tls) {
+            (socket, None) => Ok(socket),
+            #[cfg(feature = "tls")]
+            (Socket::Tcp(stream), Some(tls)) => {
+                let Addr::Tcp { host, .. } = addr else {
+                    return Err(Error::config("TLS is for TCP addresses"));
+                };
+                let stream = tls
+                    .connector
+                    .connect(tls.name_for(host)?, stream)
+                    .await
+                    .map_err(|e| crate::tls::handshake_error(&addr.to_string(), e))?;
+                Ok(Socket::Tls(Box::new(stream)))
+            }
+            (_, Some(_)) => Err(Error::config(format!(
+                "TLS is for TCP addresses; {addr} is not one"
+            ))),
         }
     }
 }
+
+/// A client's prepared TLS settings, or, in a build without the `tls`
+/// feature, nothing (there is no way to ask for TLS there).
+#[cfg(feature = "tls")]
+pub(crate) type Tls = crate::tls::PreparedTls;
+/// A client's prepared TLS settings, or, in a build without the `tls`
+/// feature, nothing (there is no way to ask for TLS there).
+#[cfg(not(feature = "tls"))]
+pub(crate) type Tls = std::convert::Infallible;
 
 impl AsyncRead for Socket {
     fn poll_read(
@@ -67,6 +95,8 @@ impl AsyncRead for Socket {
             Socket::Tcp(s) => Pin::new(s).poll_read(cx, buf),
             #[cfg(unix)]
             Socket::Unix(s) => Pin::new(s).poll_read(cx, buf),
+            #[cfg(feature = "tls")]
+            Socket::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
         }
     }
 }
@@ -81,6 +111,8 @@ impl AsyncWrite for Socket {
             Socket::Tcp(s) => Pin::new(s).poll_write(cx, buf),
             #[cfg(unix)]
             Socket::Unix(s) => Pin::new(s).poll_write(cx, buf),
+            #[cfg(feature = "tls")]
+            Socket::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
         }
     }
 
@@ -89,6 +121,8 @@ impl AsyncWrite for Socket {
             Socket::Tcp(s) => Pin::new(s).poll_flush(cx),
             #[cfg(unix)]
             Socket::Unix(s) => Pin::new(s).poll_flush(cx),
+            #[cfg(feature = "tls")]
+            Socket::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
         }
     }
 
@@ -97,6 +131,8 @@ impl AsyncWrite for Socket {
             Socket::Tcp(s) => Pin::new(s).poll_shutdown(cx),
             #[cfg(unix)]
             Socket::Unix(s) => Pin::new(s).poll_shutdown(cx),
+            #[cfg(feature = "tls")]
+            Socket::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
         }
     }
 }
@@ -110,26 +146,55 @@ impl Socket {
             Socket::Tcp(s) => s.try_read(&mut probe),
             #[cfg(unix)]
             Socket::Unix(s) => s.try_read(&mut probe),
+            // Bytes waiting under TLS may be the server's session tickets,
+            // which must not be taken from rustls: only a closed socket (a
+            // peek of nothing) is known stale; the idle-time PING covers
+            // the rest.
+            #[cfg(feature = "tls")]
+            Socket::Tls(s) => {
+                let mut buf = ReadBuf::new(&mut probe);
+                let mut cx = Context::from_waker(std::task::Waker::noop());
+                return matches!(
+                    s.get_ref().0.poll_peek(&mut cx, &mut buf),
+                    Poll::Ready(Ok(0)) | Poll::Ready(Err(_))
+                );
+            }
         };
         !matches!(peeked, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
     }
 
-    /// Splits into halves that need no lock between them: the reader owns one,
-    /// and any task may write through a shared reference to the other.
+    /// Splits into a reading half the reader owns and a writing half: for
+    /// TCP and Unix sockets one that any task may write through a shared
+    /// reference, with no lock; for TLS one the background writer owns (the
+    /// session state is shared between the halves and encrypts in order).
     pub(crate) fn into_split(self) -> (ReadHalf, WriteHalf) {
         match self {
             Socket::Tcp(s) => {
                 let (r, w) = s.into_split();
-                (ReadHalf::Tcp(r), WriteHalf::Tcp(w))
+                (
+                    ReadHalf::Tcp(r),
+                    WriteHalf::Shared(Arc::new(SharedWriter::Tcp(w))),
+                )
             }
             #[cfg(unix)]
             Socket::Unix(s) => {
                 let (r, w) = s.into_split();
-                (ReadHalf::Unix(r), WriteHalf::Unix(w))
+                (
+                    ReadHalf::Unix(r),
+                    WriteHalf::Shared(Arc::new(SharedWriter::Unix(w))),
+                )
+            }
+            #[cfg(feature = "tls")]
+            Socket::Tls(s) => {
+                let (r, w) = tokio::io::split(*s);
+                (ReadHalf::Tls(r), WriteHalf::Tls(w))
             }
         }
     }
 }
+
+#[cfg(feature = "tls")]
+type TlsStream = tokio_rustls::client::TlsStream<TcpStream>;
 
 /// The reading half of a [`Socket`].
 #[derive(Debug)]
@@ -137,6 +202,8 @@ pub(crate) enum ReadHalf {
     Tcp(tokio::net::tcp::OwnedReadHalf),
     #[cfg(unix)]
     Unix(tokio::net::unix::OwnedReadHalf),
+    #[cfg(feature = "tls")]
+    Tls(tokio::io::ReadHalf<TlsStream>),
 }
 
 impl AsyncRead for ReadHalf {
@@ -149,25 +216,60 @@ impl AsyncRead for ReadHalf {
             ReadHalf::Tcp(s) => Pin::new(s).poll_read(cx, buf),
             #[cfg(unix)]
             ReadHalf::Unix(s) => Pin::new(s).poll_read(cx, buf),
+            #[cfg(feature = "tls")]
+            ReadHalf::Tls(s) => Pin::new(s).poll_read(cx, buf),
         }
     }
 }
 
-/// The writing half of a [`Socket`], usable through `&self`.
+/// The writing half of a [`Socket`].
 #[derive(Debug)]
 pub(crate) enum WriteHalf {
+    /// Callers may write through it too.
+    Shared(Arc<SharedWriter>),
+    #[cfg(feature = "tls")]
+    Tls(tokio::io::WriteHalf<TlsStream>),
+}
+
+impl WriteHalf {
+    /// The half callers may write through themselves, if the transport has one.
+    pub(crate) fn shared(&self) -> Option<Arc<SharedWriter>> {
+        match self {
+            WriteHalf::Shared(writer) => Some(writer.clone()),
+            #[cfg(feature = "tls")]
+            WriteHalf::Tls(_) => None,
+        }
+    }
+
+    /// Writes all of `buf` onto the wire (through the TLS session, flushed).
+    pub(crate) async fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            WriteHalf::Shared(writer) => writer.write_all(buf).await,
+            #[cfg(feature = "tls")]
+            WriteHalf::Tls(writer) => {
+                use tokio::io::AsyncWriteExt;
+                writer.write_all(buf).await?;
+                writer.flush().await
+            }
+        }
+    }
+}
+
+/// A writing half usable through `&self`: a kernel socket.
+#[derive(Debug)]
+pub(crate) enum SharedWriter {
     Tcp(tokio::net::tcp::OwnedWriteHalf),
     #[cfg(unix)]
     Unix(tokio::net::unix::OwnedWriteHalf),
 }
 
-impl WriteHalf {
+impl SharedWriter {
     /// Writes what the socket takes now, without waiting.
     pub(crate) fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
         match self {
-            WriteHalf::Tcp(s) => s.try_write(buf),
+            SharedWriter::Tcp(s) => s.try_write(buf),
             #[cfg(unix)]
-            WriteHalf::Unix(s) => s.try_write(buf),
+            SharedWriter::Unix(s) => s.try_write(buf),
         }
     }
 
@@ -186,9 +288,9 @@ impl WriteHalf {
 
     async fn writable(&self) -> io::Result<()> {
         match self {
-            WriteHalf::Tcp(s) => s.writable().await,
+            SharedWriter::Tcp(s) => s.writable().await,
             #[cfg(unix)]
-            WriteHalf::Unix(s) => s.writable().await,
+            SharedWriter::Unix(s) => s.writable().await,
         }
     }
 }

@@ -18,11 +18,9 @@ pub(super) async fn clock(shared: Arc<Shared>) {
             if state.closed {
                 return;
             }
+            let addr = state.addr.clone();
             let timed_out = |limit| {
-                Error::timeout(format!(
-                    "no reply from {} within {limit:?}",
-                    shared.config.addr
-                ))
+                Error::timeout(format!("no reply from {addr} within {limit:?}")).at_node(&addr)
             };
             let next = state.expire(Instant::now(), timed_out, &mut wake);
             state.clock_armed = next;

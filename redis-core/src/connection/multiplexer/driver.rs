@@ -34,7 +34,7 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
                 }
                 Some(Err(error)) => {
                     failed_attempts = failed_attempts.saturating_add(1);
-                    tracing::debug!(addr = %shared.config.addr, %error, "reconnect failed");
+                    tracing::debug!(%error, "reconnect failed");
                     shared.fail_all(&error, Link::Down);
                 }
                 None => break,
@@ -42,6 +42,7 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
             continue;
         };
         let connected = tokio::time::Instant::now();
+        let addr = current.addr.clone();
         let error = tokio::select! {
             error = run(current, &shared) => error,
             () = closed(&shared) => break,
@@ -57,7 +58,7 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
         } else {
             failed_attempts = failed_attempts.saturating_add(1);
         }
-        tracing::debug!(addr = %shared.config.addr, %error, "connection lost");
+        tracing::debug!(%addr, %error, "connection lost");
         // A connection presumed dead after a timeout is, for the commands
         // still waiting on it, a lost connection: that decides whether they
         // may be retried. Other causes (a protocol violation) keep their kind.
@@ -71,19 +72,16 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
             ErrorKind::Protocol => Error::new(
                 kind,
                 format!(
-                    "the server at {} sent a reply that is not valid RESP ({error}); \
+                    "the server at {addr} sent a reply that is not valid RESP ({error}); \
                      the connection was dropped with the command in flight",
-                    shared.config.addr
                 ),
             ),
             _ => Error::new(
                 kind,
-                format!(
-                    "connection to {} lost with the command in flight: {error}",
-                    shared.config.addr
-                ),
+                format!("connection to {addr} lost with the command in flight: {error}"),
             ),
-        };
+        }
+        .at_node(&addr);
         // Down when the next attempt waits for a caller: a caller's command
         // then wakes the driver.
         let link = match failed_attempts {
@@ -134,7 +132,7 @@ async fn reconnect(shared: &Shared, failed_attempts: u32) -> Option<Result<Conne
     }
     shared.set_link(Link::Connecting);
     tokio::select! {
-        result = crate::connection::connect(&shared.config) => Some(result),
+        result = shared.connector.connect() => Some(result),
         () = closed(shared) => None,
     }
 }
@@ -146,13 +144,14 @@ async fn run(conn: Connection, shared: &Shared) -> Error {
         rbuf,
         decoder,
         protocol,
+        addr,
+        user,
         ..
     } = conn;
-    let (reader, sink) = socket.into_split();
-    let sink = Arc::new(sink);
-    shared.attach(sink.clone());
-    let reader = read_loop(reader, rbuf, decoder, protocol, shared);
-    let writer = write_loop(&sink, shared);
+    let (reader, mut sink) = socket.into_split();
+    shared.attach(sink.shared(), &addr, user.as_deref());
+    let reader = read_loop(reader, rbuf, decoder, protocol, &addr, shared);
+    let writer = write_loop(&mut sink, &addr, shared);
     tokio::pin!(reader, writer);
     loop {
         tokio::select! {
@@ -170,7 +169,7 @@ async fn run(conn: Connection, shared: &Shared) -> Error {
 /// The background writer: sends what callers left queued (a wave whose last
 /// caller did not come, bytes queued while replies were outstanding, the rest
 /// of a write that found the socket full).
-async fn write_loop(sink: &WriteHalf, shared: &Shared) -> Error {
+async fn write_loop(sink: &mut WriteHalf, addr: &str, shared: &Shared) -> Error {
     loop {
         shared.writer_wake.notified().await;
         // Let the tasks that are ready now queue their commands first, so
@@ -192,7 +191,7 @@ async fn write_loop(sink: &WriteHalf, shared: &Shared) -> Error {
             None => sink.write_all(&buf).await,
         };
         if let Err(e) = written {
-            return Error::io(&format!("writing to {}", shared.config.addr), e);
+            return Error::io(&format!("writing to {addr}"), e);
         }
         let more = {
             let mut state = lock(&shared.state);
@@ -211,9 +210,9 @@ async fn read_loop(
     mut rbuf: BytesMut,
     mut decoder: Decoder,
     protocol: Protocol,
+    addr: &str,
     shared: &Shared,
 ) -> Error {
-    let addr = &shared.config.addr;
     let mut replies = Vec::new();
     let mut done = Vec::new();
     let mut reserve = ReadReserve::new();

@@ -34,7 +34,7 @@ pub(super) fn check(shared: &Shared) -> Option<Error> {
             if now.duration_since(deadline.max(last_read)) >= STALL_GRACE {
                 return Some(Error::timeout(format!(
                     "{} sent nothing for {STALL_GRACE:?} after the oldest waiting command's deadline; connection presumed dead",
-                    shared.config.addr
+                    state.addr
                 )));
             }
         }

@@ -42,13 +42,14 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use super::socket::WriteHalf;
+use super::connector::Connector;
+use super::socket::SharedWriter;
 use crate::config::Config;
 use crate::sync::lock;
 use crate::{Cmd, Error, Result, Value};
 #[cfg(feature = "bench-internals")]
 pub use bookkeeping::Bookkeeping;
-pub(crate) use state::Replies;
+pub(crate) use state::{Failed, Replies};
 use state::{Link, State};
 
 /// Once this much is queued, the caller that added the last of it writes it
@@ -72,6 +73,8 @@ pub(crate) struct Multiplexer {
 
 struct Shared {
     config: Config,
+    /// Asked for every new connection: where to, and the handshake.
+    connector: Connector,
     state: Mutex<State>,
     /// The socket filled up: the background writer has work.
     writer_wake: Notify,
@@ -87,10 +90,11 @@ struct Shared {
 impl Multiplexer {
     /// Starts the driver and waits for the first connection, so a wrong
     /// address or password is reported by `Client::connect` itself.
-    pub(crate) async fn start(config: Config) -> Result<Multiplexer> {
-        let first = crate::connection::connect(&config).await?;
+    pub(crate) async fn start(config: Config, connector: Connector) -> Result<Multiplexer> {
+        let first = connector.connect().await?;
         let shared = Arc::new(Shared {
             config,
+            connector,
             state: Mutex::new(State::new()),
             writer_wake: Notify::new(),
             driver_wake: Notify::new(),
@@ -134,6 +138,13 @@ impl Multiplexer {
             .enqueue(count, timeout, |out| out.extend_from_slice(bytes))
     }
 
+    /// The server of the current (or last) connection, and the ACL user it
+    /// authenticated as.
+    pub(crate) fn peer(&self) -> (Arc<str>, Option<Arc<str>>) {
+        let state = lock(&self.shared.state);
+        (state.addr.clone(), state.user.clone())
+    }
+
     /// Stops the driver, fails waiting commands and closes the socket.
     pub(crate) async fn close(&self) {
         self.shared.close();
@@ -161,16 +172,22 @@ enum Pending<'a> {
 }
 
 impl Future for PendingReplies<'_> {
-    type Output = Result<Replies>;
+    type Output = std::result::Result<Replies, Failed>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<Replies>> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let failed = |error| {
+            Err(Failed {
+                error,
+                deadline: None,
+            })
+        };
         let outcome = match &mut self.0 {
             Pending::Queued(shared, seq) => {
                 std::task::ready!(lock(&shared.state).poll_outcome(*seq, cx.waker()))
             }
             Pending::Empty => Ok(Replies::Many(Vec::new())),
-            Pending::Closed => Err(Error::closed("the client was closed")),
-            Pending::Taken => Err(Error::protocol("polled after completion")),
+            Pending::Closed => failed(Error::closed("the client was closed")),
+            Pending::Taken => failed(Error::protocol("polled after completion")),
         };
         // Nothing is left to abandon on drop.
         self.0 = Pending::Taken;
@@ -224,8 +241,11 @@ impl Shared {
         let Some(sink) = &state.sink else {
             let link = state.link;
             drop(state);
-            if link == Link::Down {
-                self.driver_wake.notify_one();
+            match link {
+                Link::Down => self.driver_wake.notify_one(),
+                // A transport only the background writer writes to (TLS).
+                Link::Up => self.writer_wake.notify_one(),
+                Link::Connecting => {}
             }
             return pending;
         };
@@ -261,7 +281,7 @@ impl Shared {
     /// Writes `buf` from the caller's own task for as long as the socket takes
     /// it, then hands over: anything left, or queued meanwhile, goes to the
     /// background writer.
-    fn write_now(&self, sink: &WriteHalf, buf: &mut BytesMut, generation: u64) {
+    fn write_now(&self, sink: &SharedWriter, buf: &mut BytesMut, generation: u64) {
         let mut written = 0;
         while written < buf.len() {
             match sink.try_write(&buf[written..]) {
@@ -326,12 +346,19 @@ impl Shared {
         self.epoch + Duration::from_nanos(self.last_read.load(Ordering::Relaxed))
     }
 
-    /// Makes the new connection's write half available to callers and sends
-    /// whatever was queued while connecting.
-    fn attach(&self, sink: Arc<WriteHalf>) {
+    /// Makes the new connection's write half available to callers (when its
+    /// transport lets them write) and sends whatever was queued while
+    /// connecting.
+    fn attach(&self, sink: Option<Arc<SharedWriter>>, addr: &str, user: Option<&str>) {
         {
             let mut state = lock(&self.state);
-            state.sink = Some(sink);
+            state.sink = sink;
+            if *state.addr != *addr {
+                state.addr = Arc::from(addr);
+            }
+            if state.user.as_deref() != user {
+                state.user = user.map(Arc::from);
+            }
             state.writing = false;
             state.generation += 1;
             state.link = Link::Up;

@@ -14,7 +14,7 @@ use std::time::Duration;
 use bytes::BytesMut;
 use tokio::time::Instant;
 
-use super::super::socket::WriteHalf;
+use super::super::socket::SharedWriter;
 use crate::{Error, Result, Value};
 
 pub(super) struct State {
@@ -43,8 +43,9 @@ pub(super) struct State {
     pub(super) clock_armed: Option<Instant>,
     /// What entries' deadlines count from.
     epoch: Instant,
-    /// The socket's write half while connected.
-    pub(super) sink: Option<Arc<WriteHalf>>,
+    /// The socket's write half while connected, when callers may write
+    /// through it (not under TLS: the background writer owns that one).
+    pub(super) sink: Option<Arc<SharedWriter>>,
     /// Someone (a caller or the background writer) is writing `spare` now.
     pub(super) writing: bool,
     /// Commands queued in `out` since it was last taken for a write.
@@ -62,6 +63,10 @@ pub(super) struct State {
     pub(super) generation: u64,
     pub(super) link: Link,
     pub(super) closed: bool,
+    /// The server of the current (or last) connection, for messages.
+    pub(super) addr: Arc<str>,
+    /// The ACL user it authenticated as.
+    pub(super) user: Option<Arc<str>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -96,6 +101,21 @@ impl Replies {
             Replies::One(value) => vec![value],
             Replies::Many(values) => values,
         }
+    }
+}
+
+/// A command that failed on the shared connection, with the deadline it
+/// was given, so that a retry does not start the clock again.
+pub(crate) struct Failed {
+    pub(crate) error: Error,
+    /// `None`: it had none (or it was parked and lost it; a retry then gets
+    /// the timeout it would get anew).
+    pub(crate) deadline: Option<Instant>,
+}
+
+impl From<Failed> for Error {
+    fn from(failed: Failed) -> Error {
+        failed.error
     }
 }
 
@@ -207,6 +227,8 @@ impl State {
             wave: 0,
             generation: 0,
             link: Link::Connecting,
+            addr: Arc::from(""),
+            user: None,
             closed: false,
         }
     }
@@ -325,10 +347,18 @@ impl State {
 
     /// The caller of entry `seq` polls: its outcome if ready, else its waker
     /// is kept for the reader.
-    pub(super) fn poll_outcome(&mut self, seq: u64, waker: &Waker) -> Poll<Result<Replies>> {
+    /// With a failure comes the entry's deadline, which a retry must keep.
+    pub(super) fn poll_outcome(
+        &mut self,
+        seq: u64,
+        waker: &Waker,
+    ) -> Poll<std::result::Result<Replies, Failed>> {
+        let epoch = self.epoch;
+        let mut deadline = None;
         let outcome = match self.entry_mut(seq) {
             None => self.parked.remove(&seq),
             Some(entry) => {
+                deadline = entry.deadline.at(epoch);
                 match &mut entry.outcome {
                     Outcome::Waiting(Some(known)) if known.will_wake(waker) => {
                         return Poll::Pending;
@@ -344,10 +374,9 @@ impl State {
                 outcome
             }
         };
-        Poll::Ready(
-            outcome
-                .unwrap_or_else(|| Err(Error::protocol("the command's reply was already taken"))),
-        )
+        let outcome = outcome
+            .unwrap_or_else(|| Err(Error::protocol("the command's reply was already taken")));
+        Poll::Ready(outcome.map_err(|error| Failed { error, deadline }))
     }
 
     /// The caller of entry `seq` dropped its future: its outcome, if any, is
@@ -401,7 +430,7 @@ mod tests {
     }
 
     fn poll(state: &mut State, seq: u64) -> Poll<Result<Replies>> {
-        state.poll_outcome(seq, Waker::noop())
+        state.poll_outcome(seq, Waker::noop()).map_err(Error::from)
     }
 
     fn answer(state: &mut State, value: Value) -> Option<bool> {
