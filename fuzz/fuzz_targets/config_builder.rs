@@ -330,7 +330,9 @@ fn check(config: &Config, model: &Model, what: &str) {
         (Some(Timeout::About(expected)), None) => panic!("{what}: no timeout, not {expected:?}"),
     }
     if let Some(tls) = model.tls {
-        assert!(shown.contains(&format!("tls: {tls},")), "{what}: {shown}");
+        let expected = if tls { "tls: Some(TlsConfig {" } else { "tls: None," };
+        assert!(shown.contains(expected), "{what}: {shown}");
+        assert_eq!(config.tls().is_some(), tls, "{what}");
     }
     if let Some(size) = model.pool_size {
         assert!(
