@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-use crate::Cmd;
+use crate::cmd::Defect;
 use crate::cmd_info::Traits;
+use crate::{Cmd, Error};
 
 /// Commands encoded into one buffer, each with what the client must know
 /// about it. A [`crate::Pipeline`] holds one, so that its commands cost one
@@ -22,6 +23,7 @@ struct Head {
     end: usize,
     traits: Traits,
     timeout: Option<Option<Duration>>,
+    defect: Option<Defect>,
 }
 
 impl Batch {
@@ -32,6 +34,7 @@ impl Batch {
             end: self.bytes.len(),
             traits: cmd.traits(),
             timeout: cmd.timeout(),
+            defect: cmd.defect(),
         });
     }
 
@@ -60,7 +63,9 @@ impl Batch {
         self.heads
             .iter()
             .enumerate()
-            .filter_map(|(i, head)| Cmd::from_wire(self.wire(i), head.traits, head.timeout))
+            .filter_map(|(i, head)| {
+                Cmd::from_wire(self.wire(i), head.traits, head.timeout, head.defect)
+            })
             .collect()
     }
 
@@ -79,6 +84,16 @@ impl Batch {
         rest.get(..len)
             .and_then(|name| std::str::from_utf8(name).ok())
             .unwrap_or("")
+    }
+
+    /// Why the batch must not be sent: the first of its commands that must
+    /// not (see [`Cmd::refusal`]), named by its position.
+    pub(crate) fn refusal(&self) -> Option<Error> {
+        let (i, head) = (self.heads.iter().enumerate()).find(|(_, head)| head.defect.is_some())?;
+        let error =
+            Cmd::from_wire(self.wire(i), head.traits, head.timeout, head.defect)?.refusal()?;
+        let detail = format!("command {} of the pipeline: {error}", i + 1);
+        Some(error.with_detail(detail))
     }
 
     /// True when every command can go on a shared connection as it is.

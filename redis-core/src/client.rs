@@ -308,6 +308,9 @@ impl Executor for Client {
         if batch.len() == 0 {
             return Ok(Vec::new());
         }
+        if let Some(refused) = batch.refusal() {
+            return Err(refused);
+        }
         if !batch.is_plain() {
             return self.execute_batch(&batch.to_cmds()).await;
         }

@@ -3,9 +3,9 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::Executor;
 use crate::cmd_info::Traits;
 use crate::convert::{FromValue, ToArgs};
+use crate::{Error, ErrorKind, Executor};
 
 /// The buffer a command that only reads starts with: room for its name and
 /// a key (`GET` and a key of up to 42 bytes), so that many such commands
@@ -20,6 +20,11 @@ const READ_CAPACITY: usize = 56;
 /// header the chunk is small enough for glibc's fast bins (100 commands of a
 /// pipeline are alive at once, more than its per-thread cache holds).
 const WRITE_CAPACITY: usize = 120;
+
+/// The longest argument Redis accepts: `proto-max-bulk-len`'s default,
+/// 512 MB. A longer one is refused before it is copied anywhere (the server
+/// would drop the connection halfway through it).
+pub(crate) const MAX_ARGUMENT_BYTES: usize = 512 * 1024 * 1024;
 
 /// One Redis command, built argument by argument.
 ///
@@ -42,9 +47,48 @@ pub struct Cmd {
     /// The name's length (0 for a name too long to be one); its bytes follow
     /// the `$<len>\r\n` header at the start of `encoded`. Small, like the
     /// rest: every waiting command's future holds its `Cmd`.
-    name_len: u32,
+    name_len: u16,
+    /// Why the command must not be sent, found while it was built.
+    defect: Option<Defect>,
     traits: Traits,
     timeout: Timeout,
+}
+
+/// What makes a command unsendable: the server would not answer it (so its
+/// reply slot would take the next command's reply), or would refuse it
+/// after reading all of it. Found while building, reported when sending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Defect {
+    /// No name: Redis answers an empty command with nothing at all.
+    NoName,
+    /// An argument over [`MAX_ARGUMENT_BYTES`].
+    TooLarge,
+    /// NaN where a number goes.
+    NotANumber,
+    /// Field/value pairs where a pair wrote other than one field and one
+    /// value (a `None` value adds no argument).
+    Unpaired,
+}
+
+impl Defect {
+    fn explain(self, name: &str) -> String {
+        match self {
+            Defect::NoName => "a command needs a name: Cmd::new(\"\") has none, and Redis answers \
+                               an empty command with nothing at all"
+                .to_owned(),
+            Defect::TooLarge => format!(
+                "an argument of {name} is longer than 512 MB, the most Redis accepts in one \
+                 argument (proto-max-bulk-len's default)"
+            ),
+            Defect::NotANumber => {
+                format!("an argument of {name} is NaN, which Redis does not take as a number")
+            }
+            Defect::Unpaired => format!(
+                "{name} takes one field and one value per pair, and a pair wrote another number \
+                 of arguments (a None value writes none)"
+            ),
+        }
+    }
 }
 
 /// A command's own reply timeout in four bytes (every waiting command's
@@ -95,14 +139,30 @@ impl Cmd {
             encoded: Vec::with_capacity(capacity),
             argc: 0,
             name_len: 0,
+            defect: None,
             traits,
             timeout: Timeout::DEFAULT,
         };
-        if !name.is_empty() {
+        if name.is_empty() {
+            cmd.defect = Some(Defect::NoName);
+        } else {
             cmd.push_bytes(name.as_bytes());
-            cmd.name_len = u32::try_from(name.len()).unwrap_or(0);
+            cmd.name_len = u16::try_from(name.len()).unwrap_or(0);
         }
         cmd
+    }
+
+    /// Arguments without a name, built to be appended to a command with
+    /// [`Cmd::extend_from`] (counted lists, a script's keys).
+    pub(crate) fn scratch() -> Self {
+        Cmd {
+            encoded: Vec::new(),
+            argc: 0,
+            name_len: 0,
+            defect: None,
+            traits: Traits::of(b""),
+            timeout: Timeout::DEFAULT,
+        }
     }
 
     /// Appends one argument, or several: slices, vectors, tuples and options
@@ -119,7 +179,15 @@ impl Cmd {
     }
 
     /// Appends one raw argument. This is what every [`ToArgs`] impl ends in.
+    ///
+    /// An argument longer than Redis accepts (512 MB) is not copied: the
+    /// command is refused when sent, with an error of kind
+    /// [`ErrorKind::InvalidInput`].
     pub fn push_bytes(&mut self, bytes: &[u8]) {
+        if bytes.len() > MAX_ARGUMENT_BYTES {
+            self.refuse(Defect::TooLarge);
+            return self.push_bytes(b"");
+        }
         put_header(b'$', bytes.len(), |part| {
             self.encoded.extend_from_slice(part)
         });
@@ -164,6 +232,34 @@ impl Cmd {
     pub(crate) fn extend_from(&mut self, other: &Cmd) {
         self.encoded.extend_from_slice(&other.encoded);
         self.argc = self.argc.saturating_add(other.argc);
+        if let Some(defect) = other.defect {
+            self.refuse(defect);
+        }
+    }
+
+    /// Marks the command unsendable; the first reason found is kept.
+    pub(crate) fn refuse(&mut self, defect: Defect) {
+        self.defect.get_or_insert(defect);
+    }
+
+    /// Why the command must not be sent, if it must not: its reply would
+    /// never come (no name) or would be a refusal after the server read all
+    /// of it.
+    pub(crate) fn refusal(&self) -> Option<Error> {
+        let defect = match self.defect {
+            Some(defect) => defect,
+            None if self.argc == 0 => Defect::NoName,
+            None => return None,
+        };
+        Some(Error::new(
+            ErrorKind::InvalidInput,
+            format!("{}; nothing was sent", defect.explain(self.name())),
+        ))
+    }
+
+    /// The defect, for a batch to keep with the command's bytes.
+    pub(crate) fn defect(&self) -> Option<Defect> {
+        self.defect
     }
 
     /// The command name as given (`GET`, `client`, ...).
@@ -214,6 +310,7 @@ impl Cmd {
         wire: &[u8],
         traits: Traits,
         timeout: Option<Option<Duration>>,
+        defect: Option<Defect>,
     ) -> Option<Cmd> {
         let header_end = wire.iter().position(|&b| b == b'\r')?;
         let argc: u32 = std::str::from_utf8(wire.get(1..header_end)?)
@@ -223,12 +320,13 @@ impl Cmd {
         let encoded = wire.get(header_end + 2..)?.to_vec();
         let name_len = ArgIter { rest: &encoded }
             .next()
-            .and_then(|name| u32::try_from(name.len()).ok())
+            .and_then(|name| u16::try_from(name.len()).ok())
             .unwrap_or(0);
         Some(Cmd {
             encoded,
             argc,
             name_len,
+            defect,
             traits,
             timeout: Timeout::from_parts(timeout),
         })
@@ -358,6 +456,76 @@ mod tests {
             assert!(out[..] == expected[..], "argument length {len}");
             assert_eq!(cmd.name(), "ECHO");
         }
+    }
+
+    fn refused_for(cmd: &Cmd) -> String {
+        let error = cmd.refusal().expect("the command should be refused");
+        assert_eq!(error.kind(), ErrorKind::InvalidInput);
+        error.to_string()
+    }
+
+    #[test]
+    fn a_command_without_a_name_is_refused_whatever_follows() {
+        assert!(refused_for(&Cmd::new("")).contains("needs a name"));
+        // Its first argument would otherwise be taken for its name.
+        assert!(refused_for(&Cmd::new("").arg("GET").arg("k")).contains("needs a name"));
+        assert!(Cmd::new("GET").arg("k").refusal().is_none());
+        assert!(
+            Cmd::new(" ").refusal().is_none(),
+            "the server answers this one"
+        );
+    }
+
+    #[test]
+    fn an_argument_over_the_servers_limit_is_refused_without_being_copied() {
+        // calloc'd and never read: the pages are not touched.
+        let huge = vec![0u8; MAX_ARGUMENT_BYTES + 1];
+        let cmd = Cmd::new("SET").arg("k").arg(&huge[..]);
+        assert!(refused_for(&cmd).contains("longer than 512 MB"), "{cmd:?}");
+        assert!(cmd.encoded.len() < 64, "{} bytes copied", cmd.encoded.len());
+        assert_eq!(cmd.arg_count(), 3);
+        let largest = vec![0u8; 1 << 20];
+        assert!(
+            Cmd::new("SET")
+                .arg("k")
+                .arg(&largest[..])
+                .refusal()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn nan_is_refused_where_infinities_are_sent() {
+        assert!(refused_for(&Cmd::new("ZADD").arg("z").arg(f64::NAN).arg("m")).contains("NaN"));
+        assert!(refused_for(&Cmd::new("ZADD").arg("z").arg(f32::NAN).arg("m")).contains("NaN"));
+        let inf = Cmd::new("ZADD").arg("z").arg(f64::INFINITY).arg("m");
+        assert!(inf.refusal().is_none());
+    }
+
+    #[test]
+    fn a_defect_in_appended_arguments_carries_over() {
+        let mut scratch = Cmd::scratch();
+        scratch.push_arg(f64::NAN);
+        let mut cmd = Cmd::new("EVAL").arg("return 1").arg(0);
+        cmd.extend_from(&scratch);
+        assert!(refused_for(&cmd).contains("NaN"));
+        let mut clean = Cmd::new("EVAL").arg("return 1").arg(0);
+        clean.extend_from(&Cmd::scratch().arg("a"));
+        assert!(clean.refusal().is_none());
+    }
+
+    #[test]
+    fn a_defect_survives_a_batch() {
+        let mut batch = crate::Batch::default();
+        batch.push(&Cmd::new("PING"));
+        batch.push(&Cmd::new("ZADD").arg("z").arg(f64::NAN).arg("m"));
+        batch.push(&Cmd::new(""));
+        let message = batch.refusal().expect("refused").to_string();
+        assert!(message.contains("command 2 of the pipeline"), "{message}");
+        let cmds = batch.to_cmds();
+        assert!(cmds[0].refusal().is_none());
+        assert!(refused_for(&cmds[1]).contains("NaN"));
+        assert!(refused_for(&cmds[2]).contains("needs a name"));
     }
 
     #[test]

@@ -31,6 +31,15 @@ pub enum ErrorKind {
     /// that names another host, a client certificate the server refused,
     /// unreadable PEM.
     Tls,
+    /// The caller's input was refused before anything was sent, because
+    /// the server would refuse it or not answer it: a command without a
+    /// name, an argument over the server's size limit, a NaN where a number
+    /// goes, field/value pairs that do not pair up. Nothing was written.
+    InvalidInput,
+    /// Stored data does not fit what it is read into: a record missing a
+    /// required field, a value of the wrong type, a corrupt encoding, a key
+    /// holding another kind of value. The error names the key and field.
+    Decode,
 }
 
 /// How a caller (or the cluster layer) can recover from an error, decided by
@@ -135,7 +144,17 @@ struct Inner {
 }
 
 impl Error {
-    pub(crate) fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
+    /// An error of `kind` saying `detail`: for the layers built on this
+    /// crate (an object mapper's decode errors, say), so that a caller
+    /// matches on one error type and its kind whichever layer failed.
+    ///
+    /// ```
+    /// use redis_core::{Error, ErrorKind};
+    /// let error = Error::new(ErrorKind::Decode, "user:1: field `age` is missing");
+    /// assert_eq!(error.kind(), ErrorKind::Decode);
+    /// assert_eq!(error.to_string(), "user:1: field `age` is missing");
+    /// ```
+    pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Self {
         Error {
             inner: Arc::new(Inner {
                 kind,

@@ -196,6 +196,10 @@ struct DedicatedInner {
 
 impl Dedicated {
     pub(crate) async fn run(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
+        // Before the connection is touched, so that a refusal leaves it usable.
+        if let Some(refused) = cmds.iter().find_map(Cmd::refusal) {
+            return Err(refused);
+        }
         let mut guard = self.inner.conn.lock().await;
         let conn = guard.as_mut().ok_or_else(|| {
             Error::closed("this dedicated connection failed earlier; take a new one")

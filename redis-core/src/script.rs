@@ -66,8 +66,8 @@ impl Script {
     pub fn invocation(&self) -> ScriptInvocation {
         ScriptInvocation {
             script: self.clone(),
-            keys: Cmd::new(""),
-            args: Cmd::new(""),
+            keys: Cmd::scratch(),
+            args: Cmd::scratch(),
         }
     }
 

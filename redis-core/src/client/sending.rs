@@ -54,6 +54,9 @@ impl<'c, C: AsRef<[Cmd]>> Sending<'c, C> {
     /// blocks or would leave state behind.
     fn route(&self) -> Step<'c> {
         let (client, cmds) = (self.client, self.cmds.as_ref());
+        if let Some(refused) = cmds.iter().find_map(Cmd::refusal) {
+            return Step::Refused(Some(refused));
+        }
         client.learn_unknown(cmds);
         if let Some(why) = shared_connection_refusal(cmds) {
             return Step::Refused(Some(Error::config(why)));

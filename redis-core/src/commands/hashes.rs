@@ -26,11 +26,14 @@ define_commands! {
     /// ```
     pub trait HashCommands;
 
-    /// `HSET key field value [field value ...]`: `fields` is any sequence of
-    /// pairs (a slice of tuples, say); returns how many fields were added
-    /// (fields that existed and were overwritten are not counted).
-    fn hset(key: impl ToArgs, fields: impl ToArgs) -> u64 {
-        Cmd::new("HSET").arg(key).arg(fields)
+    /// `HSET key field value [field value ...]`; returns how many fields
+    /// were added (fields that existed and were overwritten are not
+    /// counted). Each pair must write one field and one value: a pair whose
+    /// value is `None` (which writes nothing) is refused with
+    /// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) rather
+    /// than shifting every later value onto the wrong field.
+    fn hset(key: impl ToArgs, fields: impl FieldValues) -> u64 {
+        pairs(Cmd::new("HSET").arg(key), fields)
     }
 
     /// `HSETNX key field value`: sets the field only if it does not exist;
@@ -41,8 +44,8 @@ define_commands! {
 
     /// `HMSET key field value [field value ...]`: as [`hset`], replying only
     /// OK. Deprecated by Redis since 4.0 in favour of HSET.
-    fn hmset(key: impl ToArgs, fields: impl ToArgs) -> () {
-        Cmd::new("HMSET").arg(key).arg(fields)
+    fn hmset(key: impl ToArgs, fields: impl FieldValues) -> () {
+        pairs(Cmd::new("HMSET").arg(key), fields)
     }
 
     /// `HGET key field`: ask for `Option<T>` when the field may be missing.
@@ -268,10 +271,10 @@ define_commands! {
     fn hsetex(
         key: impl ToArgs,
         ttl: Duration,
-        fields: &[(impl ToArgs, impl ToArgs)],
+        fields: impl FieldValues,
     ) -> bool {
         let cmd = Cmd::new("HSETEX").arg(key).arg("PX").arg(millis(ttl));
-        cmd.arg("FIELDS").arg(fields.len()).arg(fields)
+        pairs(cmd.arg("FIELDS").arg(fields.pair_count()), fields)
     }
 
     /// `HSETEX key [FNX|FXX] [PX|PXAT|KEEPTTL] FIELDS n field value...`
@@ -281,11 +284,135 @@ define_commands! {
     fn hsetex_with(
         key: impl ToArgs,
         options: HsetexOptions,
-        fields: &[(impl ToArgs, impl ToArgs)],
+        fields: impl FieldValues,
     ) -> bool {
         let cmd = Cmd::new("HSETEX").arg(key).arg(options);
-        cmd.arg("FIELDS").arg(fields.len()).arg(fields)
+        pairs(cmd.arg("FIELDS").arg(fields.pair_count()), fields)
     }
+}
+
+/// Field/value pairs, as HSET, HMSET and HSETEX take them: a slice, array
+/// or `Vec` of `(field, value)` tuples, or a map, by value or by reference.
+///
+/// Each field and each value must be one argument: a pair whose value is
+/// `None` (which writes nothing) or a slice makes the command fail with
+/// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) when sent,
+/// instead of shifting every later value onto the wrong field.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use redis_core::commands;
+/// let map = BTreeMap::from([("lang", "en"), ("name", "Ada")]);
+/// let from_map = commands::hset("user:1", &map);
+/// let from_array = commands::hset("user:1", [("lang", "en"), ("name", "Ada")]);
+/// assert_eq!(from_map.cmd(), from_array.cmd());
+/// ```
+pub trait FieldValues {
+    /// The number of pairs.
+    fn pair_count(&self) -> usize;
+
+    /// Calls `write` with each field and its value, in order.
+    fn each_pair(&self, write: &mut dyn FnMut(&dyn ToArgs, &dyn ToArgs));
+}
+
+impl<F: ToArgs, V: ToArgs> FieldValues for [(F, V)] {
+    fn pair_count(&self) -> usize {
+        self.len()
+    }
+
+    fn each_pair(&self, write: &mut dyn FnMut(&dyn ToArgs, &dyn ToArgs)) {
+        self.iter().for_each(|(field, value)| write(field, value));
+    }
+}
+
+impl<F: ToArgs, V: ToArgs, const N: usize> FieldValues for [(F, V); N] {
+    fn pair_count(&self) -> usize {
+        N
+    }
+
+    fn each_pair(&self, write: &mut dyn FnMut(&dyn ToArgs, &dyn ToArgs)) {
+        self[..].each_pair(write);
+    }
+}
+
+impl<F: ToArgs, V: ToArgs> FieldValues for Vec<(F, V)> {
+    fn pair_count(&self) -> usize {
+        self.len()
+    }
+
+    fn each_pair(&self, write: &mut dyn FnMut(&dyn ToArgs, &dyn ToArgs)) {
+        self[..].each_pair(write);
+    }
+}
+
+impl<F: ToArgs, V: ToArgs, S> FieldValues for std::collections::HashMap<F, V, S> {
+    fn pair_count(&self) -> usize {
+        self.len()
+    }
+
+    fn each_pair(&self, write: &mut dyn FnMut(&dyn ToArgs, &dyn ToArgs)) {
+        self.iter().for_each(|(field, value)| write(field, value));
+    }
+}
+
+impl<F: ToArgs, V: ToArgs> FieldValues for std::collections::BTreeMap<F, V> {
+    fn pair_count(&self) -> usize {
+        self.len()
+    }
+
+    fn each_pair(&self, write: &mut dyn FnMut(&dyn ToArgs, &dyn ToArgs)) {
+        self.iter().for_each(|(field, value)| write(field, value));
+    }
+}
+
+/// Pairs of different types (a vector's bytes beside a text field), as a
+/// tuple of pairs.
+macro_rules! tuple_field_values {
+    ($($f:ident $v:ident $i:tt)+) => {
+        impl<$($f: ToArgs, $v: ToArgs),+> FieldValues for ($(($f, $v),)+) {
+            fn pair_count(&self) -> usize {
+                [$(stringify!($i)),+].len()
+            }
+
+            fn each_pair(&self, write: &mut dyn FnMut(&dyn ToArgs, &dyn ToArgs)) {
+                $(write(&self.$i.0, &self.$i.1);)+
+            }
+        }
+    };
+}
+
+tuple_field_values!(F0 V0 0);
+tuple_field_values!(F0 V0 0 F1 V1 1);
+tuple_field_values!(F0 V0 0 F1 V1 1 F2 V2 2);
+tuple_field_values!(F0 V0 0 F1 V1 1 F2 V2 2 F3 V3 3);
+tuple_field_values!(F0 V0 0 F1 V1 1 F2 V2 2 F3 V3 3 F4 V4 4);
+tuple_field_values!(F0 V0 0 F1 V1 1 F2 V2 2 F3 V3 3 F4 V4 4 F5 V5 5);
+tuple_field_values!(F0 V0 0 F1 V1 1 F2 V2 2 F3 V3 3 F4 V4 4 F5 V5 5 F6 V6 6);
+tuple_field_values!(F0 V0 0 F1 V1 1 F2 V2 2 F3 V3 3 F4 V4 4 F5 V5 5 F6 V6 6 F7 V7 7);
+
+impl<T: FieldValues + ?Sized> FieldValues for &T {
+    fn pair_count(&self) -> usize {
+        (**self).pair_count()
+    }
+
+    fn each_pair(&self, write: &mut dyn FnMut(&dyn ToArgs, &dyn ToArgs)) {
+        (**self).each_pair(write);
+    }
+}
+
+/// Appends field/value pairs, checking that each wrote exactly one field and
+/// one value.
+fn pairs(mut cmd: Cmd, fields: impl FieldValues) -> Cmd {
+    fields.each_pair(&mut |field, value| {
+        for part in [field, value] {
+            let before = cmd.arg_count();
+            cmd.push_arg(part);
+            if cmd.arg_count() != before + 1 {
+                cmd.refuse(crate::cmd::Defect::Unpaired);
+            }
+        }
+    });
+    cmd
 }
 
 /// Appends `items` preceded by their count (the `numfields` of `FIELDS n
@@ -293,7 +420,7 @@ define_commands! {
 /// arguments they write, so any [`ToArgs`] (one field, a slice, a `Vec`)
 /// is counted right.
 pub(super) fn counted_args(mut cmd: Cmd, items: impl ToArgs) -> Cmd {
-    let mut scratch = Cmd::new("");
+    let mut scratch = Cmd::scratch();
     scratch.push_arg(items);
     cmd.push_arg(scratch.arg_count());
     cmd.extend_from(&scratch);
@@ -502,5 +629,27 @@ impl HsetexOptions {
 impl ToArgs for HsetexOptions {
     fn write_args(&self, cmd: &mut Cmd) {
         cmd.push_arg(self.condition).push_arg(self.expiry);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ErrorKind;
+    use crate::commands;
+
+    #[test]
+    fn a_pair_without_its_value_is_refused_instead_of_shifting_the_rest() {
+        let shifted = commands::hset("h", [("a", None), ("b", Some("x"))]);
+        let error = shifted.cmd().refusal().expect("refused");
+        assert_eq!(error.kind(), ErrorKind::InvalidInput);
+        assert!(
+            error
+                .to_string()
+                .contains("one field and one value per pair")
+        );
+        let paired = commands::hset("h", [("a", Some("1")), ("b", Some("x"))]);
+        assert!(paired.cmd().refusal().is_none());
+        let args: Vec<&[u8]> = paired.cmd().args().collect();
+        assert_eq!(args, [&b"HSET"[..], b"h", b"a", b"1", b"b", b"x"]);
     }
 }

@@ -170,7 +170,7 @@ impl ElementScanOptions {
 /// The arguments after the cursor, held in a nameless [`Cmd`] so that each
 /// page's command is the prefix, the cursor and these bytes copied.
 fn match_and_count(pattern: Option<Vec<u8>>, count: Option<u32>) -> Cmd {
-    let mut args = Cmd::new("");
+    let mut args = Cmd::scratch();
     if let Some(pattern) = pattern {
         args.push_arg("MATCH").push_arg(&pattern[..]);
     }

@@ -150,7 +150,7 @@ define_commands! {
 
 /// `numkeys key ... arg ...` after the script or function.
 fn with_keys(mut cmd: Cmd, keys: impl ToArgs, args: impl ToArgs) -> Cmd {
-    let mut keys_cmd = Cmd::new("");
+    let mut keys_cmd = Cmd::scratch();
     keys_cmd.push_arg(keys);
     cmd.push_arg(keys_cmd.arg_count());
     cmd.extend_from(&keys_cmd);

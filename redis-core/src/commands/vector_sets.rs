@@ -224,7 +224,7 @@ impl VectorQuery {
     /// `ELE element`: the neighbours of an element of the set (itself
     /// included, first).
     pub fn element(element: impl ToArgs) -> Self {
-        let mut captured = Cmd::new("");
+        let mut captured = Cmd::scratch();
         element.write_args(&mut captured);
         let mut args = vec![b"ELE".to_vec()];
         args.extend(captured.args().map(<[u8]>::to_vec));

@@ -59,6 +59,9 @@ impl Connection {
         cmds: &[Cmd],
         timeout: Option<Duration>,
     ) -> Result<Vec<Value>> {
+        if let Some(refused) = cmds.iter().find_map(Cmd::refusal) {
+            return Err(refused);
+        }
         if self.in_request {
             return Err(Error::closed(
                 "this connection was left mid-request by a cancelled or timed-out command; open a new one",

@@ -9,7 +9,7 @@ use bytes::Bytes;
 
 use super::FromValue;
 use super::to_args::format_double;
-use crate::{Error, Result, Value};
+use crate::{Error, ErrorKind, Result, Value};
 
 /// The first step of every conversion: attributes are metadata the caller
 /// did not ask for, and an error reply is an error whatever type was asked.
@@ -136,8 +136,18 @@ impl FromValue for String {
             // `Vec::from` takes over the buffer without a copy when no one else holds it.
             Value::BulkString(bytes)
             | Value::SimpleString(bytes)
-            | Value::Verbatim { text: bytes, .. } => String::from_utf8(Vec::from(bytes))
-                .map_err(|_| Error::type_mismatch("UTF-8 string", received)),
+            | Value::Verbatim { text: bytes, .. } => {
+                String::from_utf8(Vec::from(bytes)).map_err(|e| {
+                    Error::new(
+                        ErrorKind::Type,
+                        format!(
+                            "expected a UTF-8 string, received a {received} that is not valid \
+                             UTF-8 (invalid byte at offset {}); read it as Vec<u8> or Bytes",
+                            e.utf8_error().valid_up_to()
+                        ),
+                    )
+                })
+            }
             Value::Integer(n) => Ok(itoa::Buffer::new().format(n).to_owned()),
             Value::Double(d) => Ok(format_double(d)),
             other => Err(mismatch("UTF-8 string", &other)),

@@ -4,6 +4,7 @@ use bytes::Bytes;
 
 use super::ToArgs;
 use crate::Cmd;
+use crate::cmd::Defect;
 
 impl ToArgs for str {
     fn write_args(&self, cmd: &mut Cmd) {
@@ -84,8 +85,13 @@ impl ToArgs for bool {
     }
 }
 
+/// NaN is refused when the command is sent (no Redis command takes it as
+/// a number); infinities are `inf` and `-inf`.
 impl ToArgs for f64 {
     fn write_args(&self, cmd: &mut Cmd) {
+        if self.is_nan() {
+            cmd.refuse(Defect::NotANumber);
+        }
         cmd.push_bytes(format_double(*self).as_bytes());
     }
 }
@@ -94,6 +100,9 @@ impl ToArgs for f32 {
     fn write_args(&self, cmd: &mut Cmd) {
         // Through f32's own Display: widening first would send 0.1f32 as
         // 0.10000000149011612.
+        if self.is_nan() {
+            cmd.refuse(Defect::NotANumber);
+        }
         let text = if self.is_finite() {
             self.to_string()
         } else {

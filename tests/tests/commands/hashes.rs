@@ -387,7 +387,7 @@ each_redis8!(
         let key = ctx.key("h");
         assert!(
             client
-                .hsetex(&key, Duration::from_secs(100), &[("a", "1"), ("b", "2")])
+                .hsetex(&key, Duration::from_secs(100), [("a", "1"), ("b", "2")])
                 .await
                 .unwrap()
         );
@@ -400,22 +400,22 @@ each_redis8!(
         let fnx = HsetexOptions::new().only_if_none_exist();
         assert!(
             !client
-                .hsetex_with(&key, fnx, &[("a", "x"), ("c", "3")])
+                .hsetex_with(&key, fnx, [("a", "x"), ("c", "3")])
                 .await
                 .unwrap()
         );
         assert!(!client.hexists(&key, "c").await.unwrap());
-        assert!(client.hsetex_with(&key, fnx, &[("c", "3")]).await.unwrap());
+        assert!(client.hsetex_with(&key, fnx, [("c", "3")]).await.unwrap());
 
         // FXX with KEEPTTL: all must exist; the expiry stays.
         let fxx = HsetexOptions::new().only_if_all_exist().keep_ttl();
         assert!(
             !client
-                .hsetex_with(&key, fxx, &[("a", "x"), ("zz", "0")])
+                .hsetex_with(&key, fxx, [("a", "x"), ("zz", "0")])
                 .await
                 .unwrap()
         );
-        assert!(client.hsetex_with(&key, fxx, &[("a", "10")]).await.unwrap());
+        assert!(client.hsetex_with(&key, fxx, [("a", "10")]).await.unwrap());
         assert_eq!(client.hget::<String>(&key, "a").await.unwrap(), "10");
         assert_eq!(
             client.httl(&key, "a").await.unwrap(),
@@ -425,7 +425,7 @@ each_redis8!(
         // No expiry option: the expiry is removed. An absolute time sets one.
         assert!(
             client
-                .hsetex_with(&key, HsetexOptions::new(), &[("a", "11")])
+                .hsetex_with(&key, HsetexOptions::new(), [("a", "11")])
                 .await
                 .unwrap()
         );
@@ -528,7 +528,7 @@ each_redis8!(
         let key = ctx.key("h");
         // The reply types come from the commands; only HGETDEL's values are chosen.
         let (set, expired, ttl, persisted, got) = Pipeline::new()
-            .hsetex(&key, Duration::from_secs(40), &[("a", "1"), ("b", "2")])
+            .hsetex(&key, Duration::from_secs(40), [("a", "1"), ("b", "2")])
             .hexpire(&key, Duration::from_secs(20), "b")
             .httl(&key, ["a", "b"])
             .hpersist(&key, "a")

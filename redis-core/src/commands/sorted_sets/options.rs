@@ -125,7 +125,7 @@ impl ZSets {
     /// The sorted sets of `(key, weight)` pairs: each set's scores are
     /// multiplied by its weight before they are combined.
     pub fn weighted<K: ToArgs>(sets: impl IntoIterator<Item = (K, f64)>) -> Self {
-        let mut keys = Cmd::new("");
+        let mut keys = Cmd::scratch();
         let mut weights = Vec::new();
         for (key, weight) in sets {
             keys.push_arg(key);
@@ -188,7 +188,7 @@ impl ToArgs for MinMax {
 /// The arguments `keys` stands for, without a command name, so they can be
 /// counted before they are written.
 fn keys_only(keys: impl ToArgs) -> Cmd {
-    let mut only = Cmd::new("");
+    let mut only = Cmd::scratch();
     only.push_arg(keys);
     only
 }
