@@ -119,8 +119,3 @@ pub use tls::TlsConfig;
 pub mod bench_internals {
     pub use crate::connection::Bookkeeping;
 }
-
-/// The README's examples compile as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;

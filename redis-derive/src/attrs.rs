@@ -1,0 +1,475 @@
+//! Stage one: `#[redis(...)]` on the struct and on its fields, parsed into
+//! plain values that keep the spans later errors point at.
+//!
+//! A wrong value is recorded and parsing goes on, so that every mistake in an
+//! attribute list is reported at once; only a list that does not parse at
+//! all (an unknown key, a missing `=`) stops at its first error.
+
+use proc_macro2::Span;
+use quote::ToTokens;
+use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned as _;
+use syn::{Attribute, Expr, Lit, LitInt, LitStr, Token};
+
+use crate::ctxt::Ctxt;
+
+/// A value given in an attribute, with the span of the value as written.
+#[derive(Debug, Clone)]
+pub(crate) struct Spanned<T> {
+    /// The value.
+    pub(crate) value: T,
+    /// Where it was written.
+    pub(crate) span: Span,
+}
+
+/// How records are stored (`#[redis(storage = "...")]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Storage {
+    /// One Redis hash per record.
+    Hash,
+}
+
+/// The attributes of the struct itself.
+#[derive(Debug, Default)]
+pub(crate) struct StructAttrs {
+    /// `storage = "hash"`.
+    pub(crate) storage: Option<Spanned<Storage>>,
+    /// `prefix = "user"`, without the colon.
+    pub(crate) prefix: Option<Spanned<String>>,
+    /// `ttl = 60`, in seconds, never zero.
+    pub(crate) ttl: Option<Spanned<u64>>,
+}
+
+/// The attributes of one field. Flags keep the span of their key, so that a
+/// conflict between two of them points at the one to remove.
+#[derive(Debug, Default)]
+pub(crate) struct FieldAttrs {
+    /// `pk`.
+    pub(crate) pk: Option<Span>,
+    /// `rename = "stored_name"`.
+    pub(crate) rename: Option<Spanned<String>>,
+    /// `skip`.
+    pub(crate) skip: Option<Span>,
+}
+
+const STRUCT_KEYS: &str = "`storage`, `prefix` or `ttl`";
+const FIELD_KEYS: &str = "`pk`, `rename` or `skip`";
+
+impl StructAttrs {
+    /// The struct's `#[redis(...)]` attributes; mistakes go to `cx`.
+    pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute]) -> StructAttrs {
+        let mut parsed = StructAttrs::default();
+        let mut seen = Seen::default();
+        for attr in redis_attrs(attrs) {
+            let result = attr.parse_nested_meta(|meta| {
+                let key = key_name(&meta);
+                match key.as_str() {
+                    "storage" => {
+                        let value = string_value(cx, &meta, "storage = \"hash\"")?;
+                        let storage = value.and_then(|lit| storage(cx, &lit));
+                        seen.set(cx, &meta, &mut parsed.storage, storage);
+                    }
+                    "prefix" => {
+                        let value = string_value(cx, &meta, "prefix = \"user\"")?;
+                        let prefix = value.and_then(|lit| prefix(cx, &lit));
+                        seen.set(cx, &meta, &mut parsed.prefix, prefix);
+                    }
+                    "ttl" => {
+                        let ttl = ttl_value(cx, &meta)?;
+                        seen.set(cx, &meta, &mut parsed.ttl, ttl);
+                    }
+                    "pk" | "rename" | "skip" => {
+                        return Err(meta.error(format_args!(
+                            "`{key}` goes on a field, not on the struct: \
+                             the struct takes {STRUCT_KEYS}"
+                        )));
+                    }
+                    _ => {
+                        return Err(meta.error(format_args!(
+                            "unknown redis attribute `{key}` on a struct: expected {STRUCT_KEYS}"
+                        )));
+                    }
+                }
+                Ok(())
+            });
+            if let Err(error) = result {
+                cx.syn_error(error);
+            }
+        }
+        parsed
+    }
+}
+
+impl FieldAttrs {
+    /// A field's `#[redis(...)]` attributes; mistakes go to `cx`.
+    pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
+        let mut parsed = FieldAttrs::default();
+        let mut seen = Seen::default();
+        for attr in redis_attrs(attrs) {
+            let result = attr.parse_nested_meta(|meta| {
+                let key = key_name(&meta);
+                match key.as_str() {
+                    "pk" => {
+                        let pk = flag(cx, &meta)?;
+                        seen.set(cx, &meta, &mut parsed.pk, pk);
+                    }
+                    "skip" => {
+                        let skip = flag(cx, &meta)?;
+                        seen.set(cx, &meta, &mut parsed.skip, skip);
+                    }
+                    "rename" => {
+                        let value = string_value(cx, &meta, "rename = \"stored_name\"")?;
+                        let rename = value.and_then(|lit| rename(cx, &lit));
+                        seen.set(cx, &meta, &mut parsed.rename, rename);
+                    }
+                    "storage" | "prefix" | "ttl" => {
+                        return Err(meta.error(format_args!(
+                            "`{key}` goes on the struct, not on a field: \
+                             a field takes {FIELD_KEYS}"
+                        )));
+                    }
+                    _ => {
+                        return Err(meta.error(format_args!(
+                            "unknown redis attribute `{key}` on a field: expected {FIELD_KEYS}"
+                        )));
+                    }
+                }
+                Ok(())
+            });
+            if let Err(error) = result {
+                cx.syn_error(error);
+            }
+        }
+        parsed
+    }
+}
+
+fn redis_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
+    attrs.iter().filter(|attr| attr.path().is_ident("redis"))
+}
+
+fn key_name(meta: &ParseNestedMeta<'_>) -> String {
+    // A path such as `a::b` prints with spaces around `::`.
+    meta.path.to_token_stream().to_string().replace(' ', "")
+}
+
+/// The keys already given, across every `#[redis(...)]` of one item, so that
+/// `#[redis(pk)] #[redis(pk)]` is caught as well as `#[redis(pk, pk)]`.
+#[derive(Default)]
+struct Seen {
+    keys: Vec<String>,
+}
+
+impl Seen {
+    /// Stores `value` in `slot`, unless the key was given before: then the
+    /// error points at this, the second, occurrence and the first value
+    /// stays.
+    fn set<T>(
+        &mut self,
+        cx: &mut Ctxt,
+        meta: &ParseNestedMeta<'_>,
+        slot: &mut Option<T>,
+        value: Option<T>,
+    ) {
+        let key = key_name(meta);
+        if self.keys.contains(&key) {
+            cx.error_spanned_by(
+                &meta.path,
+                format_args!("duplicate redis attribute `{key}`: give it once"),
+            );
+            return;
+        }
+        self.keys.push(key);
+        if value.is_some() {
+            *slot = value;
+        }
+    }
+}
+
+/// A key without a value (`pk`, `skip`): its span.
+fn flag(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Span>> {
+    let key = key_name(meta);
+    if meta.input.peek(Token![=]) {
+        // Consumed so that the keys after it are still read.
+        let value: Expr = meta.value()?.parse()?;
+        cx.error_spanned_by(
+            value,
+            format_args!("`{key}` takes no value: write #[redis({key})]"),
+        );
+        return Ok(None);
+    }
+    if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
+        return Err(meta.error(format_args!(
+            "`{key}` takes no value: write #[redis({key})]"
+        )));
+    }
+    Ok(Some(meta.path.span()))
+}
+
+/// The string after `key =`; another kind of value is recorded as an error
+/// that shows `example`.
+fn string_value(
+    cx: &mut Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    example: &str,
+) -> syn::Result<Option<LitStr>> {
+    let key = key_name(meta);
+    let value = required_value(meta, &key, example)?;
+    match literal(&value) {
+        Some(Lit::Str(lit)) => Ok(Some(lit.clone())),
+        _ => {
+            cx.error_spanned_by(
+                value,
+                format_args!("`{key}` takes a string: write {example}"),
+            );
+            Ok(None)
+        }
+    }
+}
+
+fn ttl_value(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Spanned<u64>>> {
+    let value = required_value(meta, "ttl", "ttl = 3600")?;
+    let Some(Lit::Int(lit)) = literal(&value) else {
+        cx.error_spanned_by(
+            value,
+            "`ttl` takes a whole number of seconds: write ttl = 3600",
+        );
+        return Ok(None);
+    };
+    Ok(ttl(cx, lit))
+}
+
+fn required_value(meta: &ParseNestedMeta<'_>, key: &str, example: &str) -> syn::Result<Expr> {
+    if !meta.input.peek(Token![=]) {
+        return Err(meta.error(format_args!("`{key}` takes a value: write {example}")));
+    }
+    meta.value()?.parse()
+}
+
+/// The literal an expression is, looking through the invisible groups that
+/// `macro_rules!` wraps around a substituted `$value:expr`.
+fn literal(expr: &Expr) -> Option<&Lit> {
+    match expr {
+        Expr::Lit(lit) => Some(&lit.lit),
+        Expr::Group(group) => literal(&group.expr),
+        _ => None,
+    }
+}
+
+fn storage(cx: &mut Ctxt, lit: &LitStr) -> Option<Spanned<Storage>> {
+    match lit.value().as_str() {
+        "hash" => Some(Spanned {
+            value: Storage::Hash,
+            span: lit.span(),
+        }),
+        "json" => {
+            cx.error(
+                lit.span(),
+                "JSON storage is not supported yet: use storage = \"hash\"",
+            );
+            None
+        }
+        other => {
+            cx.error(
+                lit.span(),
+                format_args!("unknown storage {other:?}: the choices are \"hash\""),
+            );
+            None
+        }
+    }
+}
+
+fn prefix(cx: &mut Ctxt, lit: &LitStr) -> Option<Spanned<String>> {
+    let value = lit.value();
+    if value.is_empty() {
+        cx.error(
+            lit.span(),
+            "the prefix is empty: leave `prefix` out to use the struct's name, or give one",
+        );
+        return None;
+    }
+    if value.chars().any(char::is_whitespace) {
+        cx.error(
+            lit.span(),
+            format_args!("the prefix {value:?} contains whitespace: key prefixes are one word"),
+        );
+        return None;
+    }
+    if let Some(without) = value.strip_suffix(':') {
+        cx.error(
+            lit.span(),
+            format_args!(
+                "the prefix ends with ':', which is added for you (keys are `{{prefix}}:{{pk}}`): \
+                 write prefix = {without:?}"
+            ),
+        );
+        return None;
+    }
+    Some(Spanned {
+        value,
+        span: lit.span(),
+    })
+}
+
+fn ttl(cx: &mut Ctxt, lit: &LitInt) -> Option<Spanned<u64>> {
+    match lit.base10_parse::<u64>() {
+        Ok(0) => {
+            cx.error(
+                lit.span(),
+                "`ttl` must be at least 1 second: leave it out for records that never expire",
+            );
+            None
+        }
+        Ok(seconds) => Some(Spanned {
+            value: seconds,
+            span: lit.span(),
+        }),
+        Err(error) => {
+            cx.error(
+                lit.span(),
+                format_args!("`ttl` takes a whole number of seconds that fits a u64: {error}"),
+            );
+            None
+        }
+    }
+}
+
+fn rename(cx: &mut Ctxt, lit: &LitStr) -> Option<Spanned<String>> {
+    let value = lit.value();
+    if value.is_empty() {
+        cx.error(
+            lit.span(),
+            "the stored name is empty: give a name, or leave `rename` out to store the field under its own",
+        );
+        return None;
+    }
+    Some(Spanned {
+        value,
+        span: lit.span(),
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use syn::parse_quote;
+
+    fn errors(cx: Ctxt) -> Vec<String> {
+        match cx.check() {
+            Ok(()) => Vec::new(),
+            Err(error) => error.into_iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    fn struct_attrs(attrs: &[Attribute]) -> (StructAttrs, Vec<String>) {
+        let mut cx = Ctxt::default();
+        let parsed = StructAttrs::parse(&mut cx, attrs);
+        (parsed, errors(cx))
+    }
+
+    fn field_attrs(attrs: &[Attribute]) -> (FieldAttrs, Vec<String>) {
+        let mut cx = Ctxt::default();
+        let parsed = FieldAttrs::parse(&mut cx, attrs);
+        (parsed, errors(cx))
+    }
+
+    #[test]
+    fn struct_attributes_are_read() {
+        let (parsed, errors) = struct_attrs(&[
+            parse_quote!(#[redis(prefix = "user", ttl = 60)]),
+            parse_quote!(#[doc = "not ours"]),
+            parse_quote!(#[redis(storage = "hash")]),
+        ]);
+        assert_eq!(errors, Vec::<String>::new());
+        assert_eq!(parsed.prefix.unwrap().value, "user");
+        assert_eq!(parsed.ttl.unwrap().value, 60);
+        assert_eq!(parsed.storage.unwrap().value, Storage::Hash);
+    }
+
+    #[test]
+    fn field_attributes_are_read() {
+        let (parsed, errors) = field_attrs(&[parse_quote!(#[redis(pk, rename = "key")])]);
+        assert_eq!(errors, Vec::<String>::new());
+        assert!(parsed.pk.is_some() && parsed.skip.is_none());
+        assert_eq!(parsed.rename.unwrap().value, "key");
+        let (parsed, errors) = field_attrs(&[parse_quote!(#[redis(skip)])]);
+        assert_eq!(errors, Vec::<String>::new());
+        assert!(parsed.skip.is_some());
+    }
+
+    #[test]
+    fn wrong_values_are_all_reported() {
+        let (parsed, errors) = struct_attrs(&[parse_quote!(
+            #[redis(storage = "json", prefix = "user:", ttl = "60")]
+        )]);
+        assert_eq!(
+            errors,
+            [
+                "JSON storage is not supported yet: use storage = \"hash\"",
+                "the prefix ends with ':', which is added for you (keys are `{prefix}:{pk}`): \
+                 write prefix = \"user\"",
+                "`ttl` takes a whole number of seconds: write ttl = 3600",
+            ]
+        );
+        assert!(parsed.storage.is_none() && parsed.prefix.is_none() && parsed.ttl.is_none());
+    }
+
+    #[test]
+    fn values_out_of_range_are_refused() {
+        let (_, errors) = struct_attrs(&[parse_quote!(
+            #[redis(storage = "list", prefix = "", ttl = 0)]
+        )]);
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors[0].contains("the choices are \"hash\""), "{errors:?}");
+        assert!(errors[1].contains("empty"), "{errors:?}");
+        assert!(errors[2].contains("at least 1 second"), "{errors:?}");
+        let (_, errors) = struct_attrs(&[parse_quote!(#[redis(prefix = "my users", ttl = -5)])]);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        let (_, errors) = field_attrs(&[parse_quote!(#[redis(rename = "")])]);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+    }
+
+    #[test]
+    fn unknown_keys_name_the_known_ones() {
+        let (_, errors) = struct_attrs(&[parse_quote!(#[redis(index)])]);
+        assert_eq!(
+            errors,
+            ["unknown redis attribute `index` on a struct: expected `storage`, `prefix` or `ttl`"]
+        );
+        let (_, errors) = field_attrs(&[parse_quote!(#[redis(primary_key)])]);
+        assert_eq!(
+            errors,
+            ["unknown redis attribute `primary_key` on a field: expected `pk`, `rename` or `skip`"]
+        );
+        let (_, errors) = field_attrs(&[parse_quote!(#[redis(prefix = "x")])]);
+        assert!(
+            errors[0].starts_with("`prefix` goes on the struct"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn a_key_given_twice_is_reported_once_at_the_second() {
+        let (parsed, errors) = struct_attrs(&[
+            parse_quote!(#[redis(prefix = "a")]),
+            parse_quote!(#[redis(prefix = "b")]),
+        ]);
+        assert_eq!(errors, ["duplicate redis attribute `prefix`: give it once"]);
+        assert_eq!(parsed.prefix.unwrap().value, "a");
+        let (_, errors) = field_attrs(&[parse_quote!(#[redis(pk, pk, pk)])]);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+    }
+
+    #[test]
+    fn flags_take_no_value() {
+        let (parsed, errors) = field_attrs(&[parse_quote!(#[redis(pk = true, skip)])]);
+        assert_eq!(errors, ["`pk` takes no value: write #[redis(pk)]"]);
+        assert!(parsed.pk.is_none() && parsed.skip.is_some());
+        let (_, errors) = field_attrs(&[parse_quote!(#[redis(rename)])]);
+        assert_eq!(
+            errors,
+            ["`rename` takes a value: write rename = \"stored_name\""]
+        );
+    }
+}

@@ -1,0 +1,67 @@
+//! `impl redis_om::Model`: the static description and the primary key.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use syn::ext::IdentExt as _;
+
+use crate::attrs::Storage;
+use crate::model::{Field, Model, Role};
+
+/// The `Model` impl of a checked model.
+pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
+    let ident = model.ident;
+    let name = &model.name;
+    let pk_ty = model.pk.ty;
+    let pk_ident = model.pk.ident;
+    let pk_stored = &model.pk.stored;
+    let (storage_kind, storage_ty) = match model.storage {
+        Storage::Hash => (
+            quote!(::redis_om::StorageKind::Hash),
+            quote!(::redis_om::Hash),
+        ),
+    };
+    let fields = model
+        .fields
+        .iter()
+        .filter(|field| field.role != Role::Skipped)
+        .map(field_info);
+    let prefix = model
+        .prefix
+        .as_ref()
+        .map(|prefix| quote!(.with_prefix(#prefix)));
+    let ttl = model.ttl.map(|seconds| {
+        let seconds = Literal::u64_unsuffixed(seconds);
+        quote!(.with_ttl_seconds(#seconds))
+    });
+    quote! {
+        #[automatically_derived]
+        impl ::redis_om::Model for #ident {
+            // `#pk_ty` keeps the user's spans: "`i64: PrimaryKey` is not
+            // satisfied" points at the key's type, not at the derive.
+            type Pk = #pk_ty;
+            type Storage = #storage_ty;
+
+            fn info() -> &'static ::redis_om::ModelInfo {
+                static INFO: ::redis_om::ModelInfo = ::redis_om::ModelInfo::new(
+                    #name,
+                    #storage_kind,
+                    #pk_stored,
+                    &[#(#fields),*]
+                )#prefix #ttl;
+                &INFO
+            }
+
+            fn pk(&self) -> &Self::Pk {
+                &self.#pk_ident
+            }
+        }
+    }
+}
+
+fn field_info(field: &Field<'_>) -> TokenStream {
+    let name = field.ident.unraw().to_string();
+    let stored = &field.stored;
+    let renamed = (*stored != name).then(|| quote!(.stored_as(#stored)));
+    let optional = field.optional.then(|| quote!(.optional()));
+    quote!(::redis_om::FieldInfo::new(#name) #renamed #optional)
+}

@@ -1,0 +1,444 @@
+//! Stage two: the parsed struct checked into a [`Model`], the description
+//! stage three generates code from.
+//!
+//! Every mistake is recorded and all of them are reported together, each at
+//! the span the user has to change and with the change in its message.
+
+use std::collections::HashMap;
+
+use proc_macro2::Span;
+use syn::ext::IdentExt as _;
+use syn::{Data, DeriveInput, Fields, FieldsNamed, Generics, Ident, Type};
+
+use crate::attrs::{FieldAttrs, Storage, StructAttrs};
+use crate::ctxt::Ctxt;
+
+/// A struct that can be a model, checked.
+pub(crate) struct Model<'a> {
+    /// The struct's name.
+    pub(crate) ident: &'a Ident,
+    /// The name the model is known by at run time (`r#` removed).
+    pub(crate) name: String,
+    /// How records are stored.
+    pub(crate) storage: Storage,
+    /// The key prefix, when one was given.
+    pub(crate) prefix: Option<String>,
+    /// The time to live, in seconds, when one was given.
+    pub(crate) ttl: Option<u64>,
+    /// The primary key's field (also in `fields`).
+    pub(crate) pk: Field<'a>,
+    /// Every field, in declaration order, the primary key's and the skipped
+    /// ones included.
+    pub(crate) fields: Vec<Field<'a>>,
+}
+
+/// One field of a model.
+#[derive(Clone)]
+pub(crate) struct Field<'a> {
+    /// The field's name, as written (it may be raw: `r#type`).
+    pub(crate) ident: &'a Ident,
+    /// The field's type, as written.
+    pub(crate) ty: &'a Type,
+    /// The name of its hash field: the `rename`, else `ident` without `r#`.
+    pub(crate) stored: String,
+    /// Where the stored name comes from: the `rename`, else `ident`.
+    pub(crate) stored_span: Span,
+    /// What the field is to the model.
+    pub(crate) role: Role,
+    /// True when the type is written as an `Option<..>`.
+    pub(crate) optional: bool,
+}
+
+/// What a field is to the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// The primary key: part of the record's key, and stored too.
+    Pk,
+    /// A stored field.
+    Stored,
+    /// Not stored (`#[redis(skip)]`): read back as `Default::default()`.
+    Skipped,
+}
+
+/// A struct that cannot be a model: the errors, and what the fallback needs
+/// to write a stub `impl` that keeps uses of the model from adding their own
+/// errors.
+pub(crate) struct Rejected<'a> {
+    /// Every mistake, combined.
+    pub(crate) errors: syn::Error,
+    /// `None` when the input is not a struct with named fields, which no
+    /// stub can stand in for.
+    pub(crate) stub: Option<Stub<'a>>,
+}
+
+/// What a stub `impl` of a rejected struct needs.
+pub(crate) struct Stub<'a> {
+    /// The struct's name.
+    pub(crate) ident: &'a Ident,
+    /// Its generics, rejected but needed to name the type.
+    pub(crate) generics: &'a Generics,
+    /// The primary key's type, when there is one that can be a key.
+    pub(crate) pk: Option<&'a Type>,
+}
+
+impl<'a> Model<'a> {
+    /// Checks `input`: a model, or every reason it is not one.
+    pub(crate) fn from_ast(input: &'a DeriveInput) -> Result<Model<'a>, Rejected<'a>> {
+        let mut cx = Ctxt::default();
+        let named = match &input.data {
+            Data::Struct(data) => match &data.fields {
+                Fields::Named(named) => Some(named),
+                Fields::Unnamed(fields) => {
+                    cx.error_spanned_by(fields, not_named("a tuple struct"));
+                    None
+                }
+                Fields::Unit => {
+                    cx.error(input.ident.span(), not_named("a unit struct"));
+                    None
+                }
+            },
+            Data::Enum(data) => {
+                cx.error(data.enum_token.span, not_named("an enum"));
+                None
+            }
+            Data::Union(data) => {
+                cx.error(data.union_token.span, not_named("a union"));
+                None
+            }
+        };
+        let attrs = StructAttrs::parse(&mut cx, &input.attrs);
+        let Some(named) = named else {
+            return Err(rejected(cx, None));
+        };
+        check_generics(&mut cx, &input.generics);
+        let fields = fields(&mut cx, named);
+        if !fields.iter().any(|field| field.role == Role::Pk) {
+            cx.error(
+                input.ident.span(),
+                "a model needs a primary key: mark one String or uuid::Uuid field with \
+                 #[redis(pk)]",
+            );
+        }
+        check_stored_names(&mut cx, &fields);
+
+        // The first key; a second one is a mistake recorded in `cx`.
+        let pk = fields.iter().find(|field| field.role == Role::Pk).cloned();
+        match pk {
+            Some(pk) if cx.is_empty() => Ok(Model {
+                ident: &input.ident,
+                name: input.ident.unraw().to_string(),
+                storage: attrs.storage.map_or(Storage::Hash, |storage| storage.value),
+                prefix: attrs.prefix.map(|prefix| prefix.value),
+                ttl: attrs.ttl.map(|ttl| ttl.value),
+                pk,
+                fields,
+            }),
+            pk => {
+                let stub = Stub {
+                    ident: &input.ident,
+                    generics: &input.generics,
+                    // A key type that could name the struct's parameters
+                    // (`&'a str`) would fail in the stub too.
+                    pk: pk
+                        .filter(|pk| !pk.optional && input.generics.params.is_empty())
+                        .map(|pk| pk.ty),
+                };
+                Err(rejected(cx, Some(stub)))
+            }
+        }
+    }
+}
+
+fn rejected<'a>(cx: Ctxt, stub: Option<Stub<'a>>) -> Rejected<'a> {
+    let errors = match cx.check() {
+        Err(errors) => errors,
+        // Only called after an error was recorded; this keeps the macro
+        // from panicking if that ever changes.
+        Ok(()) => syn::Error::new(Span::call_site(), "RedisModel cannot be derived here"),
+    };
+    Rejected { errors, stub }
+}
+
+fn not_named(what: &str) -> String {
+    format!(
+        "RedisModel cannot be derived for {what}: a model is a struct with named fields, \
+         such as `struct User {{ #[redis(pk)] id: String, name: String }}`"
+    )
+}
+
+/// The fields in declaration order, with their roles; mistakes in their
+/// attributes go to `cx`.
+fn fields<'a>(cx: &mut Ctxt, named: &'a FieldsNamed) -> Vec<Field<'a>> {
+    let mut fields = Vec::with_capacity(named.named.len());
+    let mut pk: Option<&Ident> = None;
+    for field in &named.named {
+        // Fields::Named guarantees a name; a nameless one is skipped rather
+        // than unwrapped, as a macro must not panic.
+        let Some(ident) = &field.ident else { continue };
+        let attrs = FieldAttrs::parse(cx, &field.attrs);
+        let optional = is_option(&field.ty);
+        let role = role(cx, &attrs, ident, &mut pk);
+        if role == Role::Pk && optional {
+            cx.error_spanned_by(
+                &field.ty,
+                "the primary key cannot be an Option: a key that is not set yet is an empty \
+                 String or the nil Uuid, generated when the record is saved; \
+                 use `String` or `uuid::Uuid`",
+            );
+        }
+        let (stored, stored_span) = match attrs.rename {
+            Some(rename) => (rename.value, rename.span),
+            None => (ident.unraw().to_string(), ident.span()),
+        };
+        fields.push(Field {
+            ident,
+            ty: &field.ty,
+            stored,
+            stored_span,
+            role,
+            optional,
+        });
+    }
+    fields
+}
+
+fn check_generics(cx: &mut Ctxt, generics: &Generics) {
+    if generics.params.is_empty() {
+        return;
+    }
+    let lifetimes_only =
+        generics.type_params().next().is_none() && generics.const_params().next().is_none();
+    let fix = if lifetimes_only {
+        "a model owns its data, as it is loaded from Redis: use owned types such as String \
+         instead of &'a str and remove the lifetime"
+    } else {
+        "a model has one static description and one key prefix, shared by every instantiation: \
+         remove the parameters and use concrete field types"
+    };
+    cx.error_spanned_by(
+        &generics.params,
+        format_args!("RedisModel does not support generic structs: {fix}"),
+    );
+}
+
+/// The field's role; a conflict between its flags, or with a primary key
+/// found before, is recorded in `cx`.
+fn role<'a>(
+    cx: &mut Ctxt,
+    attrs: &FieldAttrs,
+    ident: &'a Ident,
+    pk: &mut Option<&'a Ident>,
+) -> Role {
+    if let (Some(_), Some(skip)) = (attrs.pk, attrs.skip) {
+        cx.error(
+            skip,
+            "the primary key is always stored, so it cannot be skipped: remove `skip` or `pk`",
+        );
+    }
+    if let (Some(rename), Some(_)) = (&attrs.rename, attrs.skip) {
+        cx.error(
+            rename.span,
+            "a skipped field is not stored, so it has no stored name: remove `rename` or `skip`",
+        );
+    }
+    match (attrs.pk, attrs.skip) {
+        (Some(span), _) => {
+            if let Some(first) = pk {
+                cx.error(
+                    span,
+                    format_args!(
+                        "a model has one primary key, and `{}` is already marked #[redis(pk)]: \
+                         remove one of the two",
+                        first.unraw()
+                    ),
+                );
+                Role::Stored
+            } else {
+                *pk = Some(ident);
+                Role::Pk
+            }
+        }
+        (None, Some(_)) => Role::Skipped,
+        (None, None) => Role::Stored,
+    }
+}
+
+/// Two stored fields under one name would overwrite each other: the second
+/// is reported, at its `rename` if it has one.
+fn check_stored_names(cx: &mut Ctxt, fields: &[Field<'_>]) {
+    let mut first_by_name: HashMap<&str, &Ident> = HashMap::new();
+    for field in fields {
+        if field.role == Role::Skipped {
+            continue;
+        }
+        if let Some(first) = first_by_name.get(field.stored.as_str()) {
+            cx.error(
+                field.stored_span,
+                format_args!(
+                    "`{}` and `{}` are both stored as \"{}\": give one of them another \
+                     #[redis(rename = \"...\")]",
+                    first.unraw(),
+                    field.ident.unraw(),
+                    field.stored
+                ),
+            );
+        } else {
+            first_by_name.insert(&field.stored, field.ident);
+        }
+    }
+}
+
+/// True for a type written as `Option<..>`, under any path
+/// (`std::option::Option<..>` too). Types are not resolved in a macro: an
+/// alias of `Option` is not seen, and a struct of one's own named `Option`
+/// would be; `FieldInfo::optional` only informs the schema, the encoding
+/// follows the real type.
+pub(crate) fn is_option(ty: &Type) -> bool {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|segment| segment.ident == "Option"),
+        Type::Group(group) => is_option(&group.elem),
+        Type::Paren(paren) => is_option(&paren.elem),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use syn::parse_quote;
+
+    fn errors(input: &DeriveInput) -> Vec<String> {
+        match Model::from_ast(input) {
+            Ok(_) => Vec::new(),
+            Err(rejected) => rejected.errors.into_iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_model_keeps_its_fields_in_order() {
+        let input: DeriveInput = parse_quote! {
+            #[redis(prefix = "u", ttl = 5)]
+            struct r#User {
+                name: String,
+                #[redis(pk, rename = "key")] id: String,
+                r#type: Option<u8>,
+                #[redis(skip)] cache: Vec<u8>,
+            }
+        };
+        let Ok(model) = Model::from_ast(&input) else {
+            panic!("{:?}", errors(&input));
+        };
+        assert_eq!(model.name, "User");
+        assert_eq!(model.prefix.as_deref(), Some("u"));
+        assert_eq!(model.ttl, Some(5));
+        let summary: Vec<_> = model
+            .fields
+            .iter()
+            .map(|f| (f.ident.to_string(), f.stored.as_str(), f.role, f.optional))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("name".to_owned(), "name", Role::Stored, false),
+                ("id".to_owned(), "key", Role::Pk, false),
+                ("r#type".to_owned(), "type", Role::Stored, true),
+                ("cache".to_owned(), "cache", Role::Skipped, false),
+            ]
+        );
+        assert_eq!(model.pk.ident, "id");
+    }
+
+    #[test]
+    fn every_mistake_is_reported_at_once() {
+        let input: DeriveInput = parse_quote! {
+            #[redis(ttl = 0)]
+            struct User<T> {
+                #[redis(pk, skip)] id: String,
+                #[redis(pk)] other: String,
+                #[redis(rename = "x", skip)] cache: T,
+                a: u8,
+                #[redis(rename = "a")] b: u8,
+            }
+        };
+        let errors = errors(&input);
+        assert_eq!(errors.len(), 6, "{errors:#?}");
+        assert!(errors[0].contains("at least 1 second"));
+        assert!(errors[1].starts_with("RedisModel does not support generic structs"));
+        assert!(errors[2].contains("cannot be skipped"));
+        assert!(errors[3].contains("`id` is already marked"));
+        assert!(errors[4].contains("has no stored name"));
+        assert!(errors[5].contains("`a` and `b` are both stored as \"a\""));
+    }
+
+    #[test]
+    fn a_model_needs_one_primary_key_that_is_not_an_option() {
+        let input: DeriveInput = parse_quote!(
+            struct User {
+                name: String,
+            }
+        );
+        assert_eq!(
+            errors(&input),
+            ["a model needs a primary key: mark one String or uuid::Uuid field with #[redis(pk)]"]
+        );
+        let input: DeriveInput = parse_quote!(
+            struct User {
+                #[redis(pk)]
+                id: Option<String>,
+            }
+        );
+        let Err(rejected) = Model::from_ast(&input) else {
+            panic!("accepted")
+        };
+        assert!(
+            rejected
+                .errors
+                .to_string()
+                .starts_with("the primary key cannot be an Option")
+        );
+        // The stub must not name a type that is no key, or it adds an error.
+        assert!(rejected.stub.unwrap().pk.is_none());
+    }
+
+    #[test]
+    fn only_structs_with_named_fields_are_models() {
+        for input in [
+            parse_quote!(
+                enum E {
+                    A,
+                }
+            ),
+            parse_quote!(
+                struct T(String);
+            ),
+            parse_quote!(
+                struct U;
+            ),
+            parse_quote!(union N { a: u8 }),
+        ] {
+            let input: DeriveInput = input;
+            let Err(rejected) = Model::from_ast(&input) else {
+                panic!("accepted")
+            };
+            assert!(rejected.stub.is_none());
+            let text = rejected.errors.to_string();
+            assert!(
+                text.starts_with("RedisModel cannot be derived for"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn options_are_seen_by_their_last_segment() {
+        assert!(is_option(&parse_quote!(Option<u8>)));
+        assert!(is_option(&parse_quote!(::std::option::Option<String>)));
+        assert!(!is_option(&parse_quote!(Vec<Option<u8>>)));
+        assert!(!is_option(&parse_quote!(<T as Tr>::Option)));
+    }
+}

@@ -1,0 +1,9 @@
+use redis_om::RedisModel;
+
+#[derive(RedisModel)]
+enum Status {
+    Active,
+    Banned,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use redis_om::RedisModel;
+
+#[derive(RedisModel)]
+struct User(String, String);
+
+fn main() {}

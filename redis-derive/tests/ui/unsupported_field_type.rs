@@ -1,0 +1,10 @@
+use redis_om::RedisModel;
+
+#[derive(RedisModel)]
+struct User {
+    #[redis(pk)]
+    id: String,
+    tags: Vec<String>,
+}
+
+fn main() {}

@@ -1,0 +1,178 @@
+//! What a model is: the [`Model`] trait `#[derive(RedisModel)]` implements,
+//! and the static description of a model it carries.
+
+use crate::pk::PrimaryKey;
+use crate::storage::Storage;
+
+/// A Rust struct stored in Redis: implemented by `#[derive(RedisModel)]`.
+///
+/// The derive describes; this crate does. The trait carries a static
+/// [`ModelInfo`] (name, storage kind, key layout, fields) and the glue that
+/// reads and writes the struct's fields; keys, commands and schemas are built
+/// from the description by [`crate::Repository`] and friends, so they are
+/// plain Rust with their own tests.
+///
+/// ```
+/// use redis_om::{Model, RedisModel};
+///
+/// #[derive(RedisModel)]
+/// #[redis(prefix = "user")]
+/// struct User {
+///     #[redis(pk)]
+///     id: String,
+///     name: String,
+///     age: Option<u32>,
+/// }
+///
+/// let info = User::info();
+/// assert_eq!(info.name(), "User");
+/// assert_eq!(info.prefix(), "user");
+/// assert_eq!(info.fields().len(), 3);
+/// ```
+pub trait Model: Sized + Send + Sync + 'static {
+    /// The primary key's type: `String` or `uuid::Uuid`.
+    type Pk: PrimaryKey;
+    /// How the model is stored: [`struct@crate::Hash`] (or, later, JSON).
+    type Storage: Storage<Self>;
+
+    /// The model's static description.
+    fn info() -> &'static ModelInfo;
+
+    /// The primary key; an empty one is generated when the model is saved.
+    fn pk(&self) -> &Self::Pk;
+}
+
+/// How a model's records are stored in Redis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StorageKind {
+    /// One Redis hash per record: one hash field per struct field.
+    Hash,
+}
+
+/// The static description of a model, built by the derive.
+///
+/// Built with `const fn`s so the derive can write it as a `static`; read
+/// with the accessors.
+#[derive(Debug)]
+pub struct ModelInfo {
+    name: &'static str,
+    storage: StorageKind,
+    prefix: Option<&'static str>,
+    ttl_seconds: Option<u64>,
+    pk: &'static str,
+    fields: &'static [FieldInfo],
+}
+
+impl ModelInfo {
+    /// A model named `name` (the struct's name), stored as `storage`, whose
+    /// primary key is the field `pk` (its stored name), with `fields` (the
+    /// primary key's included, in declaration order).
+    pub const fn new(
+        name: &'static str,
+        storage: StorageKind,
+        pk: &'static str,
+        fields: &'static [FieldInfo],
+    ) -> ModelInfo {
+        ModelInfo {
+            name,
+            storage,
+            prefix: None,
+            ttl_seconds: None,
+            pk,
+            fields,
+        }
+    }
+
+    /// Sets the key prefix (`#[redis(prefix = "...")]`).
+    pub const fn with_prefix(mut self, prefix: &'static str) -> ModelInfo {
+        self.prefix = Some(prefix);
+        self
+    }
+
+    /// Sets the time to live every saved record gets (`#[redis(ttl = N)]`,
+    /// in seconds).
+    pub const fn with_ttl_seconds(mut self, seconds: u64) -> ModelInfo {
+        self.ttl_seconds = Some(seconds);
+        self
+    }
+
+    /// The struct's name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// How records are stored.
+    pub fn storage(&self) -> StorageKind {
+        self.storage
+    }
+
+    /// The key prefix: the one given, else the struct's name.
+    pub fn prefix(&self) -> &'static str {
+        match self.prefix {
+            Some(prefix) => prefix,
+            None => self.name,
+        }
+    }
+
+    /// The time to live of saved records, if the model has one.
+    pub fn ttl(&self) -> Option<std::time::Duration> {
+        self.ttl_seconds.map(std::time::Duration::from_secs)
+    }
+
+    /// The primary key's stored name.
+    pub fn pk(&self) -> &'static str {
+        self.pk
+    }
+
+    /// Every field, the primary key's included, in declaration order.
+    pub fn fields(&self) -> &'static [FieldInfo] {
+        self.fields
+    }
+}
+
+/// One field of a model.
+#[derive(Debug)]
+pub struct FieldInfo {
+    name: &'static str,
+    stored: &'static str,
+    optional: bool,
+}
+
+impl FieldInfo {
+    /// The field `name`, stored under the same name.
+    pub const fn new(name: &'static str) -> FieldInfo {
+        FieldInfo {
+            name,
+            stored: name,
+            optional: false,
+        }
+    }
+
+    /// Stores the field under another name (`#[redis(rename = "...")]`).
+    pub const fn stored_as(mut self, stored: &'static str) -> FieldInfo {
+        self.stored = stored;
+        self
+    }
+
+    /// Marks the field as optional (an `Option<T>`: absent when `None`).
+    pub const fn optional(mut self) -> FieldInfo {
+        self.optional = true;
+        self
+    }
+
+    /// The Rust field's name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The name it is stored under.
+    pub fn stored(&self) -> &'static str {
+        self.stored
+    }
+
+    /// True for an `Option<T>` field.
+    pub fn is_optional(&self) -> bool {
+        self.optional
+    }
+}

@@ -1,0 +1,87 @@
+//! Storage kinds: how a model's records become commands and come back.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use redis_core::{Cmd, Error, ErrorKind, FromValue, Result, Value};
+
+use crate::hash::{HashFields, HashModel, HashValue, HashWriter};
+use crate::model::Model;
+
+/// How one storage kind stores and loads records of `M`: [`struct@Hash`] for hash
+/// models. The repository is written once over it.
+pub trait Storage<M: Model>: Send + Sync + 'static {
+    /// The commands that store `model` under `pk` at `key`, to be run as
+    /// one (atomically when there are several).
+    #[doc(hidden)]
+    fn save(model: &M, pk: &M::Pk, key: &str, ttl: Option<Duration>) -> Vec<Cmd>;
+
+    /// The command that reads the record at `key`.
+    #[doc(hidden)]
+    fn load(key: &str) -> Cmd;
+
+    /// The record from `load`'s reply; `None` when there is none.
+    #[doc(hidden)]
+    fn decode(key: &str, pk: M::Pk, reply: Value) -> Result<Option<M>>;
+}
+
+/// Hash storage (`#[redis(storage = "hash")]`, the default): one Redis hash
+/// per record, the primary key included as a field.
+#[derive(Debug, Clone, Copy)]
+pub struct Hash;
+
+impl<M: HashModel> Storage<M> for Hash {
+    fn save(model: &M, pk: &M::Pk, key: &str, ttl: Option<Duration>) -> Vec<Cmd> {
+        let mut hset = Cmd::new("HSET").arg(key);
+        let mut absent = Vec::new();
+        let mut out = HashWriter::new(&mut hset, &mut absent);
+        pk.write_hash(M::info().pk(), &mut out);
+        model.write_fields(&mut out);
+        let mut cmds = vec![hset];
+        // A field that is now `None` must not keep the value of an earlier save.
+        if !absent.is_empty() {
+            cmds.push(Cmd::new("HDEL").arg(key).arg(&absent[..]));
+        }
+        if let Some(ttl) = ttl {
+            cmds.push(Cmd::new("PEXPIRE").arg(key).arg(millis(ttl)));
+        }
+        cmds
+    }
+
+    fn load(key: &str) -> Cmd {
+        Cmd::new("HGETALL").arg(key)
+    }
+
+    fn decode(key: &str, pk: M::Pk, reply: Value) -> Result<Option<M>> {
+        let fields = match Vec::<(Bytes, Bytes)>::from_value(reply) {
+            Ok(fields) => fields,
+            Err(error) => return Err(not_a_record::<M>(key, error)),
+        };
+        if fields.is_empty() {
+            return Ok(None);
+        }
+        M::read_fields(pk, &HashFields::new(key, &fields)).map(Some)
+    }
+}
+
+/// A key that holds something other than a record of `M` (a string where a
+/// hash was expected): a decode error naming the key, not the server's
+/// bare WRONGTYPE.
+pub(crate) fn not_a_record<M: Model>(key: &str, error: Error) -> Error {
+    if error.code() == Some("WRONGTYPE") || error.kind() == ErrorKind::Type {
+        Error::new(
+            ErrorKind::Decode,
+            format!(
+                "{key} holds another type of value than a {} record ({error})",
+                M::info().name()
+            ),
+        )
+    } else {
+        error
+    }
+}
+
+/// A TTL in whole milliseconds, at least one (zero would delete the record).
+fn millis(ttl: Duration) -> u64 {
+    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
+}

@@ -1,0 +1,277 @@
+//! Hash models on real servers: saved, read back field for field, deleted;
+//! stored data that does not fit the struct is an error naming the key and
+//! field. Every body runs on Redis 8.2 and 7.0, over RESP3 and RESP2.
+
+#![allow(clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use redis_core::commands::*;
+use redis_core::{Client, ErrorKind};
+use redis_om::{RedisModel, Repository};
+use redis_tests::{Ctx, each_setup};
+
+#[derive(RedisModel, Debug, Clone, PartialEq)]
+#[redis(prefix = "everything")]
+struct Everything {
+    #[redis(pk)]
+    id: String,
+    text: String,
+    empty: String,
+    small: i8,
+    big: i64,
+    huge: u64,
+    widest: i128,
+    ratio: f64,
+    single: f32,
+    flag: bool,
+    id_ref: uuid::Uuid,
+    blob: Vec<u8>,
+    #[redis(rename = "nick")]
+    nickname: Option<String>,
+    score: Option<f64>,
+    #[redis(skip)]
+    cached: Option<u32>,
+}
+
+fn everything() -> Everything {
+    Everything {
+        id: String::new(),
+        text: "Zoë 🦀 \"quoted\" \r\n and | @ { } tags".to_owned(),
+        empty: String::new(),
+        small: i8::MIN,
+        big: i64::MIN,
+        huge: u64::MAX,
+        widest: i128::MAX,
+        ratio: f64::MAX,
+        single: 0.1,
+        flag: true,
+        id_ref: uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
+        blob: vec![0, 255, b'\r', b'\n', 0x80],
+        nickname: Some("ada".to_owned()),
+        score: None,
+        cached: None,
+    }
+}
+
+fn repo<M: redis_om::Model>(ctx: &Ctx, client: &Client) -> Repository<M, Client> {
+    Repository::new(client.clone()).with_prefix(ctx.key(M::info().prefix()))
+}
+
+each_setup!(
+    a_hash_model_round_trips_every_field_type,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let repo = repo::<Everything>(&ctx, &client);
+        let model = everything();
+        let id = repo.save(&model).await.unwrap();
+        assert_eq!(id.len(), 26, "a generated ULID: {id}");
+        let stored = repo.get(&id).await.unwrap().unwrap();
+        assert_eq!(
+            stored,
+            Everything {
+                id: id.clone(),
+                ..model.clone()
+            }
+        );
+        assert!(repo.exists(&id).await.unwrap());
+
+        // What is in Redis: the pk as a field, renamed fields under their
+        // stored name, absent fields absent, numbers as their text.
+        let key = repo.key(&id);
+        assert_eq!(key, format!("{}:{id}", ctx.key("everything")));
+        let id_field: String = client.hget(&key, "id").await.unwrap();
+        assert_eq!(id_field, id);
+        let nick: String = client.hget(&key, "nick").await.unwrap();
+        assert_eq!(nick, "ada");
+        let flag: String = client.hget(&key, "flag").await.unwrap();
+        assert_eq!(flag, "1");
+        let huge: String = client.hget(&key, "huge").await.unwrap();
+        assert_eq!(huge, "18446744073709551615");
+        for absent in ["score", "cached", "nickname"] {
+            assert!(!client.hexists(&key, absent).await.unwrap(), "{absent}");
+        }
+
+        assert!(repo.delete(&id).await.unwrap());
+        assert_eq!(repo.get(&id).await.unwrap(), None);
+        assert!(!repo.exists(&id).await.unwrap());
+        assert!(!repo.delete(&id).await.unwrap());
+    }
+);
+
+each_setup!(
+    floats_keep_their_extremes_and_nan_is_refused,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let repo = repo::<Everything>(&ctx, &client);
+        for ratio in [
+            f64::MIN_POSITIVE,
+            -0.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1e-300,
+            -1.5,
+        ] {
+            let model = Everything {
+                ratio,
+                score: Some(ratio),
+                ..everything()
+            };
+            let id = repo.save(&model).await.unwrap();
+            let stored = repo.get(&id).await.unwrap().unwrap();
+            assert_eq!(stored.ratio.to_bits(), ratio.to_bits(), "{ratio}");
+            assert_eq!(stored.score.map(f64::to_bits), Some(ratio.to_bits()));
+        }
+        // NaN has no place in a search index and no Redis number reads as it:
+        // saving it is refused, and nothing is written.
+        let nan = Everything {
+            id: "nan".to_owned(),
+            score: Some(f64::NAN),
+            ..everything()
+        };
+        let error = repo.save(&nan).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
+        assert!(!repo.exists(&"nan".to_owned()).await.unwrap());
+    }
+);
+
+each_setup!(
+    saving_again_replaces_and_drops_fields_now_none,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let repo = repo::<Everything>(&ctx, &client);
+        let first = Everything {
+            id: "ada".to_owned(),
+            score: Some(9.5),
+            ..everything()
+        };
+        assert_eq!(repo.save(&first).await.unwrap(), "ada");
+        let second = Everything {
+            text: "changed".to_owned(),
+            nickname: None,
+            score: None,
+            ..first
+        };
+        repo.save(&second).await.unwrap();
+        let stored = repo.get(&"ada".to_owned()).await.unwrap().unwrap();
+        assert_eq!(
+            stored, second,
+            "a field that became None keeps no stale value"
+        );
+        let key = repo.key(&"ada".to_owned());
+        assert!(!client.hexists(&key, "nick").await.unwrap());
+    }
+);
+
+#[derive(RedisModel, Debug, PartialEq)]
+#[redis(prefix = "session", ttl = 60)]
+struct Session {
+    #[redis(pk)]
+    id: uuid::Uuid,
+    user: String,
+}
+
+each_setup!(
+    a_model_ttl_is_set_by_the_save_itself,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let repo = repo::<Session>(&ctx, &client);
+        let id = repo
+            .save(&Session {
+                id: uuid::Uuid::nil(),
+                user: "ada".to_owned(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(id.get_version_num(), 7, "a generated time-ordered UUID");
+        let ttl = client
+            .pttl(repo.key(&id))
+            .await
+            .unwrap()
+            .remaining()
+            .unwrap();
+        assert!(
+            ttl > Duration::from_secs(55) && ttl <= Duration::from_secs(60),
+            "{ttl:?}"
+        );
+        let stored = repo.get(&id).await.unwrap().unwrap();
+        assert_eq!(
+            stored,
+            Session {
+                id,
+                user: "ada".to_owned()
+            }
+        );
+    }
+);
+
+each_setup!(
+    stored_data_that_does_not_fit_names_key_and_field,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let repo = repo::<Everything>(&ctx, &client);
+        let id = repo.save(&everything()).await.unwrap();
+        let key = repo.key(&id);
+        let decode_error = |error: redis_core::Error, field: &str| {
+            assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
+            let message = error.to_string();
+            assert!(
+                message.contains(&key) && message.contains(field),
+                "{message}"
+            );
+        };
+
+        client.hset(&key, [("small", "128")]).await.unwrap();
+        decode_error(repo.get(&id).await.unwrap_err(), "`small`");
+        client.hset(&key, [("small", "1")]).await.unwrap();
+        client.hset(&key, [("flag", "maybe")]).await.unwrap();
+        decode_error(repo.get(&id).await.unwrap_err(), "`flag`");
+        client.hset(&key, [("flag", "0")]).await.unwrap();
+        client
+            .hset(&key, [("text", &b"\xff\xfe"[..])])
+            .await
+            .unwrap();
+        decode_error(
+            repo.get(&id).await.unwrap_err(),
+            "`text` is not valid UTF-8",
+        );
+        client.hset(&key, [("text", "ok")]).await.unwrap();
+        client.hdel(&key, "big").await.unwrap();
+        decode_error(repo.get(&id).await.unwrap_err(), "`big` is missing");
+
+        // A key holding another type of value is named, not a bare WRONGTYPE.
+        let other = "not-a-hash".to_owned();
+        client.set(repo.key(&other), "plain string").await.unwrap();
+        let error = repo.get(&other).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
+        assert!(error.to_string().contains(&repo.key(&other)), "{error}");
+    }
+);
+
+each_setup!(
+    a_prefix_chosen_at_run_time_keeps_records_apart,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let tenant_a = repo::<Session>(&ctx, &client).with_prefix(ctx.key("a:session"));
+        let tenant_b = repo::<Session>(&ctx, &client).with_prefix(ctx.key("b:session"));
+        let id = tenant_a
+            .save(&Session {
+                id: uuid::Uuid::nil(),
+                user: "ada".to_owned(),
+            })
+            .await
+            .unwrap();
+        assert!(tenant_a.exists(&id).await.unwrap());
+        assert_eq!(tenant_b.get(&id).await.unwrap(), None);
+        let ttl = client
+            .ttl(tenant_a.key(&id))
+            .await
+            .unwrap()
+            .remaining()
+            .unwrap();
+        assert!(
+            ttl > Duration::ZERO && ttl <= Duration::from_secs(60),
+            "{ttl:?}"
+        );
+    }
+);
