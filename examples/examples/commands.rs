@@ -75,7 +75,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Modules: JSON documents through serde, search with parameters.
     let doc = serde_json::json!({ "name": "Ada", "langs": ["en", "fr"] });
-    client.json_set(key("user:1"), "$", &doc)?.await?;
+    client.json_set(key("user:1"), "$", &doc).await?;
     let langs: Option<Json<Vec<Vec<String>>>> = client.json_get(key("user:1"), "$.langs").await?;
     println!("JSON.GET $.langs -> {:?}", langs.map(|Json(v)| v));
 
@@ -96,7 +96,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ft_search_with(
             &index,
             "@name:$name",
-            &SearchOptions::new().param("name", wanted).dialect(2),
+            &SearchOptions::new().param("name", wanted),
         )
         .await?;
     println!(

@@ -43,6 +43,13 @@ pub struct Client {
     runtime: tokio::runtime::Runtime,
 }
 
+/// As the async client shows itself: server, protocol and database.
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&self.client, f)
+    }
+}
+
 impl Client {
     /// Starts the runtime and connects (see [`crate::Client::connect`]).
     pub fn connect(target: impl IntoConfig) -> Result<Client> {

@@ -1,5 +1,6 @@
 //! `Client`: the standalone topology.
 
+use std::fmt;
 use std::sync::Arc;
 
 mod sending;
@@ -18,6 +19,7 @@ use crate::convert::{FromValue, ToArgs};
 use crate::executor::pipeline_span;
 use crate::pipeline::Transaction;
 use crate::pool::{Dedicated, Pool, batch_timeout};
+use crate::retry::{Backoff, ExponentialBackoff};
 use crate::{Cmd, Error, ErrorKind, Executor, Result, Value};
 
 /// What [`Client::connect`] accepts: a URL or a [`Config`].
@@ -73,7 +75,7 @@ impl IntoConfig for String {
 /// use redis_core::{Client, Cmd};
 /// # async fn run() -> redis_core::Result<()> {
 /// let client = Client::connect("redis://127.0.0.1:6379").await?;
-/// Cmd::new("SET").arg("greeting").arg("hello").query::<(), _>(&client).await?;
+/// Cmd::new("SET").arg("greeting").arg("hello").query::<()>(&client).await?;
 /// let greeting: String = Cmd::new("GET").arg("greeting").query(&client).await?;
 /// assert_eq!(greeting, "hello");
 /// # Ok(()) }
@@ -87,6 +89,20 @@ struct Inner {
     config: Config,
     mux: Multiplexer,
     pool: Arc<Pool>,
+}
+
+/// The server, protocol and database: never the credentials (the
+/// configuration's own `Debug` shows `***` for them, but a client's is what
+/// ends up in logs, so it leaves them out altogether).
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let config = &self.inner.config;
+        f.debug_struct("Client")
+            .field("addr", &format_args!("{}", config.addr))
+            .field("protocol", &config.protocol)
+            .field("db", &config.db)
+            .finish()
+    }
 }
 
 impl Drop for Inner {
@@ -142,7 +158,11 @@ impl Client {
     /// WATCH `keys` on a dedicated connection, let `build` read what it needs
     /// (on the connection it is given) and return the [`Transaction`] to run,
     /// then EXEC it. If a watched key changed meanwhile, everything is tried
-    /// again from WATCH, so `build` must be safe to run more than once.
+    /// again from WATCH, so `build` must be safe to run more than once: up to
+    /// [`Config::with_transaction_attempts`] times in all (16 by default),
+    /// with a short random pause, growing, before each new attempt. When
+    /// every attempt met a change, the error is of kind [`ErrorKind::Watch`]
+    /// and says how many were made; nothing of any attempt was applied.
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
@@ -165,24 +185,31 @@ impl Client {
         F: FnMut(Dedicated) -> Fut,
         Fut: Future<Output = Result<Transaction<R>>>,
     {
+        let attempts = self.inner.config.transaction_attempts.max(1);
         let conn = self.dedicated().await?;
         let mut watch = Cmd::new("WATCH");
         for key in keys {
             watch.push_arg(key);
         }
+        let mut attempt = 1;
         loop {
-            watch.clone().query::<(), _>(&conn).await?;
+            watch.clone().query::<()>(&conn).await?;
             let tx = match build(conn.clone()).await {
                 Ok(tx) => tx,
                 Err(error) => {
                     // Leave the connection clean for the pool.
-                    let _ = Cmd::new("UNWATCH").query::<(), _>(&conn).await;
+                    let _ = Cmd::new("UNWATCH").query::<()>(&conn).await;
                     return Err(error);
                 }
             };
             match tx.query(&conn).await {
+                Err(error) if error.kind() == ErrorKind::Watch && attempt < attempts => {
+                    tracing::debug!(attempt, "watched key changed; retrying the transaction");
+                    tokio::time::sleep(TRANSACTION_BACKOFF.delay(attempt)).await;
+                    attempt += 1;
+                }
                 Err(error) if error.kind() == ErrorKind::Watch => {
-                    tracing::debug!("watched key changed; retrying the transaction");
+                    return Err(out_of_attempts(error, attempts));
                 }
                 result => return result,
             }
@@ -206,7 +233,7 @@ impl Client {
             let client = self.clone();
             runtime.spawn(async move {
                 let info = Cmd::new("COMMAND").arg("INFO").arg(&name);
-                match info.query::<Value, _>(&client).await {
+                match info.query::<Value>(&client).await {
                     Ok(reply) => learn::remember(name.as_bytes(), &reply),
                     Err(error) => {
                         tracing::debug!(%error, command = %name, "COMMAND INFO failed; the command stays unknown");
@@ -271,6 +298,33 @@ impl Client {
             }
             _ => error,
         }
+    }
+}
+
+/// The pause before each new attempt of [`Client::transaction`]: short,
+/// since the keys are only contended, not unreachable, and random, so that
+/// clients that collided once do not collide again in step.
+const TRANSACTION_BACKOFF: ExponentialBackoff = ExponentialBackoff {
+    base: std::time::Duration::from_millis(2),
+    cap: std::time::Duration::from_millis(100),
+    jitter: true,
+};
+
+/// The error of a transaction whose every attempt met a changed key.
+fn out_of_attempts(last: Error, attempts: u32) -> Error {
+    let node = last.node().map(str::to_owned);
+    let error = Error::new(
+        ErrorKind::Watch,
+        format!(
+            "the transaction gave up after {attempts} attempt{}: a watched key changed before \
+             EXEC every time, and nothing was applied; raise Config::with_transaction_attempts, \
+             or shorten what runs between WATCH and EXEC",
+            if attempts == 1 { "" } else { "s" }
+        ),
+    );
+    match node {
+        Some(node) => error.at_node(&node),
+        None => error,
     }
 }
 

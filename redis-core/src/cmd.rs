@@ -68,11 +68,19 @@ pub(crate) enum Defect {
     /// Field/value pairs where a pair wrote other than one field and one
     /// value (a `None` value adds no argument).
     Unpaired,
+    /// An argument could not be made (a value serde could not serialize);
+    /// the command's only argument says why (see [`Cmd::unsendable`]).
+    Unbuildable,
 }
 
 impl Defect {
-    fn explain(self, name: &str) -> String {
+    fn explain(self, cmd: &Cmd) -> String {
+        let name = cmd.name();
         match self {
+            Defect::Unbuildable => {
+                let why = cmd.args().nth(1).unwrap_or_default();
+                String::from_utf8_lossy(why).into_owned()
+            }
             Defect::NoName => "a command needs a name: Cmd::new(\"\") has none, and Redis answers \
                                an empty command with nothing at all"
                 .to_owned(),
@@ -216,16 +224,40 @@ impl Cmd {
         self.timeout.get()
     }
 
-    /// Sends the command through `executor` and converts the reply.
+    /// Sends the command through `executor` and converts the reply into
+    /// `T`, which is the one type to name when nothing else says it:
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
     /// use redis_core::Cmd;
     /// let n: i64 = Cmd::new("INCRBY").arg("visits").arg(&5).query(client).await?;
-    /// # let _ = n; Ok(()) }
+    /// let name = Cmd::new("GET").arg("k").query::<Option<String>>(client).await?;
+    /// Cmd::new("SET").arg("k").arg("v").query::<()>(client).await?;
+    /// # let _ = (n, name); Ok(()) }
     /// ```
-    pub fn query<T: FromValue, E: Executor + ?Sized>(self, executor: &E) -> E::Execute<'_, T> {
+    ///
+    /// The future is the executor's own ([`Executor::execute`]'s), behind
+    /// `impl Future` only so that the executor is not a second type
+    /// parameter to spell out: nothing is boxed or wrapped.
+    pub fn query<T: FromValue>(
+        self,
+        executor: &(impl Executor + ?Sized),
+    ) -> impl Future<Output = crate::Result<T>> + Send + '_ {
         executor.execute(self)
+    }
+
+    /// A command named `name` that is refused when sent, with `why` as the
+    /// error: what a typed command becomes when one of its arguments could
+    /// not be made (a JSON value serde cannot serialize). So its builder
+    /// returns a command like any other, and the error comes out where
+    /// every other refusal does: the command's future, or the batch's.
+    /// `why` travels as the command's one argument, where the refusal
+    /// finds it again (also after a batch has re-read the command from its
+    /// bytes); it is never sent.
+    pub(crate) fn unsendable(name: &str, why: &str) -> Cmd {
+        let mut cmd = Cmd::new(name).arg(why);
+        cmd.refuse(Defect::Unbuildable);
+        cmd
     }
 
     /// Appends every argument of `other` (its name included).
@@ -253,7 +285,7 @@ impl Cmd {
         };
         Some(Error::new(
             ErrorKind::InvalidInput,
-            format!("{}; nothing was sent", defect.explain(self.name())),
+            format!("{}; nothing was sent", defect.explain(self)),
         ))
     }
 

@@ -152,11 +152,17 @@ impl Traits {
 
 /// Ours: commands that leave state on their connection (see
 /// [`Traits::STATEFUL`]); subcommands as `CONTAINER|SUB`.
-const STATEFUL: [&str; 17] = [
+const STATEFUL: [&str; 20] = [
     "WATCH",
     "SUBSCRIBE",
     "PSUBSCRIBE",
     "SSUBSCRIBE",
+    // Outside subscribed mode they change nothing, but their replies are
+    // one message per channel (push frames in RESP3), not one reply: see
+    // [`pubsub_refusal`].
+    "UNSUBSCRIBE",
+    "PUNSUBSCRIBE",
+    "SUNSUBSCRIBE",
     "MONITOR",
     "SELECT",
     "HELLO",
@@ -383,6 +389,9 @@ pub(crate) fn shared_connection_refusal(cmds: &[Cmd]) -> Option<String> {
         } else if ends_multi(cmd) {
             open_multi = false;
         } else if is_stateful(cmd) {
+            if let Some(why) = pubsub_refusal(cmd) {
+                return Some(why);
+            }
             return Some(format!(
                 "{} leaves state on its connection: run it on client.dedicated() \
                  (for WATCH use Transaction / transaction(); for another database, a client of its own; \
@@ -394,6 +403,43 @@ pub(crate) fn shared_connection_refusal(cmds: &[Cmd]) -> Option<String> {
     open_multi.then(|| {
         "MULTI leaves state on its connection: use Transaction, or run it on client.dedicated()"
             .to_owned()
+    })
+}
+
+/// Why `cmd` may not be sent on any connection of this client, shared or
+/// dedicated, if it is a command that turns the connection into a stream of
+/// messages: the SUBSCRIBE family (and its UNSUBSCRIBE counterparts, whose
+/// replies are one message per channel, push frames over RESP3) and
+/// MONITOR. No reply slot can read such a stream: over RESP3 the command
+/// would wait for its whole timeout, over RESP2 the messages would be taken
+/// for the replies of later commands.
+pub(crate) fn pubsub_refusal(cmd: &Cmd) -> Option<String> {
+    const SUBSCRIPTIONS: [&str; 6] = [
+        "SUBSCRIBE",
+        "PSUBSCRIBE",
+        "SSUBSCRIBE",
+        "UNSUBSCRIBE",
+        "PUNSUBSCRIBE",
+        "SUNSUBSCRIBE",
+    ];
+    if !is_stateful(cmd) {
+        return None;
+    }
+    let name = cmd.name();
+    if SUBSCRIPTIONS.iter().any(|s| cmd.is(s)) {
+        return Some(format!(
+            "{name} is not available: this client has no pub/sub yet, on the shared connection \
+             or a dedicated one (a subscribed connection answers with a stream of messages that \
+             no command's reply can read); a later PubSub type will hold subscriptions and hand \
+             out their messages. PUBLISH and SPUBLISH work now."
+        ));
+    }
+    cmd.is("MONITOR").then(|| {
+        format!(
+            "{name} is not available: it turns its connection into an endless stream of every \
+             command the server runs, which no command's reply can read; like pub/sub, it needs \
+             a type of its own that this client does not have yet"
+        )
     })
 }
 
@@ -552,6 +598,43 @@ mod tests {
             Some(Duration::from_millis(10))
         );
         assert_eq!(reply_timeout(&Cmd::new("GET").arg("k"), None), None);
+    }
+
+    #[test]
+    fn subscriptions_and_monitor_are_refused_everywhere_with_what_will_serve() {
+        for name in [
+            "SUBSCRIBE",
+            "psubscribe",
+            "SSubscribe",
+            "UNSUBSCRIBE",
+            "PUNSUBSCRIBE",
+            "sunsubscribe",
+        ] {
+            let cmd = Cmd::new(name).arg("news");
+            let why = pubsub_refusal(&cmd).unwrap_or_default();
+            assert!(
+                why.starts_with(&format!("{name} is not available")),
+                "{why}"
+            );
+            assert!(why.contains("PubSub"), "{why}");
+            // The shared connection gives the same reason, and no longer
+            // sends the caller to a dedicated connection.
+            let shared = shared_connection_refusal(std::slice::from_ref(&cmd));
+            assert_eq!(shared.as_deref(), Some(why.as_str()));
+            assert!(!why.contains("dedicated()"), "{why}");
+        }
+        let monitor = pubsub_refusal(&Cmd::new("MONITOR")).unwrap_or_default();
+        assert!(monitor.contains("MONITOR is not available"), "{monitor}");
+        for allowed in [
+            Cmd::new("PUBLISH").arg("news").arg("hi"),
+            Cmd::new("SPUBLISH").arg("news").arg("hi"),
+            Cmd::new("PUBSUB").arg("CHANNELS"),
+            Cmd::new("RESET"),
+            Cmd::new("WATCH").arg("k"),
+            Cmd::new("SENTINEL").arg("MONITOR").arg("m"),
+        ] {
+            assert_eq!(pubsub_refusal(&allowed), None, "{allowed:?}");
+        }
     }
 
     #[test]

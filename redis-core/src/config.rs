@@ -78,15 +78,20 @@ pub struct Config {
     pub(crate) health_check_interval: Option<Duration>,
     pub(crate) tcp_keepalive: Option<Duration>,
     pub(crate) pool_size: usize,
+    pub(crate) transaction_attempts: u32,
     pub(crate) retry: Retry,
     pub(crate) limits: Limits,
 }
 
 impl Config {
+    /// The TCP keepalive idle time a new configuration starts with.
+    pub(crate) const DEFAULT_TCP_KEEPALIVE: Option<Duration> = Some(Duration::from_secs(60));
+
     /// Settings for a server at `addr`, with the defaults: RESP3, database 0,
     /// connect timeout 5 s, response timeout 10 s, a health check after 15 s
     /// idle, TCP keepalive 60 s, up to 16 dedicated connections, one retry of
-    /// read-only commands after a reconnect.
+    /// read-only commands after a reconnect, 16 attempts of a
+    /// [`crate::Client::transaction`].
     pub fn new(addr: Addr) -> Self {
         Config {
             addr,
@@ -101,8 +106,9 @@ impl Config {
             connect_timeout: Duration::from_secs(5),
             response_timeout: Some(Duration::from_secs(10)),
             health_check_interval: Some(Duration::from_secs(15)),
-            tcp_keepalive: Some(Duration::from_secs(60)),
+            tcp_keepalive: Config::DEFAULT_TCP_KEEPALIVE,
             pool_size: 16,
+            transaction_attempts: 16,
             retry: Retry::default(),
             limits: Limits::default(),
         }
@@ -217,6 +223,17 @@ impl Config {
     /// [`crate::Client::connect`]: blocking commands would have nowhere to run.
     pub fn with_pool_size(mut self, size: usize) -> Self {
         self.pool_size = size;
+        self
+    }
+
+    /// How many times [`crate::Client::transaction`] runs its WATCH ...
+    /// EXEC while other clients keep changing the watched keys, before it
+    /// gives up with an error of kind [`crate::ErrorKind::Watch`] (16 by
+    /// default; 0 counts as 1). Between attempts it waits a little, longer
+    /// each time (a few milliseconds, up to 100, drawn at random so that
+    /// contending clients do not retry in step).
+    pub fn with_transaction_attempts(mut self, attempts: u32) -> Self {
+        self.transaction_attempts = attempts;
         self
     }
 

@@ -73,6 +73,8 @@
 //! - `blocking`: `redis_core::blocking::Client`, the typed commands without
 //!   an async runtime of the caller's (one runtime thread per client).
 
+#![deny(missing_debug_implementations)]
+
 mod batch;
 #[cfg(feature = "blocking")]
 pub mod blocking;

@@ -1,6 +1,7 @@
 //! Exclusive connections: for blocking commands, WATCH, and anything else
 //! that must not share a connection with other tasks.
 
+use std::fmt;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -9,7 +10,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::cmd_info::{ends_multi, is_multi, is_stateful, reply_timeout};
+use crate::cmd_info::{ends_multi, is_multi, is_stateful, pubsub_refusal, reply_timeout};
 use crate::config::Config;
 use crate::connection::{Connection, Connector};
 use crate::executor::{command_span, reply_to};
@@ -171,6 +172,11 @@ impl Session {
 /// the pool if it holds no state (no WATCH or MULTI pending, no SELECT or
 /// subscription, no command abandoned half-way); otherwise it is closed.
 ///
+/// Pub/sub is not here yet: SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE, their
+/// UNSUBSCRIBE counterparts and MONITOR are refused before anything is sent,
+/// with an error of kind [`crate::ErrorKind::Config`], as on the shared
+/// connection (a later `PubSub` type will hold subscriptions).
+///
 /// ```no_run
 /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
 /// use redis_core::Cmd;
@@ -194,11 +200,30 @@ struct DedicatedInner {
     _permit: OwnedSemaphorePermit,
 }
 
+/// The server and what the connection is in the middle of: never its
+/// credentials.
+impl fmt::Debug for Dedicated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (watching, in_multi) = {
+            let session = lock(&self.inner.session);
+            (session.watching, session.in_multi)
+        };
+        f.debug_struct("Dedicated")
+            .field("addr", &self.inner.addr)
+            .field("watching", &watching)
+            .field("in_multi", &in_multi)
+            .finish()
+    }
+}
+
 impl Dedicated {
     pub(crate) async fn run(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
         // Before the connection is touched, so that a refusal leaves it usable.
         if let Some(refused) = cmds.iter().find_map(Cmd::refusal) {
             return Err(refused);
+        }
+        if let Some(why) = cmds.iter().find_map(pubsub_refusal) {
+            return Err(Error::config(why));
         }
         let mut guard = self.inner.conn.lock().await;
         let conn = guard.as_mut().ok_or_else(|| {

@@ -123,7 +123,7 @@ impl ScriptInvocation {
         let evalsha = self.evalsha_cmd();
         match evalsha.clone().query(executor).await {
             Err(error) if error.code() == Some("NOSCRIPT") => {
-                self.script.load_cmd().query::<(), _>(executor).await?;
+                self.script.load_cmd().query::<()>(executor).await?;
                 evalsha.query(executor).await
             }
             result => result,

@@ -7,14 +7,27 @@
 //!   against the built-in roots, see [`crate::TlsConfig`])
 //! - `unix:///path/to/redis.sock[?options]` (database via `db=`)
 //!
-//! Options: `db=N`, `protocol=2|3` (also `resp2`/`resp3`), `timeout=` (the
-//! response timeout), `connect_timeout=`, `client_name=`. Durations are
-//! seconds (`1.5`) or carry a unit (`500ms`, `2s`); `timeout=0` or
-//! `timeout=none` waits forever. Over TLS, as redis-py names them:
-//! `ssl_ca_certs=PATH` (trust this CA file instead of the built-in roots),
-//! `ssl_certfile=PATH&ssl_keyfile=PATH` (a client certificate, for mutual
-//! TLS), `ssl_cert_reqs=none` (accept any certificate: tests only). User, password and values are
-//! percent-decoded. Anything else is an error that names what is wrong.
+//! Options, named as redis-py's `from_url` names them where it has them:
+//!
+//! - `db=N`, `protocol=2|3` (also `resp2`/`resp3`), `client_name=`;
+//! - `username=`, `password=`: the credentials, for URLs that cannot carry
+//!   them before the host (`unix://`), or as redis-py users write them;
+//!   each may be given once, in the user info or as an option;
+//! - `timeout=` or `socket_timeout=` (the response timeout),
+//!   `connect_timeout=` or `socket_connect_timeout=`,
+//!   `health_check_interval=` (`0` turns the check off): durations are
+//!   seconds (`1.5`) or carry a unit (`500ms`, `2s`); a response timeout of
+//!   `0` or `none` waits forever;
+//! - `socket_keepalive=true|false`, `retry_on_timeout=true|false`;
+//! - over TLS: `ssl_ca_certs=PATH` (trust this CA file instead of the
+//!   built-in roots) or `ssl_ca_data=PEM`, `ssl_certfile=PATH&ssl_keyfile=PATH`
+//!   (a client certificate, for mutual TLS), `ssl_cert_reqs=none` (accept
+//!   any certificate: tests only), `ssl_check_hostname=true`.
+//!
+//! User, password and values are percent-decoded. Anything else is an error
+//! that names what is wrong, and quotes the URL with every secret in it (the
+//! password in the user info, the value of `password=` and of any option
+//! this list does not name) replaced by `***`.
 //!
 //! ```
 //! use redis_core::{Addr, Config, Protocol};
@@ -87,6 +100,7 @@ pub(crate) fn parse(url: &str) -> Result<Config> {
 struct TlsOptions {
     given: bool,
     ca_certs: Option<String>,
+    ca_data: Option<String>,
     certfile: Option<String>,
     keyfile: Option<String>,
     accept_any: bool,
@@ -97,8 +111,27 @@ impl TlsOptions {
     fn take(&mut self, url: &str, key: &str, value: &str) -> Result<bool> {
         let slot = match key {
             "ssl_ca_certs" => &mut self.ca_certs,
+            "ssl_ca_data" => &mut self.ca_data,
             "ssl_certfile" => &mut self.certfile,
             "ssl_keyfile" => &mut self.keyfile,
+            "ssl_check_hostname" => {
+                if !parse_bool(url, key, value)? {
+                    return Err(bad(
+                        url,
+                        "ssl_check_hostname=false is not supported: name the certificate's host \
+                         with TlsConfig::with_server_name, or (tests only) ssl_cert_reqs=none",
+                    ));
+                }
+                self.given = true;
+                return Ok(true);
+            }
+            "ssl_password" => {
+                return Err(bad(
+                    url,
+                    "ssl_password (a password-protected private key) is not supported: give \
+                     ssl_keyfile an unencrypted PEM key",
+                ));
+            }
             "ssl_cert_reqs" => {
                 self.accept_any = match value.to_ascii_lowercase().as_str() {
                     "none" => true,
@@ -123,8 +156,13 @@ impl TlsOptions {
     #[cfg(feature = "tls")]
     fn apply(self, url: &str, config: Config) -> Result<Config> {
         let mut tls = crate::tls::TlsConfig::new();
-        if let Some(path) = &self.ca_certs {
-            tls = tls.with_ca_file(path)?;
+        match (&self.ca_certs, &self.ca_data) {
+            (Some(path), None) => tls = tls.with_ca_file(path)?,
+            (None, Some(pem)) => tls = tls.with_ca_pem(pem.as_bytes())?,
+            (None, None) => {}
+            (Some(_), Some(_)) => {
+                return Err(bad(url, "give ssl_ca_certs or ssl_ca_data, not both"));
+            }
         }
         match (&self.certfile, &self.keyfile) {
             (Some(cert), Some(key)) => tls = tls.with_client_cert_files(cert, key)?,
@@ -237,15 +275,61 @@ fn apply_option(url: &str, config: &mut Config, key: &str, value: &str) -> Resul
                 }
             }
         }
-        "timeout" | "response_timeout" => config.response_timeout = parse_timeout(url, key, value)?,
-        "connect_timeout" => {
+        "timeout" | "response_timeout" | "socket_timeout" => {
+            config.response_timeout = parse_timeout(url, key, value)?
+        }
+        "connect_timeout" | "socket_connect_timeout" => {
             config.connect_timeout = parse_timeout(url, key, value)?
-                .ok_or_else(|| bad(url, "connect_timeout must be positive"))?;
+                .ok_or_else(|| bad(url, &format!("{key} must be positive")))?;
+        }
+        "health_check_interval" => {
+            config.health_check_interval = parse_timeout(url, key, value)?;
+        }
+        "socket_keepalive" => {
+            config.tcp_keepalive = match parse_bool(url, key, value)? {
+                true => config.tcp_keepalive.or(Config::DEFAULT_TCP_KEEPALIVE),
+                false => None,
+            };
+        }
+        "retry_on_timeout" => {
+            let on = parse_bool(url, key, value)?;
+            config.retry = config.retry.clone().retry_on_timeout(on);
         }
         "client_name" => config.client_name = Some(value.to_owned()),
+        "username" => {
+            if config.username.is_some() {
+                return Err(bad(
+                    url,
+                    "the user name is given twice (user info and username=)",
+                ));
+            }
+            config.username = Some(value.to_owned());
+        }
+        "password" => {
+            if config.password.is_some() {
+                return Err(bad(
+                    url,
+                    "the password is given twice (user info and password=)",
+                ));
+            }
+            config.password = Some(value.into());
+        }
         _ => return Err(bad(url, &format!("unknown option {key:?}"))),
     }
     Ok(())
+}
+
+/// A flag as redis-py reads one: `true`/`false`, `yes`/`no`, `1`/`0`, in
+/// any case.
+fn parse_bool(url: &str, key: &str, text: &str) -> Result<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "y" | "on" => Ok(true),
+        "0" | "false" | "no" | "n" | "off" => Ok(false),
+        _ => Err(bad(
+            url,
+            &format!("invalid {key} {text:?} (expected true or false)"),
+        )),
+    }
 }
 
 fn parse_db(url: &str, text: &str) -> Result<i64> {
@@ -296,17 +380,76 @@ fn bad(url: &str, what: &str) -> Error {
     Error::config(format!("invalid Redis URL {:?}: {what}", redact(url)))
 }
 
+/// The URL as given, but with `***` for the password of the user info and
+/// for the value of every option that may hold a secret: `password`,
+/// `ssl_password`, and any option not known to hold none (a misspelt
+/// `pasword=` is still a password). Also when the URL is malformed: what
+/// looks like user info or options is treated as such.
 fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return "<unparseable>".to_owned();
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, url),
     };
-    match credentials_end(rest) {
+    let mut out = String::with_capacity(url.len());
+    if let Some(scheme) = scheme {
+        out.push_str(scheme);
+        out.push_str("://");
+    }
+    let after_credentials = match credentials_end(rest) {
         Some(at) => {
             let user = rest[..at].split_once(':').map_or("", |(user, _)| user);
-            format!("{scheme}://{user}:***@{}", &rest[at + 1..])
+            out.push_str(user);
+            out.push_str(":***@");
+            &rest[at + 1..]
         }
-        None => url.to_owned(),
+        None => rest,
+    };
+    let Some((location, query)) = after_credentials.split_once('?') else {
+        out.push_str(after_credentials);
+        return out;
+    };
+    out.push_str(location);
+    out.push('?');
+    for (i, pair) in query.split('&').enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        match pair.split_once('=') {
+            Some((key, _)) if !shows_its_value(key) => {
+                out.push_str(key);
+                out.push_str("=***");
+            }
+            _ => out.push_str(pair),
+        }
     }
+    out
+}
+
+/// True for the options whose values are never secret, so that an error can
+/// quote them (percent-decoded names, as the parser reads them).
+fn shows_its_value(key: &str) -> bool {
+    const PLAIN: [&str; 19] = [
+        "db",
+        "protocol",
+        "timeout",
+        "response_timeout",
+        "socket_timeout",
+        "connect_timeout",
+        "socket_connect_timeout",
+        "health_check_interval",
+        "socket_keepalive",
+        "retry_on_timeout",
+        "client_name",
+        "username",
+        "ssl_ca_certs",
+        "ssl_ca_data",
+        "ssl_certfile",
+        "ssl_keyfile",
+        "ssl_cert_reqs",
+        "ssl_check_hostname",
+        "ssl_ca_path",
+    ];
+    PLAIN.contains(&key)
 }
 
 /// Where the host part would end if the credentials were well formed.
@@ -415,6 +558,121 @@ mod tests {
             assert!(!text.contains("pw@"), "{url} leaks the password: {text}");
             assert_eq!(err.kind(), crate::ErrorKind::Config);
         }
+    }
+
+    #[test]
+    fn the_options_redis_py_reads_from_a_url() {
+        let c = parse(
+            "redis://h/2?username=app&password=p%26w&socket_timeout=2.5\
+             &socket_connect_timeout=250ms&health_check_interval=30\
+             &socket_keepalive=false&retry_on_timeout=True",
+        )
+        .unwrap();
+        assert_eq!(c.username.as_deref(), Some("app"));
+        assert_eq!(c.password.as_ref().map(|p| p.expose()), Some("p&w"));
+        assert_eq!(c.db, 2);
+        assert_eq!(c.response_timeout, Some(Duration::from_millis(2500)));
+        assert_eq!(c.connect_timeout, Duration::from_millis(250));
+        assert_eq!(c.health_check_interval, Some(Duration::from_secs(30)));
+        assert_eq!(c.tcp_keepalive, None);
+        let timeout = Error::timeout("slow");
+        assert!(c.retry.should_retry(&timeout, 1, true));
+        assert!(
+            !Config::new(c.addr.clone())
+                .retry
+                .should_retry(&timeout, 1, true)
+        );
+        // A Unix socket has no user info: the options carry the credentials.
+        let c = parse("unix:///run/redis.sock?db=1&password=pw").unwrap();
+        assert_eq!(c.password.as_ref().map(|p| p.expose()), Some("pw"));
+        assert!(c.username.is_none());
+        // The old password-only user info, with a user name as an option.
+        let c = parse("redis://pw@h?username=app").unwrap();
+        assert_eq!(c.username.as_deref(), Some("app"));
+        assert_eq!(c.password.as_ref().map(|p| p.expose()), Some("pw"));
+        let c = parse("redis://h?health_check_interval=0&socket_keepalive=yes").unwrap();
+        assert_eq!(c.health_check_interval, None);
+        assert_eq!(c.tcp_keepalive, Config::DEFAULT_TCP_KEEPALIVE);
+        let c = parse("rediss://h?ssl_check_hostname=true").unwrap();
+        assert!(c.tls.is_some());
+        for (url, expected) in [
+            ("redis://u:pw@h?password=pw2", "password is given twice"),
+            ("redis://u:pw@h?username=v", "user name is given twice"),
+            (
+                "redis://h?socket_keepalive=maybe",
+                "invalid socket_keepalive",
+            ),
+            ("redis://h?socket_connect_timeout=0", "must be positive"),
+            ("rediss://h?ssl_check_hostname=false", "not supported"),
+            ("rediss://h?ssl_password=pw", "not supported"),
+            ("rediss://h?ssl_ca_certs=/c&ssl_ca_data=x", "not both"),
+            ("redis://h?decode_responses=True", "unknown option"),
+        ] {
+            let text = parse(url).unwrap_err().to_string();
+            assert!(text.contains(expected), "{url}: {text}");
+        }
+    }
+
+    /// Every error of a URL that carries a secret, in both forms it is
+    /// printed in, searched for the secret (as given and percent-decoded).
+    #[test]
+    fn no_error_repeats_a_secret_from_the_url() {
+        let urls = [
+            // An unknown option beside a password given as an option.
+            "redis://h:6379?password=Sup3rS3cret&bogus=1",
+            "redis://h:6379?bogus=1&password=Sup3rS3cret",
+            // A bad value beside it, and a bad value of its own kind.
+            "redis://h?password=Sup3rS3cret&protocol=9",
+            "redis://h?password=Sup3rS3cret&db=x",
+            "redis://h?timeout=x&password=Sup3rS3cret",
+            "redis://u:Sup3rS3cret@h?socket_keepalive=x",
+            // Given twice, in both places.
+            "redis://u:Sup3rS3cret@h?password=Sup3rS3cret",
+            // Malformed URLs: no scheme, a bad port, a fragment, bad UTF-8.
+            "h:6379?password=Sup3rS3cret",
+            "u:Sup3rS3cret@h:6379",
+            "redis://h:99999?password=Sup3rS3cret",
+            "redis://h?password=Sup3rS3cret#frag",
+            "redis://u:Sup3rS3cret@h#frag",
+            "redis://h?password=Sup3rS3cret&db=%ff",
+            "http://u:Sup3rS3cret@h?password=Sup3rS3cret",
+            // The TLS key's password, and options that are not known (a
+            // misspelt password is still one), percent-encoded or not.
+            "rediss://h?ssl_password=Sup3rS3cret",
+            "redis://h?ssl_password=Sup3rS3cret",
+            "redis://h?pasword=Sup3rS3cret",
+            "redis://h?pass%77ord=Sup%33rS3cret&x=1",
+            "redis://h?password=Sup%33rS3cret&x=1",
+            "unix:///run/redis.sock?password=Sup3rS3cret&bogus=1",
+            "unix://relative?password=Sup3rS3cret",
+        ];
+        for url in urls {
+            let err = parse(url).unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::Config, "{url}");
+            for shown in [err.to_string(), format!("{err:?}")] {
+                for secret in ["Sup3rS3cret", "Sup%33rS3cret"] {
+                    assert!(!shown.contains(secret), "{url} leaks it: {shown}");
+                }
+                assert!(shown.contains("***"), "{url}: {shown}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_malformed_url_is_quoted_not_hidden() {
+        let text = parse("localhost:6379/0").unwrap_err().to_string();
+        assert!(text.contains("\"localhost:6379/0\""), "{text}");
+        assert!(text.contains("missing scheme"), "{text}");
+        let text = parse("app:pw@localhost:6379").unwrap_err().to_string();
+        assert!(text.contains("\"app:***@localhost:6379\""), "{text}");
+        // Values that are not secret stay, to show what is wrong.
+        let text = parse("redis://h?protocol=9&client_name=api&password=pw")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains("?protocol=9&client_name=api&password=***"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -1,41 +1,35 @@
 //! Stage one: `#[redis(...)]` on the struct and on its fields, parsed into
 //! plain values that keep the spans later errors point at.
 //!
-//! A wrong value is recorded and parsing goes on, so that every mistake in an
-//! attribute list is reported at once; only a list that does not parse at
-//! all (an unknown key, a missing `=`) stops at its first error.
+//! A field's `index(...)` is parsed in `index_attrs`, and the serde
+//! attributes a JSON model's names depend on in `serde_names`.
 
 use proc_macro2::Span;
-use quote::ToTokens;
 use syn::meta::ParseNestedMeta;
-use syn::spanned::Spanned as _;
-use syn::{Attribute, Expr, Lit, LitInt, LitStr, Token};
+use syn::{Attribute, Lit, LitInt, LitStr};
 
 use crate::ctxt::Ctxt;
-
-/// A value given in an attribute, with the span of the value as written.
-#[derive(Debug, Clone)]
-pub(crate) struct Spanned<T> {
-    /// The value.
-    pub(crate) value: T,
-    /// Where it was written.
-    pub(crate) span: Span,
-}
+use crate::index_attrs::IndexAttrs;
+use crate::meta::{Seen, Spanned, flag, key_name, literal, required_value, string_value};
 
 /// How records are stored (`#[redis(storage = "...")]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Storage {
     /// One Redis hash per record.
     Hash,
+    /// One RedisJSON document per record, through serde.
+    Json,
 }
 
 /// The attributes of the struct itself.
 #[derive(Debug, Default)]
 pub(crate) struct StructAttrs {
-    /// `storage = "hash"`.
+    /// `storage = "hash"` or `storage = "json"`.
     pub(crate) storage: Option<Spanned<Storage>>,
     /// `prefix = "user"`, without the colon.
     pub(crate) prefix: Option<Spanned<String>>,
+    /// `index = "users"`: the search index's name.
+    pub(crate) index: Option<Spanned<String>>,
     /// `ttl = 60`, in seconds, never zero.
     pub(crate) ttl: Option<Spanned<u64>>,
 }
@@ -50,10 +44,12 @@ pub(crate) struct FieldAttrs {
     pub(crate) rename: Option<Spanned<String>>,
     /// `skip`.
     pub(crate) skip: Option<Span>,
+    /// `index` or `index(...)`.
+    pub(crate) index: Option<IndexAttrs>,
 }
 
-const STRUCT_KEYS: &str = "`storage`, `prefix` or `ttl`";
-const FIELD_KEYS: &str = "`pk`, `rename` or `skip`";
+const STRUCT_KEYS: &str = "`storage`, `prefix`, `index` or `ttl`";
+const FIELD_KEYS: &str = "`pk`, `rename`, `skip` or `index`";
 
 impl StructAttrs {
     /// The struct's `#[redis(...)]` attributes; mistakes go to `cx`.
@@ -73,6 +69,11 @@ impl StructAttrs {
                         let value = string_value(cx, &meta, "prefix = \"user\"")?;
                         let prefix = value.and_then(|lit| prefix(cx, &lit));
                         seen.set(cx, &meta, &mut parsed.prefix, prefix);
+                    }
+                    "index" => {
+                        let value = string_value(cx, &meta, "index = \"users\"")?;
+                        let index = value.and_then(|lit| index_name(cx, &lit));
+                        seen.set(cx, &meta, &mut parsed.index, index);
                     }
                     "ttl" => {
                         let ttl = ttl_value(cx, &meta)?;
@@ -110,17 +111,23 @@ impl FieldAttrs {
                 let key = key_name(&meta);
                 match key.as_str() {
                     "pk" => {
-                        let pk = flag(cx, &meta)?;
+                        let pk = flag(cx, &meta, "#[redis(pk)]")?;
                         seen.set(cx, &meta, &mut parsed.pk, pk);
                     }
                     "skip" => {
-                        let skip = flag(cx, &meta)?;
+                        let skip = flag(cx, &meta, "#[redis(skip)]")?;
                         seen.set(cx, &meta, &mut parsed.skip, skip);
                     }
                     "rename" => {
                         let value = string_value(cx, &meta, "rename = \"stored_name\"")?;
                         let rename = value.and_then(|lit| rename(cx, &lit));
                         seen.set(cx, &meta, &mut parsed.rename, rename);
+                    }
+                    "index" => {
+                        // Read even when given twice, so that the rest of
+                        // the list is read too.
+                        let index = IndexAttrs::parse(cx, &meta)?;
+                        seen.set(cx, &meta, &mut parsed.index, Some(index));
                     }
                     "storage" | "prefix" | "ttl" => {
                         return Err(meta.error(format_args!(
@@ -148,85 +155,6 @@ fn redis_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
     attrs.iter().filter(|attr| attr.path().is_ident("redis"))
 }
 
-fn key_name(meta: &ParseNestedMeta<'_>) -> String {
-    // A path such as `a::b` prints with spaces around `::`.
-    meta.path.to_token_stream().to_string().replace(' ', "")
-}
-
-/// The keys already given, across every `#[redis(...)]` of one item, so that
-/// `#[redis(pk)] #[redis(pk)]` is caught as well as `#[redis(pk, pk)]`.
-#[derive(Default)]
-struct Seen {
-    keys: Vec<String>,
-}
-
-impl Seen {
-    /// Stores `value` in `slot`, unless the key was given before: then the
-    /// error points at this, the second, occurrence and the first value
-    /// stays.
-    fn set<T>(
-        &mut self,
-        cx: &mut Ctxt,
-        meta: &ParseNestedMeta<'_>,
-        slot: &mut Option<T>,
-        value: Option<T>,
-    ) {
-        let key = key_name(meta);
-        if self.keys.contains(&key) {
-            cx.error_spanned_by(
-                &meta.path,
-                format_args!("duplicate redis attribute `{key}`: give it once"),
-            );
-            return;
-        }
-        self.keys.push(key);
-        if value.is_some() {
-            *slot = value;
-        }
-    }
-}
-
-/// A key without a value (`pk`, `skip`): its span.
-fn flag(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Span>> {
-    let key = key_name(meta);
-    if meta.input.peek(Token![=]) {
-        // Consumed so that the keys after it are still read.
-        let value: Expr = meta.value()?.parse()?;
-        cx.error_spanned_by(
-            value,
-            format_args!("`{key}` takes no value: write #[redis({key})]"),
-        );
-        return Ok(None);
-    }
-    if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
-        return Err(meta.error(format_args!(
-            "`{key}` takes no value: write #[redis({key})]"
-        )));
-    }
-    Ok(Some(meta.path.span()))
-}
-
-/// The string after `key =`; another kind of value is recorded as an error
-/// that shows `example`.
-fn string_value(
-    cx: &mut Ctxt,
-    meta: &ParseNestedMeta<'_>,
-    example: &str,
-) -> syn::Result<Option<LitStr>> {
-    let key = key_name(meta);
-    let value = required_value(meta, &key, example)?;
-    match literal(&value) {
-        Some(Lit::Str(lit)) => Ok(Some(lit.clone())),
-        _ => {
-            cx.error_spanned_by(
-                value,
-                format_args!("`{key}` takes a string: write {example}"),
-            );
-            Ok(None)
-        }
-    }
-}
-
 fn ttl_value(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Spanned<u64>>> {
     let value = required_value(meta, "ttl", "ttl = 3600")?;
     let Some(Lit::Int(lit)) = literal(&value) else {
@@ -239,44 +167,45 @@ fn ttl_value(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<Sp
     Ok(ttl(cx, lit))
 }
 
-fn required_value(meta: &ParseNestedMeta<'_>, key: &str, example: &str) -> syn::Result<Expr> {
-    if !meta.input.peek(Token![=]) {
-        return Err(meta.error(format_args!("`{key}` takes a value: write {example}")));
-    }
-    meta.value()?.parse()
-}
-
-/// The literal an expression is, looking through the invisible groups that
-/// `macro_rules!` wraps around a substituted `$value:expr`.
-fn literal(expr: &Expr) -> Option<&Lit> {
-    match expr {
-        Expr::Lit(lit) => Some(&lit.lit),
-        Expr::Group(group) => literal(&group.expr),
-        _ => None,
-    }
-}
-
 fn storage(cx: &mut Ctxt, lit: &LitStr) -> Option<Spanned<Storage>> {
-    match lit.value().as_str() {
-        "hash" => Some(Spanned {
-            value: Storage::Hash,
-            span: lit.span(),
-        }),
-        "json" => {
-            cx.error(
-                lit.span(),
-                "JSON storage is not supported yet: use storage = \"hash\"",
-            );
-            None
-        }
+    let value = match lit.value().as_str() {
+        "hash" => Storage::Hash,
+        "json" => Storage::Json,
         other => {
             cx.error(
                 lit.span(),
-                format_args!("unknown storage {other:?}: the choices are \"hash\""),
+                format_args!("unknown storage {other:?}: the choices are \"hash\" and \"json\""),
             );
-            None
+            return None;
         }
+    };
+    Some(Spanned {
+        value,
+        span: lit.span(),
+    })
+}
+
+fn index_name(cx: &mut Ctxt, lit: &LitStr) -> Option<Spanned<String>> {
+    let value = lit.value();
+    if value.is_empty() {
+        cx.error(
+            lit.span(),
+            "the index name is empty: leave `index` out to name the index after the prefix, \
+             or give one",
+        );
+        return None;
     }
+    if value.chars().any(char::is_whitespace) {
+        cx.error(
+            lit.span(),
+            format_args!("the index name {value:?} contains whitespace: index names are one word"),
+        );
+        return None;
+    }
+    Some(Spanned {
+        value,
+        span: lit.span(),
+    })
 }
 
 fn prefix(cx: &mut Ctxt, lit: &LitStr) -> Option<Spanned<String>> {
@@ -379,11 +308,14 @@ mod tests {
         let (parsed, errors) = struct_attrs(&[
             parse_quote!(#[redis(prefix = "user", ttl = 60)]),
             parse_quote!(#[doc = "not ours"]),
-            parse_quote!(#[redis(storage = "hash")]),
+            parse_quote!(#[redis(storage = "json", index = "users-v2")]),
         ]);
         assert_eq!(errors, Vec::<String>::new());
         assert_eq!(parsed.prefix.unwrap().value, "user");
         assert_eq!(parsed.ttl.unwrap().value, 60);
+        assert_eq!(parsed.storage.unwrap().value, Storage::Json);
+        assert_eq!(parsed.index.unwrap().value, "users-v2");
+        let (parsed, _) = struct_attrs(&[parse_quote!(#[redis(storage = "hash")])]);
         assert_eq!(parsed.storage.unwrap().value, Storage::Hash);
     }
 
@@ -395,18 +327,22 @@ mod tests {
         assert_eq!(parsed.rename.unwrap().value, "key");
         let (parsed, errors) = field_attrs(&[parse_quote!(#[redis(skip)])]);
         assert_eq!(errors, Vec::<String>::new());
-        assert!(parsed.skip.is_some());
+        assert!(parsed.skip.is_some() && parsed.index.is_none());
+        let (parsed, errors) = field_attrs(&[parse_quote!(#[redis(index(sortable), pk)])]);
+        assert_eq!(errors, Vec::<String>::new());
+        assert!(parsed.pk.is_some());
+        assert!(parsed.index.unwrap().sortable.is_some());
     }
 
     #[test]
     fn wrong_values_are_all_reported() {
         let (parsed, errors) = struct_attrs(&[parse_quote!(
-            #[redis(storage = "json", prefix = "user:", ttl = "60")]
+            #[redis(storage = 1, prefix = "user:", ttl = "60")]
         )]);
         assert_eq!(
             errors,
             [
-                "JSON storage is not supported yet: use storage = \"hash\"",
+                "`storage` takes a string: write storage = \"hash\"",
                 "the prefix ends with ':', which is added for you (keys are `{prefix}:{pk}`): \
                  write prefix = \"user\"",
                 "`ttl` takes a whole number of seconds: write ttl = 3600",
@@ -418,12 +354,24 @@ mod tests {
     #[test]
     fn values_out_of_range_are_refused() {
         let (_, errors) = struct_attrs(&[parse_quote!(
-            #[redis(storage = "list", prefix = "", ttl = 0)]
+            #[redis(storage = "list", prefix = "", ttl = 0, index = "")]
         )]);
-        assert_eq!(errors.len(), 3, "{errors:?}");
-        assert!(errors[0].contains("the choices are \"hash\""), "{errors:?}");
+        assert_eq!(errors.len(), 4, "{errors:?}");
+        assert!(
+            errors[0].contains("the choices are \"hash\" and \"json\""),
+            "{errors:?}"
+        );
         assert!(errors[1].contains("empty"), "{errors:?}");
         assert!(errors[2].contains("at least 1 second"), "{errors:?}");
+        assert!(
+            errors[3].starts_with("the index name is empty"),
+            "{errors:?}"
+        );
+        let (_, errors) = struct_attrs(&[parse_quote!(#[redis(index = "my users")])]);
+        assert_eq!(
+            errors,
+            ["the index name \"my users\" contains whitespace: index names are one word"]
+        );
         let (_, errors) = struct_attrs(&[parse_quote!(#[redis(prefix = "my users", ttl = -5)])]);
         assert_eq!(errors.len(), 2, "{errors:?}");
         let (_, errors) = field_attrs(&[parse_quote!(#[redis(rename = "")])]);
@@ -432,15 +380,21 @@ mod tests {
 
     #[test]
     fn unknown_keys_name_the_known_ones() {
-        let (_, errors) = struct_attrs(&[parse_quote!(#[redis(index)])]);
+        let (_, errors) = struct_attrs(&[parse_quote!(#[redis(name = "u")])]);
         assert_eq!(
             errors,
-            ["unknown redis attribute `index` on a struct: expected `storage`, `prefix` or `ttl`"]
+            [
+                "unknown redis attribute `name` on a struct: expected `storage`, `prefix`, \
+                 `index` or `ttl`"
+            ]
         );
         let (_, errors) = field_attrs(&[parse_quote!(#[redis(primary_key)])]);
         assert_eq!(
             errors,
-            ["unknown redis attribute `primary_key` on a field: expected `pk`, `rename` or `skip`"]
+            [
+                "unknown redis attribute `primary_key` on a field: expected `pk`, `rename`, \
+                 `skip` or `index`"
+            ]
         );
         let (_, errors) = field_attrs(&[parse_quote!(#[redis(prefix = "x")])]);
         assert!(
@@ -459,6 +413,15 @@ mod tests {
         assert_eq!(parsed.prefix.unwrap().value, "a");
         let (_, errors) = field_attrs(&[parse_quote!(#[redis(pk, pk, pk)])]);
         assert_eq!(errors.len(), 2, "{errors:?}");
+        let (parsed, errors) = field_attrs(&[
+            parse_quote!(#[redis(index(tag))]),
+            parse_quote!(#[redis(index(text), skip)]),
+        ]);
+        assert_eq!(errors, ["duplicate redis attribute `index`: give it once"]);
+        assert!(
+            parsed.skip.is_some(),
+            "the list goes on after the duplicate"
+        );
     }
 
     #[test]

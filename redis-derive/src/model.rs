@@ -3,15 +3,21 @@
 //!
 //! Every mistake is recorded and all of them are reported together, each at
 //! the span the user has to change and with the change in its message.
+//! Indexes are checked in `model/index.rs`.
+
+mod index;
 
 use std::collections::HashMap;
 
 use proc_macro2::Span;
 use syn::ext::IdentExt as _;
-use syn::{Data, DeriveInput, Fields, FieldsNamed, Generics, Ident, Type};
+use syn::{Data, DeriveInput, Fields, FieldsNamed, Generics, Ident, Type, Visibility};
 
 use crate::attrs::{FieldAttrs, Storage, StructAttrs};
 use crate::ctxt::Ctxt;
+use crate::index_attrs::IndexAttrs;
+use crate::meta::Spanned;
+use crate::serde_names::{SerdeField, SerdeStruct};
 
 /// A struct that can be a model, checked.
 pub(crate) struct Model<'a> {
@@ -19,10 +25,13 @@ pub(crate) struct Model<'a> {
     pub(crate) ident: &'a Ident,
     /// The name the model is known by at run time (`r#` removed).
     pub(crate) name: String,
-    /// How records are stored.
-    pub(crate) storage: Storage,
+    /// How records are stored, and where it was said (the `"json"`), when
+    /// it was.
+    pub(crate) storage: Spanned<Storage>,
     /// The key prefix, when one was given.
     pub(crate) prefix: Option<String>,
+    /// The search index's name, when one was given.
+    pub(crate) index_name: Option<String>,
     /// The time to live, in seconds, when one was given.
     pub(crate) ttl: Option<u64>,
     /// The primary key's field (also in `fields`).
@@ -37,12 +46,17 @@ pub(crate) struct Model<'a> {
 pub(crate) struct Field<'a> {
     /// The field's name, as written (it may be raw: `r#type`).
     pub(crate) ident: &'a Ident,
+    /// The field's visibility, which its typed handle gets too.
+    pub(crate) vis: &'a Visibility,
     /// The field's type, as written.
     pub(crate) ty: &'a Type,
-    /// The name of its hash field: the `rename`, else `ident` without `r#`.
+    /// The name it is stored under: for a hash model the `rename`, else
+    /// `ident` without `r#`; for a JSON model the name serde writes.
     pub(crate) stored: String,
     /// Where the stored name comes from: the `rename`, else `ident`.
     pub(crate) stored_span: Span,
+    /// How it is indexed, if it is (never for a skipped field).
+    pub(crate) index: Option<IndexAttrs>,
     /// What the field is to the model.
     pub(crate) role: Role,
     /// True when the type is written as an `Option<..>`.
@@ -56,7 +70,8 @@ pub(crate) enum Role {
     Pk,
     /// A stored field.
     Stored,
-    /// Not stored (`#[redis(skip)]`): read back as `Default::default()`.
+    /// Not stored (`#[redis(skip)]`, or serde's `skip` in a JSON model): a
+    /// hash model reads it back as `Default::default()`.
     Skipped,
 }
 
@@ -79,6 +94,8 @@ pub(crate) struct Stub<'a> {
     pub(crate) generics: &'a Generics,
     /// The primary key's type, when there is one that can be a key.
     pub(crate) pk: Option<&'a Type>,
+    /// The indexed fields, whose typed handles uses of the model name.
+    pub(crate) indexed: Vec<Field<'a>>,
 }
 
 impl<'a> Model<'a> {
@@ -110,8 +127,15 @@ impl<'a> Model<'a> {
         let Some(named) = named else {
             return Err(rejected(cx, None));
         };
+        let storage = attrs.storage.unwrap_or(Spanned {
+            value: Storage::Hash,
+            span: input.ident.span(),
+        });
+        // Hash models do not use serde: its attributes mean nothing to them.
+        let serde =
+            (storage.value == Storage::Json).then(|| SerdeStruct::parse(&mut cx, &input.attrs));
         check_generics(&mut cx, &input.generics);
-        let fields = fields(&mut cx, named);
+        let fields = fields(&mut cx, named, serde.as_ref());
         if !fields.iter().any(|field| field.role == Role::Pk) {
             cx.error(
                 input.ident.span(),
@@ -119,7 +143,7 @@ impl<'a> Model<'a> {
                  #[redis(pk)]",
             );
         }
-        check_stored_names(&mut cx, &fields);
+        check_stored_names(&mut cx, &fields, storage.value);
 
         // The first key; a second one is a mistake recorded in `cx`.
         let pk = fields.iter().find(|field| field.role == Role::Pk).cloned();
@@ -127,8 +151,9 @@ impl<'a> Model<'a> {
             Some(pk) if cx.is_empty() => Ok(Model {
                 ident: &input.ident,
                 name: input.ident.unraw().to_string(),
-                storage: attrs.storage.map_or(Storage::Hash, |storage| storage.value),
+                storage,
                 prefix: attrs.prefix.map(|prefix| prefix.value),
+                index_name: attrs.index.map(|index| index.value),
                 ttl: attrs.ttl.map(|ttl| ttl.value),
                 pk,
                 fields,
@@ -142,6 +167,13 @@ impl<'a> Model<'a> {
                     pk: pk
                         .filter(|pk| !pk.optional && input.generics.params.is_empty())
                         .map(|pk| pk.ty),
+                    // Handles of a generic struct would name its
+                    // parameters, which the stub does not bound.
+                    indexed: if input.generics.params.is_empty() {
+                        fields.into_iter().filter(|f| f.index.is_some()).collect()
+                    } else {
+                        Vec::new()
+                    },
                 };
                 Err(rejected(cx, Some(stub)))
             }
@@ -167,8 +199,13 @@ fn not_named(what: &str) -> String {
 }
 
 /// The fields in declaration order, with their roles; mistakes in their
-/// attributes go to `cx`.
-fn fields<'a>(cx: &mut Ctxt, named: &'a FieldsNamed) -> Vec<Field<'a>> {
+/// attributes go to `cx`. `serde` is the struct's serde attributes, for a
+/// JSON model.
+fn fields<'a>(
+    cx: &mut Ctxt,
+    named: &'a FieldsNamed,
+    serde: Option<&SerdeStruct>,
+) -> Vec<Field<'a>> {
     let mut fields = Vec::with_capacity(named.named.len());
     let mut pk: Option<&Ident> = None;
     for field in &named.named {
@@ -177,7 +214,19 @@ fn fields<'a>(cx: &mut Ctxt, named: &'a FieldsNamed) -> Vec<Field<'a>> {
         let Some(ident) = &field.ident else { continue };
         let attrs = FieldAttrs::parse(cx, &field.attrs);
         let optional = is_option(&field.ty);
-        let role = role(cx, &attrs, ident, &mut pk);
+        let (stored, stored_span, serde_skip) = match serde {
+            Some(container) => json_name(cx, container, ident, &attrs, &field.attrs),
+            None => match &attrs.rename {
+                Some(rename) => (rename.value.clone(), rename.span, None),
+                None => (ident.unraw().to_string(), ident.span(), None),
+            },
+        };
+        let skip = attrs.skip.map(|span| Spanned {
+            value: "skip".to_owned(),
+            span,
+        });
+        let skip = skip.or(serde_skip);
+        let role = role(cx, &attrs, skip.as_ref(), ident, &mut pk);
         if role == Role::Pk && optional {
             cx.error_spanned_by(
                 &field.ty,
@@ -186,20 +235,89 @@ fn fields<'a>(cx: &mut Ctxt, named: &'a FieldsNamed) -> Vec<Field<'a>> {
                  use `String` or `uuid::Uuid`",
             );
         }
-        let (stored, stored_span) = match attrs.rename {
-            Some(rename) => (rename.value, rename.span),
-            None => (ident.unraw().to_string(), ident.span()),
+        let index = match (attrs.index, &skip) {
+            (Some(index), Some(skip)) => {
+                cx.error(
+                    index.span,
+                    format_args!(
+                        "a skipped field is not stored, so it cannot be indexed: remove `index` \
+                         or `{}`",
+                        skip.value
+                    ),
+                );
+                None
+            }
+            (Some(index), None) => {
+                index::check(cx, ident, &field.ty, &index);
+                check_handle_name(cx, ident, serde.is_some());
+                Some(index)
+            }
+            (None, _) => None,
         };
         fields.push(Field {
             ident,
+            vis: &field.vis,
             ty: &field.ty,
             stored,
             stored_span,
+            index,
             role,
             optional,
         });
     }
     fields
+}
+
+/// A JSON model's field: the name serde writes it under, where that name
+/// comes from, and serde's `skip`, if given.
+fn json_name(
+    cx: &mut Ctxt,
+    container: &SerdeStruct,
+    ident: &Ident,
+    attrs: &FieldAttrs,
+    field_attrs: &[syn::Attribute],
+) -> (String, Span, Option<Spanned<String>>) {
+    if let Some(rename) = &attrs.rename {
+        cx.error(
+            rename.span,
+            "a JSON model's field names are serde's: use #[serde(rename = \"...\")]",
+        );
+    }
+    let serde = SerdeField::parse(cx, container, ident, field_attrs);
+    if let Some(flatten) = serde.flatten {
+        cx.error(
+            flatten,
+            "flattened fields are not supported in models yet: list the nested struct's \
+             fields in the model, or keep it one field without #[serde(flatten)]",
+        );
+    }
+    let span = serde
+        .rename
+        .as_ref()
+        .map_or(ident.span(), |rename| rename.span);
+    (serde.stored_name(container, ident), span, serde.skip)
+}
+
+/// An indexed field's handle is an associated function named like the
+/// field: one named like a method of `Model` would hide it
+/// (`Product::info()` would return the handle).
+fn check_handle_name(cx: &mut Ctxt, ident: &Ident, json: bool) {
+    let name = ident.unraw().to_string();
+    if name != "info" && name != "pk" {
+        return;
+    }
+    let keep = if json {
+        format!("#[serde(rename = \"{name}\")]")
+    } else {
+        format!("#[redis(rename = \"{name}\")]")
+    };
+    cx.error(
+        ident.span(),
+        format_args!(
+            "an indexed field's handle is named like the field, and `{name}()` would hide \
+             Model::{name}(): give the field another name, and keep its stored name with {keep}"
+        ),
+    );
 }
 
 fn check_generics(cx: &mut Ctxt, generics: &Generics) {
@@ -221,18 +339,22 @@ fn check_generics(cx: &mut Ctxt, generics: &Generics) {
     );
 }
 
-/// The field's role; a conflict between its flags, or with a primary key
-/// found before, is recorded in `cx`.
+/// The field's role; a conflict between its flags (`skip` is the redis or
+/// the serde one), or with a primary key found before, is recorded in `cx`.
 fn role<'a>(
     cx: &mut Ctxt,
     attrs: &FieldAttrs,
+    skip: Option<&Spanned<String>>,
     ident: &'a Ident,
     pk: &mut Option<&'a Ident>,
 ) -> Role {
-    if let (Some(_), Some(skip)) = (attrs.pk, attrs.skip) {
+    if let (Some(_), Some(skip)) = (attrs.pk, skip) {
         cx.error(
-            skip,
-            "the primary key is always stored, so it cannot be skipped: remove `skip` or `pk`",
+            skip.span,
+            format_args!(
+                "the primary key is always stored, so it cannot be skipped: remove `{}` or `pk`",
+                skip.value
+            ),
         );
     }
     if let (Some(rename), Some(_)) = (&attrs.rename, attrs.skip) {
@@ -241,7 +363,7 @@ fn role<'a>(
             "a skipped field is not stored, so it has no stored name: remove `rename` or `skip`",
         );
     }
-    match (attrs.pk, attrs.skip) {
+    match (attrs.pk, skip) {
         (Some(span), _) => {
             if let Some(first) = pk {
                 cx.error(
@@ -265,7 +387,11 @@ fn role<'a>(
 
 /// Two stored fields under one name would overwrite each other: the second
 /// is reported, at its `rename` if it has one.
-fn check_stored_names(cx: &mut Ctxt, fields: &[Field<'_>]) {
+fn check_stored_names(cx: &mut Ctxt, fields: &[Field<'_>], storage: Storage) {
+    let attribute = match storage {
+        Storage::Hash => "redis",
+        Storage::Json => "serde",
+    };
     let mut first_by_name: HashMap<&str, &Ident> = HashMap::new();
     for field in fields {
         if field.role == Role::Skipped {
@@ -276,7 +402,7 @@ fn check_stored_names(cx: &mut Ctxt, fields: &[Field<'_>]) {
                 field.stored_span,
                 format_args!(
                     "`{}` and `{}` are both stored as \"{}\": give one of them another \
-                     #[redis(rename = \"...\")]",
+                     #[{attribute}(rename = \"...\")]",
                     first.unraw(),
                     field.ident.unraw(),
                     field.stored
@@ -373,6 +499,100 @@ mod tests {
         assert!(errors[3].contains("`id` is already marked"));
         assert!(errors[4].contains("has no stored name"));
         assert!(errors[5].contains("`a` and `b` are both stored as \"a\""));
+    }
+
+    #[test]
+    fn a_json_model_stores_fields_under_serde_names() {
+        let input: DeriveInput = parse_quote! {
+            #[redis(storage = "json", index = "docs")]
+            #[serde(rename_all = "PascalCase")]
+            struct Doc {
+                #[redis(pk)] #[serde(rename = "_id")] id: String,
+                first_name: String,
+                #[serde(skip_serializing)] cache: Vec<u8>,
+                #[redis(skip)] other: u8,
+                #[serde(default)] r#type: Option<u8>,
+            }
+        };
+        let Ok(model) = Model::from_ast(&input) else {
+            panic!("{:?}", errors(&input));
+        };
+        assert_eq!(model.storage.value, Storage::Json);
+        assert_eq!(model.index_name.as_deref(), Some("docs"));
+        assert_eq!(model.pk.stored, "_id");
+        let summary: Vec<_> = model
+            .fields
+            .iter()
+            .map(|f| (f.stored.as_str(), f.role))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("_id", Role::Pk),
+                ("FirstName", Role::Stored),
+                ("Cache", Role::Skipped),
+                ("Other", Role::Skipped),
+                ("Type", Role::Stored),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_hash_model_ignores_serde() {
+        let input: DeriveInput = parse_quote! {
+            #[serde(rename_all = "camelCase")]
+            struct User {
+                #[redis(pk)] id: String,
+                #[serde(rename = "n", skip, flatten)] first_name: String,
+            }
+        };
+        let Ok(model) = Model::from_ast(&input) else {
+            panic!("{:?}", errors(&input));
+        };
+        assert_eq!(model.fields[1].stored, "first_name");
+        assert_eq!(model.fields[1].role, Role::Stored);
+    }
+
+    #[test]
+    fn json_mistakes_are_reported_with_the_serde_fix() {
+        let input: DeriveInput = parse_quote! {
+            #[redis(storage = "json")]
+            struct Doc {
+                #[redis(pk)] #[serde(skip)] id: String,
+                #[redis(rename = "n")] name: String,
+                #[serde(flatten)] extra: Extra,
+                #[serde(rename = "a")] b: u8,
+                a: u8,
+                #[serde(skip)] #[redis(index)] c: u8,
+            }
+        };
+        assert_eq!(
+            errors(&input),
+            [
+                "the primary key is always stored, so it cannot be skipped: remove `skip` or `pk`",
+                "a JSON model's field names are serde's: use #[serde(rename = \"...\")]",
+                "flattened fields are not supported in models yet: list the nested struct's \
+                 fields in the model, or keep it one field without #[serde(flatten)]",
+                "a skipped field is not stored, so it cannot be indexed: remove `index` or `skip`",
+                "`b` and `a` are both stored as \"a\": give one of them another \
+                 #[serde(rename = \"...\")]",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_handle_must_not_hide_a_method_of_model() {
+        let input: DeriveInput = parse_quote! {
+            struct Doc {
+                #[redis(pk, index)] pk: String,
+                #[redis(index)] r#info: String,
+                info_text: String,
+            }
+        };
+        let errors = errors(&input);
+        assert_eq!(errors.len(), 2, "{errors:#?}");
+        assert!(errors[0].contains("`pk()` would hide Model::pk()"));
+        assert!(errors[1].ends_with("with #[redis(rename = \"info\")]"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Models the derive accepts, checked through `redis_om`'s public API: the
-//! description `Model::info()` returns, the primary key's type, and the
-//! commands the generated field glue makes (no server involved).
+//! description `Model::info()` returns, the primary key's type, the
+//! commands the generated field glue makes (no server involved), the
+//! indexes and the typed field handles, for hash and JSON models.
 
 // A failed unwrap in a test names the line, which is all a test needs.
 #![allow(clippy::unwrap_used)]
@@ -8,7 +9,12 @@
 use std::any::TypeId;
 use std::time::Duration;
 
-use redis_om::{HashModel, Model, RedisModel, StorageKind};
+use redis_om::field::{Field, Sortable, Unsorted, kind};
+use redis_om::{
+    DistanceMetric, HashModel, Index, IndexKind, Json, Model, RedisModel, Storage, StorageKind,
+    VectorAlgorithm, VectorType,
+};
+use serde::{Deserialize, Serialize};
 
 #[derive(RedisModel, Debug, PartialEq)]
 #[redis(prefix = "user", ttl = 60)]
@@ -139,8 +145,8 @@ fn commands(cmds: &[redis_om::core::Cmd]) -> Vec<Vec<String>> {
 // without a server, as the repository will.
 #[test]
 fn fields_are_written_and_read_back_under_their_stored_names() {
+    use redis_om::Hash;
     use redis_om::core::Value;
-    use redis_om::{Hash, Storage};
 
     let user = User {
         id: "42".into(),
@@ -149,7 +155,7 @@ fn fields_are_written_and_read_back_under_their_stored_names() {
         cache: vec![9],
     };
     let ttl = User::info().ttl();
-    let cmds = <Hash as Storage<User>>::save(&user, user.pk(), "user:42", ttl);
+    let cmds = <Hash as Storage<User>>::save(&user, user.pk(), "user:42", ttl).unwrap();
     assert_eq!(
         commands(&cmds),
         [
@@ -159,7 +165,7 @@ fn fields_are_written_and_read_back_under_their_stored_names() {
     );
 
     let nameless = User { age: None, ..user };
-    let cmds = <Hash as Storage<User>>::save(&nameless, nameless.pk(), "user:42", None);
+    let cmds = <Hash as Storage<User>>::save(&nameless, nameless.pk(), "user:42", None).unwrap();
     assert_eq!(
         commands(&cmds),
         [
@@ -191,4 +197,213 @@ fn fields_are_written_and_read_back_under_their_stored_names() {
     let reply = Value::Array(vec![bulk("years"), bulk("old")]);
     let error = <Hash as Storage<User>>::decode("user:42", "42".into(), reply).unwrap_err();
     assert!(error.to_string().contains("`name` is missing"), "{error}");
+}
+
+/// A JSON model: names are serde's, `rename_all` included.
+#[derive(RedisModel, Serialize, Deserialize, Debug, PartialEq)]
+#[redis(storage = "json", prefix = "article", index = "articles-v1")]
+#[serde(rename_all = "camelCase")]
+struct Article {
+    #[redis(pk)]
+    #[serde(rename = "ID")]
+    article_id: String,
+    #[redis(index(text, sortable))]
+    title_text: String,
+    #[redis(index(tag))]
+    #[serde(rename(serialize = "by", deserialize = "by"))]
+    author_name: Option<String>,
+    #[redis(index)]
+    tags: Vec<String>,
+    #[serde(skip)]
+    views: u32,
+    #[redis(index(vector(dim = 3)))]
+    embedding: [f32; 3],
+    r#type: u8,
+}
+
+#[test]
+fn a_json_model_is_described_with_serde_names() {
+    let info = Article::info();
+    assert_eq!(info.storage(), StorageKind::Json);
+    assert_eq!(info.prefix(), "article");
+    assert_eq!(info.index_name(), Some("articles-v1"));
+    assert_eq!(info.pk(), "ID");
+    assert!(info.is_indexed());
+    assert_eq!(
+        fields::<Article>(),
+        [
+            ("article_id", "ID", false),
+            ("title_text", "titleText", false),
+            ("author_name", "by", true),
+            ("tags", "tags", false),
+            ("embedding", "embedding", false),
+            ("type", "type", false),
+        ]
+    );
+    assert_eq!(
+        TypeId::of::<<Article as Model>::Storage>(),
+        TypeId::of::<Json>()
+    );
+    assert_eq!(Article::title_text().name(), "titleText");
+    assert_eq!(Article::author_name().name(), "by");
+}
+
+#[test]
+fn a_json_document_is_written_under_the_described_names() {
+    let article = Article {
+        article_id: "7".into(),
+        title_text: "Hello".into(),
+        author_name: None,
+        tags: vec!["a".into()],
+        views: 3,
+        embedding: [0.5, 1.0, 2.0],
+        r#type: 1,
+    };
+    let cmds = <Json as Storage<Article>>::save(&article, article.pk(), "article:7", None).unwrap();
+    let args: Vec<Vec<u8>> = cmds[0].args().map(<[u8]>::to_vec).collect();
+    assert_eq!(args[0], b"JSON.SET");
+    let document: serde_json::Value = serde_json::from_slice(&args[3]).unwrap();
+    let mut names: Vec<&str> = document
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    names.sort_unstable();
+    let mut described: Vec<&str> = Article::info()
+        .fields()
+        .iter()
+        .map(|f| f.stored())
+        .collect();
+    described.sort_unstable();
+    assert_eq!(names, described);
+}
+
+/// A hash model with every kind of index option.
+#[derive(RedisModel)]
+#[redis(prefix = "product")]
+struct Product {
+    #[redis(pk, index)]
+    id: String,
+    #[redis(index(sortable))]
+    price: f64,
+    #[redis(index(text, no_stem, weight = 2.5))]
+    name: String,
+    #[redis(index(tag, separator = ",", case_sensitive))]
+    color: String,
+    #[redis(index(full_text_search, sortable))]
+    brand: String,
+    #[redis(rename = "code", index(index_missing, index_empty))]
+    sku: Option<String>,
+    #[redis(index(numeric))]
+    stock: u32,
+    #[redis(index(vector(dim = 2, metric = "ip", algorithm = "flat", type = "float64")))]
+    embedding: Vec<f64>,
+    #[redis(index)]
+    r#type: bool,
+    description: String,
+}
+
+fn index_of<M: Model>(field: &str) -> Option<&'static Index> {
+    M::info()
+        .fields()
+        .iter()
+        .find(|info| info.name() == field)
+        .and_then(|info| info.index())
+}
+
+#[test]
+fn index_attributes_become_the_fields_indexes() {
+    let info = Product::info();
+    assert_eq!(info.index_name(), None);
+    assert!(info.is_indexed());
+    assert_eq!(index_of::<Product>("description"), None);
+
+    let id = index_of::<Product>("id").unwrap();
+    assert_eq!(id.kind(), IndexKind::Tag);
+    assert!(!id.is_sortable());
+
+    let price = index_of::<Product>("price").unwrap();
+    assert_eq!(price.kind(), IndexKind::Numeric);
+    assert!(price.is_sortable());
+
+    let name = index_of::<Product>("name").unwrap();
+    assert_eq!(name.kind(), IndexKind::Text);
+    assert!(name.is_no_stem());
+    assert_eq!(name.text_weight(), Some(2.5));
+
+    let color = index_of::<Product>("color").unwrap();
+    assert_eq!(color.kind(), IndexKind::Tag);
+    assert_eq!(color.tag_separator(), Some(','));
+    assert!(color.is_case_sensitive());
+
+    let brand = index_of::<Product>("brand").unwrap();
+    assert!(brand.is_full_text_search() && brand.is_sortable());
+
+    let sku = index_of::<Product>("sku").unwrap();
+    assert!(sku.is_index_missing() && sku.is_index_empty());
+
+    assert_eq!(
+        index_of::<Product>("stock").unwrap().kind(),
+        IndexKind::Numeric
+    );
+    assert_eq!(index_of::<Product>("type").unwrap().kind(), IndexKind::Tag);
+
+    let IndexKind::Vector(vector) = index_of::<Product>("embedding").unwrap().kind() else {
+        panic!("not a vector index");
+    };
+    assert_eq!(vector.dim(), 2);
+    assert_eq!(vector.metric(), DistanceMetric::Ip);
+    assert_eq!(vector.algorithm(), VectorAlgorithm::Flat);
+    assert_eq!(vector.element(), VectorType::Float64);
+
+    let tags = index_of::<Article>("tags").unwrap();
+    assert!(tags.is_multi());
+    let IndexKind::Vector(vector) = index_of::<Article>("embedding").unwrap().kind() else {
+        panic!("not a vector index");
+    };
+    assert_eq!(vector.dim(), 3);
+    assert_eq!(vector.metric(), DistanceMetric::Cosine);
+    assert_eq!(vector.algorithm(), VectorAlgorithm::Hnsw);
+    assert_eq!(vector.element(), VectorType::Float32);
+}
+
+#[test]
+fn handles_carry_the_kind_and_sortability() {
+    let _: Field<Product, kind::Tag, Unsorted> = Product::id();
+    let _: Field<Product, kind::Numeric, Sortable> = Product::price();
+    let _: Field<Product, kind::Text, Unsorted> = Product::name();
+    let _: Field<Product, kind::Tag, Unsorted> = Product::color();
+    let _: Field<Product, kind::TagText, Sortable> = Product::brand();
+    let _: Field<Product, kind::Tag, Unsorted> = Product::sku();
+    let _: Field<Product, kind::Numeric, Unsorted> = Product::stock();
+    let _: Field<Product, kind::Vector, Unsorted> = Product::embedding();
+    let _: Field<Product, kind::Tag, Unsorted> = Product::r#type();
+    let _: Field<Article, kind::Text, Sortable> = Article::title_text();
+    let _: Field<Article, kind::Tag, Unsorted> = Article::tags();
+    assert_eq!(Product::sku().name(), "code");
+    assert_eq!(Product::r#type().name(), "type");
+}
+
+mod shop {
+    use redis_om::RedisModel;
+
+    /// The handles have their fields' visibility.
+    #[derive(RedisModel)]
+    pub struct Item {
+        #[redis(pk)]
+        pub id: String,
+        #[redis(index(sortable))]
+        pub price: u32,
+        #[redis(index)]
+        pub(crate) stock: u32,
+        #[redis(index)]
+        secret: String,
+    }
+}
+
+#[test]
+fn handles_have_the_fields_visibility() {
+    assert_eq!(shop::Item::price().name(), "price");
+    assert_eq!(shop::Item::stock().name(), "stock");
 }

@@ -23,7 +23,9 @@ pub trait HashModel: Model {
 /// Each is stored as Redis itself would write it: numbers as their decimal
 /// text (floats as the shortest text that reads back the same, `inf` and
 /// `-inf` for infinities; NaN is refused when saving, since the search index
-/// cannot hold it), `bool` as `1` or `0`, a UUID hyphenated in lower case.
+/// cannot hold it), `bool` as `1` or `0`, a UUID hyphenated in lower case,
+/// a date-time (features `chrono` and `time`) as its
+/// [epoch seconds](crate::epoch_seconds).
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be stored as one hash field",
     label = "not a scalar a hash field can hold",
@@ -199,6 +201,78 @@ impl HashValue for uuid::Uuid {
     }
 }
 
+/// A vector of floats as RediSearch reads it from a hash: the elements'
+/// little-endian bytes, one after the other (FLOAT32 for `f32`, FLOAT64
+/// for `f64`), not text.
+macro_rules! vectors {
+    ($($t:ty),*) => {$(
+        impl<const N: usize> HashValue for [$t; N] {
+            fn write_hash(&self, field: &'static str, out: &mut HashWriter<'_>) {
+                out.put(field, &vector_bytes(self));
+            }
+
+            fn read_hash(stored: Option<&[u8]>) -> std::result::Result<Self, String> {
+                let elements = <Vec<$t>>::read_hash(stored)?;
+                let len = elements.len();
+                <[$t; N]>::try_from(elements)
+                    .map_err(|_| format!("holds a vector of {len} elements where {N} are expected"))
+            }
+        }
+
+        impl HashValue for Vec<$t> {
+            fn write_hash(&self, field: &'static str, out: &mut HashWriter<'_>) {
+                out.put(field, &vector_bytes(self));
+            }
+
+            fn read_hash(stored: Option<&[u8]>) -> std::result::Result<Self, String> {
+                const SIZE: usize = std::mem::size_of::<$t>();
+                let bytes = stored.ok_or(MISSING)?;
+                if bytes.len() % SIZE != 0 {
+                    return Err(format!(
+                        "holds {} bytes, which is no vector of {}",
+                        bytes.len(),
+                        stringify!($t)
+                    ));
+                }
+                Ok(bytes
+                    .chunks_exact(SIZE)
+                    .map(|chunk| {
+                        let mut element = [0u8; SIZE];
+                        element.copy_from_slice(chunk);
+                        <$t>::from_le_bytes(element)
+                    })
+                    .collect())
+            }
+        }
+    )*};
+}
+
+vectors!(f32, f64);
+
+fn vector_bytes<T: Copy + ToLeBytes>(elements: &[T]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(std::mem::size_of_val(elements));
+    for element in elements {
+        element.extend_le(&mut bytes);
+    }
+    bytes
+}
+
+trait ToLeBytes {
+    fn extend_le(self, out: &mut Vec<u8>);
+}
+
+impl ToLeBytes for f32 {
+    fn extend_le(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+}
+
+impl ToLeBytes for f64 {
+    fn extend_le(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_le_bytes());
+    }
+}
+
 impl<T: HashValue> HashValue for Option<T> {
     fn write_hash(&self, field: &'static str, out: &mut HashWriter<'_>) {
         match self {
@@ -214,7 +288,7 @@ impl<T: HashValue> HashValue for Option<T> {
 
 /// At most 40 characters of stored text, for an error message: enough to
 /// recognise, never a whole document.
-fn shorten(text: &str) -> String {
+pub(crate) fn shorten(text: &str) -> String {
     match text.char_indices().nth(40) {
         Some((end, _)) => format!("{}...", &text[..end]),
         None => text.to_owned(),
@@ -252,6 +326,14 @@ mod tests {
     }
 
     #[test]
+    fn vectors_are_little_endian_floats() {
+        let (args, _) = written([1.0f32, -2.0]);
+        assert_eq!(args[1], [0, 0, 0x80, 0x3f, 0, 0, 0, 0xc0]);
+        assert!(<[f32; 3]>::read_hash(Some(&args[1])).is_err());
+        assert!(<Vec<f32>>::read_hash(Some(b"abc")).is_err());
+    }
+
+    #[test]
     fn values_read_back_as_they_were_written() {
         round_trip(String::from("héllo wörld ✓"));
         round_trip(String::new());
@@ -265,6 +347,8 @@ mod tests {
         round_trip(0.1f32);
         round_trip(vec![0u8, 255, b'\r', b'\n']);
         round_trip(Some(7u8));
+        round_trip([0.5f32, -1.0, f32::MAX]);
+        round_trip(vec![1.0f64, f64::MIN_POSITIVE]);
         round_trip(None::<String>);
         round_trip(uuid::Uuid::from_u128(
             0x0123_4567_89ab_cdef_0123_4567_89ab_cdef,

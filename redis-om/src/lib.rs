@@ -34,33 +34,72 @@
 //! | where | attribute | meaning |
 //! |---|---|---|
 //! | struct | `storage = "hash"` | one Redis hash per record (the default) |
+//! | struct | `storage = "json"` | one RedisJSON document per record, through serde |
 //! | struct | `prefix = "user"` | keys `user:{pk}` (default: the struct's name) |
+//! | struct | `index = "users"` | the search index's name (default: `{prefix}:index`) |
 //! | struct | `ttl = 3600` | every save sets this time to live, in seconds |
 //! | field | `pk` | the primary key: a `String` or `uuid::Uuid`; generated when empty |
-//! | field | `rename = "name"` | the stored field name |
+//! | field | `rename = "name"` | the stored field name (hash models; JSON models use serde's) |
 //! | field | `skip` | not stored; read back as `Default::default()` |
+//! | field | `index`, `index(...)` | indexed; see [`Index`] for the kinds and options |
 //!
 //! Hash fields are strings, integers, floats, `bool` (`1`/`0`),
-//! `uuid::Uuid`, `Vec<u8>` and `Option`s of them (`None` is an absent
-//! field); see [`HashValue`] for the exact encoding. Any other field type is
-//! a compile error that says so.
+//! `uuid::Uuid`, `Vec<u8>`, [`GeoPoint`], float vectors (`[f32; N]`,
+//! little-endian bytes), date-times and `Option`s of them (`None` is an
+//! absent field); see [`HashValue`] for the exact encoding. Any other field
+//! type is a compile error that says so. JSON models hold anything serde can.
+//!
+//! Date-times are `chrono::DateTime<Utc>` and `chrono::NaiveDate` with the
+//! feature `chrono`, `time::OffsetDateTime` and `time::Date` with the
+//! feature `time`. They are stored as [`epoch_seconds`] (`1704164645.123456`,
+//! microseconds at most), as Redis OM Python stores them, and
+//! `#[redis(index)]` indexes them NUMERIC. A hash model needs nothing more.
+//! A JSON model writes its fields through serde, whose default for these
+//! types is a string the index cannot read as a number: a date-time that is
+//! indexed, or shared with Python, takes
+//! `#[serde(with = "redis_om::epoch_seconds")]` (or
+//! `#[serde(with = "redis_om::epoch_seconds::option", default)]` for an
+//! `Option`), which writes the same number. (The derive leaves serde's
+//! attributes to serde, so it cannot add this one.)
+//!
+//! Each indexed field has a typed handle, `Product::price()`, a [`Field`]
+//! whose type carries the model, the index kind and whether it is sortable:
+//! what the typed queries build on. [`Migrator`] creates the indexes.
 
 // The derive names this crate `::redis_om`, which must resolve in its own
 // tests and doctests too.
 extern crate self as redis_om;
 
+mod datetime;
+pub mod field;
+mod geo;
 mod hash;
+mod index;
+mod json;
+mod migrate;
 mod model;
 mod pk;
+mod primary_keys;
 mod repository;
+mod schema;
 mod storage;
 
+pub use datetime::epoch_seconds;
+pub use field::Field;
+pub use geo::GeoPoint;
 pub use hash::{HashFields, HashModel, HashValue, HashWriter};
+pub use index::{
+    DistanceMetric, Index, IndexKind, Indexable, VectorAlgorithm, VectorIndex, VectorType,
+};
+pub use json::{Json, JsonDocument};
+pub use migrate::{Migration, MigrationOutcome, Migrator};
 pub use model::{FieldInfo, Model, ModelInfo, StorageKind};
 pub use pk::PrimaryKey;
+pub use primary_keys::PrimaryKeys;
 pub use redis_core as core;
 pub use redis_derive::RedisModel;
 pub use repository::Repository;
+pub use schema::ModelIndex;
 pub use storage::{Hash, Storage};
 
 /// The README's examples compile as doctests: here, where both the core

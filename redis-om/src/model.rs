@@ -1,6 +1,7 @@
 //! What a model is: the [`Model`] trait `#[derive(RedisModel)]` implements,
 //! and the static description of a model it carries.
 
+use crate::index::Index;
 use crate::pk::PrimaryKey;
 use crate::storage::Storage;
 
@@ -32,7 +33,7 @@ use crate::storage::Storage;
 pub trait Model: Sized + Send + Sync + 'static {
     /// The primary key's type: `String` or `uuid::Uuid`.
     type Pk: PrimaryKey;
-    /// How the model is stored: [`struct@crate::Hash`] (or, later, JSON).
+    /// How the model is stored: [`struct@crate::Hash`] or [`crate::Json`].
     type Storage: Storage<Self>;
 
     /// The model's static description.
@@ -48,6 +49,8 @@ pub trait Model: Sized + Send + Sync + 'static {
 pub enum StorageKind {
     /// One Redis hash per record: one hash field per struct field.
     Hash,
+    /// One RedisJSON document per record: the struct through serde.
+    Json,
 }
 
 /// The static description of a model, built by the derive.
@@ -59,6 +62,7 @@ pub struct ModelInfo {
     name: &'static str,
     storage: StorageKind,
     prefix: Option<&'static str>,
+    index: Option<&'static str>,
     ttl_seconds: Option<u64>,
     pk: &'static str,
     fields: &'static [FieldInfo],
@@ -78,6 +82,7 @@ impl ModelInfo {
             name,
             storage,
             prefix: None,
+            index: None,
             ttl_seconds: None,
             pk,
             fields,
@@ -87,6 +92,12 @@ impl ModelInfo {
     /// Sets the key prefix (`#[redis(prefix = "...")]`).
     pub const fn with_prefix(mut self, prefix: &'static str) -> ModelInfo {
         self.prefix = Some(prefix);
+        self
+    }
+
+    /// Sets the search index's name (`#[redis(index = "...")]`).
+    pub const fn with_index_name(mut self, index: &'static str) -> ModelInfo {
+        self.index = Some(index);
         self
     }
 
@@ -115,6 +126,16 @@ impl ModelInfo {
         }
     }
 
+    /// The search index's name given to the model, if one was.
+    pub fn index_name(&self) -> Option<&'static str> {
+        self.index
+    }
+
+    /// True when some field is indexed: the model has a search index.
+    pub fn is_indexed(&self) -> bool {
+        self.fields.iter().any(|field| field.index.is_some())
+    }
+
     /// The time to live of saved records, if the model has one.
     pub fn ttl(&self) -> Option<std::time::Duration> {
         self.ttl_seconds.map(std::time::Duration::from_secs)
@@ -137,6 +158,7 @@ pub struct FieldInfo {
     name: &'static str,
     stored: &'static str,
     optional: bool,
+    index: Option<Index>,
 }
 
 impl FieldInfo {
@@ -146,6 +168,7 @@ impl FieldInfo {
             name,
             stored: name,
             optional: false,
+            index: None,
         }
     }
 
@@ -159,6 +182,17 @@ impl FieldInfo {
     pub const fn optional(mut self) -> FieldInfo {
         self.optional = true;
         self
+    }
+
+    /// Indexes the field (`#[redis(index(...))]`).
+    pub const fn indexed(mut self, index: Index) -> FieldInfo {
+        self.index = Some(index);
+        self
+    }
+
+    /// How the field is indexed, if it is.
+    pub fn index(&self) -> Option<&Index> {
+        self.index.as_ref()
     }
 
     /// The Rust field's name.

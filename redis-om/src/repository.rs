@@ -2,13 +2,20 @@
 
 use std::marker::PhantomData;
 use std::sync::Arc;
+use std::time::Duration;
 
-use redis_core::commands::Command;
-use redis_core::{Cmd, Executor, Result, Transaction, Value};
+use redis_core::commands::{Command, KeyCommands, ScanCommands, ScanOptions, Ttl};
+use redis_core::{Cmd, Executor, Pipeline, Result, Transaction, Value};
 
 use crate::model::Model;
 use crate::pk::PrimaryKey;
+use crate::primary_keys::{PrimaryKeys, glob_literal};
 use crate::storage::{Storage, not_a_record};
+
+/// How many models [`Repository::save_many`] sends in one round trip: big
+/// enough that the round trip is amortised, small enough that one batch
+/// neither holds the server up nor grows a buffer without bound.
+const SAVE_CHUNK: usize = 1000;
 
 /// The records of one model, over any executor (a `Client`, a dedicated
 /// connection, a reference to either).
@@ -92,12 +99,7 @@ impl<M: Model, E: Executor> Repository<M, E> {
     /// the same round trip (as one transaction when there is more than one
     /// command to send).
     pub async fn save(&self, model: &M) -> Result<M::Pk> {
-        let pk = match model.pk() {
-            pk if pk.is_unset() => M::Pk::generate(),
-            pk => pk.clone(),
-        };
-        let key = self.key(&pk);
-        let cmds = M::Storage::save(model, &pk, &key, M::info().ttl());
+        let (pk, cmds) = self.save_commands(model)?;
         match <[Cmd; 1]>::try_from(cmds) {
             Ok([cmd]) => {
                 self.executor.execute::<Value>(cmd).await?;
@@ -109,6 +111,128 @@ impl<M: Model, E: Executor> Repository<M, E> {
             }
         }
         Ok(pk)
+    }
+
+    /// The primary key `model` is saved under, and the commands that save it.
+    fn save_commands(&self, model: &M) -> Result<(M::Pk, Vec<Cmd>)> {
+        let pk = match model.pk() {
+            pk if pk.is_unset() => M::Pk::generate(),
+            pk => pk.clone(),
+        };
+        let cmds = M::Storage::save(model, &pk, &self.key(&pk), M::info().ttl())?;
+        Ok((pk, cmds))
+    }
+
+    /// Saves every model, as [`Repository::save`] does, a thousand per
+    /// round trip, and returns their primary keys in order. Each round trip
+    /// is one pipeline, or one transaction when a model needs more than one
+    /// command (fields now `None`, a TTL). A model that cannot be sent (NaN
+    /// in a field) fails the call before its round trip is sent; earlier
+    /// round trips stay applied.
+    pub async fn save_many<'m>(&self, models: impl IntoIterator<Item = &'m M>) -> Result<Vec<M::Pk>>
+    where
+        M: 'm,
+    {
+        let mut pks = Vec::new();
+        let mut chunk: Vec<Cmd> = Vec::new();
+        let mut atomic = false;
+        let mut pending = 0;
+        for model in models {
+            let (pk, cmds) = self.save_commands(model)?;
+            pks.push(pk);
+            atomic |= cmds.len() > 1;
+            chunk.extend(cmds);
+            pending += 1;
+            if pending == SAVE_CHUNK {
+                self.send_all(std::mem::take(&mut chunk), atomic).await?;
+                (atomic, pending) = (false, 0);
+            }
+        }
+        if pending > 0 {
+            self.send_all(chunk, atomic).await?;
+        }
+        Ok(pks)
+    }
+
+    async fn send_all(&self, cmds: Vec<Cmd>, atomic: bool) -> Result<()> {
+        let commands = cmds.into_iter().map(Command::<Value>::from);
+        if atomic {
+            commands
+                .collect::<Transaction<Vec<Value>>>()
+                .query(&self.executor)
+                .await?;
+        } else {
+            commands
+                .collect::<Pipeline<Vec<Value>>>()
+                .query(&self.executor)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The records with these primary keys, in order, `None` for each one
+    /// missing: one round trip. A record that does not fit the model fails
+    /// the call with an error naming its key.
+    pub async fn get_many(&self, pks: &[M::Pk]) -> Result<Vec<Option<M>>> {
+        let keys: Vec<String> = pks.iter().map(|pk| self.key(pk)).collect();
+        let loads: Pipeline<Vec<Value>> = keys
+            .iter()
+            .map(|key| Command::<Value>::from(M::Storage::load(key)))
+            .collect();
+        let replies = loads.execute(&self.executor).await?;
+        let mut records = Vec::with_capacity(pks.len());
+        for ((pk, key), reply) in pks.iter().zip(&keys).zip(replies) {
+            let reply = reply.map_err(|error| not_a_record::<M>(key, error))?;
+            records.push(M::Storage::decode(key, pk.clone(), reply)?);
+        }
+        Ok(records)
+    }
+
+    /// Deletes the records with these primary keys in one command; returns
+    /// how many there were.
+    pub async fn delete_many(&self, pks: &[M::Pk]) -> Result<u64> {
+        if pks.is_empty() {
+            return Ok(0);
+        }
+        let keys: Vec<String> = pks.iter().map(|pk| self.key(pk)).collect();
+        self.executor
+            .execute(Cmd::new("UNLINK").arg(&keys[..]))
+            .await
+    }
+
+    /// Sets the record's time to live (to the millisecond); false when
+    /// there is no such record.
+    pub async fn expire(&self, pk: &M::Pk, ttl: Duration) -> Result<bool> {
+        self.executor.pexpire(self.key(pk), ttl).await
+    }
+
+    /// The record's time to live: missing, persistent, or what is left.
+    pub async fn ttl(&self, pk: &M::Pk) -> Result<Ttl> {
+        self.executor.pttl(self.key(pk)).await
+    }
+
+    /// The primary keys of every record of this repository, as a stream
+    /// over `SCAN` (constant memory; see [`PrimaryKeys`] for what a scan
+    /// guarantees).
+    pub fn all_pks(&self) -> PrimaryKeys<'_, M, E> {
+        let prefix = format!("{}:", self.prefix);
+        let options = ScanOptions::new()
+            .pattern(format!("{}*", glob_literal(&prefix)))
+            .count(1000)
+            .key_type(M::Storage::key_type());
+        PrimaryKeys::new(self.executor.scan(options), prefix)
+    }
+
+    /// How many records this repository holds: a full scan of the keyspace
+    /// (O(all keys), as `all_pks`); a search index answers faster.
+    pub async fn count(&self) -> Result<u64> {
+        let mut pks = self.all_pks();
+        let mut count = 0;
+        while let Some(pk) = pks.next().await {
+            pk?;
+            count += 1;
+        }
+        Ok(count)
     }
 
     /// The record with primary key `pk`, or `None` if there is none. Stored

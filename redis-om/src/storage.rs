@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use redis_core::commands::ScanType;
 use redis_core::{Cmd, Error, ErrorKind, FromValue, Result, Value};
 
 use crate::hash::{HashFields, HashModel, HashValue, HashWriter};
@@ -14,7 +15,11 @@ pub trait Storage<M: Model>: Send + Sync + 'static {
     /// The commands that store `model` under `pk` at `key`, to be run as
     /// one (atomically when there are several).
     #[doc(hidden)]
-    fn save(model: &M, pk: &M::Pk, key: &str, ttl: Option<Duration>) -> Vec<Cmd>;
+    fn save(model: &M, pk: &M::Pk, key: &str, ttl: Option<Duration>) -> Result<Vec<Cmd>>;
+
+    /// The type `SCAN ... TYPE` names this storage's keys by.
+    #[doc(hidden)]
+    fn key_type() -> ScanType;
 
     /// The command that reads the record at `key`.
     #[doc(hidden)]
@@ -31,7 +36,7 @@ pub trait Storage<M: Model>: Send + Sync + 'static {
 pub struct Hash;
 
 impl<M: HashModel> Storage<M> for Hash {
-    fn save(model: &M, pk: &M::Pk, key: &str, ttl: Option<Duration>) -> Vec<Cmd> {
+    fn save(model: &M, pk: &M::Pk, key: &str, ttl: Option<Duration>) -> Result<Vec<Cmd>> {
         let mut hset = Cmd::new("HSET").arg(key);
         let mut absent = Vec::new();
         let mut out = HashWriter::new(&mut hset, &mut absent);
@@ -43,9 +48,13 @@ impl<M: HashModel> Storage<M> for Hash {
             cmds.push(Cmd::new("HDEL").arg(key).arg(&absent[..]));
         }
         if let Some(ttl) = ttl {
-            cmds.push(Cmd::new("PEXPIRE").arg(key).arg(millis(ttl)));
+            cmds.push(pexpire(key, ttl));
         }
-        cmds
+        Ok(cmds)
+    }
+
+    fn key_type() -> ScanType {
+        ScanType::Hash
     }
 
     fn load(key: &str) -> Cmd {
@@ -68,7 +77,10 @@ impl<M: HashModel> Storage<M> for Hash {
 /// hash was expected): a decode error naming the key, not the server's
 /// bare WRONGTYPE.
 pub(crate) fn not_a_record<M: Model>(key: &str, error: Error) -> Error {
-    if error.code() == Some("WRONGTYPE") || error.kind() == ErrorKind::Type {
+    // RedisJSON says it in words of its own, under the code ERR.
+    let wrong_type = error.code() == Some("WRONGTYPE")
+        || (error.kind() == ErrorKind::Server && error.to_string().contains("wrong Redis type"));
+    if wrong_type || error.kind() == ErrorKind::Type {
         Error::new(
             ErrorKind::Decode,
             format!(
@@ -81,7 +93,9 @@ pub(crate) fn not_a_record<M: Model>(key: &str, error: Error) -> Error {
     }
 }
 
-/// A TTL in whole milliseconds, at least one (zero would delete the record).
-fn millis(ttl: Duration) -> u64 {
-    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
+/// `PEXPIRE key ttl`, in whole milliseconds, at least one (zero would
+/// delete the record).
+pub(crate) fn pexpire(key: &str, ttl: Duration) -> Cmd {
+    let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+    Cmd::new("PEXPIRE").arg(key).arg(millis)
 }

@@ -177,7 +177,7 @@ impl Ctx {
             if !keys.is_empty() {
                 Cmd::new("UNLINK")
                     .arg(&keys)
-                    .query::<i64, _>(&client)
+                    .query::<i64>(&client)
                     .await
                     .expect("UNLINK");
             }

@@ -2,14 +2,15 @@
 //!
 //! A test points its client at [`FaultProxy::url`] instead of the server and
 //! then, while commands run, adds latency, drops every connection, stalls,
-//! cuts a reply in half, black-holes or refuses new connections, and goes
-//! back to normal. Each control method returns once the fault is in effect,
+//! cuts a reply in half, swallows one reply whole (the connection stays
+//! up), black-holes or refuses new connections, and goes back to normal. Each control method returns once the fault is in effect,
 //! so a test can act right after it without racing the proxy's tasks.
 //!
 //! Bytes are forwarded chunk by chunk as they are read. A stall holds the
 //! chunk in hand (and stops reading), so what was sent during a stall arrives
 //! late rather than never, as delayed packets would; dropping the connections
-//! is what loses bytes.
+//! is what loses bytes. Replies are also decoded as they pass, only to know
+//! where each one starts, so that one can be swallowed whole.
 
 use std::collections::HashMap;
 use std::io;
@@ -18,6 +19,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use bytes::BytesMut;
+use redis_core::resp::Decoder;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::{TcpListener, TcpStream};
@@ -50,6 +53,8 @@ pub struct ProxyStats {
     pub dropped: u64,
     /// Replies cut in half by [`FaultProxy::cut_next_reply`].
     pub cut: u64,
+    /// Replies swallowed by [`FaultProxy::swallow_next_reply`].
+    pub swallowed: u64,
     /// Accepted connections closed at once because the server did not accept
     /// the proxy's own connection (it was down).
     pub upstream_failed: u64,
@@ -108,6 +113,8 @@ struct Shared {
     listening: watch::Sender<bool>,
     /// One-shot: the next chunk towards a client is cut in half.
     cut_armed: AtomicBool,
+    /// One-shot: the next reply that starts towards a client is not forwarded.
+    swallow_armed: AtomicBool,
     /// Every open client connection's task, so `drop_all` can end them.
     conns: Mutex<HashMap<u64, JoinHandle<()>>>,
     next_id: AtomicU64,
@@ -115,6 +122,7 @@ struct Shared {
     black_holed: AtomicU64,
     dropped: AtomicU64,
     cut: AtomicU64,
+    swallowed: AtomicU64,
     upstream_failed: AtomicU64,
 }
 
@@ -143,12 +151,14 @@ impl FaultProxy {
             faults: watch::Sender::new(Faults::default()),
             listening: watch::Sender::new(true),
             cut_armed: AtomicBool::new(false),
+            swallow_armed: AtomicBool::new(false),
             conns: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(0),
             accepted: AtomicU64::new(0),
             black_holed: AtomicU64::new(0),
             dropped: AtomicU64::new(0),
             cut: AtomicU64::new(0),
+            swallowed: AtomicU64::new(0),
             upstream_failed: AtomicU64::new(0),
         });
         let accept_task = tokio::spawn(accept_loop(shared.clone(), listener, addr));
@@ -177,6 +187,7 @@ impl FaultProxy {
             black_holed: shared.black_holed.load(Ordering::SeqCst),
             dropped: shared.dropped.load(Ordering::SeqCst),
             cut: shared.cut.load(Ordering::SeqCst),
+            swallowed: shared.swallowed.load(Ordering::SeqCst),
             upstream_failed: shared.upstream_failed.load(Ordering::SeqCst),
             open: lock(&shared.conns).len() as u64,
         }
@@ -230,6 +241,20 @@ impl FaultProxy {
         self.shared.cut_armed.store(true, Ordering::SeqCst);
     }
 
+    /// The next reply that starts towards a client, on whichever connection
+    /// it comes, is not forwarded; the bytes before and after it are, and the
+    /// connection stays open: as if the server had never answered that
+    /// command (as Redis does not answer an empty one). Push frames are
+    /// never taken for it.
+    pub fn swallow_next_reply(&self) {
+        self.shared.swallow_armed.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether a swallow asked for is still waiting for a reply.
+    pub fn swallow_pending(&self) -> bool {
+        self.shared.swallow_armed.load(Ordering::SeqCst)
+    }
+
     /// Whether a cut asked for is still waiting for a reply to cut.
     pub fn cut_pending(&self) -> bool {
         self.shared.cut_armed.load(Ordering::SeqCst)
@@ -261,6 +286,7 @@ impl FaultProxy {
     /// bound again before this returns.
     pub async fn normal(&self) {
         self.shared.cut_armed.store(false, Ordering::SeqCst);
+        self.shared.swallow_armed.store(false, Ordering::SeqCst);
         self.shared.faults.send_replace(Faults::default());
         let mut listening = self.shared.listening.subscribe();
         let _ = listening.wait_for(|up| *up).await;
@@ -391,10 +417,72 @@ async fn forward(shared: Arc<Shared>, client: TcpStream, id: u64) {
     shared.forget(id);
 }
 
-/// Copies one direction, applying stall, latency and cut to each chunk.
+/// Where the replies towards a client start, followed across chunks.
+struct Replies {
+    decoder: Decoder,
+    /// Bytes of a reply not yet complete.
+    partial: BytesMut,
+    /// Bytes received before the current chunk.
+    seen: usize,
+    /// Where the reply being decoded starts, in bytes since the connection began.
+    start: usize,
+    /// Bytes the decoder has taken so far.
+    taken: usize,
+    /// The stream is not RESP: it is forwarded as is, never swallowed from.
+    broken: bool,
+}
+
+impl Replies {
+    fn new() -> Replies {
+        Replies {
+            decoder: Decoder::default(),
+            partial: BytesMut::new(),
+            seen: 0,
+            start: 0,
+            taken: 0,
+            broken: false,
+        }
+    }
+
+    /// Feeds the next chunk; when `swallow` asks for it and a reply (not a
+    /// push frame) starts and ends in this chunk, returns its range within
+    /// the chunk. `None` once the stream is not RESP (it is forwarded as is).
+    fn feed(&mut self, chunk: &[u8], swallow: bool) -> Option<std::ops::Range<usize>> {
+        if self.broken {
+            return None;
+        }
+        self.partial.extend_from_slice(chunk);
+        let mut found = None;
+        loop {
+            let before = self.partial.len();
+            let decoded = self.decoder.decode(&mut self.partial);
+            self.taken += before - self.partial.len();
+            match decoded {
+                Ok(Some(value)) => {
+                    let frame = self.start..self.taken;
+                    self.start = self.taken;
+                    if swallow && found.is_none() && frame.start >= self.seen && !value.is_push() {
+                        found = Some(frame.start - self.seen..frame.end - self.seen);
+                    }
+                }
+                Ok(None) => break,
+                Err(_) => {
+                    self.broken = true;
+                    self.partial = BytesMut::new();
+                    return None;
+                }
+            }
+        }
+        self.seen += chunk.len();
+        found
+    }
+}
+
+/// Copies one direction, applying stall, latency, cut and swallow to each chunk.
 async fn pump(shared: &Shared, mut from: OwnedReadHalf, mut to: OwnedWriteHalf, way: Direction) {
     let mut faults = shared.faults.subscribe();
     let mut buf = vec![0u8; 16 * 1024];
+    let mut replies = (way == Direction::ToClient).then(Replies::new);
     loop {
         let n = match from.read(&mut buf).await {
             Ok(0) | Err(_) => return,
@@ -419,6 +507,19 @@ async fn pump(shared: &Shared, mut from: OwnedReadHalf, mut to: OwnedWriteHalf, 
             shared.cut.fetch_add(1, Ordering::SeqCst);
             let _ = to.write_all(&buf[..n / 2]).await;
             return;
+        }
+        if let Some(replies) = &mut replies {
+            let swallow = shared.swallow_armed.load(Ordering::SeqCst);
+            if let Some(frame) = replies.feed(&buf[..n], swallow) {
+                if shared.swallow_armed.swap(false, Ordering::SeqCst) {
+                    shared.swallowed.fetch_add(1, Ordering::SeqCst);
+                    let before = to.write_all(&buf[..frame.start]).await;
+                    if before.is_err() || to.write_all(&buf[frame.end..n]).await.is_err() {
+                        return;
+                    }
+                    continue;
+                }
+            }
         }
         if to.write_all(&buf[..n]).await.is_err() {
             return;

@@ -2,8 +2,8 @@
 //! misbehaves on cue: the peer of the client's hostile-input tests.
 //!
 //! Only the first connection misbehaves: it answers its first real command
-//! (or first few) with the bytes of a [`Script`], then behaves, falls silent
-//! or closes, as the script says. Every later connection is well behaved, so
+//! (or first few, or the first after some answered properly) with the bytes
+//! of a [`Script`], then behaves, falls silent or closes, as the script says. Every later connection is well behaved, so
 //! a test can check that the same `Client` heals by reconnecting. Commands
 //! are parsed with the client's own [`Decoder`], and well-behaved replies
 //! are written with [`encode_value`].
@@ -37,6 +37,8 @@ pub struct Script {
     replies: usize,
     delay: Duration,
     trickle: bool,
+    /// Real commands answered properly before the scripted ones.
+    after: usize,
     then: Then,
     /// What connections after the first do (`None`: behave).
     later: Option<Box<Script>>,
@@ -63,9 +65,17 @@ impl Script {
             replies: 1,
             delay: Duration::ZERO,
             trickle: false,
+            after: 0,
             then: Then::Behave,
             later: None,
         }
+    }
+
+    /// Swallows the first real command's reply: sends nothing for it, then
+    /// answers every later command properly on the same connection, as a
+    /// server does for a command it never answers (an empty one).
+    pub fn swallow() -> Script {
+        Script::reply(b"")
     }
 
     /// Never answers the first real command, nor anything after it.
@@ -100,6 +110,12 @@ impl Script {
             trickle: true,
             ..self
         }
+    }
+
+    /// Answers the first `n` real commands properly; the script starts at
+    /// the next one (so a test can store keys first).
+    pub fn after(self, n: usize) -> Script {
+        Script { after: n, ..self }
     }
 
     /// Answers the first `n` real commands with the scripted bytes, each.
@@ -154,7 +170,7 @@ struct Shared {
 /// let server = HostileServer::start(Protocol::Resp3, script).await;
 /// let client = Client::connect(server.config()).await.unwrap();
 /// let get = Cmd::new("GET").arg("x");
-/// let err = get.query::<Value, _>(&client).await.unwrap_err();
+/// let err = get.query::<Value>(&client).await.unwrap_err();
 /// assert_eq!(err.kind(), ErrorKind::Protocol);
 /// # }
 /// ```
@@ -356,6 +372,7 @@ async fn finish(peer: &mut Peer, index: usize, shared: &Shared) {
     } else {
         0
     };
+    let mut before = if hostile { script.after } else { 0 };
     // Unprompted bytes go before anything was asked on RESP2, and right
     // after the first HELLO is answered on RESP3.
     let mut unprompted = hostile && script.unprompted;
@@ -386,7 +403,9 @@ async fn finish(peer: &mut Peer, index: usize, shared: &Shared) {
             }
             continue;
         }
-        if scripted > 0 {
+        if before > 0 {
+            before -= 1;
+        } else if scripted > 0 {
             scripted -= 1;
             tokio::time::sleep(script.delay).await;
             let open = if scripted == 0 {

@@ -25,7 +25,7 @@ async fn set_user(admin: &Client, rules: &[&str]) {
     for rule in rules {
         cmd = cmd.arg(*rule);
     }
-    cmd.query::<(), _>(admin).await.unwrap();
+    cmd.query::<()>(admin).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -87,8 +87,7 @@ async fn a_wrong_password_names_the_user_and_never_the_password() {
             .with_password("wrong-pass-8472");
         let err = Client::connect(config)
             .await
-            .err()
-            .expect("a wrong password was accepted");
+            .expect_err("a wrong password was accepted");
         assert_eq!(err.kind(), ErrorKind::Auth, "{protocol:?}: {err}");
         assert_eq!(err.code(), Some("WRONGPASS"), "{protocol:?}: {err}");
         let shown = format!("{err} {err:?}");
@@ -150,11 +149,7 @@ async fn a_rotating_provider_is_asked_again_on_every_reconnect() {
     // be noticed first.
     let mut whoami = Err(None);
     for _ in 0..50 {
-        match Cmd::new("ACL")
-            .arg("WHOAMI")
-            .query::<String, _>(&client)
-            .await
-        {
+        match Cmd::new("ACL").arg("WHOAMI").query::<String>(&client).await {
             Ok(name) => {
                 whoami = Ok(name);
                 break;
@@ -195,8 +190,7 @@ async fn secrets_never_appear_in_debug_or_display() {
     // A refused connection with that password in its config.
     let refused = Client::connect(config.clone())
         .await
-        .err()
-        .expect("nothing listens on port 1");
+        .expect_err("nothing listens on port 1");
     let server = TempServer::start_with(Version::Redis8, &["--requirepass", "the-right-one"]);
     let wrong = Config::from_url(&server.url())
         .unwrap()
@@ -222,4 +216,63 @@ async fn secrets_never_appear_in_debug_or_display() {
         "the user name is not secret: {}",
         shown[0]
     );
+}
+
+/// Every handle a program may hold shows which server it talks to in its
+/// Debug output, and never the password, however it was given (here as
+/// redis-py's `?username=&password=` options, which must also work).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handles_show_their_server_in_debug_and_never_the_password() {
+    const SECRET: &str = "Dbg-S3cret-pw";
+    let server = TempServer::start(Version::Redis8);
+    let admin = admin(&server).await;
+    set_user(&admin, &["dbg", "on", ">Dbg-S3cret-pw", "~*", "+@all"]).await;
+    let addr = server.addr();
+    for (protocol, n) in [(Protocol::Resp3, 3), (Protocol::Resp2, 2)] {
+        let url = format!("redis://{addr}/0?protocol={n}&username=dbg&password={SECRET}");
+        let client = Client::connect(url.as_str()).await.unwrap();
+        client.set("dbg:k", 1).await.unwrap();
+        let whoami: String = client.acl_whoami().await.unwrap();
+        assert_eq!(whoami, "dbg");
+        let conn = client.dedicated().await.unwrap();
+        let executing = client.get::<Option<String>>("dbg:k");
+        let scan = client.scan::<String>(Default::default());
+        let shown = [
+            format!("{client:?}"),
+            format!("{client:#?}"),
+            format!("{conn:?}"),
+            format!("{executing:?}"),
+            format!("{scan:?}"),
+            format!("{:?}", client.config()),
+        ];
+        for text in &shown {
+            assert!(!text.contains(SECRET), "{protocol:?}: {text}");
+        }
+        assert_eq!(
+            shown[0],
+            format!("Client {{ addr: {addr}, protocol: {protocol:?}, db: 0 }}")
+        );
+        assert!(shown[2].starts_with("Dedicated { addr: "), "{}", shown[2]);
+        assert!(shown[2].contains(&addr), "{}", shown[2]);
+        assert!(shown[3].contains("Cmd(GET +1 args)"), "{}", shown[3]);
+        assert!(shown[3].contains(&addr), "{}", shown[3]);
+        drop((executing, scan));
+        // A struct holding a client can derive Debug.
+        #[derive(Debug)]
+        #[allow(dead_code)]
+        struct App {
+            redis: Client,
+        }
+        let app = format!("{:?}", App { redis: client });
+        assert!(app.contains(&addr) && !app.contains(SECRET), "{app}");
+    }
+    // The blocking client, on a thread of its own (it runs its own runtime).
+    let url = format!("redis://dbg:{SECRET}@{addr}");
+    let shown = std::thread::spawn(move || {
+        let client = redis_core::blocking::Client::connect(url.as_str()).unwrap();
+        format!("{client:?}")
+    })
+    .join()
+    .unwrap();
+    assert!(shown.contains(&addr) && !shown.contains(SECRET), "{shown}");
 }

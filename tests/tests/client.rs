@@ -128,7 +128,7 @@ each_setup!(
         let mut calls: Vec<_> = (0..CALLS)
             .map(|i| {
                 let client = &client;
-                Box::pin(async move { Cmd::new("ECHO").arg(i).query::<String, _>(client).await })
+                Box::pin(async move { Cmd::new("ECHO").arg(i).query::<String>(client).await })
             })
             .collect();
         let mut replies: Vec<Option<String>> = vec![None; CALLS];
@@ -282,6 +282,141 @@ each_setup!(
     }
 );
 
+/// Makes every attempt of a transaction on `key` conflict: another client
+/// changes the key between WATCH and EXEC each time. Returns the result and
+/// how many attempts were made.
+async fn always_conflicting(
+    client: &redis_core::Client,
+    other: &redis_core::Client,
+    key: &str,
+) -> (redis_core::Result<((), i64)>, u32) {
+    let attempts = Arc::new(AtomicU32::new(0));
+    let keys = [key];
+    let result = client.transaction(&keys, |conn| {
+        let (key, other, attempts) = (key.to_owned(), other.clone(), attempts.clone());
+        async move {
+            attempts.fetch_add(1, Ordering::SeqCst);
+            let now: i64 = conn.get(&key).await?;
+            other.incr(&key).await?;
+            Ok(Transaction::new().set(&key, now + 100).get::<i64>(&key))
+        }
+    });
+    // Without a bound on the attempts this never ends: fail instead.
+    let result = tokio::time::timeout(std::time::Duration::from_secs(30), result)
+        .await
+        .expect("the transaction should give up, not retry forever");
+    (result, attempts.load(Ordering::SeqCst))
+}
+
+each_setup!(
+    a_transaction_that_always_conflicts_gives_up_with_a_watch_error,
+    |ctx: Ctx| async move {
+        let other = ctx.client().await;
+        let key = ctx.key("contended");
+        other.set(&key, 0).await.unwrap();
+
+        let client = ctx.connect(ctx.config().with_transaction_attempts(3)).await;
+        let (result, attempts) = always_conflicting(&client, &other, &key).await;
+        let err = result.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Watch, "{err}");
+        assert!(err.to_string().contains("after 3 attempts"), "{err}");
+        assert!(
+            err.to_string().contains("with_transaction_attempts"),
+            "{err}"
+        );
+        assert_eq!(attempts, 3);
+        // Nothing of any attempt was applied: only the other client's writes.
+        assert_eq!(other.get::<i64>(&key).await.unwrap(), 3);
+
+        // The default bound.
+        let client = ctx.client().await;
+        let (result, attempts) = always_conflicting(&client, &other, &key).await;
+        let err = result.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Watch, "{err}");
+        assert!(err.to_string().contains("after 16 attempts"), "{err}");
+        assert_eq!(attempts, 16);
+
+        // A transaction that stops conflicting still succeeds, and the
+        // dedicated connection went back to the pool clean.
+        let (_, balance) = client
+            .transaction(&[key.as_str()], |conn| {
+                let key = key.clone();
+                async move {
+                    let now: i64 = conn.get(&key).await?;
+                    Ok(Transaction::new().set(&key, now + 1).get::<i64>(&key))
+                }
+            })
+            .await
+            .unwrap();
+        assert_eq!(balance, 3 + 16 + 1);
+    }
+);
+
+// Pub/sub is not there yet: its commands must fail at once with a clear
+// error, not wait for the response timeout (RESP3, where the confirmation
+// is a push frame) or hand their messages to later commands (RESP2).
+each_setup!(
+    subscriptions_are_refused_at_once_on_every_connection,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let conn = client.dedicated().await.unwrap();
+        let channel = ctx.key("news");
+        let refused = [
+            Cmd::new("SUBSCRIBE").arg(&channel),
+            Cmd::new("psubscribe").arg(format!("{channel}.*")),
+            Cmd::new("SSUBSCRIBE").arg(&channel),
+            Cmd::new("UNSUBSCRIBE"),
+            Cmd::new("PUNSUBSCRIBE").arg("a").arg("b"),
+            Cmd::new("SUNSUBSCRIBE").arg(&channel),
+            Cmd::new("MONITOR"),
+        ];
+        let check = |err: redis_core::Error, cmd: &Cmd, on: &str| {
+            assert_eq!(err.kind(), ErrorKind::Config, "{cmd:?} on {on}: {err}");
+            let text = err.to_string();
+            assert!(text.contains("is not available"), "{cmd:?} on {on}: {text}");
+            assert!(!text.contains("dedicated()"), "{cmd:?} on {on}: {text}");
+            if !cmd.name().eq_ignore_ascii_case("MONITOR") {
+                assert!(text.contains("PubSub"), "{cmd:?} on {on}: {text}");
+            }
+        };
+        for cmd in &refused {
+            let err = cmd.clone().query::<Value>(&conn).await.unwrap_err();
+            check(err, cmd, "a dedicated connection");
+            let err = cmd.clone().query::<Value>(&client).await.unwrap_err();
+            check(err, cmd, "the shared connection");
+            // Inside a pipeline too, and nothing of it is sent.
+            let pipe: Pipeline<(Value, Value)> = Pipeline::new()
+                .command(Cmd::new("SET").arg(ctx.key("sent")).arg(1))
+                .command(cmd.clone());
+            check(
+                pipe.query(&conn).await.unwrap_err(),
+                cmd,
+                "a dedicated pipeline",
+            );
+            check(
+                pipe.query(&client).await.unwrap_err(),
+                cmd,
+                "a shared pipeline",
+            );
+        }
+        assert_eq!(client.exists(ctx.key("sent")).await.unwrap(), 0);
+        // Both connections are as they were.
+        let pong: String = Cmd::new("PING").query(&conn).await.unwrap();
+        assert_eq!(pong, "PONG");
+        let pong: String = Cmd::new("PING").query(&client).await.unwrap();
+        assert_eq!(pong, "PONG");
+        // Publishing is not refused.
+        let receivers = client.publish(&channel, "hi").await.unwrap();
+        assert_eq!(receivers, 0);
+        // Nor is RESET on a dedicated connection: it answers at once (and
+        // the connection, back in RESP2 and database 0, is not pooled again).
+        let reset: String = Cmd::new("RESET").query(&conn).await.unwrap();
+        assert_eq!(reset, "RESET");
+        let pong: String = Cmd::new("PING").query(&conn).await.unwrap();
+        assert_eq!(pong, "PONG");
+    }
+);
+
 each_setup!(
     watch_on_a_dedicated_connection_reports_watch_error,
     |ctx: Ctx| async move {
@@ -290,7 +425,7 @@ each_setup!(
         let conn = client.dedicated().await.unwrap();
         Cmd::new("WATCH")
             .arg(&key)
-            .query::<(), _>(&conn)
+            .query::<()>(&conn)
             .await
             .unwrap();
         client.set(&key, "changed").await.unwrap();
@@ -303,13 +438,13 @@ each_setup!(
         // WATCH is refused on the shared connection, with advice.
         let err = Cmd::new("WATCH")
             .arg(&key)
-            .query::<(), _>(&client)
+            .query::<()>(&client)
             .await
             .unwrap_err();
         assert!(err.to_string().contains("dedicated"), "{err}");
         // So is a MULTI of its own, pointing to Transaction; the connection
         // is not left inside a transaction.
-        let err = Cmd::new("MULTI").query::<(), _>(&client).await.unwrap_err();
+        let err = Cmd::new("MULTI").query::<()>(&client).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Config);
         assert!(err.to_string().contains("Transaction"), "{err}");
         client.set(&key, "after").await.unwrap();
@@ -339,7 +474,7 @@ async fn survives_script_flush(client: &redis_core::Client, key: &str) {
     );
     Cmd::new("SCRIPT")
         .arg("FLUSH")
-        .query::<(), _>(&client)
+        .query::<()>(&client)
         .await
         .unwrap();
     assert_eq!(
@@ -349,7 +484,7 @@ async fn survives_script_flush(client: &redis_core::Client, key: &str) {
 
     Cmd::new("SCRIPT")
         .arg("FLUSH")
-        .query::<(), _>(&client)
+        .query::<()>(&client)
         .await
         .unwrap();
     let pipe = Pipeline::new()
@@ -360,7 +495,7 @@ async fn survives_script_flush(client: &redis_core::Client, key: &str) {
 
     Cmd::new("SCRIPT")
         .arg("FLUSH")
-        .query::<(), _>(&client)
+        .query::<()>(&client)
         .await
         .unwrap();
     let tx = Transaction::new().invoke(&script.key(key).arg(10));
@@ -452,7 +587,7 @@ async fn read_all_shapes(ctx: &Ctx) -> Shapes {
     Cmd::new("SADD")
         .arg(&s)
         .arg(&["x", "y"][..])
-        .query::<i64, _>(&client)
+        .query::<i64>(&client)
         .await
         .unwrap();
     Cmd::new("ZADD")
@@ -461,7 +596,7 @@ async fn read_all_shapes(ctx: &Ctx) -> Shapes {
         .arg("one")
         .arg(2)
         .arg("two")
-        .query::<i64, _>(&client)
+        .query::<i64>(&client)
         .await
         .unwrap();
     let mut hash_pairs: Vec<(String, String)> = client.hgetall(&h).await.unwrap();
@@ -531,7 +666,7 @@ each_setup!(
         // SELECT would move every caller to another database.
         let err = Cmd::new("SELECT")
             .arg(1)
-            .query::<(), _>(&client)
+            .query::<()>(&client)
             .await
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Config);
@@ -550,7 +685,7 @@ each_setup!(
             let err = Cmd::new("CLIENT")
                 .arg(sub)
                 .arg(arg)
-                .query::<(), _>(&client)
+                .query::<()>(&client)
                 .await
                 .unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Config, "CLIENT {sub}");

@@ -436,7 +436,7 @@ each_rig!(
                 let err = bounded(
                     "PING",
                     WRITE_BUDGET,
-                    Cmd::new("PING").query::<String, _>(&other),
+                    Cmd::new("PING").query::<String>(&other),
                 )
                 .await
                 .unwrap_err();
@@ -469,8 +469,7 @@ each_rig!(
             Client::connect(rig.config()),
         )
         .await
-        .err()
-        .expect("connected to a closed port");
+        .expect_err("connected to a closed port");
         assert_eq!(err.kind(), ErrorKind::Io, "{err}");
         rig.proxy.normal().await;
         assert_heals(&client, "refuse:healed").await;
@@ -518,7 +517,7 @@ each_rig!(pooled_connections_after_drop_all, |rig: Rig| async move {
         match bounded(
             "PING",
             WRITE_BUDGET,
-            Cmd::new("PING").query::<String, _>(&conn),
+            Cmd::new("PING").query::<String>(&conn),
         )
         .await
         {

@@ -275,3 +275,103 @@ each_setup!(
         );
     }
 );
+
+each_setup!(
+    many_records_in_one_round_trip_each_way,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let repo = repo::<Everything>(&ctx, &client);
+        // More than one chunk of a thousand, with an absent field (so each save
+        // is a transaction of HSET and HDEL).
+        let models: Vec<Everything> = (0..2_500)
+            .map(|i| Everything {
+                id: format!("m{i}"),
+                big: i,
+                nickname: None,
+                ..everything()
+            })
+            .collect();
+        let pks = repo.save_many(&models).await.unwrap();
+        assert_eq!(pks.len(), 2_500);
+        assert_eq!(pks[1_234], "m1234");
+        assert_eq!(repo.count().await.unwrap(), 2_500);
+
+        let wanted = vec!["m7".to_owned(), "missing".to_owned(), "m2499".to_owned()];
+        let got = repo.get_many(&wanted).await.unwrap();
+        assert_eq!(got[0].as_ref().map(|m| m.big), Some(7));
+        assert!(got[1].is_none());
+        assert_eq!(got[2].as_ref(), Some(&models[2_499]));
+
+        assert_eq!(repo.delete_many(&wanted).await.unwrap(), 2);
+        assert_eq!(repo.delete_many(&[]).await.unwrap(), 0);
+        assert_eq!(repo.count().await.unwrap(), 2_498);
+    }
+);
+
+each_setup!(expire_and_ttl_of_one_record, |ctx: Ctx| async move {
+    let client = ctx.client().await;
+    let repo = repo::<Everything>(&ctx, &client);
+    let id = repo.save(&everything()).await.unwrap();
+    assert_eq!(repo.ttl(&id).await.unwrap(), Ttl::Persistent);
+    assert!(repo.expire(&id, Duration::from_secs(30)).await.unwrap());
+    let left = repo.ttl(&id).await.unwrap().remaining().unwrap();
+    assert!(
+        left > Duration::from_secs(25) && left <= Duration::from_secs(30),
+        "{left:?}"
+    );
+    assert!(
+        !repo
+            .expire(&"missing".to_owned(), Duration::from_secs(1))
+            .await
+            .unwrap()
+    );
+    assert_eq!(repo.ttl(&"missing".to_owned()).await.unwrap(), Ttl::Missing);
+});
+
+each_setup!(
+    all_pks_sees_only_this_repositorys_records,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        // A prefix with glob characters matches only itself.
+        let starred = Repository::<Session, _>::new(client.clone()).with_prefix(ctx.key("s*"));
+        let plain = Repository::<Session, _>::new(client.clone()).with_prefix(ctx.key("sX"));
+        let ids = starred
+            .save_many(&[
+                Session {
+                    id: uuid::Uuid::nil(),
+                    user: "a".into(),
+                },
+                Session {
+                    id: uuid::Uuid::nil(),
+                    user: "b".into(),
+                },
+            ])
+            .await
+            .unwrap();
+        plain
+            .save(&Session {
+                id: uuid::Uuid::nil(),
+                user: "c".into(),
+            })
+            .await
+            .unwrap();
+        // A key of another type under the prefix is not a record.
+        client
+            .set(format!("{}:not-a-record", starred.prefix()), "x")
+            .await
+            .unwrap();
+        let mut found = starred.all_pks().try_collect().await.unwrap();
+        found.sort();
+        let mut expected = ids.clone();
+        expected.sort();
+        assert_eq!(found, expected);
+        // A hash under the prefix whose name is no UUID is named in an error.
+        client
+            .hset(format!("{}:garbage", starred.prefix()), [("user", "x")])
+            .await
+            .unwrap();
+        let error = starred.all_pks().try_collect().await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode);
+        assert!(error.to_string().contains(":garbage"), "{error}");
+    }
+);

@@ -153,7 +153,7 @@ impl Case {
         Cmd::new("SET")
             .arg("k")
             .arg("after")
-            .query::<(), _>(&self.client)
+            .query::<()>(&self.client)
             .await
             .unwrap_or_else(|e| panic!("{what}: SET afterwards: {e}"));
         let after: String = Cmd::new("GET")
@@ -575,7 +575,7 @@ async fn a_server_that_drops_every_connection_is_not_hammered() {
     let before = server.connections();
     let ping = tokio::time::timeout(
         Duration::from_secs(1),
-        Cmd::new("PING").query::<Value, _>(&client),
+        Cmd::new("PING").query::<Value>(&client),
     )
     .await;
     let tried = server.connections() - before;
@@ -794,5 +794,181 @@ async fn infinite_and_nan_doubles() {
     for (value, typed) in rare_frame::<f64>(b",nan\r\n").await {
         assert!(matches!(value.unwrap(), Value::Double(d) if d.is_nan()));
         assert!(typed.unwrap().is_nan());
+    }
+}
+
+// ---- A reply swallowed: the connection proves it is in step ----
+
+/// Keys `key:0` .. holding their own names, for GETs whose reply names them.
+const OWN_KEYS: usize = 64;
+
+/// From a swallowed reply's timeout to the client serving every caller its
+/// own reply again: the probe's round trip, one reconnect (its backoff is at
+/// most 8 ms on the first attempt) and one retry. A bound that turns a
+/// client which never recovers into a failure, not a measure of speed
+/// (measured: tens of milliseconds).
+const IN_STEP_BOUND: Duration = Duration::from_secs(2);
+
+fn own_key(i: usize) -> String {
+    format!("key:{i}")
+}
+
+/// Stores every key under its own name: the first [`OWN_KEYS`] real
+/// commands, which [`Script::after`] lets through.
+async fn store_own_keys(case: &Case) {
+    for i in 0..OWN_KEYS {
+        Cmd::new("SET")
+            .arg(own_key(i))
+            .arg(own_key(i))
+            .query::<()>(&case.client)
+            .await
+            .unwrap_or_else(|e| panic!("{}: SET {i}: {e}", case.what));
+    }
+}
+
+/// One GET of every own key, all at once; fails the test if any caller got
+/// another key's value. Returns how many got an error instead of their own.
+async fn each_gets_its_own(case: &Case, round: &str) -> usize {
+    let gets: Vec<_> = (0..OWN_KEYS)
+        .map(|i| {
+            let client = case.client.clone();
+            tokio::spawn(async move {
+                let got = Cmd::new("GET")
+                    .arg(own_key(i))
+                    .query::<Option<String>>(&client)
+                    .await;
+                (i, got)
+            })
+        })
+        .collect();
+    let mut errors = 0;
+    for get in gets {
+        let (i, got) = get.await.unwrap();
+        match got {
+            Ok(Some(value)) => assert_eq!(
+                value,
+                own_key(i),
+                "{} ({round}): GET {} received another caller's reply",
+                case.what,
+                own_key(i)
+            ),
+            Ok(None) => panic!("{} ({round}): GET {} found nothing", case.what, own_key(i)),
+            Err(e) => {
+                assert!(e.is_connection_error(), "{} ({round}): {e}", case.what);
+                errors += 1;
+            }
+        }
+    }
+    errors
+}
+
+/// The GET the script answers, with a short timeout; spawned, so callers
+/// can queue behind it while it waits.
+fn victim(case: &Case) -> tokio::task::JoinHandle<Result<Value>> {
+    let client = case.client.clone();
+    tokio::spawn(async move {
+        Cmd::new("GET")
+            .arg("victim")
+            .with_timeout(GET_TIMEOUT)
+            .query(&client)
+            .await
+    })
+}
+
+/// The in-step probes the client sent on the first connection.
+fn probes(case: &Case) -> usize {
+    let commands = case.server.commands();
+    commands
+        .iter()
+        .filter(|c| c.connection == 0 && c.args.first().is_some_and(|n| n == "ECHO"))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_swallowed_reply_no_caller_receives_anothers_reply() {
+    let _turn = one_at_a_time().await;
+    for &protocol in BOTH {
+        // Swallowed at once (callers come after the timeout), or after a
+        // pause longer than the timeout, so that the replies of callers
+        // queued behind it arrive after the timeout, each one slot early.
+        for pause in [Duration::ZERO, GET_TIMEOUT * 2] {
+            let script = Script::swallow().delayed(pause).after(OWN_KEYS);
+            let what = format!("a reply swallowed after {pause:?}");
+            let case = Case::start_with(protocol, script, what, Retry::default()).await;
+            store_own_keys(&case).await;
+            let victim = victim(&case);
+            let mut queued_behind = 0;
+            if !pause.is_zero() {
+                tokio::time::sleep(GET_TIMEOUT / 4).await;
+                // Queued behind the victim, answered after its timeout:
+                // held, found out of step, retried on the new connection.
+                queued_behind = each_gets_its_own(&case, "queued behind").await;
+            }
+            let err = victim.await.unwrap().unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Timeout, "{}: {err}", case.what);
+            let timed_out = std::time::Instant::now();
+            let mut in_step = None;
+            for round in 0..3 {
+                let errors = each_gets_its_own(&case, &format!("round {round}")).await;
+                if errors == 0 && in_step.is_none() {
+                    in_step = Some(timed_out.elapsed());
+                }
+            }
+            let in_step = in_step.unwrap_or_else(|| panic!("{}: never back in step", case.what));
+            eprintln!(
+                "{} on {protocol:?}: back in step {in_step:?} after the timeout; \
+                 {queued_behind} of the callers queued behind failed",
+                case.what
+            );
+            assert!(in_step < IN_STEP_BOUND, "{}: {in_step:?}", case.what);
+            assert_eq!(queued_behind, 0, "{}: retried", case.what);
+            assert_eq!(probes(&case), 1, "{}", case.what);
+            // The connection out of step was dropped, once.
+            case.server.closed(0).await;
+            assert_eq!(case.server.connections(), 2, "{}", case.what);
+            case.serves_again().await;
+            case.finish().await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_reply_is_confirmed_by_the_probe_without_dropping_anything() {
+    let _turn = one_at_a_time().await;
+    for &protocol in BOTH {
+        let script = Script::reply(b"$4\r\nlate\r\n")
+            .delayed(GET_TIMEOUT * 2)
+            .after(OWN_KEYS);
+        let what = "a late reply".to_owned();
+        let case = Case::start(protocol, script, what).await;
+        store_own_keys(&case).await;
+        let victim = victim(&case);
+        tokio::time::sleep(GET_TIMEOUT / 4).await;
+        // Queued behind the slow one: held until the probe confirms them,
+        // then each gets its own, with no retry (the policy has none).
+        let started = std::time::Instant::now();
+        assert_eq!(each_gets_its_own(&case, "queued behind").await, 0);
+        let held = started.elapsed();
+        let err = victim.await.unwrap().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Timeout, "{}: {err}", case.what);
+        for round in 0..3 {
+            assert_eq!(each_gets_its_own(&case, &format!("round {round}")).await, 0);
+        }
+        eprintln!(
+            "{} on {protocol:?}: callers queued behind it answered after {held:?} \
+             (the server held them {:?})",
+            case.what,
+            GET_TIMEOUT * 2
+        );
+        assert!(held < IN_STEP_BOUND, "{}: {held:?}", case.what);
+        assert_eq!(probes(&case), 1, "{}", case.what);
+        assert_eq!(
+            case.server.connections(),
+            1,
+            "{}: nothing reconnected",
+            case.what
+        );
+        case.serves_again().await;
+        case.finish().await;
     }
 }

@@ -51,7 +51,7 @@ async fn sleep_then_a_quick_get(
                 .arg("SLEEP")
                 .arg("2")
                 .with_timeout(sleep_timeout)
-                .query::<(), _>(&client)
+                .query::<()>(&client)
                 .await
         })
     };
@@ -59,7 +59,7 @@ async fn sleep_then_a_quick_get(
     let quick = Cmd::new("GET")
         .arg("k")
         .with_timeout(Duration::from_millis(100))
-        .query::<Option<String>, _>(client)
+        .query::<Option<String>>(client)
         .await;
     (slow.await.unwrap(), quick)
 }
@@ -94,7 +94,7 @@ each_version!(
                 Cmd::new("DEBUG")
                     .arg("SLEEP")
                     .arg("0.3")
-                    .query::<(), _>(&client)
+                    .query::<()>(&client)
                     .await
             })
         };
@@ -170,14 +170,14 @@ each_version!(
                 .arg("SLEEP")
                 .arg("0.2")
                 .with_timeout(Duration::from_secs(3))
-                .query::<(), _>(&client)
+                .query::<()>(&client)
                 .await
                 .unwrap();
             let err = Cmd::new("DEBUG")
                 .arg("SLEEP")
                 .arg("1")
                 .with_timeout(Duration::from_millis(100))
-                .query::<(), _>(&client)
+                .query::<()>(&client)
                 .await
                 .unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
@@ -195,8 +195,7 @@ each_version!(connecting_to_nothing_fails_clearly, |version| async move {
     drop(server);
     let err = Client::connect(url.as_str())
         .await
-        .err()
-        .expect("nothing listens there");
+        .expect_err("nothing listens there");
     assert_eq!(err.kind(), ErrorKind::Io);
     assert!(err.to_string().contains("connecting to 127.0.0.1"), "{err}");
 });
@@ -213,7 +212,7 @@ each_version!(
         let before = count().await;
         let client = connect(&server, Protocol::Resp3).await;
         let conn = client.dedicated().await.unwrap();
-        Cmd::new("PING").query::<String, _>(&conn).await.unwrap();
+        Cmd::new("PING").query::<String>(&conn).await.unwrap();
         assert_eq!(count().await, before + 2);
         drop(conn);
         drop(client);
@@ -237,8 +236,7 @@ each_version!(passwords_and_acl_users, |version| async move {
     for protocol in PROTOCOLS {
         let wrong = Client::connect(config(&server, protocol).with_password("wrong"))
             .await
-            .err()
-            .expect("wrong password");
+            .expect_err("wrong password");
         assert_eq!(wrong.kind(), ErrorKind::Auth, "{protocol:?}: {wrong}");
         assert!(
             wrong
@@ -262,7 +260,7 @@ each_version!(passwords_and_acl_users, |version| async move {
             .arg(">app-pass")
             .arg("~*")
             .arg("+@all")
-            .query::<(), _>(&client)
+            .query::<()>(&client)
             .await
             .unwrap();
         let url = format!(
@@ -281,7 +279,7 @@ each_version!(passwords_and_acl_users, |version| async move {
             .arg("nopass")
             .arg("~*")
             .arg("+@all")
-            .query::<(), _>(&client)
+            .query::<()>(&client)
             .await
             .unwrap();
         let guest = Client::connect(config(&server, protocol).with_username("guest"))
@@ -416,7 +414,7 @@ each_version!(
             .arg("nothing-here")
             .arg(0)
             .with_timeout(Duration::from_millis(300))
-            .query::<Option<(String, String)>, _>(&client)
+            .query::<Option<(String, String)>>(&client)
             .await
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
@@ -427,7 +425,7 @@ each_version!(
         Cmd::new("RPUSH")
             .arg("queue")
             .arg("job")
-            .query::<i64, _>(&client)
+            .query::<i64>(&client)
             .await
             .unwrap();
         let job: Option<(String, String)> = Cmd::new("BLPOP")
@@ -474,7 +472,7 @@ async fn unknown_commands_are_learned_from_the_server() {
             Cmd::new("WAITPOP")
                 .arg("jobs")
                 .arg(0)
-                .query::<Option<(String, String)>, _>(&client)
+                .query::<Option<(String, String)>>(&client)
                 .await
         })
     };

@@ -43,9 +43,9 @@ each_setup!(
     |ctx: Ctx| async move {
         let client = ctx.client().await;
         let why = "needs a name";
-        assert_refused(Cmd::new("").query::<String, _>(&client).await, why);
+        assert_refused(Cmd::new("").query::<String>(&client).await, why);
         let with_args = Cmd::new("").arg("GET").arg(ctx.key("x"));
-        assert_refused(with_args.query::<String, _>(&client).await, why);
+        assert_refused(with_args.query::<String>(&client).await, why);
         let pipeline = Pipeline::new()
             .set(ctx.key("p"), 1)
             .command::<String>(Cmd::new(""))
@@ -58,7 +58,7 @@ each_setup!(
         let batch = [Cmd::new("PING"), Cmd::new("")];
         assert_refused(client.execute_batch(&batch).await, why);
         let dedicated = client.dedicated().await.unwrap();
-        assert_refused(Cmd::new("").query::<String, _>(&dedicated).await, why);
+        assert_refused(Cmd::new("").query::<String>(&dedicated).await, why);
         // Nothing of the refused batches was applied.
         assert_eq!(
             client.exists(&[ctx.key("p"), ctx.key("t")]).await.unwrap(),

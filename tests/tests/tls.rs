@@ -79,8 +79,7 @@ async fn a_server_whose_issuer_is_not_trusted_is_refused() {
     let config = Config::new(tls_addr()).with_tls(TlsConfig::new());
     let err = Client::connect(config)
         .await
-        .err()
-        .expect("an untrusted certificate was accepted");
+        .expect_err("an untrusted certificate was accepted");
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
     assert!(err.to_string().contains("certificate"), "{err}");
     assert_eq!(err.node(), Some(servers().redis7_tls()), "{err:?}");
@@ -91,8 +90,7 @@ async fn a_certificate_for_another_name_is_refused() {
     let config = Config::new(tls_addr()).with_tls(ca().with_server_name("redis.example.com"));
     let err = Client::connect(config)
         .await
-        .err()
-        .expect("a certificate for another name was accepted");
+        .expect_err("a certificate for another name was accepted");
     assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
     assert!(err.to_string().to_lowercase().contains("name"), "{err}");
     // The certificate names localhost as well as 127.0.0.1.
@@ -120,8 +118,7 @@ async fn mutual_tls_needs_the_client_certificate_when_the_server_requires_one() 
     let without = Config::new(addr).with_tls(ca());
     let err = Client::connect(without)
         .await
-        .err()
-        .expect("the server took a client without a certificate");
+        .expect_err("the server took a client without a certificate");
     assert!(
         matches!(err.kind(), ErrorKind::Tls | ErrorKind::Io),
         "{:?}: {err}",

@@ -1,5 +1,6 @@
 //! The future of a command (or batch) sent through a [`Client`].
 
+use std::fmt;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
@@ -111,6 +112,18 @@ impl<'c, T> Executing<'c, T> {
             sending: Sending::new(client, [cmd]),
             reply: PhantomData,
         }
+    }
+}
+
+/// The command (its name and argument count, as [`Cmd`] shows it) and the
+/// client it goes through.
+impl<T> fmt::Debug for Executing<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [cmd] = &self.sending.cmds;
+        f.debug_struct("Executing")
+            .field("cmd", cmd)
+            .field("client", self.sending.client)
+            .finish()
     }
 }
 

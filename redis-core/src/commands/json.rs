@@ -44,7 +44,7 @@ define_commands! {
     /// use std::collections::BTreeMap;
     /// use redis_core::commands::*;
     /// let user = BTreeMap::from([("name", "Ada"), ("lang", "en")]);
-    /// client.json_set("user:1", "$", &user)?.await?;
+    /// client.json_set("user:1", "$", &user).await?;
     /// // A legacy path names one value ...
     /// let name: Option<Json<String>> = client.json_get("user:1", ".name").await?;
     /// assert_eq!(name, Some(Json("Ada".to_owned())));
@@ -191,28 +191,31 @@ define_commands! {
 }
 
 /// The RedisJSON commands that send Rust values as JSON: each serializes
-/// its value with serde before anything is sent, so it returns a `Result`
-/// around the usual reply future (or extended pipeline). A value that cannot
-/// be serialized (a map whose keys are not strings, a `Serialize` impl that
-/// fails) is an [`ErrorKind::Type`] error naming the command, and nothing is
-/// sent:
+/// its value with serde while the command is built, and returns what every
+/// other command returns (the reply's future, or the extended pipeline). A
+/// value that cannot be serialized (a map whose keys are not strings, a
+/// `Serialize` impl that fails) makes the command one that refuses to be
+/// sent: awaiting it gives an [`ErrorKind::InvalidInput`] error naming the
+/// command and serde's reason, and in a [`crate::Pipeline`] or
+/// [`crate::Transaction`] the whole batch is refused with that error, naming
+/// the command's position, before anything is sent.
 ///
 /// ```no_run
 /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
 /// use redis_core::Pipeline;
 /// use redis_core::commands::*;
-/// client.json_set("cart:7", "$", &[("apples", 3), ("pears", 1)])?.await?;
+/// client.json_set("cart:7", "$", &[("apples", 3), ("pears", 1)]).await?;
 /// let (lengths, items): (Vec<Option<u64>>, Option<Json<Vec<Vec<(String, u32)>>>>) =
 ///     Pipeline::new()
-///         .json_arrappend("cart:7", "$", &[("plums", 6)])?
+///         .json_arrappend("cart:7", "$", &[("plums", 6)])
 ///         .json_get("cart:7", "$")
 ///         .query(client)
 ///         .await?;
 /// # let _ = (lengths, items); Ok(()) }
 /// ```
 ///
-/// (Every other JSON command is in [`JsonCommands`]; the two traits are
-/// split only because these can fail before sending.)
+/// (Every other JSON command is in [`JsonCommands`]; these are apart only
+/// because their values go through serde rather than [`ToArgs`].)
 pub trait JsonValueCommands: Target {
     /// `JSON.SET key path value`: sets the value at `path` (`$` for the whole
     /// document, which creates the key) to `value` serialized as JSON.
@@ -222,8 +225,8 @@ pub trait JsonValueCommands: Target {
         key: impl ToArgs,
         path: impl ToArgs,
         value: &V,
-    ) -> Result<Self::Out<()>> {
-        Ok(self.send(json_set(key, path, value)?))
+    ) -> Self::Out<()> {
+        self.send(json_set(key, path, value))
     }
 
     /// `JSON.SET key path value NX|XX`: as [`json_set`](JsonValueCommands::json_set),
@@ -235,17 +238,14 @@ pub trait JsonValueCommands: Target {
         path: impl ToArgs,
         value: &V,
         condition: JsonSetCondition,
-    ) -> Result<Self::Out<JsonSetOutcome>> {
-        Ok(self.send(json_set_with(key, path, value, condition)?))
+    ) -> Self::Out<JsonSetOutcome> {
+        self.send(json_set_with(key, path, value, condition))
     }
 
     /// `JSON.MSET key path value [key path value ...]`: sets every triple,
     /// atomically.
-    fn json_mset<K: ToArgs, P: ToArgs, V: Serialize>(
-        self,
-        triples: &[(K, P, V)],
-    ) -> Result<Self::Out<()>> {
-        Ok(self.send(json_mset(triples)?))
+    fn json_mset<K: ToArgs, P: ToArgs, V: Serialize>(self, triples: &[(K, P, V)]) -> Self::Out<()> {
+        self.send(json_mset(triples))
     }
 
     /// `JSON.MERGE key path value`: merges `value` into the value at `path`
@@ -257,8 +257,8 @@ pub trait JsonValueCommands: Target {
         key: impl ToArgs,
         path: impl ToArgs,
         value: &V,
-    ) -> Result<Self::Out<()>> {
-        Ok(self.send(json_merge(key, path, value)?))
+    ) -> Self::Out<()> {
+        self.send(json_merge(key, path, value))
     }
 
     /// `JSON.ARRAPPEND key path value [value ...]`: appends the values to
@@ -269,8 +269,8 @@ pub trait JsonValueCommands: Target {
         key: impl ToArgs,
         path: impl ToArgs,
         values: &[V],
-    ) -> Result<Self::Out<Vec<Option<u64>>>> {
-        Ok(self.send(json_arrappend(key, path, values)?))
+    ) -> Self::Out<Vec<Option<u64>>> {
+        self.send(json_arrappend(key, path, values))
     }
 
     /// `JSON.ARRINSERT key path index value [value ...]`: inserts the values
@@ -282,8 +282,8 @@ pub trait JsonValueCommands: Target {
         path: impl ToArgs,
         index: i64,
         values: &[V],
-    ) -> Result<Self::Out<Vec<Option<u64>>>> {
-        Ok(self.send(json_arrinsert(key, path, index, values)?))
+    ) -> Self::Out<Vec<Option<u64>>> {
+        self.send(json_arrinsert(key, path, index, values))
     }
 
     /// `JSON.ARRINDEX key path value`: the index of the first element equal
@@ -295,8 +295,8 @@ pub trait JsonValueCommands: Target {
         key: impl ToArgs,
         path: impl ToArgs,
         value: &V,
-    ) -> Result<Self::Out<Vec<Option<i64>>>> {
-        Ok(self.send(json_arrindex(key, path, value)?))
+    ) -> Self::Out<Vec<Option<i64>>> {
+        self.send(json_arrindex(key, path, value))
     }
 
     /// `JSON.ARRINDEX key path value start [stop]`: as
@@ -310,8 +310,8 @@ pub trait JsonValueCommands: Target {
         value: &V,
         start: i64,
         stop: Option<i64>,
-    ) -> Result<Self::Out<Vec<Option<i64>>>> {
-        Ok(self.send(json_arrindex_with(key, path, value, start, stop)?))
+    ) -> Self::Out<Vec<Option<i64>>> {
+        self.send(json_arrindex_with(key, path, value, start, stop))
     }
 }
 
@@ -322,11 +322,12 @@ pub fn json_set<V: Serialize + ?Sized>(
     key: impl ToArgs,
     path: impl ToArgs,
     value: &V,
-) -> Result<Command<()>> {
-    let value = to_json("JSON.SET", value)?;
-    Ok(Command::new(
-        Cmd::new("JSON.SET").arg(key).arg(path).arg(value),
-    ))
+) -> Command<()> {
+    let value = match json_arg("JSON.SET", value) {
+        Ok(value) => value,
+        Err(refused) => return Command::new(refused),
+    };
+    Command::new(Cmd::new("JSON.SET").arg(key).arg(path).arg(value))
 }
 
 /// `JSON.SET key path value NX|XX`; see [`JsonValueCommands::json_set_with`].
@@ -335,25 +336,30 @@ pub fn json_set_with<V: Serialize + ?Sized>(
     path: impl ToArgs,
     value: &V,
     condition: JsonSetCondition,
-) -> Result<Command<JsonSetOutcome>> {
-    let value = to_json("JSON.SET", value)?;
-    Ok(Command::new(
+) -> Command<JsonSetOutcome> {
+    let value = match json_arg("JSON.SET", value) {
+        Ok(value) => value,
+        Err(refused) => return Command::new(refused),
+    };
+    Command::new(
         Cmd::new("JSON.SET")
             .arg(key)
             .arg(path)
             .arg(value)
             .arg(condition),
-    ))
+    )
 }
 
 /// `JSON.MSET key path value ...`; see [`JsonValueCommands::json_mset`].
-pub fn json_mset<K: ToArgs, P: ToArgs, V: Serialize>(triples: &[(K, P, V)]) -> Result<Command<()>> {
+pub fn json_mset<K: ToArgs, P: ToArgs, V: Serialize>(triples: &[(K, P, V)]) -> Command<()> {
     let mut cmd = Cmd::new("JSON.MSET");
     for (key, path, value) in triples {
-        let value = to_json("JSON.MSET", value)?;
-        cmd.push_arg(key).push_arg(path).push_arg(value);
+        match json_arg("JSON.MSET", value) {
+            Ok(value) => cmd.push_arg(key).push_arg(path).push_arg(value),
+            Err(refused) => return Command::new(refused),
+        };
     }
-    Ok(Command::new(cmd))
+    Command::new(cmd)
 }
 
 /// `JSON.MERGE key path value`; see [`JsonValueCommands::json_merge`].
@@ -361,11 +367,12 @@ pub fn json_merge<V: Serialize + ?Sized>(
     key: impl ToArgs,
     path: impl ToArgs,
     value: &V,
-) -> Result<Command<()>> {
-    let value = to_json("JSON.MERGE", value)?;
-    Ok(Command::new(
-        Cmd::new("JSON.MERGE").arg(key).arg(path).arg(value),
-    ))
+) -> Command<()> {
+    let value = match json_arg("JSON.MERGE", value) {
+        Ok(value) => value,
+        Err(refused) => return Command::new(refused),
+    };
+    Command::new(Cmd::new("JSON.MERGE").arg(key).arg(path).arg(value))
 }
 
 /// `JSON.ARRAPPEND key path value ...`; see [`JsonValueCommands::json_arrappend`].
@@ -373,10 +380,9 @@ pub fn json_arrappend<V: Serialize>(
     key: impl ToArgs,
     path: impl ToArgs,
     values: &[V],
-) -> Result<Command<Vec<Option<u64>>>> {
-    let mut cmd = Cmd::new("JSON.ARRAPPEND").arg(key).arg(path);
-    push_json_values(&mut cmd, "JSON.ARRAPPEND", values)?;
-    Ok(Command::new(cmd))
+) -> Command<Vec<Option<u64>>> {
+    let cmd = Cmd::new("JSON.ARRAPPEND").arg(key).arg(path);
+    Command::new(with_json_values(cmd, values))
 }
 
 /// `JSON.ARRINSERT key path index value ...`; see [`JsonValueCommands::json_arrinsert`].
@@ -385,10 +391,9 @@ pub fn json_arrinsert<V: Serialize>(
     path: impl ToArgs,
     index: i64,
     values: &[V],
-) -> Result<Command<Vec<Option<u64>>>> {
-    let mut cmd = Cmd::new("JSON.ARRINSERT").arg(key).arg(path).arg(index);
-    push_json_values(&mut cmd, "JSON.ARRINSERT", values)?;
-    Ok(Command::new(cmd))
+) -> Command<Vec<Option<u64>>> {
+    let cmd = Cmd::new("JSON.ARRINSERT").arg(key).arg(path).arg(index);
+    Command::new(with_json_values(cmd, values))
 }
 
 /// `JSON.ARRINDEX key path value`; see [`JsonValueCommands::json_arrindex`].
@@ -396,11 +401,12 @@ pub fn json_arrindex<V: Serialize + ?Sized>(
     key: impl ToArgs,
     path: impl ToArgs,
     value: &V,
-) -> Result<Command<Vec<Option<i64>>>> {
-    let value = to_json("JSON.ARRINDEX", value)?;
-    Ok(Command::new(
-        Cmd::new("JSON.ARRINDEX").arg(key).arg(path).arg(value),
-    ))
+) -> Command<Vec<Option<i64>>> {
+    let value = match json_arg("JSON.ARRINDEX", value) {
+        Ok(value) => value,
+        Err(refused) => return Command::new(refused),
+    };
+    Command::new(Cmd::new("JSON.ARRINDEX").arg(key).arg(path).arg(value))
 }
 
 /// `JSON.ARRINDEX key path value start [stop]`; see
@@ -411,19 +417,23 @@ pub fn json_arrindex_with<V: Serialize + ?Sized>(
     value: &V,
     start: i64,
     stop: Option<i64>,
-) -> Result<Command<Vec<Option<i64>>>> {
-    let value = to_json("JSON.ARRINDEX", value)?;
-    Ok(Command::new(
+) -> Command<Vec<Option<i64>>> {
+    let value = match json_arg("JSON.ARRINDEX", value) {
+        Ok(value) => value,
+        Err(refused) => return Command::new(refused),
+    };
+    Command::new(
         Cmd::new("JSON.ARRINDEX")
             .arg(key)
             .arg(path)
             .arg(value)
             .arg(start)
             .arg(stop),
-    ))
+    )
 }
 
-/// `value` as JSON text, or the error a command that cannot be sent fails with.
+/// `value` as JSON text, or the error a builder that cannot go on fails
+/// with ([`crate::commands::VaddOptions::attributes`]).
 pub(crate) fn to_json<V: Serialize + ?Sized>(command: &str, value: &V) -> Result<Vec<u8>> {
     serde_json::to_vec(value).map_err(|e| {
         Error::new(
@@ -434,11 +444,31 @@ pub(crate) fn to_json<V: Serialize + ?Sized>(command: &str, value: &V) -> Result
     })
 }
 
-fn push_json_values<V: Serialize>(cmd: &mut Cmd, command: &str, values: &[V]) -> Result<()> {
+/// `value` as JSON text for an argument of `command`, or, if serde cannot
+/// serialize it, the command that refuses to be sent in its place, saying
+/// why (see [`Cmd::unsendable`]).
+pub(crate) fn json_arg<V: Serialize + ?Sized>(
+    command: &str,
+    value: &V,
+) -> std::result::Result<Vec<u8>, Cmd> {
+    serde_json::to_vec(value).map_err(|e| {
+        Cmd::unsendable(
+            command,
+            &format!("a value of {command} cannot be serialized as JSON: {e}"),
+        )
+    })
+}
+
+/// `cmd` with every one of `values` as JSON text after its arguments, or
+/// the command that refuses to be sent in its place.
+fn with_json_values<V: Serialize>(mut cmd: Cmd, values: &[V]) -> Cmd {
     for value in values {
-        cmd.push_arg(to_json(command, value)?);
+        match json_arg(cmd.name(), value) {
+            Ok(value) => cmd.push_arg(value),
+            Err(refused) => return refused,
+        };
     }
-    Ok(())
+    cmd
 }
 
 /// A string as JSON text: quoted and escaped. Serializing a `str` cannot
@@ -710,19 +740,48 @@ mod tests {
     }
 
     #[test]
-    fn a_value_that_cannot_be_serialized_fails_before_sending() {
+    fn a_value_that_cannot_be_serialized_makes_a_command_that_refuses_to_be_sent() {
         let bad = BTreeMap::from([((1, 2), 3)]);
-        let err = json_set("k", "$", &bad).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Type);
-        assert_eq!(err.command(), Some("JSON.SET"));
-        assert!(json_mset(&[("k", "$", bad)]).is_err());
+        let refused = |cmd: &Cmd| {
+            let err = cmd.refusal().expect("the command should be refused");
+            assert_eq!(err.kind(), ErrorKind::InvalidInput);
+            err.to_string()
+        };
+        let why = refused(json_set("k", "$", &bad).cmd());
+        assert!(
+            why.contains("JSON.SET cannot be serialized as JSON"),
+            "{why}"
+        );
+        assert!(why.contains("key must be a string"), "{why}");
+        assert!(why.contains("nothing was sent"), "{why}");
+        assert!(refused(json_mset(&[("k", "$", &bad)]).cmd()).contains("JSON.MSET"));
+        let values = [BTreeMap::new(), bad.clone()];
+        assert!(refused(json_arrappend("k", "$", &values).cmd()).contains("JSON.ARRAPPEND"));
+        assert!(refused(json_arrinsert("k", "$", 0, &values).cmd()).contains("JSON.ARRINSERT"));
+        for cmd in [
+            json_merge("k", "$", &bad).into_cmd(),
+            json_arrindex("k", "$", &bad).into_cmd(),
+            json_arrindex_with("k", "$", &bad, 0, None).into_cmd(),
+            json_set_with("k", "$", &bad, JsonSetCondition::IfMissing).into_cmd(),
+        ] {
+            refused(&cmd);
+        }
+        // In a batch, the whole batch is refused, naming the command.
+        let mut batch = crate::Batch::default();
+        batch.push(&Cmd::new("PING"));
+        batch.push(json_set("k", "$", &bad).cmd());
+        let err = batch.refusal().expect("the batch should be refused");
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        let why = err.to_string();
+        assert!(why.contains("command 2 of the pipeline"), "{why}");
+        assert!(why.contains("key must be a string"), "{why}");
+        // A value that serializes makes an ordinary command.
+        assert!(json_set("k", "$", &[1]).cmd().refusal().is_none());
     }
 
     #[test]
     fn values_are_sent_as_json_text() {
-        let cmd = json_set_with("k", "$", &[1, 2], JsonSetCondition::IfMissing)
-            .unwrap()
-            .into_cmd();
+        let cmd = json_set_with("k", "$", &[1, 2], JsonSetCondition::IfMissing).into_cmd();
         let args: Vec<&[u8]> = cmd.args().collect();
         assert_eq!(args, [&b"JSON.SET"[..], b"k", b"$", b"[1,2]", b"NX"]);
         let cmd = json_strappend("k", "$.s", "a\"b").into_cmd();

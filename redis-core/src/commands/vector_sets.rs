@@ -10,7 +10,7 @@
 use bytes::Bytes;
 use serde::Serialize;
 
-use super::json::to_json;
+use super::json::{json_arg, to_json};
 use super::{Command, Target};
 use crate::convert::{FromValue, ToArgs};
 use crate::{Cmd, Error, Result, Value};
@@ -165,18 +165,20 @@ define_commands! {
 }
 
 /// The vector set command that sends a Rust value as JSON attributes: it
-/// serializes the value with serde before anything is sent, so it returns
-/// a `Result` around the reply future (or extended pipeline); a value that
-/// cannot be serialized is an [`crate::ErrorKind::Type`] error naming
-/// VSETATTR, and nothing is sent. (Attributes given to VADD are serialized
-/// by [`VaddOptions::attributes`] in the same way.)
+/// serializes the value with serde while the command is built, and returns
+/// the reply future (or extended pipeline) as every command does; a value
+/// that cannot be serialized makes a command that refuses to be sent, with
+/// an [`crate::ErrorKind::InvalidInput`] error naming VSETATTR and serde's
+/// reason (in a pipeline, the whole batch is refused). (Attributes given to
+/// VADD are serialized by [`VaddOptions::attributes`], which fails at once
+/// with an [`crate::ErrorKind::Type`] error.)
 ///
 /// ```no_run
 /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
 /// use std::collections::HashMap;
 /// use redis_core::commands::*;
 /// client.vadd("docs", &[0.1, 0.9], "doc:1").await?;
-/// client.vsetattr("docs", "doc:1", &HashMap::from([("year", 2024)]))?.await?;
+/// client.vsetattr("docs", "doc:1", &HashMap::from([("year", 2024)])).await?;
 /// let attrs: Option<Json<HashMap<String, u32>>> = client.vgetattr("docs", "doc:1").await?;
 /// # let _ = attrs; Ok(()) }
 /// ```
@@ -189,8 +191,8 @@ pub trait VectorSetValueCommands: Target {
         key: impl ToArgs,
         element: impl ToArgs,
         attributes: &A,
-    ) -> Result<Self::Out<bool>> {
-        Ok(self.send(vsetattr(key, element, attributes)?))
+    ) -> Self::Out<bool> {
+        self.send(vsetattr(key, element, attributes))
     }
 }
 
@@ -201,11 +203,12 @@ pub fn vsetattr<A: Serialize + ?Sized>(
     key: impl ToArgs,
     element: impl ToArgs,
     attributes: &A,
-) -> Result<Command<bool>> {
-    let attributes = to_json("VSETATTR", attributes)?;
-    Ok(Command::new(
-        Cmd::new("VSETATTR").arg(key).arg(element).arg(attributes),
-    ))
+) -> Command<bool> {
+    let attributes = match json_arg("VSETATTR", attributes) {
+        Ok(attributes) => attributes,
+        Err(refused) => return Command::new(refused),
+    };
+    Command::new(Cmd::new("VSETATTR").arg(key).arg(element).arg(attributes))
 }
 
 /// A vector as VADD and VSIM take it: `f32`s, little-endian.

@@ -24,6 +24,22 @@ fn mismatch(expected: &str, value: &Value) -> Error {
     Error::type_mismatch(expected, value.type_name())
 }
 
+/// [`mismatch`] for a single value read into `rust` (`String`, `i64` ...):
+/// nil there is nearly always a key that does not exist, so the error says
+/// what to ask for instead.
+fn scalar_mismatch(expected: &str, rust: &str, value: &Value) -> Error {
+    match value {
+        Value::Nil => Error::new(
+            ErrorKind::Type,
+            format!(
+                "expected {expected}, received nil; use Option<{rust}> for a key that may be \
+                 missing"
+            ),
+        ),
+        _ => mismatch(expected, value),
+    }
+}
+
 fn array_of(len: usize) -> String {
     format!("array of {len} element{}", if len == 1 { "" } else { "s" })
 }
@@ -62,7 +78,7 @@ where
     if let Value::Integer(n) = value {
         return T::try_from(n).map_err(|_| out_of_range(&value));
     }
-    let text = numeric_text(&value).ok_or_else(|| mismatch("integer", &value))?;
+    let text = numeric_text(&value).ok_or_else(|| scalar_mismatch("integer", type_name, &value))?;
     text.parse().map_err(|e: ParseIntError| match e.kind() {
         IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => out_of_range(&value),
         _ => mismatch("integer", &value),
@@ -98,7 +114,7 @@ macro_rules! float_from_value {
                     Value::Integer(n) => Ok(n as $t),
                     other => numeric_text(&other)
                         .and_then(|text| text.parse().ok())
-                        .ok_or_else(|| mismatch("float", &other)),
+                        .ok_or_else(|| scalar_mismatch("float", stringify!($t), &other)),
                 }
             }
         }
@@ -118,7 +134,7 @@ impl FromValue for bool {
             _ => match numeric_text(&value) {
                 Some("1") => Ok(true),
                 Some("0") => Ok(false),
-                _ => Err(mismatch("boolean", &value)),
+                _ => Err(scalar_mismatch("boolean", "bool", &value)),
             },
         }
     }
@@ -150,7 +166,7 @@ impl FromValue for String {
             }
             Value::Integer(n) => Ok(itoa::Buffer::new().format(n).to_owned()),
             Value::Double(d) => Ok(format_double(d)),
-            other => Err(mismatch("UTF-8 string", &other)),
+            other => Err(scalar_mismatch("UTF-8 string", "String", &other)),
         }
     }
 }
@@ -170,7 +186,7 @@ impl FromValue for Bytes {
             Value::BulkString(bytes)
             | Value::SimpleString(bytes)
             | Value::Verbatim { text: bytes, .. } => Ok(bytes),
-            other => Err(mismatch("bytes", &other)),
+            other => Err(scalar_mismatch("bytes", "Bytes", &other)),
         }
     }
 }
@@ -245,7 +261,7 @@ fn tuple_elements<const N: usize>(value: Value) -> Result<[Value; N]> {
     match reply(value)? {
         Value::Array(items) | Value::Push(items) => <[Value; N]>::try_from(items)
             .map_err(|items| Error::type_mismatch(&array_of(N), &array_of(items.len()))),
-        other => Err(mismatch(&array_of(N), &other)),
+        other => Err(scalar_mismatch(&array_of(N), "(..)", &other)),
     }
 }
 

@@ -490,6 +490,36 @@ fn tuples_up_to_twelve() {
     );
 }
 
+#[test]
+fn nil_read_into_a_single_value_says_to_ask_for_an_option() {
+    #[track_caller]
+    fn hint<T: FromValue + Debug>(rust: &str) {
+        let err = T::from_value(Value::Nil).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Type);
+        let message = err.to_string();
+        assert!(message.contains("received nil"), "{message}");
+        let advice = format!("use Option<{rust}> for a key that may be missing");
+        assert!(
+            message.contains(&advice),
+            "{message:?} should say {advice:?}"
+        );
+    }
+    hint::<String>("String");
+    hint::<i64>("i64");
+    hint::<u32>("u32");
+    hint::<f64>("f64");
+    hint::<bool>("bool");
+    hint::<Bytes>("Bytes");
+    hint::<Vec<u8>>("Bytes");
+    hint::<(String, String)>("(..)");
+    // Other mismatches are not about a missing key.
+    let message = String::from_value(array(vec![])).unwrap_err().to_string();
+    assert!(!message.contains("Option"), "{message}");
+    // Nil is still fine where it means something.
+    assert_eq!(convert::<Option<String>>(Value::Nil), None);
+    assert_eq!(convert::<Vec<String>>(Value::Nil), Vec::<String>::new());
+}
+
 proptest! {
     #[test]
     fn integers_read_the_same_from_integer_and_text(n in any::<i64>()) {

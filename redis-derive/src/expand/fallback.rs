@@ -1,5 +1,5 @@
-//! What is emitted when the model has mistakes: the errors, and stub impls
-//! of `Model` and `HashModel`.
+//! What is emitted when the model has mistakes: the errors, stub impls of
+//! `Model` and `HashModel`, and the indexed fields' handles.
 //!
 //! Without the stubs every use of the model (`Repository::<User, _>`,
 //! `User::info()`) would add an error of its own that the struct does not
@@ -11,6 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::parse_quote;
 
+use crate::expand::handles;
 use crate::model::Rejected;
 
 /// The errors, plus stub impls when the input is a struct.
@@ -36,6 +37,9 @@ pub(crate) fn expand(rejected: Rejected<'_>) -> TokenStream {
         ));
     }
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    // Uses of the handles (`Product::price()`) type-check as they will
+    // once the mistakes are fixed.
+    let handles = handles::expand(ident, &stub.indexed);
     quote! {
         #errors
 
@@ -67,6 +71,8 @@ pub(crate) fn expand(rejected: Rejected<'_>) -> TokenStream {
                     ::core::unreachable!("RedisModel was not derived: see the errors above")
                 }
             }
+
+            #handles
         };
     }
 }

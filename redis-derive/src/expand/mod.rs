@@ -1,8 +1,11 @@
-//! Stage three: the code. One file per generated `impl`, and the fallback
-//! emitted instead when the model has mistakes.
+//! Stage three: the code. One file per generated `impl` or check, and the
+//! fallback emitted instead when the model has mistakes.
 
 mod fallback;
+mod handles;
 mod hash_impl;
+mod index;
+mod json_impl;
 mod model_impl;
 
 use proc_macro2::TokenStream;
@@ -27,15 +30,21 @@ pub(crate) fn derive(input: TokenStream) -> TokenStream {
 
 fn generate(model: &Model<'_>) -> TokenStream {
     let model_impl = model_impl::expand(model);
-    let storage_impl = match model.storage {
+    let storage_impl = match model.storage.value {
         Storage::Hash => hash_impl::expand(model),
+        Storage::Json => json_impl::expand(model),
     };
+    let kind_checks = model.fields.iter().filter_map(index::kind_check);
+    let handles = handles::expand(model.ident, &model.fields);
     // The anonymous const keeps anything the impls need out of the user's
-    // namespace, as serde does.
+    // namespace, as serde does; the handles are the one thing meant for
+    // it, and inherent impls reach out of it.
     quote! {
         const _: () = {
             #model_impl
             #storage_impl
+            #(#kind_checks)*
+            #handles
         };
     }
 }
@@ -111,6 +120,98 @@ mod tests {
     }
 
     #[test]
+    fn a_json_model_is_described_with_serde_names_and_checked_for_serde() {
+        let output = squash(&expand(quote! {
+            #[derive(Serialize, Deserialize)]
+            #[redis(storage = "json", index = "items")]
+            #[serde(rename_all = "camelCase")]
+            struct Item {
+                #[redis(pk)] #[serde(rename = "ID")] item_id: String,
+                unit_price: f64,
+                #[serde(skip)] cache: Vec<u8>,
+                #[serde(rename = "x")] name: String,
+            }
+        }));
+        for part in [
+            "typeStorage=::redis_om::Json;",
+            "::redis_om::ModelInfo::new(\"Item\",::redis_om::StorageKind::Json,\"ID\",\
+             &[::redis_om::FieldInfo::new(\"item_id\").stored_as(\"ID\"),\
+             ::redis_om::FieldInfo::new(\"unit_price\").stored_as(\"unitPrice\"),\
+             ::redis_om::FieldInfo::new(\"name\").stored_as(\"x\")])\
+             .with_index_name(\"items\");",
+            "const_:fn()=||{fnjson_document<T:::redis_om::JsonDocument>(){}\
+             json_document::<Item>();};",
+        ] {
+            assert!(output.contains(&squash(part)), "{part}\nnot in\n{output}");
+        }
+        assert!(!output.contains("HashModel"), "{output}");
+        assert!(!output.contains("cache"), "{output}");
+    }
+
+    #[test]
+    fn indexed_fields_get_an_index_a_kind_check_and_a_handle() {
+        let output = squash(&expand(quote! {
+            #[redis(storage = "json")]
+            struct Product {
+                #[redis(pk, index)] id: String,
+                #[redis(index(sortable, index_missing))] pub price: f64,
+                #[redis(index(text, no_stem, weight = 2))] pub(crate) name: String,
+                #[redis(index(tag, separator = ";", case_sensitive))] r#type: String,
+                #[redis(index(full_text_search))] title: Option<String>,
+                #[redis(index(vector(dim = 3, metric = "l2", algorithm = "flat")))]
+                embedding: [f32; 3],
+                plain: u8,
+            }
+        }));
+        for part in [
+            "::redis_om::FieldInfo::new(\"id\").indexed({let_:::core::marker::PhantomData<\
+             <Stringas::redis_om::Indexable>::Kind>=::core::marker::PhantomData;\
+             ::redis_om::Index::of::<String>()})",
+            "::redis_om::FieldInfo::new(\"price\").indexed({let_:::core::marker::PhantomData<\
+             <f64as::redis_om::Indexable>::Kind>=::core::marker::PhantomData;\
+             ::redis_om::Index::of::<f64>()}.sortable().index_missing())",
+            "::redis_om::FieldInfo::new(\"name\").indexed(::redis_om::Index::of::<String>()\
+             .with_kind(::redis_om::IndexKind::Text).no_stem().weight(2.0))",
+            "::redis_om::FieldInfo::new(\"type\").indexed(::redis_om::Index::of::<String>()\
+             .with_kind(::redis_om::IndexKind::Tag).case_sensitive().separator(';'))",
+            "::redis_om::FieldInfo::new(\"title\").optional().indexed({\
+             let_:::core::marker::PhantomData<<Option<String>as::redis_om::Indexable>::Kind>\
+             =::core::marker::PhantomData;::redis_om::Index::of::<Option<String>>()}\
+             .full_text_search())",
+            "::redis_om::FieldInfo::new(\"embedding\").indexed(::redis_om::Index::vector(\
+             ::redis_om::VectorIndex::new(3,::redis_om::DistanceMetric::L2,\
+             ::redis_om::VectorAlgorithm::Flat,::redis_om::VectorType::Float32,)))",
+            "::redis_om::FieldInfo::new(\"plain\")]",
+            "const_:()=::core::assert!(::redis_om::Index::of::<String>()\
+             .admits(::redis_om::IndexKind::Text),\"field `name`: a text index does not fit \
+             its type;",
+            "impl Product{",
+            "fnid()->::redis_om::Field<Product,<Stringas::redis_om::Indexable>::Kind,\
+             ::redis_om::field::Unsorted>{::redis_om::Field::new(\"id\")}",
+            "#[doc=\" The indexed field `price`, for queries.\"]",
+            "pubfnprice()->::redis_om::Field<Product,<f64as::redis_om::Indexable>::Kind,\
+             ::redis_om::field::Sortable>",
+            "pub(crate)fnname()->::redis_om::Field<Product,::redis_om::field::kind::Text,",
+            "fnr#type()->::redis_om::Field<Product,::redis_om::field::kind::Tag,",
+            "fntitle()->::redis_om::Field<Product,::redis_om::field::kind::TagText,",
+            "fnembedding()->::redis_om::Field<Product,::redis_om::field::kind::Vector,",
+        ] {
+            assert!(output.contains(&squash(part)), "{part}\nnot in\n{output}");
+        }
+        assert_eq!(output.matches("::core::assert!").count(), 2, "{output}");
+        assert!(!output.contains("fnplain"), "{output}");
+    }
+
+    #[test]
+    fn a_model_without_indexes_has_no_handles() {
+        let output = squash(&expand(quote! {
+            struct User { #[redis(pk)] id: String }
+        }));
+        assert!(!output.contains("implUser{"), "{output}");
+        assert!(!output.contains("assert"), "{output}");
+    }
+
+    #[test]
     fn mistakes_expand_to_errors_and_a_stub() {
         let output = expand(quote! {
             #[redis(prefix = "a:")]
@@ -122,6 +223,25 @@ mod tests {
         assert!(output.contains("typePk=::std::string::String;"), "{output}");
         assert!(
             output.contains("impl::redis_om::HashModelforUser"),
+            "{output}"
+        );
+    }
+
+    #[test]
+    fn a_stub_keeps_the_handles_so_queries_add_no_errors() {
+        let output = squash(&expand(quote! {
+            #[redis(ttl = 0)]
+            struct Product {
+                #[redis(pk)] id: String,
+                #[redis(index(numeric, sortable, separator = ","))] price: f64,
+            }
+        }));
+        assert!(output.contains("compile_error"), "{output}");
+        assert!(
+            output.contains(&squash(
+                "fnprice()->::redis_om::Field<Product,::redis_om::field::kind::Numeric,\
+                 ::redis_om::field::Sortable>"
+            )),
             "{output}"
         );
     }

@@ -1,10 +1,11 @@
 //! `impl redis_om::Model`: the static description and the primary key.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::ext::IdentExt as _;
 
 use crate::attrs::Storage;
+use crate::expand::index;
 use crate::model::{Field, Model, Role};
 
 /// The `Model` impl of a checked model.
@@ -14,10 +15,16 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
     let pk_ty = model.pk.ty;
     let pk_ident = model.pk.ident;
     let pk_stored = &model.pk.stored;
-    let (storage_kind, storage_ty) = match model.storage {
+    let (storage_kind, storage_ty) = match model.storage.value {
         Storage::Hash => (
             quote!(::redis_om::StorageKind::Hash),
             quote!(::redis_om::Hash),
+        ),
+        // At the `"json"`, where the check that the model has serde's
+        // derives points too: the bound `Storage` puts on it fails there.
+        Storage::Json => (
+            quote!(::redis_om::StorageKind::Json),
+            quote_spanned!(model.storage.span=> ::redis_om::Json),
         ),
     };
     let fields = model
@@ -29,6 +36,10 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
         .prefix
         .as_ref()
         .map(|prefix| quote!(.with_prefix(#prefix)));
+    let index_name = model
+        .index_name
+        .as_ref()
+        .map(|index| quote!(.with_index_name(#index)));
     let ttl = model.ttl.map(|seconds| {
         let seconds = Literal::u64_unsuffixed(seconds);
         quote!(.with_ttl_seconds(#seconds))
@@ -47,7 +58,7 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                     #storage_kind,
                     #pk_stored,
                     &[#(#fields),*]
-                )#prefix #ttl;
+                )#prefix #index_name #ttl;
                 &INFO
             }
 
@@ -63,5 +74,6 @@ fn field_info(field: &Field<'_>) -> TokenStream {
     let stored = &field.stored;
     let renamed = (*stored != name).then(|| quote!(.stored_as(#stored)));
     let optional = field.optional.then(|| quote!(.optional()));
-    quote!(::redis_om::FieldInfo::new(#name) #renamed #optional)
+    let indexed = index::indexed(field);
+    quote!(::redis_om::FieldInfo::new(#name) #renamed #optional #indexed)
 }

@@ -1,7 +1,7 @@
 use redis_om::RedisModel;
 
 #[derive(RedisModel)]
-#[redis(prefix = "user", index = "users")]
+#[redis(prefix = "user", name = "users")]
 struct User {
     #[redis(pk)]
     id: String,

@@ -21,7 +21,7 @@ each_redis8!(
         let client = ctx.client().await;
         let key = ctx.key("doc");
         let value = doc(&[("a", &[1, 2]), ("b", &[3])]);
-        client.json_set(&key, "$", &value).unwrap().await.unwrap();
+        client.json_set(&key, "$", &value).await.unwrap();
 
         // The root, as a legacy path: the document itself.
         let Json(root) = client
@@ -63,7 +63,6 @@ each_redis8!(
         let key = ctx.key("doc");
         client
             .json_set(&key, "$", &doc(&[("a", &[1])]))
-            .unwrap()
             .await
             .unwrap();
         let err = client
@@ -83,13 +82,42 @@ each_redis8!(
     |ctx: Ctx| async move {
         let client = ctx.client().await;
         let key = ctx.key("doc");
-        // JSON object keys must be strings.
+        // JSON object keys must be strings. The error comes out of the
+        // future, as every other refusal does: one `?` after `.await`.
         let bad = BTreeMap::from([((1, 2), 3)]);
-        let err = client.json_set(&key, "$", &bad).err().unwrap();
-        assert_eq!(err.kind(), ErrorKind::Type);
+        let err = client.json_set(&key, "$", &bad).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
         assert_eq!(err.command(), Some("JSON.SET"));
-        assert!(Pipeline::new().json_merge(&key, "$", &bad).is_err());
-        assert!(client.json_arrappend(&key, "$", &[bad]).is_err());
+        assert!(err.to_string().contains("key must be a string"), "{err}");
+        let err = client
+            .json_arrappend(&key, "$", std::slice::from_ref(&bad))
+            .await;
+        assert_eq!(err.unwrap_err().kind(), ErrorKind::InvalidInput);
+        // In a pipeline (or a transaction) the whole batch is refused, and
+        // names the command; nothing of it is sent.
+        let err = Pipeline::new()
+            .set(&key, "before")
+            .json_merge(&key, "$", &bad)
+            .query(&client)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        assert!(
+            err.to_string().contains("command 2 of the pipeline"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("JSON.MERGE"), "{err}");
+        let err = redis_core::Transaction::new()
+            .set(&key, "before")
+            .json_set(&key, "$", &bad)
+            .query(&client)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        // The same on a dedicated connection.
+        let conn = client.dedicated().await.unwrap();
+        let err = conn.json_set(&key, "$", &bad).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
         assert_eq!(client.exists(&key).await.unwrap(), 0);
     }
 );
@@ -101,7 +129,7 @@ each_redis8!(
         let key = ctx.key("doc");
         let first = doc(&[("a", &[1])]);
         let set = |value: &Doc, path: &'static str, condition| {
-            client.json_set_with(&key, path, value, condition).unwrap()
+            client.json_set_with(&key, path, value, condition)
         };
         assert_eq!(
             set(&first, "$", JsonSetCondition::IfExists).await.unwrap(),
@@ -122,7 +150,6 @@ each_redis8!(
         let b: &[i64] = &[7];
         let outcome = client
             .json_set_with(&key, "$.b", b, JsonSetCondition::IfMissing)
-            .unwrap()
             .await
             .unwrap();
         assert_eq!(outcome, JsonSetOutcome::Set);
@@ -141,7 +168,6 @@ each_redis8!(
                 (&k1, "$", doc(&[("n", &[1])])),
                 (&k2, "$", doc(&[("n", &[2, 3])])),
             ])
-            .unwrap()
             .await
             .unwrap();
         let matches: Vec<Option<Json<Vec<Vec<i64>>>>> = client
@@ -171,19 +197,12 @@ each_redis8!(
         let array: &[i64] = &[1, 2, 3];
         let ((), (), (), (), (), (), (), types) = Pipeline::new()
             .json_set(&key, "$", &empty)
-            .unwrap()
             .json_set(&key, "$.n", &1)
-            .unwrap()
             .json_set(&key, "$.s", "hi")
-            .unwrap()
             .json_set(&key, "$.b", &true)
-            .unwrap()
             .json_set(&key, "$.a", array)
-            .unwrap()
             .json_set(&key, "$.o", &object)
-            .unwrap()
             .json_set(&key, "$.f", &1.5)
-            .unwrap()
             .json_type(&key, "$.*")
             .query(&client)
             .await
@@ -231,13 +250,9 @@ each_redis8!(
         let client = ctx.client().await;
         let key = ctx.key("doc");
         let nums = BTreeMap::from([("i", 1.0), ("f", 1.5)]);
-        client.json_set(&key, "$", &nums).unwrap().await.unwrap();
-        client
-            .json_set(&key, "$.flag", &true)
-            .unwrap()
-            .await
-            .unwrap();
-        client.json_set(&key, "$.s", "hi").unwrap().await.unwrap();
+        client.json_set(&key, "$", &nums).await.unwrap();
+        client.json_set(&key, "$.flag", &true).await.unwrap();
+        client.json_set(&key, "$.s", "hi").await.unwrap();
 
         // BTreeMap serializes its keys in order: f, i; then flag and s.
         let Json(added) = client.json_numincrby(&key, "$.*", 2.0).await.unwrap();
@@ -293,36 +308,23 @@ each_redis8!(
 each_redis8!(array_commands_edit_arrays_in_place, |ctx: Ctx| async move {
     let client = ctx.client().await;
     let key = ctx.key("arr");
-    client
-        .json_set(&key, "$", &[1, 2, 3])
-        .unwrap()
-        .await
-        .unwrap();
+    client.json_set(&key, "$", &[1, 2, 3]).await.unwrap();
     assert_eq!(
-        client
-            .json_arrappend(&key, "$", &[4, 5])
-            .unwrap()
-            .await
-            .unwrap(),
+        client.json_arrappend(&key, "$", &[4, 5]).await.unwrap(),
         [Some(5)]
     );
     assert_eq!(
-        client
-            .json_arrinsert(&key, "$", 0, &[0])
-            .unwrap()
-            .await
-            .unwrap(),
+        client.json_arrinsert(&key, "$", 0, &[0]).await.unwrap(),
         [Some(6)]
     );
     // [0, 1, 2, 3, 4, 5]
     assert_eq!(
-        client.json_arrindex(&key, "$", &3).unwrap().await.unwrap(),
+        client.json_arrindex(&key, "$", &3).await.unwrap(),
         [Some(3)]
     );
     assert_eq!(
         client
             .json_arrindex_with(&key, "$", &3, 4, None)
-            .unwrap()
             .await
             .unwrap(),
         [Some(-1)]
@@ -330,7 +332,6 @@ each_redis8!(array_commands_edit_arrays_in_place, |ctx: Ctx| async move {
     assert_eq!(
         client
             .json_arrindex_with(&key, "$", &4, 1, Some(5))
-            .unwrap()
             .await
             .unwrap(),
         [Some(4)]
@@ -353,16 +354,12 @@ each_redis8!(array_commands_edit_arrays_in_place, |ctx: Ctx| async move {
 
     // Matches that are not arrays answer None.
     let scalar = ctx.key("scalar");
-    client.json_set(&scalar, "$", &7).unwrap().await.unwrap();
+    client.json_set(&scalar, "$", &7).await.unwrap();
     assert_eq!(client.json_arrlen(&scalar, "$").await.unwrap(), [None]);
     let popped: Vec<Option<Json<i64>>> = client.json_arrpop(&scalar, "$").await.unwrap();
     assert_eq!(popped, [None]);
     assert_eq!(
-        client
-            .json_arrappend(&scalar, "$", &[1])
-            .unwrap()
-            .await
-            .unwrap(),
+        client.json_arrappend(&scalar, "$", &[1]).await.unwrap(),
         [None]
     );
 });
@@ -374,11 +371,10 @@ each_redis8!(
         let key = ctx.key("doc");
         client
             .json_set(&key, "$", &BTreeMap::from([("a", 1), ("b", 2)]))
-            .unwrap()
             .await
             .unwrap();
         let patch = BTreeMap::from([("b", None), ("c", Some(3))]);
-        client.json_merge(&key, "$", &patch).unwrap().await.unwrap();
+        client.json_merge(&key, "$", &patch).await.unwrap();
         let Json(merged) = client
             .json_get::<Json<BTreeMap<String, i64>>>(&key, ".")
             .await

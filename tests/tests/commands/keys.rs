@@ -296,7 +296,7 @@ each_setup!(key_type_names_every_core_type, |ctx: Ctx| async move {
             .arg("f")
             .arg("v"),
     ] {
-        cmd.query::<(), _>(&client).await.unwrap();
+        cmd.query::<()>(&client).await.unwrap();
     }
     let expected = [
         ("string", KeyType::String),
@@ -328,14 +328,14 @@ each_redis8!(
             .arg(0.5)
             .arg(1.0)
             .arg("a")
-            .query::<(), _>(&client)
+            .query::<()>(&client)
             .await
             .unwrap();
         Cmd::new("JSON.SET")
             .arg(&doc)
             .arg("$")
             .arg("{}")
-            .query::<(), _>(&client)
+            .query::<()>(&client)
             .await
             .unwrap();
         assert_eq!(client.key_type(&vectors).await.unwrap(), KeyType::VectorSet);

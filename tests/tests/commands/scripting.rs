@@ -283,7 +283,7 @@ async fn kill_busy(
 ) -> redis_core::Error {
     let runner = connect(server, Protocol::Resp3).await;
     let killer = connect(server, Protocol::Resp2).await;
-    let running = tokio::spawn(async move { call.query::<Value, _>(&runner).await });
+    let running = tokio::spawn(async move { call.query::<Value>(&runner).await });
     let mut attempts = 0;
     loop {
         match kill(&killer).await {

@@ -60,7 +60,7 @@ async fn json_set(client: &Client, key: &str, json: &str) {
         .arg(key)
         .arg("$")
         .arg(json)
-        .query::<(), _>(client)
+        .query::<()>(client)
         .await
         .unwrap();
 }
@@ -77,6 +77,43 @@ async fn wait_indexed(client: &Client, idx: &str) {
         assert!(Instant::now() < deadline, "{idx} still indexing: {info:?}");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+// The server's default dialect (1) refuses `$name` with "Syntax error at
+// offset ..."; parameters without a dialect send DIALECT 2.
+each_redis8!(
+    params_work_without_naming_a_dialect,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let idx = people(&ctx, &client).await;
+        let options = SearchOptions::new().param("name", "alice");
+        let found: SearchResult = client
+            .ft_search_with(&idx, "@name:$name", &options)
+            .await
+            .unwrap();
+        assert_eq!(
+            sorted_ids(&found),
+            [ctx.key("doc:1"), ctx.key("doc:3")].into_iter().collect()
+        );
+        let options = AggregateOptions::new()
+            .param("min", "30")
+            .group_by(["@name"], [Reducer::count().alias("n")]);
+        let grouped: AggregateResult = client
+            .ft_aggregate(&idx, "@age:[$min +inf]", &options)
+            .await
+            .unwrap();
+        assert_eq!(grouped.rows.len(), 2, "{grouped:?}");
+        // A dialect asked for is the one sent: 1 still refuses parameters.
+        let err = client
+            .ft_search_with::<SearchResult>(&idx, "@name:$name", &options_in_dialect_1())
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Server, "{err}");
+    }
+);
+
+fn options_in_dialect_1() -> SearchOptions {
+    SearchOptions::new().param("name", "alice").dialect(1)
 }
 
 each_redis8!(

@@ -158,17 +158,10 @@ each_redis8!(
         assert!(
             client
                 .vsetattr(&key, "new", &attrs(&[("year", 2024)]))
-                .unwrap()
                 .await
                 .unwrap()
         );
-        assert!(
-            !client
-                .vsetattr(&key, "zz", &attrs(&[]))
-                .unwrap()
-                .await
-                .unwrap()
-        );
+        assert!(!client.vsetattr(&key, "zz", &attrs(&[])).await.unwrap());
 
         let got: Option<Json<Attrs>> = client.vgetattr(&key, "new").await.unwrap();
         assert_eq!(got, Some(Json(attrs(&[("year", 2024)]))));
@@ -220,10 +213,10 @@ each_redis8!(
 
         // Attributes that cannot be JSON are refused before anything is sent.
         let bad = BTreeMap::from([((1, 2), 3)]);
-        let err = client.vsetattr(&key, "old", &bad).err().unwrap();
+        let err = client.vsetattr(&key, "old", &bad).await.unwrap_err();
         assert_eq!(
             (err.kind(), err.command()),
-            (ErrorKind::Type, Some("VSETATTR"))
+            (ErrorKind::InvalidInput, Some("VSETATTR"))
         );
         let err = VaddOptions::new().attributes(&bad).unwrap_err();
         assert_eq!(err.command(), Some("VADD"));
@@ -384,7 +377,6 @@ each_redis8!(
             .vsim::<String>(&key, &VectorQuery::vector(&[1.0, 0.1]))
             .vismember(&key, "b")
             .vsetattr(&key, "a", &attrs(&[("n", 1)]))
-            .unwrap()
             .vgetattr::<Json<Attrs>>(&key, "a")
             .query(&client)
             .await

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use super::searching::{SortProperty, write_params};
+use super::searching::{SortProperty, write_params_and_dialect};
 use super::support::{as_map, counted, elements, entries, millis, number, reply, text};
 use crate::{Cmd, Error, FromValue, Result, ToArgs, Value};
 
@@ -149,13 +149,17 @@ impl AggregateOptions {
     }
 
     /// `PARAMS`: the value of `$name` in the query (call again for more);
-    /// sent as given. Parameters need dialect 2 or later.
+    /// sent as given. Parameters need dialect 2 or later, so options with
+    /// parameters and no [`dialect`](AggregateOptions::dialect) send
+    /// `DIALECT 2`.
     pub fn param(mut self, name: impl Into<String>, value: impl AsRef<[u8]>) -> Self {
         self.params.push((name.into(), value.as_ref().to_vec()));
         self
     }
 
-    /// `DIALECT`: the query syntax version.
+    /// `DIALECT`: the query syntax version. Without it the server's
+    /// default applies (1, unless configured otherwise), or 2 when there
+    /// are parameters.
     pub fn dialect(mut self, dialect: u32) -> Self {
         self.dialect = Some(dialect);
         self
@@ -221,10 +225,7 @@ impl ToArgs for AggregateOptions {
         if let Some(timeout) = self.timeout {
             cmd.push_arg("TIMEOUT").push_arg(millis(timeout));
         }
-        write_params(cmd, &self.params);
-        if let Some(dialect) = self.dialect {
-            cmd.push_arg("DIALECT").push_arg(dialect);
-        }
+        write_params_and_dialect(cmd, &self.params, self.dialect);
     }
 }
 

@@ -49,7 +49,7 @@ define_commands! {
     ///     .ft_search_with(
     ///         "people",
     ///         "@name:$name @age:[18 +inf]",
-    ///         &SearchOptions::new().param("name", name).dialect(2),
+    ///         &SearchOptions::new().param("name", name),
     ///     )
     ///     .await?;
     /// for person in &found.documents {

@@ -187,14 +187,17 @@ impl SearchOptions {
 
     /// `PARAMS`: the value of `$name` in the query (call again for more).
     /// The value is sent as given, bytes included (a vector's blob).
-    /// Parameters need dialect 2 or later.
+    /// Parameters need dialect 2 or later (the server refuses them under
+    /// dialect 1, its default), so options with parameters and no
+    /// [`dialect`](SearchOptions::dialect) send `DIALECT 2`.
     pub fn param(mut self, name: impl Into<String>, value: impl AsRef<[u8]>) -> Self {
         self.params.push((name.into(), value.as_ref().to_vec()));
         self
     }
 
     /// `DIALECT`: the query syntax version (2 for parameters, 3 and 4 for
-    /// their refinements).
+    /// their refinements). Without it the server's default applies (1,
+    /// unless configured otherwise), or 2 when there are parameters.
     pub fn dialect(mut self, dialect: u32) -> Self {
         self.dialect = Some(dialect);
         self
@@ -283,21 +286,32 @@ impl ToArgs for SearchOptions {
         if let Some((offset, count)) = self.limit {
             cmd.push_arg("LIMIT").push_arg(offset).push_arg(count);
         }
-        write_params(cmd, &self.params);
-        if let Some(dialect) = self.dialect {
-            cmd.push_arg("DIALECT").push_arg(dialect);
-        }
+        write_params_and_dialect(cmd, &self.params, self.dialect);
     }
 }
 
-/// `PARAMS nargs name value ...`, shared with FT.AGGREGATE.
-pub(super) fn write_params(cmd: &mut Cmd, params: &[(String, Vec<u8>)]) {
-    if params.is_empty() {
-        return;
+/// The dialect sent when parameters are given and no dialect is: the
+/// first that accepts `PARAMS`.
+const PARAMS_DIALECT: u32 = 2;
+
+/// `PARAMS nargs name value ...` and `DIALECT n`, shared with FT.AGGREGATE:
+/// the dialect asked for, or [`PARAMS_DIALECT`] when there are parameters
+/// (under the server's default dialect 1, a query with `$name` in it fails
+/// with a bare "Syntax error").
+pub(super) fn write_params_and_dialect(
+    cmd: &mut Cmd,
+    params: &[(String, Vec<u8>)],
+    dialect: Option<u32>,
+) {
+    if !params.is_empty() {
+        cmd.push_arg("PARAMS").push_arg(params.len() * 2);
+        for (name, value) in params {
+            cmd.push_arg(name).push_bytes(value);
+        }
     }
-    cmd.push_arg("PARAMS").push_arg(params.len() * 2);
-    for (name, value) in params {
-        cmd.push_arg(name).push_bytes(value);
+    let dialect = dialect.or((!params.is_empty()).then_some(PARAMS_DIALECT));
+    if let Some(dialect) = dialect {
+        cmd.push_arg("DIALECT").push_arg(dialect);
     }
 }
 

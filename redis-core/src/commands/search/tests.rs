@@ -488,6 +488,32 @@ fn search_options_count_their_arguments() {
 }
 
 #[test]
+fn params_without_a_dialect_send_dialect_2() {
+    let tail = |options: &SearchOptions| {
+        let cmd = Cmd::new("FT.SEARCH").arg(options);
+        let args = args(&cmd);
+        args[args.len().saturating_sub(2)..].to_vec()
+    };
+    let with_param = SearchOptions::new().param("v", "x");
+    assert_eq!(tail(&with_param), ["DIALECT", "2"]);
+    assert_eq!(tail(&with_param.clone().dialect(3)), ["DIALECT", "3"]);
+    assert_eq!(tail(&with_param.dialect(1)), ["DIALECT", "1"]);
+    // No parameters: the server's default, whatever it was configured to.
+    let plain = Cmd::new("FT.SEARCH").arg(SearchOptions::new().limit(0, 1));
+    assert!(!args(&plain).contains(&"DIALECT".to_owned()));
+
+    let aggregate = |options: &AggregateOptions| args(&Cmd::new("FT.AGGREGATE").arg(options));
+    let with_param = aggregate(&AggregateOptions::new().param("min", "3"));
+    assert_eq!(
+        with_param,
+        ["FT.AGGREGATE", "PARAMS", "2", "min", "3", "DIALECT", "2"]
+    );
+    let chosen = aggregate(&AggregateOptions::new().param("min", "3").dialect(4));
+    assert_eq!(chosen[chosen.len() - 2..], ["DIALECT", "4"]);
+    assert!(!aggregate(&AggregateOptions::new()).contains(&"DIALECT".to_owned()));
+}
+
+#[test]
 fn aggregate_steps_keep_their_order() {
     let pipeline = AggregateOptions::new()
         .filter("@x > 1")

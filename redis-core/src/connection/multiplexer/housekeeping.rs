@@ -29,6 +29,15 @@ pub(super) fn check(shared: &Shared) -> Option<Error> {
     let last_read = shared.last_read();
     let idle = {
         let state = lock(&shared.state);
+        if let Some(limit) = state.probe_overdue(now) {
+            // The probe waits as long as any command: without its reply the
+            // callers whose replies are held cannot be served, and a server
+            // that slow (or that lost a second reply) is treated as stalled.
+            return Some(Error::timeout(format!(
+                "{} did not answer the in-step probe sent after a command timed out within {limit:?}; connection presumed dead",
+                state.addr
+            )));
+        }
         let overdue = state.oldest_deadline();
         if let Some(deadline) = overdue.filter(|deadline| *deadline <= now) {
             if now.duration_since(deadline.max(last_read)) >= STALL_GRACE {

@@ -46,11 +46,11 @@ use super::connector::Connector;
 use super::socket::SharedWriter;
 use crate::config::Config;
 use crate::sync::lock;
-use crate::{Cmd, Error, Result, Value};
+use crate::{Cmd, Error, ErrorKind, Result, Value};
 #[cfg(feature = "bench-internals")]
 pub use bookkeeping::Bookkeeping;
 pub(crate) use state::{Failed, Replies};
-use state::{Link, State};
+use state::{Link, Misfit, State};
 
 /// Once this much is queued, the caller that added the last of it writes it
 /// out at once rather than leave it for the background writer: it is a
@@ -315,15 +315,28 @@ impl Shared {
     /// their callers.
     fn deliver(&self, replies: &mut Vec<Value>, wake: &mut Vec<Waker>) -> Result<()> {
         let mut outcome = Ok(());
+        let probe;
         {
             let mut state = lock(&self.state);
             let mut woken = 0usize;
             for value in replies.drain(..) {
                 match state.take_reply(value, wake) {
-                    Ok(completed) => woken += usize::from(completed == Some(true)),
-                    Err(_stray) => {
+                    Ok(completed) => woken += completed,
+                    Err(Misfit::Stray) => {
                         outcome = Err(Error::protocol(
                             "the server sent a reply that matches no command sent",
+                        ));
+                        break;
+                    }
+                    Err(Misfit::OutOfStep(why)) => {
+                        tracing::warn!(addr = %state.addr, "connection out of step: {why}");
+                        outcome = Err(Error::new(
+                            ErrorKind::Io,
+                            format!(
+                                "out of step: {why}, so a reply went missing (on the server, \
+                                 a proxy or the network) and every later reply would have \
+                                 reached the caller before its own; the connection was dropped"
+                            ),
                         ));
                         break;
                     }
@@ -332,8 +345,12 @@ impl Shared {
             state.wave = state
                 .wave
                 .saturating_add(u32::try_from(woken).unwrap_or(u32::MAX));
+            probe = state.take_probe_unsent();
         }
         wake.drain(..).for_each(Waker::wake);
+        if probe {
+            self.writer_wake.notify_one();
+        }
         outcome
     }
 

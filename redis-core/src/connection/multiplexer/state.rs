@@ -17,6 +17,11 @@ use tokio::time::Instant;
 use super::super::socket::SharedWriter;
 use crate::{Error, Result, Value};
 
+mod probe;
+
+pub(super) use probe::Misfit;
+use probe::Probe;
+
 pub(super) struct State {
     /// Encoded commands not yet written.
     pub(super) out: BytesMut,
@@ -39,6 +44,16 @@ pub(super) struct State {
     /// batch: replies arrive in order, so only that entry is ever being
     /// filled, and the entries themselves stay small.
     front_batch: Vec<Value>,
+    /// After a command timed out with its reply still to come: the probe
+    /// that proves the connection is still in step, while it is out
+    /// (see [`probe`]).
+    probe: Option<Probe>,
+    /// Replies that came while a probe is out, with their entries' sequence
+    /// numbers, in wire order: handed over once the probe comes back in its
+    /// own slot, failed if it does not.
+    held: VecDeque<(u64, Replies)>,
+    /// A probe was queued in `out` that the writer has not been told of.
+    probe_unsent: bool,
     /// What the clock task sleeps until (`None`: until woken).
     pub(super) clock_armed: Option<Instant>,
     /// What entries' deadlines count from.
@@ -219,6 +234,9 @@ impl State {
             answered: 0,
             parked: HashMap::new(),
             front_batch: Vec::new(),
+            probe: None,
+            held: VecDeque::new(),
+            probe_unsent: false,
             clock_armed: None,
             epoch: Instant::now(),
             sink: None,
@@ -271,18 +289,21 @@ impl State {
             .and_then(|entry| entry.deadline.at(self.epoch))
     }
 
-    /// Hands `value` to the oldest unanswered entry. Once that entry has
-    /// every reply it waits for, returns `Ok(Some(awaited))`: `awaited` says
-    /// whether a caller still waits for it, and its waker (if it polled) is
-    /// added to `wake`. With no command unanswered, the reply is a stray:
-    /// `Err`.
+    /// Hands `value` to the oldest unanswered entry. Returns how many
+    /// callers that still wait got their outcome (0 while a batch is still
+    /// being filled); their wakers are added to `wake`. With no command
+    /// unanswered, the reply is a stray; while a probe is out, a reply out of
+    /// step is refused too (see [`probe`]).
     pub(super) fn take_reply(
         &mut self,
         value: Value,
         wake: &mut Vec<Waker>,
-    ) -> std::result::Result<Option<bool>, Value> {
+    ) -> std::result::Result<usize, Misfit> {
+        if self.probe.is_some() {
+            return self.take_reply_probing(value, wake);
+        }
         let Some(entry) = self.entries.get_mut(self.answered) else {
-            return Err(value);
+            return Err(Misfit::Stray);
         };
         let expected = entry.expected as usize;
         let replies = if expected <= 1 {
@@ -293,7 +314,7 @@ impl State {
             }
             self.front_batch.push(value);
             if self.front_batch.len() < expected {
-                return Ok(None);
+                return Ok(0);
             }
             Replies::Many(std::mem::take(&mut self.front_batch))
         };
@@ -301,13 +322,22 @@ impl State {
         let awaited = matches!(entry.outcome, Outcome::Waiting(_));
         wake.extend(entry.outcome.settle(Ok(replies)));
         self.drop_finished();
-        Ok(Some(awaited))
+        Ok(usize::from(awaited))
     }
 
     /// Fails every unanswered command with `error` (their connection is
     /// gone); their wakers are added to `wake`.
     pub(super) fn fail_unanswered(&mut self, error: &Error, wake: &mut Vec<Waker>) {
         self.front_batch.clear();
+        // Replies held for a probe that never came back in its slot cannot
+        // be trusted: whose they are is what the probe was to prove.
+        self.probe = None;
+        self.probe_unsent = false;
+        for (seq, _) in std::mem::take(&mut self.held) {
+            if let Some(entry) = self.entry_mut(seq) {
+                wake.extend(entry.outcome.settle(Err(error.clone())));
+            }
+        }
         for entry in self.entries.range_mut(self.answered..) {
             wake.extend(entry.outcome.settle(Err(error.clone())));
         }
@@ -318,6 +348,9 @@ impl State {
     /// Times out the waiting commands whose deadline has passed (their
     /// entries stay, to swallow replies that come late; their wakers are
     /// added to `wake`), and returns the earliest deadline still pending.
+    /// When one of them was still waiting for its reply on a live
+    /// connection, a probe is queued behind (see [`probe`]); it waits at
+    /// least `probe_timeout`.
     ///
     /// A scan of every unanswered entry, but only when the clock wakes: at
     /// the earliest deadline, or when a command brings an earlier one. With
@@ -326,10 +359,19 @@ impl State {
         &mut self,
         now: Instant,
         timed_out: impl Fn(Duration) -> Error,
+        probe_timeout: Duration,
         wake: &mut Vec<Waker>,
     ) -> Option<Instant> {
         let mut next: Option<Instant> = None;
-        for entry in self.entries.range_mut(self.answered..) {
+        // Held replies' callers keep their deadlines too: answered entries
+        // are scanned only while some are held, which is after a timeout.
+        let from = if self.held.is_empty() {
+            self.answered
+        } else {
+            0
+        };
+        let mut unanswered_timeout: Option<(u64, Duration)> = None;
+        for (index, entry) in self.entries.iter_mut().enumerate().skip(from) {
             if !matches!(entry.outcome, Outcome::Waiting(_)) {
                 continue;
             }
@@ -337,10 +379,18 @@ impl State {
                 Some(at) if at <= now => {
                     let limit = Duration::from_millis(u64::from(entry.timeout_ms));
                     wake.extend(entry.outcome.settle(Err(timed_out(limit))));
+                    if index >= self.answered {
+                        let seq = self.base + index as u64;
+                        let longest = unanswered_timeout.map_or(limit, |(_, l)| l.max(limit));
+                        unanswered_timeout = Some((seq, longest));
+                    }
                 }
                 Some(at) => next = Some(next.map_or(at, |n| n.min(at))),
                 None => {}
             }
+        }
+        if let Some((last, limit)) = unanswered_timeout {
+            self.timed_out(last, limit.max(probe_timeout));
         }
         next
     }
@@ -433,10 +483,10 @@ mod tests {
         state.poll_outcome(seq, Waker::noop()).map_err(Error::from)
     }
 
-    fn answer(state: &mut State, value: Value) -> Option<bool> {
+    fn answer(state: &mut State, value: Value) -> usize {
         state
             .take_reply(value, &mut Vec::new())
-            .unwrap_or_else(|stray| panic!("stray reply {stray:?}"))
+            .unwrap_or_else(|misfit| panic!("reply refused: {misfit:?}"))
     }
 
     fn ready_text(outcome: Poll<Result<Replies>>) -> String {
@@ -453,8 +503,8 @@ mod tests {
         let (a, _) = state.push(1, None);
         let (b, _) = state.push(1, None);
         assert!(poll(&mut state, b).is_pending());
-        assert_eq!(answer(&mut state, reply("first")), Some(true));
-        assert_eq!(answer(&mut state, reply("second")), Some(true));
+        assert_eq!(answer(&mut state, reply("first")), 1);
+        assert_eq!(answer(&mut state, reply("second")), 1);
         assert!(ready_text(poll(&mut state, b)).contains("second"));
         assert!(ready_text(poll(&mut state, a)).contains("first"));
         assert!(state.entries.is_empty(), "taken outcomes are forgotten");
@@ -466,10 +516,7 @@ mod tests {
         let (seq, _) = state.push(1, None);
         assert!(poll(&mut state, seq).is_pending());
         let mut wake = Vec::new();
-        assert_eq!(
-            state.take_reply(reply("OK"), &mut wake).ok(),
-            Some(Some(true))
-        );
+        assert_eq!(state.take_reply(reply("OK"), &mut wake), Ok(1));
         assert_eq!(wake.len(), 1);
     }
 
@@ -477,10 +524,10 @@ mod tests {
     fn a_batch_completes_with_its_last_reply() {
         let mut state = State::new();
         let (batch, _) = state.push(3, None);
-        assert_eq!(answer(&mut state, reply("1")), None);
-        assert_eq!(answer(&mut state, reply("2")), None);
+        assert_eq!(answer(&mut state, reply("1")), 0);
+        assert_eq!(answer(&mut state, reply("2")), 0);
         assert!(poll(&mut state, batch).is_pending());
-        assert_eq!(answer(&mut state, reply("3")), Some(true));
+        assert_eq!(answer(&mut state, reply("3")), 1);
         let text = ready_text(poll(&mut state, batch));
         assert!(
             text.contains('1') && text.contains('2') && text.contains('3'),
@@ -504,7 +551,7 @@ mod tests {
         let (gone, _) = state.push(1, None);
         let (next, _) = state.push(1, None);
         state.abandon(gone);
-        assert_eq!(answer(&mut state, reply("late")), Some(false));
+        assert_eq!(answer(&mut state, reply("late")), 0);
         answer(&mut state, reply("next"));
         assert!(ready_text(poll(&mut state, next)).contains("next"));
         assert!(state.entries.is_empty());
@@ -517,11 +564,12 @@ mod tests {
         let (patient, _) = state.push(1, None);
         let deadline = deadline.unwrap_or_else(|| panic!("a 5 ms timeout sets a deadline"));
         let mut wake = Vec::new();
-        let next = state.expire(deadline, |_| Error::timeout("too slow"), &mut wake);
+        let timed_out = |_| Error::timeout("too slow");
+        let next = state.expire(deadline, timed_out, Duration::from_secs(1), &mut wake);
         assert_eq!(next, None, "the other command has no deadline");
         assert!(ready_text(poll(&mut state, slow)).contains("too slow"));
         assert_eq!(state.unanswered(), 2, "the late reply is still expected");
-        assert_eq!(answer(&mut state, reply("late")), Some(false));
+        assert_eq!(answer(&mut state, reply("late")), 0);
         answer(&mut state, reply("patient"));
         assert!(ready_text(poll(&mut state, patient)).contains("patient"));
     }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use redis_core::{Client, Cmd, ErrorKind, Pipeline, Transaction, Value};
 use redis_tests::{Direction, FaultProxy, TempServer};
 
 use crate::run::Run;
@@ -20,9 +21,10 @@ enum Fault {
     BlackHole,
     Refuse,
     KillServer,
+    Unanswerable,
 }
 
-const ALL: [Fault; 7] = [
+const ALL: [Fault; 8] = [
     Fault::Latency,
     Fault::DropAll,
     Fault::Stall,
@@ -30,6 +32,7 @@ const ALL: [Fault; 7] = [
     Fault::BlackHole,
     Fault::Refuse,
     Fault::KillServer,
+    Fault::Unanswerable,
 ];
 
 impl Fault {
@@ -42,6 +45,7 @@ impl Fault {
             Fault::BlackHole => "black-hole",
             Fault::Refuse => "refuse",
             Fault::KillServer => "kill-server",
+            Fault::Unanswerable => "unanswerable",
         }
     }
 }
@@ -66,6 +70,7 @@ pub async fn inject(
     run: Arc<Run>,
     proxy: Arc<FaultProxy>,
     server: SharedServer,
+    client: Client,
     seed: u64,
 ) -> BTreeMap<&'static str, u64> {
     let mut rng = fastrand::Rng::with_seed(seed);
@@ -83,7 +88,7 @@ pub async fn inject(
         }
         let Some(fault) = deck.pop() else { continue };
         run.set_fault(fault.name());
-        apply(fault, &proxy, &server, &run, &mut rng).await;
+        apply(fault, &proxy, &server, &client, &run, &mut rng).await;
         proxy.normal().await;
         run.set_fault("none");
         *counts.entry(fault.name()).or_default() += 1;
@@ -98,6 +103,7 @@ async fn apply(
     fault: Fault,
     proxy: &FaultProxy,
     server: &SharedServer,
+    client: &Client,
     run: &Run,
     rng: &mut fastrand::Rng,
 ) {
@@ -141,12 +147,68 @@ async fn apply(
             proxy.drop_all().await;
             tokio::time::sleep(millis(rng, 200, 1_500)).await;
         }
+        Fault::Unanswerable => unanswerable(client, run).await,
         Fault::KillServer => {
             let down = millis(rng, 0, 1_000);
             blocking(server, run, "kill", TempServer::kill).await;
             tokio::time::sleep(down).await;
             blocking(server, run, "restart", TempServer::restart).await;
         }
+    }
+}
+
+/// Commands Redis answers with nothing at all, which the client must refuse
+/// before sending: one sent would put the shared connection out of step, and
+/// every caller whose reply came before the command's timeout would get
+/// another's (the identifying workers would see it). A reply swallowed on the
+/// way (FaultProxy::swallow_next_reply) is not among the soak's faults for
+/// that reason: the client finds it out at the timeout, not before.
+async fn unanswerable(client: &Client, run: &Run) {
+    let alone: redis_core::Result<Value> = Cmd::new("").query(client).await;
+    refused(run, "Cmd::new(\"\")", alone);
+    let with_args: redis_core::Result<Value> = Cmd::new("")
+        .arg("GET")
+        .arg("soak:own:0")
+        .query(client)
+        .await;
+    refused(run, "Cmd::new(\"\") with arguments", with_args);
+    let pipeline: Pipeline<(Value, Value)> = Pipeline::new()
+        .command(Cmd::new("PING"))
+        .command(Cmd::new(""));
+    refused(
+        run,
+        "an empty command in a pipeline",
+        pipeline.query(client).await,
+    );
+    let transaction: Transaction<(Value, Value)> = Transaction::new()
+        .command(Cmd::new("PING"))
+        .command(Cmd::new(""));
+    refused(
+        run,
+        "an empty command in a transaction",
+        transaction.query(client).await,
+    );
+    for mode in ["OFF", "SKIP"] {
+        let reply: redis_core::Result<Value> = Cmd::new("CLIENT")
+            .arg("REPLY")
+            .arg(mode)
+            .query(client)
+            .await;
+        refused(run, &format!("CLIENT REPLY {mode}"), reply);
+        let pipeline: Pipeline<(Value, Value)> = Pipeline::new()
+            .command(Cmd::new("CLIENT").arg("REPLY").arg(mode))
+            .command(Cmd::new("PING"));
+        let what = format!("CLIENT REPLY {mode} in a pipeline");
+        refused(run, &what, pipeline.query(client).await);
+    }
+}
+
+/// Refused before sending: as input no server answers, or as a command
+/// that may not run on the shared connection.
+fn refused<T: std::fmt::Debug>(run: &Run, what: &str, result: redis_core::Result<T>) {
+    match result {
+        Err(error) if matches!(error.kind(), ErrorKind::InvalidInput | ErrorKind::Config) => {}
+        other => run.violation(format!("{what} was not refused before sending: {other:?}")),
     }
 }
 

@@ -37,6 +37,9 @@ const KV_TASKS: usize = 64;
 const PIPELINE_TASKS: usize = 4;
 const TRANSACTION_TASKS: usize = 4;
 const WATCH_TASKS: usize = 2;
+/// Tasks whose calls' replies identify them (ECHO of a token, GET of a key
+/// holding its own name), so a reply handed to the wrong caller is seen.
+const IDENTIFIED_TASKS: usize = 8;
 
 /// The client's reply and connect timeouts.
 const TIMEOUT: Duration = Duration::from_secs(1);
@@ -149,9 +152,18 @@ async fn soak(args: Args) -> Result<bool, String> {
     let server = Arc::new(Mutex::new(server));
     eprintln!(
         "soak: {} s, {:?}, {KV_TASKS} key-value + {PIPELINE_TASKS} pipeline + {TRANSACTION_TASKS} \
-         transaction + {WATCH_TASKS} WATCH tasks on one Client, seed {}",
+         transaction + {WATCH_TASKS} WATCH + {IDENTIFIED_TASKS} identified tasks on one Client, \
+         seed {}",
         args.seconds, args.protocol, args.seed
     );
+
+    // Before the faults, straight to the server (its AOF keeps them across
+    // the kills).
+    for i in 0..workers::OWN_KEYS {
+        let key = workers::own_key(i);
+        let set: redis_core::Result<()> = Cmd::new("SET").arg(&key).arg(&key).query(&admin).await;
+        set.map_err(|e| format!("storing {key}: {e}"))?;
+    }
 
     let run = Arc::new(Run::new());
     let started = Instant::now();
@@ -172,10 +184,15 @@ async fn soak(args: Args) -> Result<bool, String> {
         let work = workers::watched(run.clone(), client.clone(), task, budgets);
         workers.push(tokio::spawn(work));
     }
+    for task in 0..IDENTIFIED_TASKS {
+        let work = workers::identified(run.clone(), client.clone(), task, budgets);
+        workers.push(tokio::spawn(work));
+    }
     let injector = tokio::spawn(injector::inject(
         run.clone(),
         proxy.clone(),
         server.clone(),
+        client.clone(),
         args.seed,
     ));
     let monitor = tokio::spawn(monitor::watch(run.clone(), admin.clone(), started));
@@ -266,7 +283,7 @@ async fn heal(client: &Client, proxy: &FaultProxy, run: &Run, budgets: Budgets) 
     let started = Instant::now();
     for calls in 1..=2 {
         let cmd = Cmd::new("PING");
-        let ping = cmd.query::<String, _>(client);
+        let ping = cmd.query::<String>(client);
         if let Some(Ok(_)) = run.call("PING after the faults", budgets.read, ping).await {
             let healed = Healed {
                 calls,
@@ -290,7 +307,7 @@ async fn heal(client: &Client, proxy: &FaultProxy, run: &Run, budgets: Budgets) 
 async fn verify(ledger: &Ledger, admin: &Client, run: &Run) -> Result<Checked, String> {
     // The admin connection may still be on a server that was killed since.
     for _ in 0..10 {
-        if Cmd::new("PING").query::<String, _>(admin).await.is_ok() {
+        if Cmd::new("PING").query::<String>(admin).await.is_ok() {
             break;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -406,6 +423,10 @@ fn report(r: &Report<'_>) {
         c.acked_writes, c.exact_keys, c.unknown_keys, c.counters, c.pairs
     );
     println!("faults injected:   {total_faults}: {}", faults.join(", "));
+    println!(
+        "replies delivered to the wrong caller: {}",
+        r.run.wrong_deliveries()
+    );
     match r.run.longest_error_window() {
         Some((window, fault)) => println!(
             "longest error window: {:.2} s (began during {fault})",

@@ -24,6 +24,8 @@ pub type Outcome<T> = Option<redis_core::Result<T>>;
 pub struct Run {
     stop: AtomicBool,
     ops: AtomicU64,
+    /// Replies to calls whose reply identifies them that were another call's.
+    wrong_deliveries: AtomicU64,
     state: Mutex<State>,
 }
 
@@ -61,6 +63,7 @@ impl Run {
         Run {
             stop: AtomicBool::new(false),
             ops: AtomicU64::new(0),
+            wrong_deliveries: AtomicU64::new(0),
             state: Mutex::new(State {
                 fault_now: "none",
                 ..State::default()
@@ -139,6 +142,16 @@ impl Run {
         if state.violations.len() < KEPT_VIOLATIONS {
             state.violations.push(what);
         }
+    }
+
+    /// A call whose reply identifies it received another call's reply.
+    pub fn wrong_delivery(&self, what: String) {
+        self.wrong_deliveries.fetch_add(1, Ordering::Relaxed);
+        self.violation(format!("reply delivered to the wrong caller: {what}"));
+    }
+
+    pub fn wrong_deliveries(&self) -> u64 {
+        self.wrong_deliveries.load(Ordering::Relaxed)
     }
 
     pub fn ops(&self) -> u64 {

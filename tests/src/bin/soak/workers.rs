@@ -235,3 +235,44 @@ pub async fn watched(run: Arc<Run>, client: Client, task: usize, budgets: Budget
         pairs: Vec::new(),
     }
 }
+
+/// Keys holding their own names, stored before the faults start, for GETs
+/// whose reply identifies them.
+pub const OWN_KEYS: usize = 32;
+
+pub fn own_key(i: usize) -> String {
+    format!("soak:own:{i}")
+}
+
+/// Calls whose reply identifies them: ECHO of a token used once, GET of a
+/// key holding its own name. Any other reply is another call's: the shared
+/// connection was out of step, and the client handed it out anyway.
+pub async fn identified(run: Arc<Run>, client: Client, task: usize, budgets: Budgets) -> Ledger {
+    let mut rng = fastrand::Rng::new();
+    let mut n = 0u64;
+    while !run.stopped() {
+        n += 1;
+        let (op, expected, call) = if rng.bool() {
+            let token = format!("soak:echo:{task}:{n}:{:016x}", rng.u64(..));
+            let echo = Cmd::new("ECHO").arg(&token);
+            ("ECHO", token, echo)
+        } else {
+            let key = own_key(rng.usize(..OWN_KEYS));
+            let get = Cmd::new("GET").arg(&key);
+            ("GET", key, get)
+        };
+        let outcome: Outcome<Value> = run.call(op, budgets.read, call.query(&client)).await;
+        after_call(&outcome, op, &run).await;
+        if let Some(Ok(value)) = outcome {
+            let own = matches!(&value, Value::BulkString(text) if text == expected.as_bytes());
+            if !own {
+                run.wrong_delivery(format!("{op} {expected:?} received {value:?}"));
+            }
+        }
+    }
+    Ledger {
+        keys: Vec::new(),
+        counters: Vec::new(),
+        pairs: Vec::new(),
+    }
+}

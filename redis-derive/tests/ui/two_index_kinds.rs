@@ -1,11 +1,11 @@
 use redis_om::RedisModel;
 
 #[derive(RedisModel)]
-#[redis(storage = "json")]
-struct User {
+struct Product {
     #[redis(pk)]
     id: String,
-    tags: Vec<String>,
+    #[redis(index(text, sortable, tag))]
+    name: String,
 }
 
 fn main() {}

@@ -1,0 +1,68 @@
+//! Typed field handles: `Product::price()` for each indexed field, whose
+//! type carries the model, the index kind and the sortability, so that a
+//! query can only ask of a field what its index supports.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::Ident;
+use syn::spanned::Spanned as _;
+
+use crate::index_attrs::KindAttr;
+use crate::model::Field;
+
+/// An inherent `impl` with one handle per indexed field; nothing when no
+/// field is indexed. Inherent impls are allowed inside the anonymous
+/// `const` the rest of the code lives in.
+pub(crate) fn expand(model: &Ident, fields: &[Field<'_>]) -> TokenStream {
+    let handles: Vec<TokenStream> = fields
+        .iter()
+        .filter_map(|field| handle(model, field))
+        .collect();
+    if handles.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        #[automatically_derived]
+        impl #model {
+            #(#handles)*
+        }
+    }
+}
+
+fn handle(model: &Ident, field: &Field<'_>) -> Option<TokenStream> {
+    let index = field.index.as_ref()?;
+    let ty = field.ty;
+    let kind = match (
+        index.kind.as_ref().map(|kind| kind.value),
+        index.full_text_search,
+    ) {
+        (Some(KindAttr::Vector(_)), _) => quote!(::redis_om::field::kind::Vector),
+        (_, Some(_)) => quote!(::redis_om::field::kind::TagText),
+        (None, None) => quote_spanned!(ty.span()=> <#ty as ::redis_om::Indexable>::Kind),
+        (Some(KindAttr::Text), None) => quote!(::redis_om::field::kind::Text),
+        (Some(KindAttr::Tag), None) => quote!(::redis_om::field::kind::Tag),
+        (Some(KindAttr::Numeric), None) => quote!(::redis_om::field::kind::Numeric),
+        (Some(KindAttr::Geo), None) => quote!(::redis_om::field::kind::Geo),
+    };
+    let sort = match index.sortable {
+        Some(_) => quote!(::redis_om::field::Sortable),
+        None => quote!(::redis_om::field::Unsorted),
+    };
+    let vis = field.vis;
+    let name = field.ident;
+    let stored = &field.stored;
+    let doc = format!(" The indexed field `{stored}`, for queries.");
+    // At the field's type, as the `Index::of` of its `FieldInfo` is: a type
+    // without a default kind fails both with one span and one message, and
+    // rustc shows that error once.
+    let handle_type = quote_spanned!(ty.span()=> ::redis_om::Field<#model, #kind, #sort>);
+    Some(quote! {
+        #[doc = #doc]
+        // A handle the crate never queries is no dead code to warn about:
+        // it comes with the index.
+        #[allow(dead_code)]
+        #vis fn #name() -> #handle_type {
+            ::redis_om::Field::new(#stored)
+        }
+    })
+}

@@ -1,0 +1,352 @@
+//! A model's search index: its `FT.CREATE` command, built from the model's
+//! description, and the fingerprint that tells whether an existing index
+//! was built from the same one.
+
+use redis_core::Cmd;
+use redis_core::commands::{
+    self, CreateIndexOptions, DistanceMetric as CoreMetric, FlatVector, HnswVector, IndexOn,
+    Schema, VectorDataType,
+};
+
+use crate::index::{DistanceMetric, Index, IndexKind, VectorAlgorithm, VectorIndex, VectorType};
+use crate::model::{FieldInfo, ModelInfo, StorageKind};
+
+/// The search index of a model under one key prefix.
+///
+/// ```
+/// use redis_om::{ModelIndex, Model, RedisModel};
+///
+/// #[derive(RedisModel)]
+/// #[redis(prefix = "product")]
+/// struct Product {
+///     #[redis(pk)]
+///     id: String,
+///     #[redis(index(text, sortable))]
+///     name: String,
+///     #[redis(index)]
+///     price: f64,
+/// }
+///
+/// let index = ModelIndex::of(Product::info(), "product").expect("indexed");
+/// assert_eq!(index.name(), "product:index");
+/// let args: Vec<String> = index.create().args().map(|a| String::from_utf8_lossy(a).into()).collect();
+/// assert_eq!(args.join(" "), "FT.CREATE product:index ON HASH PREFIX 1 product: \
+///     SCHEMA name TEXT SORTABLE price NUMERIC");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelIndex {
+    name: String,
+    prefix: String,
+    on: IndexOn,
+    schema: Schema,
+}
+
+impl ModelIndex {
+    /// The index of `info`'s model for records under `prefix` (without the
+    /// colon): named as the model says (under the model's own prefix), else
+    /// `{prefix}:index`, covering the
+    /// keys `{prefix}:*` and nothing else (the colon is part of the index's
+    /// prefix, so `Player` never covers `PlayerState` keys). `None` when no
+    /// field is indexed.
+    pub fn of(info: &ModelInfo, prefix: &str) -> Option<ModelIndex> {
+        let mut fields = info.fields().iter().flat_map(|field| match field.index() {
+            Some(index) => schema_fields(info.storage(), field, index),
+            None => Vec::new(),
+        });
+        let mut schema = Schema::new(fields.next()?);
+        for field in fields {
+            schema = schema.field(field);
+        }
+        // A name the model gives is its own prefix's; under a prefix chosen
+        // at run time (a tenant) the index follows the prefix, so that two
+        // tenants never share one.
+        let name = match info.index_name() {
+            Some(name) if prefix == info.prefix() => name.to_owned(),
+            _ => format!("{prefix}:index"),
+        };
+        let on = match info.storage() {
+            StorageKind::Hash => IndexOn::Hash,
+            StorageKind::Json => IndexOn::Json,
+        };
+        Some(ModelIndex {
+            name,
+            prefix: format!("{prefix}:"),
+            on,
+            schema,
+        })
+    }
+
+    /// The index's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The key prefix it covers, with its colon.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// Its fields.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The `FT.CREATE` command that builds it.
+    pub fn create(&self) -> Cmd {
+        let options = CreateIndexOptions::new().on(self.on).prefix(&self.prefix);
+        commands::ft_create_with(&self.name, &options, &self.schema)
+            .cmd()
+            .clone()
+    }
+
+    /// A fingerprint of everything that defines the index (what it covers
+    /// and its fields): the hex SHA-1 of `FT.CREATE`'s arguments after the
+    /// index name, separated by spaces. Stored beside the index at
+    /// `{index}:hash`, so a later run can tell whether the model changed.
+    pub fn fingerprint(&self) -> String {
+        let create = self.create();
+        let mut text = Vec::new();
+        for (i, arg) in create.args().skip(2).enumerate() {
+            if i > 0 {
+                text.push(b' ');
+            }
+            text.extend_from_slice(arg);
+        }
+        sha1_smol::Sha1::from(&text).digest().to_string()
+    }
+}
+
+/// The schema fields of one model field: one, or two for full-text search
+/// (a TAG under the field's name and a TEXT under `{name}_fts`, as Redis OM
+/// Python names them).
+fn schema_fields(storage: StorageKind, field: &FieldInfo, index: &Index) -> Vec<commands::Field> {
+    let alias = field.stored();
+    let (name, aliased) = match storage {
+        StorageKind::Hash => (alias.to_owned(), false),
+        StorageKind::Json if index.is_multi() => (format!("$.{alias}[*]"), true),
+        StorageKind::Json => (format!("$.{alias}"), true),
+    };
+    if index.is_full_text_search() {
+        let tag = tag(&name, aliased.then_some(alias), index);
+        let fts = format!("{alias}_fts");
+        return vec![tag, text(&name, Some(&fts), index)];
+    }
+    let alias = aliased.then_some(alias);
+    let field = match index.kind() {
+        IndexKind::Text => text(&name, alias, index),
+        IndexKind::Tag => tag(&name, alias, index),
+        IndexKind::Numeric => {
+            let mut numeric = commands::Field::numeric(&name);
+            if let Some(alias) = alias {
+                numeric = numeric.alias(alias);
+            }
+            if index.is_sortable() {
+                numeric = numeric.sortable();
+            }
+            if index.is_index_missing() {
+                numeric = numeric.index_missing();
+            }
+            numeric.into()
+        }
+        IndexKind::Geo => {
+            let mut geo = commands::Field::geo(&name);
+            if let Some(alias) = alias {
+                geo = geo.alias(alias);
+            }
+            if index.is_index_missing() {
+                geo = geo.index_missing();
+            }
+            geo.into()
+        }
+        IndexKind::Vector(vector) => {
+            let mut field = commands::Field::vector(&name, algorithm(&vector));
+            if let Some(alias) = alias {
+                field = field.alias(alias);
+            }
+            if index.is_index_missing() {
+                field = field.index_missing();
+            }
+            field.into()
+        }
+    };
+    vec![field]
+}
+
+fn text(name: &str, alias: Option<&str>, index: &Index) -> commands::Field {
+    let mut text = commands::Field::text(name);
+    if let Some(alias) = alias {
+        text = text.alias(alias);
+    }
+    if let Some(weight) = index.text_weight() {
+        text = text.weight(weight);
+    }
+    if index.is_no_stem() {
+        text = text.no_stem();
+    }
+    if index.is_sortable() {
+        text = text.sortable();
+    }
+    if index.is_index_empty() {
+        text = text.index_empty();
+    }
+    if index.is_index_missing() {
+        text = text.index_missing();
+    }
+    text.into()
+}
+
+fn tag(name: &str, alias: Option<&str>, index: &Index) -> commands::Field {
+    let mut tag = commands::Field::tag(name);
+    if let Some(alias) = alias {
+        tag = tag.alias(alias);
+    }
+    // ASCII by construction: `Index::separator` refuses anything else.
+    if let Some(separator) = index.tag_separator().and_then(|c| u8::try_from(c).ok()) {
+        tag = tag.separator(separator);
+    }
+    if index.is_case_sensitive() {
+        tag = tag.case_sensitive();
+    }
+    if index.is_sortable() {
+        tag = tag.sortable();
+    }
+    if index.is_index_empty() {
+        tag = tag.index_empty();
+    }
+    if index.is_index_missing() {
+        tag = tag.index_missing();
+    }
+    tag.into()
+}
+
+fn algorithm(vector: &VectorIndex) -> commands::VectorAlgorithm {
+    let element = match vector.element() {
+        VectorType::Float32 => VectorDataType::Float32,
+        VectorType::Float64 => VectorDataType::Float64,
+    };
+    let metric = match vector.metric() {
+        DistanceMetric::Cosine => CoreMetric::Cosine,
+        DistanceMetric::L2 => CoreMetric::L2,
+        DistanceMetric::Ip => CoreMetric::InnerProduct,
+    };
+    match vector.algorithm() {
+        VectorAlgorithm::Flat => FlatVector::new(element, vector.dim(), metric).into(),
+        VectorAlgorithm::Hnsw => HnswVector::new(element, vector.dim(), metric).into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use serde::{Deserialize, Serialize};
+
+    use super::*;
+    use crate::{GeoPoint, Model, RedisModel};
+
+    fn create(info: &ModelInfo, prefix: &str) -> String {
+        let index = ModelIndex::of(info, prefix).unwrap();
+        let args: Vec<String> = index
+            .create()
+            .args()
+            .map(|arg| String::from_utf8_lossy(arg).into_owned())
+            .collect();
+        args.join(" ")
+    }
+
+    #[derive(RedisModel)]
+    #[redis(prefix = "product", index = "products")]
+    #[allow(dead_code)]
+    struct Product {
+        #[redis(pk)]
+        id: String,
+        #[redis(index(text, sortable, no_stem, weight = 2.0))]
+        name: String,
+        #[redis(index(tag, separator = "|", case_sensitive))]
+        brand: String,
+        #[redis(index(sortable, index_missing))]
+        price: Option<f64>,
+        #[redis(index)]
+        active: bool,
+        #[redis(index(full_text_search))]
+        title: String,
+        #[redis(index)]
+        store: GeoPoint,
+        #[redis(index(vector(dim = 4, metric = "cosine", algorithm = "hnsw")))]
+        embedding: [f32; 4],
+        notes: String,
+    }
+
+    #[derive(RedisModel, Serialize, Deserialize)]
+    #[redis(storage = "json", prefix = "order")]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    struct Order {
+        #[redis(pk)]
+        order_id: String,
+        #[redis(index)]
+        customer_name: String,
+        #[redis(index)]
+        tags: Vec<String>,
+        #[redis(index(sortable))]
+        total: f64,
+        #[redis(index(vector(dim = 2, metric = "l2", algorithm = "flat", type = "float64")))]
+        embedding: Vec<f64>,
+        lines: Vec<String>,
+    }
+
+    #[test]
+    fn a_hash_models_index() {
+        assert_eq!(
+            create(Product::info(), "product"),
+            "FT.CREATE products ON HASH PREFIX 1 product: SCHEMA \
+             name TEXT WEIGHT 2 NOSTEM SORTABLE \
+             brand TAG SEPARATOR | CASESENSITIVE \
+             price NUMERIC INDEXMISSING SORTABLE \
+             active TAG \
+             title TAG title AS title_fts TEXT \
+             store GEO \
+             embedding VECTOR HNSW 6 TYPE FLOAT32 DIM 4 DISTANCE_METRIC COSINE"
+        );
+    }
+
+    #[test]
+    fn a_json_models_index() {
+        assert_eq!(
+            create(Order::info(), "order"),
+            "FT.CREATE order:index ON JSON PREFIX 1 order: SCHEMA \
+             $.customerName AS customerName TAG \
+             $.tags[*] AS tags TAG \
+             $.total AS total NUMERIC SORTABLE \
+             $.embedding AS embedding VECTOR FLAT 6 TYPE FLOAT64 DIM 2 DISTANCE_METRIC L2"
+        );
+    }
+
+    #[test]
+    fn a_prefix_chosen_at_run_time_names_its_own_index() {
+        let tenant = ModelIndex::of(Product::info(), "acme:product").unwrap();
+        assert_eq!(tenant.name(), "acme:product:index");
+        assert_eq!(tenant.prefix(), "acme:product:");
+        let own = ModelIndex::of(Product::info(), "product").unwrap();
+        assert_ne!(tenant.fingerprint(), own.fingerprint());
+        assert_eq!(own.fingerprint().len(), 40);
+        assert_eq!(
+            own.fingerprint(),
+            ModelIndex::of(Product::info(), "product")
+                .unwrap()
+                .fingerprint()
+        );
+    }
+
+    #[test]
+    fn a_model_without_indexed_fields_has_no_index() {
+        #[derive(RedisModel)]
+        #[allow(dead_code)]
+        struct Plain {
+            #[redis(pk)]
+            id: String,
+            name: String,
+        }
+        assert!(ModelIndex::of(Plain::info(), "plain").is_none());
+    }
+}
