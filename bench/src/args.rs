@@ -1,7 +1,9 @@
 //! Command-line options, parsed by hand to keep the build small.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::om::{self, OmWorkload};
 use crate::workload::Workload;
 
 /// What to run, and for how long.
@@ -17,8 +19,16 @@ pub struct Args {
     pub steps: Option<u64>,
     /// Length of the unmeasured run before each measured one.
     pub warmup: Duration,
-    /// The workloads to run, in table order.
+    /// The workloads of the first table, in table order.
     pub workloads: Vec<Workload>,
+    /// The object-mapper workloads of the second table, in table order.
+    pub om_workloads: Vec<OmWorkload>,
+    /// The columns of the object-mapper table.
+    pub om_columns: Vec<String>,
+    /// The interpreter of a venv with Redis OM Python 1.2 (`cargo xtask bench` makes one).
+    pub python: Option<PathBuf>,
+    /// The script that drives it.
+    pub python_script: PathBuf,
     /// The columns to fill: `redis-benchmark`, `ours`, `redis-rs`, `fred`.
     pub clients: Vec<String>,
     /// The protocol every client speaks (2 or 3).
@@ -47,8 +57,14 @@ usage: redis-bench --url redis://HOST:PORT [options]
   --steps N          end each measured run after N steps per task, if before --duration:
                      the same work on every run, for callgrind (a step is one command,
                      one pipeline, one MGET or one HSET+HGETALL pair)
-  --workloads LIST   comma-separated: seq,conc64,pipe100,mget100,hash10 (all)
+  --workloads LIST   comma-separated: seq,conc64,pipe100,mget100,hash10 (the first table)
+                     and om_hash10,om_json,om_save_many (the object-mapper table) (all);
+                     the memory figures run only with some workload of the first table
   --clients LIST     comma-separated: redis-benchmark,ours,redis-rs,fred (all)
+  --om-columns LIST  comma-separated: redis-om,by-hand,om-python,redis-py (all)
+  --python PATH      the python of a venv holding redis-om==1.2.* for the om-python and
+                     redis-py columns; `none` skips them (skipped when not given)
+  --python-script P  the driver of those columns (bench/python/om_bench.py)
   --resp 2|3         protocol of every client (3, redis-core's default)
   --threads N        tokio worker threads (2)
   --in-flight N      GETs held in flight for the memory figure, 0 skips (10000)
@@ -66,6 +82,13 @@ impl Args {
             steps: None,
             warmup: Duration::from_millis(500),
             workloads: Workload::ALL.to_vec(),
+            om_workloads: OmWorkload::ALL.to_vec(),
+            om_columns: om::ALL_COLUMNS.iter().map(|c| c.to_string()).collect(),
+            python: None,
+            python_script: PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/python/om_bench.py"
+            )),
             clients: ALL_CLIENTS.iter().map(|c| c.to_string()).collect(),
             resp: 3,
             threads: 2,
@@ -84,8 +107,17 @@ impl Args {
                 "--duration" => parsed.duration = seconds(&flag, &value)?,
                 "--steps" => parsed.steps = Some(number(&flag, &value)? as u64),
                 "--warmup" => parsed.warmup = seconds(&flag, &value)?,
-                "--workloads" => parsed.workloads = workloads(&value)?,
-                "--clients" => parsed.clients = clients(&value)?,
+                "--workloads" => {
+                    (parsed.workloads, parsed.om_workloads) = workloads(&value)?;
+                }
+                "--clients" => parsed.clients = names(&value, &ALL_CLIENTS, "client")?,
+                "--om-columns" => {
+                    parsed.om_columns = names(&value, &om::ALL_COLUMNS, "object-mapper column")?;
+                }
+                "--python" => {
+                    parsed.python = (value != "none").then(|| PathBuf::from(value));
+                }
+                "--python-script" => parsed.python_script = PathBuf::from(value),
                 "--resp" => parsed.resp = resp(&value)?,
                 "--threads" => parsed.threads = number(&flag, &value)?.max(1),
                 "--in-flight" => parsed.in_flight = number(&flag, &value)?,
@@ -126,24 +158,28 @@ fn seconds(flag: &str, value: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("{flag} takes seconds, not `{value}`"))
 }
 
-fn workloads(list: &str) -> Result<Vec<Workload>, String> {
-    list.split(',')
-        .map(|name| {
-            Workload::ALL
-                .into_iter()
-                .find(|w| w.name() == name)
-                .ok_or_else(|| format!("unknown workload `{name}`"))
-        })
-        .collect()
+/// The workloads of either table named in `list`.
+fn workloads(list: &str) -> Result<(Vec<Workload>, Vec<OmWorkload>), String> {
+    let (mut core, mut om) = (Vec::new(), Vec::new());
+    for name in list.split(',') {
+        if let Some(w) = Workload::ALL.into_iter().find(|w| w.name() == name) {
+            core.push(w);
+        } else if let Some(w) = OmWorkload::ALL.into_iter().find(|w| w.name() == name) {
+            om.push(w);
+        } else {
+            return Err(format!("unknown workload `{name}`"));
+        }
+    }
+    Ok((core, om))
 }
 
-fn clients(list: &str) -> Result<Vec<String>, String> {
+fn names(list: &str, known: &[&str], what: &str) -> Result<Vec<String>, String> {
     list.split(',')
         .map(|name| {
-            ALL_CLIENTS
+            known
                 .contains(&name)
                 .then(|| name.to_string())
-                .ok_or_else(|| format!("unknown client `{name}`"))
+                .ok_or_else(|| format!("unknown {what} `{name}`"))
         })
         .collect()
 }

@@ -1,5 +1,7 @@
 //! `redis-bench`: the workloads of issue 16 for redis-core, redis-rs and fred against one
-//! server, next to the matching `redis-benchmark` lines, printed as one table of medians.
+//! server, next to the matching `redis-benchmark` lines, printed as one table of medians; then
+//! the object mapper's workloads of issue 42 (redis-om against the same commands by hand, and
+//! Redis OM Python against redis-py), as a second table.
 //!
 //! `cargo xtask bench [-- OPTIONS]` starts a fresh server and runs this in release mode;
 //! `--help` lists the options. Each workload runs a warm-up, then a fixed duration, `--runs`
@@ -11,6 +13,7 @@ mod args;
 mod clients;
 mod data;
 mod memory;
+mod om;
 mod redis_benchmark;
 mod report;
 mod workload;
@@ -88,6 +91,9 @@ fn run(args: &Args) -> Result<()> {
     // A client of ours for setup even when its column is not asked for.
     let setup = runtime.block_on(Ours::connect(&args.url, args.resp))?;
     let version = runtime.block_on(server_version(&setup))?;
+    if args.workloads.is_empty() {
+        return run_om(&runtime, args, &setup, &version);
+    }
     runtime.block_on(prefill(&mut setup.clone(), &data))?;
     let clients = runtime.block_on(Clients::connect(args))?;
     let benchmark = args
@@ -135,6 +141,40 @@ fn run(args: &Args) -> Result<()> {
             report::render_memory(in_flight.as_ref(), big.as_ref())
         );
     }
+    run_om(&runtime, args, &setup, &version)
+}
+
+/// The object-mapper table, when some of its workloads are asked for.
+fn run_om(
+    runtime: &tokio::runtime::Runtime,
+    args: &Args,
+    setup: &Ours,
+    version: &str,
+) -> Result<()> {
+    if args.om_workloads.is_empty() {
+        return Ok(());
+    }
+    let options = om::OmOptions {
+        workloads: &args.om_workloads,
+        columns: &args.om_columns,
+        python: args.python.as_ref(),
+        script: &args.python_script,
+        runs: args.runs,
+        warmup: Limit::duration(args.warmup),
+        limit: Limit {
+            duration: args.duration,
+            steps: args.steps,
+        },
+    };
+    let table = om::run(runtime, &setup.0, &args.url, &options)?;
+    println!(
+        "\nObject mapper, Redis {version}, RESP{} for the Rust columns, medians of {} run(s) of \
+         {:.1}s each\n",
+        args.resp,
+        args.runs,
+        args.duration.as_secs_f64()
+    );
+    print!("{}", table.render());
     Ok(())
 }
 

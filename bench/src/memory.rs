@@ -117,11 +117,11 @@ where
 {
     // One round trip first, so nothing lazily initialised is counted.
     get(keys[0]).await?;
-    Cmd::new("CLIENT")
+    let () = Cmd::new("CLIENT")
         .arg("PAUSE")
         .arg(PAUSE_MS)
         .arg("ALL")
-        .query::<(), _>(admin)
+        .query(admin)
         .await?;
     alloc::open();
     let mut pending: FuturesUnordered<_> = keys.iter().map(|k| get(k)).collect();
@@ -178,14 +178,14 @@ pub async fn big_reply(url: &str, resp: u8, size: usize) -> Result<BigReply> {
     });
     let client = connect(url, resp, limits).await?;
     if size > DEFAULT_MAX_BULK {
-        Cmd::new("CONFIG")
+        let () = Cmd::new("CONFIG")
             .arg("SET")
             .arg("proto-max-bulk-len")
             .arg(size)
-            .query::<(), _>(&client)
+            .query(&client)
             .await?;
     }
-    Cmd::new("DEL").arg(key).query::<(), _>(&client).await?;
+    let () = Cmd::new("DEL").arg(key).query(&client).await?;
     let length: usize = Cmd::new("SETRANGE")
         .arg(key)
         .arg(size - 1)
@@ -205,7 +205,7 @@ pub async fn big_reply(url: &str, resp: u8, size: usize) -> Result<BigReply> {
         .as_ref()
         .is_some_and(|v| v.len() == size && v.first() == Some(&0) && v.last() == Some(&b'x'));
     drop(value);
-    Cmd::new("DEL").arg(key).query::<(), _>(&client).await?;
+    let () = Cmd::new("DEL").arg(key).query(&client).await?;
     if !ok {
         return Err(format!("GET of the {size}-byte value returned something else").into());
     }

@@ -1,8 +1,12 @@
-//! `bench [-- ARGS]`: one fresh Redis 8.2.3 (no modules) on a free port, the benchmark crate
-//! in release mode against it, the server stopped whatever happened.
+//! `bench [-- ARGS]`: one fresh Redis 8.2.3 with RedisJSON (for the object mapper's JSON
+//! row) on a free port, the benchmark crate in release mode against it, the server stopped
+//! whatever happened; and, for the object mapper's Python columns, a venv with Redis OM
+//! Python (optional: without network the Rust rows still run).
 //!
 //! The server lives in its own run directory, so `servers down` and this command never stop
 //! each other's servers.
+
+mod python;
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -29,8 +33,18 @@ pub fn run(layout: &Layout, args: &[OsString]) -> Result<ExitCode> {
     };
     // A server left by an interrupted earlier run would only take memory and CPU.
     server::stop_all(&own)?;
+    // RedisJSON only: RediSearch would add its threads to a server the other rows share,
+    // and no row queries an index.
+    let mut modules = Vec::new();
+    for module in &installed.modules {
+        if module.file_name().is_some_and(|name| name == "rejson.so") {
+            modules.push(OsString::from("--loadmodule"));
+            modules.push(module.into());
+        }
+    }
+    let python = python_args(layout, args);
     let port = Ports::default().pick()?;
-    let outcome = server::start(&own, "bench", port, &installed.redis8, &[]).and_then(|()| {
+    let outcome = server::start(&own, "bench", port, &installed.redis8, &modules).and_then(|()| {
         let mut command = crate::cargo(layout);
         command
             .args([
@@ -42,6 +56,7 @@ pub fn run(layout: &Layout, args: &[OsString]) -> Result<ExitCode> {
             ])
             .arg("--url")
             .arg(format!("redis://127.0.0.1:{port}"))
+            .args(&python)
             .args(args);
         let shown = crate::cmd::describe(&command);
         eprintln!("[xtask] {shown}");
@@ -59,6 +74,34 @@ pub fn run(layout: &Layout, args: &[OsString]) -> Result<ExitCode> {
                 eprintln!("error: stopping the benchmark server: {down}");
             }
             Err(e)
+        }
+    }
+}
+
+/// `--python PATH` for the object-mapper table's Python columns, `--python none` when its venv
+/// cannot be made, nothing when the arguments show those columns will not run (or name an
+/// interpreter themselves).
+fn python_args(layout: &Layout, args: &[OsString]) -> Vec<OsString> {
+    let value_of = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .map(|v| v.to_string_lossy().into_owned())
+    };
+    let om_rows = value_of("--workloads").is_none_or(|list| list.contains("om_"));
+    let python_columns =
+        value_of("--om-columns").is_none_or(|list| list.contains("python") || list.contains("-py"));
+    if !om_rows || !python_columns || value_of("--python").is_some() {
+        return Vec::new();
+    }
+    match python::ensure(layout) {
+        Ok(interpreter) => vec!["--python".into(), interpreter.into()],
+        Err(e) => {
+            eprintln!(
+                "[xtask] the Redis OM Python and redis-py columns are skipped, their venv cannot \
+                 be made: {e}"
+            );
+            vec!["--python".into(), "none".into()]
         }
     }
 }

@@ -1,0 +1,392 @@
+"""Redis OM Python and plain redis-py on the object-mapper workloads of `cargo xtask bench`.
+
+Driven by the Rust bench (bench/src/om/python.rs), one line at a time on stdin:
+
+    run WORKLOAD COLUMN WARMUP_S DURATION_S STEPS    ->  ok RATE | error MESSAGE
+
+COLUMN is `om-python` (Redis OM Python 1.2's HashModel, JsonModel and EmbeddedJsonModel)
+or `redis-py` (the same commands by hand, the objects built from the replies by hand).
+The models and their values are those of bench/src/om/models.rs, with one difference: the
+primary key is Redis OM Python's own `pk` field rather than `id` (a field declared with
+`Field(primary_key=True)` leaves the inherited `pk` in place, which then stores an extra
+generated ULID in every record). Keys are `bench:pyh:{pk}` and `bench:pyj:{pk}`, apart from
+the Rust columns'. Every reply is checked; a failed check is an error.
+"""
+
+import argparse
+import dataclasses
+import os
+import sys
+import time
+from importlib.metadata import version
+from typing import List, Optional
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--url", required=True)
+ARGS = parser.parse_args()
+# Read by redis_om when it is imported: the connection of models without a Meta.database
+# (the embedded ones) and of its module checks.
+os.environ["REDIS_OM_URL"] = ARGS.url
+
+import redis  # noqa: E402
+from redis_om import EmbeddedJsonModel, HashModel, JsonModel  # noqa: E402
+
+RECORDS = 100
+SAVE_MANY = 10_000
+
+# What `get_redis_connection` gives Redis OM by default: decoded replies, RESP2.
+DB = redis.Redis.from_url(ARGS.url, decode_responses=True)
+
+
+class BenchError(Exception):
+    pass
+
+
+# ---- Redis OM Python models (keys bench:pyh:{pk}, bench:pyj:{pk}) ----
+
+
+class OmUser(HashModel, index=True):
+    # pk: str, inherited: the primary key
+    name: str
+    email: str
+    city: str
+    age: int
+    visits: int
+    balance: int
+    score: float
+    active: bool
+    nickname: Optional[str] = None
+
+    class Meta:
+        global_key_prefix = "bench"
+        model_key_prefix = "pyh"
+        database = DB
+
+
+class OmAddress(EmbeddedJsonModel):
+    street: str
+    city: str
+    zip: str
+
+
+class OmItem(EmbeddedJsonModel):
+    sku: str
+    quantity: int
+    price: float
+
+
+class OmOrder(JsonModel, index=True):
+    # pk: str, inherited: the primary key
+    customer: str
+    version: int
+    total: float
+    paid: bool
+    note: Optional[str] = None
+    address: OmAddress
+    tags: List[str]
+    items: List[OmItem]
+
+    class Meta:
+        global_key_prefix = "bench"
+        model_key_prefix = "pyj"
+        database = DB
+
+
+# ---- plain objects for redis-py by hand ----
+
+
+@dataclasses.dataclass(slots=True)
+class User:
+    pk: str
+    name: str
+    email: str
+    city: str
+    age: int
+    visits: int
+    balance: int
+    score: float
+    active: bool
+    nickname: Optional[str]
+
+
+@dataclasses.dataclass(slots=True)
+class Address:
+    street: str
+    city: str
+    zip: str
+
+
+@dataclasses.dataclass(slots=True)
+class Item:
+    sku: str
+    quantity: int
+    price: float
+
+
+@dataclasses.dataclass(slots=True)
+class Order:
+    pk: str
+    customer: str
+    version: int
+    total: float
+    paid: bool
+    note: Optional[str]
+    address: Address
+    tags: List[str]
+    items: List[Item]
+
+
+def user_values(i):
+    return dict(
+        pk=f"u{i:05d}",
+        name=f"User Number {i}",
+        email=f"user{i}@example.com",
+        city="Zürich",
+        age=20 + i % 60,
+        visits=0,
+        balance=-1_000_000 + i * 37,
+        score=0.5 + (i % 100) * 0.25,
+        active=i % 2 == 0,
+        nickname=f"nick{i}",
+    )
+
+
+def order_values(i):
+    return dict(
+        pk=f"o{i:05d}",
+        customer=f"Customer {i}",
+        version=0,
+        total=99.75 + i,
+        paid=i % 3 == 0,
+        note="leave at the door",
+        address=dict(street=f"{i} Rue de la Paix", city="Genève", zip="1201"),
+        tags=["gift", "express", f"batch{i % 10}"],
+        items=[dict(sku=f"SKU-{i}-{k}", quantity=1 + k, price=4.5 + k * 10.25) for k in range(3)],
+    )
+
+
+def plain_order(values):
+    values = dict(values)
+    values["address"] = Address(**values["address"])
+    values["items"] = [Item(**item) for item in values["items"]]
+    return Order(**values)
+
+
+# ---- redis-py by hand ----
+
+
+def user_key(pk):
+    return f"bench:pyh:{pk}"
+
+
+def order_key(pk):
+    return f"bench:pyj:{pk}"
+
+
+def hset_user(conn, user):
+    mapping = {
+        "pk": user.pk,
+        "name": user.name,
+        "email": user.email,
+        "city": user.city,
+        "age": user.age,
+        "visits": user.visits,
+        "balance": user.balance,
+        "score": user.score,
+        "active": "1" if user.active else "0",
+    }
+    if user.nickname is not None:
+        mapping["nickname"] = user.nickname
+    return conn.hset(user_key(user.pk), mapping=mapping)
+
+
+def check_added(added):
+    if not isinstance(added, int) or not 0 <= added <= 10:
+        raise BenchError(f"HSET of a user replied {added!r}")
+
+
+def get_user(pk):
+    key = user_key(pk)
+    fields = DB.hgetall(key)
+    if not fields:
+        return None
+
+    def take(field):
+        value = fields.get(field)
+        if value is None:
+            raise BenchError(f"{key}: field `{field}` is missing")
+        return value
+
+    active = take("active")
+    if active not in ("1", "0"):
+        raise BenchError(f"{key}: field `active` holds {active!r}")
+    return User(
+        pk=take("pk"),
+        name=take("name"),
+        email=take("email"),
+        city=take("city"),
+        age=int(take("age")),
+        visits=int(take("visits")),
+        balance=int(take("balance")),
+        score=float(take("score")),
+        active=active == "1",
+        nickname=fields.get("nickname"),
+    )
+
+
+def order_document(order):
+    return {
+        "pk": order.pk,
+        "customer": order.customer,
+        "version": order.version,
+        "total": order.total,
+        "paid": order.paid,
+        "note": order.note,
+        "address": {
+            "street": order.address.street,
+            "city": order.address.city,
+            "zip": order.address.zip,
+        },
+        "tags": order.tags,
+        "items": [{"sku": i.sku, "quantity": i.quantity, "price": i.price} for i in order.items],
+    }
+
+
+def get_order(pk):
+    document = DB.json().get(order_key(pk))
+    if document is None:
+        return None
+    address = document["address"]
+    return Order(
+        pk=document["pk"],
+        customer=document["customer"],
+        version=document["version"],
+        total=document["total"],
+        paid=document["paid"],
+        note=document.get("note"),
+        address=Address(street=address["street"], city=address["city"], zip=address["zip"]),
+        tags=list(document["tags"]),
+        items=[Item(sku=i["sku"], quantity=i["quantity"], price=i["price"]) for i in document["items"]],
+    )
+
+
+# ---- the columns ----
+
+
+def check_same(what, got, saved):
+    if got != saved:
+        raise BenchError(f"{what} read {got!r} after saving {saved!r}")
+
+
+class Columns:
+    def __init__(self):
+        self.step = 0
+        self.om_users = [OmUser(**user_values(i)) for i in range(SAVE_MANY)]
+        self.om_orders = [OmOrder(**order_values(i)) for i in range(RECORDS)]
+        self.users = [User(**user_values(i)) for i in range(SAVE_MANY)]
+        self.orders = [plain_order(order_values(i)) for i in range(RECORDS)]
+
+    def next_step(self):
+        self.step += 1
+        return self.step, self.step % RECORDS
+
+    # Each returns the units of its workload's figure.
+
+    def om_python_om_hash10(self):
+        step, index = self.next_step()
+        user = self.om_users[index]
+        user.visits = step
+        user.save()
+        check_same("OmUser.get", OmUser.get(user.pk), user)
+        return 1
+
+    def redis_py_om_hash10(self):
+        step, index = self.next_step()
+        user = self.users[index]
+        user.visits = step
+        check_added(hset_user(DB, user))
+        check_same("HGETALL by hand", get_user(user.pk), user)
+        return 1
+
+    def om_python_om_json(self):
+        step, index = self.next_step()
+        order = self.om_orders[index]
+        order.version = step
+        order.save()
+        check_same("OmOrder.get", OmOrder.get(order.pk), order)
+        return 1
+
+    def redis_py_om_json(self):
+        step, index = self.next_step()
+        order = self.orders[index]
+        order.version = step
+        if DB.json().set(order_key(order.pk), "$", order_document(order)) is not True:
+            raise BenchError("JSON.SET did not reply OK")
+        check_same("JSON.GET by hand", get_order(order.pk), order)
+        return 1
+
+    def om_python_om_save_many(self):
+        step, _ = self.next_step()
+        for user in self.om_users:
+            user.visits = step
+        OmUser.add(self.om_users)
+        self.check_saved(step)
+        return SAVE_MANY
+
+    def redis_py_om_save_many(self):
+        step, _ = self.next_step()
+        pipe = DB.pipeline(transaction=False)
+        for user in self.users:
+            user.visits = step
+            hset_user(pipe, user)
+        replies = pipe.execute()
+        if len(replies) != SAVE_MANY:
+            raise BenchError(f"{len(replies)} replies to {SAVE_MANY} HSETs")
+        for added in replies:
+            check_added(added)
+        self.check_saved(step)
+        return SAVE_MANY
+
+    def check_saved(self, step):
+        pk = self.users[(step * 7919) % SAVE_MANY].pk
+        stored = DB.hget(user_key(pk), "visits")
+        if stored != str(step):
+            raise BenchError(f"after save_many of step {step}, {pk} holds visits {stored!r}")
+
+
+def run_for(step, seconds, steps):
+    deadline = time.perf_counter() + seconds
+    units = done = 0
+    while done < steps and time.perf_counter() < deadline:
+        units += step()
+        done += 1
+    return units
+
+
+def main():
+    columns = Columns()
+    print(
+        f"ready python={sys.version.split()[0]} redis-om={version('redis-om')} "
+        f"redis-py={version('redis')} hiredis={version('hiredis')} pydantic={version('pydantic')}",
+        flush=True,
+    )
+    for line in sys.stdin:
+        parts = line.split()
+        if not parts:
+            continue
+        try:
+            _, workload, column, warmup, duration, steps = parts
+            step = getattr(columns, f"{column.replace('-', '_')}_{workload}")
+            steps = int(steps) or float("inf")
+            run_for(step, float(warmup), float("inf"))
+            started = time.perf_counter()
+            units = run_for(step, float(duration), steps)
+            rate = units / (time.perf_counter() - started)
+            print(f"ok {rate}", flush=True)
+        except Exception as error:  # noqa: BLE001 - every failure goes back as one line
+            message = f"{type(error).__name__}: {error}".replace("\n", " ")
+            print(f"error {message[:2000]}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+//! The models of the object-mapper rows, and the data every column saves: the same values in
+//! Rust and (in `bench/python/om_bench.py`) in Python.
+
+use redis_om::RedisModel;
+use serde::{Deserialize, Serialize};
+
+/// Records `om_hash10` and `om_json` cycle through (each step saves one, then reads it back).
+pub const RECORDS: usize = 100;
+/// Models per `om_save_many` step.
+pub const SAVE_MANY: usize = 10_000;
+
+/// The hash model of `om_hash10` and `om_save_many`: ten fields, the primary key included,
+/// stored at `bench:omh:{id}` by redis-om and by hand alike.
+#[derive(RedisModel, Debug, Clone, PartialEq)]
+#[redis(prefix = "bench:omh")]
+pub struct User {
+    /// Given (never generated), so every column writes the same keys on every run.
+    #[redis(pk)]
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub city: String,
+    pub age: u32,
+    /// Set to the step's number before each save, so a stale read fails the check.
+    pub visits: u64,
+    pub balance: i64,
+    pub score: f64,
+    pub active: bool,
+    /// `Some` in the data: a `None` would make redis-om's save an HSET plus an HDEL in a
+    /// MULTI/EXEC (it removes the stale field), which is a different workload.
+    pub nickname: Option<String>,
+}
+
+/// The nested struct of [`Order`].
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Address {
+    pub street: String,
+    pub city: String,
+    pub zip: String,
+}
+
+/// One element of [`Order::items`].
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Item {
+    pub sku: String,
+    pub quantity: u32,
+    pub price: f64,
+}
+
+/// The JSON model of `om_json`: scalars, a nested struct, a `Vec` of strings and a `Vec` of
+/// structs, stored at `bench:omj:{id}` by redis-om and by hand alike.
+#[derive(RedisModel, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[redis(prefix = "bench:omj", storage = "json")]
+pub struct Order {
+    #[redis(pk)]
+    pub id: String,
+    pub customer: String,
+    /// Set to the step's number before each save, as [`User::visits`].
+    pub version: u64,
+    pub total: f64,
+    pub paid: bool,
+    pub note: Option<String>,
+    pub address: Address,
+    pub tags: Vec<String>,
+    pub items: Vec<Item>,
+}
+
+/// The `i`-th user. Floats are exact binary fractions, so every client's text for them reads
+/// back as the same `f64`.
+pub fn user(i: usize) -> User {
+    User {
+        id: format!("u{i:05}"),
+        name: format!("User Number {i}"),
+        email: format!("user{i}@example.com"),
+        city: "Zürich".to_owned(),
+        age: 20 + (i % 60) as u32,
+        visits: 0,
+        balance: -1_000_000 + i as i64 * 37,
+        score: 0.5 + (i % 100) as f64 * 0.25,
+        active: i.is_multiple_of(2),
+        nickname: Some(format!("nick{i}")),
+    }
+}
+
+/// The `i`-th order.
+pub fn order(i: usize) -> Order {
+    Order {
+        id: format!("o{i:05}"),
+        customer: format!("Customer {i}"),
+        version: 0,
+        total: 99.75 + i as f64,
+        paid: i.is_multiple_of(3),
+        note: Some("leave at the door".to_owned()),
+        address: Address {
+            street: format!("{i} Rue de la Paix"),
+            city: "Genève".to_owned(),
+            zip: "1201".to_owned(),
+        },
+        tags: vec![
+            "gift".to_owned(),
+            "express".to_owned(),
+            format!("batch{}", i % 10),
+        ],
+        items: (0..3)
+            .map(|k| Item {
+                sku: format!("SKU-{i}-{k}"),
+                quantity: 1 + k,
+                price: 4.5 + f64::from(k) * 10.25,
+            })
+            .collect(),
+    }
+}

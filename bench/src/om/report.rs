@@ -1,0 +1,134 @@
+//! The object-mapper table: medians per workload and column, and the three ratios.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::ALL_COLUMNS;
+use super::workload::OmWorkload;
+use crate::report::figure;
+
+/// Every rate, by workload and column.
+#[derive(Default)]
+pub struct OmTable {
+    rates: BTreeMap<(&'static str, &'static str), Vec<f64>>,
+    /// The workloads that ran, in table order.
+    pub workloads: Vec<OmWorkload>,
+    /// What the Python driver reported about itself, if it ran.
+    pub python_versions: Option<String>,
+    notes: Vec<String>,
+}
+
+impl OmTable {
+    /// Records one run.
+    pub fn add(&mut self, workload: OmWorkload, column: &str, rate: f64) {
+        if let Some(&column) = ALL_COLUMNS.iter().find(|&&c| c == column) {
+            self.rates
+                .entry((workload.name(), column))
+                .or_default()
+                .push(rate);
+        }
+    }
+
+    /// A line printed under the table.
+    pub fn note(&mut self, note: &str) {
+        eprintln!("[bench] {note}");
+        self.notes.push(note.to_owned());
+    }
+
+    fn rates(&self, workload: OmWorkload, column: &str) -> Option<&[f64]> {
+        self.rates
+            .iter()
+            .find(|((w, c), _)| *w == workload.name() && *c == column)
+            .map(|(_, rates)| rates.as_slice())
+    }
+
+    fn median(&self, workload: OmWorkload, column: &str) -> Option<f64> {
+        median(self.rates(workload, column)?.to_vec())
+    }
+
+    /// The median of the runs' ratios `a / b`: each run measures the two columns minutes
+    /// apart at most, so on a machine whose speed drifts from run to run this is steadier
+    /// than the ratio of the medians.
+    fn ratio(&self, workload: OmWorkload, a: &str, b: &str) -> String {
+        let (Some(a), Some(b)) = (self.rates(workload, a), self.rates(workload, b)) else {
+            return "-".to_string();
+        };
+        let ratios = a
+            .iter()
+            .zip(b)
+            .filter(|(_, b)| **b > 0.0)
+            .map(|(a, b)| a / b)
+            .collect();
+        match median(ratios) {
+            Some(ratio) => format!("{ratio:.2}x"),
+            None => "-".to_string(),
+        }
+    }
+
+    /// The table, with what each column and ratio is.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{:<13} {:<9} {:>10} {:>10} {:>8} {:>10} {:>10} {:>9} {:>11}",
+            "workload",
+            "unit",
+            "redis-om",
+            "by-hand",
+            "om/hand",
+            "om-python",
+            "redis-py",
+            "om/om-py",
+            "om-py/r-py"
+        );
+        for &w in &self.workloads {
+            let rate = |column| self.median(w, column);
+            let _ = writeln!(
+                out,
+                "{:<13} {:<9} {:>10} {:>10} {:>8} {:>10} {:>10} {:>9} {:>11}",
+                w.name(),
+                w.unit(),
+                figure(rate("redis-om")),
+                figure(rate("by-hand")),
+                self.ratio(w, "redis-om", "by-hand"),
+                figure(rate("om-python")),
+                figure(rate("redis-py")),
+                self.ratio(w, "redis-om", "om-python"),
+                self.ratio(w, "om-python", "redis-py"),
+            );
+        }
+        let _ = writeln!(out, "\nnotes:");
+        let _ = writeln!(
+            out,
+            "  figures are medians of the runs; ratios are medians of each run's ratio (the two \
+             columns of one run are measured close together)\n  \
+             redis-om: redis-om's Repository (save + get, save_many); by-hand: the same commands \
+             with redis-core and the struct built from the reply by hand (target om/hand >= 0.90x)\n  \
+             om-python: Redis OM Python's HashModel/JsonModel (save + get, Model.add); redis-py: \
+             the same commands by hand with redis-py (RESP2, hiredis), one Python process\n  \
+             om_hash10: one pair = save + get of a 10-field hash model (HSET, HGETALL; Redis OM \
+             Python's save also sends HTTL first)\n  \
+             om_json: one pair = save + get of a JSON model with a nested struct and two Vecs \
+             (JSON.SET, JSON.GET)\n  \
+             om_save_many: models per second, 10,000 HSETs a step (redis-om sends them in \
+             pipelines of 1,000, by hand in one of 10,000; Python: one pipeline each)"
+        );
+        if let Some(versions) = &self.python_versions {
+            let _ = writeln!(out, "  Python side: {versions}");
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "  {note}");
+        }
+        out
+    }
+}
+
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    match values.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(values[mid]),
+        _ => Some((values[mid - 1] + values[mid]) / 2.0),
+    }
+}
