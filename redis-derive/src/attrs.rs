@@ -21,6 +21,18 @@ pub(crate) enum Storage {
     Json,
 }
 
+/// How keys, the index and its schema are named and written
+/// (`#[redis(layout = "...")]`): `redis_om::Layout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// This crate's own.
+    Default,
+    /// Exactly what Redis OM Python 1.1 writes.
+    Python,
+    /// Redis OM Node 0.4's names.
+    Node,
+}
+
 /// The attributes of the struct itself.
 #[derive(Debug, Default)]
 pub(crate) struct StructAttrs {
@@ -32,6 +44,8 @@ pub(crate) struct StructAttrs {
     pub(crate) index: Option<Spanned<String>>,
     /// `ttl = 60`, in seconds, never zero.
     pub(crate) ttl: Option<Spanned<u64>>,
+    /// `layout = "python"`.
+    pub(crate) layout: Option<Spanned<Layout>>,
 }
 
 /// The attributes of one field. Flags keep the span of their key, so that a
@@ -48,7 +62,7 @@ pub(crate) struct FieldAttrs {
     pub(crate) index: Option<IndexAttrs>,
 }
 
-const STRUCT_KEYS: &str = "`storage`, `prefix`, `index` or `ttl`";
+const STRUCT_KEYS: &str = "`storage`, `prefix`, `index`, `ttl` or `layout`";
 const FIELD_KEYS: &str = "`pk`, `rename`, `skip` or `index`";
 
 impl StructAttrs {
@@ -78,6 +92,11 @@ impl StructAttrs {
                     "ttl" => {
                         let ttl = ttl_value(cx, &meta)?;
                         seen.set(cx, &meta, &mut parsed.ttl, ttl);
+                    }
+                    "layout" => {
+                        let value = string_value(cx, &meta, "layout = \"python\"")?;
+                        let layout = value.and_then(|lit| layout(cx, &lit));
+                        seen.set(cx, &meta, &mut parsed.layout, layout);
                     }
                     "pk" | "rename" | "skip" => {
                         return Err(meta.error(format_args!(
@@ -129,7 +148,7 @@ impl FieldAttrs {
                         let index = IndexAttrs::parse(cx, &meta)?;
                         seen.set(cx, &meta, &mut parsed.index, Some(index));
                     }
-                    "storage" | "prefix" | "ttl" => {
+                    "storage" | "prefix" | "ttl" | "layout" => {
                         return Err(meta.error(format_args!(
                             "`{key}` goes on the struct, not on a field: \
                              a field takes {FIELD_KEYS}"
@@ -175,6 +194,28 @@ fn storage(cx: &mut Ctxt, lit: &LitStr) -> Option<Spanned<Storage>> {
             cx.error(
                 lit.span(),
                 format_args!("unknown storage {other:?}: the choices are \"hash\" and \"json\""),
+            );
+            return None;
+        }
+    };
+    Some(Spanned {
+        value,
+        span: lit.span(),
+    })
+}
+
+fn layout(cx: &mut Ctxt, lit: &LitStr) -> Option<Spanned<Layout>> {
+    let value = match lit.value().as_str() {
+        "default" => Layout::Default,
+        "python" => Layout::Python,
+        "node" => Layout::Node,
+        other => {
+            cx.error(
+                lit.span(),
+                format_args!(
+                    "unknown layout {other:?}: the choices are \"default\", \"python\" \
+                     (Redis OM Python 1.1) and \"node\" (Redis OM Node 0.4)"
+                ),
             );
             return None;
         }
@@ -308,13 +349,19 @@ mod tests {
         let (parsed, errors) = struct_attrs(&[
             parse_quote!(#[redis(prefix = "user", ttl = 60)]),
             parse_quote!(#[doc = "not ours"]),
-            parse_quote!(#[redis(storage = "json", index = "users-v2")]),
+            parse_quote!(#[redis(storage = "json", index = "users-v2", layout = "python")]),
         ]);
         assert_eq!(errors, Vec::<String>::new());
         assert_eq!(parsed.prefix.unwrap().value, "user");
         assert_eq!(parsed.ttl.unwrap().value, 60);
         assert_eq!(parsed.storage.unwrap().value, Storage::Json);
         assert_eq!(parsed.index.unwrap().value, "users-v2");
+        assert_eq!(parsed.layout.unwrap().value, Layout::Python);
+        for (written, layout) in [("default", Layout::Default), ("node", Layout::Node)] {
+            let (parsed, errors) = struct_attrs(&[parse_quote!(#[redis(layout = #written)])]);
+            assert_eq!(errors, Vec::<String>::new());
+            assert_eq!(parsed.layout.unwrap().value, layout);
+        }
         let (parsed, _) = struct_attrs(&[parse_quote!(#[redis(storage = "hash")])]);
         assert_eq!(parsed.storage.unwrap().value, Storage::Hash);
     }
@@ -379,13 +426,36 @@ mod tests {
     }
 
     #[test]
+    fn a_layout_is_one_of_three_strings() {
+        let (parsed, errors) = struct_attrs(&[parse_quote!(#[redis(layout = "Python")])]);
+        assert_eq!(
+            errors,
+            [
+                "unknown layout \"Python\": the choices are \"default\", \"python\" \
+                 (Redis OM Python 1.1) and \"node\" (Redis OM Node 0.4)"
+            ]
+        );
+        assert!(parsed.layout.is_none());
+        let (_, errors) = struct_attrs(&[parse_quote!(#[redis(layout = python)])]);
+        assert_eq!(
+            errors,
+            ["`layout` takes a string: write layout = \"python\""]
+        );
+        let (_, errors) = field_attrs(&[parse_quote!(#[redis(layout = "python")])]);
+        assert!(
+            errors[0].starts_with("`layout` goes on the struct"),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
     fn unknown_keys_name_the_known_ones() {
         let (_, errors) = struct_attrs(&[parse_quote!(#[redis(name = "u")])]);
         assert_eq!(
             errors,
             [
                 "unknown redis attribute `name` on a struct: expected `storage`, `prefix`, \
-                 `index` or `ttl`"
+                 `index`, `ttl` or `layout`"
             ]
         );
         let (_, errors) = field_attrs(&[parse_quote!(#[redis(primary_key)])]);

@@ -29,6 +29,7 @@
 //! | struct | `prefix = "user"` | keys `user:{pk}` (default: the struct's name) |
 //! | struct | `index = "users"` | the search index's name (default: `{prefix}:index`) |
 //! | struct | `ttl = 3600` | every save sets this time to live, in seconds |
+//! | struct | `layout = "python"` | Redis OM Python 1.1's layout (`"node"`: Node 0.4's names; `"default"`); only recorded in the description, `redis_om::layout` does the rest |
 //! | field | `pk` | the primary key: a `String` or `uuid::Uuid` |
 //! | field | `rename = "name"` | the stored field name (hash models; JSON models use `#[serde(rename)]`) |
 //! | field | `skip` | not stored; a hash model reads it back as `Default::default()` |

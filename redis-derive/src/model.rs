@@ -6,6 +6,7 @@
 //! Indexes are checked in `model/index.rs`.
 
 mod index;
+mod python;
 
 use std::collections::HashMap;
 
@@ -13,7 +14,7 @@ use proc_macro2::Span;
 use syn::ext::IdentExt as _;
 use syn::{Data, DeriveInput, Fields, FieldsNamed, Generics, Ident, Type, Visibility};
 
-use crate::attrs::{FieldAttrs, Storage, StructAttrs};
+use crate::attrs::{FieldAttrs, Layout, Storage, StructAttrs};
 use crate::ctxt::Ctxt;
 use crate::index_attrs::IndexAttrs;
 use crate::meta::Spanned;
@@ -34,6 +35,8 @@ pub(crate) struct Model<'a> {
     pub(crate) index_name: Option<String>,
     /// The time to live, in seconds, when one was given.
     pub(crate) ttl: Option<u64>,
+    /// The key layout.
+    pub(crate) layout: Layout,
     /// The primary key's field (also in `fields`).
     pub(crate) pk: Field<'a>,
     /// Every field, in declaration order, the primary key's and the skipped
@@ -135,7 +138,11 @@ impl<'a> Model<'a> {
         let serde =
             (storage.value == Storage::Json).then(|| SerdeStruct::parse(&mut cx, &input.attrs));
         check_generics(&mut cx, &input.generics);
-        let fields = fields(&mut cx, named, serde.as_ref());
+        let mut fields = fields(&mut cx, named, serde.as_ref());
+        let layout = attrs.layout.map_or(Layout::Default, |layout| layout.value);
+        if layout == Layout::Python {
+            python::check(&mut cx, storage.value, &mut fields);
+        }
         if !fields.iter().any(|field| field.role == Role::Pk) {
             cx.error(
                 input.ident.span(),
@@ -155,6 +162,7 @@ impl<'a> Model<'a> {
                 prefix: attrs.prefix.map(|prefix| prefix.value),
                 index_name: attrs.index.map(|index| index.value),
                 ttl: attrs.ttl.map(|ttl| ttl.value),
+                layout,
                 pk,
                 fields,
             }),

@@ -16,8 +16,9 @@ pub mod epoch_seconds {
     //! 1969-12-31T23:59:59.5Z). A date is the epoch seconds of its UTC
     //! midnight (`1815-12-10` is `-4861728000`). This is what Redis OM
     //! Python writes, so the two share records and indexes; Python writes
-    //! whole seconds as `1704164645.0`, we write the shorter `1704164645`,
-    //! and each reads the other's. The search index reads the field as a
+    //! whole seconds as `1704164645.0`, we write the shorter `1704164645`
+    //! (a hash model in the [python layout](crate::layout) writes Python's
+    //! text), and each reads the other's. The search index reads the field as a
     //! NUMERIC (a double), so a range query on epoch seconds finds it.
     //!
     //! - **Precision.** Microseconds, as Python's `datetime`. When writing,
@@ -465,7 +466,7 @@ macro_rules! date_time_field {
     ($t:ty) => {
         impl crate::hash::HashValue for $t {
             fn write_hash(&self, field: &'static str, out: &mut crate::hash::HashWriter<'_>) {
-                out.put(field, epoch_seconds::to_text(self).as_bytes());
+                out.put_seconds(field, &epoch_seconds::to_text(self));
             }
 
             fn read_hash(stored: Option<&[u8]>) -> Result<Self, String> {

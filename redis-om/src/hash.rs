@@ -3,6 +3,7 @@
 use bytes::Bytes;
 use redis_core::{Cmd, Error, ErrorKind, Result};
 
+use crate::layout::{Layout, python};
 use crate::model::Model;
 
 /// A model stored as a Redis hash: the field glue `#[derive(RedisModel)]`
@@ -48,11 +49,24 @@ pub trait HashValue: Sized {
 pub struct HashWriter<'a> {
     hset: &'a mut Cmd,
     absent: &'a mut Vec<&'static str>,
+    layout: Layout,
 }
 
 impl<'a> HashWriter<'a> {
     pub(crate) fn new(hset: &'a mut Cmd, absent: &'a mut Vec<&'static str>) -> HashWriter<'a> {
-        HashWriter { hset, absent }
+        HashWriter {
+            hset,
+            absent,
+            layout: Layout::Default,
+        }
+    }
+
+    /// Writes as the model's layout says: in the python layout floats and
+    /// date-times are written as Python writes them (`100.0`,
+    /// `1704164645.0`, `1e-05`).
+    pub(crate) fn in_layout(mut self, layout: Layout) -> HashWriter<'a> {
+        self.layout = layout;
+        self
     }
 
     /// Writes `value` as the field `field`.
@@ -70,6 +84,36 @@ impl<'a> HashWriter<'a> {
     fn put_arg(&mut self, field: &'static str, value: impl redis_core::ToArgs) {
         self.hset.push_bytes(field.as_bytes());
         self.hset.push_arg(value);
+    }
+
+    /// Writes a float: its shortest text (`put_arg`), or Python's
+    /// `repr(float)` in the python layout when it is finite (NaN is refused
+    /// either way).
+    fn put_float<T: redis_core::ToArgs + std::fmt::LowerExp + Copy>(
+        &mut self,
+        field: &'static str,
+        value: T,
+        finite: bool,
+    ) {
+        if finite && self.layout == Layout::Python {
+            self.put(field, python::float_repr(value).as_bytes());
+        } else {
+            self.put_arg(field, value);
+        }
+    }
+
+    /// Writes epoch seconds given as their exact text
+    /// ([`crate::epoch_seconds`]); in the python layout as Python's
+    /// `repr(dt.timestamp())`, the same number (`1704164645.0` where the
+    /// text is `1704164645`).
+    #[cfg(any(feature = "chrono", feature = "time"))]
+    pub(crate) fn put_seconds(&mut self, field: &'static str, text: &str) {
+        match text.parse::<f64>() {
+            Ok(seconds) if seconds.is_finite() && self.layout == Layout::Python => {
+                self.put(field, python::float_repr(seconds).as_bytes());
+            }
+            _ => self.put(field, text.as_bytes()),
+        }
     }
 
     /// Marks `field` absent: it is removed from the stored hash.
@@ -165,8 +209,27 @@ macro_rules! numbers {
 }
 
 numbers!(
-    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize
 );
+
+macro_rules! floats {
+    ($($t:ty),*) => {$(
+        impl HashValue for $t {
+            fn write_hash(&self, field: &'static str, out: &mut HashWriter<'_>) {
+                out.put_float(field, *self, self.is_finite());
+            }
+
+            fn read_hash(stored: Option<&[u8]>) -> std::result::Result<Self, String> {
+                let text = text(stored)?;
+                text.parse().map_err(|_| {
+                    format!("holds {:?}, which is not a {}", shorten(text), stringify!($t))
+                })
+            }
+        }
+    )*};
+}
+
+floats!(f32, f64);
 
 impl HashValue for bool {
     fn write_hash(&self, field: &'static str, out: &mut HashWriter<'_>) {

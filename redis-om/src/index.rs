@@ -114,12 +114,15 @@ pub struct Index {
     index_empty: bool,
     separator: Option<char>,
     weight: Option<f64>,
+    boolean: bool,
 }
 
 impl Index {
     /// The index a field of type `T` gets by default (`#[redis(index)]`).
     pub const fn of<T: Indexable>() -> Index {
-        Index::new(T::KIND).multi(T::MULTI)
+        let mut index = Index::new(T::KIND).multi(T::MULTI);
+        index.boolean = T::BOOL;
+        index
     }
 
     /// A vector index (`#[redis(index(vector(...)))]`).
@@ -139,6 +142,7 @@ impl Index {
             index_empty: false,
             separator: None,
             weight: None,
+            boolean: false,
         }
     }
 
@@ -270,6 +274,18 @@ impl Index {
     pub fn text_weight(&self) -> Option<f64> {
         self.weight
     }
+
+    /// True for the index of a `bool` field (or `Option<bool>`), which
+    /// Redis OM Python writes as a TAG without a separator.
+    ///
+    /// ```
+    /// use redis_om::Index;
+    /// assert!(Index::of::<bool>().is_bool());
+    /// assert!(!Index::of::<String>().is_bool());
+    /// ```
+    pub fn is_bool(&self) -> bool {
+        self.boolean
+    }
 }
 
 /// A field type with a default index kind, so that `#[redis(index)]` needs
@@ -286,6 +302,9 @@ pub trait Indexable {
     const KIND: IndexKind;
     /// True when it holds several values (indexed at `$.field[*]` in JSON).
     const MULTI: bool = false;
+    /// True for `bool`: the python layout writes its TAG without a
+    /// separator, as Redis OM Python does.
+    const BOOL: bool = false;
     /// The kind as a type, for the field's typed handle.
     type Kind: crate::field::FieldKind;
 }
@@ -299,8 +318,14 @@ macro_rules! indexable {
     )*};
 }
 
-indexable!(Tag: String, bool, uuid::Uuid);
+indexable!(Tag: String, uuid::Uuid);
 indexable!(Numeric: i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64);
+
+impl Indexable for bool {
+    const KIND: IndexKind = IndexKind::Tag;
+    const BOOL: bool = true;
+    type Kind = crate::field::kind::Tag;
+}
 
 impl Indexable for Vec<String> {
     const KIND: IndexKind = IndexKind::Tag;
@@ -311,5 +336,6 @@ impl Indexable for Vec<String> {
 impl<T: Indexable> Indexable for Option<T> {
     const KIND: IndexKind = T::KIND;
     const MULTI: bool = T::MULTI;
+    const BOOL: bool = T::BOOL;
     type Kind = T::Kind;
 }

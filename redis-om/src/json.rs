@@ -28,20 +28,11 @@ impl<T: Serialize + DeserializeOwned> JsonDocument for T {}
 
 impl<M: Model + JsonDocument> Storage<M> for Json {
     fn save(model: &M, pk: &M::Pk, key: &str, ttl: Option<Duration>) -> Result<Vec<Cmd>> {
-        let document = if model.pk() == pk {
-            serde_json::to_vec(model).map_err(|e| unencodable::<M>(key, &e))?
-        } else {
-            // A generated key goes into the document, under the name serde
-            // gives the primary key field.
-            let mut document =
-                serde_json::to_value(model).map_err(|e| unencodable::<M>(key, &e))?;
-            let mut text = String::new();
-            pk.write_to(&mut text);
-            if let Some(fields) = document.as_object_mut() {
-                fields.insert(M::info().pk().to_owned(), serde_json::Value::String(text));
-            }
-            serde_json::to_vec(&document).map_err(|e| unencodable::<M>(key, &e))?
-        };
+        let mut document = serde_json::to_vec(model).map_err(|e| unencodable::<M>(key, &e))?;
+        if model.pk() != pk {
+            document = with_generated_pk::<M>(document, model.pk(), pk)
+                .map_err(|e| unencodable::<M>(key, &e))?;
+        }
         let mut cmds = vec![Cmd::new("JSON.SET").arg(key).arg("$").arg(&document[..])];
         if let Some(ttl) = ttl {
             cmds.push(pexpire(key, ttl));
@@ -73,6 +64,44 @@ impl<M: Model + JsonDocument> Storage<M> for Json {
     }
 }
 
+/// The document with the generated key `pk` in place of the unset `unset`,
+/// under the name serde gives the primary key field.
+///
+/// When the primary key is the document's first member, as serde writes a
+/// struct whose key is declared first (the python layout requires it), its
+/// value is replaced in place and the members keep their order; otherwise
+/// the document goes through a `serde_json::Value`, whose members come out
+/// sorted by name.
+fn with_generated_pk<M: Model>(
+    document: Vec<u8>,
+    unset: &M::Pk,
+    pk: &M::Pk,
+) -> serde_json::Result<Vec<u8>> {
+    let name = M::info().pk();
+    let member = |key: &M::Pk| -> serde_json::Result<Vec<u8>> {
+        let mut text = String::new();
+        key.write_to(&mut text);
+        let mut member = b"{".to_vec();
+        serde_json::to_writer(&mut member, name)?;
+        member.push(b':');
+        serde_json::to_writer(&mut member, &text)?;
+        Ok(member)
+    };
+    let (unset, generated) = (member(unset)?, member(pk)?);
+    if let Some(rest) = document.strip_prefix(unset.as_slice()) {
+        let mut written = generated;
+        written.extend_from_slice(rest);
+        return Ok(written);
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(&document)?;
+    let mut text = String::new();
+    pk.write_to(&mut text);
+    if let Some(fields) = value.as_object_mut() {
+        fields.insert(name.to_owned(), serde_json::Value::String(text));
+    }
+    serde_json::to_vec(&value)
+}
+
 /// A model serde cannot write as JSON (a map with non-string keys, a
 /// `Serialize` that fails): nothing was sent.
 fn unencodable<M: Model>(key: &str, error: &serde_json::Error) -> Error {
@@ -83,4 +112,72 @@ fn unencodable<M: Model>(key: &str, error: &serde_json::Error) -> Error {
             M::info().name()
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, dead_code)]
+
+    use serde::{Deserialize, Serialize};
+
+    use crate::{Json, RedisModel, Storage};
+
+    #[derive(RedisModel, Serialize, Deserialize)]
+    #[redis(storage = "json", layout = "python")]
+    struct First {
+        #[redis(pk)]
+        pk: String,
+        zeta: u8,
+        alpha: u8,
+    }
+
+    #[derive(RedisModel, Serialize, Deserialize)]
+    #[redis(storage = "json")]
+    struct Last {
+        zeta: u8,
+        alpha: u8,
+        #[redis(pk)]
+        id: uuid::Uuid,
+    }
+
+    fn document<M: crate::Model + crate::JsonDocument>(model: &M, pk: &M::Pk) -> String {
+        let cmds = <Json as Storage<M>>::save(model, pk, "k", None).unwrap();
+        let args: Vec<&[u8]> = cmds[0].args().collect();
+        String::from_utf8(args[3].to_vec()).unwrap()
+    }
+
+    #[test]
+    fn a_generated_key_first_in_the_document_keeps_the_members_order() {
+        let first = First {
+            pk: String::new(),
+            zeta: 1,
+            alpha: 2,
+        };
+        assert_eq!(
+            document(&first, &"01K".to_owned()),
+            r#"{"pk":"01K","zeta":1,"alpha":2}"#
+        );
+        let set = First {
+            pk: "x".to_owned(),
+            ..first
+        };
+        assert_eq!(
+            document(&set, &"x".to_owned()),
+            r#"{"pk":"x","zeta":1,"alpha":2}"#
+        );
+    }
+
+    #[test]
+    fn a_generated_key_elsewhere_is_set_by_name() {
+        let last = Last {
+            zeta: 1,
+            alpha: 2,
+            id: uuid::Uuid::nil(),
+        };
+        let pk = uuid::Uuid::from_u128(1);
+        assert_eq!(
+            document(&last, &pk),
+            r#"{"alpha":2,"id":"00000000-0000-0000-0000-000000000001","zeta":1}"#
+        );
+    }
 }

@@ -38,6 +38,7 @@
 //! | struct | `prefix = "user"` | keys `user:{pk}` (default: the struct's name) |
 //! | struct | `index = "users"` | the search index's name (default: `{prefix}:index`) |
 //! | struct | `ttl = 3600` | every save sets this time to live, in seconds |
+//! | struct | `layout = "python"` | keys, index schema and fingerprint exactly as Redis OM Python 1.1 writes them; `"node"`: Redis OM Node 0.4's names (see [`layout`]) |
 //! | field | `pk` | the primary key: a `String` or `uuid::Uuid`; generated when empty |
 //! | field | `rename = "name"` | the stored field name (hash models; JSON models use serde's) |
 //! | field | `skip` | not stored; read back as `Default::default()` |
@@ -76,6 +77,7 @@ mod geo;
 mod hash;
 mod index;
 mod json;
+pub mod layout;
 mod migrate;
 mod model;
 mod pk;
@@ -92,6 +94,7 @@ pub use index::{
     DistanceMetric, Index, IndexKind, Indexable, VectorAlgorithm, VectorIndex, VectorType,
 };
 pub use json::{Json, JsonDocument};
+pub use layout::Layout;
 pub use migrate::{Migration, MigrationOutcome, Migrator};
 pub use model::{FieldInfo, Model, ModelInfo, StorageKind};
 pub use pk::PrimaryKey;

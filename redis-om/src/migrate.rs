@@ -13,6 +13,10 @@ use crate::schema::ModelIndex;
 /// Each index's [fingerprint](ModelIndex::fingerprint) is stored at
 /// `{index}:hash` (where Redis OM Python keeps its own), before the index is
 /// created, so that a crash in between leaves a state the next run repairs.
+/// In the [python layout](crate::layout) the fingerprint is Python's, and
+/// the schema text is stored at `{index}:schema` too, as Python does (both
+/// plain strings), so that Redis OM Python's own migrator finds the index
+/// unchanged.
 /// A later run finds the index and compares: the same fingerprint is a
 /// no-op; another one is an error of kind [`ErrorKind::IndexOutdated`]
 /// naming the index (altering and rebuilding come with index migrations).
@@ -137,6 +141,11 @@ async fn migrate(executor: &impl Executor, index: &ModelIndex) -> Result<Migrati
     let fingerprint = index.fingerprint();
     if !exists(executor, index.name()).await? {
         executor.set(&fingerprint_key, &fingerprint).await?;
+        if let Some(schema) = index.python_schema() {
+            executor
+                .set(format!("{}:schema", index.name()), schema)
+                .await?;
+        }
         match executor.execute::<()>(index.create()).await {
             Ok(()) => return Ok(MigrationOutcome::Created),
             // Another process created it meanwhile: compare as below.

@@ -2,6 +2,7 @@
 //! and the static description of a model it carries.
 
 use crate::index::Index;
+use crate::layout::Layout;
 use crate::pk::PrimaryKey;
 use crate::storage::Storage;
 
@@ -64,6 +65,7 @@ pub struct ModelInfo {
     prefix: Option<&'static str>,
     index: Option<&'static str>,
     ttl_seconds: Option<u64>,
+    layout: Layout,
     pk: &'static str,
     fields: &'static [FieldInfo],
 }
@@ -84,6 +86,7 @@ impl ModelInfo {
             prefix: None,
             index: None,
             ttl_seconds: None,
+            layout: Layout::Default,
             pk,
             fields,
         }
@@ -106,6 +109,28 @@ impl ModelInfo {
     pub const fn with_ttl_seconds(mut self, seconds: u64) -> ModelInfo {
         self.ttl_seconds = Some(seconds);
         self
+    }
+
+    /// Sets the key layout (`#[redis(layout = "python")]`): how the keys,
+    /// the index and its schema are named and written.
+    ///
+    /// ```
+    /// use redis_om::{FieldInfo, Layout, ModelInfo, StorageKind};
+    ///
+    /// static INFO: ModelInfo =
+    ///     ModelInfo::new("Customer", StorageKind::Hash, "pk", &[FieldInfo::new("id").stored_as("pk")])
+    ///         .with_prefix("omres:customer")
+    ///         .with_layout(Layout::Python);
+    /// assert_eq!(INFO.layout(), Layout::Python);
+    /// ```
+    pub const fn with_layout(mut self, layout: Layout) -> ModelInfo {
+        self.layout = layout;
+        self
+    }
+
+    /// The key layout: [`Layout::Default`] unless one was given.
+    pub fn layout(&self) -> Layout {
+        self.layout
     }
 
     /// The struct's name.

@@ -9,6 +9,7 @@ use redis_core::commands::{
 };
 
 use crate::index::{DistanceMetric, Index, IndexKind, VectorAlgorithm, VectorIndex, VectorType};
+use crate::layout::{self, Layout};
 use crate::model::{FieldInfo, ModelInfo, StorageKind};
 
 /// The search index of a model under one key prefix.
@@ -37,8 +38,16 @@ use crate::model::{FieldInfo, ModelInfo, StorageKind};
 pub struct ModelIndex {
     name: String,
     prefix: String,
-    on: IndexOn,
-    schema: Schema,
+    definition: Definition,
+}
+
+/// What follows the index's name in `FT.CREATE`.
+#[derive(Debug, Clone, PartialEq)]
+enum Definition {
+    /// The core's typed schema (the default and node layouts).
+    Fields { on: IndexOn, schema: Schema },
+    /// Redis OM Python's schema text (the python layout).
+    Python(String),
 }
 
 impl ModelIndex {
@@ -48,15 +57,31 @@ impl ModelIndex {
     /// keys `{prefix}:*` and nothing else (the colon is part of the index's
     /// prefix, so `Player` never covers `PlayerState` keys). `None` when no
     /// field is indexed.
+    ///
+    /// In the [python layout](crate::layout) the definition is the schema
+    /// text Redis OM Python 1.1 builds for the same model.
     pub fn of(info: &ModelInfo, prefix: &str) -> Option<ModelIndex> {
-        let mut fields = info.fields().iter().flat_map(|field| match field.index() {
-            Some(index) => schema_fields(info.storage(), field, index),
-            None => Vec::new(),
-        });
-        let mut schema = Schema::new(fields.next()?);
-        for field in fields {
-            schema = schema.field(field);
-        }
+        let definition = match info.layout() {
+            Layout::Python if info.is_indexed() => {
+                Definition::Python(layout::python::schema(info, prefix))
+            }
+            Layout::Python => return None,
+            _ => {
+                let mut fields = info.fields().iter().flat_map(|field| match field.index() {
+                    Some(index) => schema_fields(info.storage(), field, index),
+                    None => Vec::new(),
+                });
+                let mut schema = Schema::new(fields.next()?);
+                for field in fields {
+                    schema = schema.field(field);
+                }
+                let on = match info.storage() {
+                    StorageKind::Hash => IndexOn::Hash,
+                    StorageKind::Json => IndexOn::Json,
+                };
+                Definition::Fields { on, schema }
+            }
+        };
         // A name the model gives is its own prefix's; under a prefix chosen
         // at run time (a tenant) the index follows the prefix, so that two
         // tenants never share one.
@@ -64,15 +89,10 @@ impl ModelIndex {
             Some(name) if prefix == info.prefix() => name.to_owned(),
             _ => format!("{prefix}:index"),
         };
-        let on = match info.storage() {
-            StorageKind::Hash => IndexOn::Hash,
-            StorageKind::Json => IndexOn::Json,
-        };
         Some(ModelIndex {
             name,
             prefix: format!("{prefix}:"),
-            on,
-            schema,
+            definition,
         })
     }
 
@@ -86,33 +106,90 @@ impl ModelIndex {
         &self.prefix
     }
 
-    /// Its fields.
-    pub fn schema(&self) -> &Schema {
-        &self.schema
+    /// Its fields, as the core's schema; `None` in the python layout, whose
+    /// definition is Python's text ([`ModelIndex::python_schema`]).
+    pub fn schema(&self) -> Option<&Schema> {
+        match &self.definition {
+            Definition::Fields { schema, .. } => Some(schema),
+            Definition::Python(_) => None,
+        }
     }
 
-    /// The `FT.CREATE` command that builds it.
+    /// In the python layout, the schema text Redis OM Python builds for the
+    /// model (`ON HASH PREFIX 1 ... SCHEMA pk TAG SEPARATOR | ...`), which
+    /// [`crate::Migrator`] stores at `{index}:schema` as Python does.
+    ///
+    /// ```
+    /// use redis_om::{Model, ModelIndex, RedisModel};
+    ///
+    /// #[derive(RedisModel)]
+    /// #[redis(layout = "python", prefix = "omres:customer")]
+    /// struct Customer {
+    ///     #[redis(pk)]
+    ///     id: String,
+    ///     #[redis(index)]
+    ///     first_name: String,
+    ///     #[redis(index)]
+    ///     active: bool,
+    /// }
+    ///
+    /// let index = ModelIndex::of(Customer::info(), "omres:customer").expect("indexed");
+    /// assert_eq!(index.name(), "omres:customer:index");
+    /// assert_eq!(
+    ///     index.python_schema(),
+    ///     Some("ON HASH PREFIX 1 omres:customer: SCHEMA pk TAG SEPARATOR | \
+    ///           first_name TAG SEPARATOR | active TAG")
+    /// );
+    /// ```
+    pub fn python_schema(&self) -> Option<&str> {
+        match &self.definition {
+            Definition::Python(text) => Some(text),
+            Definition::Fields { .. } => None,
+        }
+    }
+
+    /// The `FT.CREATE` command that builds it. In the python layout, the
+    /// schema text split on whitespace, one argument per word, as Python's
+    /// client sends it.
     pub fn create(&self) -> Cmd {
-        let options = CreateIndexOptions::new().on(self.on).prefix(&self.prefix);
-        commands::ft_create_with(&self.name, &options, &self.schema)
-            .cmd()
-            .clone()
+        match &self.definition {
+            Definition::Fields { on, schema } => {
+                let options = CreateIndexOptions::new().on(*on).prefix(&self.prefix);
+                commands::ft_create_with(&self.name, &options, schema)
+                    .cmd()
+                    .clone()
+            }
+            Definition::Python(text) => {
+                let mut create = Cmd::new("FT.CREATE").arg(&self.name);
+                for word in text.split_whitespace() {
+                    create = create.arg(word);
+                }
+                create
+            }
+        }
     }
 
     /// A fingerprint of everything that defines the index (what it covers
-    /// and its fields): the hex SHA-1 of `FT.CREATE`'s arguments after the
-    /// index name, separated by spaces. Stored beside the index at
-    /// `{index}:hash`, so a later run can tell whether the model changed.
+    /// and its fields), stored beside the index at `{index}:hash` so that a
+    /// later run can tell whether the model changed: the lower-case hex
+    /// SHA-1 of `FT.CREATE`'s arguments after the index name, separated by
+    /// spaces; in the python layout, of Python's schema text, which is what
+    /// Python stores there.
     pub fn fingerprint(&self) -> String {
-        let create = self.create();
-        let mut text = Vec::new();
-        for (i, arg) in create.args().skip(2).enumerate() {
-            if i > 0 {
-                text.push(b' ');
+        match &self.definition {
+            Definition::Python(text) => layout::python::fingerprint(text),
+            Definition::Fields { .. } => {
+                let create = self.create();
+                let mut text = Vec::new();
+                for (i, arg) in create.args().skip(2).enumerate() {
+                    if i > 0 {
+                        text.push(b' ');
+                    }
+                    text.extend_from_slice(arg);
+                }
+                sha1_smol::Sha1::from(&text).digest().to_string()
             }
-            text.extend_from_slice(arg);
         }
-        sha1_smol::Sha1::from(&text).digest().to_string()
     }
 }
 

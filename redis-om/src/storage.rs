@@ -39,7 +39,7 @@ impl<M: HashModel> Storage<M> for Hash {
     fn save(model: &M, pk: &M::Pk, key: &str, ttl: Option<Duration>) -> Result<Vec<Cmd>> {
         let mut hset = Cmd::new("HSET").arg(key);
         let mut absent = Vec::new();
-        let mut out = HashWriter::new(&mut hset, &mut absent);
+        let mut out = HashWriter::new(&mut hset, &mut absent).in_layout(M::info().layout());
         pk.write_hash(M::info().pk(), &mut out);
         model.write_fields(&mut out);
         let mut cmds = vec![hset];

@@ -101,6 +101,40 @@ mod tests {
     }
 
     #[test]
+    fn a_layout_is_recorded_and_the_default_left_out() {
+        let output = squash(&expand(quote! {
+            #[redis(layout = "python", prefix = "omres:customer")]
+            struct Customer { #[redis(pk)] id: String, #[redis(index)] active: bool }
+        }));
+        assert!(
+            output.contains(&squash(
+                "ModelInfo::new(\"Customer\",::redis_om::StorageKind::Hash,\"pk\",\
+                 &[::redis_om::FieldInfo::new(\"id\").stored_as(\"pk\"),"
+            )),
+            "{output}"
+        );
+        assert!(
+            output.contains(&squash(
+                ".with_prefix(\"omres:customer\").with_layout(::redis_om::Layout::Python);"
+            )),
+            "{output}"
+        );
+        let output = squash(&expand(quote! {
+            #[redis(layout = "node")]
+            struct Customer { #[redis(pk)] id: String }
+        }));
+        assert!(
+            output.contains("with_layout(::redis_om::Layout::Node)"),
+            "{output}"
+        );
+        let output = squash(&expand(quote! {
+            #[redis(layout = "default")]
+            struct Customer { #[redis(pk)] id: String }
+        }));
+        assert!(!output.contains("with_layout"), "{output}");
+    }
+
+    #[test]
     fn defaults_leave_out_prefix_and_ttl() {
         let output = squash(&expand(quote! {
             struct r#Item { #[redis(pk)] r#type: ::uuid::Uuid }

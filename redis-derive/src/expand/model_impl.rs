@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt as _;
 
-use crate::attrs::Storage;
+use crate::attrs::{Layout, Storage};
 use crate::expand::index;
 use crate::model::{Field, Model, Role};
 
@@ -44,6 +44,11 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
         let seconds = Literal::u64_unsuffixed(seconds);
         quote!(.with_ttl_seconds(#seconds))
     });
+    let layout = match model.layout {
+        Layout::Default => None,
+        Layout::Python => Some(quote!(.with_layout(::redis_om::Layout::Python))),
+        Layout::Node => Some(quote!(.with_layout(::redis_om::Layout::Node))),
+    };
     quote! {
         #[automatically_derived]
         impl ::redis_om::Model for #ident {
@@ -58,7 +63,7 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                     #storage_kind,
                     #pk_stored,
                     &[#(#fields),*]
-                )#prefix #index_name #ttl;
+                )#prefix #index_name #ttl #layout;
                 &INFO
             }
 
