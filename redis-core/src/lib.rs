@@ -61,6 +61,24 @@
 //! it is still sent. Dropping the last clone of a client (or
 //! [`Client::close`]) closes its sockets and stops its task.
 //!
+//! # TLS
+//!
+//! `rediss://` URLs and [`Config::with_tls`] (feature `tls`, on by default)
+//! go through rustls with its aws-lc-rs cryptography provider, named
+//! explicitly for every connection, so no process-wide default has to be
+//! installed. Server certificates are verified against Mozilla's roots built
+//! into the binary, or against the CAs given in a [`TlsConfig`].
+//!
+//! Why aws-lc-rs and not ring: rustls 0.23.48 deprecates its ring provider
+//! (`crypto::ring::default_provider`, "no support for post-quantum
+//! algorithms"), so a client built on it makes every fresh downstream build
+//! warn, and ring offers no other whole provider. aws-lc-rs is rustls' own
+//! default and puts the post-quantum hybrid key exchange X25519MLKEM768
+//! first (servers that do not know it agree on X25519 instead). Its
+//! `aws-lc-sys` builds with a C compiler alone: no cmake, no nasm, no
+//! OpenSSL. CI builds the crate against the newest compatible dependencies
+//! with warnings denied, so the next deprecation is seen there first.
+//!
 //! # Crate layout
 //!
 //! [`resp`] is the codec (no I/O), [`convert`] the conversions between Rust

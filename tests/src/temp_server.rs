@@ -141,13 +141,14 @@ impl Drop for TempServer {
     }
 }
 
-/// The `redis-server` to run: `REDIS8_BIN` / `REDIS7_BIN` when set (the soak
+/// The server to run: `REDIS8_BIN` / `REDIS7_BIN` / `VALKEY_BIN` when set (the soak
 /// runs without the shared servers, so without servers.env), else the one
 /// servers.env names.
 fn binary(version: Version) -> String {
     let (var, from_servers): (&str, fn() -> &'static str) = match version {
         Version::Redis8 => ("REDIS8_BIN", || servers().redis8_bin()),
         Version::Redis7 => ("REDIS7_BIN", || servers().redis7_bin()),
+        Version::Valkey8 => ("VALKEY_BIN", || servers().valkey_bin()),
     };
     std::env::var(var).unwrap_or_else(|_| from_servers().to_owned())
 }

@@ -25,6 +25,8 @@ pub struct ServersEnv {
     pub tls_client_cert: PathBuf,
     /// Client key for mutual TLS.
     pub tls_client_key: PathBuf,
+    /// Valkey 8.1.8.
+    pub valkey: u16,
     /// The six cluster nodes.
     pub cluster: Vec<u16>,
     /// The three sentinels.
@@ -39,6 +41,8 @@ pub struct ServersEnv {
     pub redis8_bin: PathBuf,
     /// The 7.0 server binary.
     pub redis7_bin: PathBuf,
+    /// The Valkey server binary (for tests that start their own).
+    pub valkey_bin: PathBuf,
     /// RediSearch, RedisJSON and RedisBloom module files.
     pub modules: Vec<PathBuf>,
 }
@@ -63,6 +67,7 @@ impl ServersEnv {
                 self.tls_client_cert.display().to_string(),
             ),
             ("TLS_CLIENT_KEY", self.tls_client_key.display().to_string()),
+            ("VALKEY", addr(&self.valkey)),
             ("CLUSTER", addrs(&self.cluster)),
             ("SENTINELS", addrs(&self.sentinels)),
             ("SENTINEL_MASTER", self.sentinel_master.clone()),
@@ -70,6 +75,7 @@ impl ServersEnv {
             ("SENTINEL_REPLICA", addr(&self.sentinel_replica)),
             ("REDIS8_BIN", self.redis8_bin.display().to_string()),
             ("REDIS7_BIN", self.redis7_bin.display().to_string()),
+            ("VALKEY_BIN", self.valkey_bin.display().to_string()),
             ("MODULES", modules.join(":")),
         ];
         let mut text = String::new();
@@ -151,6 +157,7 @@ mod tests {
             tls_ca: "/c/ca.crt".into(),
             tls_client_cert: "/c/client.crt".into(),
             tls_client_key: "/c/client.key".into(),
+            valkey: 15,
             cluster: vec![4, 5, 6, 7, 8, 9],
             sentinels: vec![10, 11, 12],
             sentinel_master: "mymaster".into(),
@@ -158,6 +165,7 @@ mod tests {
             sentinel_replica: 14,
             redis8_bin: "/v/redis-server".into(),
             redis7_bin: "/usr/bin/redis-server".into(),
+            valkey_bin: "/v/valkey-server".into(),
             modules: vec!["/m/a.so".into(), "/m/b.so".into(), "/m/c.so".into()],
         };
         let entries = parse(&env.render());
@@ -171,6 +179,7 @@ mod tests {
                 "TLS_CA",
                 "TLS_CLIENT_CERT",
                 "TLS_CLIENT_KEY",
+                "VALKEY",
                 "CLUSTER",
                 "SENTINELS",
                 "SENTINEL_MASTER",
@@ -178,6 +187,7 @@ mod tests {
                 "SENTINEL_REPLICA",
                 "REDIS8_BIN",
                 "REDIS7_BIN",
+                "VALKEY_BIN",
                 "MODULES"
             ]
         );
@@ -187,5 +197,6 @@ mod tests {
         );
         assert_eq!(get(&entries, "MODULES"), Some("/m/a.so:/m/b.so:/m/c.so"));
         assert_eq!(get(&entries, "SENTINEL_REPLICA"), Some("127.0.0.1:14"));
+        assert_eq!(get(&entries, "VALKEY"), Some("127.0.0.1:15"));
     }
 }

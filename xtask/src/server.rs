@@ -137,10 +137,13 @@ pub fn pidfiles(layout: &Layout) -> Vec<(PathBuf, Option<u32>)> {
     found
 }
 
-/// Whether `pid` is a live Redis process; a recycled pid of another program is not ours.
+/// Whether `pid` is a live Redis (or Valkey) process; a recycled pid of another program is not
+/// ours.
 pub fn is_live_redis(pid: u32) -> bool {
-    is_alive(pid)
-        && read_lossy(&Path::new("/proc").join(pid.to_string()).join("cmdline")).contains("redis")
+    is_alive(pid) && {
+        let cmdline = read_lossy(&Path::new("/proc").join(pid.to_string()).join("cmdline"));
+        cmdline.contains("redis") || cmdline.contains("valkey")
+    }
 }
 
 /// Whether `pid` runs; a zombie has exited and counts as gone.

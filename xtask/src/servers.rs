@@ -14,13 +14,14 @@ use crate::server::{self, pidfiles};
 use crate::standalone::{self, tls_ping};
 use crate::{cluster, resp, sentinel};
 
-/// stack 1 + redis7 1 + cluster 6 + sentinel setup 5.
-const PROCESSES: usize = 13;
+/// stack 1 + redis7 1 + valkey 1 + cluster 6 + sentinel setup 5.
+const PROCESSES: usize = 14;
 
 /// Keys of servers.env whose values are plain (non-TLS) endpoints, comma-separated.
-const PLAIN_ENDPOINTS: [&str; 6] = [
+const PLAIN_ENDPOINTS: [&str; 7] = [
     "STACK",
     "REDIS7",
+    "VALKEY",
     "CLUSTER",
     "SENTINELS",
     "SENTINEL_PRIMARY",
@@ -60,6 +61,12 @@ pub fn up(layout: &Layout) -> Result<()> {
         "[xtask] redis7: 7.0 plain + TLS in {:.1}s",
         step.elapsed().as_secs_f64()
     );
+    let step = Instant::now();
+    let valkey = standalone::start_valkey(layout, &installed)?;
+    eprintln!(
+        "[xtask] valkey: 8.1.8 in {:.1}s",
+        step.elapsed().as_secs_f64()
+    );
     let cluster = cluster::start(layout, &installed)?;
     let sentinel = sentinel::start(layout, &installed)?;
 
@@ -70,6 +77,7 @@ pub fn up(layout: &Layout) -> Result<()> {
         tls_ca: redis7.certs.ca,
         tls_client_cert: redis7.certs.client_cert,
         tls_client_key: redis7.certs.client_key,
+        valkey,
         cluster,
         sentinels: sentinel.sentinels,
         sentinel_master: sentinel::MASTER_NAME.to_string(),
@@ -77,6 +85,7 @@ pub fn up(layout: &Layout) -> Result<()> {
         sentinel_replica: sentinel.replica,
         redis8_bin: installed.redis8,
         redis7_bin: REDIS7_BIN.into(),
+        valkey_bin: installed.valkey,
         modules: installed.modules,
     };
     env.write(&layout.env_file)?;

@@ -1,5 +1,5 @@
-//! The two single-process setups: Redis 8.2.3 with the modules (`stack`), and Debian's Redis
-//! 7.0 serving a plain port and a TLS port in one process (`redis7`).
+//! The single-process setups: Redis 8.2.3 with the modules (`stack`), Debian's Redis 7.0
+//! serving a plain port and a TLS port in one process (`redis7`), and Valkey 8.1.8 (`valkey`).
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -37,6 +37,13 @@ pub fn start_stack(layout: &Layout, installed: &Installed) -> Result<u16> {
         args.push(module.into());
     }
     server::start(layout, "stack", port, &installed.redis8, &args)?;
+    Ok(port)
+}
+
+/// Starts Valkey 8.1.8 (no modules, no TLS); returns its port.
+pub fn start_valkey(layout: &Layout, installed: &Installed) -> Result<u16> {
+    let port = Ports::default().pick()?;
+    server::start(layout, "valkey", port, &installed.valkey, &[])?;
     Ok(port)
 }
 

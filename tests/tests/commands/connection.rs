@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use redis_core::commands::*;
 use redis_core::{Client, Cmd, ErrorKind, Pipeline, Protocol};
-use redis_tests::{Ctx, TempServer, Version, each_redis8, each_setup};
+use redis_tests::{Ctx, TempServer, Version, each_setup};
 
 /// A client id no server of the tests reaches.
 const UNUSED_ID: u64 = 1 << 60;
@@ -171,7 +171,13 @@ each_setup!(no_evict_sets_its_flag, |ctx: Ctx| async move {
     assert!(!conn.client_info().await.unwrap().has_flag('e'));
 });
 
-each_redis8!(no_touch_and_setinfo, |ctx: Ctx| async move {
+each_setup!(no_touch_and_setinfo, |ctx: Ctx| async move {
+    if !ctx
+        .server_has_all(&["CLIENT|NO-TOUCH", "CLIENT|SETINFO"])
+        .await
+    {
+        return;
+    }
     let client = ctx.client().await;
     let conn = client.dedicated().await.unwrap();
     conn.client_no_touch(true).await.unwrap();

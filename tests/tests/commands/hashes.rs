@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use redis_core::commands::*;
 use redis_core::{ErrorKind, FromValue, Pipeline, Value};
-use redis_tests::{Ctx, each_redis8, each_setup};
+use redis_tests::{Ctx, each_setup};
 
 fn map(pairs: &[(&str, &str)]) -> HashMap<String, String> {
     pairs
@@ -169,9 +169,12 @@ each_setup!(
     }
 );
 
-each_redis8!(
+each_setup!(
     hexpire_reports_an_outcome_per_field,
     |ctx: Ctx| async move {
+        if !ctx.server_has_all(&["HEXPIRE", "HTTL"]).await {
+            return;
+        }
         let client = ctx.client().await;
         let key = ctx.key("h");
         client
@@ -247,9 +250,12 @@ each_redis8!(
     }
 );
 
-each_redis8!(
+each_setup!(
     hpexpire_and_hpttl_work_in_milliseconds,
     |ctx: Ctx| async move {
+        if !ctx.server_has_all(&["HPEXPIRE", "HPTTL"]).await {
+            return;
+        }
         let client = ctx.client().await;
         let key = ctx.key("h");
         client.hset(&key, [("a", "1"), ("b", "2")]).await.unwrap();
@@ -296,9 +302,15 @@ each_redis8!(
     }
 );
 
-each_redis8!(
+each_setup!(
     hexpireat_sets_the_times_hexpiretime_reports,
     |ctx: Ctx| async move {
+        if !ctx
+            .server_has_all(&["HEXPIREAT", "HEXPIRETIME", "HPEXPIREAT", "HPEXPIRETIME"])
+            .await
+        {
+            return;
+        }
         let client = ctx.client().await;
         let key = ctx.key("h");
         client
@@ -361,7 +373,10 @@ each_redis8!(
     }
 );
 
-each_redis8!(hpersist_removes_field_expiry, |ctx: Ctx| async move {
+each_setup!(hpersist_removes_field_expiry, |ctx: Ctx| async move {
+    if !ctx.server_has_all(&["HEXPIRE", "HPERSIST", "HTTL"]).await {
+        return;
+    }
     let client = ctx.client().await;
     let key = ctx.key("h");
     client.hset(&key, [("a", "1"), ("b", "2")]).await.unwrap();
@@ -380,9 +395,15 @@ each_redis8!(hpersist_removes_field_expiry, |ctx: Ctx| async move {
     assert_eq!(client.httl(&key, "a").await.unwrap(), [Ttl::Persistent]);
 });
 
-each_redis8!(
+each_setup!(
     hsetex_sets_values_and_expiry_at_once,
     |ctx: Ctx| async move {
+        if !ctx
+            .server_has_all(&["HSETEX", "HTTL", "HPTTL", "HPEXPIRETIME"])
+            .await
+        {
+            return;
+        }
         let client = ctx.client().await;
         let key = ctx.key("h");
         assert!(
@@ -453,7 +474,13 @@ each_redis8!(
     }
 );
 
-each_redis8!(hgetex_reads_and_changes_expiry, |ctx: Ctx| async move {
+each_setup!(hgetex_reads_and_changes_expiry, |ctx: Ctx| async move {
+    if !ctx
+        .server_has_all(&["HGETEX", "HTTL", "HPTTL", "HPEXPIRETIME"])
+        .await
+    {
+        return;
+    }
     let client = ctx.client().await;
     let key = ctx.key("h");
     client
@@ -506,7 +533,10 @@ each_redis8!(hgetex_reads_and_changes_expiry, |ctx: Ctx| async move {
     assert!(!client.hexists(&key, "c").await.unwrap());
 });
 
-each_redis8!(hgetdel_returns_and_removes_fields, |ctx: Ctx| async move {
+each_setup!(hgetdel_returns_and_removes_fields, |ctx: Ctx| async move {
+    if !ctx.server_has("HGETDEL").await {
+        return;
+    }
     let client = ctx.client().await;
     let key = ctx.key("h");
     client.hset(&key, [("a", "1"), ("b", "2")]).await.unwrap();
@@ -521,9 +551,15 @@ each_redis8!(hgetdel_returns_and_removes_fields, |ctx: Ctx| async move {
     assert_eq!(got, [None]);
 });
 
-each_redis8!(
+each_setup!(
     field_expiration_chains_in_a_typed_pipeline,
     |ctx: Ctx| async move {
+        if !ctx
+            .server_has_all(&["HSETEX", "HEXPIRE", "HTTL", "HPERSIST", "HGETDEL"])
+            .await
+        {
+            return;
+        }
         let client = ctx.client().await;
         let key = ctx.key("h");
         // The reply types come from the commands; only HGETDEL's values are chosen.

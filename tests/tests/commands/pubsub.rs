@@ -16,6 +16,7 @@ fn addr(ctx: &Ctx) -> String {
     match ctx.setup.version {
         Version::Redis8 => servers().redis8(),
         Version::Redis7 => servers().redis7(),
+        Version::Valkey8 => servers().valkey(),
     }
     .to_owned()
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use redis_core::commands::*;
 use redis_core::{ErrorKind, Pipeline};
-use redis_tests::{Ctx, Version, each_redis8, each_setup};
+use redis_tests::{Ctx, each_redis8, each_setup};
 
 type Fields = Vec<(String, String)>;
 
@@ -685,7 +685,7 @@ each_setup!(
             .collect();
         assert_eq!(names, [("busy", 2), ("idle", 0)]);
         assert!(consumers[0].idle < Duration::from_secs(60));
-        if ctx.setup.version == Version::Redis8 {
+        if ctx.setup.version.has_redis_7_2() {
             assert!(consumers[0].inactive.is_some());
             assert_eq!(consumers[1].inactive, None, "never read anything");
         } else {
@@ -756,7 +756,7 @@ each_setup!(
         assert!(consumer.seen_time > before);
         assert_eq!(
             consumer.active_time.is_some(),
-            ctx.setup.version == Version::Redis8
+            ctx.setup.version.has_redis_7_2()
         );
 
         let limited: StreamInfoFull<Fields> =
