@@ -33,9 +33,20 @@ pub(crate) enum Layout {
     Node,
 }
 
+/// How an encoded field is written (`#[redis(encoded = "...")]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Encoded {
+    /// JSON text.
+    Json,
+    /// MessagePack bytes.
+    MsgPack,
+}
+
 /// The attributes of the struct itself.
 #[derive(Debug, Default)]
 pub(crate) struct StructAttrs {
+    /// `embedded`: a struct nested in JSON models, with no key of its own.
+    pub(crate) embedded: Option<Span>,
     /// `storage = "hash"` or `storage = "json"`.
     pub(crate) storage: Option<Spanned<Storage>>,
     /// `prefix = "user"`, without the colon.
@@ -60,10 +71,15 @@ pub(crate) struct FieldAttrs {
     pub(crate) skip: Option<Span>,
     /// `index` or `index(...)`.
     pub(crate) index: Option<IndexAttrs>,
+    /// `encoded = "json"` or `encoded = "msgpack"`.
+    pub(crate) encoded: Option<Spanned<Encoded>>,
+    /// `embed`: an embedded struct (or a `Vec` of them) whose indexed fields
+    /// the model's index includes.
+    pub(crate) embed: Option<Span>,
 }
 
-const STRUCT_KEYS: &str = "`storage`, `prefix`, `index`, `ttl` or `layout`";
-const FIELD_KEYS: &str = "`pk`, `rename`, `skip` or `index`";
+const STRUCT_KEYS: &str = "`storage`, `prefix`, `index`, `ttl`, `layout` or `embedded`";
+const FIELD_KEYS: &str = "`pk`, `rename`, `skip`, `index`, `encoded` or `embed`";
 
 impl StructAttrs {
     /// The struct's `#[redis(...)]` attributes; mistakes go to `cx`.
@@ -98,7 +114,11 @@ impl StructAttrs {
                         let layout = value.and_then(|lit| layout(cx, &lit));
                         seen.set(cx, &meta, &mut parsed.layout, layout);
                     }
-                    "pk" | "rename" | "skip" => {
+                    "embedded" => {
+                        let embedded = flag(cx, &meta, "#[redis(embedded)]")?;
+                        seen.set(cx, &meta, &mut parsed.embedded, embedded);
+                    }
+                    "pk" | "rename" | "skip" | "encoded" | "embed" => {
                         return Err(meta.error(format_args!(
                             "`{key}` goes on a field, not on the struct: \
                              the struct takes {STRUCT_KEYS}"
@@ -148,7 +168,16 @@ impl FieldAttrs {
                         let index = IndexAttrs::parse(cx, &meta)?;
                         seen.set(cx, &meta, &mut parsed.index, Some(index));
                     }
-                    "storage" | "prefix" | "ttl" | "layout" => {
+                    "encoded" => {
+                        let value = string_value(cx, &meta, "encoded = \"json\"")?;
+                        let encoded = value.and_then(|lit| encoded(cx, &lit));
+                        seen.set(cx, &meta, &mut parsed.encoded, encoded);
+                    }
+                    "embed" => {
+                        let embed = flag(cx, &meta, "#[redis(embed)]")?;
+                        seen.set(cx, &meta, &mut parsed.embed, embed);
+                    }
+                    "storage" | "prefix" | "ttl" | "layout" | "embedded" => {
                         return Err(meta.error(format_args!(
                             "`{key}` goes on the struct, not on a field: \
                              a field takes {FIELD_KEYS}"
@@ -194,6 +223,27 @@ fn storage(cx: &mut Ctxt, lit: &LitStr) -> Option<Spanned<Storage>> {
             cx.error(
                 lit.span(),
                 format_args!("unknown storage {other:?}: the choices are \"hash\" and \"json\""),
+            );
+            return None;
+        }
+    };
+    Some(Spanned {
+        value,
+        span: lit.span(),
+    })
+}
+
+fn encoded(cx: &mut Ctxt, lit: &LitStr) -> Option<Spanned<Encoded>> {
+    let value = match lit.value().as_str() {
+        "json" => Encoded::Json,
+        "msgpack" => Encoded::MsgPack,
+        other => {
+            cx.error(
+                lit.span(),
+                format_args!(
+                    "unknown encoding {other:?}: the choices are \"json\" (JSON text) and \
+                     \"msgpack\" (MessagePack bytes)"
+                ),
             );
             return None;
         }
@@ -379,6 +429,36 @@ mod tests {
         assert_eq!(errors, Vec::<String>::new());
         assert!(parsed.pk.is_some());
         assert!(parsed.index.unwrap().sortable.is_some());
+        let (parsed, errors) = field_attrs(&[parse_quote!(#[redis(encoded = "msgpack", embed)])]);
+        assert_eq!(errors, Vec::<String>::new());
+        assert_eq!(parsed.encoded.unwrap().value, Encoded::MsgPack);
+        assert!(parsed.embed.is_some());
+        let (parsed, errors) = field_attrs(&[parse_quote!(#[redis(encoded = "json")])]);
+        assert_eq!(errors, Vec::<String>::new());
+        assert_eq!(parsed.encoded.unwrap().value, Encoded::Json);
+        let (parsed, errors) = struct_attrs(&[parse_quote!(#[redis(embedded)])]);
+        assert_eq!(errors, Vec::<String>::new());
+        assert!(parsed.embedded.is_some());
+    }
+
+    #[test]
+    fn an_encoding_is_one_of_two_strings() {
+        let (parsed, errors) = field_attrs(&[parse_quote!(#[redis(encoded = "bincode")])]);
+        assert_eq!(
+            errors,
+            [
+                "unknown encoding \"bincode\": the choices are \"json\" (JSON text) and \
+                 \"msgpack\" (MessagePack bytes)"
+            ]
+        );
+        assert!(parsed.encoded.is_none());
+        let (_, errors) = field_attrs(&[parse_quote!(#[redis(embed = true)])]);
+        assert_eq!(errors, ["`embed` takes no value: write #[redis(embed)]"]);
+        let (_, errors) = struct_attrs(&[parse_quote!(#[redis(encoded = "json")])]);
+        assert!(
+            errors[0].starts_with("`encoded` goes on a field"),
+            "{errors:?}"
+        );
     }
 
     #[test]
@@ -455,7 +535,7 @@ mod tests {
             errors,
             [
                 "unknown redis attribute `name` on a struct: expected `storage`, `prefix`, \
-                 `index`, `ttl` or `layout`"
+                 `index`, `ttl`, `layout` or `embedded`"
             ]
         );
         let (_, errors) = field_attrs(&[parse_quote!(#[redis(primary_key)])]);
@@ -463,7 +543,7 @@ mod tests {
             errors,
             [
                 "unknown redis attribute `primary_key` on a field: expected `pk`, `rename`, \
-                 `skip` or `index`"
+                 `skip`, `index`, `encoded` or `embed`"
             ]
         );
         let (_, errors) = field_attrs(&[parse_quote!(#[redis(prefix = "x")])]);

@@ -1,5 +1,6 @@
 //! `#[derive(RedisModel)]`: maps a struct to a Redis hash or a RedisJSON
-//! document, for `redis-om`.
+//! document, for `redis-om`; `#[derive(RedisEnum)]`: a fieldless enum as
+//! one of its fields, stored by name.
 //!
 //! Use it through `redis_om::RedisModel`; the generated code names
 //! `::redis_om`, so this crate is not meant to be depended on directly.
@@ -37,9 +38,16 @@
 //! | field | `index(text)`, `tag`, `numeric`, `geo` | indexed as that kind, which must fit the type |
 //! | field | `index(vector(dim = 4, metric = "cosine", algorithm = "hnsw", type = "float32"))` | an embedding: `[f32; 4]` or `Vec<f32>` |
 //! | field | `index(sortable, full_text_search, case_sensitive, no_stem, index_missing, index_empty, separator = ",", weight = 2.0)` | index options |
+//! | field | `encoded = "json"` or `"msgpack"` | hash models: one field holding the value's JSON text or MessagePack bytes, through serde; not indexable |
+//! | field | `embed` | JSON models: the field's type (a struct with `#[redis(embedded)]`, or a `Vec` or `Option` of one) has its indexed fields indexed at their paths |
+//! | struct | `embedded` | a struct nested in JSON models: emits `redis_om::Embedded` (its fields and indexes) instead of a model |
+//!
+//! `#[derive(RedisEnum)]` takes no attributes of its own: it reads serde's
+//! `rename` on variants and `rename_all` on the enum.
 
 mod attrs;
 mod ctxt;
+mod enum_model;
 mod expand;
 mod index_attrs;
 mod meta;
@@ -57,4 +65,16 @@ use proc_macro::TokenStream;
 #[proc_macro_derive(RedisModel, attributes(redis))]
 pub fn derive_redis_model(input: TokenStream) -> TokenStream {
     expand::derive(input.into()).into()
+}
+
+/// Implements `redis_om::RedisEnum`, `redis_om::HashValue` and
+/// `redis_om::Indexable` for an enum of unit variants: a model's field of
+/// this type is stored as the variant's serde name (`#[serde(rename)]` on a
+/// variant, `#[serde(rename_all)]` on the enum, else the Rust name) and
+/// indexed as a TAG.
+///
+/// See `redis_om::RedisEnum` for an example.
+#[proc_macro_derive(RedisEnum, attributes(serde))]
+pub fn derive_redis_enum(input: TokenStream) -> TokenStream {
+    expand::redis_enum::derive(input.into()).into()
 }

@@ -5,7 +5,9 @@
 //! the span the user has to change and with the change in its message.
 //! Indexes are checked in `model/index.rs`.
 
+mod embedded;
 mod index;
+mod nested;
 mod python;
 
 use std::collections::HashMap;
@@ -14,7 +16,7 @@ use proc_macro2::Span;
 use syn::ext::IdentExt as _;
 use syn::{Data, DeriveInput, Fields, FieldsNamed, Generics, Ident, Type, Visibility};
 
-use crate::attrs::{FieldAttrs, Layout, Storage, StructAttrs};
+use crate::attrs::{Encoded, FieldAttrs, Layout, Storage, StructAttrs};
 use crate::ctxt::Ctxt;
 use crate::index_attrs::IndexAttrs;
 use crate::meta::Spanned;
@@ -64,6 +66,28 @@ pub(crate) struct Field<'a> {
     pub(crate) role: Role,
     /// True when the type is written as an `Option<..>`.
     pub(crate) optional: bool,
+    /// `encoded = "..."`: stored as one hash field of that encoding.
+    pub(crate) encoded: Option<Encoded>,
+    /// `embed`: an embedded struct whose indexed fields are the model's.
+    pub(crate) embed: bool,
+}
+
+/// What a checked struct is: a model, or a struct embedded in models
+/// (`#[redis(embedded)]`).
+pub(crate) enum Checked<'a> {
+    /// A model, with a key and storage of its own.
+    Model(Box<Model<'a>>),
+    /// An embedded struct: its fields only.
+    Embedded(EmbeddedStruct<'a>),
+}
+
+/// A struct embedded in JSON models, checked: its fields under serde's
+/// names, none of them a key.
+pub(crate) struct EmbeddedStruct<'a> {
+    /// The struct's name.
+    pub(crate) ident: &'a Ident,
+    /// Every field, in declaration order, the skipped ones included.
+    pub(crate) fields: Vec<Field<'a>>,
 }
 
 /// What a field is to the model.
@@ -99,11 +123,27 @@ pub(crate) struct Stub<'a> {
     pub(crate) pk: Option<&'a Type>,
     /// The indexed fields, whose typed handles uses of the model name.
     pub(crate) indexed: Vec<Field<'a>>,
+    /// True for `#[redis(embedded)]`: the stub implements `Embedded`.
+    pub(crate) embedded: bool,
 }
 
 impl<'a> Model<'a> {
-    /// Checks `input`: a model, or every reason it is not one.
+    /// Checks `input`, which must be a model and not an embedded struct:
+    /// the model, or every reason it is not one.
+    #[cfg(test)]
     pub(crate) fn from_ast(input: &'a DeriveInput) -> Result<Model<'a>, Rejected<'a>> {
+        match Model::check(input)? {
+            Checked::Model(model) => Ok(*model),
+            Checked::Embedded(_) => Err(Rejected {
+                errors: syn::Error::new(Span::call_site(), "an embedded struct, not a model"),
+                stub: None,
+            }),
+        }
+    }
+
+    /// Checks `input`: a model or an embedded struct, or every reason it
+    /// is neither.
+    pub(crate) fn check(input: &'a DeriveInput) -> Result<Checked<'a>, Rejected<'a>> {
         let mut cx = Ctxt::default();
         let named = match &input.data {
             Data::Struct(data) => match &data.fields {
@@ -118,7 +158,14 @@ impl<'a> Model<'a> {
                 }
             },
             Data::Enum(data) => {
-                cx.error(data.enum_token.span, not_named("an enum"));
+                cx.error(
+                    data.enum_token.span,
+                    format_args!(
+                        "{}; an enum of unit variants stored as one field of a model derives \
+                         RedisEnum",
+                        not_named("an enum")
+                    ),
+                );
                 None
             }
             Data::Union(data) => {
@@ -130,15 +177,45 @@ impl<'a> Model<'a> {
         let Some(named) = named else {
             return Err(rejected(cx, None));
         };
-        let storage = attrs.storage.unwrap_or(Spanned {
-            value: Storage::Hash,
-            span: input.ident.span(),
-        });
+        let embedded = attrs.embedded;
+        if embedded.is_some() {
+            embedded::check_struct(&mut cx, &attrs);
+        }
+        let storage = match (embedded, attrs.storage) {
+            // Written by serde inside its model's document.
+            (Some(span), _) => Spanned {
+                value: Storage::Json,
+                span,
+            },
+            (None, Some(storage)) => storage,
+            (None, None) => Spanned {
+                value: Storage::Hash,
+                span: input.ident.span(),
+            },
+        };
         // Hash models do not use serde: its attributes mean nothing to them.
         let serde =
             (storage.value == Storage::Json).then(|| SerdeStruct::parse(&mut cx, &input.attrs));
         check_generics(&mut cx, &input.generics);
-        let mut fields = fields(&mut cx, named, serde.as_ref());
+        let mut fields = fields(&mut cx, named, serde.as_ref(), embedded.is_none());
+        if embedded.is_some() {
+            embedded::check_fields(&mut cx, &fields);
+            check_stored_names(&mut cx, &fields, storage.value);
+            if cx.is_empty() {
+                return Ok(Checked::Embedded(EmbeddedStruct {
+                    ident: &input.ident,
+                    fields,
+                }));
+            }
+            let stub = Stub {
+                ident: &input.ident,
+                generics: &input.generics,
+                pk: None,
+                indexed: Vec::new(),
+                embedded: true,
+            };
+            return Err(rejected(cx, Some(stub)));
+        }
         let layout = attrs.layout.map_or(Layout::Default, |layout| layout.value);
         if layout == Layout::Python {
             python::check(&mut cx, storage.value, &mut fields);
@@ -155,7 +232,7 @@ impl<'a> Model<'a> {
         // The first key; a second one is a mistake recorded in `cx`.
         let pk = fields.iter().find(|field| field.role == Role::Pk).cloned();
         match pk {
-            Some(pk) if cx.is_empty() => Ok(Model {
+            Some(pk) if cx.is_empty() => Ok(Checked::Model(Box::new(Model {
                 ident: &input.ident,
                 name: input.ident.unraw().to_string(),
                 storage,
@@ -165,7 +242,7 @@ impl<'a> Model<'a> {
                 layout,
                 pk,
                 fields,
-            }),
+            }))),
             pk => {
                 let stub = Stub {
                     ident: &input.ident,
@@ -182,6 +259,7 @@ impl<'a> Model<'a> {
                     } else {
                         Vec::new()
                     },
+                    embedded: false,
                 };
                 Err(rejected(cx, Some(stub)))
             }
@@ -208,11 +286,13 @@ fn not_named(what: &str) -> String {
 
 /// The fields in declaration order, with their roles; mistakes in their
 /// attributes go to `cx`. `serde` is the struct's serde attributes, for a
-/// JSON model.
+/// JSON model; `handles` is false for an embedded struct, which has no
+/// handles whose names could clash.
 fn fields<'a>(
     cx: &mut Ctxt,
     named: &'a FieldsNamed,
     serde: Option<&SerdeStruct>,
+    handles: bool,
 ) -> Vec<Field<'a>> {
     let mut fields = Vec::with_capacity(named.named.len());
     let mut pk: Option<&Ident> = None;
@@ -243,6 +323,12 @@ fn fields<'a>(
                  use `String` or `uuid::Uuid`",
             );
         }
+        let storage = if serde.is_some() {
+            Storage::Json
+        } else {
+            Storage::Hash
+        };
+        let (encoded, embed) = nested::check(cx, storage, &attrs, role, skip.as_ref());
         let index = match (attrs.index, &skip) {
             (Some(index), Some(skip)) => {
                 cx.error(
@@ -257,11 +343,16 @@ fn fields<'a>(
             }
             (Some(index), None) => {
                 index::check(cx, ident, &field.ty, &index);
-                check_handle_name(cx, ident, serde.is_some());
+                if handles {
+                    check_handle_name(cx, ident, serde.is_some());
+                }
                 Some(index)
             }
             (None, _) => None,
         };
+        // Refused with `encoded` and `embed` (recorded above): the stub's
+        // handles must not name an index that is not there.
+        let index = index.filter(|_| encoded.is_none() && !embed);
         fields.push(Field {
             ident,
             vis: &field.vis,
@@ -271,6 +362,8 @@ fn fields<'a>(
             index,
             role,
             optional,
+            encoded,
+            embed,
         });
     }
     fields

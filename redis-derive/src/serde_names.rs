@@ -1,12 +1,14 @@
-//! serde's names for the fields of a JSON model: a JSON document is written
-//! by the model's `Serialize`, so the index and the queries must use the
-//! names serde writes, not ours.
+//! serde's names for the fields of a JSON model and the variants of a
+//! `RedisEnum`: a JSON document is written by the model's `Serialize`, so
+//! the index and the queries must use the names serde writes, not ours; and
+//! an enum is stored in a hash under the name serde gives its variant, so
+//! that the same value reads the same in a hash and in a JSON document.
 //!
 //! Only what changes a name or whether a field is written is read:
 //! `rename`, `rename_all`, `skip`, `skip_serializing` and `flatten`. Every
 //! other serde attribute is passed over, and a serde attribute that does not
-//! parse is left for serde to report. Hash models do not use serde, so this
-//! is read for JSON models only.
+//! parse is left for serde to report. Hash models do not use serde for their
+//! fields, so this is read for JSON models and enums only.
 
 use proc_macro2::{Span, TokenTree};
 use syn::ext::IdentExt as _;
@@ -49,6 +51,38 @@ impl RenameRule {
             .map(|(_, rule)| *rule)
     }
 
+    /// The name serde gives a variant named `variant` (in PascalCase, as
+    /// Rust variants are), as serde's own `RenameRule::apply_to_variant`
+    /// does.
+    pub(crate) fn apply_to_variant(self, variant: &str) -> String {
+        let snake = || {
+            let mut snake = String::with_capacity(variant.len() + 4);
+            for (i, ch) in variant.char_indices() {
+                if i > 0 && ch.is_uppercase() {
+                    snake.push('_');
+                }
+                snake.push(ch.to_ascii_lowercase());
+            }
+            snake
+        };
+        match self {
+            RenameRule::Pascal => variant.to_owned(),
+            RenameRule::Lower => variant.to_ascii_lowercase(),
+            RenameRule::Upper => variant.to_ascii_uppercase(),
+            RenameRule::Camel => {
+                let mut chars = variant.chars();
+                match chars.next() {
+                    Some(first) => first.to_ascii_lowercase().to_string() + chars.as_str(),
+                    None => String::new(),
+                }
+            }
+            RenameRule::Snake => snake(),
+            RenameRule::ScreamingSnake => snake().to_ascii_uppercase(),
+            RenameRule::Kebab => snake().replace('_', "-"),
+            RenameRule::ScreamingKebab => snake().to_ascii_uppercase().replace('_', "-"),
+        }
+    }
+
     /// The name serde gives a field named `field` (in snake case, as Rust
     /// fields are), as serde's own `RenameRule::apply_to_field` does.
     pub(crate) fn apply(self, field: &str) -> String {
@@ -86,7 +120,8 @@ fn pascal(field: &str) -> String {
     pascal
 }
 
-/// The struct's `#[serde(rename_all = "...")]`.
+/// The container's `#[serde(rename_all = "...")]`: a struct's, or an
+/// enum's.
 #[derive(Debug, Default)]
 pub(crate) struct SerdeStruct {
     /// The rule serde writes and reads field names with.
@@ -117,6 +152,21 @@ impl SerdeStruct {
     /// The struct's serde attributes; a rule for writing that differs from
     /// the rule for reading is recorded in `cx`.
     pub(crate) fn parse(cx: &mut Ctxt, attrs: &[Attribute]) -> SerdeStruct {
+        SerdeStruct::parse_container(cx, attrs, "fields'", "a JSON model is read back")
+    }
+
+    /// An enum's serde attributes, as [`SerdeStruct::parse`] reads a
+    /// struct's.
+    pub(crate) fn parse_enum(cx: &mut Ctxt, attrs: &[Attribute]) -> SerdeStruct {
+        SerdeStruct::parse_container(cx, attrs, "variants'", "a stored value is read back")
+    }
+
+    fn parse_container(
+        cx: &mut Ctxt,
+        attrs: &[Attribute],
+        whose: &str,
+        read_back: &str,
+    ) -> SerdeStruct {
         let mut rule: Option<(Both<RenameRule>, Span)> = None;
         for attr in serde_attrs(attrs) {
             // serde reports a list it cannot read; so is what it says.
@@ -140,9 +190,11 @@ impl SerdeStruct {
         if rules.serialize != rules.deserialize {
             cx.error(
                 span,
-                "serde would write the fields' names with one rule and read them with another, \
-                 but a JSON model is read back under the names it was stored under: give one \
-                 rule, rename_all = \"...\"",
+                format_args!(
+                    "serde would write the {whose} names with one rule and read them with \
+                     another, but {read_back} under the names it was stored under: give one \
+                     rule, rename_all = \"...\""
+                ),
             );
         }
         SerdeStruct {
@@ -158,6 +210,15 @@ impl SerdeStruct {
             None => name,
         }
     }
+
+    /// The name serde writes for a variant without a `rename` of its own.
+    pub(crate) fn variant_name_of(&self, ident: &Ident) -> String {
+        let name = ident.unraw().to_string();
+        match self.rename_all {
+            Some(rule) => rule.apply_to_variant(&name),
+            None => name,
+        }
+    }
 }
 
 impl SerdeField {
@@ -167,6 +228,26 @@ impl SerdeField {
         cx: &mut Ctxt,
         container: &SerdeStruct,
         ident: &Ident,
+        attrs: &[Attribute],
+    ) -> SerdeField {
+        SerdeField::parse_with_default(cx, || container.name_of(ident), attrs)
+    }
+
+    /// An enum variant's serde attributes (`rename`; the rest means nothing
+    /// to a variant's name), as [`SerdeField::parse`] reads a field's.
+    pub(crate) fn parse_variant(
+        cx: &mut Ctxt,
+        container: &SerdeStruct,
+        ident: &Ident,
+        attrs: &[Attribute],
+    ) -> SerdeField {
+        SerdeField::parse_with_default(cx, || container.variant_name_of(ident), attrs)
+    }
+
+    /// `default` is the name serde gives when nothing renames it.
+    fn parse_with_default(
+        cx: &mut Ctxt,
+        default: impl Fn() -> String,
         attrs: &[Attribute],
     ) -> SerdeField {
         let mut parsed = SerdeField::default();
@@ -191,15 +272,14 @@ impl SerdeField {
             });
         }
         if let Some((names, span)) = rename {
-            let default = || container.name_of(ident);
-            let written = names.serialize.unwrap_or_else(default);
-            let read = names.deserialize.unwrap_or_else(default);
+            let written = names.serialize.unwrap_or_else(&default);
+            let read = names.deserialize.unwrap_or_else(&default);
             if written != read {
                 cx.error(
                     span,
                     format_args!(
                         "serde would write this field as {written:?} and read it as {read:?}, \
-                         but a JSON model is read back under the names it was stored under: \
+                         but a stored value is read back under the name it was stored under: \
                          give one name, rename = {written:?}"
                     ),
                 );
@@ -217,6 +297,14 @@ impl SerdeField {
         match &self.rename {
             Some(rename) => rename.value.clone(),
             None => container.name_of(ident),
+        }
+    }
+
+    /// The name serde writes the variant under.
+    pub(crate) fn variant_name(&self, container: &SerdeStruct, ident: &Ident) -> String {
+        match &self.rename {
+            Some(rename) => rename.value.clone(),
+            None => container.variant_name_of(ident),
         }
     }
 }
@@ -290,6 +378,45 @@ mod tests {
             ]
         );
         assert_eq!(RenameRule::Camel.apply("_"), "");
+    }
+
+    #[test]
+    fn rules_name_variants_as_serde_does() {
+        let variant = "DarkRed2";
+        let names: Vec<String> = RULES
+            .iter()
+            .map(|(_, rule)| rule.apply_to_variant(variant))
+            .collect();
+        // serde's own RenameRule::apply_to_variant, rule by rule.
+        assert_eq!(
+            names,
+            [
+                "darkred2",
+                "DARKRED2",
+                "DarkRed2",
+                "darkRed2",
+                "dark_red2",
+                "DARK_RED2",
+                "dark-red2",
+                "DARK-RED2",
+            ]
+        );
+        let mut cx = Ctxt::default();
+        let container = SerdeStruct::parse_enum(
+            &mut cx,
+            &[parse_quote!(#[serde(rename_all = "snake_case")])],
+        );
+        let ident: Ident = parse_quote!(InStock);
+        let plain = SerdeField::parse_variant(&mut cx, &container, &ident, &[]);
+        assert_eq!(plain.variant_name(&container, &ident), "in_stock");
+        let renamed = SerdeField::parse_variant(
+            &mut cx,
+            &container,
+            &ident,
+            &[parse_quote!(#[serde(rename = "available")])],
+        );
+        assert_eq!(renamed.variant_name(&container, &ident), "available");
+        assert_eq!(errors(cx), Vec::<String>::new());
     }
 
     #[test]

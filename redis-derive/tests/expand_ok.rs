@@ -407,3 +407,95 @@ fn handles_have_the_fields_visibility() {
     assert_eq!(shop::Item::price().name(), "price");
     assert_eq!(shop::Item::stock().name(), "stock");
 }
+
+/// A fieldless enum stored by its serde name.
+#[derive(redis_om::RedisEnum, Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum Tier {
+    Free,
+    #[serde(rename = "pro+")]
+    Pro,
+}
+
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+struct Prefs {
+    theme: String,
+    langs: Vec<String>,
+}
+
+/// A hash model with an enum and encoded fields.
+#[derive(RedisModel, Debug, PartialEq)]
+#[redis(prefix = "account")]
+struct Account {
+    #[redis(pk)]
+    id: String,
+    #[redis(index)]
+    tier: Tier,
+    previous: Option<Tier>,
+    #[redis(encoded = "json")]
+    prefs: Prefs,
+    #[redis(encoded = "msgpack")]
+    scores: Option<Vec<u8>>,
+}
+
+#[test]
+fn enums_and_encoded_fields_are_one_hash_field_each() {
+    use redis_om::Hash;
+    use redis_om::core::Value;
+
+    let account = Account {
+        id: "1".into(),
+        tier: Tier::Pro,
+        previous: None,
+        prefs: Prefs {
+            theme: "dark".into(),
+            langs: vec!["en".into()],
+        },
+        scores: Some(vec![1, 2]),
+    };
+    let cmds = <Hash as Storage<Account>>::save(&account, account.pk(), "account:1", None).unwrap();
+    let hset: Vec<&[u8]> = cmds[0].args().collect();
+    assert_eq!(
+        hset,
+        [
+            &b"HSET"[..],
+            b"account:1",
+            b"id",
+            b"1",
+            b"tier",
+            b"pro+",
+            b"prefs",
+            br#"{"theme":"dark","langs":["en"]}"#,
+            b"scores",
+            &[0x92, 1, 2],
+        ]
+    );
+    assert_eq!(
+        commands(&cmds[1..]),
+        [vec!["HDEL", "account:1", "previous"]]
+    );
+    assert_eq!(
+        Account::info().fields()[1].index().map(Index::kind),
+        Some(IndexKind::Tag)
+    );
+    let _: Field<Account, kind::Tag, Unsorted> = Account::tier();
+
+    let reply = Value::Array(
+        hset[2..]
+            .iter()
+            .map(|arg| Value::BulkString(arg.to_vec().into()))
+            .collect(),
+    );
+    let read = <Hash as Storage<Account>>::decode("account:1", "1".into(), reply).unwrap();
+    assert_eq!(read, Some(account));
+
+    let bulk = |text: &str| Value::BulkString(text.as_bytes().to_vec().into());
+    let reply = Value::Array(vec![bulk("tier"), bulk("gold"), bulk("prefs"), bulk("{}")]);
+    let error = <Hash as Storage<Account>>::decode("account:1", "1".into(), reply).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("field `tier` holds \"gold\", which is not a Tier: expected free or pro+"),
+        "{error}"
+    );
+}

@@ -18,8 +18,11 @@ pub trait HashModel: Model {
 }
 
 /// A Rust type that can be one hash field: strings, numbers, `bool`,
-/// `uuid::Uuid`, raw bytes (`Vec<u8>`), and `Option` of any of them (`None`
-/// is an absent field).
+/// `uuid::Uuid`, raw bytes (`Vec<u8>`), fieldless enums deriving
+/// [`RedisEnum`](crate::RedisEnum), and `Option` of any of them (`None` is
+/// an absent field). Anything serde can write is one hash field too when
+/// the field is marked `#[redis(encoded = "json")]` or
+/// `#[redis(encoded = "msgpack")]` (see [`crate::encoding`]).
 ///
 /// Each is stored as Redis itself would write it: numbers as their decimal
 /// text (floats as the shortest text that reads back the same, `inf` and
@@ -30,9 +33,11 @@ pub trait HashModel: Model {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be stored as one hash field",
     label = "not a scalar a hash field can hold",
-    note = "hash fields hold strings, numbers, bool, uuid::Uuid, Vec<u8> and Option of them; \
-            a nested struct or a collection needs the model stored as JSON \
-            (#[redis(storage = \"json\")] on the struct)"
+    note = "hash fields hold strings, numbers, bool, uuid::Uuid, date-times, enums deriving \
+            RedisEnum, Vec<u8> and Option of them; store a nested struct or a collection as \
+            one field with #[redis(encoded = \"json\")] or #[redis(encoded = \"msgpack\")] on \
+            the field, or store the model as JSON (#[redis(storage = \"json\")] on the \
+            struct) to keep it nested and indexable"
 )]
 pub trait HashValue: Sized {
     /// Writes the value as field `field` (or marks the field absent).
@@ -50,6 +55,8 @@ pub struct HashWriter<'a> {
     hset: &'a mut Cmd,
     absent: &'a mut Vec<&'static str>,
     layout: Layout,
+    /// The first field that could not be written, and why: the save fails.
+    failure: Option<String>,
 }
 
 impl<'a> HashWriter<'a> {
@@ -58,7 +65,20 @@ impl<'a> HashWriter<'a> {
             hset,
             absent,
             layout: Layout::Default,
+            failure: None,
         }
+    }
+
+    /// Records that `field` cannot be written (`why`): the save fails
+    /// with the first such reason, and nothing is sent.
+    pub(crate) fn fail(&mut self, field: &'static str, why: String) {
+        self.failure
+            .get_or_insert_with(|| format!("field `{field}` {why}"));
+    }
+
+    /// Why a field could not be written, if one could not.
+    pub(crate) fn take_failure(&mut self) -> Option<String> {
+        self.failure.take()
     }
 
     /// Writes as the model's layout says: in the python layout floats and
@@ -142,26 +162,32 @@ impl<'a> HashFields<'a> {
     /// [`ErrorKind::Decode`] names the key and the field when it is missing
     /// (and `T` is not an `Option`) or does not fit `T`.
     pub fn get<T: HashValue>(&self, field: &'static str) -> Result<T> {
-        let stored = self
-            .fields
+        T::read_hash(self.stored(field)).map_err(|why| self.does_not_fit(field, &why))
+    }
+
+    /// The stored bytes of `field`, `None` when it is absent.
+    pub(crate) fn stored(&self, field: &str) -> Option<&'a [u8]> {
+        self.fields
             .iter()
             .find(|(name, _)| name.as_ref() == field.as_bytes())
-            .map(|(_, value)| value.as_ref());
-        T::read_hash(stored).map_err(|why| {
-            Error::new(
-                ErrorKind::Decode,
-                format!(
-                    "the record at {} does not fit the model: field `{field}` {why}",
-                    self.key
-                ),
-            )
-        })
+            .map(|(_, value)| value.as_ref())
+    }
+
+    /// The error for a field whose stored value does not fit (`why`).
+    pub(crate) fn does_not_fit(&self, field: &str, why: &str) -> Error {
+        Error::new(
+            ErrorKind::Decode,
+            format!(
+                "the record at {} does not fit the model: field `{field}` {why}",
+                self.key
+            ),
+        )
     }
 }
 
 const MISSING: &str = "is missing";
 
-fn text(stored: Option<&[u8]>) -> std::result::Result<&str, String> {
+pub(crate) fn text(stored: Option<&[u8]>) -> std::result::Result<&str, String> {
     let bytes = stored.ok_or(MISSING)?;
     std::str::from_utf8(bytes).map_err(|e| {
         format!(

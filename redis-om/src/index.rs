@@ -286,6 +286,15 @@ impl Index {
     pub fn is_bool(&self) -> bool {
         self.boolean
     }
+
+    /// True for one string indexed as a TAG, without full-text search: what
+    /// Redis OM Python indexes inside a list of embedded models.
+    pub(crate) const fn is_plain_string_tag(&self) -> bool {
+        matches!(self.kind, IndexKind::Tag)
+            && !self.multi
+            && !self.boolean
+            && !self.full_text_search
+    }
 }
 
 /// A field type with a default index kind, so that `#[redis(index)]` needs
@@ -294,8 +303,10 @@ impl Index {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no default index kind",
     label = "give this field's index kind",
-    note = "strings, bool and uuid::Uuid are TAG, numbers NUMERIC, Vec<String> a multi-valued \
-            TAG; a vector is index(vector(dim = N, metric = \"cosine\"))"
+    note = "strings, bool, uuid::Uuid and enums deriving RedisEnum are TAG, numbers NUMERIC, \
+            Vec<String> a multi-valued TAG; a vector is index(vector(dim = N, metric = \
+            \"cosine\")); a nested struct's fields are indexed with #[redis(embed)] in a JSON \
+            model"
 )]
 pub trait Indexable {
     /// The kind `#[redis(index)]` gives it.

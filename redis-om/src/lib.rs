@@ -3,7 +3,7 @@
 //! records.
 //!
 //! An application depends on this crate alone: it re-exports the core client
-//! as [`core`] and the derive as [`RedisModel`].
+//! as [`core`] and the derives as [`RedisModel`] and [`RedisEnum`].
 //!
 //! ```no_run
 //! use redis_om::{RedisModel, Repository};
@@ -43,12 +43,20 @@
 //! | field | `rename = "name"` | the stored field name (hash models; JSON models use serde's) |
 //! | field | `skip` | not stored; read back as `Default::default()` |
 //! | field | `index`, `index(...)` | indexed; see [`Index`] for the kinds and options |
+//! | field | `encoded = "json"`, `encoded = "msgpack"` | hash models: any serde type as one field of JSON text or MessagePack bytes, not indexable (see [`encoding`]) |
+//! | field | `embed` | JSON models: the indexed fields of an embedded struct (or a `Vec` of them) are indexed at their paths (see [`Embedded`]) |
+//! | struct | `embedded` | a struct nested in JSON models: fields and indexes only, no key (see [`Embedded`]) |
 //!
 //! Hash fields are strings, integers, floats, `bool` (`1`/`0`),
 //! `uuid::Uuid`, `Vec<u8>`, [`GeoPoint`], float vectors (`[f32; N]`,
-//! little-endian bytes), date-times and `Option`s of them (`None` is an
-//! absent field); see [`HashValue`] for the exact encoding. Any other field
-//! type is a compile error that says so. JSON models hold anything serde can.
+//! little-endian bytes), date-times, fieldless enums deriving
+//! [`RedisEnum`] (the variant's serde name, indexed as TAG) and `Option`s
+//! of them (`None` is an absent field); see [`HashValue`] for the exact
+//! encoding. A nested struct or a collection is one field when marked
+//! `encoded`; any other field type is a compile error that says what to
+//! do. JSON models hold anything serde can, and index the fields of
+//! embedded structs by JSON path (`$.address.city AS address_city`,
+//! `$.items[*].sku AS items_sku`).
 //!
 //! Date-times are `chrono::DateTime<Utc>` and `chrono::NaiveDate` with the
 //! feature `chrono`, `time::OffsetDateTime` and `time::Date` with the
@@ -65,13 +73,18 @@
 //!
 //! Each indexed field has a typed handle, `Product::price()`, a [`Field`]
 //! whose type carries the model, the index kind and whether it is sortable:
-//! what the typed queries build on. [`Migrator`] creates the indexes.
+//! what the typed queries build on (the fields of embedded structs have
+//! none yet: they are queried by their alias, `@address_city`).
+//! [`Migrator`] creates the indexes.
 
 // The derive names this crate `::redis_om`, which must resolve in its own
 // tests and doctests too.
 extern crate self as redis_om;
 
 mod datetime;
+mod embedded;
+pub mod encoding;
+mod enums;
 pub mod field;
 mod geo;
 mod hash;
@@ -87,6 +100,8 @@ mod schema;
 mod storage;
 
 pub use datetime::epoch_seconds;
+pub use embedded::{Embedded, EmbeddedFields};
+pub use enums::RedisEnum;
 pub use field::Field;
 pub use geo::GeoPoint;
 pub use hash::{HashFields, HashModel, HashValue, HashWriter};
@@ -100,7 +115,7 @@ pub use model::{FieldInfo, Model, ModelInfo, StorageKind};
 pub use pk::PrimaryKey;
 pub use primary_keys::PrimaryKeys;
 pub use redis_core as core;
-pub use redis_derive::RedisModel;
+pub use redis_derive::{RedisEnum, RedisModel};
 pub use repository::Repository;
 pub use schema::ModelIndex;
 pub use storage::{Hash, Storage};

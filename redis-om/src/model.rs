@@ -1,6 +1,7 @@
 //! What a model is: the [`Model`] trait `#[derive(RedisModel)]` implements,
 //! and the static description of a model it carries.
 
+use crate::embedded::EmbeddedFields;
 use crate::index::Index;
 use crate::layout::Layout;
 use crate::pk::PrimaryKey;
@@ -156,9 +157,10 @@ impl ModelInfo {
         self.index
     }
 
-    /// True when some field is indexed: the model has a search index.
+    /// True when some field is indexed, or a field of a struct it embeds:
+    /// the model has a search index.
     pub fn is_indexed(&self) -> bool {
-        self.fields.iter().any(|field| field.index.is_some())
+        any_indexed(self.fields)
     }
 
     /// The time to live of saved records, if the model has one.
@@ -177,13 +179,23 @@ impl ModelInfo {
     }
 }
 
-/// One field of a model.
+fn any_indexed(fields: &[FieldInfo]) -> bool {
+    fields.iter().any(|field| {
+        field.index.is_some()
+            || field
+                .embedded
+                .is_some_and(|embedded| any_indexed(embedded.fields()))
+    })
+}
+
+/// One field of a model (or of a struct embedded in models).
 #[derive(Debug)]
 pub struct FieldInfo {
     name: &'static str,
     stored: &'static str,
     optional: bool,
     index: Option<Index>,
+    embedded: Option<EmbeddedFields>,
 }
 
 impl FieldInfo {
@@ -194,6 +206,7 @@ impl FieldInfo {
             stored: name,
             optional: false,
             index: None,
+            embedded: None,
         }
     }
 
@@ -215,9 +228,21 @@ impl FieldInfo {
         self
     }
 
+    /// Embeds a struct, or a list of them, whose indexed fields are
+    /// indexed by their JSON paths under this field (`#[redis(embed)]`).
+    pub const fn embeds(mut self, embedded: EmbeddedFields) -> FieldInfo {
+        self.embedded = Some(embedded);
+        self
+    }
+
     /// How the field is indexed, if it is.
-    pub fn index(&self) -> Option<&Index> {
+    pub const fn index(&self) -> Option<&Index> {
         self.index.as_ref()
+    }
+
+    /// The struct it embeds, if it does.
+    pub const fn embedded(&self) -> Option<&EmbeddedFields> {
+        self.embedded.as_ref()
     }
 
     /// The Rust field's name.

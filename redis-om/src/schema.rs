@@ -8,6 +8,7 @@ use redis_core::commands::{
     Schema, VectorDataType,
 };
 
+use crate::embedded;
 use crate::index::{DistanceMetric, Index, IndexKind, VectorAlgorithm, VectorIndex, VectorType};
 use crate::layout::{self, Layout};
 use crate::model::{FieldInfo, ModelInfo, StorageKind};
@@ -67,10 +68,11 @@ impl ModelIndex {
             }
             Layout::Python => return None,
             _ => {
-                let mut fields = info.fields().iter().flat_map(|field| match field.index() {
-                    Some(index) => schema_fields(info.storage(), field, index),
-                    None => Vec::new(),
-                });
+                let storage = info.storage();
+                let mut fields = info
+                    .fields()
+                    .iter()
+                    .flat_map(|field| model_field(storage, field));
                 let mut schema = Schema::new(fields.next()?);
                 for field in fields {
                     schema = schema.field(field);
@@ -193,27 +195,37 @@ impl ModelIndex {
     }
 }
 
-/// The schema fields of one model field: one, or two for full-text search
-/// (a TAG under the field's name and a TEXT under `{name}_fts`, as Redis OM
-/// Python names them).
-fn schema_fields(storage: StorageKind, field: &FieldInfo, index: &Index) -> Vec<commands::Field> {
-    let alias = field.stored();
-    let (name, aliased) = match storage {
-        StorageKind::Hash => (alias.to_owned(), false),
-        StorageKind::Json if index.is_multi() => (format!("$.{alias}[*]"), true),
-        StorageKind::Json => (format!("$.{alias}"), true),
-    };
-    if index.is_full_text_search() {
-        let tag = tag(&name, aliased.then_some(alias), index);
-        let fts = format!("{alias}_fts");
-        return vec![tag, text(&name, Some(&fts), index)];
+/// The schema fields of one model field: its own when it is indexed (one,
+/// or two for full-text search), and in a JSON model those of the fields
+/// of the structs it embeds, at their paths (`$.address.city AS
+/// address_city`).
+fn model_field(storage: StorageKind, field: &FieldInfo) -> Vec<commands::Field> {
+    match storage {
+        StorageKind::Hash => field
+            .index()
+            .map(|index| schema_fields(field.stored(), None, index))
+            .unwrap_or_default(),
+        StorageKind::Json => embedded::indexed_paths(field)
+            .iter()
+            .flat_map(|leaf| schema_fields(&leaf.path, Some(&leaf.alias), &leaf.index))
+            .collect(),
     }
-    let alias = aliased.then_some(alias);
+}
+
+/// The schema fields of one indexed value at `name` (a hash field, or a
+/// JSON path with its `alias`): one, or two for full-text search (a TAG
+/// under the field's name and a TEXT under `{name}_fts`, as Redis OM
+/// Python names them).
+fn schema_fields(name: &str, alias: Option<&str>, index: &Index) -> Vec<commands::Field> {
+    if index.is_full_text_search() {
+        let fts = format!("{}_fts", alias.unwrap_or(name));
+        return vec![tag(name, alias, index), text(name, Some(&fts), index)];
+    }
     let field = match index.kind() {
-        IndexKind::Text => text(&name, alias, index),
-        IndexKind::Tag => tag(&name, alias, index),
+        IndexKind::Text => text(name, alias, index),
+        IndexKind::Tag => tag(name, alias, index),
         IndexKind::Numeric => {
-            let mut numeric = commands::Field::numeric(&name);
+            let mut numeric = commands::Field::numeric(name);
             if let Some(alias) = alias {
                 numeric = numeric.alias(alias);
             }
@@ -226,7 +238,7 @@ fn schema_fields(storage: StorageKind, field: &FieldInfo, index: &Index) -> Vec<
             numeric.into()
         }
         IndexKind::Geo => {
-            let mut geo = commands::Field::geo(&name);
+            let mut geo = commands::Field::geo(name);
             if let Some(alias) = alias {
                 geo = geo.alias(alias);
             }
@@ -236,7 +248,7 @@ fn schema_fields(storage: StorageKind, field: &FieldInfo, index: &Index) -> Vec<
             geo.into()
         }
         IndexKind::Vector(vector) => {
-            let mut field = commands::Field::vector(&name, algorithm(&vector));
+            let mut field = commands::Field::vector(name, algorithm(&vector));
             if let Some(alias) = alias {
                 field = field.alias(alias);
             }

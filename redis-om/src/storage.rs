@@ -42,6 +42,15 @@ impl<M: HashModel> Storage<M> for Hash {
         let mut out = HashWriter::new(&mut hset, &mut absent).in_layout(M::info().layout());
         pk.write_hash(M::info().pk(), &mut out);
         model.write_fields(&mut out);
+        if let Some(why) = out.take_failure() {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "{} cannot be saved at {key}: {why}; nothing was sent",
+                    M::info().name()
+                ),
+            ));
+        }
         let mut cmds = vec![hset];
         // A field that is now `None` must not keep the value of an earlier save.
         if !absent.is_empty() {

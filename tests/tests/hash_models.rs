@@ -6,10 +6,13 @@
 
 use std::time::Duration;
 
+use std::collections::BTreeMap;
+
 use redis_core::commands::*;
-use redis_core::{Client, ErrorKind};
-use redis_om::{RedisModel, Repository};
-use redis_tests::{Ctx, each_setup};
+use redis_core::{Client, Config, ErrorKind};
+use redis_om::{RedisEnum, RedisModel, Repository};
+use redis_tests::{Ctx, TempServer, each_setup, each_version};
+use serde::{Deserialize, Serialize};
 
 #[derive(RedisModel, Debug, Clone, PartialEq)]
 #[redis(prefix = "everything")]
@@ -373,5 +376,250 @@ each_setup!(
         let error = starred.all_pks().try_collect().await.unwrap_err();
         assert_eq!(error.kind(), ErrorKind::Decode);
         assert!(error.to_string().contains(":garbage"), "{error}");
+    }
+);
+
+#[derive(RedisEnum, Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum Color {
+    Red,
+    Green,
+    #[serde(rename = "bleu")]
+    Blue,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+struct Address {
+    city: String,
+    zip: Option<String>,
+    lines: Vec<String>,
+}
+
+/// Enums and encoded fields: one hash field each.
+#[derive(RedisModel, Debug, Clone, PartialEq)]
+#[redis(prefix = "nested")]
+struct Nested {
+    #[redis(pk)]
+    id: String,
+    color: Color,
+    previous: Option<Color>,
+    #[redis(encoded = "json")]
+    address: Address,
+    #[redis(encoded = "msgpack")]
+    scores: BTreeMap<String, Vec<i64>>,
+    #[redis(encoded = "json")]
+    history: Option<Vec<Address>>,
+    #[redis(encoded = "msgpack")]
+    packed: Option<Address>,
+}
+
+fn nested() -> Nested {
+    Nested {
+        id: String::new(),
+        color: Color::Blue,
+        previous: None,
+        address: Address {
+            city: "Zürich \"Kreis 1\" 🦀".to_owned(),
+            zip: None,
+            lines: vec![String::new(), "a|b".to_owned()],
+        },
+        scores: BTreeMap::from([("x".to_owned(), vec![i64::MIN, i64::MAX])]),
+        history: Some(vec![]),
+        packed: None,
+    }
+}
+
+each_setup!(enums_and_encoded_fields_round_trip, |ctx: Ctx| async move {
+    let client = ctx.client().await;
+    let repo = repo::<Nested>(&ctx, &client);
+    let id = repo.save(&nested()).await.unwrap();
+    let stored = repo.get(&id).await.unwrap().unwrap();
+    assert_eq!(
+        stored,
+        Nested {
+            id: id.clone(),
+            ..nested()
+        }
+    );
+
+    // What is in Redis: the variant's serde name, the JSON text, the
+    // MessagePack bytes; `None` is no field at all.
+    let key = repo.key(&id);
+    let color: String = client.hget(&key, "color").await.unwrap();
+    assert_eq!(color, "bleu");
+    let address: String = client.hget(&key, "address").await.unwrap();
+    assert_eq!(
+        address,
+        r#"{"city":"Zürich \"Kreis 1\" 🦀","zip":null,"lines":["","a|b"]}"#
+    );
+    let history: String = client.hget(&key, "history").await.unwrap();
+    assert_eq!(history, "[]");
+    let scores: bytes::Bytes = client.hget(&key, "scores").await.unwrap();
+    assert_eq!(scores[0], 0x81, "a MessagePack map of one entry");
+    for absent in ["previous", "packed"] {
+        assert!(!client.hexists(&key, absent).await.unwrap(), "{absent}");
+    }
+
+    // Set, then `None` again: the field goes away.
+    let changed = Nested {
+        id: id.clone(),
+        previous: Some(Color::Red),
+        packed: Some(nested().address),
+        history: None,
+        ..nested()
+    };
+    repo.save(&changed).await.unwrap();
+    assert_eq!(repo.get(&id).await.unwrap().unwrap(), changed);
+    assert!(!client.hexists(&key, "history").await.unwrap());
+    repo.save(&Nested {
+        id: id.clone(),
+        ..nested()
+    })
+    .await
+    .unwrap();
+    assert!(!client.hexists(&key, "packed").await.unwrap());
+    assert!(!client.hexists(&key, "previous").await.unwrap());
+});
+
+/// The error `get` gives once `field` holds `value`: a decode error naming
+/// the key and the field.
+async fn stored_garbage(
+    client: &Client,
+    repo: &Repository<Nested, Client>,
+    id: &String,
+    field: &str,
+    value: &[u8],
+) -> String {
+    let key = repo.key(id);
+    client.hset(&key, [(field, value)]).await.unwrap();
+    let error = repo.get(id).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
+    let text = error.to_string();
+    assert!(text.contains(&key), "{text}");
+    assert!(text.contains(&format!("field `{field}`")), "{text}");
+    text
+}
+
+each_setup!(
+    a_stored_enum_or_encoding_that_does_not_fit_names_key_and_field,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let repo = repo::<Nested>(&ctx, &client);
+        let id = repo.save(&nested()).await.unwrap();
+        let key = repo.key(&id);
+        let failure = |field: &'static str, value: &'static [u8]| {
+            stored_garbage(&client, &repo, &id, field, value)
+        };
+        let text = failure("color", b"purple").await;
+        assert!(
+            text.ends_with("holds \"purple\", which is not a Color: expected red, green or bleu"),
+            "{text}"
+        );
+        client.hset(&key, [("color", "red")]).await.unwrap();
+        let text = failure("address", b"{\"city\":").await;
+        assert!(text.contains("holds corrupt JSON"), "{text}");
+        client
+            .hset(&key, [("address", "{\"city\":\"x\",\"lines\":[]}")])
+            .await
+            .unwrap();
+        let text = failure("scores", &[0x81, 0xa1, b'x', 0x92, 1]).await;
+        assert!(text.contains("holds corrupt MessagePack"), "{text}");
+        // {"x": [1]}
+        let valid: &[u8] = &[0x81, 0xa1, b'x', 0x91, 1];
+        client.hset(&key, [("scores", valid)]).await.unwrap();
+        let text = failure("history", b"[1]").await;
+        assert!(text.contains("holds corrupt JSON"), "{text}");
+        client.hdel(&key, "history").await.unwrap();
+        client.hdel(&key, "address").await.unwrap();
+        let error = repo.get(&id).await.unwrap_err();
+        assert!(
+            error.to_string().ends_with("field `address` is missing"),
+            "{error}"
+        );
+    }
+);
+
+#[derive(RedisModel, Debug, PartialEq)]
+#[redis(prefix = "counted", ttl = 60)]
+struct Counted {
+    #[redis(pk)]
+    id: String,
+    user: String,
+}
+
+/// `calls` of every command in `INFO commandstats`, read by `reader`.
+async fn calls(reader: &Client) -> BTreeMap<String, u64> {
+    let info = reader.info_sections("commandstats").await.unwrap();
+    let Some(section) = info.section("commandstats") else {
+        return BTreeMap::new();
+    };
+    section
+        .fields()
+        .filter_map(|(name, value)| {
+            let command = name.strip_prefix("cmdstat_")?;
+            let calls = value
+                .split(',')
+                .find_map(|part| part.strip_prefix("calls="))?;
+            Some((command.to_owned(), calls.parse().ok()?))
+        })
+        .collect()
+}
+
+// On a server of its own: `INFO commandstats` counts every client's
+// commands, and the shared servers run the other suites' HSETs and EXECs
+// at the same time, so only a server nobody else uses gives exact counts
+// (the commands of the reader and of the connection handshakes are no
+// HSET, PEXPIRE, MULTI or EXEC).
+each_version!(
+    a_ttl_is_set_by_the_same_transaction_as_the_hset,
+    |version| async move {
+        let server = TempServer::start(version);
+        let config = Config::from_url(&server.url()).unwrap();
+        let client = Client::connect(config.clone()).await.unwrap();
+        let reader = Client::connect(config).await.unwrap();
+        let repo = Repository::<Counted, _>::new(client.clone());
+        // A first save opens the connection and warms up whatever the
+        // client sends once (no transaction commands among them).
+        repo.save(&Counted {
+            id: "warm".into(),
+            user: "x".into(),
+        })
+        .await
+        .unwrap();
+
+        let before = calls(&reader).await;
+        let id = repo
+            .save(&Counted {
+                id: String::new(),
+                user: "ada".into(),
+            })
+            .await
+            .unwrap();
+        let after = calls(&reader).await;
+
+        let delta = |command: &str| {
+            after.get(command).copied().unwrap_or(0) - before.get(command).copied().unwrap_or(0)
+        };
+        assert_eq!(
+            ["multi", "hset", "pexpire", "exec", "expire", "hdel"].map(delta),
+            [1, 1, 1, 1, 0, 0],
+            "before {before:?}\nafter {after:?}"
+        );
+        // Only the reader's INFO ran besides: nothing else was sent.
+        let others: Vec<(&String, u64)> = after
+            .iter()
+            .map(|(command, n)| (command, n - before.get(command).copied().unwrap_or(0)))
+            .filter(|(command, n)| {
+                *n > 0 && !["multi", "hset", "pexpire", "exec", "info"].contains(&command.as_str())
+            })
+            .collect();
+        assert!(others.is_empty(), "{others:?}");
+        let ttl = client
+            .pttl(repo.key(&id))
+            .await
+            .unwrap()
+            .remaining()
+            .unwrap();
+        assert!(ttl > Duration::from_secs(55), "{ttl:?}");
     }
 );

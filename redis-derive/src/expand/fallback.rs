@@ -21,6 +21,19 @@ pub(crate) fn expand(rejected: Rejected<'_>) -> TokenStream {
         return errors;
     };
     let ident = stub.ident;
+    if stub.embedded {
+        let (impl_generics, ty_generics, where_clause) = stub.generics.split_for_impl();
+        return quote! {
+            #errors
+
+            const _: () = {
+                #[automatically_derived]
+                impl #impl_generics ::redis_om::Embedded for #ident #ty_generics #where_clause {
+                    const FIELDS: &'static [::redis_om::FieldInfo] = &[];
+                }
+            };
+        };
+    }
     // With the key's own type, uses of the key type-check as they will once
     // the mistakes are fixed; a missing or optional key stands in as String.
     let pk = match stub.pk {

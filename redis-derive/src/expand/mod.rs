@@ -1,19 +1,21 @@
 //! Stage three: the code. One file per generated `impl` or check, and the
 //! fallback emitted instead when the model has mistakes.
 
+mod embedded_impl;
 mod fallback;
 mod handles;
 mod hash_impl;
 mod index;
 mod json_impl;
 mod model_impl;
+pub(crate) mod redis_enum;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::DeriveInput;
 
-use crate::attrs::Storage;
-use crate::model::Model;
+use crate::attrs::{Layout, Storage};
+use crate::model::{Checked, Model};
 
 /// `#[derive(RedisModel)]` on `input`: the `impl`s, or the errors (with a
 /// stub `impl` when the input is a struct).
@@ -22,8 +24,9 @@ pub(crate) fn derive(input: TokenStream) -> TokenStream {
         Ok(input) => input,
         Err(error) => return error.to_compile_error(),
     };
-    match Model::from_ast(&input) {
-        Ok(model) => generate(&model),
+    match Model::check(&input) {
+        Ok(Checked::Model(model)) => generate(&model),
+        Ok(Checked::Embedded(embedded)) => embedded_impl::expand(&embedded),
         Err(rejected) => fallback::expand(rejected),
     }
 }
@@ -35,6 +38,11 @@ fn generate(model: &Model<'_>) -> TokenStream {
         Storage::Json => json_impl::expand(model),
     };
     let kind_checks = model.fields.iter().filter_map(index::kind_check);
+    let python_checks = model
+        .fields
+        .iter()
+        .filter(|_| model.layout == Layout::Python)
+        .filter_map(embedded_impl::python_check);
     let handles = handles::expand(model.ident, &model.fields);
     // The anonymous const keeps anything the impls need out of the user's
     // namespace, as serde does; the handles are the one thing meant for
@@ -44,6 +52,7 @@ fn generate(model: &Model<'_>) -> TokenStream {
             #model_impl
             #storage_impl
             #(#kind_checks)*
+            #(#python_checks)*
             #handles
         };
     }

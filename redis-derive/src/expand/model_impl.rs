@@ -3,6 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::ext::IdentExt as _;
+use syn::spanned::Spanned as _;
 
 use crate::attrs::{Layout, Storage};
 use crate::expand::index;
@@ -74,11 +75,19 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
     }
 }
 
-fn field_info(field: &Field<'_>) -> TokenStream {
+/// The field's `FieldInfo` expression: also what an embedded struct's
+/// description is made of.
+pub(crate) fn field_info(field: &Field<'_>) -> TokenStream {
     let name = field.ident.unraw().to_string();
     let stored = &field.stored;
     let renamed = (*stored != name).then(|| quote!(.stored_as(#stored)));
     let optional = field.optional.then(|| quote!(.optional()));
     let indexed = index::indexed(field);
-    quote!(::redis_om::FieldInfo::new(#name) #renamed #optional #indexed)
+    let ty = field.ty;
+    // At the field's type: a type that is no embedded struct is reported
+    // there, with `Embedded`'s message.
+    let embeds = field
+        .embed
+        .then(|| quote_spanned!(ty.span()=> .embeds(::redis_om::EmbeddedFields::of::<#ty>())));
+    quote!(::redis_om::FieldInfo::new(#name) #renamed #optional #indexed #embeds)
 }

@@ -40,6 +40,8 @@
 //! | string, `Uuid` (TAG) | `name TAG SEPARATOR \|` | `$.name AS name TAG SEPARATOR \|` |
 //! | `full_text_search` | `name TAG SEPARATOR \| name AS name_fts TEXT` | `$.name AS name TAG SEPARATOR \| $.name AS name_fts TEXT` |
 //! | `Vec<String>` | (no hash field holds one) | `$.name[*] AS name TAG SEPARATOR \|` |
+//! | `embed` of a struct | (JSON models only) | its indexed fields' parts at `$.name.field AS name_field`, joined by spaces; an empty part when none is indexed |
+//! | `embed` of a `Vec` of structs | (JSON models only) | `$.name[*].field AS name_field TAG SEPARATOR \|` (only plain strings inside a list: the derive refuses the rest, as Python does) |
 //! | `bool` | `name TAG` | `$.name AS name TAG` |
 //! | numbers, date-times | `name NUMERIC` | `$.name AS name NUMERIC` |
 //! | [`crate::GeoPoint`] | `name GEO` | `$.name AS name GEO` |
@@ -59,15 +61,6 @@
 //!
 //! Not reproduced:
 //!
-//! - **Fields of embedded models.** Python indexes `address.city` of an
-//!   embedded model as `$.address.city AS address_city ...` and `sku` of a
-//!   list of them as `$.items[*].sku AS items_sku ...`. A model here only
-//!   describes its own fields; the nested struct's indexed fields would
-//!   need a description of their own (a derive on the nested struct that
-//!   emits a static `&[FieldInfo]`, referenced from the parent's
-//!   `FieldInfo`), which does not exist yet. A nested struct field, not
-//!   indexed, gives the empty part Python gives for an embedded model
-//!   without indexed fields.
 //! - **Vectors in hashes.** Python 1.1 stores a hash vector as the base64
 //!   text of its little-endian FLOAT32 bytes, which the index refuses
 //!   (`Could not add vector with blob size 16 (expected size 12)`: the

@@ -3,10 +3,15 @@
 //!
 //! Python joins `ON {HASH|JSON} PREFIX 1 {prefix}: SCHEMA` and one part per
 //! field with single spaces. A JSON model's field that is not indexed gives
-//! an empty part (so two spaces in a row); a hash model's gives none.
+//! an empty part (so two spaces in a row); a hash model's gives none. A
+//! JSON model's embedded struct gives the parts of its indexed fields at
+//! their paths (`$.address.city AS address_city TAG SEPARATOR |`,
+//! `$.items[*].sku AS items_sku TAG SEPARATOR |`), joined by single spaces,
+//! or an empty part when none is indexed.
 
 use std::fmt::Write as _;
 
+use crate::embedded;
 use crate::index::{DistanceMetric, Index, IndexKind, VectorAlgorithm, VectorIndex, VectorType};
 use crate::model::{FieldInfo, ModelInfo, StorageKind};
 
@@ -35,9 +40,19 @@ pub(crate) fn schema(info: &ModelInfo, prefix: &str) -> String {
     for field in info.fields().iter().filter(|f| f.stored() != info.pk()) {
         match (field.index(), storage) {
             (Some(index), StorageKind::Hash) => parts.push(hash_part(field, index)),
-            (Some(index), StorageKind::Json) => parts.push(json_part(field, index)),
             (None, StorageKind::Hash) => {}
-            (None, StorageKind::Json) => parts.push(String::new()),
+            // One part per top-level field, empty when nothing in it is
+            // indexed; an embedded struct's part is its indexed fields'
+            // parts joined, the empty ones left out (Python's
+            // `" ".join(filter(None, ...))`).
+            (_, StorageKind::Json) => {
+                let leaves = embedded::indexed_paths(field);
+                let leaf_parts: Vec<String> = leaves
+                    .iter()
+                    .map(|leaf| json_part(&leaf.path, &leaf.alias, &leaf.index))
+                    .collect();
+                parts.push(leaf_parts.join(" "));
+            }
         }
     }
     parts.join(" ")
@@ -73,23 +88,18 @@ fn hash_part(field: &FieldInfo, index: &Index) -> String {
     part
 }
 
-/// A JSON model's part (`JsonModel.schema_for_type`): `$.name AS name`,
-/// `$.name[*] AS name` for a list of strings.
-fn json_part(field: &FieldInfo, index: &Index) -> String {
-    let name = field.stored();
-    let path = if index.is_multi() {
-        format!("$.{name}[*]")
-    } else {
-        format!("$.{name}")
-    };
+/// A JSON model's part for the value at `path` (`$.name`, `$.tags[*]`,
+/// `$.address.city`, `$.items[*].sku`) indexed as `alias`
+/// (`JsonModel.schema_for_type`): `{path} AS {alias} ...`.
+fn json_part(path: &str, alias: &str, index: &Index) -> String {
     let sortable = if index.is_sortable() { " SORTABLE" } else { "" };
     match index.kind() {
-        IndexKind::Vector(vector) => format!("{path} AS {name} {}", vector_clause(&vector)),
-        IndexKind::Geo => format!("{path} AS {name} GEO{sortable}"),
-        IndexKind::Numeric => format!("{path} AS {name} NUMERIC{sortable}"),
-        IndexKind::Tag if index.is_bool() => format!("{path} AS {name} TAG{sortable}"),
+        IndexKind::Vector(vector) => format!("{path} AS {alias} {}", vector_clause(&vector)),
+        IndexKind::Geo => format!("{path} AS {alias} GEO{sortable}"),
+        IndexKind::Numeric => format!("{path} AS {alias} NUMERIC{sortable}"),
+        IndexKind::Tag if index.is_bool() => format!("{path} AS {alias} TAG{sortable}"),
         IndexKind::Tag | IndexKind::Text => {
-            let mut part = tag_part(&path, name, index);
+            let mut part = tag_part(path, alias, index);
             part.push_str(sortable);
             if index.is_case_sensitive() && !full_text(index) {
                 part.push_str(" CASESENSITIVE");

@@ -412,20 +412,24 @@ mod with_dates {
         );
     }
 
-    #[derive(Serialize, Deserialize)]
+    #[derive(RedisModel, Serialize, Deserialize)]
+    #[redis(embedded)]
     struct Address {
+        #[redis(index)]
         city: String,
         zip: String,
     }
 
-    #[derive(Serialize, Deserialize)]
+    #[derive(RedisModel, Serialize, Deserialize)]
+    #[redis(embedded)]
     struct Item {
+        #[redis(index)]
         sku: String,
         qty: u32,
     }
 
-    /// The notes' `Order`, whose embedded models' indexed fields cannot be
-    /// described yet: `items` and `address` are fields not indexed.
+    /// The notes' `Order`, every field of it, the embedded models'
+    /// indexed fields included.
     #[derive(RedisModel, Serialize, Deserialize)]
     #[redis(layout = "python", storage = "json", prefix = "omres:order")]
     struct Order {
@@ -437,6 +441,7 @@ mod with_dates {
         total: f64,
         #[redis(index)]
         tags: Vec<String>,
+        #[redis(embed)]
         items: Vec<Item>,
         #[redis(index)]
         #[serde(with = "crate::epoch_seconds")]
@@ -444,28 +449,87 @@ mod with_dates {
         #[redis(index)]
         paid: bool,
         note: Option<String>,
+        #[redis(embed)]
         address: Address,
     }
 
+    /// Captured from Python: `omres:order:index:schema`, with its two
+    /// spaces after `$.paid AS paid TAG` (the part of `note`).
+    const ORDER_SCHEMA: &str = "ON JSON PREFIX 1 omres:order: SCHEMA $.pk AS pk TAG SEPARATOR | \
+                                $.customer AS customer TAG SEPARATOR | $.total AS total NUMERIC SORTABLE \
+                                $.tags[*] AS tags TAG SEPARATOR | $.items[*].sku AS items_sku TAG SEPARATOR | \
+                                $.placed AS placed NUMERIC $.paid AS paid TAG  \
+                                $.address.city AS address_city TAG SEPARATOR |";
+
+    /// Captured from Python: `omres:order:index:hash`.
+    const ORDER_HASH: &str = "38f3bb9c9237dfd27b167d5a65487baca334b3bd";
+
     #[test]
-    fn order_is_pythons_without_the_embedded_fields() {
-        let captured = "ON JSON PREFIX 1 omres:order: SCHEMA $.pk AS pk TAG SEPARATOR | \
-                        $.customer AS customer TAG SEPARATOR | $.total AS total NUMERIC SORTABLE \
-                        $.tags[*] AS tags TAG SEPARATOR | $.items[*].sku AS items_sku TAG SEPARATOR | \
-                        $.placed AS placed NUMERIC $.paid AS paid TAG  \
-                        $.address.city AS address_city TAG SEPARATOR |";
+    fn order_is_pythons_byte_for_byte() {
+        let index = ModelIndex::of(Order::info(), "omres:order").unwrap();
+        assert_eq!(index.name(), "omres:order:index");
+        assert_eq!(index.python_schema(), Some(ORDER_SCHEMA));
+        assert_eq!(fingerprint(ORDER_SCHEMA), ORDER_HASH);
+        assert_eq!(index.fingerprint(), ORDER_HASH);
+        // The 51 arguments MONITOR captured (`ft.create` in lower case on
+        // Python's wire): the double space vanishes, as with Python's
+        // client.
+        let created = words(&index);
+        assert_eq!(created.len(), 51);
+        assert_eq!(
+            created[1..].join(" "),
+            "omres:order:index ON JSON PREFIX 1 omres:order: SCHEMA $.pk AS pk TAG SEPARATOR | \
+             $.customer AS customer TAG SEPARATOR | $.total AS total NUMERIC SORTABLE \
+             $.tags[*] AS tags TAG SEPARATOR | $.items[*].sku AS items_sku TAG SEPARATOR | \
+             $.placed AS placed NUMERIC $.paid AS paid TAG \
+             $.address.city AS address_city TAG SEPARATOR |"
+        );
+    }
+
+    /// `Order` with nothing indexed in `Item` and `Address`: the embedded
+    /// parts are empty.
+    #[derive(RedisModel, Serialize, Deserialize)]
+    #[redis(embedded)]
+    struct Quiet {
+        zip: String,
+    }
+
+    #[derive(RedisModel, Serialize, Deserialize)]
+    #[redis(layout = "python", storage = "json", prefix = "omres:order")]
+    struct QuietOrder {
+        #[redis(pk)]
+        pk: String,
+        #[redis(index)]
+        customer: String,
+        #[redis(index(sortable))]
+        total: f64,
+        #[redis(index)]
+        tags: Vec<String>,
+        #[redis(embed)]
+        items: Vec<Quiet>,
+        #[redis(index)]
+        #[serde(with = "crate::epoch_seconds")]
+        placed: DateTime<Utc>,
+        #[redis(index)]
+        paid: bool,
+        note: Option<String>,
+        address: Quiet,
+    }
+
+    #[test]
+    fn embedded_models_without_indexed_fields_leave_empty_parts() {
         let expected = "ON JSON PREFIX 1 omres:order: SCHEMA $.pk AS pk TAG SEPARATOR | \
                         $.customer AS customer TAG SEPARATOR | $.total AS total NUMERIC SORTABLE \
                         $.tags[*] AS tags TAG SEPARATOR |  \
                         $.placed AS placed NUMERIC $.paid AS paid TAG  ";
-        // Exactly the two embedded parts left empty.
+        // Exactly the two embedded parts of the captured text left empty.
         assert_eq!(
-            captured
+            ORDER_SCHEMA
                 .replace("$.items[*].sku AS items_sku TAG SEPARATOR |", "")
                 .replace("$.address.city AS address_city TAG SEPARATOR |", ""),
             expected
         );
-        let index = ModelIndex::of(Order::info(), "omres:order").unwrap();
+        let index = ModelIndex::of(QuietOrder::info(), "omres:order").unwrap();
         assert_eq!(index.python_schema(), Some(expected));
         // Redis OM Python 1.1 on `Order` with nothing indexed in `Item`
         // and `Address`: the same text, this SHA-1.
@@ -473,13 +537,53 @@ mod with_dates {
             index.fingerprint(),
             "48f16090b47de1b510dd37ab76dcf6e2b51d83a6"
         );
-        // The double spaces vanish on the wire, as with Python's client.
         let created = words(&index);
-        assert_eq!(
-            created[2..].join(" "),
-            expected.split_whitespace().collect::<Vec<_>>().join(" ")
-        );
         assert!(created.iter().all(|word| !word.is_empty()));
+    }
+
+    /// The notes' `Misc` `geo` part: an embedded model's full-text string
+    /// and date, nested names joined with `_`.
+    #[derive(RedisModel, Serialize, Deserialize)]
+    #[redis(embedded)]
+    struct Geo {
+        #[redis(index(full_text_search))]
+        street: String,
+        #[redis(index)]
+        #[serde(with = "crate::epoch_seconds")]
+        when: NaiveDate,
+    }
+
+    #[derive(RedisModel, Serialize, Deserialize)]
+    #[redis(embedded)]
+    struct GeoL {
+        #[redis(index)]
+        street: String,
+        n: i64,
+    }
+
+    #[derive(RedisModel, Serialize, Deserialize)]
+    #[redis(layout = "python", storage = "json", prefix = "omres:misc")]
+    struct Places {
+        #[redis(pk)]
+        pk: String,
+        #[redis(embed)]
+        geo: Geo,
+        #[redis(embed)]
+        geos: Vec<GeoL>,
+    }
+
+    #[test]
+    fn nested_parts_are_pythons() {
+        let index = ModelIndex::of(Places::info(), "omres:misc").unwrap();
+        // The tail of the notes' `Misc` schema, which holds these two.
+        assert_eq!(
+            index.python_schema(),
+            Some(
+                "ON JSON PREFIX 1 omres:misc: SCHEMA $.pk AS pk TAG SEPARATOR | \
+                 $.geo.street AS geo_street TAG SEPARATOR | $.geo.street AS geo_street_fts TEXT \
+                 $.geo.when AS geo_when NUMERIC $.geos[*].street AS geos_street TAG SEPARATOR |"
+            )
+        );
     }
 
     /// The notes' `Misc` with `geo` an embedded model without indexed
