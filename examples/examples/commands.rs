@@ -9,8 +9,11 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use redis_core::commands::{self, *};
-use redis_core::{Client, Pipeline};
+use redis_core::commands::{
+    self, Command, CreateIndexOptions, Field, IndexOn, Json, ScanOptions, Schema, SearchOptions,
+    SearchResult, SetOptions, StreamBound, StreamEntry, VectorQuery, VsimOptions, ZRange,
+};
+use redis_core::prelude::*;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -47,7 +50,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // A pipeline takes the same commands; its replies are a typed tuple.
     let (visits, name, scores) = Pipeline::new()
-        .incr_by(key("visits"), 1)
+        .incrby(key("visits"), 1)
         .get::<Option<String>>(key("lock"))
         .zcard(key("scores"))
         .query(&client)

@@ -5,8 +5,7 @@
 //! `REDIS_SERVERS_ENV=target/redis-servers/servers.env cargo run -p redis-examples --example hash_model`),
 //! or against any Redis: `REDIS_URL=redis://127.0.0.1:6379 cargo run ...`.
 
-use redis_om::core::Client;
-use redis_om::{RedisModel, Repository};
+use redis_om::prelude::*;
 
 /// Stored at `example:user:{id}`, one hash field per struct field.
 #[derive(RedisModel, Debug, PartialEq)]

@@ -6,9 +6,9 @@
 //! `cargo xtask servers up`, then
 //! `REDIS_SERVERS_ENV=target/redis-servers/servers.env cargo run -p redis-examples --example json_model`.
 
-use redis_om::core::Client;
-use redis_om::core::commands::*;
-use redis_om::{GeoPoint, Migrator, RedisModel, Repository};
+use redis_om::GeoPoint;
+use redis_om::core::commands::{SearchOptions, SearchResult};
+use redis_om::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]

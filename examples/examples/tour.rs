@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use redis_core::commands::{self, *};
-use redis_core::{Client, Cmd, Pipeline, Script, Transaction};
+use redis_core::commands;
+use redis_core::prelude::*;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -32,7 +32,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tasks: Vec<_> = (0..10)
         .map(|_| {
             let client = client.clone();
-            tokio::spawn(async move { client.incr_by("tour:visits", 1).await })
+            tokio::spawn(async move { client.incrby("tour:visits", 1).await })
         })
         .collect();
     for task in tasks {
@@ -57,7 +57,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // A transaction: all or nothing.
     let (stock, orders) = Transaction::new()
-        .incr_by("tour:stock", -1)
+        .incrby("tour:stock", -1)
         .lpush("tour:orders", "order-1")
         .query(&client)
         .await?;

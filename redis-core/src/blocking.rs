@@ -10,16 +10,15 @@
 //! [`Client::block_on`].
 //!
 //! ```no_run
-//! use redis_core::Pipeline;
 //! use redis_core::blocking::Client;
-//! use redis_core::commands::*;
+//! use redis_core::prelude::*;
 //!
 //! # fn run() -> redis_core::Result<()> {
 //! let client = Client::connect("redis://127.0.0.1:6379")?;
 //! client.set("greeting", "hello")?;
 //! let greeting: Option<String> = client.get("greeting")?;
 //!
-//! let pipe = Pipeline::new().incr_by("visits", 1).get::<i64>("visits");
+//! let pipe = Pipeline::new().incrby("visits", 1).get::<i64>("visits");
 //! let (visits, read) = client.block_on(pipe.query(client.as_async()))?;
 //! # let _ = (greeting, visits, read); Ok(()) }
 //! ```

@@ -166,8 +166,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::Transaction;
-    /// use redis_core::commands::*;
+    /// use redis_core::prelude::*;
     /// let ((), balance) = client
     ///     .transaction(&["balance"], |conn| async move {
     ///         let now: Option<i64> = conn.get("balance").await?;
@@ -292,7 +291,7 @@ impl Client {
     /// errors already do (and, for NOPERM, the user).
     fn at_node(&self, error: Error) -> Error {
         match error.kind() {
-            ErrorKind::Server | ErrorKind::Auth if error.node().is_none() => {
+            ErrorKind::Server | ErrorKind::Auth | ErrorKind::Watch if error.node().is_none() => {
                 let (addr, user) = self.inner.mux.peer();
                 explain_noperm(error, user.as_deref()).at_node(&addr)
             }
@@ -346,6 +345,10 @@ impl Executor for Client {
 
     fn execute<T: FromValue>(&self, cmd: Cmd) -> Executing<'_, T> {
         Executing::new(self, cmd)
+    }
+
+    fn name_node(&self, error: Error) -> Error {
+        self.at_node(error)
     }
 
     async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {

@@ -37,6 +37,14 @@ pub trait Executor: Send + Sync {
     fn execute_encoded(&self, batch: &Batch) -> impl Future<Output = Result<Vec<Value>>> + Send {
         async move { self.execute_batch(&batch.to_cmds()).await }
     }
+
+    /// Names the server in an error that a batch's replies made (a
+    /// command's error reply, an aborted transaction), as the executor's
+    /// own errors already do. The default leaves the error as it is.
+    #[doc(hidden)]
+    fn name_node(&self, error: crate::Error) -> crate::Error {
+        error
+    }
 }
 
 impl<E: Executor + ?Sized> Executor for &E {
@@ -56,6 +64,10 @@ impl<E: Executor + ?Sized> Executor for &E {
     fn execute_encoded(&self, batch: &Batch) -> impl Future<Output = Result<Vec<Value>>> + Send {
         (**self).execute_encoded(batch)
     }
+
+    fn name_node(&self, error: crate::Error) -> crate::Error {
+        (**self).name_node(error)
+    }
 }
 
 impl<E: Executor + ?Sized> Executor for Arc<E> {
@@ -74,6 +86,10 @@ impl<E: Executor + ?Sized> Executor for Arc<E> {
 
     fn execute_encoded(&self, batch: &Batch) -> impl Future<Output = Result<Vec<Value>>> + Send {
         (**self).execute_encoded(batch)
+    }
+
+    fn name_node(&self, error: crate::Error) -> crate::Error {
+        (**self).name_node(error)
     }
 }
 

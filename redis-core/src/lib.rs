@@ -1,21 +1,24 @@
 //! An async Redis client on tokio.
 //!
 //! ```no_run
-//! use redis_core::{Client, Cmd, Pipeline};
-//! use redis_core::commands::*;
+//! use redis_core::prelude::*;
 //!
 //! # async fn run() -> redis_core::Result<()> {
 //! let client = Client::connect("redis://127.0.0.1:6379/0?protocol=3").await?;
 //! client.set("visits", 0).await?;
-//! let visits = client.incr_by("visits", 1).await?;
+//! let visits = client.incrby("visits", 1).await?;
 //!
 //! let (incremented, read): (i64, i64) = Pipeline::new()
-//!     .incr_by("visits", 1)
+//!     .incrby("visits", 1)
 //!     .command(Cmd::new("GET").arg("visits"))
 //!     .query(&client)
 //!     .await?;
 //! # let _ = (visits, incremented, read); Ok(()) }
 //! ```
+//!
+//! [`prelude`] brings the command methods and the types a program names;
+//! the commands as free functions, their options and their reply types stay
+//! in [`commands`] (`commands::get(key)`, `commands::SetOptions`).
 //!
 //! # Commands are values
 //!
@@ -29,6 +32,24 @@
 //! key positions ([`Cmd::keys`]) from a table generated from Redis 8.2's
 //! `COMMAND`; names the table does not know are learned from the server the
 //! first time they are sent.
+//!
+//! # Names
+//!
+//! A typed command is named after the Redis command, in lower case, with
+//! nothing inserted: `incrby`, `hincrby`, `zrangebyscore`, `xautoclaim`, as
+//! redis-py names them. A module's dot and a container command's space
+//! become one underscore: `json_set` (`JSON.SET`), `ft_search`
+//! (`FT.SEARCH`), `client_setname` (`CLIENT SETNAME`), `xgroup_create`. A
+//! variant that sends an option adds it after an underscore: `_with` when it
+//! takes an options value (`set_with`, `zadd_with`, `ft_search_with`), else
+//! the keyword it adds (`zrange_withscores`, `lpop_count`, `xclaim_justid`).
+//! Where the name would be a Rust keyword a noun is added: `move_key`
+//! (`MOVE`), `key_type` (`TYPE`).
+//!
+//! Options are named for what they do (`SetOptions::if_missing`,
+//! `expire_in`, `keep_ttl`). Every command and option whose Rust name is not
+//! the Redis one carries the Redis name as a doc alias, so the search box of
+//! these docs finds `NX`, `PX`, `KEEPTTL`, `WITHSCORES` or `FT.SEARCH`.
 //!
 //! # How commands travel
 //!
@@ -108,6 +129,7 @@ mod error;
 mod executor;
 mod pipeline;
 mod pool;
+pub mod prelude;
 pub mod resp;
 pub mod retry;
 mod script;
@@ -125,7 +147,7 @@ pub use convert::{FromValue, ToArgs};
 pub use credentials::{Credentials, CredentialsFuture, CredentialsProvider, Secret};
 pub use error::{Error, ErrorKind, Result, RetryMethod, ServerError};
 pub use executor::Executor;
-pub use pipeline::{Pipeline, ReplyTuple, Transaction};
+pub use pipeline::{EachResult, Pipeline, ReplyTuple, Transaction};
 pub use pool::{Dedicated, DedicatedExecute};
 pub use resp::Value;
 pub use script::{Script, ScriptInvocation};

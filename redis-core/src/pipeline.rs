@@ -22,11 +22,10 @@ use crate::{Cmd, Error, ErrorKind, Executor, Result, Value};
 ///
 /// ```no_run
 /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-/// use redis_core::{Cmd, Pipeline};
-/// use redis_core::commands::*;
+/// use redis_core::prelude::*;
 /// let ((), n, raw): ((), i64, String) = Pipeline::new()
 ///     .set("a", 1)
-///     .incr_by("a", 1)
+///     .incrby("a", 1)
 ///     .command(Cmd::new("GET").arg("a"))
 ///     .query(client)
 ///     .await?;
@@ -70,6 +69,41 @@ macro_rules! reply_tuples {
         }
     };
 }
+
+/// A batch's reply type with every command's reply as a [`Result`]: what
+/// [`Pipeline::query_each`] and [`Transaction::query_each`] return. For a
+/// tuple `(A, B)` it is `(Result<A>, Result<B>)`, for `Vec<T>`
+/// `Vec<Result<T>>`.
+pub trait EachResult {
+    /// This reply type with each element a `Result`.
+    type Each: FromValue;
+}
+
+impl<T: FromValue> EachResult for Vec<T> {
+    type Each = Vec<Result<T>>;
+}
+
+macro_rules! each_results {
+    ($($t:ident)*) => {
+        impl<$($t: FromValue),*> EachResult for ($($t,)*) {
+            type Each = ($(Result<$t>,)*);
+        }
+    };
+}
+
+each_results!();
+each_results!(A);
+each_results!(A B);
+each_results!(A B C);
+each_results!(A B C D);
+each_results!(A B C D E);
+each_results!(A B C D E F);
+each_results!(A B C D E F G);
+each_results!(A B C D E F G H);
+each_results!(A B C D E F G H I);
+each_results!(A B C D E F G H I J);
+each_results!(A B C D E F G H I J K);
+each_results!(A B C D E F G H I J K L);
 
 reply_tuples!();
 reply_tuples!(A);
@@ -188,16 +222,62 @@ impl<R> Pipeline<R> {
     /// command's server error does not hide the others' replies.
     pub async fn execute(&self, executor: &(impl Executor + ?Sized)) -> Result<Vec<Result<Value>>> {
         let replies = self.send(executor, false).await?;
-        Ok(each_result(&self.batch, replies))
+        Ok(each_result(executor, &self.batch, replies))
     }
 
-    /// Sends the commands and converts the replies into `R`; the first server
-    /// error fails the whole.
+    /// Sends the commands and converts the replies into `R`.
+    ///
+    /// A command's error reply fails the whole call (fail-fast), unless
+    /// that command's reply type is a [`Result`]: then the error is `Err`
+    /// in its slot and the other replies still arrive, as redis-py's
+    /// `raise_on_error=False` gives them. Either way the error names the
+    /// command ([`Error::command`]) and the server ([`Error::node`]).
+    ///
+    /// ```no_run
+    /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
+    /// use redis_core::prelude::*;
+    /// let (n, name, after): (i64, Result<Option<String>>, i64) = Pipeline::new()
+    ///     .incr("visits")
+    ///     .get("a-list") // WRONGTYPE: an Err in this slot only
+    ///     .incr("visits")
+    ///     .query(client)
+    ///     .await?;
+    /// if let Err(wrong) = &name {
+    ///     assert_eq!(wrong.code(), Some("WRONGTYPE"));
+    /// }
+    /// # let _ = (n, after); Ok(()) }
+    /// ```
     pub async fn query(&self, executor: &(impl Executor + ?Sized)) -> Result<R>
     where
         R: FromValue,
     {
-        typed(&self.batch, self.send(executor, false).await?)
+        let replies = self.send(executor, false).await?;
+        typed(executor, &self.batch, replies)
+    }
+
+    /// Sends the commands and returns each one's reply as a [`Result`]:
+    /// a failing command does not fail the call, as with redis-py's
+    /// `raise_on_error=False`. `Err` for the whole call means that the batch
+    /// as a whole failed (the connection, a refused command).
+    ///
+    /// ```no_run
+    /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
+    /// use redis_core::prelude::*;
+    /// let (first, wrong, last) = Pipeline::new()
+    ///     .incr("visits")
+    ///     .incr("a-list") // WRONGTYPE
+    ///     .incr("visits")
+    ///     .query_each(client)
+    ///     .await?;
+    /// assert_eq!(wrong.unwrap_err().code(), Some("WRONGTYPE"));
+    /// # let _ = (first, last); Ok(()) }
+    /// ```
+    pub async fn query_each(&self, executor: &(impl Executor + ?Sized)) -> Result<R::Each>
+    where
+        R: EachResult,
+    {
+        let replies = self.send(executor, false).await?;
+        typed(executor, &self.batch, replies)
     }
 
     fn retyped<S>(self) -> Pipeline<S> {
@@ -236,7 +316,7 @@ impl<R> Pipeline<R> {
         let mut replies = one_per_command(executor.execute_batch(&batch).await?, batch.len())?;
         let rest = replies.split_off(self.scripts.len());
         for (cmd, reply) in batch.iter().zip(replies) {
-            per_command(cmd.name(), reply)?;
+            per_command(executor, cmd.name(), reply)?;
         }
         Ok(rest)
     }
@@ -253,34 +333,37 @@ fn one_per_command(replies: Vec<Value>, sent: usize) -> Result<Vec<Value>> {
     Ok(replies)
 }
 
-fn per_command(command: &str, reply: Value) -> Result<Value> {
-    crate::executor::reply_to_result(command, reply)
+/// One reply of a batch as a result: an error reply becomes `Err` naming
+/// the command and the server.
+fn per_command(executor: &(impl Executor + ?Sized), command: &str, reply: Value) -> Result<Value> {
+    crate::executor::reply_to_result(command, reply).map_err(|e| executor.name_node(e))
 }
 
 /// Each command's own result, server errors as `Err` (the name is read out
 /// of the batch only for those).
-fn each_result(batch: &Batch, replies: Vec<Value>) -> Vec<Result<Value>> {
+fn each_result(
+    executor: &(impl Executor + ?Sized),
+    batch: &Batch,
+    replies: Vec<Value>,
+) -> Vec<Result<Value>> {
     replies
         .into_iter()
         .enumerate()
         .map(|(i, reply)| match reply.innermost() {
-            Value::Error(_) => per_command(batch.name(i), reply),
+            Value::Error(_) => per_command(executor, batch.name(i), reply),
             _ => Ok(reply),
         })
         .collect()
 }
 
-/// The replies to `cmds` as `R`, or the first command's server error; the
-/// replies are converted where they are, without a second vector.
-fn typed<R: FromValue>(batch: &Batch, mut replies: Vec<Value>) -> Result<R> {
-    let failed = replies
-        .iter()
-        .position(|reply| matches!(reply.innermost(), Value::Error(_)));
-    if let Some(at) = failed {
-        per_command(batch.name(at), replies.swap_remove(at))?;
-        return Err(Error::protocol("an error reply that is no error"));
-    }
-    R::from_value(Value::Array(replies))
+/// The replies to the batch's commands as `R`: a command's error fails the
+/// whole unless its slot is a `Result<T>` (see [`Pipeline::query`]).
+fn typed<R: FromValue>(
+    executor: &(impl Executor + ?Sized),
+    batch: &Batch,
+    replies: Vec<Value>,
+) -> Result<R> {
+    R::from_results(each_result(executor, batch, replies))
 }
 
 /// Commands run atomically with MULTI/EXEC, in one round trip; built like
@@ -293,10 +376,9 @@ fn typed<R: FromValue>(batch: &Batch, mut replies: Vec<Value>) -> Result<R> {
 ///
 /// ```no_run
 /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-/// use redis_core::Transaction;
-/// use redis_core::commands::*;
+/// use redis_core::prelude::*;
 /// let (stock, orders) = Transaction::new()
-///     .incr_by("stock", -1)
+///     .incrby("stock", -1)
 ///     .lpush("orders", "o-1")
 ///     .query(client)
 ///     .await?;
@@ -392,7 +474,7 @@ impl<R> Transaction<R> {
     /// Runs the transaction and returns each command's result, untyped.
     pub async fn execute(&self, executor: &(impl Executor + ?Sized)) -> Result<Vec<Result<Value>>> {
         let results = self.results(executor).await?;
-        Ok(each_result(&self.pipeline.batch, results))
+        Ok(each_result(executor, &self.pipeline.batch, results))
     }
 
     /// Runs it: the replies inside EXEC's, one per command.
@@ -401,7 +483,7 @@ impl<R> Transaction<R> {
         let exec = replies
             .pop()
             .ok_or_else(|| Error::protocol("no reply to EXEC"))?;
-        let exec = per_command("EXEC", exec).map_err(|err| {
+        let exec = per_command(executor, "EXEC", exec).map_err(|err| {
             // EXECABORT says little; the queueing error says what was wrong.
             let queued = replies.into_iter().find_map(|reply| match reply {
                 Value::Error(queued) => Some(queued),
@@ -414,10 +496,10 @@ impl<R> Transaction<R> {
         })?;
         match exec.without_attributes() {
             Value::Array(results) if results.len() == self.len() => Ok(results),
-            Value::Nil => Err(Error::new(
+            Value::Nil => Err(executor.name_node(Error::new(
                 ErrorKind::Watch,
                 "transaction aborted: a watched key changed before EXEC",
-            )),
+            ))),
             other => Err(Error::protocol(format!(
                 "EXEC replied with a {} for {} commands",
                 other.type_name(),
@@ -427,10 +509,30 @@ impl<R> Transaction<R> {
     }
 
     /// Runs the transaction and converts the results into `R`.
+    ///
+    /// A command that fails at EXEC (WRONGTYPE, say) does not undo the
+    /// others: the server has applied them. By default the call fails with
+    /// the first such error; a command whose reply type is a [`Result`]
+    /// gets its error in its slot, and the others' replies show what was
+    /// applied (see [`Pipeline::query`]).
     pub async fn query(&self, executor: &(impl Executor + ?Sized)) -> Result<R>
     where
         R: FromValue,
     {
-        typed(&self.pipeline.batch, self.results(executor).await?)
+        let results = self.results(executor).await?;
+        typed(executor, &self.pipeline.batch, results)
+    }
+
+    /// Runs the transaction and returns each command's reply as a
+    /// [`Result`] (see [`Pipeline::query_each`]): a command that failed at
+    /// EXEC is an `Err` in its place, the others show what was applied.
+    /// `Err` for the whole call means nothing was applied: a command was
+    /// refused while queueing (`EXECABORT`) or a watched key changed.
+    pub async fn query_each(&self, executor: &(impl Executor + ?Sized)) -> Result<R::Each>
+    where
+        R: EachResult,
+    {
+        let results = self.results(executor).await?;
+        typed(executor, &self.pipeline.batch, results)
     }
 }

@@ -271,14 +271,18 @@ impl Executor for Dedicated {
                 .await
                 .map_err(|e| e.with_command(cmd.name()))?;
             let reply = replies.pop().ok_or_else(|| Error::protocol("no reply"))?;
-            reply_to(&cmd, reply).map_err(|e| match e.kind() {
-                crate::ErrorKind::Server | crate::ErrorKind::Auth => {
-                    crate::connection::explain_noperm(e, self.inner.user.as_deref())
-                        .at_node(&self.inner.addr)
-                }
-                _ => e,
-            })
+            reply_to(&cmd, reply).map_err(|e| self.name_node(e))
         })
+    }
+
+    fn name_node(&self, error: Error) -> Error {
+        match error.kind() {
+            crate::ErrorKind::Server | crate::ErrorKind::Auth | crate::ErrorKind::Watch => {
+                crate::connection::explain_noperm(error, self.inner.user.as_deref())
+                    .at_node(&self.inner.addr)
+            }
+            _ => error,
+        }
     }
 
     async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {

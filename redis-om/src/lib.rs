@@ -94,6 +94,7 @@ pub mod layout;
 mod migrate;
 mod model;
 mod pk;
+pub mod prelude;
 mod primary_keys;
 mod repository;
 mod schema;

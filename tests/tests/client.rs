@@ -80,10 +80,7 @@ each_setup!(hundred_tasks_share_one_client, |ctx: Ctx| async move {
                 client.set(&key, &value).await.unwrap();
                 let got: String = client.get(&key).await.unwrap();
                 assert_eq!(got, value, "task {task} got another task's reply");
-                assert_eq!(
-                    client.incr_by(format!("{prefix}n"), 1).await.unwrap(),
-                    i + 1
-                );
+                assert_eq!(client.incrby(format!("{prefix}n"), 1).await.unwrap(), i + 1);
             }
         }));
     }
@@ -268,7 +265,7 @@ each_setup!(
                     let now: i64 = conn.get(&key).await?;
                     if attempts.fetch_add(1, Ordering::SeqCst) == 0 {
                         // Another client writes between WATCH and EXEC.
-                        other.incr_by(&key, 1000).await?;
+                        other.incrby(&key, 1000).await?;
                     }
                     Ok(Transaction::new()
                         .command(Cmd::new("SET").arg(&key).arg(now - 30))
@@ -743,11 +740,11 @@ fn the_blocking_facade_runs_the_same_typed_commands() {
     let client = blocking::Client::connect(url.as_str()).unwrap();
     let key = format!("test:blocking:{:08x}", fastrand::u32(..));
     client.set(&key, 41).unwrap();
-    assert_eq!(client.incr_by(&key, 1).unwrap(), 42);
+    assert_eq!(client.incrby(&key, 1).unwrap(), 42);
     let (n, read): (i64, Option<String>) = client
         .block_on(
             Pipeline::new()
-                .incr_by(&key, 1)
+                .incrby(&key, 1)
                 .get(&key)
                 .query(client.as_async()),
         )

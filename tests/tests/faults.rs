@@ -186,13 +186,9 @@ each_rig!(latency_keeps_results_correct, |rig: Rig| async move {
                         .unwrap();
                     let got: String = bounded("GET", READ_BUDGET, client.get(&key)).await.unwrap();
                     assert_eq!(got, value, "task {task} got another reply");
-                    let n = bounded(
-                        "INCRBY",
-                        WRITE_BUDGET,
-                        client.incr_by(format!("{key}:n"), 1),
-                    )
-                    .await
-                    .unwrap();
+                    let n = bounded("INCRBY", WRITE_BUDGET, client.incrby(format!("{key}:n"), 1))
+                        .await
+                        .unwrap();
                     assert_eq!(n, i + 1);
                 }
             }));
@@ -262,7 +258,7 @@ each_rig!(
             }));
             let c = client.clone();
             incrs.push(tokio::spawn(async move {
-                bounded("INCRBY", WRITE_BUDGET, c.incr_by(format!("drop:w{i}"), 1)).await
+                bounded("INCRBY", WRITE_BUDGET, c.incrby(format!("drop:w{i}"), 1)).await
             }));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -310,7 +306,7 @@ each_rig!(
         let write = {
             let c = client.clone();
             tokio::spawn(
-                async move { bounded("INCRBY", WRITE_BUDGET, c.incr_by("stall:n", 1)).await },
+                async move { bounded("INCRBY", WRITE_BUDGET, c.incrby("stall:n", 1)).await },
             )
         };
         for result in [
@@ -353,7 +349,7 @@ each_rig!(
         let admin = rig.admin().await;
         // A write whose reply is cut: a connection error, applied once.
         rig.proxy.cut_next_reply();
-        let err = bounded("INCRBY", WRITE_BUDGET, client.incr_by("cut:n", 1))
+        let err = bounded("INCRBY", WRITE_BUDGET, client.incrby("cut:n", 1))
             .await
             .unwrap_err();
         assert!(
@@ -365,7 +361,7 @@ each_rig!(
         );
         assert_eq!(rig.proxy.stats().cut, 1);
         assert_eq!(admin.get::<i64>("cut:n").await.unwrap(), 1);
-        let n = bounded("INCRBY", WRITE_BUDGET, client.incr_by("cut:n", 1))
+        let n = bounded("INCRBY", WRITE_BUDGET, client.incrby("cut:n", 1))
             .await
             .unwrap();
         assert_eq!(n, 2);

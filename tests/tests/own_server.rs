@@ -101,7 +101,7 @@ each_version!(
         tokio::time::sleep(Duration::from_millis(50)).await;
         let incr = {
             let client = client.clone();
-            tokio::spawn(async move { client.incr_by("counter", 1).await })
+            tokio::spawn(async move { client.incrby("counter", 1).await })
         };
         tokio::time::sleep(Duration::from_millis(50)).await;
         kill_client(&admin, id).await;
@@ -118,7 +118,7 @@ each_version!(
             }
         }
         let _ = sleep_result;
-        assert_eq!(client.incr_by("after", 1).await.unwrap(), 1);
+        assert_eq!(client.incrby("after", 1).await.unwrap(), 1);
     }
 );
 

@@ -21,7 +21,7 @@ use crate::error::{Context, Result};
 use crate::layout::Layout;
 
 /// The crates a user depends on: what a downstream build compiles.
-const PACKAGES: [&str; 3] = ["redis-core", "redis-derive", "redis-om"];
+const PACKAGES: [&str; 3] = ["redis-core", "redis-mapper-derive", "redis-mapper"];
 
 /// Copies the workspace, updates its lock file and checks [`PACKAGES`] with every feature and
 /// warnings denied; the exit code is the first failing step's.

@@ -9,7 +9,8 @@ define_commands! {
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::commands::*;
+    /// use redis_core::commands::{BitField, BitFieldOverflow, BitFieldType, BitOffset};
+    /// use redis_core::prelude::*;
     /// client.setbit("seen", 7, true).await?;
     /// assert_eq!(client.bitcount("seen").await?, 1);
     /// let counters = BitField::new()
@@ -112,6 +113,7 @@ impl BitRange {
     }
 
     /// `BIT`: bits `start` to `end`.
+    #[doc(alias = "BIT")]
     pub fn bits(start: i64, end: i64) -> Self {
         BitRange {
             start,

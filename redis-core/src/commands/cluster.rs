@@ -27,7 +27,8 @@ define_commands! {
     ///
     /// ```no_run
     /// # async fn run(node: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::commands::*;
+    /// use redis_core::commands::NodeRole;
+    /// use redis_core::prelude::*;
     /// for shard in node.cluster_shards().await? {
     ///     let primary = shard.nodes.iter().find(|n| n.role == NodeRole::Master);
     ///     println!("{:?} served by {:?}", shard.slots, primary.map(|n| &n.endpoint));
@@ -598,16 +599,19 @@ enum SlotQuery {
 impl SlotStatsQuery {
     /// `SLOTSRANGE start end`: the slots from `start` to `end` inclusive
     /// that this node serves.
+    #[doc(alias = "SLOTSRANGE")]
     pub fn range(start: u16, end: u16) -> SlotStatsQuery {
         SlotStatsQuery(SlotQuery::Range(start, end))
     }
 
     /// `ORDERBY metric LIMIT limit DESC`: the `limit` slots with the most.
+    #[doc(alias = "ORDERBY")]
     pub fn top(metric: SlotMetric, limit: u32) -> SlotStatsQuery {
         SlotStatsQuery(SlotQuery::Order(metric, limit, true))
     }
 
     /// `ORDERBY metric LIMIT limit ASC`: the `limit` slots with the least.
+    #[doc(alias = "ORDERBY")]
     pub fn bottom(metric: SlotMetric, limit: u32) -> SlotStatsQuery {
         SlotStatsQuery(SlotQuery::Order(metric, limit, false))
     }

@@ -25,7 +25,8 @@ define_commands! {
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::commands::*;
+    /// use redis_core::commands::{ClientListFilter, ClientType, KillFilter};
+    /// use redis_core::prelude::*;
     /// assert_eq!(client.ping().await?, "PONG");
     /// let me = client.client_info().await?;
     /// let others = client.client_list_filtered(ClientListFilter::Type(ClientType::PubSub)).await?;
@@ -373,6 +374,7 @@ pub enum ClientListFilter {
     Type(ClientType),
     /// `ID id...`: those with these ids (unknown ids are skipped; the
     /// server refuses an empty list).
+    #[doc(alias = "ID")]
     Ids(Vec<u64>),
 }
 

@@ -42,6 +42,7 @@ impl GeoAddOptions {
 
     /// `CH`: the reply counts changed members (added, or moved), not only
     /// added ones.
+    #[doc(alias = "CH")]
     pub fn changed(mut self) -> Self {
         self.changed = true;
         self
@@ -73,7 +74,8 @@ define_commands! {
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::commands::*;
+    /// use redis_core::commands::{GeoMatch, GeoSearch, GeoUnit, GeoWith};
+    /// use redis_core::prelude::*;
     /// client
     ///     .geoadd("sicily", &[(13.361389, 38.115556, "Palermo"), (15.087269, 37.502669, "Catania")])
     ///     .await?;
@@ -154,6 +156,7 @@ define_commands! {
     /// `GEOSEARCHSTORE ... STOREDIST`: as [`geosearchstore`], but the stored
     /// scores are the distances from the centre (in the shape's unit), so
     /// `destination` is a plain sorted set by distance.
+    #[doc(alias = "STOREDIST")]
     fn geosearchstore_storedist(
         destination: impl ToArgs,
         source: impl ToArgs,

@@ -15,7 +15,8 @@ define_commands! {
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
     /// use std::collections::HashMap;
     /// use std::time::Duration;
-    /// use redis_core::commands::*;
+    /// use redis_core::commands::{FieldExpireOutcome, Ttl};
+    /// use redis_core::prelude::*;
     /// client.hset("user:1", &[("name", "Ada"), ("session", "x1")]).await?;
     /// let set = client.hexpire("user:1", Duration::from_secs(60), "session").await?;
     /// assert_eq!(set, [FieldExpireOutcome::Set]);
@@ -117,6 +118,7 @@ define_commands! {
     /// `HRANDFIELD key count`: random field names. A positive `count` gives
     /// up to `count` distinct fields; a negative one gives exactly `-count`
     /// fields, which may repeat. Empty for a missing key.
+    #[doc(alias = "COUNT")]
     fn hrandfield_count<T: FromValue>(key: impl ToArgs, count: i64) -> Vec<T> {
         Cmd::new("HRANDFIELD").arg(key).arg(count)
     }
@@ -124,6 +126,7 @@ define_commands! {
     /// `HRANDFIELD key count WITHVALUES`: random `(field, value)` pairs, with
     /// `count` as in [`hrandfield_count`]; the same from RESP2 (a flat array)
     /// and RESP3 (an array of pairs).
+    #[doc(alias = "WITHVALUES")]
     fn hrandfield_withvalues<K: FromValue, V: FromValue>(
         key: impl ToArgs,
         count: i64,
@@ -511,9 +514,11 @@ impl FromValue for FieldPersistOutcome {
 pub enum FieldGetExpiry {
     /// `PX`: the fields expire after this long (millisecond precision; zero
     /// deletes them once read).
+    #[doc(alias = "PX", alias = "EX")]
     In(Duration),
     /// `PXAT`: the fields expire at this time (a time in the past deletes
     /// them once read).
+    #[doc(alias = "PXAT", alias = "EXAT")]
     At(SystemTime),
     /// `PERSIST`: the fields' expiry is removed.
     Persist,
@@ -533,8 +538,10 @@ impl ToArgs for FieldGetExpiry {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FieldSetExpiry {
     /// `PX`: the fields expire after this long (millisecond precision).
+    #[doc(alias = "PX", alias = "EX")]
     In(Duration),
     /// `PXAT`: the fields expire at this time.
+    #[doc(alias = "PXAT", alias = "EXAT")]
     At(SystemTime),
     /// `KEEPTTL`: each field keeps the expiry it had.
     KeepTtl,
@@ -554,8 +561,10 @@ impl ToArgs for FieldSetExpiry {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FieldSetCondition {
     /// `FNX`: set only if none of the fields exists.
+    #[doc(alias = "FNX")]
     NoneExist,
     /// `FXX`: set only if all of the fields exist.
+    #[doc(alias = "FXX")]
     AllExist,
 }
 
@@ -620,6 +629,7 @@ impl HsetexOptions {
     }
 
     /// Each field keeps the expiry it had (`KEEPTTL`).
+    #[doc(alias = "KEEPTTL")]
     pub fn keep_ttl(mut self) -> Self {
         self.expiry = Some(FieldSetExpiry::KeepTtl);
         self

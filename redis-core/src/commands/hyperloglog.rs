@@ -9,7 +9,7 @@ define_commands! {
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::commands::*;
+    /// use redis_core::prelude::*;
     /// client.pfadd("visitors:mon", &["ada", "alan"]).await?;
     /// client.pfadd("visitors:tue", &["ada", "grace"]).await?;
     /// client.pfmerge("visitors:week", &["visitors:mon", "visitors:tue"]).await?;

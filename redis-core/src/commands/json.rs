@@ -42,7 +42,8 @@ define_commands! {
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
     /// use std::collections::BTreeMap;
-    /// use redis_core::commands::*;
+    /// use redis_core::commands::Json;
+    /// use redis_core::prelude::*;
     /// let user = BTreeMap::from([("name", "Ada"), ("lang", "en")]);
     /// client.json_set("user:1", "$", &user).await?;
     /// // A legacy path names one value ...
@@ -202,8 +203,8 @@ define_commands! {
 ///
 /// ```no_run
 /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-/// use redis_core::Pipeline;
-/// use redis_core::commands::*;
+/// use redis_core::commands::Json;
+/// use redis_core::prelude::*;
 /// client.json_set("cart:7", "$", &[("apples", 3), ("pears", 1)]).await?;
 /// let (lengths, items): (Vec<Option<u64>>, Option<Json<Vec<Vec<(String, u32)>>>>) =
 ///     Pipeline::new()
@@ -220,6 +221,7 @@ pub trait JsonValueCommands: Target {
     /// `JSON.SET key path value`: sets the value at `path` (`$` for the whole
     /// document, which creates the key) to `value` serialized as JSON.
     /// Setting a path other than the root needs its parent to exist.
+    #[doc(alias = "JSON.SET")]
     fn json_set<V: Serialize + ?Sized>(
         self,
         key: impl ToArgs,
@@ -232,6 +234,7 @@ pub trait JsonValueCommands: Target {
     /// `JSON.SET key path value NX|XX`: as [`json_set`](JsonValueCommands::json_set),
     /// only if the path does not exist yet (`NX`) or already exists (`XX`);
     /// [`JsonSetOutcome::NotSet`] when the condition did not hold.
+    #[doc(alias = "JSON.SET")]
     fn json_set_with<V: Serialize + ?Sized>(
         self,
         key: impl ToArgs,
@@ -244,6 +247,7 @@ pub trait JsonValueCommands: Target {
 
     /// `JSON.MSET key path value [key path value ...]`: sets every triple,
     /// atomically.
+    #[doc(alias = "JSON.MSET")]
     fn json_mset<K: ToArgs, P: ToArgs, V: Serialize>(self, triples: &[(K, P, V)]) -> Self::Out<()> {
         self.send(json_mset(triples))
     }
@@ -252,6 +256,7 @@ pub trait JsonValueCommands: Target {
     /// as RFC 7396 says (object keys are added or replaced, a `null` member
     /// deletes its key, anything else replaces the value); creates the key
     /// when the path is `$` and the key does not exist.
+    #[doc(alias = "JSON.MERGE")]
     fn json_merge<V: Serialize + ?Sized>(
         self,
         key: impl ToArgs,
@@ -264,6 +269,7 @@ pub trait JsonValueCommands: Target {
     /// `JSON.ARRAPPEND key path value [value ...]`: appends the values to
     /// each matched array; the new lengths, `None` for a match that is not
     /// an array.
+    #[doc(alias = "JSON.ARRAPPEND")]
     fn json_arrappend<V: Serialize>(
         self,
         key: impl ToArgs,
@@ -276,6 +282,7 @@ pub trait JsonValueCommands: Target {
     /// `JSON.ARRINSERT key path index value [value ...]`: inserts the values
     /// before `index` (negative counts from the end) in each matched array;
     /// the new lengths, `None` for a match that is not an array.
+    #[doc(alias = "JSON.ARRINSERT")]
     fn json_arrinsert<V: Serialize>(
         self,
         key: impl ToArgs,
@@ -290,6 +297,7 @@ pub trait JsonValueCommands: Target {
     /// to `value` (a scalar: string, number, boolean or null) in each matched
     /// array: `Some(-1)` when it is not there, `None` for a match that is not
     /// an array.
+    #[doc(alias = "JSON.ARRINDEX")]
     fn json_arrindex<V: Serialize + ?Sized>(
         self,
         key: impl ToArgs,
@@ -303,6 +311,7 @@ pub trait JsonValueCommands: Target {
     /// [`json_arrindex`](JsonValueCommands::json_arrindex), searching from
     /// `start` (inclusive) to `stop` (exclusive; `None` for the end of the
     /// array). Negative positions count from the end.
+    #[doc(alias = "JSON.ARRINDEX")]
     fn json_arrindex_with<V: Serialize + ?Sized>(
         self,
         key: impl ToArgs,
@@ -318,6 +327,7 @@ pub trait JsonValueCommands: Target {
 impl<X: Target> JsonValueCommands for X {}
 
 /// `JSON.SET key path value`; see [`JsonValueCommands::json_set`].
+#[doc(alias = "JSON.SET")]
 pub fn json_set<V: Serialize + ?Sized>(
     key: impl ToArgs,
     path: impl ToArgs,
@@ -331,6 +341,7 @@ pub fn json_set<V: Serialize + ?Sized>(
 }
 
 /// `JSON.SET key path value NX|XX`; see [`JsonValueCommands::json_set_with`].
+#[doc(alias = "JSON.SET")]
 pub fn json_set_with<V: Serialize + ?Sized>(
     key: impl ToArgs,
     path: impl ToArgs,
@@ -351,6 +362,7 @@ pub fn json_set_with<V: Serialize + ?Sized>(
 }
 
 /// `JSON.MSET key path value ...`; see [`JsonValueCommands::json_mset`].
+#[doc(alias = "JSON.MSET")]
 pub fn json_mset<K: ToArgs, P: ToArgs, V: Serialize>(triples: &[(K, P, V)]) -> Command<()> {
     let mut cmd = Cmd::new("JSON.MSET");
     for (key, path, value) in triples {
@@ -363,6 +375,7 @@ pub fn json_mset<K: ToArgs, P: ToArgs, V: Serialize>(triples: &[(K, P, V)]) -> C
 }
 
 /// `JSON.MERGE key path value`; see [`JsonValueCommands::json_merge`].
+#[doc(alias = "JSON.MERGE")]
 pub fn json_merge<V: Serialize + ?Sized>(
     key: impl ToArgs,
     path: impl ToArgs,
@@ -376,6 +389,7 @@ pub fn json_merge<V: Serialize + ?Sized>(
 }
 
 /// `JSON.ARRAPPEND key path value ...`; see [`JsonValueCommands::json_arrappend`].
+#[doc(alias = "JSON.ARRAPPEND")]
 pub fn json_arrappend<V: Serialize>(
     key: impl ToArgs,
     path: impl ToArgs,
@@ -386,6 +400,7 @@ pub fn json_arrappend<V: Serialize>(
 }
 
 /// `JSON.ARRINSERT key path index value ...`; see [`JsonValueCommands::json_arrinsert`].
+#[doc(alias = "JSON.ARRINSERT")]
 pub fn json_arrinsert<V: Serialize>(
     key: impl ToArgs,
     path: impl ToArgs,
@@ -397,6 +412,7 @@ pub fn json_arrinsert<V: Serialize>(
 }
 
 /// `JSON.ARRINDEX key path value`; see [`JsonValueCommands::json_arrindex`].
+#[doc(alias = "JSON.ARRINDEX")]
 pub fn json_arrindex<V: Serialize + ?Sized>(
     key: impl ToArgs,
     path: impl ToArgs,
@@ -411,6 +427,7 @@ pub fn json_arrindex<V: Serialize + ?Sized>(
 
 /// `JSON.ARRINDEX key path value start [stop]`; see
 /// [`JsonValueCommands::json_arrindex_with`].
+#[doc(alias = "JSON.ARRINDEX")]
 pub fn json_arrindex_with<V: Serialize + ?Sized>(
     key: impl ToArgs,
     path: impl ToArgs,
@@ -481,8 +498,10 @@ fn json_string(value: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsonSetCondition {
     /// `NX`: set only if the path does not exist yet.
+    #[doc(alias = "NX")]
     IfMissing,
     /// `XX`: set only if the path already exists.
+    #[doc(alias = "XX")]
     IfExists,
 }
 

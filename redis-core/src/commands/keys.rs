@@ -14,7 +14,8 @@ define_commands! {
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
     /// use std::time::Duration;
-    /// use redis_core::commands::*;
+    /// use redis_core::commands::{ExpireCondition, KeyType, Ttl};
+    /// use redis_core::prelude::*;
     /// client.set("session", "data").await?;
     /// client.expire_with("session", Duration::from_secs(60), ExpireCondition::NoExpiry).await?;
     /// if let Ttl::Expires(left) = client.pttl("session").await? {
@@ -57,12 +58,14 @@ define_commands! {
     /// `EXPIRE key seconds`, or `PEXPIRE key milliseconds` when `ttl` is not
     /// a whole number of seconds: the key expires after `ttl` (zero deletes
     /// it); false if the key does not exist.
+    #[doc(alias = "PEXPIRE")]
     fn expire(key: impl ToArgs, ttl: Duration) -> bool {
         expire_cmd(key, ttl, None)
     }
 
     /// `EXPIRE key seconds NX|XX|GT|LT` (or `PEXPIRE`, as [`expire`]): sets
     /// the expiry only if `condition` holds; whether it was set.
+    #[doc(alias = "EXPIRE", alias = "PEXPIRE")]
     fn expire_with(key: impl ToArgs, ttl: Duration, condition: ExpireCondition) -> bool {
         expire_cmd(key, ttl, Some(condition))
     }
@@ -70,12 +73,14 @@ define_commands! {
     /// `EXPIREAT key unix-seconds`, or `PEXPIREAT key unix-milliseconds`
     /// when `at` is not a whole second: the key expires at `at` (a time in
     /// the past deletes it); false if the key does not exist.
+    #[doc(alias = "PEXPIREAT")]
     fn expireat(key: impl ToArgs, at: SystemTime) -> bool {
         expireat_cmd(key, at, None)
     }
 
     /// `EXPIREAT key unix-seconds NX|XX|GT|LT` (or `PEXPIREAT`, as
     /// [`expireat`]): sets the expiry only if `condition` holds.
+    #[doc(alias = "EXPIREAT", alias = "PEXPIREAT")]
     fn expireat_with(key: impl ToArgs, at: SystemTime, condition: ExpireCondition) -> bool {
         expireat_cmd(key, at, Some(condition))
     }
@@ -216,6 +221,7 @@ define_commands! {
 
     /// `SORT key ... STORE destination`: stores the result of
     /// [`sort_with`] as a list at `destination`; the list's length.
+    #[doc(alias = "STORE")]
     fn sort_store(key: impl ToArgs, options: SortOptions, destination: impl ToArgs) -> u64 {
         Cmd::new("SORT").arg(key).arg(options).arg("STORE").arg(destination)
     }
@@ -294,14 +300,18 @@ fn expireat_cmd(key: impl ToArgs, at: SystemTime, condition: Option<ExpireCondit
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExpireCondition {
     /// `NX`: only if the key has no expiry.
+    #[doc(alias = "NX")]
     NoExpiry,
     /// `XX`: only if the key has an expiry.
+    #[doc(alias = "XX")]
     HasExpiry,
     /// `GT`: only if the new expiry is later than the current one (a key
     /// without expiry counts as expiring never, so this never sets one).
+    #[doc(alias = "GT")]
     Later,
     /// `LT`: only if the new expiry is sooner than the current one (a key
     /// without expiry counts as expiring never, so this always sets one).
+    #[doc(alias = "LT")]
     Sooner,
 }
 
@@ -391,6 +401,7 @@ impl SortOptions {
     }
 
     /// `BY nosort`: skip sorting (to only GET or LIMIT in the stored order).
+    #[doc(alias = "NOSORT", alias = "BY")]
     pub fn no_sort(self) -> Self {
         self.by("nosort")
     }
@@ -486,6 +497,7 @@ impl RestoreOptions {
 
     /// `ABSTTL`: the restored key expires at `at` (millisecond precision;
     /// a time in the past leaves no key).
+    #[doc(alias = "ABSTTL")]
     pub fn expire_at(mut self, at: SystemTime) -> Self {
         self.expiry = Some(RestoreExpiry::At(at));
         self
@@ -499,6 +511,7 @@ impl RestoreOptions {
 
     /// `IDLETIME seconds`: the key counts as idle for this long (whole
     /// seconds), for LRU eviction.
+    #[doc(alias = "IDLETIME")]
     pub fn idle_time(mut self, idle: Duration) -> Self {
         self.hint = Some(EvictionHint::IdleTime(idle.as_secs()));
         self

@@ -19,7 +19,8 @@ define_commands! {
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
     /// use std::time::Duration;
-    /// use redis_core::commands::*;
+    /// use redis_core::commands::ListEnd;
+    /// use redis_core::prelude::*;
     /// client.rpush("jobs", &["a", "b", "c"]).await?;
     /// let first: Option<String> = client.lpop("jobs").await?;
     /// let moved: Option<String> = client
@@ -118,6 +119,7 @@ define_commands! {
     /// of up to `count` matches (all of them when `count` is 0), starting at
     /// the one `options` select, in the order they were found (from the tail
     /// with [`LposOptions::from_tail`]).
+    #[doc(alias = "COUNT")]
     fn lpos_count(
         key: impl ToArgs,
         element: impl ToArgs,
@@ -135,6 +137,7 @@ define_commands! {
 
     /// `LPOP key count`: removes and returns up to `count` elements from the
     /// head (empty for a missing key).
+    #[doc(alias = "COUNT")]
     fn lpop_count<T: FromValue>(key: impl ToArgs, count: u64) -> Vec<T> {
         Cmd::new("LPOP").arg(key).arg(count)
     }
@@ -147,6 +150,7 @@ define_commands! {
 
     /// `RPOP key count`: removes and returns up to `count` elements from the
     /// tail, last first (empty for a missing key).
+    #[doc(alias = "COUNT")]
     fn rpop_count<T: FromValue>(key: impl ToArgs, count: u64) -> Vec<T> {
         Cmd::new("RPOP").arg(key).arg(count)
     }
@@ -314,6 +318,7 @@ impl LposOptions {
     }
 
     /// Compares at most `len` elements (`MAXLEN`; 0 means the whole list).
+    #[doc(alias = "MAXLEN")]
     pub fn max_len(mut self, len: u64) -> Self {
         self.max_len = Some(len);
         self

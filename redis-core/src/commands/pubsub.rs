@@ -8,7 +8,7 @@ define_commands! {
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::commands::*;
+    /// use redis_core::prelude::*;
     /// let receivers = client.publish("news", "hello").await?;
     /// let counts = client.pubsub_numsub(&["news", "sports"]).await?;
     /// for (channel, subscribers) in counts {

@@ -31,7 +31,8 @@ use crate::{Cmd, Executor, Result};
 ///
 /// ```no_run
 /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-/// use redis_core::commands::*;
+/// use redis_core::commands::{ElementScanOptions, ScanOptions};
+/// use redis_core::prelude::*;
 /// let mut keys = client.scan::<String>(ScanOptions::new().pattern("session:*").count(500));
 /// while let Some(key) = keys.next().await {
 ///     let key = key?;
@@ -60,6 +61,7 @@ pub trait ScanCommands: Executor {
 
     /// `HSCAN key cursor ... NOVALUES`: the field names of a hash only.
     /// Redis 7.4+.
+    #[doc(alias = "HSCAN", alias = "NOVALUES")]
     fn hscan_novalues<F: FromValue>(
         &self,
         key: impl ToArgs,
@@ -108,6 +110,7 @@ impl ScanOptions {
 
     /// `MATCH pattern`: only the keys matching the glob-style `pattern`. The
     /// filter is applied after a page is read, so pages may come back empty.
+    #[doc(alias = "MATCH")]
     pub fn pattern(mut self, pattern: impl AsRef<[u8]>) -> Self {
         self.pattern = Some(pattern.as_ref().to_vec());
         self
@@ -121,6 +124,7 @@ impl ScanOptions {
     }
 
     /// `TYPE type`: only the keys holding this type.
+    #[doc(alias = "TYPE")]
     pub fn key_type(mut self, key_type: ScanType) -> Self {
         self.key_type = Some(key_type);
         self
@@ -150,6 +154,7 @@ impl ElementScanOptions {
 
     /// `MATCH pattern`: only the fields or members matching the glob-style
     /// `pattern`.
+    #[doc(alias = "MATCH")]
     pub fn pattern(mut self, pattern: impl AsRef<[u8]>) -> Self {
         self.pattern = Some(pattern.as_ref().to_vec());
         self

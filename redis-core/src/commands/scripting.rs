@@ -17,7 +17,7 @@ define_commands! {
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::commands::*;
+    /// use redis_core::prelude::*;
     /// let total: i64 = client
     ///     .eval("return redis.call('INCRBY', KEYS[1], ARGV[1])", "visits", 5)
     ///     .await?;
@@ -98,6 +98,7 @@ define_commands! {
 
     /// `FUNCTION LOAD REPLACE code` (Redis 7.0+): loads a library, replacing
     /// one of the same name; the library's name.
+    #[doc(alias = "REPLACE")]
     fn function_load_replace(code: impl ToArgs) -> String {
         Cmd::new("FUNCTION").arg("LOAD").arg("REPLACE").arg(code)
     }
@@ -216,6 +217,7 @@ impl FunctionListOptions {
     }
 
     /// Include each library's code (`WITHCODE`).
+    #[doc(alias = "WITHCODE")]
     pub fn with_code(mut self) -> FunctionListOptions {
         self.with_code = true;
         self

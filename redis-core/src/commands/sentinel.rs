@@ -30,8 +30,7 @@ define_commands! {
     ///
     /// ```no_run
     /// # async fn run() -> redis_core::Result<()> {
-    /// use redis_core::Client;
-    /// use redis_core::commands::*;
+    /// use redis_core::prelude::*;
     /// let sentinel = Client::connect("redis://127.0.0.1:26379/?protocol=3").await?;
     /// if let Some((host, port)) = sentinel.sentinel_get_master_addr_by_name("mymaster").await? {
     ///     println!("mymaster is at {host}:{port}");

@@ -46,7 +46,7 @@ define_commands! {
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::commands::*;
+    /// use redis_core::prelude::*;
     /// let info = client.info_sections(["server", "memory"]).await?;
     /// let uptime: Option<u64> = info.get("server", "uptime_in_seconds");
     /// let config = client.config_get("maxmemory*").await?;
@@ -146,6 +146,7 @@ define_commands! {
 
     /// `BGSAVE SCHEDULE`: as [`bgsave`], but while an AOF rewrite runs the
     /// save is scheduled for after it (`Background saving scheduled`).
+    #[doc(alias = "SCHEDULE")]
     fn bgsave_schedule() -> String {
         Cmd::new("BGSAVE").arg("SCHEDULE")
     }

@@ -14,7 +14,7 @@ define_commands! {
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
     /// use std::collections::HashSet;
-    /// use redis_core::commands::*;
+    /// use redis_core::prelude::*;
     /// client.sadd("tags:1", &["rust", "redis"]).await?;
     /// client.sadd("tags:2", &["rust", "tokio"]).await?;
     /// let both: HashSet<String> = client.sinter(&["tags:1", "tags:2"]).await?;
@@ -73,6 +73,7 @@ define_commands! {
     /// `SPOP key count`: removes and returns up to `count` distinct random
     /// members, into a `HashSet`, `BTreeSet` or `Vec` (empty for a missing
     /// key).
+    #[doc(alias = "COUNT")]
     fn spop_count<T: FromValue>(key: impl ToArgs, count: u64) -> T {
         Cmd::new("SPOP").arg(key).arg(count)
     }
@@ -86,6 +87,7 @@ define_commands! {
     /// `SRANDMEMBER key count`: random members, left in place. A positive
     /// `count` gives up to `count` distinct members; a negative one gives
     /// exactly `-count` members, which may repeat. Empty for a missing key.
+    #[doc(alias = "COUNT")]
     fn srandmember_count<T: FromValue>(key: impl ToArgs, count: i64) -> Vec<T> {
         Cmd::new("SRANDMEMBER").arg(key).arg(count)
     }
@@ -135,6 +137,7 @@ define_commands! {
     /// `SINTERCARD numkeys key... LIMIT limit` (Redis 7.0+): [`sintercard`],
     /// stopping once it reaches `limit` (0 means no limit), which is cheaper
     /// when only "at least `limit`" matters.
+    #[doc(alias = "LIMIT")]
     fn sintercard_limit(keys: impl ToArgs, limit: u64) -> u64 {
         counted_args(Cmd::new("SINTERCARD"), keys).arg("LIMIT").arg(limit)
     }

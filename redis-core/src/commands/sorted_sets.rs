@@ -24,7 +24,8 @@ define_commands! {
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::commands::*;
+    /// use redis_core::commands::ZRange;
+    /// use redis_core::prelude::*;
     /// client.zadd("board", &[(120.0, "ada"), (95.5, "grace"), (130.0, "alan")]).await?;
     /// let top: Vec<(String, f64)> = client.zrange_withscores("board", ZRange::rank(0, 1).rev()).await?;
     /// assert_eq!(top, [("alan".to_owned(), 130.0), ("ada".to_owned(), 120.0)]);
@@ -56,6 +57,7 @@ define_commands! {
     /// the member's score (a new member starts at 0) if `condition` allows;
     /// the new score, or `None` when the condition prevented the change.
     /// Without a condition, this is [`zincrby`].
+    #[doc(alias = "INCR")]
     fn zadd_incr(
         key: impl ToArgs,
         condition: ZAddCondition,
@@ -114,6 +116,7 @@ define_commands! {
     }
 
     /// `ZRANK key member WITHSCORE` (Redis 7.2): the member's rank and score.
+    #[doc(alias = "WITHSCORE")]
     fn zrank_withscore(key: impl ToArgs, member: impl ToArgs) -> Option<(u64, f64)> {
         Cmd::new("ZRANK").arg(key).arg(member).arg("WITHSCORE")
     }
@@ -126,6 +129,7 @@ define_commands! {
 
     /// `ZREVRANK key member WITHSCORE` (Redis 7.2): the member's descending
     /// rank and its score.
+    #[doc(alias = "WITHSCORE")]
     fn zrevrank_withscore(key: impl ToArgs, member: impl ToArgs) -> Option<(u64, f64)> {
         Cmd::new("ZREVRANK").arg(key).arg(member).arg("WITHSCORE")
     }
@@ -139,6 +143,7 @@ define_commands! {
     /// `ZRANGE ... WITHSCORES`: the members `range` selects with their
     /// scores, in its order. Lex ranges do not compile here: Redis refuses
     /// `WITHSCORES` with `BYLEX`.
+    #[doc(alias = "WITHSCORES")]
     fn zrange_withscores<T: FromValue>(
         key: impl ToArgs,
         range: ZRange<impl ZRangeByScored>,
@@ -182,12 +187,14 @@ define_commands! {
 
     /// `ZRANDMEMBER key count`: up to `count` distinct random members, or
     /// with a negative `count` exactly `-count` members, maybe repeated.
+    #[doc(alias = "COUNT")]
     fn zrandmember_count<T: FromValue>(key: impl ToArgs, count: i64) -> Vec<T> {
         Cmd::new("ZRANDMEMBER").arg(key).arg(count)
     }
 
     /// `ZRANDMEMBER key count WITHSCORES`: as [`zrandmember_count`], with
     /// each member's score.
+    #[doc(alias = "WITHSCORES")]
     fn zrandmember_withscores<T: FromValue>(key: impl ToArgs, count: i64) -> Vec<(T, f64)> {
         Cmd::new("ZRANDMEMBER").arg(key).arg(count).arg("WITHSCORES")
     }
@@ -253,6 +260,7 @@ define_commands! {
     }
 
     /// `ZUNION ... WITHSCORES`: as [`zunion`], with the combined scores.
+    #[doc(alias = "WITHSCORES")]
     fn zunion_withscores<T: FromValue>(sets: impl Into<ZSets>) -> Vec<(T, f64)> {
         let mut cmd = Cmd::new("ZUNION");
         sets.into().write(&mut cmd);
@@ -276,6 +284,7 @@ define_commands! {
     }
 
     /// `ZINTER ... WITHSCORES`: as [`zinter`], with the combined scores.
+    #[doc(alias = "WITHSCORES")]
     fn zinter_withscores<T: FromValue>(sets: impl Into<ZSets>) -> Vec<(T, f64)> {
         let mut cmd = Cmd::new("ZINTER");
         sets.into().write(&mut cmd);
@@ -299,6 +308,7 @@ define_commands! {
 
     /// `ZINTERCARD numkeys key... LIMIT limit` (Redis 7): the size of the
     /// intersection, counting stops at `limit` (0: no limit).
+    #[doc(alias = "LIMIT")]
     fn zintercard_limit(keys: impl ToArgs, limit: u64) -> u64 {
         let mut cmd = Cmd::new("ZINTERCARD");
         push_counted(&mut cmd, keys);
@@ -315,6 +325,7 @@ define_commands! {
 
     /// `ZDIFF numkeys key... WITHSCORES`: as [`zdiff`], with the scores the
     /// members have in the first set.
+    #[doc(alias = "WITHSCORES")]
     fn zdiff_withscores<T: FromValue>(keys: impl ToArgs) -> Vec<(T, f64)> {
         let mut cmd = Cmd::new("ZDIFF");
         push_counted(&mut cmd, keys);

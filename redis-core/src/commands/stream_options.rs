@@ -511,6 +511,7 @@ impl XClaimOptions {
     }
 
     /// Set the claimed entries' delivery count (`RETRYCOUNT`).
+    #[doc(alias = "RETRYCOUNT")]
     pub fn retry_count(mut self, count: u64) -> XClaimOptions {
         self.retry_count = Some(count);
         self
@@ -570,6 +571,7 @@ impl XGroupCreateOptions {
 
     /// How many entries the group counts as already read, for its lag
     /// (`ENTRIESREAD`; Redis 7.0+).
+    #[doc(alias = "ENTRIESREAD")]
     pub fn entries_read(mut self, entries_read: u64) -> XGroupCreateOptions {
         self.entries_read = Some(entries_read);
         self
@@ -603,12 +605,14 @@ impl XSetIdOptions {
 
     /// Set how many entries were ever added (`ENTRIESADDED`; at least the
     /// current length).
+    #[doc(alias = "ENTRIESADDED")]
     pub fn entries_added(mut self, entries_added: u64) -> XSetIdOptions {
         self.entries_added = Some(entries_added);
         self
     }
 
     /// Set the highest id ever deleted (`MAXDELETEDID`; at most the last id).
+    #[doc(alias = "MAXDELETEDID")]
     pub fn max_deleted_id(mut self, id: StreamId) -> XSetIdOptions {
         self.max_deleted_id = Some(id);
         self

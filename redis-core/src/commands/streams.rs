@@ -28,7 +28,8 @@ define_commands! {
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
     /// use std::collections::HashMap;
     /// use std::time::Duration;
-    /// use redis_core::commands::*;
+    /// use redis_core::commands::{GroupReadFrom, GroupStart, StreamEntries, StreamId, XReadGroupOptions};
+    /// use redis_core::prelude::*;
     /// let id = client.xadd("events", &[("kind", "login"), ("user", "ada")]).await?;
     /// client.xgroup_create("events", "mailer", GroupStart::After(StreamId::ZERO)).await?;
     /// let read: Vec<StreamEntries<HashMap<String, String>>> = client
@@ -74,6 +75,7 @@ define_commands! {
 
     /// `XRANGE key start end COUNT count`: at most `count` entries between
     /// two bounds, oldest first.
+    #[doc(alias = "COUNT")]
     fn xrange_count<T: FromValue>(
         key: impl ToArgs,
         start: StreamBound,
@@ -95,6 +97,7 @@ define_commands! {
 
     /// `XREVRANGE key end start COUNT count`: at most `count` entries
     /// between two bounds, newest first.
+    #[doc(alias = "COUNT")]
     fn xrevrange_count<T: FromValue>(
         key: impl ToArgs,
         end: StreamBound,
@@ -239,6 +242,7 @@ define_commands! {
 
     /// `XCLAIM ... JUSTID`: as [`xclaim_with`], but returns only the ids
     /// claimed, and leaves their delivery counts alone.
+    #[doc(alias = "JUSTID")]
     fn xclaim_justid(
         key: impl ToArgs,
         group: impl ToArgs,
@@ -280,6 +284,7 @@ define_commands! {
 
     /// `XAUTOCLAIM ... JUSTID`: as [`xautoclaim`], with only the claimed ids
     /// (delivery counts are left alone).
+    #[doc(alias = "JUSTID")]
     fn xautoclaim_justid(
         key: impl ToArgs,
         group: impl ToArgs,
@@ -368,6 +373,7 @@ define_commands! {
     /// every group's pending entries and consumers. `limit` caps the entries
     /// and pending entries listed (`None` lists all; the server's own
     /// default is 10).
+    #[doc(alias = "FULL")]
     fn xinfo_stream_full<T: FromValue>(key: impl ToArgs, limit: Option<u64>) -> StreamInfoFull<T> {
         Cmd::new("XINFO").arg("STREAM").arg(key).arg("FULL").arg("COUNT").arg(limit.unwrap_or(0))
     }

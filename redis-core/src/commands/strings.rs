@@ -13,7 +13,8 @@ define_commands! {
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
     /// use std::time::Duration;
-    /// use redis_core::commands::*;
+    /// use redis_core::commands::{SetOptions, SetOutcome};
+    /// use redis_core::prelude::*;
     /// let written = client
     ///     .set_with("lock", "me", SetOptions::new().if_missing().expire_in(Duration::from_secs(30)))
     ///     .await?;
@@ -84,12 +85,6 @@ define_commands! {
 
     /// `INCRBY key increment`: adds `delta`; the new value.
     fn incrby(key: impl ToArgs, delta: i64) -> i64 {
-        Cmd::new("INCRBY").arg(key).arg(delta)
-    }
-
-    /// `INCRBY key increment`: the same as [`incrby`], under the name the
-    /// first examples used.
-    fn incr_by(key: impl ToArgs, delta: i64) -> i64 {
         Cmd::new("INCRBY").arg(key).arg(delta)
     }
 
@@ -237,30 +232,35 @@ impl SetOptions {
     }
 
     /// `NX`: set only if the key does not exist.
+    #[doc(alias = "NX")]
     pub fn if_missing(mut self) -> Self {
         self.condition = Some(Condition::Missing);
         self
     }
 
     /// `XX`: set only if the key already exists.
+    #[doc(alias = "XX")]
     pub fn if_exists(mut self) -> Self {
         self.condition = Some(Condition::Exists);
         self
     }
 
     /// `PX`: expire after `ttl` (millisecond precision, at least 1 ms).
+    #[doc(alias = "PX", alias = "EX")]
     pub fn expire_in(mut self, ttl: Duration) -> Self {
         self.expiry = Some(SetExpiry::In(ttl));
         self
     }
 
     /// `PXAT`: expire at `at` (millisecond precision).
+    #[doc(alias = "PXAT", alias = "EXAT")]
     pub fn expire_at(mut self, at: SystemTime) -> Self {
         self.expiry = Some(SetExpiry::At(at));
         self
     }
 
     /// `KEEPTTL`: keep the expiry the key already has.
+    #[doc(alias = "KEEPTTL")]
     pub fn keep_ttl(mut self) -> Self {
         self.expiry = Some(SetExpiry::KeepTtl);
         self
@@ -317,8 +317,10 @@ impl FromValue for SetOutcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GetExExpiry {
     /// `PX`: expire after this long (millisecond precision, at least 1 ms).
+    #[doc(alias = "PX", alias = "EX")]
     In(Duration),
     /// `PXAT`: expire at this time (millisecond precision).
+    #[doc(alias = "PXAT", alias = "EXAT")]
     At(SystemTime),
     /// `PERSIST`: remove the expiry.
     Persist,

@@ -21,7 +21,8 @@ define_commands! {
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::commands::*;
+    /// use redis_core::commands::{VectorQuery, VsimOptions};
+    /// use redis_core::prelude::*;
     /// client.vadd("docs", &[0.1, 0.9, 0.0], "doc:1").await?;
     /// client.vadd("docs", &[0.8, 0.2, 0.1], "doc:2").await?;
     /// let near: Vec<(String, f64)> = client
@@ -67,6 +68,7 @@ define_commands! {
 
     /// `VSIM key query WITHSCORES ...`: as [`vsim_with`], each element with
     /// its similarity score (1 identical, 0 opposite).
+    #[doc(alias = "WITHSCORES")]
     fn vsim_withscores<T: FromValue>(key: impl ToArgs, query: &VectorQuery, options: &VsimOptions) -> Vec<(T, f64)> {
         Cmd::new("VSIM").arg(key).arg(query).arg("WITHSCORES").arg(options)
     }
@@ -74,12 +76,14 @@ define_commands! {
     /// `VSIM key query WITHATTRIBS ...`: as [`vsim_with`], each element with
     /// its attributes (ask for `Option<Json<A>>` or `Option<String>`; `None`
     /// for an element without attributes).
+    #[doc(alias = "WITHATTRIBS")]
     fn vsim_withattribs<T: FromValue, A: FromValue>(key: impl ToArgs, query: &VectorQuery, options: &VsimOptions) -> Vec<(T, A)> {
         Cmd::new("VSIM").arg(key).arg(query).arg("WITHATTRIBS").arg(options)
     }
 
     /// `VSIM key query WITHSCORES WITHATTRIBS ...`: as [`vsim_with`], each
     /// element with its score and attributes.
+    #[doc(alias = "WITHSCORES", alias = "WITHATTRIBS")]
     fn vsim_withscores_withattribs<T: FromValue, A: FromValue>(key: impl ToArgs, query: &VectorQuery, options: &VsimOptions) -> Vec<VectorMatch<T, A>> {
         Cmd::new("VSIM").arg(key).arg(query).arg("WITHSCORES").arg("WITHATTRIBS").arg(options)
     }
@@ -94,6 +98,7 @@ define_commands! {
 
     /// `VEMB key element RAW`: the element's vector in its internal form;
     /// `None` if the element or the key is missing.
+    #[doc(alias = "RAW")]
     fn vemb_raw(key: impl ToArgs, element: impl ToArgs) -> Option<RawVector> {
         Cmd::new("VEMB").arg(key).arg(element).arg("RAW")
     }
@@ -112,6 +117,7 @@ define_commands! {
 
     /// `VLINKS key element WITHSCORES`: as [`vlinks`], each neighbour with
     /// its similarity to the element.
+    #[doc(alias = "WITHSCORES")]
     fn vlinks_withscores<T: FromValue>(key: impl ToArgs, element: impl ToArgs) -> Option<Vec<Vec<(T, f64)>>> {
         Cmd::new("VLINKS").arg(key).arg(element).arg("WITHSCORES")
     }
@@ -124,6 +130,7 @@ define_commands! {
     /// `VRANDMEMBER key count`: up to `count` distinct random elements, or,
     /// for a negative `count`, exactly `-count` elements that may repeat.
     /// Empty for a missing key.
+    #[doc(alias = "COUNT")]
     fn vrandmember_count<T: FromValue>(key: impl ToArgs, count: i64) -> Vec<T> {
         Cmd::new("VRANDMEMBER").arg(key).arg(count)
     }
@@ -176,7 +183,8 @@ define_commands! {
 /// ```no_run
 /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
 /// use std::collections::HashMap;
-/// use redis_core::commands::*;
+/// use redis_core::commands::Json;
+/// use redis_core::prelude::*;
 /// client.vadd("docs", &[0.1, 0.9], "doc:1").await?;
 /// client.vsetattr("docs", "doc:1", &HashMap::from([("year", 2024)])).await?;
 /// let attrs: Option<Json<HashMap<String, u32>>> = client.vgetattr("docs", "doc:1").await?;
@@ -226,6 +234,7 @@ pub struct VectorQuery {
 impl VectorQuery {
     /// `ELE element`: the neighbours of an element of the set (itself
     /// included, first).
+    #[doc(alias = "ELE")]
     pub fn element(element: impl ToArgs) -> Self {
         let mut captured = Cmd::scratch();
         element.write_args(&mut captured);
@@ -236,6 +245,7 @@ impl VectorQuery {
 
     /// `FP32 vector`: the neighbours of a vector of the set's dimension (or
     /// of the dimension before REDUCE, for a reduced set).
+    #[doc(alias = "FP32")]
     pub fn vector(vector: &[f32]) -> Self {
         VectorQuery {
             args: vec![b"FP32".to_vec(), fp32_blob(vector)],
@@ -323,6 +333,7 @@ impl VaddOptions {
 
     /// `NOQUANT`, `Q8` or `BIN`: how vectors are stored, chosen when the set
     /// is created (later VADDs must ask for the same or nothing).
+    #[doc(alias = "NOQUANT")]
     pub fn quantization(mut self, quantization: VectorQuantization) -> Self {
         self.quantization = Some(quantization);
         self
@@ -339,6 +350,7 @@ impl VaddOptions {
     /// JSON (an object, for FILTER expressions to see its fields). Fails,
     /// with an [`crate::ErrorKind::Type`] error naming VADD, if it cannot be
     /// serialized.
+    #[doc(alias = "SETATTR")]
     pub fn attributes<A: Serialize + ?Sized>(mut self, attributes: &A) -> Result<Self> {
         self.attributes = Some(to_json("VADD", attributes)?);
         Ok(self)

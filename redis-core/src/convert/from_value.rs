@@ -67,6 +67,34 @@ impl FromValue for () {
     fn from_value(value: Value) -> Result<Self> {
         reply(value).map(drop)
     }
+
+    /// An empty batch.
+    fn from_results(results: Vec<Result<Value>>) -> Result<Self> {
+        match results.len() {
+            0 => Ok(()),
+            n => Err(Error::type_mismatch("no replies", &array_of(n))),
+        }
+    }
+}
+
+/// An error reply as `Err` in its place instead of failing the whole: the
+/// slot type of a pipeline or transaction command whose failure the caller
+/// handles, as redis-py's `raise_on_error=False` does, or the element type
+/// of an array whose elements may be errors (EXEC's, a script's). A reply
+/// that does not convert to `T` is an `Err` in its place too.
+///
+/// A command sent alone still returns its error reply as the call's error.
+impl<T: FromValue> FromValue for Result<T> {
+    fn from_value(value: Value) -> Result<Self> {
+        Ok(match value.without_attributes() {
+            Value::Error(e) => Err(Error::server(e)),
+            other => T::from_value(other),
+        })
+    }
+
+    fn from_result(result: Result<Value>) -> Result<Self> {
+        Ok(result.and_then(T::from_value))
+    }
 }
 
 fn integer_from<T>(value: Value, type_name: &str) -> Result<T>
@@ -219,6 +247,10 @@ impl<T: FromValue> FromValue for Vec<T> {
     fn from_value(value: Value) -> Result<Self> {
         elements(value, "array")
     }
+
+    fn from_results(results: Vec<Result<Value>>) -> Result<Self> {
+        results.into_iter().map(T::from_result).collect()
+    }
 }
 
 /// From a set or an array (RESP2 sends sets as arrays), or nil (empty).
@@ -265,6 +297,14 @@ fn tuple_elements<const N: usize>(value: Value) -> Result<[Value; N]> {
     }
 }
 
+/// A batch's outcomes for a tuple of `N` reply types. The slots convert in
+/// order, and the first that fails (a command's error in a slot that is not
+/// a `Result<T>`, or a reply that does not convert) fails the batch.
+fn tuple_results<const N: usize>(results: Vec<Result<Value>>) -> Result<[Result<Value>; N]> {
+    <[Result<Value>; N]>::try_from(results)
+        .map_err(|results| Error::type_mismatch(&array_of(N), &array_of(results.len())))
+}
+
 fn is_pair(value: &Value) -> bool {
     match value {
         Value::Array(items) => items.len() == 2,
@@ -280,6 +320,11 @@ impl<A: FromValue, B: FromValue> FromValue for (A, B) {
     fn from_value(value: Value) -> Result<Self> {
         let [a, b] = tuple_elements(value)?;
         Ok((A::from_value(a)?, B::from_value(b)?))
+    }
+
+    fn from_results(results: Vec<Result<Value>>) -> Result<Self> {
+        let [a, b] = tuple_results(results)?;
+        Ok((A::from_result(a)?, B::from_result(b)?))
     }
 
     fn from_elements(items: Vec<Value>) -> Result<Vec<Self>> {
@@ -315,6 +360,11 @@ macro_rules! tuple_from_value {
             fn from_value(value: Value) -> Result<Self> {
                 let [$($var),+] = tuple_elements(value)?;
                 Ok(($($name::from_value($var)?,)+))
+            }
+
+            fn from_results(results: Vec<Result<Value>>) -> Result<Self> {
+                let [$($var),+] = tuple_results(results)?;
+                Ok(($($name::from_result($var)?,)+))
             }
         }
     };

@@ -561,3 +561,40 @@ proptest! {
         prop_assert_eq!(convert::<Vec<(String, i64)>>(resp3), convert::<Vec<(String, i64)>>(resp2));
     }
 }
+
+fn wrongtype() -> Value {
+    Value::Error(ServerError::parse(
+        "WRONGTYPE Operation against a key holding the wrong kind of value",
+    ))
+}
+
+#[test]
+fn a_result_keeps_an_error_reply_in_its_place() {
+    let items =
+        Vec::<crate::Result<i64>>::from_value(array(vec![int(1), wrongtype(), bulk("x")])).unwrap();
+    assert_eq!(*items[0].as_ref().unwrap(), 1);
+    assert_eq!(items[1].as_ref().unwrap_err().code(), Some("WRONGTYPE"));
+    assert_eq!(items[2].as_ref().unwrap_err().kind(), ErrorKind::Type);
+    // Without the Result, the error fails the whole.
+    let err = Vec::<i64>::from_value(array(vec![int(1), wrongtype()])).unwrap_err();
+    assert_eq!(err.code(), Some("WRONGTYPE"));
+}
+
+#[test]
+fn batch_results_fail_fast_except_in_result_slots() {
+    let failed = || crate::Error::server(ServerError::parse("WRONGTYPE wrong kind"));
+    let results = || vec![Ok(int(1)), Err(failed()), Ok(int(3))];
+    let err = <(i64, i64, i64)>::from_results(results()).unwrap_err();
+    assert_eq!(err.code(), Some("WRONGTYPE"));
+    let (a, b, c) = <(i64, crate::Result<i64>, i64)>::from_results(results()).unwrap();
+    assert_eq!((a, c), (1, 3));
+    assert_eq!(b.unwrap_err().code(), Some("WRONGTYPE"));
+    let each = Vec::<crate::Result<i64>>::from_results(results()).unwrap();
+    assert_eq!(each.len(), 3);
+    assert!(Vec::<i64>::from_results(results()).is_err());
+    assert!(
+        <(i64, i64)>::from_results(results()).is_err(),
+        "three replies for two"
+    );
+    <()>::from_results(Vec::new()).unwrap();
+}

@@ -120,6 +120,24 @@ pub trait FromValue: Sized + 'static {
         items.into_iter().map(Self::from_value).collect()
     }
 
+    /// Converts one command's outcome in a pipeline or transaction. The
+    /// default passes a command's error on, which fails the whole batch:
+    /// only `Result<T>` overrides it, to keep the error in its slot.
+    #[doc(hidden)]
+    fn from_result(result: Result<Value>) -> Result<Self> {
+        Self::from_value(result?)
+    }
+
+    /// Converts the outcomes of a batch's commands, one per command, into
+    /// its reply type: tuples and `Vec`s convert each through
+    /// [`FromValue::from_result`]; any other type gets an array of the
+    /// replies, after the first error has failed the whole.
+    #[doc(hidden)]
+    fn from_results(results: Vec<Result<Value>>) -> Result<Self> {
+        let replies = results.into_iter().collect::<Result<Vec<_>>>()?;
+        Self::from_value(Value::Array(replies))
+    }
+
     /// Converts the entries of a map reply for `Vec<Self>`. The default
     /// flattens the map into `k1, v1, k2, v2, ...`, as RESP2 would send it.
     #[doc(hidden)]

@@ -51,7 +51,7 @@ each_setup!(
         let n = ctx.key("n");
         assert_eq!(client.incr(&n).await.unwrap(), 1);
         assert_eq!(client.incrby(&n, 10).await.unwrap(), 11);
-        assert_eq!(client.incr_by(&n, 1).await.unwrap(), 12);
+        assert_eq!(client.incrby(&n, 1).await.unwrap(), 12);
         assert_eq!(client.decr(&n).await.unwrap(), 11);
         assert_eq!(client.decrby(&n, 15).await.unwrap(), -4);
         assert_eq!(client.decr(ctx.key("other")).await.unwrap(), -1);

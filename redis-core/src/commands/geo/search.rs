@@ -33,8 +33,10 @@ impl ToArgs for GeoUnit {
 #[derive(Debug, Clone, PartialEq)]
 pub enum GeoFrom {
     /// `FROMMEMBER member`: at the position of a member of the set.
+    #[doc(alias = "FROMMEMBER")]
     Member(Bytes),
     /// `FROMLONLAT longitude latitude`.
+    #[doc(alias = "FROMLONLAT")]
     LonLat {
         /// Degrees east, -180 to 180.
         longitude: f64,
@@ -63,6 +65,7 @@ impl ToArgs for GeoFrom {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum GeoShape {
     /// `BYRADIUS radius unit`.
+    #[doc(alias = "BYRADIUS")]
     Radius {
         /// The circle's radius.
         radius: f64,
@@ -70,6 +73,7 @@ pub enum GeoShape {
         unit: GeoUnit,
     },
     /// `BYBOX width height unit`.
+    #[doc(alias = "BYBOX")]
     Box {
         /// The box's east-west side.
         width: f64,
@@ -161,6 +165,7 @@ impl GeoSearch {
 
     /// A search centred on a member of the set (`FROMMEMBER`; Redis fails
     /// the search if the member is not there).
+    #[doc(alias = "FROMMEMBER")]
     pub fn from_member(member: impl AsRef<[u8]>) -> GeoOrigin {
         GeoOrigin {
             from: GeoFrom::Member(Bytes::copy_from_slice(member.as_ref())),
@@ -168,6 +173,7 @@ impl GeoSearch {
     }
 
     /// A search centred on a position (`FROMLONLAT`).
+    #[doc(alias = "FROMLONLAT")]
     pub fn from_lonlat(longitude: f64, latitude: f64) -> GeoOrigin {
         GeoOrigin {
             from: GeoFrom::LonLat {
@@ -198,6 +204,7 @@ impl GeoSearch {
 
     /// `COUNT count ANY`: stops as soon as `count` members are found, which
     /// is faster, but they need not be the nearest.
+    #[doc(alias = "COUNT")]
     pub fn count_any(mut self, count: u64) -> Self {
         self.count = Some((count, true));
         self
@@ -241,18 +248,21 @@ impl GeoWith {
     }
 
     /// `WITHCOORD`: each member's longitude and latitude.
+    #[doc(alias = "WITHCOORD")]
     pub fn coord(mut self) -> Self {
         self.coord = true;
         self
     }
 
     /// `WITHDIST`: each member's distance from the centre, in the shape's unit.
+    #[doc(alias = "WITHDIST")]
     pub fn distance(mut self) -> Self {
         self.distance = true;
         self
     }
 
     /// `WITHHASH`: each member's 52-bit geohash, as stored (its score).
+    #[doc(alias = "WITHHASH")]
     pub fn hash(mut self) -> Self {
         self.hash = true;
         self

@@ -10,7 +10,7 @@ define_commands! {
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::commands::*;
+    /// use redis_core::prelude::*;
     /// client.bf_reserve("seen", 0.001, 10_000).await?;
     /// assert!(client.bf_add("seen", "url:1").await?);
     /// assert_eq!(client.bf_mexists("seen", ["url:1", "url:2"]).await?, [true, false]);
@@ -138,12 +138,14 @@ impl BloomParams {
     }
 
     /// `ERROR e`: the false-positive rate, between 0 and 1.
+    #[doc(alias = "ERROR")]
     pub fn error_rate(mut self, error_rate: f64) -> Self {
         self.error_rate = Some(error_rate);
         self
     }
 
     /// `EXPANSION n` or `NONSCALING` (the last one set wins).
+    #[doc(alias = "EXPANSION")]
     pub fn scaling(mut self, scaling: BloomScaling) -> Self {
         self.scaling = Some(scaling);
         self

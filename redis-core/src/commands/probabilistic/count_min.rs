@@ -10,7 +10,7 @@ define_commands! {
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::commands::*;
+    /// use redis_core::prelude::*;
     /// client.cms_initbyprob("views", 0.001, 0.01).await?;
     /// client.cms_incrby("views", &[("page:1", 3), ("page:2", 1)]).await?;
     /// let counts = client.cms_query("views", ["page:1", "page:9"]).await?;

@@ -10,7 +10,7 @@ define_commands! {
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::commands::*;
+    /// use redis_core::prelude::*;
     /// client.cf_reserve("sessions", 10_000).await?;
     /// client.cf_add("sessions", "s:1").await?;
     /// assert!(client.cf_exists("sessions", "s:1").await?);
@@ -137,6 +137,7 @@ impl CuckooReserveOptions {
 
     /// `BUCKETSIZE b`: items per bucket (1 to 255; default 2). Larger buckets
     /// fill better and give more false positives.
+    #[doc(alias = "BUCKETSIZE")]
     pub fn bucket_size(mut self, bucket_size: u32) -> Self {
         self.bucket_size = Some(bucket_size);
         self
@@ -144,6 +145,7 @@ impl CuckooReserveOptions {
 
     /// `MAXITERATIONS m`: how many times to move items to make room before
     /// growing the filter (default 20).
+    #[doc(alias = "MAXITERATIONS")]
     pub fn max_iterations(mut self, max_iterations: u32) -> Self {
         self.max_iterations = Some(max_iterations);
         self

@@ -11,7 +11,7 @@ define_commands! {
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::commands::*;
+    /// use redis_core::prelude::*;
     /// client.tdigest_create("latency").await?;
     /// client.tdigest_add("latency", &[12.0, 15.5, 230.0]).await?;
     /// let p = client.tdigest_quantile("latency", &[0.5, 0.99]).await?;
@@ -138,6 +138,7 @@ impl TDigestMergeOptions {
 
     /// `OVERRIDE`: discards the destination's own observations (and
     /// compression) instead of merging them in.
+    #[doc(alias = "OVERRIDE")]
     pub fn replace(mut self) -> Self {
         self.replace = true;
         self

@@ -10,7 +10,7 @@ define_commands! {
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::commands::*;
+    /// use redis_core::prelude::*;
     /// client.topk_reserve("searches", 3).await?;
     /// let expelled: Vec<Option<String>> = client.topk_add("searches", ["rust", "tokio"]).await?;
     /// let top: Vec<(String, u64)> = client.topk_list_withcount("searches").await?;
@@ -62,6 +62,7 @@ define_commands! {
 
     /// `TOPK.LIST key WITHCOUNT`: the top-k items with their approximate
     /// counts, most frequent first.
+    #[doc(alias = "WITHCOUNT")]
     fn topk_list_withcount<T: FromValue>(key: impl ToArgs) -> Vec<(T, u64)> {
         Cmd::new("TOPK.LIST").arg(key).arg("WITHCOUNT")
     }

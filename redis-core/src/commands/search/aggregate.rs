@@ -54,6 +54,7 @@ impl AggregateOptions {
     }
 
     /// `LOAD *`: read every field of the documents.
+    #[doc(alias = "LOAD")]
     pub fn load_all(mut self) -> Self {
         self.steps.push(Step::LoadAll);
         self
@@ -61,6 +62,7 @@ impl AggregateOptions {
 
     /// `GROUPBY`: one row per distinct combination of `properties` (none:
     /// one row for everything), with a column per reducer.
+    #[doc(alias = "GROUPBY")]
     pub fn group_by<S: Into<String>>(
         mut self,
         properties: impl IntoIterator<Item = S>,
@@ -79,6 +81,7 @@ impl AggregateOptions {
     }
 
     /// `SORTBY`: order the rows by these properties, the first first.
+    #[doc(alias = "SORTBY")]
     pub fn sort_by(mut self, properties: impl IntoIterator<Item = SortProperty>) -> Self {
         self.steps
             .push(Step::SortBy(properties.into_iter().collect(), None));
@@ -86,6 +89,7 @@ impl AggregateOptions {
     }
 
     /// `SORTBY ... MAX max`: order the rows and keep only the first `max`.
+    #[doc(alias = "SORTBY")]
     pub fn sort_by_max(
         mut self,
         properties: impl IntoIterator<Item = SortProperty>,
@@ -115,6 +119,7 @@ impl AggregateOptions {
     }
 
     /// `ADDSCORES`: each row gets the document's score as `__score`.
+    #[doc(alias = "ADDSCORES")]
     pub fn add_scores(mut self) -> Self {
         self.add_scores = true;
         self
@@ -122,12 +127,14 @@ impl AggregateOptions {
 
     /// `WITHCURSOR`: reply with the first batch of rows and a cursor
     /// ([`AggregateResult::cursor`]) to read the rest with `FT.CURSOR READ`.
+    #[doc(alias = "WITHCURSOR")]
     pub fn with_cursor(mut self) -> Self {
         self.cursor.get_or_insert_with(CursorOptions::default);
         self
     }
 
     /// `WITHCURSOR COUNT`: a cursor, reading `count` rows per batch.
+    #[doc(alias = "WITHCURSOR")]
     pub fn cursor_count(mut self, count: u64) -> Self {
         self.cursor.get_or_insert_with(CursorOptions::default).count = Some(count);
         self
@@ -135,6 +142,7 @@ impl AggregateOptions {
 
     /// `WITHCURSOR MAXIDLE`: a cursor, which the server deletes after
     /// `idle` without a read.
+    #[doc(alias = "WITHCURSOR")]
     pub fn cursor_max_idle(mut self, idle: Duration) -> Self {
         self.cursor
             .get_or_insert_with(CursorOptions::default)
@@ -152,6 +160,7 @@ impl AggregateOptions {
     /// sent as given. Parameters need dialect 2 or later, so options with
     /// parameters and no [`dialect`](AggregateOptions::dialect) send
     /// `DIALECT 2`.
+    #[doc(alias = "PARAMS")]
     pub fn param(mut self, name: impl Into<String>, value: impl AsRef<[u8]>) -> Self {
         self.params.push((name.into(), value.as_ref().to_vec()));
         self
@@ -306,6 +315,7 @@ impl Reducer {
 
     /// `FIRST_VALUE ... BY`: the value of `property` in the row that sorts
     /// first by `by`.
+    #[doc(alias = "FIRST_VALUE")]
     pub fn first_value_by(property: impl Into<String>, by: SortProperty) -> Self {
         let (name, direction) = by.parts();
         let args = vec![
@@ -323,6 +333,7 @@ impl Reducer {
     }
 
     /// `AS`: the column's name.
+    #[doc(alias = "AS")]
     pub fn alias(mut self, name: impl Into<String>) -> Self {
         self.alias = Some(name.into());
         self

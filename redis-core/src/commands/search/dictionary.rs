@@ -147,6 +147,7 @@ impl SpellcheckOptions {
 
     /// `TERMS INCLUDE`: also suggest the terms of this dictionary
     /// (`FT.DICTADD`).
+    #[doc(alias = "TERMS")]
     pub fn include(mut self, dictionary: impl Into<String>) -> Self {
         self.terms.push(("INCLUDE", dictionary.into()));
         self
@@ -154,6 +155,7 @@ impl SpellcheckOptions {
 
     /// `TERMS EXCLUDE`: never suggest, nor report as misspelled, the terms
     /// of this dictionary.
+    #[doc(alias = "TERMS")]
     pub fn exclude(mut self, dictionary: impl Into<String>) -> Self {
         self.terms.push(("EXCLUDE", dictionary.into()));
         self

@@ -36,7 +36,8 @@ define_commands! {
     ///
     /// ```no_run
     /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::commands::*;
+    /// use redis_core::commands::{AggregateOptions, AggregateResult, CreateIndexOptions, Field, IndexOn, Reducer, Schema, SearchOptions, SearchResult, SortProperty};
+    /// use redis_core::prelude::*;
     ///
     /// let schema = Schema::new(Field::text("name").sortable()).field(Field::numeric("age"));
     /// let on_people = CreateIndexOptions::new().on(IndexOn::Hash).prefix("person:");

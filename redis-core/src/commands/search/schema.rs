@@ -218,6 +218,7 @@ macro_rules! common_methods {
         impl $ty {
             /// `AS alias`: the name queries use for this field (on JSON,
             /// where the field itself is a path, you want one).
+            #[doc(alias = "AS")]
             pub fn alias(mut self, alias: impl Into<String>) -> Self {
                 self.common.alias = Some(alias.into());
                 self
@@ -232,6 +233,7 @@ macro_rules! common_methods {
             /// `INDEXMISSING`: documents without this field can be found
             /// with `ismissing(@field)` (dialect 2 and later). Replaces
             /// [`no_index`](Self::no_index), which the server refuses with it.
+            #[doc(alias = "INDEXMISSING")]
             pub fn index_missing(mut self) -> Self {
                 self.common.indexing = Indexing::IndexMissing;
                 self
@@ -239,6 +241,7 @@ macro_rules! common_methods {
 
             /// `NOINDEX`: not searchable, only sortable or returned.
             /// Replaces [`index_missing`](Self::index_missing).
+            #[doc(alias = "NOINDEX")]
             pub fn no_index(mut self) -> Self {
                 self.common.indexing = Indexing::NotIndexed;
                 self
@@ -274,6 +277,7 @@ impl TextField {
     }
 
     /// `NOSTEM`: match words only as written, not their stems.
+    #[doc(alias = "NOSTEM")]
     pub fn no_stem(mut self) -> Self {
         self.no_stem = true;
         self
@@ -286,12 +290,14 @@ impl TextField {
     }
 
     /// `WITHSUFFIXTRIE`: faster suffix and contains (`*word*`) queries.
+    #[doc(alias = "WITHSUFFIXTRIE")]
     pub fn with_suffix_trie(mut self) -> Self {
         self.with_suffix_trie = true;
         self
     }
 
     /// `INDEXEMPTY`: empty strings are indexed and can be matched with `""`.
+    #[doc(alias = "INDEXEMPTY")]
     pub fn index_empty(mut self) -> Self {
         self.index_empty = true;
         self
@@ -299,6 +305,7 @@ impl TextField {
 
     /// `SORTABLE UNF`: sortable on the value as written, not normalized
     /// (lowercased, accents removed).
+    #[doc(alias = "SORTABLE")]
     pub fn sortable_unf(mut self) -> Self {
         self.common.sortable = Sortable::Unnormalized;
         self
@@ -372,24 +379,28 @@ impl TagField {
     }
 
     /// `CASESENSITIVE`: tags keep their case (and sort unnormalized).
+    #[doc(alias = "CASESENSITIVE")]
     pub fn case_sensitive(mut self) -> Self {
         self.case_sensitive = true;
         self
     }
 
     /// `WITHSUFFIXTRIE`: faster suffix and contains queries on tags.
+    #[doc(alias = "WITHSUFFIXTRIE")]
     pub fn with_suffix_trie(mut self) -> Self {
         self.with_suffix_trie = true;
         self
     }
 
     /// `INDEXEMPTY`: empty values are indexed and can be matched with `{""}`.
+    #[doc(alias = "INDEXEMPTY")]
     pub fn index_empty(mut self) -> Self {
         self.index_empty = true;
         self
     }
 
     /// `SORTABLE UNF`: sortable on the value as written.
+    #[doc(alias = "SORTABLE")]
     pub fn sortable_unf(mut self) -> Self {
         self.common.sortable = Sortable::Unnormalized;
         self
@@ -455,6 +466,7 @@ pub struct GeoShapeField {
 
 impl GeoShapeField {
     /// `AS alias`: the name queries use for this field.
+    #[doc(alias = "AS")]
     pub fn alias(mut self, alias: impl Into<String>) -> Self {
         self.common.alias = Some(alias.into());
         self
@@ -474,6 +486,7 @@ impl GeoShapeField {
 
     /// `INDEXMISSING`: documents without this field can be found with
     /// `ismissing(@field)`.
+    #[doc(alias = "INDEXMISSING")]
     pub fn index_missing(mut self) -> Self {
         self.common.indexing = Indexing::IndexMissing;
         self
@@ -518,6 +531,7 @@ pub struct VectorField {
 
 impl VectorField {
     /// `AS alias`: the name queries use for this field.
+    #[doc(alias = "AS")]
     pub fn alias(mut self, alias: impl Into<String>) -> Self {
         self.alias = Some(alias.into());
         self
@@ -525,6 +539,7 @@ impl VectorField {
 
     /// `INDEXMISSING`: documents without this field can be found with
     /// `ismissing(@field)`.
+    #[doc(alias = "INDEXMISSING")]
     pub fn index_missing(mut self) -> Self {
         self.index_missing = true;
         self
@@ -760,6 +775,7 @@ pub enum DistanceMetric {
     /// `L2`: Euclidean distance.
     L2,
     /// `IP`: inner product.
+    #[doc(alias = "IP")]
     InnerProduct,
     /// `COSINE`: cosine distance.
     Cosine,
@@ -780,8 +796,10 @@ impl DistanceMetric {
 pub enum IndexOn {
     /// `ON HASH` (the default): fields are hash fields.
     #[default]
+    #[doc(alias = "ON")]
     Hash,
     /// `ON JSON`: fields are JSON paths (RedisJSON).
+    #[doc(alias = "ON")]
     Json,
 }
 
@@ -929,6 +947,7 @@ impl CreateIndexOptions {
 
     /// `MAXTEXTFIELDS`: encode for more than 32 text fields from the start,
     /// so `FT.ALTER` can add them later.
+    #[doc(alias = "MAXTEXTFIELDS")]
     pub fn max_text_fields(mut self) -> Self {
         self.max_text_fields = true;
         self
@@ -943,24 +962,28 @@ impl CreateIndexOptions {
 
     /// `NOOFFSETS`: keep no term offsets (no exact phrases, no
     /// highlighting; smaller index).
+    #[doc(alias = "NOOFFSETS")]
     pub fn no_offsets(mut self) -> Self {
         self.no_offsets = true;
         self
     }
 
     /// `NOHL`: keep no byte offsets (no highlighting).
+    #[doc(alias = "NOHL")]
     pub fn no_highlight(mut self) -> Self {
         self.no_highlight = true;
         self
     }
 
     /// `NOFIELDS`: keep no per-field bits (no field-restricted text queries).
+    #[doc(alias = "NOFIELDS")]
     pub fn no_fields(mut self) -> Self {
         self.no_fields = true;
         self
     }
 
     /// `NOFREQS`: keep no term frequencies (no frequency-based scoring).
+    #[doc(alias = "NOFREQS")]
     pub fn no_freqs(mut self) -> Self {
         self.no_freqs = true;
         self
@@ -974,6 +997,7 @@ impl CreateIndexOptions {
     }
 
     /// `SKIPINITIALSCAN`: do not index the keys that exist already.
+    #[doc(alias = "SKIPINITIALSCAN")]
     pub fn skip_initial_scan(mut self) -> Self {
         self.skip_initial_scan = true;
         self
@@ -1042,6 +1066,7 @@ pub enum InitialScan {
     #[default]
     Scan,
     /// `SKIPINITIALSCAN`: only keys written from now on are (re)indexed.
+    #[doc(alias = "SKIPINITIALSCAN")]
     Skip,
 }
 

@@ -44,8 +44,10 @@ enum Content {
     #[default]
     All,
     /// `RETURN`: these fields, each under an optional other name.
+    #[doc(alias = "RETURN")]
     Fields(Vec<(String, Option<String>)>),
     /// `NOCONTENT`: ids only.
+    #[doc(alias = "NOCONTENT")]
     None,
 }
 
@@ -56,6 +58,7 @@ impl SearchOptions {
     }
 
     /// `NOCONTENT`: documents carry their id (and score) only.
+    #[doc(alias = "NOCONTENT")]
     pub fn no_content(mut self) -> Self {
         self.content = Content::None;
         self
@@ -63,11 +66,13 @@ impl SearchOptions {
 
     /// `RETURN`: documents carry this field (call again for more). On
     /// JSON, `field` may be a path.
+    #[doc(alias = "RETURN")]
     pub fn return_field(self, field: impl Into<String>) -> Self {
         self.push_return(field.into(), None)
     }
 
     /// `RETURN ... AS`: documents carry this field under the name `alias`.
+    #[doc(alias = "RETURN")]
     pub fn return_field_as(self, field: impl Into<String>, alias: impl Into<String>) -> Self {
         self.push_return(field.into(), Some(alias.into()))
     }
@@ -87,6 +92,7 @@ impl SearchOptions {
     }
 
     /// `NOSTOPWORDS`: do not drop stop words from the query.
+    #[doc(alias = "NOSTOPWORDS")]
     pub fn no_stopwords(mut self) -> Self {
         self.no_stopwords = true;
         self
@@ -94,6 +100,7 @@ impl SearchOptions {
 
     /// `WITHSCORES`: each document carries its relevance score
     /// ([`Document::score`]).
+    #[doc(alias = "WITHSCORES")]
     pub fn with_scores(mut self) -> Self {
         self.with_scores = true;
         self
@@ -112,18 +119,21 @@ impl SearchOptions {
     }
 
     /// `GEOFILTER`: only documents whose geo field lies in the circle.
+    #[doc(alias = "GEOFILTER")]
     pub fn geo_filter(mut self, filter: GeoFilter) -> Self {
         self.geo_filters.push(filter);
         self
     }
 
     /// `INKEYS`: only these documents (by key).
+    #[doc(alias = "INKEYS")]
     pub fn in_keys<S: Into<String>>(mut self, keys: impl IntoIterator<Item = S>) -> Self {
         self.in_keys.extend(keys.into_iter().map(Into::into));
         self
     }
 
     /// `INFIELDS`: match text only in these fields.
+    #[doc(alias = "INFIELDS")]
     pub fn in_fields<S: Into<String>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
         self.in_fields.extend(fields.into_iter().map(Into::into));
         self
@@ -149,6 +159,7 @@ impl SearchOptions {
     }
 
     /// `INORDER`: the query's terms must appear in the query's order.
+    #[doc(alias = "INORDER")]
     pub fn in_order(mut self) -> Self {
         self.in_order = true;
         self
@@ -173,6 +184,7 @@ impl SearchOptions {
     }
 
     /// `SORTBY`: order by a sortable field instead of relevance.
+    #[doc(alias = "SORTBY")]
     pub fn sort_by(mut self, sort: SortProperty) -> Self {
         self.sort_by = Some(sort);
         self
@@ -190,6 +202,7 @@ impl SearchOptions {
     /// Parameters need dialect 2 or later (the server refuses them under
     /// dialect 1, its default), so options with parameters and no
     /// [`dialect`](SearchOptions::dialect) send `DIALECT 2`.
+    #[doc(alias = "PARAMS")]
     pub fn param(mut self, name: impl Into<String>, value: impl AsRef<[u8]>) -> Self {
         self.params.push((name.into(), value.as_ref().to_vec()));
         self

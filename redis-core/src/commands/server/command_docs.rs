@@ -12,6 +12,7 @@ pub enum CommandFilter {
     /// `MODULE name`: the commands of one module (`"search"`, `"bf"`).
     Module(String),
     /// `ACLCAT category`: the commands of one ACL category (`"keyspace"`).
+    #[doc(alias = "ACLCAT")]
     AclCategory(String),
     /// `PATTERN glob`: the commands whose name matches (`"x*"`).
     Pattern(String),

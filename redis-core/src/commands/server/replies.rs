@@ -45,9 +45,11 @@ impl ToArgs for FlushMode {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MemorySamples {
     /// `SAMPLES 0`: every element (exact, and slow on big collections).
+    #[doc(alias = "SAMPLES")]
     All,
     /// `SAMPLES n`: `n` elements, the total estimated from them (the server
     /// samples 5 when not told).
+    #[doc(alias = "SAMPLES")]
     Count(u32),
 }
 

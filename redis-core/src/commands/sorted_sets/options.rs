@@ -16,8 +16,10 @@ pub enum ZAddCondition {
     /// `LT`: adds new members, and updates existing ones only to a lower score.
     Lt,
     /// `XX GT`: only updates existing members, and only to a greater score.
+    #[doc(alias = "XX")]
     XxGt,
     /// `XX LT`: only updates existing members, and only to a lower score.
+    #[doc(alias = "XX")]
     XxLt,
 }
 
@@ -57,6 +59,7 @@ impl ZAddOptions {
 
     /// `CH`: the reply counts changed members (added, or given a new score),
     /// not only added ones.
+    #[doc(alias = "CH")]
     pub fn changed(mut self) -> Self {
         self.changed = true;
         self

@@ -79,7 +79,7 @@ pub async fn key_values(run: Arc<Run>, client: Client, task: usize, budgets: Bud
             _ => {
                 let counter = &mut counters[slot % 2];
                 counter.attempts += 1;
-                let incr = client.incr_by(&counter.key, 1);
+                let incr = client.incrby(&counter.key, 1);
                 let outcome = run.call("INCRBY", budgets.write, incr).await;
                 after_call(&outcome, "INCRBY", &run).await;
                 if let Some(Ok(n)) = outcome {
