@@ -7,7 +7,6 @@
 //! `REDIS_SERVERS_ENV=target/redis-servers/servers.env cargo run -p redis-examples --example json_model`.
 
 use redis_om::GeoPoint;
-use redis_om::core::commands::{SearchOptions, SearchResult};
 use redis_om::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -90,13 +89,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("listed {}", pk?);
     }
 
-    // The index sees the documents (typed queries come with their issue).
-    let index = format!("{}:index", orders.prefix());
-    let options = SearchOptions::new().no_content();
-    let found: SearchResult = client
-        .ft_search_with(&index, "@total:[40 50]", &options)
+    // A typed query: the bounds go to the server as parameters.
+    let found = orders
+        .find(Order::total().in_range(40.0..=50.0))
+        .count()
         .await?;
-    println!("orders between 40 and 50: {}", found.total);
+    println!("orders between 40 and 50: {found}");
 
     orders.delete_many(&ids).await?;
     Ok(())

@@ -47,6 +47,14 @@ pub enum ErrorKind {
     /// Two models' key prefixes overlap (one covers the other's keys), so
     /// each one's index and scans would see the other's records.
     PrefixConflict,
+    /// A query matched more documents than the server lets a search page
+    /// through (FT.SEARCH stops at its `MAXSEARCHRESULTS` setting); the
+    /// error says how many were read of how many.
+    TooManyHits,
+    /// A search index a query needs does not exist (the model's
+    /// `Migrator` has not run against this server, or the index was
+    /// dropped); the error names the index.
+    IndexMissing,
 }
 
 /// How a caller (or the cluster layer) can recover from an error, decided by

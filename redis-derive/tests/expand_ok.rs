@@ -370,17 +370,17 @@ fn index_attributes_become_the_fields_indexes() {
 
 #[test]
 fn handles_carry_the_kind_and_sortability() {
-    let _: Field<Product, kind::Tag, Unsorted> = Product::id();
-    let _: Field<Product, kind::Numeric, Sortable> = Product::price();
+    let _: Field<Product, kind::Tag<String>, Unsorted> = Product::id();
+    let _: Field<Product, kind::Numeric<f64>, Sortable> = Product::price();
     let _: Field<Product, kind::Text, Unsorted> = Product::name();
-    let _: Field<Product, kind::Tag, Unsorted> = Product::color();
+    let _: Field<Product, kind::Tag<String>, Unsorted> = Product::color();
     let _: Field<Product, kind::TagText, Sortable> = Product::brand();
-    let _: Field<Product, kind::Tag, Unsorted> = Product::sku();
-    let _: Field<Product, kind::Numeric, Unsorted> = Product::stock();
+    let _: Field<Product, kind::Tag<String>, Unsorted> = Product::sku();
+    let _: Field<Product, kind::Numeric<u32>, Unsorted> = Product::stock();
     let _: Field<Product, kind::Vector, Unsorted> = Product::embedding();
-    let _: Field<Product, kind::Tag, Unsorted> = Product::r#type();
+    let _: Field<Product, kind::Tag<bool>, Unsorted> = Product::r#type();
     let _: Field<Article, kind::Text, Sortable> = Article::title_text();
-    let _: Field<Article, kind::Tag, Unsorted> = Article::tags();
+    let _: Field<Article, kind::MultiTag<String>, Unsorted> = Article::tags();
     assert_eq!(Product::sku().name(), "code");
     assert_eq!(Product::r#type().name(), "type");
 }
@@ -478,7 +478,7 @@ fn enums_and_encoded_fields_are_one_hash_field_each() {
         Account::info().fields()[1].index().map(Index::kind),
         Some(IndexKind::Tag)
     );
-    let _: Field<Account, kind::Tag, Unsorted> = Account::tier();
+    let _: Field<Account, kind::Tag<Tier>, Unsorted> = Account::tier();
 
     let reply = Value::Array(
         hset[2..]

@@ -477,7 +477,7 @@ macro_rules! date_time_field {
 
         impl crate::index::Indexable for $t {
             const KIND: crate::index::IndexKind = crate::index::IndexKind::Numeric;
-            type Kind = crate::field::kind::Numeric;
+            type Kind = crate::field::kind::Numeric<$t>;
         }
     };
 }

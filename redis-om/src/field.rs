@@ -20,7 +20,7 @@ use std::marker::PhantomData;
 ///     price: f64,
 /// }
 ///
-/// let price: Field<Product, kind::Numeric, Sortable> = Product::price();
+/// let price: Field<Product, kind::Numeric<f64>, Sortable> = Product::price();
 /// assert_eq!(price.name(), "price");
 /// ```
 pub struct Field<M, K, S = Unsorted> {
@@ -40,7 +40,9 @@ impl<M, K: FieldKind, S> Field<M, K, S> {
             marker: PhantomData,
         }
     }
+}
 
+impl<M, K, S> Field<M, K, S> {
     /// The field's name in the index (`@name` in a query).
     pub fn name(&self) -> &'static str {
         self.name
@@ -70,33 +72,75 @@ pub struct Sortable;
 pub struct Unsorted;
 
 /// An index kind as a type: what a field handle's operators depend on.
-pub trait FieldKind: 'static {}
+/// The kinds of exact values carry the Rust type a query compares with
+/// ([`kind::Numeric<f64>`], [`kind::Tag<bool>`]), so that a value of
+/// another type does not compile.
+pub trait FieldKind: 'static {
+    /// The kind of the same field indexed as a TAG (`#[redis(index(tag))]`
+    /// on a type whose own kind is another): a number's TAG compares with
+    /// the number.
+    ///
+    /// ```
+    /// use redis_om::field::{FieldKind, kind};
+    /// fn tagged<K: FieldKind<AsTag = kind::Tag<u32>>>() {}
+    /// tagged::<kind::Numeric<u32>>();
+    /// ```
+    type AsTag: FieldKind;
+}
 
-/// The index kinds as types.
+/// The index kinds as types. They are never built: they only name a
+/// handle's kind in its type.
 pub mod kind {
-    /// Full-text search.
-    #[derive(Debug, Clone, Copy)]
-    pub struct Text;
-    /// Exact values.
-    #[derive(Debug, Clone, Copy)]
-    pub struct Tag;
-    /// Indexed both as TAG and as TEXT (`full_text_search`).
-    #[derive(Debug, Clone, Copy)]
-    pub struct TagText;
-    /// Numbers.
-    #[derive(Debug, Clone, Copy)]
-    pub struct Numeric;
-    /// Points.
-    #[derive(Debug, Clone, Copy)]
-    pub struct Geo;
-    /// Embeddings.
-    #[derive(Debug, Clone, Copy)]
-    pub struct Vector;
+    use std::marker::PhantomData;
 
-    impl super::FieldKind for Text {}
-    impl super::FieldKind for Tag {}
-    impl super::FieldKind for TagText {}
-    impl super::FieldKind for Numeric {}
-    impl super::FieldKind for Geo {}
-    impl super::FieldKind for Vector {}
+    /// The value type of a kind, without owning one: every marker is
+    /// `Send`, `Sync` and `'static` whatever `T` is.
+    type Of<T> = PhantomData<fn() -> T>;
+
+    /// Full-text search: terms, phrases, prefixes, fuzzy matches.
+    #[derive(Debug)]
+    pub struct Text(());
+    /// Exact values of type `T` (a string, `bool`, `uuid::Uuid`, an enum
+    /// deriving [`RedisEnum`](crate::RedisEnum), an integer indexed as a
+    /// TAG).
+    #[derive(Debug)]
+    pub struct Tag<T = String>(Of<T>);
+    /// Several exact values of type `T` per record (a `Vec<String>`).
+    #[derive(Debug)]
+    pub struct MultiTag<T = String>(Of<T>);
+    /// Indexed both as TAG (under the field's name) and as TEXT (under
+    /// `{name}_fts`): `full_text_search`.
+    #[derive(Debug)]
+    pub struct TagText(());
+    /// Numbers and date-times of type `T`.
+    #[derive(Debug)]
+    pub struct Numeric<T = f64>(Of<T>);
+    /// Points.
+    #[derive(Debug)]
+    pub struct Geo(());
+    /// Embeddings.
+    #[derive(Debug)]
+    pub struct Vector(());
+
+    impl super::FieldKind for Text {
+        type AsTag = Tag<String>;
+    }
+    impl<T: 'static> super::FieldKind for Tag<T> {
+        type AsTag = Tag<T>;
+    }
+    impl<T: 'static> super::FieldKind for MultiTag<T> {
+        type AsTag = MultiTag<T>;
+    }
+    impl super::FieldKind for TagText {
+        type AsTag = TagText;
+    }
+    impl<T: 'static> super::FieldKind for Numeric<T> {
+        type AsTag = Tag<T>;
+    }
+    impl super::FieldKind for Geo {
+        type AsTag = Geo;
+    }
+    impl super::FieldKind for Vector {
+        type AsTag = Vector;
+    }
 }

@@ -324,7 +324,7 @@ macro_rules! indexable {
     ($kind:ident: $($t:ty),*) => {$(
         impl Indexable for $t {
             const KIND: IndexKind = IndexKind::$kind;
-            type Kind = crate::field::kind::$kind;
+            type Kind = crate::field::kind::$kind<$t>;
         }
     )*};
 }
@@ -335,13 +335,13 @@ indexable!(Numeric: i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64
 impl Indexable for bool {
     const KIND: IndexKind = IndexKind::Tag;
     const BOOL: bool = true;
-    type Kind = crate::field::kind::Tag;
+    type Kind = crate::field::kind::Tag<bool>;
 }
 
 impl Indexable for Vec<String> {
     const KIND: IndexKind = IndexKind::Tag;
     const MULTI: bool = true;
-    type Kind = crate::field::kind::Tag;
+    type Kind = crate::field::kind::MultiTag<String>;
 }
 
 impl<T: Indexable> Indexable for Option<T> {

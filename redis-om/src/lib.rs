@@ -96,6 +96,7 @@ mod model;
 mod pk;
 pub mod prelude;
 mod primary_keys;
+pub mod query;
 mod repository;
 mod schema;
 mod storage;

@@ -182,13 +182,33 @@ async fn migrate(executor: &impl Executor, index: &ModelIndex) -> Result<Migrati
 async fn exists(executor: &impl Executor, name: &str) -> Result<bool> {
     match executor.ft_info(name).await {
         Ok(_) => Ok(true),
-        Err(error)
-            if message_has(&error, "unknown index") || message_has(&error, "no such index") =>
-        {
-            Ok(false)
-        }
+        Err(error) if names_unknown_index(&error) => Ok(false),
         Err(error) => Err(error),
     }
+}
+
+/// True for the server's "no such index" error, whose words changed across
+/// versions ("Unknown index name", "idx: no such index").
+pub(crate) fn names_unknown_index(error: &Error) -> bool {
+    message_has(error, "unknown index") || message_has(error, "no such index")
+}
+
+/// `error`, or an [`ErrorKind::IndexMissing`] naming `index` and what
+/// creates it when the server knows no such index.
+pub(crate) fn missing_index<M: Model>(error: Error, index: &str) -> Error {
+    if !names_unknown_index(&error) {
+        return error;
+    }
+    Error::new(
+        ErrorKind::IndexMissing,
+        format!(
+            "the search index {index} of {} does not exist on this server: create it with \
+             Migrator::new(&client).model::<{}>().run() (or .repository(&repo) for a prefix \
+             chosen at run time)",
+            M::info().name(),
+            M::info().name()
+        ),
+    )
 }
 
 fn message_has(error: &Error, words: &str) -> bool {

@@ -72,6 +72,11 @@ impl<M: Model, E: Executor> Repository<M, E> {
         &self.prefix
     }
 
+    /// The executor it sends commands through.
+    pub(crate) fn executor(&self) -> &E {
+        &self.executor
+    }
+
     /// The key of the record with primary key `pk`.
     ///
     /// ```

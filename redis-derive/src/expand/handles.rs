@@ -32,17 +32,23 @@ pub(crate) fn expand(model: &Ident, fields: &[Field<'_>]) -> TokenStream {
 fn handle(model: &Ident, field: &Field<'_>) -> Option<TokenStream> {
     let index = field.index.as_ref()?;
     let ty = field.ty;
+    // The kinds of exact values carry the field's Rust type, so that a
+    // query compares a field only with values of its type: the type's own
+    // kind when no kind is given (and for `numeric` and `geo`, which only
+    // fit a type of that kind: the model's checks say so otherwise), the
+    // same type as a TAG for `tag`.
+    let own = quote_spanned!(ty.span()=> <#ty as ::redis_om::Indexable>::Kind);
     let kind = match (
         index.kind.as_ref().map(|kind| kind.value),
         index.full_text_search,
     ) {
         (Some(KindAttr::Vector(_)), _) => quote!(::redis_om::field::kind::Vector),
         (_, Some(_)) => quote!(::redis_om::field::kind::TagText),
-        (None, None) => quote_spanned!(ty.span()=> <#ty as ::redis_om::Indexable>::Kind),
+        (None | Some(KindAttr::Numeric | KindAttr::Geo), None) => own,
         (Some(KindAttr::Text), None) => quote!(::redis_om::field::kind::Text),
-        (Some(KindAttr::Tag), None) => quote!(::redis_om::field::kind::Tag),
-        (Some(KindAttr::Numeric), None) => quote!(::redis_om::field::kind::Numeric),
-        (Some(KindAttr::Geo), None) => quote!(::redis_om::field::kind::Geo),
+        (Some(KindAttr::Tag), None) => {
+            quote_spanned!(ty.span()=> <#own as ::redis_om::field::FieldKind>::AsTag)
+        }
     };
     let sort = match index.sortable {
         Some(_) => quote!(::redis_om::field::Sortable),

@@ -235,7 +235,8 @@ mod tests {
             "pubfnprice()->::redis_om::Field<Product,<f64as::redis_om::Indexable>::Kind,\
              ::redis_om::field::Sortable>",
             "pub(crate)fnname()->::redis_om::Field<Product,::redis_om::field::kind::Text,",
-            "fnr#type()->::redis_om::Field<Product,::redis_om::field::kind::Tag,",
+            "fnr#type()->::redis_om::Field<Product,<<Stringas::redis_om::Indexable>::Kind\
+             as::redis_om::field::FieldKind>::AsTag,",
             "fntitle()->::redis_om::Field<Product,::redis_om::field::kind::TagText,",
             "fnembedding()->::redis_om::Field<Product,::redis_om::field::kind::Vector,",
         ] {
@@ -282,7 +283,7 @@ mod tests {
         assert!(output.contains("compile_error"), "{output}");
         assert!(
             output.contains(&squash(
-                "fnprice()->::redis_om::Field<Product,::redis_om::field::kind::Numeric,\
+                "fnprice()->::redis_om::Field<Product,<f64as::redis_om::Indexable>::Kind,\
                  ::redis_om::field::Sortable>"
             )),
             "{output}"

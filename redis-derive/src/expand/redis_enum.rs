@@ -75,7 +75,7 @@ fn glue(ident: &syn::Ident, read: TokenStream) -> TokenStream {
         #[automatically_derived]
         impl ::redis_om::Indexable for #ident {
             const KIND: ::redis_om::IndexKind = ::redis_om::IndexKind::Tag;
-            type Kind = ::redis_om::field::kind::Tag;
+            type Kind = ::redis_om::field::kind::Tag<#ident>;
         }
     }
 }
@@ -145,7 +145,7 @@ mod tests {
             "impl::redis_om::HashValueforColor",
             "<Selfas::redis_om::RedisEnum>::from_stored(stored)",
             "impl::redis_om::IndexableforColor{constKIND:::redis_om::IndexKind=\
-             ::redis_om::IndexKind::Tag;typeKind=::redis_om::field::kind::Tag;}",
+             ::redis_om::IndexKind::Tag;typeKind=::redis_om::field::kind::Tag<Color>;}",
         ] {
             assert!(output.contains(&squash(part)), "{part}\nnot in\n{output}");
         }

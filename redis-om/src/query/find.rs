@@ -1,0 +1,468 @@
+//! `Repository::find`: a typed query's builder and its executors, over
+//! `FT.SEARCH` on the repository's index.
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
+
+use futures_core::Stream;
+use redis_core::commands::{self, Document, SearchOptions, SearchResult, SortProperty};
+use redis_core::{Error, ErrorKind, Executor, Result, Value};
+
+use super::expr::{Expr, Rendered};
+use super::ops::Sort;
+use crate::migrate::missing_index;
+use crate::model::{Model, StorageKind};
+use crate::pk::PrimaryKey;
+use crate::repository::Repository;
+use crate::schema::ModelIndex;
+use crate::storage::Storage;
+
+/// How many records one `FT.SEARCH` page holds by default when a query
+/// reads more than one page: large enough to amortise the round trip,
+/// small enough to hold in memory, and below the server's
+/// `MAXSEARCHRESULTS` unless it was set very low.
+const PAGE_SIZE: u64 = 1000;
+
+impl<M: Model, E: Executor> Repository<M, E> {
+    /// The records matching `filter`, through the repository's search
+    /// index (see [`crate::Migrator`]): a [`Find`] to sort, limit and run.
+    ///
+    /// ```no_run
+    /// use redis_om::{RedisModel, Repository};
+    /// use redis_om::query;
+    ///
+    /// #[derive(RedisModel)]
+    /// struct Product {
+    ///     #[redis(pk)]
+    ///     id: String,
+    ///     #[redis(index)]
+    ///     brand: String,
+    ///     #[redis(index(sortable))]
+    ///     price: f64,
+    /// }
+    ///
+    /// # async fn run(client: &redis_om::core::Client) -> redis_om::core::Result<()> {
+    /// let products = Repository::<Product, _>::new(client);
+    /// let cheap: Vec<Product> = products
+    ///     .find(Product::price().lt(10.0) & Product::brand().eq("Acme & Sons (EU)"))
+    ///     .sort_by(Product::price().asc())
+    ///     .limit(0, 20)
+    ///     .all()
+    ///     .await?;
+    /// let everything = products.find(query::all()).count().await?;
+    /// # let _ = (cheap, everything); Ok(()) }
+    /// ```
+    pub fn find(&self, filter: Expr<M>) -> Find<'_, M, E> {
+        Find {
+            repository: self,
+            filter,
+            sort: None,
+            limit: None,
+            page_size: PAGE_SIZE,
+        }
+    }
+}
+
+/// A query on a repository's records, to run with [`Find::all`],
+/// [`Find::first`], [`Find::count`] or [`Find::stream`]. Built by
+/// [`Repository::find`].
+///
+/// ```no_run
+/// # use redis_om::{RedisModel, Repository};
+/// # #[derive(RedisModel)]
+/// # struct Product { #[redis(pk)] id: String, #[redis(index(sortable))] price: f64 }
+/// # async fn run(products: Repository<Product, redis_om::core::Client>) -> redis_om::core::Result<()> {
+/// let under_ten = || products.find(Product::price().lt(10.0));
+/// let how_many: u64 = under_ten().count().await?;
+/// let cheapest: Option<Product> = under_ten().sort_by(Product::price().asc()).first().await?;
+/// let second_page: Vec<Product> =
+///     under_ten().sort_by(Product::price().asc()).limit(20, 20).all().await?;
+/// let every_one: Vec<Product> = under_ten().page_size(500).all().await?;
+/// # let _ = (how_many, cheapest, second_page, every_one); Ok(()) }
+/// ```
+#[must_use = "a query does nothing until it is run"]
+pub struct Find<'r, M, E> {
+    repository: &'r Repository<M, E>,
+    filter: Expr<M>,
+    sort: Option<Sort<M>>,
+    limit: Option<(u64, u64)>,
+    page_size: u64,
+}
+
+impl<M, E> std::fmt::Debug for Find<'_, M, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Find")
+            .field("filter", &self.filter)
+            .field("sort", &self.sort)
+            .field("limit", &self.limit)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'r, M: Model, E: Executor> Find<'r, M, E> {
+    /// Sorts the records by a sortable field (`Product::price().asc()`);
+    /// without it they come in the server's relevance order. Records with
+    /// equal values come in an order of the server's choosing.
+    pub fn sort_by(mut self, sort: Sort<M>) -> Self {
+        self.sort = Some(sort);
+        self
+    }
+
+    /// Only `count` records, after skipping `offset` (in the sort order):
+    /// a page. [`Find::count`] counts every match regardless.
+    pub fn limit(mut self, offset: u64, count: u64) -> Self {
+        self.limit = Some((offset, count));
+        self
+    }
+
+    /// How many records each `FT.SEARCH` of [`Find::all`] and
+    /// [`Find::stream`] reads (1,000 unless set; at least 1): what a
+    /// stream holds in memory at most. A server whose `MAXSEARCHRESULTS`
+    /// is below it refuses the page ("LIMIT exceeds maximum").
+    pub fn page_size(mut self, records: u64) -> Self {
+        self.page_size = records.max(1);
+        self
+    }
+
+    /// Every matching record (or those [`Find::limit`] selects), read page
+    /// by page. Fails with [`ErrorKind::TooManyHits`] when there are more
+    /// than the server pages through (see [`Find::stream`]).
+    pub async fn all(self) -> Result<Vec<M>> {
+        let mut hits = self.stream();
+        let mut all = Vec::new();
+        while let Some(model) = hits.try_next().await? {
+            all.push(model);
+        }
+        Ok(all)
+    }
+
+    /// The first matching record in the sort order (after the offset of
+    /// [`Find::limit`], if any), if there is one.
+    pub async fn first(mut self) -> Result<Option<M>> {
+        let offset = self.limit.map_or(0, |(offset, _)| offset);
+        self.limit = Some((offset, 1));
+        self.stream().try_next().await
+    }
+
+    /// How many records match (all of them: the limit is not applied).
+    pub async fn count(self) -> Result<u64> {
+        let search = Search::new(self.repository.prefix(), &self.filter, None)?;
+        let Some(query) = &search.query else {
+            return Ok(0);
+        };
+        let options = search.options(query).no_content().limit(0, 0);
+        let cmd = commands::ft_search_with::<()>(&search.index, &query.text, &options);
+        let found: SearchResult<()> = (self.repository.executor().execute(cmd.into_cmd()).await)
+            .map_err(|error| missing_index::<M>(error, &search.index))?;
+        Ok(found.total)
+    }
+
+    /// The matching records as a stream, read a page at a time
+    /// ([`Find::page_size`]): any number of them in bounded memory.
+    ///
+    /// `FT.SEARCH` pages through the first `MAXSEARCHRESULTS` matches only
+    /// (a server setting, `search-max-search-results` in Redis 8's
+    /// configuration file; 1,000,000 in RediSearch 2.10's default). Past
+    /// it, the stream ends
+    /// with an error of kind [`ErrorKind::TooManyHits`] after the records
+    /// it could read, rather than ending early as if there were no more.
+    /// Records saved or deleted while the stream runs may shift the pages:
+    /// one may be missed or come twice, as with any paging by offset.
+    ///
+    /// ```no_run
+    /// # use redis_om::{RedisModel, Repository};
+    /// # #[derive(RedisModel)]
+    /// # struct Product { #[redis(pk)] id: String, #[redis(index(text))] name: String }
+    /// # async fn run(products: Repository<Product, redis_om::core::Client>) -> redis_om::core::Result<()> {
+    /// let mut phones = products.find(Product::name().matches("phone")).stream();
+    /// while let Some(phone) = phones.try_next().await? {
+    ///     println!("{}", phone.name);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn stream(self) -> Hits<'r, M, E> {
+        let search = Search::new(self.repository.prefix(), &self.filter, self.sort.as_ref());
+        let (start, end) = match self.limit {
+            Some((offset, count)) => (offset, Some(offset.saturating_add(count))),
+            None => (0, None),
+        };
+        let (search, failure, done) = match search {
+            Ok(search) => {
+                let done = search.query.is_none();
+                (Some(Arc::new(search)), None, done)
+            }
+            Err(error) => (None, Some(error), false),
+        };
+        Hits {
+            executor: self.repository.executor(),
+            search,
+            page_size: self.page_size,
+            next: start,
+            end,
+            buffer: VecDeque::new(),
+            pending: None,
+            failure,
+            done,
+        }
+    }
+}
+
+/// What every page of one query shares.
+struct Search {
+    index: String,
+    /// `{prefix}:`, the key prefix of the records.
+    key_prefix: String,
+    /// `None` when no record can match.
+    query: Option<Rendered>,
+    sort: Option<SortProperty>,
+}
+
+impl Search {
+    fn new<M: Model>(prefix: &str, filter: &Expr<M>, sort: Option<&Sort<M>>) -> Result<Search> {
+        let info = M::info();
+        let index = ModelIndex::of(info, prefix).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "{} has no search index to query: no field is indexed",
+                    info.name()
+                ),
+            )
+        })?;
+        let query = filter.render().map_err(|why| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("a query of {} cannot be sent: {why}", info.name()),
+            )
+        })?;
+        let sort = sort.map(|sort| match sort.descending {
+            true => SortProperty::desc(sort.field),
+            false => SortProperty::asc(sort.field),
+        });
+        Ok(Search {
+            index: index.name().to_owned(),
+            key_prefix: index.prefix().to_owned(),
+            query,
+            sort,
+        })
+    }
+
+    /// The query's parameters and sort order, in dialect 2 (which the
+    /// query text is written for, parameters or not).
+    fn options(&self, query: &Rendered) -> SearchOptions {
+        let mut options = SearchOptions::new().dialect(2);
+        for (name, value) in &query.params {
+            options = options.param(name, value);
+        }
+        if let Some(sort) = &self.sort {
+            options = options.sort_by(sort.clone());
+        }
+        options
+    }
+
+    /// One page: `count` records from `offset`.
+    async fn page<M: Model, E: Executor>(
+        self: Arc<Self>,
+        executor: &E,
+        offset: u64,
+        count: u64,
+    ) -> Result<Page<M>> {
+        let Some(query) = &self.query else {
+            return Ok(Page {
+                total: 0,
+                read: 0,
+                models: Vec::new(),
+            });
+        };
+        let options = self.options(query).limit(offset, count);
+        let cmd = commands::ft_search_with::<Value>(&self.index, &query.text, &options);
+        let found: SearchResult<Value> = (executor.execute(cmd.into_cmd()).await)
+            .map_err(|error| missing_index::<M>(error, &self.index))?;
+        let read = found.documents.len() as u64;
+        let mut models = Vec::with_capacity(found.documents.len());
+        for document in found.documents {
+            if let Some(model) = self.decode::<M>(document)? {
+                models.push(model);
+            }
+        }
+        Ok(Page {
+            total: found.total,
+            read,
+            models,
+        })
+    }
+
+    /// A found document as a model: a hash's fields as `HGETALL` gives
+    /// them, a JSON document's `$` as `JSON.GET` does; `None` when the
+    /// record went away meanwhile.
+    fn decode<M: Model>(&self, document: Document<Value>) -> Result<Option<M>> {
+        let key = document.id;
+        let pk = key
+            .strip_prefix(self.key_prefix.as_str())
+            .and_then(M::Pk::parse)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Decode,
+                    format!(
+                        "the index {} found {key}, which is no key of a {} record",
+                        self.index,
+                        M::info().name()
+                    ),
+                )
+            })?;
+        let reply = match M::info().storage() {
+            StorageKind::Json => json_root(document.fields),
+            _ => document.fields,
+        };
+        M::Storage::decode(&key, pk, reply)
+    }
+}
+
+/// The `$` field of a JSON document's search reply (its whole text); nil
+/// when it has none.
+fn json_root(fields: Value) -> Value {
+    let Value::Map(fields) = fields else {
+        return Value::Nil;
+    };
+    fields
+        .into_iter()
+        .find(|(name, _)| matches!(name, Value::BulkString(name) | Value::SimpleString(name) if name.as_ref() == b"$"))
+        .map_or(Value::Nil, |(_, root)| root)
+}
+
+/// One page's records, and what the reply said about the rest.
+struct Page<M> {
+    /// How many records match in all.
+    total: u64,
+    /// How many documents the page held (records gone meanwhile included).
+    read: u64,
+    models: Vec<M>,
+}
+
+type PageFuture<'r, M> = Pin<Box<dyn Future<Output = Result<Page<M>>> + Send + 'r>>;
+
+/// The records of a [`Find::stream`], a page at a time: a
+/// [`Stream`] of `Result<M>`, or [`Hits::try_next`] in a loop.
+///
+/// ```no_run
+/// # use redis_om::{RedisModel, Repository, query};
+/// # #[derive(RedisModel)]
+/// # struct Product { #[redis(pk)] id: String, #[redis(index(sortable))] price: f64 }
+/// # async fn run(products: Repository<Product, redis_om::core::Client>) -> redis_om::core::Result<()> {
+/// let mut total = 0.0;
+/// let mut hits = products.find(query::all()).stream();
+/// while let Some(product) = hits.try_next().await? {
+///     total += product.price;
+/// }
+/// # let _ = total; Ok(()) }
+/// ```
+#[must_use = "a stream does nothing unless polled"]
+pub struct Hits<'r, M, E> {
+    executor: &'r E,
+    /// `None` when the query could not be built (`failure` says why).
+    search: Option<Arc<Search>>,
+    page_size: u64,
+    /// The offset of the next page.
+    next: u64,
+    /// The offset after the last record wanted (the limit's), if any.
+    end: Option<u64>,
+    buffer: VecDeque<M>,
+    pending: Option<PageFuture<'r, M>>,
+    /// The error to yield once the buffered records are out.
+    failure: Option<Error>,
+    done: bool,
+}
+
+impl<M, E> std::fmt::Debug for Hits<'_, M, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hits")
+            .field("next", &self.next)
+            .field("buffered", &self.buffer.len())
+            .field("done", &self.done)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'r, M: Model, E: Executor> Hits<'r, M, E> {
+    /// The next record; `None` at the end.
+    pub async fn try_next(&mut self) -> Result<Option<M>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx))
+            .await
+            .transpose()
+    }
+
+    /// Takes in a page: its records to yield, and whether there is more.
+    fn take(&mut self, page: Page<M>, asked: u64) {
+        self.next += page.read;
+        let wanted = self.end.map_or(page.total, |end| end.min(page.total));
+        if page.read < asked && self.next < wanted {
+            // The server stopped short of the matches it counted: the
+            // offset reached its MAXSEARCHRESULTS.
+            let index = self
+                .search
+                .as_ref()
+                .map_or("", |search| search.index.as_str());
+            self.failure = Some(Error::new(
+                ErrorKind::TooManyHits,
+                format!(
+                    "the query on {index} matched {} records, and FT.SEARCH gave the first {} \
+                     only (the server's MAXSEARCHRESULTS): narrow the query, or raise the limit \
+                     (FT.CONFIG SET MAXSEARCHRESULTS, search-max-search-results on Redis 8)",
+                    page.total, self.next
+                ),
+            ));
+        }
+        self.done = page.read < asked || self.next >= wanted;
+        self.buffer.extend(page.models);
+    }
+}
+
+// No field is ever pinned: the buffered records move freely.
+impl<M, E> Unpin for Hits<'_, M, E> {}
+
+impl<'r, M: Model, E: Executor> Stream for Hits<'r, M, E> {
+    type Item = Result<M>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<M>>> {
+        let this = &mut *self;
+        loop {
+            if let Some(model) = this.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(model)));
+            }
+            if let Some(error) = this.failure.take() {
+                this.done = true;
+                return Poll::Ready(Some(Err(error)));
+            }
+            if this.done {
+                return Poll::Ready(None);
+            }
+            let Some(search) = &this.search else {
+                this.done = true;
+                continue;
+            };
+            let asked = match this.end {
+                Some(end) => this.page_size.min(end.saturating_sub(this.next)),
+                None => this.page_size,
+            };
+            if asked == 0 {
+                this.done = true;
+                continue;
+            }
+            let pending = this.pending.get_or_insert_with(|| {
+                Box::pin(Arc::clone(search).page(this.executor, this.next, asked))
+            });
+            let page = ready!(pending.as_mut().poll(cx));
+            this.pending = None;
+            match page {
+                Ok(page) => this.take(page, asked),
+                Err(error) => {
+                    this.done = true;
+                    return Poll::Ready(Some(Err(error)));
+                }
+            }
+        }
+    }
+}
