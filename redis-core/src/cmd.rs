@@ -71,6 +71,9 @@ pub(crate) enum Defect {
     /// An argument could not be made (a value serde could not serialize);
     /// the command's only argument says why (see [`Cmd::unsendable`]).
     Unbuildable,
+    /// A RedisTimeSeries label filter holding a character its syntax splits
+    /// on (the module has no escaping).
+    Inexpressible,
 }
 
 impl Defect {
@@ -81,6 +84,10 @@ impl Defect {
                 let why = cmd.args().nth(1).unwrap_or_default();
                 String::from_utf8_lossy(why).into_owned()
             }
+            Defect::Inexpressible => format!(
+                "a label filter of {name} has an empty label or value, or one holding = ! ( ) \
+                 or `,`, which RedisTimeSeries filters cannot express (they have no escaping)"
+            ),
             Defect::NoName => "a command needs a name: Cmd::new(\"\") has none, and Redis answers \
                                an empty command with nothing at all"
                 .to_owned(),

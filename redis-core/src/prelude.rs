@@ -45,7 +45,8 @@ pub use crate::commands::{
     ListCommands as _, PubSubCommands as _, ScanCommands as _, ScriptingCommands as _,
     SearchCommands as _, SentinelCommands as _, ServerCommands as _, SetCommands as _,
     SortedSetCommands as _, StreamCommands as _, StringCommands as _, TDigestCommands as _,
-    TopKCommands as _, VectorSetCommands as _, VectorSetValueCommands as _,
+    TimeSeriesCommands as _, TopKCommands as _, VectorSetCommands as _,
+    VectorSetValueCommands as _,
 };
 pub use crate::{
     Client, Cmd, Config, Error, ErrorKind, Executor, FromValue, Pipeline, Result, Script, ToArgs,

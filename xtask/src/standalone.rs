@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::certs::{self, Certs};
 use crate::cmd::{read_lossy, run, tail};
-use crate::error::{Result, bail};
+use crate::error::{Context, Result, bail};
 use crate::install::{Installed, REDIS_CLI, REDIS7_BIN};
 use crate::layout::Layout;
 use crate::ports::Ports;
@@ -28,15 +28,30 @@ pub struct Redis7 {
     pub certs: Certs,
 }
 
-/// Starts Redis 8.2.3 with RediSearch, RedisJSON and RedisBloom; returns its port.
+/// Starts Redis 8.2.3 with RediSearch, RedisJSON, RedisBloom and RedisTimeSeries; returns its
+/// port. Only this process gets OpenSSL 1.1 on its `LD_LIBRARY_PATH`.
 pub fn start_stack(layout: &Layout, installed: &Installed) -> Result<u16> {
     let port = Ports::default().pick()?;
     let mut args = Vec::new();
-    for module in &installed.modules {
+    for module in installed.modules.iter().chain([&installed.timeseries]) {
         args.push(OsString::from("--loadmodule"));
         args.push(module.into());
     }
-    server::start(layout, "stack", port, &installed.redis8, &args)?;
+    server::start_with_env(
+        layout,
+        "stack",
+        port,
+        &installed.redis8,
+        &args,
+        &[("LD_LIBRARY_PATH", &installed.openssl11)],
+    )
+    .context(|| {
+        format!(
+            "starting the stack server with redistimeseries.so (OpenSSL 1.1 from {}; \
+             remove that directory to rebuild it)",
+            installed.openssl11.display()
+        )
+    })?;
     Ok(port)
 }
 

@@ -53,6 +53,7 @@ mod sets;
 mod sorted_sets;
 mod streams;
 mod strings;
+mod timeseries;
 mod vector_sets;
 
 pub use bitmaps::*;
@@ -77,6 +78,7 @@ pub use sets::*;
 pub use sorted_sets::*;
 pub use streams::*;
 pub use strings::*;
+pub use timeseries::*;
 pub use vector_sets::*;
 
 /// The text of every file of this module, read from the source tree: what
@@ -126,7 +128,7 @@ mod naming_tests {
         CountMinSketchCommands CuckooCommands GeoCommands HashCommands
         HyperLogLogCommands JsonCommands KeyCommands ListCommands PubSubCommands
         ScriptingCommands SearchCommands SentinelCommands ServerCommands SetCommands
-        SortedSetCommands StreamCommands StringCommands TDigestCommands TopKCommands
+        SortedSetCommands StreamCommands StringCommands TDigestCommands TimeSeriesCommands TopKCommands
         VectorSetCommands
     );
 

@@ -25,4 +25,5 @@ mod sets;
 mod sorted_sets;
 mod streams;
 mod strings;
+mod timeseries;
 mod vector_sets;

@@ -71,6 +71,20 @@ impl InfoFields {
         })
     }
 
+    /// The field called `name` if the reply has it (TS.INFO's `Chunks`
+    /// comes with DEBUG only).
+    pub(super) fn take_optional<T: FromValue>(&mut self, name: &str) -> Result<Option<T>> {
+        if self
+            .fields
+            .iter()
+            .any(|(field, _)| field.eq_ignore_ascii_case(name))
+        {
+            self.take(name).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
     /// The field called `name` (ASCII case ignored), converted to `T`; an
     /// error naming the field when it is missing or of another type.
     pub(super) fn take<T: FromValue>(&mut self, name: &str) -> Result<T> {
