@@ -74,6 +74,10 @@ pub(crate) enum Defect {
     /// A RedisTimeSeries label filter holding a character its syntax splits
     /// on (the module has no escaping).
     Inexpressible,
+    /// A graph query parameter the Cypher header cannot carry: a NaN or
+    /// infinite float, a NUL in a string, a name or map key that is empty
+    /// or holds a backtick or NUL.
+    GraphParameter,
 }
 
 impl Defect {
@@ -87,6 +91,11 @@ impl Defect {
             Defect::Inexpressible => format!(
                 "a label filter of {name} has an empty label or value, or one holding = ! ( ) \
                  or `,`, which RedisTimeSeries filters cannot express (they have no escaping)"
+            ),
+            Defect::GraphParameter => format!(
+                "a parameter of {name} cannot be written as a Cypher literal: a NaN or infinite \
+                 float, a NUL in a string, or a name or map key that is empty or holds a backtick \
+                 or NUL"
             ),
             Defect::NoName => "a command needs a name: Cmd::new(\"\") has none, and Redis answers \
                                an empty command with nothing at all"

@@ -55,6 +55,12 @@ pub enum ErrorKind {
     /// `Migrator` has not run against this server, or the index was
     /// dropped); the error names the index.
     IndexMissing,
+    /// An optimistic write lost a race: the record's stored version is not
+    /// the one the write expected (someone saved or updated it since it was
+    /// read, or created it when an insert was meant). Nothing was written;
+    /// the error names the key, the version expected and the version found.
+    /// Read the record again and retry, or give up.
+    Conflict,
 }
 
 /// How a caller (or the cluster layer) can recover from an error, decided by

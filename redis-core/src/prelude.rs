@@ -40,12 +40,12 @@
 
 pub use crate::commands::{
     BitmapCommands as _, BloomCommands as _, ClusterCommands as _, ConnectionCommands as _,
-    CountMinSketchCommands as _, CuckooCommands as _, GeoCommands as _, HashCommands as _,
-    HyperLogLogCommands as _, JsonCommands as _, JsonValueCommands as _, KeyCommands as _,
-    ListCommands as _, PubSubCommands as _, ScanCommands as _, ScriptingCommands as _,
-    SearchCommands as _, SentinelCommands as _, ServerCommands as _, SetCommands as _,
-    SortedSetCommands as _, StreamCommands as _, StringCommands as _, TDigestCommands as _,
-    TimeSeriesCommands as _, TopKCommands as _, VectorSetCommands as _,
+    CountMinSketchCommands as _, CuckooCommands as _, GeoCommands as _, GraphCommands as _,
+    HashCommands as _, HyperLogLogCommands as _, JsonCommands as _, JsonValueCommands as _,
+    KeyCommands as _, ListCommands as _, PubSubCommands as _, ScanCommands as _,
+    ScriptingCommands as _, SearchCommands as _, SentinelCommands as _, ServerCommands as _,
+    SetCommands as _, SortedSetCommands as _, StreamCommands as _, StringCommands as _,
+    TDigestCommands as _, TimeSeriesCommands as _, TopKCommands as _, VectorSetCommands as _,
     VectorSetValueCommands as _,
 };
 pub use crate::{

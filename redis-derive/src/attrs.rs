@@ -76,10 +76,12 @@ pub(crate) struct FieldAttrs {
     /// `embed`: an embedded struct (or a `Vec` of them) whose indexed fields
     /// the model's index includes.
     pub(crate) embed: Option<Span>,
+    /// `version`: the record's version, for optimistic concurrency.
+    pub(crate) version: Option<Span>,
 }
 
 const STRUCT_KEYS: &str = "`storage`, `prefix`, `index`, `ttl`, `layout` or `embedded`";
-const FIELD_KEYS: &str = "`pk`, `rename`, `skip`, `index`, `encoded` or `embed`";
+const FIELD_KEYS: &str = "`pk`, `rename`, `skip`, `index`, `encoded`, `embed` or `version`";
 
 impl StructAttrs {
     /// The struct's `#[redis(...)]` attributes; mistakes go to `cx`.
@@ -118,7 +120,7 @@ impl StructAttrs {
                         let embedded = flag(cx, &meta, "#[redis(embedded)]")?;
                         seen.set(cx, &meta, &mut parsed.embedded, embedded);
                     }
-                    "pk" | "rename" | "skip" | "encoded" | "embed" => {
+                    "pk" | "rename" | "skip" | "encoded" | "embed" | "version" => {
                         return Err(meta.error(format_args!(
                             "`{key}` goes on a field, not on the struct: \
                              the struct takes {STRUCT_KEYS}"
@@ -176,6 +178,10 @@ impl FieldAttrs {
                     "embed" => {
                         let embed = flag(cx, &meta, "#[redis(embed)]")?;
                         seen.set(cx, &meta, &mut parsed.embed, embed);
+                    }
+                    "version" => {
+                        let version = flag(cx, &meta, "#[redis(version)]")?;
+                        seen.set(cx, &meta, &mut parsed.version, version);
                     }
                     "storage" | "prefix" | "ttl" | "layout" | "embedded" => {
                         return Err(meta.error(format_args!(
@@ -543,8 +549,15 @@ mod tests {
             errors,
             [
                 "unknown redis attribute `primary_key` on a field: expected `pk`, `rename`, \
-                 `skip`, `index`, `encoded` or `embed`"
+                 `skip`, `index`, `encoded`, `embed` or `version`"
             ]
+        );
+        let (attrs, errors) = field_attrs(&[parse_quote!(#[redis(version)])]);
+        assert!(attrs.version.is_some() && errors.is_empty(), "{errors:?}");
+        let (_, errors) = struct_attrs(&[parse_quote!(#[redis(version)])]);
+        assert!(
+            errors[0].starts_with("`version` goes on a field"),
+            "{errors:?}"
         );
         let (_, errors) = field_attrs(&[parse_quote!(#[redis(prefix = "x")])]);
         assert!(

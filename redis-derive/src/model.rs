@@ -70,6 +70,9 @@ pub(crate) struct Field<'a> {
     pub(crate) encoded: Option<Encoded>,
     /// `embed`: an embedded struct whose indexed fields are the model's.
     pub(crate) embed: bool,
+    /// `version`: the record's version (checked: stored, not the key, not
+    /// encoded, the only one, in a hash model).
+    pub(crate) version: bool,
 }
 
 /// What a checked struct is: a model, or a struct embedded in models
@@ -228,6 +231,7 @@ impl<'a> Model<'a> {
             );
         }
         check_stored_names(&mut cx, &fields, storage.value);
+        check_versions(&mut cx, &fields);
 
         // The first key; a second one is a mistake recorded in `cx`.
         let pk = fields.iter().find(|field| field.role == Role::Pk).cloned();
@@ -329,6 +333,7 @@ fn fields<'a>(
             Storage::Hash
         };
         let (encoded, embed) = nested::check(cx, storage, &attrs, role, skip.as_ref());
+        let version = check_version(cx, &attrs, role, skip.as_ref(), serde.is_some(), handles);
         let index = match (attrs.index, &skip) {
             (Some(index), Some(skip)) => {
                 cx.error(
@@ -364,6 +369,7 @@ fn fields<'a>(
             optional,
             encoded,
             embed,
+            version,
         });
     }
     fields
@@ -486,6 +492,74 @@ fn role<'a>(
     }
 }
 
+/// Whether the field is the model's version: the mistakes of a `version`
+/// flag go to `cx` (the flag is then ignored).
+fn check_version(
+    cx: &mut Ctxt,
+    attrs: &FieldAttrs,
+    role: Role,
+    skip: Option<&Spanned<String>>,
+    json: bool,
+    model: bool,
+) -> bool {
+    let Some(span) = attrs.version else {
+        return false;
+    };
+    let why = if !model {
+        Some("an embedded struct has no version of its own: put #[redis(version)] on a field of the model".to_owned())
+    } else if json {
+        Some(
+            "versions are supported for hash models only so far: remove `version`, or store \
+             the model as a hash"
+                .to_owned(),
+        )
+    } else if role == Role::Pk {
+        Some(
+            "the primary key cannot be the version: mark another field (a u64) #[redis(version)]"
+                .to_owned(),
+        )
+    } else if let Some(skip) = skip {
+        Some(format!(
+            "a skipped field is not stored, so it cannot be the version: remove `version` or `{}`",
+            skip.value
+        ))
+    } else if attrs.encoded.is_some() {
+        Some(
+            "the version is stored as a plain integer, so it cannot be encoded: remove `encoded`"
+                .to_owned(),
+        )
+    } else if attrs.embed.is_some() {
+        Some("the version is an integer, not an embedded struct: remove `embed`".to_owned())
+    } else {
+        None
+    };
+    match why {
+        Some(why) => {
+            cx.error(span, why);
+            false
+        }
+        None => true,
+    }
+}
+
+/// A model has at most one version field: the second is reported.
+fn check_versions(cx: &mut Ctxt, fields: &[Field<'_>]) {
+    let mut first: Option<&Ident> = None;
+    for field in fields.iter().filter(|field| field.version) {
+        match first {
+            Some(first) => cx.error(
+                field.ident.span(),
+                format_args!(
+                    "a model has one version field, and `{}` is already marked \
+                     #[redis(version)]: remove one of the two",
+                    first.unraw()
+                ),
+            ),
+            None => first = Some(field.ident),
+        }
+    }
+}
+
 /// Two stored fields under one name would overwrite each other: the second
 /// is reported, at its `rename` if it has one.
 fn check_stored_names(cx: &mut Ctxt, fields: &[Field<'_>], storage: Storage) {
@@ -578,6 +652,34 @@ mod tests {
             ]
         );
         assert_eq!(model.pk.ident, "id");
+    }
+
+    #[test]
+    fn a_version_field_is_marked_and_its_mistakes_reported() {
+        let input: DeriveInput = parse_quote! {
+            struct Account {
+                #[redis(pk)] id: String,
+                #[redis(version, rename = "v")] version: u64,
+            }
+        };
+        let Ok(model) = Model::from_ast(&input) else {
+            panic!("{:?}", errors(&input));
+        };
+        let versions: Vec<_> = model.fields.iter().map(|f| f.version).collect();
+        assert_eq!(versions, [false, true]);
+        let input: DeriveInput = parse_quote! {
+            struct Account {
+                #[redis(pk, version)] id: String,
+                #[redis(version, skip)] a: u64,
+                #[redis(version)] b: u64,
+                #[redis(version)] c: u64,
+            }
+        };
+        let errors = errors(&input);
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors[0].contains("primary key cannot be the version"));
+        assert!(errors[1].contains("skipped field"));
+        assert!(errors[2].contains("`b` is already marked"));
     }
 
     #[test]

@@ -242,6 +242,12 @@ macro_rules! floats {
     ($($t:ty),*) => {$(
         impl HashValue for $t {
             fn write_hash(&self, field: &'static str, out: &mut HashWriter<'_>) {
+                if self.is_nan() {
+                    // Refused here, not when the command is sent: a value
+                    // can also travel as a script argument, which is bytes.
+                    out.fail(field, "is NaN, which Redis does not take as a number".to_owned());
+                    return;
+                }
                 out.put_float(field, *self, self.is_finite());
             }
 

@@ -100,6 +100,7 @@ pub mod query;
 mod repository;
 mod schema;
 mod storage;
+pub mod update;
 
 pub use datetime::epoch_seconds;
 pub use embedded::{Embedded, EmbeddedFields};
@@ -121,6 +122,7 @@ pub use redis_derive::{RedisEnum, RedisModel};
 pub use repository::Repository;
 pub use schema::ModelIndex;
 pub use storage::{Hash, Storage};
+pub use update::{Update, VersionField};
 
 /// The README's examples compile as doctests: here, where both the core
 /// and the object mapper are in reach.

@@ -43,6 +43,14 @@ pub trait Model: Sized + Send + Sync + 'static {
 
     /// The primary key; an empty one is generated when the model is saved.
     fn pk(&self) -> &Self::Pk;
+
+    /// The value of the `#[redis(version)]` field, `None` when the model
+    /// has none (written by the derive; widened to `i128` so that both
+    /// `u64` and `i64` fit).
+    #[doc(hidden)]
+    fn version(&self) -> Option<i128> {
+        None
+    }
 }
 
 /// How a model's records are stored in Redis.
@@ -68,6 +76,7 @@ pub struct ModelInfo {
     ttl_seconds: Option<u64>,
     layout: Layout,
     pk: &'static str,
+    version: Option<&'static str>,
     fields: &'static [FieldInfo],
 }
 
@@ -89,8 +98,22 @@ impl ModelInfo {
             ttl_seconds: None,
             layout: Layout::Default,
             pk,
+            version: None,
             fields,
         }
+    }
+
+    /// Names the field (its stored name) that holds the record's version
+    /// for optimistic concurrency (`#[redis(version)]`): see
+    /// [`crate::Repository::save`] and [`crate::Repository::update`].
+    pub const fn with_version(mut self, field: &'static str) -> ModelInfo {
+        self.version = Some(field);
+        self
+    }
+
+    /// The stored name of the version field, if the model has one.
+    pub fn version(&self) -> Option<&'static str> {
+        self.version
     }
 
     /// Sets the key prefix (`#[redis(prefix = "...")]`).

@@ -7,10 +7,12 @@ use std::time::Duration;
 use redis_core::commands::{Command, KeyCommands, ScanCommands, ScanOptions, Ttl};
 use redis_core::{Cmd, Executor, Pipeline, Result, Transaction, Value};
 
+use crate::hash::HashModel;
 use crate::model::Model;
 use crate::pk::PrimaryKey;
 use crate::primary_keys::{PrimaryKeys, glob_literal};
 use crate::storage::{Storage, not_a_record};
+use crate::update::Update;
 
 /// How many models [`Repository::save_many`] sends in one round trip: big
 /// enough that the round trip is amortised, small enough that one batch
@@ -103,7 +105,45 @@ impl<M: Model, E: Executor> Repository<M, E> {
     /// are removed from the stored record, and the model's TTL is set, in
     /// the same round trip (as one transaction when there is more than one
     /// command to send).
+    ///
+    /// A model with a `#[redis(version)]` field is saved by one Lua script
+    /// that first compares versions: the stored record's version must be
+    /// the model's (and a model whose version is 0 is an insert: no record
+    /// may exist at its key), else the save fails with
+    /// [`ErrorKind::Conflict`](redis_core::ErrorKind::Conflict), naming
+    /// the key and both versions, and nothing is written. The stored
+    /// version is then the model's plus one: bump the copy you keep (or
+    /// load it again) before saving it again.
+    ///
+    /// ```no_run
+    /// use redis_om::{RedisModel, Repository};
+    /// use redis_om::core::ErrorKind;
+    ///
+    /// #[derive(RedisModel, Clone)]
+    /// struct Account {
+    ///     #[redis(pk)]
+    ///     id: String,
+    ///     balance: i64,
+    ///     #[redis(version)]
+    ///     version: u64,
+    /// }
+    ///
+    /// # async fn run(client: &redis_om::core::Client) -> redis_om::core::Result<()> {
+    /// let accounts = Repository::<Account, _>::new(client);
+    /// let mut account = Account { id: "a1".into(), balance: 10, version: 0 };
+    /// accounts.save(&account).await?; // an insert: stored with version 1
+    /// account.version += 1;
+    /// account.balance = 20;
+    /// accounts.save(&account).await?; // version 2
+    /// let stale = Account { version: 1, ..account.clone() };
+    /// let error = accounts.save(&stale).await.unwrap_err();
+    /// assert_eq!(error.kind(), ErrorKind::Conflict);
+    /// # Ok(()) }
+    /// ```
     pub async fn save(&self, model: &M) -> Result<M::Pk> {
+        if let Some(field) = M::info().version() {
+            return self.save_versioned(model, field).await;
+        }
         let (pk, cmds) = self.save_commands(model)?;
         match <[Cmd; 1]>::try_from(cmds) {
             Ok([cmd]) => {
@@ -116,6 +156,28 @@ impl<M: Model, E: Executor> Repository<M, E> {
             }
         }
         Ok(pk)
+    }
+
+    async fn save_versioned(&self, model: &M, field: &'static str) -> Result<M::Pk> {
+        let pk = match model.pk() {
+            pk if pk.is_unset() => M::Pk::generate(),
+            pk => pk.clone(),
+        };
+        let key = self.key(&pk);
+        let expected = crate::update::checked_version(model.version().unwrap_or(0), &key)?;
+        let argv = M::Storage::save_checked(model, &pk, &key, M::info().ttl(), field, expected)?;
+        crate::update::run_save::<M, E>(&self.executor, &key, argv, expected).await?;
+        Ok(pk)
+    }
+
+    /// An atomic partial update of the record with primary key `pk`: see
+    /// [`Update`]. Only the fields named are written, in one Lua script,
+    /// and the model's version field, if it has one, is bumped.
+    pub fn update(&self, pk: &M::Pk) -> Update<'_, M, E>
+    where
+        M: HashModel,
+    {
+        Update::new(&self.executor, self.key(pk))
     }
 
     /// The primary key `model` is saved under, and the commands that save it.
@@ -133,12 +195,19 @@ impl<M: Model, E: Executor> Repository<M, E> {
     /// is one pipeline, or one transaction when a model needs more than one
     /// command (fields now `None`, a TTL). A model that cannot be sent (NaN
     /// in a field) fails the call before its round trip is sent; earlier
-    /// round trips stay applied.
+    /// round trips stay applied. Models with a version field are saved one
+    /// by one, as [`Repository::save`] does, up to the first failure.
     pub async fn save_many<'m>(&self, models: impl IntoIterator<Item = &'m M>) -> Result<Vec<M::Pk>>
     where
         M: 'm,
     {
         let mut pks = Vec::new();
+        if M::info().version().is_some() {
+            for model in models {
+                pks.push(self.save(model).await?);
+            }
+            return Ok(pks);
+        }
         let mut chunk: Vec<Cmd> = Vec::new();
         let mut atomic = false;
         let mut pending = 0;

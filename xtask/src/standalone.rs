@@ -28,12 +28,17 @@ pub struct Redis7 {
     pub certs: Certs,
 }
 
-/// Starts Redis 8.2.3 with RediSearch, RedisJSON, RedisBloom and RedisTimeSeries; returns its
-/// port. Only this process gets OpenSSL 1.1 on its `LD_LIBRARY_PATH`.
+/// Starts Redis 8.2.3 with RediSearch, RedisJSON, RedisBloom, RedisTimeSeries and the graph
+/// module (FalkorDB); returns its port. Only this process gets OpenSSL 1.1 on its
+/// `LD_LIBRARY_PATH`.
 pub fn start_stack(layout: &Layout, installed: &Installed) -> Result<u16> {
     let port = Ports::default().pick()?;
     let mut args = Vec::new();
-    for module in installed.modules.iter().chain([&installed.timeseries]) {
+    for module in installed
+        .modules
+        .iter()
+        .chain([&installed.timeseries, &installed.graph])
+    {
         args.push(OsString::from("--loadmodule"));
         args.push(module.into());
     }
@@ -47,7 +52,7 @@ pub fn start_stack(layout: &Layout, installed: &Installed) -> Result<u16> {
     )
     .context(|| {
         format!(
-            "starting the stack server with redistimeseries.so (OpenSSL 1.1 from {}; \
+            "starting the stack server with redistimeseries.so and falkordb.so (OpenSSL 1.1 from {}; \
              remove that directory to rebuild it)",
             installed.openssl11.display()
         )

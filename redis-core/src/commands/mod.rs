@@ -36,6 +36,7 @@ mod cluster;
 mod command;
 mod connection;
 mod geo;
+mod graph;
 mod hashes;
 mod hyperloglog;
 mod json;
@@ -61,6 +62,7 @@ pub use cluster::*;
 pub use command::{Command, Target};
 pub use connection::*;
 pub use geo::*;
+pub use graph::*;
 pub use hashes::*;
 pub use hyperloglog::*;
 pub use json::*;
@@ -125,7 +127,7 @@ mod naming_tests {
 
     const GROUPS: &[(&str, Table)] = tables!(
         BitmapCommands BloomCommands ClusterCommands ConnectionCommands
-        CountMinSketchCommands CuckooCommands GeoCommands HashCommands
+        CountMinSketchCommands CuckooCommands GeoCommands GraphCommands HashCommands
         HyperLogLogCommands JsonCommands KeyCommands ListCommands PubSubCommands
         ScriptingCommands SearchCommands SentinelCommands ServerCommands SetCommands
         SortedSetCommands StreamCommands StringCommands TDigestCommands TimeSeriesCommands TopKCommands

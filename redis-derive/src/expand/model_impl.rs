@@ -50,6 +50,23 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
         Layout::Python => Some(quote!(.with_layout(::redis_om::Layout::Python))),
         Layout::Node => Some(quote!(.with_layout(::redis_om::Layout::Node))),
     };
+    let version = model.fields.iter().find(|field| field.version);
+    let with_version = version.map(|field| {
+        let stored = &field.stored;
+        quote!(.with_version(#stored))
+    });
+    // At the field's type: a type that is no `VersionField` is reported
+    // there, with its message.
+    let version_fn = version.map(|field| {
+        let member = field.ident;
+        let ty = field.ty;
+        let widen = quote_spanned!(ty.span()=> <#ty as ::redis_om::VersionField>::widen);
+        quote! {
+            fn version(&self) -> ::core::option::Option<i128> {
+                ::core::option::Option::Some(#widen(self.#member))
+            }
+        }
+    });
     quote! {
         #[automatically_derived]
         impl ::redis_om::Model for #ident {
@@ -64,13 +81,15 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                     #storage_kind,
                     #pk_stored,
                     &[#(#fields),*]
-                )#prefix #index_name #ttl #layout;
+                )#prefix #index_name #ttl #layout #with_version;
                 &INFO
             }
 
             fn pk(&self) -> &Self::Pk {
                 &self.#pk_ident
             }
+
+            #version_fn
         }
     }
 }

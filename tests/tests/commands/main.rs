@@ -9,6 +9,7 @@ mod bitmaps;
 mod cluster;
 mod connection;
 mod geo;
+mod graph;
 mod hashes;
 mod hyperloglog;
 mod json;

@@ -1,0 +1,11 @@
+use redis_om::RedisModel;
+
+#[derive(RedisModel)]
+struct Account {
+    #[redis(pk)]
+    id: String,
+    #[redis(version, skip)]
+    version: u64,
+}
+
+fn main() {}

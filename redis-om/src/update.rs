@@ -1,0 +1,722 @@
+//! Atomic partial updates and optimistic versions of hash models.
+//!
+//! [`Repository::update`](crate::Repository::update) changes named fields
+//! of one record in one Lua script: nothing else of the record is written,
+//! so another client's change to another field survives. A model with a
+//! `#[redis(version)]` field has its version compared and bumped by the
+//! same script, by `update` and by [`Repository::save`](crate::Repository::save).
+//!
+//! Field names and values travel as `ARGV`, never as script text; values
+//! are encoded by [`HashValue`], exactly as a save writes them.
+
+use std::sync::LazyLock;
+
+use bytes::Bytes;
+use redis_core::{Cmd, Error, ErrorKind, Executor, Result, Script, Value};
+
+use crate::field::{Field, FieldKind, kind};
+use crate::geo::GeoPoint;
+use crate::hash::{HashModel, HashValue, HashWriter};
+use crate::model::Model;
+use crate::storage::not_a_record;
+
+/// A type a `#[redis(version)]` field can have: `u64` or `i64`.
+#[diagnostic::on_unimplemented(
+    message = "a #[redis(version)] field is a `u64` or an `i64`, not `{Self}`",
+    label = "not an integer type a version can be",
+    note = "the version counts the record's saves and updates: declare it `u64` (or `i64`)"
+)]
+pub trait VersionField: HashValue + Copy {
+    /// The version, widened so that both types fit.
+    fn widen(self) -> i128;
+}
+
+impl VersionField for u64 {
+    fn widen(self) -> i128 {
+        i128::from(self)
+    }
+}
+
+impl VersionField for i64 {
+    fn widen(self) -> i128 {
+        i128::from(self)
+    }
+}
+
+/// The versions a record can have: those `HINCRBY` can still bump.
+const MAX_VERSION: i128 = i64::MAX as i128 - 1;
+
+/// A version given by the caller, checked: `0..=i64::MAX - 1`.
+pub(crate) fn checked_version(version: i128, key: &str) -> Result<u64> {
+    match u64::try_from(version) {
+        Ok(version) if version <= MAX_VERSION as u64 => Ok(version),
+        _ => Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "the version {version} given for {key} is out of range (0 to {MAX_VERSION}); \
+                 nothing was sent"
+            ),
+        )),
+    }
+}
+
+/// A field kind whose fields an update can set, and the Rust type it takes:
+/// the value type of numeric and TAG fields, `String` for TEXT fields, a
+/// [`GeoPoint`] for GEO fields.
+#[diagnostic::on_unimplemented(
+    message = "an update cannot set a field indexed as `{Self}`",
+    label = "no value type is known for this kind of field",
+    note = "update sets numeric, TAG, TEXT and GEO fields of hash models; save the whole model \
+            to change the others"
+)]
+pub trait Settable: FieldKind {
+    /// The value an update writes to the field.
+    type Value: HashValue;
+}
+
+impl<T: HashValue + 'static> Settable for kind::Numeric<T> {
+    type Value = T;
+}
+impl<T: HashValue + 'static> Settable for kind::Tag<T> {
+    type Value = T;
+}
+impl Settable for kind::Text {
+    type Value = String;
+}
+impl Settable for kind::TagText {
+    type Value = String;
+}
+impl Settable for kind::Geo {
+    type Value = GeoPoint;
+}
+
+/// A number an update can increment in place (`HINCRBY` for integers,
+/// `HINCRBYFLOAT` for floats), and the type of the amount: `i64` for
+/// integers (so that an unsigned field can go down), `f64` for floats.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` fields cannot be incremented",
+    label = "not an integer of at most 64 bits nor a float",
+    note = "increment works on integer (up to 64 bits) and float fields; use `set` for others"
+)]
+pub trait Increment: HashValue {
+    /// The amount's type.
+    type Delta: Copy + redis_core::ToArgs;
+    /// True for floats (`HINCRBYFLOAT`).
+    #[doc(hidden)]
+    const FLOAT: bool;
+}
+
+macro_rules! integers {
+    ($($t:ty),*) => {$(
+        impl Increment for $t {
+            type Delta = i64;
+            const FLOAT: bool = false;
+        }
+    )*};
+}
+
+integers!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
+impl Increment for f32 {
+    type Delta = f64;
+    const FLOAT: bool = true;
+}
+
+impl Increment for f64 {
+    type Delta = f64;
+    const FLOAT: bool = true;
+}
+
+/// `KEYS[1]`: the record. `ARGV[1]`: the version field; `ARGV[2]`: the
+/// version expected (`0`: no record may exist); `ARGV[3]`: the new version;
+/// `ARGV[4]`: the TTL in milliseconds (`0`: leave it); `ARGV[5]`: how many
+/// field/value pairs follow; then the pairs; then the fields to remove.
+const SAVE_LUA: &str = r"local key = KEYS[1]
+local found = redis.call('HGET', key, ARGV[1])
+if ARGV[2] == '0' then
+  if redis.call('EXISTS', key) == 1 then return {'conflict', found or ''} end
+elseif found ~= ARGV[2] then
+  return {'conflict', found or ''}
+end
+local last = 5 + 2 * tonumber(ARGV[5])
+if last > 5 then redis.call('HSET', key, unpack(ARGV, 6, last)) end
+redis.call('HSET', key, ARGV[1], ARGV[3])
+if #ARGV > last then redis.call('HDEL', key, unpack(ARGV, last + 1, #ARGV)) end
+if ARGV[4] ~= '0' then redis.call('PEXPIRE', key, ARGV[4]) end
+return {'ok'}
+";
+
+/// `KEYS[1]`: the record. `ARGV[1]`: the version field (empty: none);
+/// `ARGV[2]`: the version expected (empty: no check); `ARGV[3]`: how many
+/// field/value pairs to set; `ARGV[4]`: how many increments; then the
+/// pairs; then per increment the field, `i` or `f`, and the amount.
+///
+/// Every increment is checked before anything is written: a script that
+/// fails half-way keeps what it wrote.
+const UPDATE_LUA: &str = r"local key = KEYS[1]
+if redis.call('EXISTS', key) == 0 then return {'missing'} end
+local vf = ARGV[1]
+if ARGV[2] ~= '' then
+  local found = redis.call('HGET', key, vf)
+  if found ~= ARGV[2] then return {'conflict', found or ''} end
+end
+local first = 5 + 2 * tonumber(ARGV[3])
+local last = first + 3 * (tonumber(ARGV[4]) - 1)
+local function check(field, int, delta)
+  local current = redis.call('HGET', key, field) or '0'
+  local number = tonumber(current)
+  if int and not string.match(current, '^%-?%d+$') then number = nil end
+  if number == nil then return {'invalid', field, current} end
+  local sum = number + tonumber(delta)
+  if sum ~= sum or sum == math.huge or sum == -math.huge or (int and math.abs(sum) >= 9.2e18) then
+    return {'invalid', field, current}
+  end
+end
+for i = first, last, 3 do
+  local bad = check(ARGV[i], ARGV[i + 1] == 'i', ARGV[i + 2])
+  if bad then return bad end
+end
+if vf ~= '' then
+  local bad = check(vf, true, '1')
+  if bad then return bad end
+end
+if first > 5 then redis.call('HSET', key, unpack(ARGV, 5, first - 1)) end
+for i = first, last, 3 do
+  if ARGV[i + 1] == 'i' then
+    redis.call('HINCRBY', key, ARGV[i], ARGV[i + 2])
+  else
+    redis.call('HINCRBYFLOAT', key, ARGV[i], ARGV[i + 2])
+  end
+end
+if vf ~= '' then redis.call('HINCRBY', key, vf, 1) end
+return {'ok'}
+";
+
+static SAVE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(SAVE_LUA));
+static UPDATE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(UPDATE_LUA));
+
+/// The arguments of the versioned save script for the fields `hset` (an
+/// `HSET key f v ...`) writes and the fields `absent` removes.
+pub(crate) fn save_arguments(
+    hset: &Cmd,
+    absent: &[&'static str],
+    version_field: &str,
+    expected: u64,
+    ttl_millis: u64,
+) -> Vec<Bytes> {
+    // The pairs after the name and the key, but the version field's: the script writes
+    // the new version itself.
+    let mut pairs: Vec<Bytes> = Vec::new();
+    let mut args = hset.args().skip(2);
+    while let (Some(field), Some(value)) = (args.next(), args.next()) {
+        if field != version_field.as_bytes() {
+            pairs.push(Bytes::copy_from_slice(field));
+            pairs.push(Bytes::copy_from_slice(value));
+        }
+    }
+    let mut argv = vec![
+        Bytes::copy_from_slice(version_field.as_bytes()),
+        Bytes::from(expected.to_string()),
+        Bytes::from((expected + 1).to_string()),
+        Bytes::from(ttl_millis.to_string()),
+        Bytes::from((pairs.len() / 2).to_string()),
+    ];
+    argv.extend(pairs);
+    argv.extend(
+        absent
+            .iter()
+            .filter(|field| **field != version_field)
+            .map(|field| Bytes::from_static(field.as_bytes())),
+    );
+    argv
+}
+
+/// Runs the versioned save of `M` at `key` with `argv`.
+pub(crate) async fn run_save<M: Model, E: Executor>(
+    executor: &E,
+    key: &str,
+    argv: Vec<Bytes>,
+    expected: u64,
+) -> Result<()> {
+    let reply = invoke(&SAVE_SCRIPT, executor, key, argv)
+        .await
+        .map_err(|error| not_a_record::<M>(key, error))?;
+    match outcome(reply)? {
+        Outcome::Ok => Ok(()),
+        Outcome::Conflict(found) => Err(conflict::<M>(key, expected, found, "saved")),
+        _ => Err(unexpected(key)),
+    }
+}
+
+async fn invoke<E: Executor>(
+    script: &Script,
+    executor: &E,
+    key: &str,
+    argv: Vec<Bytes>,
+) -> Result<Vec<Value>> {
+    let mut invocation = script.key(key);
+    for arg in argv {
+        invocation = invocation.arg(arg);
+    }
+    invocation.invoke(executor).await
+}
+
+/// What a script answered.
+#[derive(Debug, PartialEq)]
+enum Outcome {
+    Ok,
+    Missing,
+    /// The version found (`None`: no record, or no version stored).
+    Conflict(Option<String>),
+    /// A field that cannot be incremented, and what it holds.
+    Invalid(String, String),
+}
+
+fn outcome(reply: Vec<Value>) -> Result<Outcome> {
+    let mut words = reply.into_iter().map(|value| {
+        redis_core::FromValue::from_value(value).unwrap_or_else(|_: Error| String::new())
+    });
+    let status: String = words.next().unwrap_or_default();
+    let mut next = || words.next().unwrap_or_default();
+    Ok(match status.as_str() {
+        "ok" => Outcome::Ok,
+        "missing" => Outcome::Missing,
+        "conflict" => {
+            let found = next();
+            Outcome::Conflict((!found.is_empty()).then_some(found))
+        }
+        "invalid" => {
+            let field = next();
+            Outcome::Invalid(field, next())
+        }
+        other => {
+            return Err(Error::new(
+                ErrorKind::Protocol,
+                format!("unexpected reply {other:?} from the object mapper's script"),
+            ));
+        }
+    })
+}
+
+fn unexpected(key: &str) -> Error {
+    Error::new(
+        ErrorKind::Protocol,
+        format!("unexpected reply from the object mapper's script for {key}"),
+    )
+}
+
+fn conflict<M: Model>(key: &str, expected: u64, found: Option<String>, what: &str) -> Error {
+    let expected = if expected == 0 {
+        "no record (version 0, an insert)".to_owned()
+    } else {
+        format!("version {expected}")
+    };
+    let found = match found {
+        Some(found) => format!("version {found}"),
+        None => "no version (the record is missing or has none)".to_owned(),
+    };
+    Error::new(
+        ErrorKind::Conflict,
+        format!(
+            "{} at {key} was not {what}: expected {expected}, found {found}; nothing was written",
+            M::info().name()
+        ),
+    )
+}
+
+/// One increment: the field, the amount as sent, and whether it is a float.
+#[derive(Debug, Clone)]
+struct Incr {
+    field: &'static str,
+    amount: Bytes,
+    float: bool,
+}
+
+/// An atomic partial update of one record of a hash model, built by
+/// [`Repository::update`](crate::Repository::update) and sent by
+/// [`Update::apply`]: one Lua script that writes only the fields named
+/// here, increments in place, checks the version when asked, and bumps the
+/// model's version field if it has one.
+///
+/// ```no_run
+/// use redis_om::{RedisModel, Repository};
+///
+/// #[derive(RedisModel)]
+/// struct Product {
+///     #[redis(pk)]
+///     id: String,
+///     #[redis(index)]
+///     price: f64,
+///     #[redis(index)]
+///     stock: u32,
+///     #[redis(version)]
+///     version: u64,
+/// }
+///
+/// # async fn run(client: &redis_om::core::Client, p: Product) -> redis_om::core::Result<()> {
+/// let products = Repository::<Product, _>::new(client);
+/// let found = products
+///     .update(&p.id)
+///     .set(Product::price(), 9.99)
+///     .incr(Product::stock(), -1)
+///     .if_version(p.version) // ErrorKind::Conflict if it was changed since
+///     .apply()
+///     .await?;
+/// assert!(found, "false: there is no such record, and nothing was written");
+/// # Ok(()) }
+/// ```
+#[must_use = "an update does nothing until it is applied"]
+pub struct Update<'r, M: Model, E> {
+    executor: &'r E,
+    model: std::marker::PhantomData<fn() -> M>,
+    key: String,
+    sets: Cmd,
+    absent: Vec<&'static str>,
+    incrs: Vec<Incr>,
+    expected: Option<i128>,
+    failure: Option<String>,
+}
+
+impl<'r, M: HashModel, E> Update<'r, M, E> {
+    /// An update of the record at `key`, sent through `executor`.
+    pub(crate) fn new(executor: &'r E, key: String) -> Self {
+        Update {
+            executor,
+            model: std::marker::PhantomData,
+            key,
+            sets: Cmd::new("HSET"),
+            absent: Vec::new(),
+            incrs: Vec::new(),
+            expected: None,
+            failure: None,
+        }
+    }
+
+    /// Sets `field` to `value`, encoded as a save writes it. A value that
+    /// cannot be sent (NaN) fails [`Update::apply`] before anything is sent.
+    pub fn set<K: Settable, S>(mut self, field: Field<M, K, S>, value: K::Value) -> Self {
+        let mut writer =
+            HashWriter::new(&mut self.sets, &mut self.absent).in_layout(M::info().layout());
+        writer.field(field.name(), &value);
+        if let Some(why) = writer.take_failure() {
+            self.failure.get_or_insert(why);
+        }
+        self
+    }
+
+    /// Adds `by` to the numeric field `field` in place (`HINCRBY`, or
+    /// `HINCRBYFLOAT` for floats): concurrent increments all count. A field
+    /// that is absent counts as 0; a stored value that is no number of the
+    /// field's kind, or a sum out of the 64-bit range, fails the update
+    /// with [`ErrorKind::Decode`] and nothing is written.
+    pub fn incr<T: Increment + 'static, S>(
+        mut self,
+        field: Field<M, kind::Numeric<T>, S>,
+        by: T::Delta,
+    ) -> Self {
+        let mut arg = Cmd::new("HINCRBY");
+        arg.push_arg(by);
+        let amount = arg.args().nth(1).map(Bytes::copy_from_slice);
+        match amount {
+            Some(amount) if T::FLOAT && !is_finite_text(&amount) => {
+                self.failure.get_or_insert(format!(
+                    "field `{}` cannot be incremented by a NaN or an infinity",
+                    field.name()
+                ));
+            }
+            Some(amount) => self.incrs.push(Incr {
+                field: field.name(),
+                amount,
+                float: T::FLOAT,
+            }),
+            None => {
+                self.failure.get_or_insert(format!(
+                    "field `{}` cannot be incremented by a NaN or an infinity",
+                    field.name()
+                ));
+            }
+        }
+        self
+    }
+
+    /// Applies the update only if the record's stored version is `version`
+    /// (the model's `#[redis(version)]` field as it was read): otherwise
+    /// [`Update::apply`] fails with [`ErrorKind::Conflict`] and nothing is
+    /// written. A model without a version field fails with
+    /// [`ErrorKind::InvalidInput`].
+    pub fn if_version<V: VersionField>(mut self, version: V) -> Self {
+        self.expected = Some(version.widen());
+        self
+    }
+
+    /// The script's `ARGV`, after the checks made before sending.
+    fn arguments(&self) -> Result<Vec<Bytes>> {
+        let refuse = |why: String| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "{} at {} cannot be updated: {why}; nothing was sent",
+                    M::info().name(),
+                    self.key
+                ),
+            )
+        };
+        if let Some(why) = &self.failure {
+            return Err(refuse(why.clone()));
+        }
+        if let Some(field) = self.absent.first() {
+            return Err(refuse(format!("field `{field}` would be removed")));
+        }
+        let version_field = M::info().version();
+        let expected = match (self.expected, version_field) {
+            (Some(_), None) => {
+                return Err(refuse(
+                    "the model has no #[redis(version)] field".to_owned(),
+                ));
+            }
+            (Some(version), Some(_)) => Some(checked_version(version, &self.key)?),
+            (None, _) => None,
+        };
+        // After the command's name.
+        let mut pairs: Vec<Bytes> = self
+            .sets
+            .args()
+            .skip(1)
+            .map(Bytes::copy_from_slice)
+            .collect::<Vec<_>>();
+        let written = pairs
+            .iter()
+            .step_by(2)
+            .map(|field| field.as_ref())
+            .chain(self.incrs.iter().map(|incr| incr.field.as_bytes()));
+        for field in written {
+            if Some(field) == version_field.map(str::as_bytes) {
+                return Err(refuse(format!(
+                    "the version field `{}` is bumped by every update, not set",
+                    String::from_utf8_lossy(field)
+                )));
+            }
+            if field == M::info().pk().as_bytes() {
+                return Err(refuse("the primary key cannot be changed".to_owned()));
+            }
+        }
+        let mut argv = vec![
+            Bytes::from_static(version_field.unwrap_or("").as_bytes()),
+            Bytes::from(expected.map(|v| v.to_string()).unwrap_or_default()),
+            Bytes::from((pairs.len() / 2).to_string()),
+            Bytes::from(self.incrs.len().to_string()),
+        ];
+        argv.append(&mut pairs);
+        for incr in &self.incrs {
+            argv.push(Bytes::from_static(incr.field.as_bytes()));
+            argv.push(Bytes::from_static(if incr.float { b"f" } else { b"i" }));
+            argv.push(incr.amount.clone());
+        }
+        Ok(argv)
+    }
+}
+
+impl<M: HashModel, E: Executor> Update<'_, M, E> {
+    /// Sends the update as one script; `Ok(false)` when there is no such
+    /// record (nothing is written: an update never creates a half-made
+    /// record). Fails with [`ErrorKind::Conflict`] when
+    /// [`Update::if_version`] was given and the stored version is another,
+    /// with [`ErrorKind::InvalidInput`] before sending when a value cannot
+    /// be sent, and with [`ErrorKind::Decode`] when a field to increment
+    /// holds no number; in every failure nothing is written. An update
+    /// without fields only checks and bumps the version.
+    pub async fn apply(self) -> Result<bool> {
+        let argv = self.arguments()?;
+        let reply = invoke(&UPDATE_SCRIPT, self.executor, &self.key, argv)
+            .await
+            .map_err(|error| not_a_record::<M>(&self.key, error))?;
+        match outcome(reply)? {
+            Outcome::Ok => Ok(true),
+            Outcome::Missing => Ok(false),
+            Outcome::Conflict(found) => {
+                let expected = self
+                    .expected
+                    .and_then(|v| u64::try_from(v).ok())
+                    .unwrap_or_default();
+                Err(conflict::<M>(&self.key, expected, found, "updated"))
+            }
+            Outcome::Invalid(field, holds) => Err(Error::new(
+                ErrorKind::Decode,
+                format!(
+                    "{} at {} was not updated: field `{field}` holds {:?}, which cannot be \
+                     incremented by the amount given; nothing was written",
+                    M::info().name(),
+                    self.key,
+                    crate::hash::shorten(&holds)
+                ),
+            )),
+        }
+    }
+}
+
+fn is_finite_text(amount: &[u8]) -> bool {
+    std::str::from_utf8(amount)
+        .ok()
+        .and_then(|text| text.parse::<f64>().ok())
+        .is_some_and(f64::is_finite)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::RedisModel;
+
+    #[derive(RedisModel)]
+    #[redis(prefix = "product")]
+    struct Product {
+        #[redis(pk)]
+        id: String,
+        #[redis(index)]
+        price: f64,
+        #[redis(index)]
+        stock: u32,
+        #[redis(index(tag))]
+        brand: String,
+        #[redis(index)]
+        name: String,
+        #[redis(version, index)]
+        version: u64,
+    }
+
+    #[derive(RedisModel)]
+    struct Plain {
+        #[redis(pk)]
+        id: String,
+        #[redis(index)]
+        n: i64,
+    }
+
+    /// An update of `product:1` (`{prefix}:1`), never sent.
+    fn unsent<M: HashModel>() -> Update<'static, M, ()> {
+        Update::new(&(), format!("{}:1", M::info().prefix()))
+    }
+
+    fn text(argv: &[Bytes]) -> Vec<String> {
+        argv.iter()
+            .map(|arg| String::from_utf8_lossy(arg).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn update_arguments_are_the_fields_encoded_as_a_save_writes_them() {
+        let update = unsent::<Product>()
+            .set(Product::price(), 0.1)
+            .set(Product::brand(), "Acme 'x' \"; return".to_owned())
+            .incr(Product::stock(), -1)
+            .if_version(7u64);
+        assert_eq!(update.key, "product:1");
+        assert_eq!(
+            text(&update.arguments().unwrap()),
+            [
+                "version",
+                "7",
+                "2",
+                "1",
+                "price",
+                "0.1",
+                "brand",
+                "Acme 'x' \"; return",
+                "stock",
+                "i",
+                "-1"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_model_without_version_sends_no_check() {
+        let update = unsent::<Plain>().incr(Plain::n(), 5);
+        assert_eq!(
+            text(&update.arguments().unwrap()),
+            ["", "", "0", "1", "n", "i", "5"]
+        );
+        let error = unsent::<Plain>().if_version(1u64).arguments().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput);
+        assert!(
+            error.to_string().contains("no #[redis(version)]"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_sent_is_refused_before_sending() {
+        for update in [
+            unsent::<Product>().set(Product::price(), f64::NAN),
+            unsent::<Product>().incr(Product::price(), f64::INFINITY),
+            unsent::<Product>().incr(Product::price(), f64::NAN),
+            unsent::<Product>().set(Product::version(), 3),
+            unsent::<Product>().incr(Product::version(), 1),
+            unsent::<Product>().if_version(-1i64),
+        ] {
+            let error = update.arguments().unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
+            assert!(error.to_string().contains("product:1"), "{error}");
+        }
+        let error = unsent::<Product>()
+            .set(Product::price(), f64::NAN)
+            .arguments()
+            .unwrap_err();
+        assert!(error.to_string().contains("NaN"), "{error}");
+    }
+
+    #[test]
+    fn float_increments_are_sent_as_shortest_text() {
+        let argv = unsent::<Product>()
+            .incr(Product::price(), 0.1)
+            .arguments()
+            .unwrap();
+        assert_eq!(text(&argv)[4..], ["price", "f", "0.1"]);
+    }
+
+    #[test]
+    fn save_arguments_replace_the_version_and_list_removed_fields() {
+        let hset = Cmd::new("HSET")
+            .arg("product:1")
+            .arg("id")
+            .arg("1")
+            .arg("version")
+            .arg("4")
+            .arg("price")
+            .arg("2.5");
+        let argv = save_arguments(&hset, &["note"], "version", 4, 0);
+        assert_eq!(
+            text(&argv),
+            [
+                "version", "4", "5", "0", "2", "id", "1", "price", "2.5", "note"
+            ]
+        );
+        assert!(checked_version(-1, "k").is_err());
+        assert!(checked_version(i128::from(i64::MAX), "k").is_err());
+        assert_eq!(checked_version(0, "k").unwrap(), 0);
+    }
+
+    #[test]
+    fn script_replies_are_read() {
+        let word = |s: &str| Value::BulkString(Bytes::copy_from_slice(s.as_bytes()));
+        assert_eq!(outcome(vec![word("ok")]).unwrap(), Outcome::Ok);
+        assert_eq!(outcome(vec![word("missing")]).unwrap(), Outcome::Missing);
+        assert_eq!(
+            outcome(vec![word("conflict"), word("3")]).unwrap(),
+            Outcome::Conflict(Some("3".to_owned()))
+        );
+        assert_eq!(
+            outcome(vec![word("conflict"), word("")]).unwrap(),
+            Outcome::Conflict(None)
+        );
+        assert!(outcome(vec![]).is_err());
+        let error = conflict::<Product>("product:1", 3, Some("4".to_owned()), "saved");
+        assert_eq!(error.kind(), ErrorKind::Conflict);
+        let text = error.to_string();
+        assert!(
+            text.contains("product:1") && text.contains("version 3") && text.contains("version 4"),
+            "{text}"
+        );
+    }
+}
