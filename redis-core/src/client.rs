@@ -20,7 +20,7 @@ use crate::executor::pipeline_span;
 use crate::pipeline::Transaction;
 use crate::pool::{Dedicated, Pool, batch_timeout};
 use crate::retry::{Backoff, ExponentialBackoff};
-use crate::{Cmd, Error, ErrorKind, Executor, Result, Value};
+use crate::{Cmd, ConnectionEvents, Error, ErrorKind, Executor, Result, Value};
 
 /// What [`Client::connect`] accepts: a URL or a [`Config`].
 pub trait IntoConfig {
@@ -139,6 +139,41 @@ impl Client {
     /// An exclusive connection from the pool; see [`Dedicated`].
     pub async fn dedicated(&self) -> Result<Dedicated> {
         self.inner.pool.get().await
+    }
+
+    /// The shared connection's events from now on: each reconnect, each
+    /// loss, and the RESP3 push frames no command asked for, in the order
+    /// they happened on the wire (a push frame comes after the replies the
+    /// server sent before it were delivered; a `Lost` after the commands
+    /// waiting on that connection were failed). The first connection was
+    /// made before this call, so it is not told. Exclusive connections
+    /// ([`Client::dedicated`], blocking commands) are not included: they
+    /// belong to one caller at a time.
+    ///
+    /// Each call makes an independent listener. Delivery never waits for a
+    /// listener: one that falls more than [`crate::EVENT_BUFFER`] events
+    /// behind loses the oldest and is told so with
+    /// [`ConnectionEvent::Missed`](crate::ConnectionEvent::Missed).
+    ///
+    /// ```no_run
+    /// use redis_core::{Client, ConnectionEvent};
+    /// # async fn run() -> redis_core::Result<()> {
+    /// let client = Client::connect("redis://127.0.0.1:6379").await?;
+    /// let mut events = client.connection_events();
+    /// tokio::spawn(async move {
+    ///     while let Some(event) = events.recv().await {
+    ///         match event {
+    ///             ConnectionEvent::Lost { node, error } => eprintln!("lost {node}: {error}"),
+    ///             ConnectionEvent::Connected { node } => eprintln!("back on {node}"),
+    ///             ConnectionEvent::Push(frame) => eprintln!("push: {frame:?}"),
+    ///             _ => {}
+    ///         }
+    ///     }
+    /// });
+    /// # Ok(()) }
+    /// ```
+    pub fn connection_events(&self) -> ConnectionEvents {
+        self.inner.mux.events()
     }
 
     /// The configuration this client was built with.

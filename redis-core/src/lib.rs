@@ -143,6 +143,7 @@ pub use batch::Batch;
 pub use client::{Client, Executing, IntoConfig};
 pub use cmd::Cmd;
 pub use config::{Addr, Config, Protocol};
+pub use connection::{ConnectionEvent, ConnectionEvents, EVENT_BUFFER};
 pub use convert::{FromValue, ToArgs};
 pub use credentials::{Credentials, CredentialsFuture, CredentialsProvider, Secret};
 pub use error::{Error, ErrorKind, Result, RetryMethod, ServerError};

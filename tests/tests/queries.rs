@@ -1133,3 +1133,237 @@ each_redis8!(
         assert_eq!(error.kind(), ErrorKind::IndexMissing, "{error}");
     }
 );
+
+const POINTS: usize = 500;
+const DIM: usize = 8;
+const GROUPS: [&str; 3] = ["a", "b", "c"];
+
+/// Hash records with an 8-dimensional FLOAT32 vector, by squared L2.
+#[derive(RedisModel, Debug, Clone, PartialEq)]
+#[redis(prefix = "l2-point")]
+struct L2Point {
+    #[redis(pk)]
+    id: String,
+    #[redis(index)]
+    group: String,
+    #[redis(index)]
+    rank: i64,
+    #[redis(index(vector(dim = 8, metric = "l2", algorithm = "flat")))]
+    embedding: [f32; DIM],
+}
+
+/// JSON records with the same vectors, by cosine distance.
+#[derive(RedisModel, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[redis(storage = "json", prefix = "cos-point")]
+struct CosPoint {
+    #[redis(pk)]
+    id: String,
+    #[redis(index)]
+    group: String,
+    #[redis(index)]
+    rank: i64,
+    #[redis(index(vector(dim = 8, metric = "cosine", algorithm = "flat")))]
+    embedding: [f32; DIM],
+}
+
+trait Point: Model<Pk = String> + Clone + Debug {
+    fn build(id: String, group: String, rank: i64, embedding: [f32; DIM]) -> Self;
+    fn parts(&self) -> (&str, &str, i64, &[f32; DIM]);
+    /// The distance the index reports for the model's metric.
+    fn distance(a: &[f32; DIM], b: &[f32; DIM]) -> f64;
+}
+
+impl Point for L2Point {
+    fn build(id: String, group: String, rank: i64, embedding: [f32; DIM]) -> Self {
+        L2Point {
+            id,
+            group,
+            rank,
+            embedding,
+        }
+    }
+    fn parts(&self) -> (&str, &str, i64, &[f32; DIM]) {
+        (&self.id, &self.group, self.rank, &self.embedding)
+    }
+    fn distance(a: &[f32; DIM], b: &[f32; DIM]) -> f64 {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (f64::from(*x) - f64::from(*y)).powi(2))
+            .sum()
+    }
+}
+
+impl Point for CosPoint {
+    fn build(id: String, group: String, rank: i64, embedding: [f32; DIM]) -> Self {
+        CosPoint {
+            id,
+            group,
+            rank,
+            embedding,
+        }
+    }
+    fn parts(&self) -> (&str, &str, i64, &[f32; DIM]) {
+        (&self.id, &self.group, self.rank, &self.embedding)
+    }
+    fn distance(a: &[f32; DIM], b: &[f32; DIM]) -> f64 {
+        let dot: f64 = a
+            .iter()
+            .zip(b)
+            .map(|(x, y)| f64::from(*x) * f64::from(*y))
+            .sum();
+        let norm = |v: &[f32; DIM]| v.iter().map(|x| f64::from(*x).powi(2)).sum::<f64>().sqrt();
+        1.0 - dot / (norm(a) * norm(b))
+    }
+}
+
+fn random_vector(rng: &mut fastrand::Rng) -> [f32; DIM] {
+    std::array::from_fn(|_| rng.f32() * 2.0 - 1.0)
+}
+
+/// The `k` nearest of `points` passing `keep`, by brute force: ids and
+/// distances, nearest first.
+fn brute_force<P: Point>(
+    points: &[P],
+    query: &[f32; DIM],
+    k: usize,
+    keep: impl Fn(&P) -> bool,
+) -> Vec<(String, f64)> {
+    let mut all: Vec<(String, f64)> = points
+        .iter()
+        .filter(|p| keep(p))
+        .map(|p| {
+            let (id, _, _, embedding) = p.parts();
+            (id.to_owned(), P::distance(embedding, query))
+        })
+        .collect();
+    all.sort_by(|a, b| a.1.total_cmp(&b.1));
+    all.truncate(k);
+    all
+}
+
+fn assert_neighbours<P: Point>(found: &[(P, f64)], expected: &[(String, f64)], what: &str) {
+    let found: Vec<(String, f64)> = found
+        .iter()
+        .map(|(p, d)| (p.parts().0.to_owned(), *d))
+        .collect();
+    let ids = |v: &[(String, f64)]| v.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        ids(&found),
+        ids(expected),
+        "{what}: {found:?} vs {expected:?}"
+    );
+    for ((_, got), (_, want)) in found.iter().zip(expected) {
+        assert!(
+            (got - want).abs() < 1e-4,
+            "{what}: distance {got} vs {want}"
+        );
+    }
+}
+
+async fn knn_matches_brute_force<P: Point>(
+    ctx: &Ctx,
+    client: &Client,
+    embedding: fn() -> redis_om::field::Field<P, redis_om::field::kind::Vector>,
+    group: fn() -> redis_om::field::Field<P, redis_om::field::kind::Tag>,
+    rank: fn() -> redis_om::field::Field<P, redis_om::field::kind::Numeric<i64>>,
+) {
+    let repo = Repository::<P, _>::new(client.clone()).with_prefix(ctx.key(P::info().prefix()));
+    Migrator::new(client).repository(&repo).run().await.unwrap();
+    settle(client, &repo).await;
+    let mut rng = fastrand::Rng::with_seed(29);
+    let points: Vec<P> = (0..POINTS)
+        .map(|i| {
+            P::build(
+                format!("p{i}"),
+                GROUPS[i % GROUPS.len()].to_owned(),
+                i64::try_from(i).unwrap(),
+                random_vector(&mut rng),
+            )
+        })
+        .collect();
+    repo.save_many(&points).await.unwrap();
+
+    for round in 0..5 {
+        let query = random_vector(&mut rng);
+        let found = repo
+            .find(query::all())
+            .knn(embedding(), 10, &query)
+            .all_with_distance()
+            .await
+            .unwrap();
+        let expected = brute_force(&points, &query, 10, |_| true);
+        assert_neighbours(&found, &expected, &format!("round {round}, no filter"));
+
+        let found = repo
+            .find(group().eq("b"))
+            .knn(embedding(), 10, &query)
+            .all_with_distance()
+            .await
+            .unwrap();
+        let expected = brute_force(&points, &query, 10, |p| p.parts().1 == "b");
+        assert_neighbours(&found, &expected, &format!("round {round}, tag filter"));
+
+        let found = repo
+            .find(rank().lt(120) & !group().eq("a"))
+            .knn(embedding(), 7, &query)
+            .all_with_distance()
+            .await
+            .unwrap();
+        let expected = brute_force(&points, &query, 7, |p| {
+            p.parts().2 < 120 && p.parts().1 != "a"
+        });
+        assert_neighbours(&found, &expected, &format!("round {round}, numeric filter"));
+
+        let models = repo
+            .find(query::all())
+            .knn(embedding(), 3, &query)
+            .all()
+            .await
+            .unwrap();
+        let ids: Vec<&str> = models.iter().map(|p| p.parts().0).collect();
+        let expected = brute_force(&points, &query, 3, |_| true);
+        let expected: Vec<&str> = expected.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(ids, expected);
+    }
+
+    for wrong in [&[0.5f32; 7][..], &[0.5f32; 9][..], &[][..]] {
+        let error = repo
+            .find(query::all())
+            .knn(embedding(), 10, wrong)
+            .all_with_distance()
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
+    }
+    drop_index(client, &repo).await;
+}
+
+each_redis8!(
+    knn_on_hashes_finds_the_l2_neighbours_brute_force_finds,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        knn_matches_brute_force::<L2Point>(
+            &ctx,
+            &client,
+            L2Point::embedding,
+            L2Point::group,
+            L2Point::rank,
+        )
+        .await;
+    }
+);
+
+each_redis8!(
+    knn_on_json_finds_the_cosine_neighbours_brute_force_finds,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        knn_matches_brute_force::<CosPoint>(
+            &ctx,
+            &client,
+            CosPoint::embedding,
+            CosPoint::group,
+            CosPoint::rank,
+        )
+        .await;
+    }
+);

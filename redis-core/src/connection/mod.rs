@@ -3,6 +3,7 @@
 
 mod conn;
 mod connector;
+mod events;
 mod handshake;
 mod multiplexer;
 mod read_reserve;
@@ -10,6 +11,7 @@ mod socket;
 
 pub(crate) use conn::Connection;
 pub(crate) use connector::{Connector, Node};
+pub use events::{ConnectionEvent, ConnectionEvents, EVENT_BUFFER};
 pub(crate) use handshake::explain_noperm;
 #[cfg(feature = "bench-internals")]
 pub use multiplexer::Bookkeeping;

@@ -85,8 +85,8 @@ impl<M: Model, E: Executor> Repository<M, E> {
 /// ```
 #[must_use = "a query does nothing until it is run"]
 pub struct Find<'r, M, E> {
-    repository: &'r Repository<M, E>,
-    filter: Expr<M>,
+    pub(super) repository: &'r Repository<M, E>,
+    pub(super) filter: Expr<M>,
     sort: Option<Sort<M>>,
     limit: Option<(u64, u64)>,
     page_size: u64,
@@ -211,17 +211,21 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
 }
 
 /// What every page of one query shares.
-struct Search {
-    index: String,
+pub(super) struct Search {
+    pub(super) index: String,
     /// `{prefix}:`, the key prefix of the records.
     key_prefix: String,
     /// `None` when no record can match.
-    query: Option<Rendered>,
+    pub(super) query: Option<Rendered>,
     sort: Option<SortProperty>,
 }
 
 impl Search {
-    fn new<M: Model>(prefix: &str, filter: &Expr<M>, sort: Option<&Sort<M>>) -> Result<Search> {
+    pub(super) fn new<M: Model>(
+        prefix: &str,
+        filter: &Expr<M>,
+        sort: Option<&Sort<M>>,
+    ) -> Result<Search> {
         let info = M::info();
         let index = ModelIndex::of(info, prefix).ok_or_else(|| {
             Error::new(
@@ -298,7 +302,7 @@ impl Search {
     /// A found document as a model: a hash's fields as `HGETALL` gives
     /// them, a JSON document's `$` as `JSON.GET` does; `None` when the
     /// record went away meanwhile.
-    fn decode<M: Model>(&self, document: Document<Value>) -> Result<Option<M>> {
+    pub(super) fn decode<M: Model>(&self, document: Document<Value>) -> Result<Option<M>> {
         let key = document.id;
         let pk = key
             .strip_prefix(self.key_prefix.as_str())

@@ -60,7 +60,9 @@
 //! Product::price().eq("ten"); // price takes f64
 //! ```
 //!
-//! Not yet here: KNN and vector range queries, aggregations, `return_fields`
+//! Nearest neighbours of a vector field: [`Find::knn`].
+//!
+//! Not yet here: vector range queries, aggregations, `return_fields`
 //! projections, highlighting, autocomplete, `explain`, paging past the
 //! server's `MAXSEARCHRESULTS` (an error says so), and search over a
 //! cluster.
@@ -68,12 +70,14 @@
 pub(crate) mod escape;
 mod expr;
 mod find;
+mod knn;
 mod ops;
 #[cfg(test)]
 mod tests;
 
 pub use expr::Expr;
 pub use find::{Find, Hits};
+pub use knn::{Knn, VectorElement};
 pub use ops::{Distance, NumericValue, Ordered, Sort, SortableField, TagValue};
 
 /// Every record: the condition to count, list or stream them all.

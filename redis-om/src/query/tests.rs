@@ -306,3 +306,41 @@ fn sorting_is_offered_by_sortable_fields() {
     assert_eq!(format!("{sort:?}"), "Sort(@price DESC)");
     assert_eq!(format!("{:?}", Product::name().asc()), "Sort(@name ASC)");
 }
+
+#[derive(RedisModel)]
+#[redis(prefix = "doc")]
+struct Doc {
+    #[redis(pk)]
+    id: String,
+    #[redis(index(vector(dim = 2, metric = "l2", algorithm = "flat", type = "float64")))]
+    embedding: Vec<f64>,
+}
+
+#[test]
+fn knn_follows_its_pre_filter() {
+    use super::knn::knn_text;
+    assert_eq!(
+        knn_text("*", "embedding"),
+        "*=>[KNN $k @embedding $vec AS __dist]"
+    );
+    let filter = Product::brand().eq("Acme").render().unwrap().unwrap();
+    assert_eq!(
+        knn_text(&filter.text, "embedding"),
+        "(@brand:{$p0})=>[KNN $k @embedding $vec AS __dist]"
+    );
+}
+
+#[test]
+fn knn_vectors_are_little_endian_bytes_of_the_element_type() {
+    use super::knn::to_blob;
+    use crate::VectorType;
+    assert_eq!(
+        to_blob(&[1.0, -2.5], VectorType::Float32),
+        [1.0f32.to_le_bytes(), (-2.5f32).to_le_bytes()].concat()
+    );
+    assert_eq!(
+        to_blob(&[1.0, -2.5], VectorType::Float64),
+        [1.0f64.to_le_bytes(), (-2.5f64).to_le_bytes()].concat()
+    );
+    assert_eq!(Doc::embedding().name(), "embedding");
+}

@@ -7,6 +7,7 @@ use bytes::BytesMut;
 use tokio::io::AsyncReadExt;
 
 use super::super::conn::Connection;
+use super::super::events::ConnectionEvent;
 use super::super::read_reserve::ReadReserve;
 use super::super::socket::{ReadHalf, WriteHalf};
 use super::housekeeping::{self, HOUSEKEEPING};
@@ -25,6 +26,8 @@ const STABLE_CONNECTION: std::time::Duration = std::time::Duration::from_secs(1)
 pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
     let _stop = FailOnPanic(&shared);
     let mut conn = Some(first);
+    // The first connection was made before anyone could listen.
+    let mut announce = false;
     let mut failed_attempts = 0u32;
     while !shared.is_closed() {
         let Some(current) = conn.take() else {
@@ -43,8 +46,9 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
         };
         let connected = tokio::time::Instant::now();
         let addr = current.addr.clone();
+        let announce = std::mem::replace(&mut announce, true);
         let error = tokio::select! {
-            error = run(current, &shared) => error,
+            error = run(current, &shared, announce) => error,
             () = closed(&shared) => break,
         };
         // A connection that breaks soon after it was made (a server that
@@ -89,8 +93,15 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
             _ => Link::Down,
         };
         shared.fail_all(&lost, link);
+        // After the waiting commands were failed: their failures come
+        // before the event that tells of it.
+        shared.listeners.emit(ConnectionEvent::Lost {
+            node: addr.to_string(),
+            error: lost,
+        });
     }
     shared.fail_all(&Error::closed("the client was closed"), Link::Down);
+    shared.listeners.close();
 }
 
 /// Should the driver panic (a bug), its callers are failed and later
@@ -103,6 +114,7 @@ impl Drop for FailOnPanic<'_> {
             lock(&self.0.state).closed = true;
             let stopped = Error::closed("the client's connection task stopped");
             self.0.fail_all(&stopped, Link::Down);
+            self.0.listeners.close();
         }
     }
 }
@@ -138,7 +150,7 @@ async fn reconnect(shared: &Shared, failed_attempts: u32) -> Option<Result<Conne
 }
 
 /// Runs one connection until it fails; returns why.
-async fn run(conn: Connection, shared: &Shared) -> Error {
+async fn run(conn: Connection, shared: &Shared, announce: bool) -> Error {
     let Connection {
         socket,
         rbuf,
@@ -150,6 +162,12 @@ async fn run(conn: Connection, shared: &Shared) -> Error {
     } = conn;
     let (reader, mut sink) = socket.into_split();
     shared.attach(sink.shared(), &addr, user.as_deref());
+    if announce {
+        tracing::debug!(%addr, "connected");
+        shared.listeners.emit(ConnectionEvent::Connected {
+            node: addr.to_string(),
+        });
+    }
     let reader = read_loop(reader, rbuf, decoder, protocol, &addr, shared);
     let writer = write_loop(&mut sink, &addr, shared);
     tokio::pin!(reader, writer);
@@ -223,9 +241,14 @@ async fn read_loop(
                     if protocol == Protocol::Resp2 {
                         return Error::protocol("push frame received on a RESP2 connection");
                     }
-                    // Pub/sub and invalidations get their router with their
-                    // issues; until then a push frame is never a reply.
-                    tracing::trace!("push frame ignored");
+                    // In order with the replies: those decoded before it
+                    // are delivered before it is told.
+                    if !replies.is_empty() {
+                        if let Err(error) = shared.deliver(&mut replies, &mut done) {
+                            return error;
+                        }
+                    }
+                    shared.listeners.emit(ConnectionEvent::Push(value));
                 }
                 Ok(Some(value)) => replies.push(value),
                 Ok(None) => break,

@@ -43,6 +43,7 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::connector::Connector;
+use super::events::{ConnectionEvents, Listeners};
 use super::socket::SharedWriter;
 use crate::config::Config;
 use crate::sync::lock;
@@ -85,6 +86,8 @@ struct Shared {
     /// When bytes last arrived, in nanoseconds since `epoch`.
     last_read: AtomicU64,
     epoch: Instant,
+    /// Who hears of connects, losses and push frames.
+    listeners: Listeners,
 }
 
 impl Multiplexer {
@@ -101,6 +104,7 @@ impl Multiplexer {
             clock_wake: Notify::new(),
             last_read: AtomicU64::new(0),
             epoch: Instant::now(),
+            listeners: Listeners::default(),
         });
         let driver = tokio::spawn(driver::drive(shared.clone(), first));
         tokio::spawn(clock::clock(shared.clone()));
@@ -143,6 +147,11 @@ impl Multiplexer {
     pub(crate) fn peer(&self) -> (Arc<str>, Option<Arc<str>>) {
         let state = lock(&self.shared.state);
         (state.addr.clone(), state.user.clone())
+    }
+
+    /// The connection's events from now on.
+    pub(crate) fn events(&self) -> ConnectionEvents {
+        self.shared.listeners.subscribe()
     }
 
     /// Stops the driver, fails waiting commands and closes the socket.
