@@ -61,6 +61,13 @@ pub enum ErrorKind {
     /// the error names the key, the version expected and the version found.
     /// Read the record again and retry, or give up.
     Conflict,
+    /// A lock's holder released or extended it after losing it: its time to
+    /// live ran out and the key was deleted or taken by another owner (the
+    /// stored token is not the holder's). Nothing was changed; the new
+    /// owner's lock is left as it is. Work done under the lost lock may
+    /// have overlapped with another owner's; fencing tokens let the
+    /// protected resource refuse it.
+    LockLost,
 }
 
 /// How a caller (or the cluster layer) can recover from an error, decided by

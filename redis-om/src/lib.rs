@@ -91,6 +91,7 @@ mod hash;
 mod index;
 mod json;
 pub mod layout;
+mod lock;
 mod migrate;
 mod model;
 mod pk;
@@ -113,6 +114,7 @@ pub use index::{
 };
 pub use json::{Json, JsonDocument};
 pub use layout::Layout;
+pub use lock::{Lock, LockGuard};
 pub use migrate::{Migration, MigrationOutcome, Migrator};
 pub use model::{FieldInfo, Model, ModelInfo, StorageKind};
 pub use pk::PrimaryKey;
