@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use redis_core::commands::ScanType;
+use redis_core::commands::{self, ScanType};
 use redis_core::{Cmd, Error, ErrorKind, FromValue, Result, Value};
 
 use crate::hash::{HashFields, HashModel, HashValue, HashWriter};
@@ -152,9 +152,8 @@ pub(crate) fn not_a_record<M: Model>(key: &str, error: Error) -> Error {
     }
 }
 
-/// `PEXPIRE key ttl`, in whole milliseconds, at least one (zero would
+/// The core's `PEXPIRE key ttl`, never below one millisecond (zero would
 /// delete the record).
 pub(crate) fn pexpire(key: &str, ttl: Duration) -> Cmd {
-    let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
-    Cmd::new("PEXPIRE").arg(key).arg(millis)
+    commands::pexpire(key, ttl.max(Duration::from_millis(1))).into_cmd()
 }
