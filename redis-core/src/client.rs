@@ -16,10 +16,10 @@ use crate::connection::{
     Connector, Failed, Multiplexer, Node, PendingReplies, Replies, explain_noperm,
 };
 use crate::convert::{FromValue, ToArgs};
-use crate::executor::pipeline_span;
 use crate::pipeline::Transaction;
 use crate::pool::{Dedicated, Pool, batch_timeout};
 use crate::retry::{Backoff, ExponentialBackoff};
+use crate::span::CommandSpan;
 use crate::{Cmd, ConnectionEvents, Error, ErrorKind, Executor, Result, Value};
 
 /// What [`Client::connect`] accepts: a URL or a [`Config`].
@@ -406,24 +406,19 @@ impl Executor for Client {
         if !batch.is_plain() {
             return self.execute_batch(&batch.to_cmds()).await;
         }
-        let span = match batch.len() {
-            1 => {
-                tracing::debug_span!("redis", command = batch.name(0), addr = %self.inner.config.addr)
-            }
-            n => pipeline_span(n, &self.inner.config.addr),
-        };
+        let span = CommandSpan::of_batch(batch, &self.inner.config);
         let timeout = batch.timeout(self.inner.config.response_timeout);
         let queued = self
             .inner
             .mux
             .submit_encoded(batch.bytes(), batch.len(), timeout);
-        match queued.instrument(span.clone()).await {
-            Ok(replies) => Ok(replies.into_vec()),
+        let replies = match queued.instrument(span.get()).await {
+            Ok(replies) => Ok(replies),
             Err(failed) => {
                 let cmds = batch.to_cmds();
-                let retried = self.retry(&cmds, failed).instrument(span).await?;
-                Ok(retried.into_vec())
+                self.retry(&cmds, failed).instrument(span.get()).await
             }
-        }
+        };
+        span.finish(replies).map(|replies| replies.into_vec())
     }
 }

@@ -70,6 +70,38 @@ pub enum ErrorKind {
     LockLost,
 }
 
+impl ErrorKind {
+    /// The kind's name in snake case (`io`, `timeout`, `server`, ...), as
+    /// command spans give it in `error.type` for errors the server did not
+    /// send: stable, for metrics labels and log queries.
+    ///
+    /// ```
+    /// assert_eq!(redis_core::ErrorKind::Timeout.as_str(), "timeout");
+    /// ```
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ErrorKind::Io => "io",
+            ErrorKind::Protocol => "protocol",
+            ErrorKind::Server => "server",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Type => "type",
+            ErrorKind::Auth => "auth",
+            ErrorKind::Closed => "closed",
+            ErrorKind::Watch => "watch",
+            ErrorKind::Config => "config",
+            ErrorKind::Tls => "tls",
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Decode => "decode",
+            ErrorKind::IndexOutdated => "index_outdated",
+            ErrorKind::PrefixConflict => "prefix_conflict",
+            ErrorKind::TooManyHits => "too_many_hits",
+            ErrorKind::IndexMissing => "index_missing",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::LockLost => "lock_lost",
+        }
+    }
+}
+
 /// How a caller (or the cluster layer) can recover from an error, decided by
 /// the error itself so no one parses messages.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -93,40 +93,6 @@ impl<E: Executor + ?Sized> Executor for Arc<E> {
     }
 }
 
-/// The span each command (or batch) runs in: the command's name, or
-/// `pipeline` with the count, and the server's address. Never the arguments:
-/// they may hold secrets and user data.
-pub(crate) fn command_span(cmds: &[Cmd], addr: &crate::Addr) -> tracing::Span {
-    match cmds {
-        [one] => tracing::debug_span!("redis", command = one.name(), %addr),
-        _ => pipeline_span(cmds.len(), addr),
-    }
-}
-
-/// The span of a batch of `count` commands.
-pub(crate) fn pipeline_span(count: usize, addr: &crate::Addr) -> tracing::Span {
-    tracing::debug_span!("redis", command = "pipeline", count, %addr)
-}
-
-/// A command's span, kept only while a subscriber listens: when tracing is
-/// off it costs the command's future one null pointer instead of a `Span`.
-pub(crate) struct CommandSpan(Option<Box<tracing::Span>>);
-
-impl CommandSpan {
-    pub(crate) fn new(cmds: &[Cmd], addr: &crate::Addr) -> CommandSpan {
-        let span = command_span(cmds, addr);
-        CommandSpan((!span.is_disabled()).then(|| Box::new(span)))
-    }
-
-    /// The span, to instrument a future with.
-    pub(crate) fn get(&self) -> tracing::Span {
-        self.0
-            .as_deref()
-            .cloned()
-            .unwrap_or_else(tracing::Span::none)
-    }
-}
-
 /// A single reply turned into a result: server errors become `Err`, also
 /// when attributes precede them. The one place where that happens, for
 /// commands sent alone and for each command of a pipeline or transaction.

@@ -133,6 +133,7 @@ pub mod prelude;
 pub mod resp;
 pub mod retry;
 mod script;
+mod span;
 mod sync;
 #[cfg(feature = "tls")]
 mod tls;

@@ -13,7 +13,8 @@ use tracing::Instrument;
 use crate::cmd_info::{ends_multi, is_multi, is_stateful, pubsub_refusal, reply_timeout};
 use crate::config::Config;
 use crate::connection::{Connection, Connector};
-use crate::executor::{command_span, reply_to};
+use crate::executor::reply_to;
+use crate::span::CommandSpan;
 use crate::sync::lock;
 use crate::{Cmd, Error, Executor, FromValue, Result, Value};
 
@@ -264,14 +265,18 @@ impl Executor for Dedicated {
     fn execute<T: FromValue>(&self, cmd: Cmd) -> DedicatedExecute<'_, T> {
         Box::pin(async move {
             let cmds = std::slice::from_ref(&cmd);
-            let span = command_span(cmds, &self.inner.pool.config.addr);
-            let mut replies = self
-                .run(cmds)
-                .instrument(span)
-                .await
-                .map_err(|e| e.with_command(cmd.name()))?;
-            let reply = replies.pop().ok_or_else(|| Error::protocol("no reply"))?;
-            reply_to(&cmd, reply).map_err(|e| self.name_node(e))
+            let span = CommandSpan::new(cmds, &self.inner.pool.config);
+            let result = async {
+                let mut replies = self
+                    .run(cmds)
+                    .await
+                    .map_err(|e| e.with_command(cmd.name()))?;
+                let reply = replies.pop().ok_or_else(|| Error::protocol("no reply"))?;
+                reply_to(&cmd, reply).map_err(|e| self.name_node(e))
+            }
+            .instrument(span.get())
+            .await;
+            span.finish(result)
         })
     }
 
@@ -286,8 +291,9 @@ impl Executor for Dedicated {
     }
 
     async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
-        let span = command_span(cmds, &self.inner.pool.config.addr);
-        self.run(cmds).instrument(span).await
+        let span = CommandSpan::new(cmds, &self.inner.pool.config);
+        let result = self.run(cmds).instrument(span.get()).await;
+        span.finish(result)
     }
 }
 

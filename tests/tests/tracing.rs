@@ -1,12 +1,13 @@
-//! Every command runs in a `redis` span naming the command and the server,
-//! never its arguments.
+//! Every command runs in a `redis` span described as the OpenTelemetry
+//! database conventions describe a Redis call (the operation, the database,
+//! the server, the error type on failure), never with its arguments.
 
 #![allow(clippy::unwrap_used)]
 
 use std::sync::{Arc, Mutex};
 
 use redis_core::commands::*;
-use redis_core::{Cmd, Pipeline};
+use redis_core::{Cmd, ErrorKind, Pipeline, Transaction};
 use redis_tests::{Ctx, Setup};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
@@ -32,6 +33,14 @@ impl Visit for Fields<'_> {
     fn record_str(&mut self, field: &Field, value: &str) {
         self.0.push((field.name().to_owned(), value.to_owned()));
     }
+
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.0.push((field.name().to_owned(), value.to_string()));
+    }
+
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.0.push((field.name().to_owned(), value.to_string()));
+    }
 }
 
 impl Subscriber for Recorder {
@@ -47,7 +56,16 @@ impl Subscriber for Recorder {
         Id::from_u64(spans.len() as u64)
     }
 
-    fn record(&self, _: &Id, _: &Record<'_>) {}
+    fn record(&self, span: &Id, values: &Record<'_>) {
+        let mut spans = self.spans.lock().unwrap();
+        let Some((_, fields)) = usize::try_from(span.into_u64() - 1)
+            .ok()
+            .and_then(|i| spans.get_mut(i))
+        else {
+            return;
+        };
+        values.record(&mut Fields(fields));
+    }
 
     fn record_follows_from(&self, _: &Id, _: &Id) {}
 
@@ -70,17 +88,40 @@ fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, value)| value.as_str())
 }
 
+/// The spans named `redis`, each as its fields.
+fn redis_spans(recorder: &Recorder) -> Vec<Vec<(String, String)>> {
+    let spans = recorder.spans.lock().unwrap();
+    spans
+        .iter()
+        .filter(|(name, _)| name == "redis")
+        .map(|(_, fields)| fields.clone())
+        .collect()
+}
+
+/// The span whose operation is `operation`.
+fn span_of<'a>(spans: &'a [Vec<(String, String)>], operation: &str) -> &'a [(String, String)] {
+    spans
+        .iter()
+        .find(|fields| field(fields, "db.operation.name") == Some(operation))
+        .unwrap_or_else(|| panic!("no span for {operation} in {spans:#?}"))
+}
+
+/// Runs `work` on one thread with `recorder` listening, so every span is
+/// created where the subscriber is set.
+fn recording<T>(recorder: &Recorder, work: impl Future<Output = T>) -> T {
+    let _guard = tracing::subscriber::set_default(recorder.clone());
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(work)
+}
+
 #[test]
 fn commands_run_in_spans_that_name_them_but_never_their_arguments() {
     let recorder = Recorder::default();
-    let _guard = tracing::subscriber::set_default(recorder.clone());
-    // One thread, so every span is created where the subscriber is set.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
     let secret = "a-value-nobody-may-log";
-    let addr = runtime.block_on(async {
+    let (host, port) = recording(&recorder, async {
         let ctx = Ctx::new("tracing", Setup::REDIS8_RESP3).await;
         let client = ctx.client().await;
         let key = ctx.key("k");
@@ -101,40 +142,42 @@ fn commands_run_in_spans_that_name_them_but_never_their_arguments() {
             .query(&dedicated)
             .await
             .unwrap();
-        client.config().addr().to_string()
+        match client.config().addr() {
+            redis_core::Addr::Tcp { host, port } => (host.clone(), port.to_string()),
+            other => panic!("the test servers listen on TCP, not {other}"),
+        }
     });
 
-    let spans = recorder.spans.lock().unwrap().clone();
-    let redis: Vec<&Vec<(String, String)>> = spans
-        .iter()
-        .filter(|(name, _)| name == "redis")
-        .map(|(_, fields)| fields)
-        .collect();
-    let commands: Vec<&str> = redis
-        .iter()
-        .filter_map(|fields| field(fields, "command"))
-        .collect();
-    for expected in ["SET", "pipeline", "BLPOP", "ECHO"] {
-        assert!(
-            commands.contains(&expected),
-            "no {expected} span in {commands:?}"
-        );
+    let redis = redis_spans(&recorder);
+    for operation in ["SET", "PIPELINE", "BLPOP", "ECHO"] {
+        let span = span_of(&redis, operation);
+        assert_eq!(field(span, "otel.name"), Some(operation));
+        assert_eq!(field(span, "otel.kind"), Some("client"));
+        assert_eq!(field(span, "db.system.name"), Some("redis"));
+        assert_eq!(field(span, "db.namespace"), Some("0"));
+        assert_eq!(field(span, "server.address"), Some(host.as_str()));
+        assert_eq!(field(span, "server.port"), Some(port.as_str()));
+        assert_eq!(field(span, "error.type"), None, "{operation} did not fail");
     }
-    let pipeline = redis
-        .iter()
-        .find(|fields| field(fields, "command") == Some("pipeline"))
-        .unwrap();
-    assert_eq!(field(pipeline, "count"), Some("2"));
-    assert!(
-        redis
-            .iter()
-            .all(|fields| field(fields, "addr") == Some(addr.as_str()))
+    assert_eq!(
+        field(span_of(&redis, "PIPELINE"), "db.operation.batch.size"),
+        Some("2")
+    );
+    assert_eq!(
+        field(span_of(&redis, "SET"), "db.operation.batch.size"),
+        None,
+        "a command alone is not a batch"
     );
     // One span per command: a blocking command sent through the client does
     // not get a second one from the dedicated connection it runs on.
-    assert_eq!(commands.iter().filter(|c| **c == "BLPOP").count(), 1);
+    let blpops = redis
+        .iter()
+        .filter(|fields| field(fields, "db.operation.name") == Some("BLPOP"))
+        .count();
+    assert_eq!(blpops, 1);
 
     let events = recorder.events.lock().unwrap().clone();
+    let spans = recorder.spans.lock().unwrap().clone();
     for (name, fields) in spans.iter().chain(events.iter()) {
         for (field, value) in fields {
             assert!(
@@ -143,4 +186,74 @@ fn commands_run_in_spans_that_name_them_but_never_their_arguments() {
             );
         }
     }
+}
+
+#[test]
+fn batches_are_named_by_kind_and_by_their_one_command() {
+    let recorder = Recorder::default();
+    recording(&recorder, async {
+        let ctx = Ctx::new("tracing-batches", Setup::REDIS8_RESP2).await;
+        let client = ctx.client().await;
+        let key = ctx.key("counter");
+        let (_, _): (i64, i64) = Transaction::new()
+            .command(incr(&key))
+            .command(incr(&key))
+            .query(&client)
+            .await
+            .unwrap();
+        let (_, _, _): (i64, i64, i64) = Pipeline::new()
+            .command(incr(&key))
+            .command(incr(&key))
+            .command(incr(&key))
+            .query(&client)
+            .await
+            .unwrap();
+    });
+    let redis = redis_spans(&recorder);
+    let multi = span_of(&redis, "MULTI INCR");
+    assert_eq!(field(multi, "otel.name"), Some("MULTI INCR"));
+    assert_eq!(field(multi, "db.operation.batch.size"), Some("2"));
+    let pipeline = span_of(&redis, "PIPELINE INCR");
+    assert_eq!(field(pipeline, "db.operation.batch.size"), Some("3"));
+}
+
+#[test]
+fn failed_commands_say_the_error_type() {
+    let recorder = Recorder::default();
+    recording(&recorder, async {
+        let ctx = Ctx::new("tracing-errors", Setup::REDIS7_RESP3).await;
+        let client = ctx.client().await;
+        let list = ctx.key("a-list");
+        client.rpush(&list, ["x"]).await.unwrap();
+        let wrong = client.get::<Option<String>>(&list).await.unwrap_err();
+        assert_eq!(wrong.code(), Some("WRONGTYPE"));
+        let dedicated = client.dedicated().await.unwrap();
+        let refused: redis_core::Result<i64> = Cmd::new("INCR").arg(&list).query(&dedicated).await;
+        assert_eq!(refused.unwrap_err().code(), Some("WRONGTYPE"));
+        // Blocks for ever, so only the command's own timeout can end it.
+        let timeout = Cmd::new("BRPOP")
+            .arg(ctx.key("empty"))
+            .arg(0)
+            .with_timeout(std::time::Duration::from_millis(50))
+            .query::<Option<(String, String)>>(&client)
+            .await
+            .unwrap_err();
+        assert_eq!(timeout.kind(), ErrorKind::Timeout);
+    });
+    let redis = redis_spans(&recorder);
+    for operation in ["GET", "INCR"] {
+        let failed = span_of(&redis, operation);
+        assert_eq!(
+            field(failed, "error.type"),
+            Some("WRONGTYPE"),
+            "{operation}"
+        );
+        assert_eq!(field(failed, "db.response.status_code"), Some("WRONGTYPE"));
+        assert_eq!(field(failed, "otel.status_code"), Some("ERROR"));
+    }
+    let late = span_of(&redis, "BRPOP");
+    assert_eq!(field(late, "error.type"), Some("timeout"));
+    assert_eq!(field(late, "db.response.status_code"), None);
+    let fine = span_of(&redis, "RPUSH");
+    assert_eq!(field(fine, "otel.status_code"), None);
 }

@@ -10,7 +10,8 @@ use tracing::Instrument;
 use super::Client;
 use crate::cmd_info::{Blocking, blocking, shared_connection_refusal};
 use crate::connection::{PendingReplies, Replies};
-use crate::executor::{CommandSpan, reply_to};
+use crate::executor::reply_to;
+use crate::span::CommandSpan;
 use crate::{Cmd, Error, FromValue, Result};
 
 /// Sends `cmds` and waits for their replies. Written by hand rather than as
@@ -44,7 +45,7 @@ enum Step<'c> {
 impl<'c, C: AsRef<[Cmd]>> Sending<'c, C> {
     pub(super) fn new(client: &'c Client, cmds: C) -> Sending<'c, C> {
         Sending {
-            span: CommandSpan::new(cmds.as_ref(), &client.inner.config.addr),
+            span: CommandSpan::new(cmds.as_ref(), &client.inner.config),
             client,
             cmds,
             step: Step::Start,
@@ -76,6 +77,14 @@ impl<C: AsRef<[Cmd]> + Unpin> Future for Sending<'_, C> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<Replies>> {
         let this = self.get_mut();
+        let result = ready!(this.poll_replies(cx));
+        Poll::Ready(this.span.finish(result))
+    }
+}
+
+impl<C: AsRef<[Cmd]> + Unpin> Sending<'_, C> {
+    fn poll_replies(&mut self, cx: &mut Context<'_>) -> Poll<Result<Replies>> {
+        let this = self;
         loop {
             match &mut this.step {
                 Step::Start => this.step = this.route(),
@@ -137,6 +146,7 @@ impl<T: FromValue> Future for Executing<'_, T> {
             .map_err(|e| e.with_command(cmd.name()))?
             .into_last()
             .ok_or_else(|| Error::protocol("no reply"))?;
-        Poll::Ready(reply_to(cmd, reply).map_err(|e| self.sending.client.at_node(e)))
+        let result = reply_to(cmd, reply).map_err(|e| self.sending.client.at_node(e));
+        Poll::Ready(self.sending.span.finish(result))
     }
 }

@@ -129,7 +129,9 @@ async fn closed(shared: &Shared) {
 /// One reconnect attempt, after backoff and, once attempts have failed, only
 /// when a command is waiting. `None` when the client was closed meanwhile.
 async fn reconnect(shared: &Shared, failed_attempts: u32) -> Option<Result<Connection>> {
-    if failed_attempts > 0 {
+    if failed_attempts == 0 {
+        tracing::debug!(attempt = 1, "reconnecting at once");
+    } else {
         while !shared.has_waiting() {
             shared.driver_wake.notified().await;
             if shared.is_closed() {
@@ -137,6 +139,11 @@ async fn reconnect(shared: &Shared, failed_attempts: u32) -> Option<Result<Conne
             }
         }
         let delay = shared.config.retry.delay(failed_attempts);
+        tracing::debug!(
+            attempt = failed_attempts + 1,
+            ?delay,
+            "reconnecting after the backoff"
+        );
         tokio::select! {
             () = tokio::time::sleep(delay) => {}
             () = closed(shared) => return None,

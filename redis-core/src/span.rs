@@ -1,0 +1,191 @@
+//! The span each command or batch runs in, described as the OpenTelemetry
+//! database conventions describe a Redis call, so that users of
+//! `tracing-opentelemetry` get standard spans with no glue:
+//!
+//! - `otel.name` (the span's name there) and `db.operation.name`: the
+//!   command's name as the application wrote it; a batch is `PIPELINE` or
+//!   `MULTI`, followed by the command's name when every command in it is
+//!   the same one (`PIPELINE SET`), with `db.operation.batch.size`;
+//! - `otel.kind = "client"`, `db.system.name = "redis"`, `db.namespace`
+//!   (the database index the client was configured with: the shared
+//!   connection never changes it), `server.address` and `server.port` (the
+//!   configured address, not the node a topology picked);
+//! - on failure `error.type` (the server's error code, such as `WRONGTYPE`,
+//!   also as `db.response.status_code`; or the client's
+//!   [`ErrorKind::as_str`] name,
+//!   such as `timeout`) and `otel.status_code = "ERROR"`.
+//!
+//! Never an argument: they hold user data and secrets. The tracing name of
+//! every such span is `redis`.
+
+use std::fmt;
+
+use tracing::field::Empty;
+
+use crate::batch::Batch;
+use crate::config::{Addr, Config};
+use crate::{Cmd, Error};
+
+/// A command's span, kept only while a subscriber listens: when tracing is
+/// off it costs the command's future one null pointer instead of a `Span`.
+pub(crate) struct CommandSpan(Option<Box<tracing::Span>>);
+
+impl CommandSpan {
+    /// The span of `cmds` sent together (one command alone is not a batch).
+    pub(crate) fn new(cmds: &[Cmd], config: &Config) -> CommandSpan {
+        CommandSpan::of(Operation::of(cmds.iter().map(Cmd::name)), config)
+    }
+
+    /// The span of an encoded pipeline.
+    pub(crate) fn of_batch(batch: &Batch, config: &Config) -> CommandSpan {
+        let names = (0..batch.len()).map(|i| batch.name(i));
+        CommandSpan::of(Operation::of(names), config)
+    }
+
+    fn of(operation: Operation<'_>, config: &Config) -> CommandSpan {
+        let unix;
+        let (host, port): (&dyn fmt::Display, Option<u16>) = match &config.addr {
+            Addr::Tcp { host, port } => (host, Some(*port)),
+            Addr::Unix(path) => {
+                unix = path.display();
+                (&unix, None)
+            }
+        };
+        let span = tracing::debug_span!(
+            "redis",
+            otel.name = %operation,
+            otel.kind = "client",
+            otel.status_code = Empty,
+            db.system.name = "redis",
+            db.operation.name = %operation,
+            db.operation.batch.size = operation.batch_size.and_then(|n| i64::try_from(n).ok()),
+            db.namespace = %config.db,
+            db.response.status_code = Empty,
+            server.address = %host,
+            server.port = port.map(i64::from),
+            error.type = Empty,
+        );
+        CommandSpan((!span.is_disabled()).then(|| Box::new(span)))
+    }
+
+    /// The span, to instrument a future with.
+    pub(crate) fn get(&self) -> tracing::Span {
+        self.0
+            .as_deref()
+            .cloned()
+            .unwrap_or_else(tracing::Span::none)
+    }
+
+    /// Marks the span failed with `error`'s type; a no-op without a
+    /// subscriber.
+    pub(crate) fn record_error(&self, error: &Error) {
+        let Some(span) = self.0.as_deref() else {
+            return;
+        };
+        span.record("otel.status_code", "ERROR");
+        match error.code() {
+            Some(code) => {
+                span.record("error.type", code);
+                span.record("db.response.status_code", code);
+            }
+            None => {
+                span.record("error.type", error.kind().as_str());
+            }
+        }
+    }
+
+    /// Records `result`'s error, if it is one, and passes it on.
+    pub(crate) fn finish<T>(&self, result: crate::Result<T>) -> crate::Result<T> {
+        if let Err(error) = &result {
+            self.record_error(error);
+        }
+        result
+    }
+}
+
+/// What a span calls the operation: one command's name, or a batch's kind
+/// and, when every command in it is the same, that command's name.
+struct Operation<'a> {
+    batch: Option<&'static str>,
+    common: Option<&'a str>,
+    batch_size: Option<usize>,
+}
+
+impl<'a> Operation<'a> {
+    fn of(names: impl ExactSizeIterator<Item = &'a str> + Clone) -> Operation<'a> {
+        let count = names.len();
+        if count == 1 {
+            return Operation {
+                batch: None,
+                common: names.clone().next(),
+                batch_size: None,
+            };
+        }
+        let first = names.clone().next();
+        let last = names.clone().last();
+        let is_multi = count >= 2
+            && first.is_some_and(|n| n.eq_ignore_ascii_case("MULTI"))
+            && last.is_some_and(|n| n.eq_ignore_ascii_case("EXEC"));
+        let (batch, inner): (&'static str, Vec<&str>) = if is_multi {
+            ("MULTI", names.skip(1).take(count - 2).collect())
+        } else {
+            ("PIPELINE", names.collect())
+        };
+        let common = inner
+            .first()
+            .copied()
+            .filter(|first| inner.iter().all(|name| name.eq_ignore_ascii_case(first)));
+        Operation {
+            batch: Some(batch),
+            common,
+            batch_size: Some(inner.len()),
+        }
+    }
+}
+
+impl fmt::Display for Operation<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.batch, self.common) {
+            (Some(batch), Some(name)) => write!(f, "{batch} {name}"),
+            (Some(batch), None) => f.write_str(batch),
+            (None, name) => f.write_str(name.unwrap_or("")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Operation;
+
+    fn name(names: &[&str]) -> (String, Option<usize>) {
+        let op = Operation::of(names.iter().copied());
+        (op.to_string(), op.batch_size)
+    }
+
+    #[test]
+    fn a_command_alone_is_named_as_written_and_is_no_batch() {
+        assert_eq!(name(&["hmset"]), ("hmset".into(), None));
+    }
+
+    #[test]
+    fn a_pipeline_of_one_command_repeated_names_it() {
+        assert_eq!(
+            name(&["SET", "SET", "SET"]),
+            ("PIPELINE SET".into(), Some(3))
+        );
+        assert_eq!(name(&["SET", "GET"]), ("PIPELINE".into(), Some(2)));
+        assert_eq!(name(&[]), ("PIPELINE".into(), Some(0)));
+    }
+
+    #[test]
+    fn a_transaction_counts_what_runs_between_multi_and_exec() {
+        assert_eq!(
+            name(&["MULTI", "INCR", "INCR", "EXEC"]),
+            ("MULTI INCR".into(), Some(2))
+        );
+        assert_eq!(
+            name(&["MULTI", "INCR", "GET", "EXEC"]),
+            ("MULTI".into(), Some(2))
+        );
+    }
+}
