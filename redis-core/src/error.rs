@@ -40,9 +40,10 @@ pub enum ErrorKind {
     /// required field, a value of the wrong type, a corrupt encoding, a key
     /// holding another kind of value. The error names the key and field.
     Decode,
-    /// A search index exists but was built from another definition than
-    /// the model's (its fields or the keys it covers changed), or by
-    /// someone else; the error names the index.
+    /// A search index of the model's index name exists but was not built
+    /// by the object mapper's migrator (no fingerprint of its definition is
+    /// stored beside it), so it is not ours to change; the error names the
+    /// index.
     IndexOutdated,
     /// Two models' key prefixes overlap (one covers the other's keys), so
     /// each one's index and scans would see the other's records.

@@ -98,6 +98,14 @@ impl ModelIndex {
         })
     }
 
+    /// The same index under another name (a rebuild's versioned one).
+    pub(crate) fn renamed(&self, name: String) -> ModelIndex {
+        ModelIndex {
+            name,
+            ..self.clone()
+        }
+    }
+
     /// The index's name.
     pub fn name(&self) -> &str {
         &self.name
@@ -171,28 +179,71 @@ impl ModelIndex {
         }
     }
 
-    /// A fingerprint of everything that defines the index (what it covers
-    /// and its fields), stored beside the index at `{index}:hash` so that a
-    /// later run can tell whether the model changed: the lower-case hex
-    /// SHA-1 of `FT.CREATE`'s arguments after the index name, separated by
-    /// spaces; in the python layout, of Python's schema text, which is what
-    /// Python stores there.
-    pub fn fingerprint(&self) -> String {
+    /// The definition as text: `FT.CREATE`'s arguments after the index
+    /// name, separated by spaces; in the python layout, Python's schema
+    /// text. [`crate::Migrator`] stores it at `{index}:schema`, where a
+    /// later run reads which fields the index has.
+    pub fn definition(&self) -> String {
         match &self.definition {
-            Definition::Python(text) => layout::python::fingerprint(text),
+            Definition::Python(text) => text.clone(),
             Definition::Fields { .. } => {
                 let create = self.create();
-                let mut text = Vec::new();
-                for (i, arg) in create.args().skip(2).enumerate() {
-                    if i > 0 {
-                        text.push(b' ');
-                    }
-                    text.extend_from_slice(arg);
-                }
-                sha1_smol::Sha1::from(&text).digest().to_string()
+                let args: Vec<String> = create
+                    .args()
+                    .skip(2)
+                    .map(|arg| String::from_utf8_lossy(arg).into_owned())
+                    .collect();
+                args.join(" ")
             }
         }
     }
+
+    /// A fingerprint of everything that defines the index (what it covers
+    /// and its fields), stored beside the index at `{index}:hash` so that a
+    /// later run can tell whether the model changed: the lower-case hex
+    /// SHA-1 of [`ModelIndex::definition`]; in the python layout, Python's
+    /// fingerprint of its schema text, which is what Python stores there.
+    pub fn fingerprint(&self) -> String {
+        match &self.definition {
+            Definition::Python(text) => layout::python::fingerprint(text),
+            Definition::Fields { .. } => sha1_smol::Sha1::from(self.definition())
+                .digest()
+                .to_string(),
+        }
+    }
+
+    /// The fields this index has beyond an index defined by `earlier` (a
+    /// [`ModelIndex::definition`]), when it is that index with fields added
+    /// at the end and nothing else changed: what `FT.ALTER ... SCHEMA ADD`
+    /// can bring the old index to. `None` for any other change, and in the
+    /// python layout, whose text has no field boundaries to trust.
+    pub(crate) fn additions_since(&self, earlier: &str) -> Option<Schema> {
+        let Definition::Fields { on, schema } = &self.definition else {
+            return None;
+        };
+        let fields = schema.fields();
+        (1..fields.len()).find_map(|kept| {
+            let old = ModelIndex {
+                definition: Definition::Fields {
+                    on: *on,
+                    schema: schema_of(&fields[..kept])?,
+                },
+                ..self.clone()
+            };
+            (old.definition() == earlier).then(|| schema_of(&fields[kept..]))?
+        })
+    }
+}
+
+/// A schema of `fields`; `None` when there are none.
+fn schema_of(fields: &[commands::Field]) -> Option<Schema> {
+    let (first, rest) = fields.split_first()?;
+    Some(
+        rest.iter()
+            .fold(Schema::new(first.clone()), |schema, field| {
+                schema.field(field.clone())
+            }),
+    )
 }
 
 /// The schema fields of one model field: its own when it is indexed (one,
