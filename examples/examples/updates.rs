@@ -22,6 +22,22 @@ struct Item {
     version: u64,
 }
 
+/// A JSON document: the same updates, at the members' paths.
+#[derive(RedisModel, serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+#[redis(storage = "json", prefix = "example:cart")]
+struct Cart {
+    #[redis(pk)]
+    id: String,
+    #[redis(index)]
+    total: f64,
+    #[redis(index)]
+    skus: Vec<String>,
+    #[redis(index)]
+    coupon: Option<String>,
+    #[redis(version)]
+    version: u64,
+}
+
 #[tokio::main]
 async fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     let client = Client::connect(redis_examples::redis_url()).await?;
@@ -63,5 +79,34 @@ async fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     println!("stale save refused: {stale}");
 
     items.delete(&id).await?;
+
+    // In a JSON model: JSON.NUMINCRBY, JSON.ARRAPPEND and JSON.DEL at the
+    // members' paths, in one script; the version is bumped here too.
+    let carts = Repository::<Cart, _>::new(&client);
+    let cart_id = "c1".to_owned();
+    carts.delete(&cart_id).await?;
+    let cart = Cart {
+        id: cart_id.clone(),
+        total: 0.0,
+        skus: Vec::new(),
+        coupon: Some("WELCOME".to_owned()),
+        version: 0,
+    };
+    carts.save(&cart).await?;
+    carts
+        .update(&cart_id)
+        .incr(Cart::total(), 19.99)
+        .append(Cart::skus(), "lamp".to_owned())
+        .unset(Cart::coupon())
+        .if_version(1u64)
+        .apply()
+        .await?;
+    let cart = carts.get(&cart_id).await?.ok_or("the cart is missing")?;
+    println!("the cart after its update: {cart:?}");
+    assert_eq!(
+        (cart.skus.len(), cart.coupon.is_none(), cart.version),
+        (1, true, 2)
+    );
+    carts.delete(&cart_id).await?;
     Ok(())
 }

@@ -333,7 +333,7 @@ fn fields<'a>(
             Storage::Hash
         };
         let (encoded, embed) = nested::check(cx, storage, &attrs, role, skip.as_ref());
-        let version = check_version(cx, &attrs, role, skip.as_ref(), serde.is_some(), handles);
+        let version = check_version(cx, &attrs, role, skip.as_ref(), handles);
         let index = match (attrs.index, &skip) {
             (Some(index), Some(skip)) => {
                 cx.error(
@@ -499,7 +499,6 @@ fn check_version(
     attrs: &FieldAttrs,
     role: Role,
     skip: Option<&Spanned<String>>,
-    json: bool,
     model: bool,
 ) -> bool {
     let Some(span) = attrs.version else {
@@ -507,12 +506,6 @@ fn check_version(
     };
     let why = if !model {
         Some("an embedded struct has no version of its own: put #[redis(version)] on a field of the model".to_owned())
-    } else if json {
-        Some(
-            "versions are supported for hash models only so far: remove `version`, or store \
-             the model as a hash"
-                .to_owned(),
-        )
     } else if role == Role::Pk {
         Some(
             "the primary key cannot be the version: mark another field (a u64) #[redis(version)]"

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
 use redis_core::commands::ScanType;
 use redis_core::{Cmd, Error, ErrorKind, FromValue, Result, Value};
 use serde::Serialize;
@@ -28,16 +29,29 @@ impl<T: Serialize + DeserializeOwned> JsonDocument for T {}
 
 impl<M: Model + JsonDocument> Storage<M> for Json {
     fn save(model: &M, pk: &M::Pk, key: &str, ttl: Option<Duration>) -> Result<Vec<Cmd>> {
-        let mut document = serde_json::to_vec(model).map_err(|e| unencodable::<M>(key, &e))?;
-        if model.pk() != pk {
-            document = with_generated_pk::<M>(document, model.pk(), pk)
-                .map_err(|e| unencodable::<M>(key, &e))?;
-        }
+        let document = document(model, pk, key)?;
         let mut cmds = vec![Cmd::new("JSON.SET").arg(key).arg("$").arg(&document[..])];
         if let Some(ttl) = ttl {
             cmds.push(pexpire(key, ttl));
         }
         Ok(cmds)
+    }
+
+    fn save_checked(
+        model: &M,
+        pk: &M::Pk,
+        key: &str,
+        ttl: Option<Duration>,
+        version_field: &str,
+        expected: u64,
+    ) -> Result<Vec<Bytes>> {
+        let document = document(model, pk, key)?;
+        Ok(crate::update::json::save_arguments(
+            document,
+            version_field,
+            expected,
+            crate::storage::ttl_millis(ttl),
+        ))
     }
 
     fn key_type() -> ScanType {
@@ -62,6 +76,16 @@ impl<M: Model + JsonDocument> Storage<M> for Json {
             )
         })
     }
+}
+
+/// `model` as the document stored under `pk`.
+fn document<M: Model + JsonDocument>(model: &M, pk: &M::Pk, key: &str) -> Result<Vec<u8>> {
+    let mut document = serde_json::to_vec(model).map_err(|e| unencodable::<M>(key, &e))?;
+    if model.pk() != pk {
+        document = with_generated_pk::<M>(document, model.pk(), pk)
+            .map_err(|e| unencodable::<M>(key, &e))?;
+    }
+    Ok(document)
 }
 
 /// The document with the generated key `pk` in place of the unset `unset`,

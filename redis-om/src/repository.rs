@@ -7,7 +7,6 @@ use std::time::Duration;
 use redis_core::commands::{Command, KeyCommands, ScanCommands, ScanOptions, Ttl};
 use redis_core::{Cmd, Executor, Pipeline, Result, Transaction, Value};
 
-use crate::hash::HashModel;
 use crate::model::Model;
 use crate::pk::PrimaryKey;
 use crate::primary_keys::{PrimaryKeys, glob_literal};
@@ -173,10 +172,7 @@ impl<M: Model, E: Executor> Repository<M, E> {
     /// An atomic partial update of the record with primary key `pk`: see
     /// [`Update`]. Only the fields named are written, in one Lua script,
     /// and the model's version field, if it has one, is bumped.
-    pub fn update(&self, pk: &M::Pk) -> Update<'_, M, E>
-    where
-        M: HashModel,
-    {
+    pub fn update(&self, pk: &M::Pk) -> Update<'_, M, E> {
         Update::new(&self.executor, self.key(pk))
     }
 

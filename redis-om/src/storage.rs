@@ -19,7 +19,7 @@ pub trait Storage<M: Model>: Send + Sync + 'static {
 
     /// The arguments of the versioned save script (see
     /// [`crate::Repository::save`]) that stores `model` if the stored
-    /// version is `expected`; only hash models have versions yet.
+    /// version is `expected`.
     #[doc(hidden)]
     fn save_checked(
         model: &M,
@@ -80,15 +80,12 @@ impl<M: HashModel> Storage<M> for Hash {
         expected: u64,
     ) -> Result<Vec<Bytes>> {
         let (hset, absent) = hash_write(model, pk, key)?;
-        let ttl_millis = ttl.map_or(0, |ttl| {
-            u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
-        });
-        Ok(crate::update::save_arguments(
+        Ok(crate::update::hash_save_arguments(
             &hset,
             &absent,
             version_field,
             expected,
-            ttl_millis,
+            ttl_millis(ttl),
         ))
     }
 
@@ -150,6 +147,14 @@ pub(crate) fn not_a_record<M: Model>(key: &str, error: Error) -> Error {
     } else {
         error
     }
+}
+
+/// A TTL as the versioned save scripts take it: milliseconds, at least 1;
+/// 0 for none.
+pub(crate) fn ttl_millis(ttl: Option<Duration>) -> u64 {
+    ttl.map_or(0, |ttl| {
+        u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
+    })
 }
 
 /// The core's `PEXPIRE key ttl`, never below one millisecond (zero would

@@ -201,7 +201,10 @@ each_redis8!(
         let first = serving(&client, &name).await;
         assert!(first.starts_with(&format!("{name}:v")), "{first}");
         // The old index is gone; its records are not.
-        assert_eq!(indexes_under(&client, &name).await, std::slice::from_ref(&first));
+        assert_eq!(
+            indexes_under(&client, &name).await,
+            std::slice::from_ref(&first)
+        );
         assert_eq!(items.count().await.unwrap(), RECORDS);
         let matched = v3
             .find(ItemV3::name().matches("item-7"))
@@ -295,7 +298,10 @@ each_redis8!(
             "says how far it got: {text}"
         );
         assert_eq!(serving(&client, &name).await, name);
-        assert_eq!(indexes_under(&client, &name).await, std::slice::from_ref(&name));
+        assert_eq!(
+            indexes_under(&client, &name).await,
+            std::slice::from_ref(&name)
+        );
         assert_eq!(migrate(&client, &items).await, MigrationOutcome::Unchanged);
         // Nothing is left locked: the next migration runs at once.
         let v2 = repo::<ItemV2>(&ctx, &client);

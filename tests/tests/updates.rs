@@ -369,3 +369,48 @@ each_redis8!(
         );
     }
 );
+
+each_setup!(unset_removes_an_optional_field, |ctx: Ctx| async move {
+    let client = ctx.client().await;
+    let products = repo::<Tagged>(&ctx, &client);
+    let id = products
+        .save(&Tagged {
+            id: "t".to_owned(),
+            label: Some("sale".to_owned()),
+            count: 1,
+        })
+        .await
+        .unwrap();
+    assert!(
+        products
+            .update(&id)
+            .unset(Tagged::label())
+            .apply()
+            .await
+            .unwrap()
+    );
+    let stored = products.get(&id).await.unwrap().unwrap();
+    assert_eq!(stored.label, None);
+    let fields: Vec<String> = client.hkeys(products.key(&id)).await.unwrap();
+    assert!(!fields.iter().any(|f| f == "label"), "{fields:?}");
+    // A field that is no Option cannot be removed: refused before sending.
+    let error = products
+        .update(&id)
+        .unset(Tagged::count())
+        .apply()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
+    assert!(error.to_string().contains("not an Option"), "{error}");
+});
+
+#[derive(RedisModel, Debug, Clone, PartialEq)]
+#[redis(prefix = "tagged")]
+struct Tagged {
+    #[redis(pk)]
+    id: String,
+    #[redis(index)]
+    label: Option<String>,
+    #[redis(index)]
+    count: i64,
+}

@@ -1,4 +1,5 @@
-//! Atomic partial updates and optimistic versions of hash models.
+//! Atomic partial updates and optimistic versions, for hash and JSON
+//! models.
 //!
 //! [`Repository::update`](crate::Repository::update) changes named fields
 //! of one record in one Lua script: nothing else of the record is written,
@@ -7,18 +8,24 @@
 //! same script, by `update` and by [`Repository::save`](crate::Repository::save).
 //!
 //! Field names and values travel as `ARGV`, never as script text; values
-//! are encoded by [`HashValue`], exactly as a save writes them.
+//! are encoded exactly as a save writes them: by [`HashValue`] in a hash,
+//! as JSON in a document (numbers and date-times as the same number text).
 
-use std::sync::LazyLock;
+mod hash;
+pub(crate) mod json;
 
 use bytes::Bytes;
 use redis_core::{Cmd, Error, ErrorKind, Executor, Result, Script, Value};
+use serde::Serialize;
 
 use crate::field::{Field, FieldKind, kind};
 use crate::geo::GeoPoint;
-use crate::hash::{HashModel, HashValue, HashWriter};
-use crate::model::Model;
+use crate::hash::{HashValue, HashWriter};
+use crate::json::Json;
+use crate::model::{Model, StorageKind};
 use crate::storage::not_a_record;
+
+pub(crate) use hash::save_arguments as hash_save_arguments;
 
 /// A type a `#[redis(version)]` field can have: `u64` or `i64`.
 #[diagnostic::on_unimplemented(
@@ -66,28 +73,57 @@ pub(crate) fn checked_version(version: i128, key: &str) -> Result<u64> {
 #[diagnostic::on_unimplemented(
     message = "an update cannot set a field indexed as `{Self}`",
     label = "no value type is known for this kind of field",
-    note = "update sets numeric, TAG, TEXT and GEO fields of hash models; save the whole model \
-            to change the others"
+    note = "update sets numeric, TAG, TEXT and GEO fields; save the whole model to change the others"
 )]
 pub trait Settable: FieldKind {
     /// The value an update writes to the field.
     type Value: HashValue;
+
+    /// The value as a JSON document stores it.
+    #[doc(hidden)]
+    fn json(value: &Self::Value) -> std::result::Result<Vec<u8>, String>;
+}
+
+/// A number as JSON: the text a hash stores (shortest round-trip digits;
+/// date-times as epoch seconds, as `epoch_seconds` writes them), which is a
+/// JSON number; NaN has none.
+fn number_json<T: HashValue>(value: &T) -> std::result::Result<Vec<u8>, String> {
+    hash_value("value", value, crate::layout::Layout::Default).map(|text| text.to_vec())
+}
+
+fn serde_json_of<T: Serialize>(value: &T) -> std::result::Result<Vec<u8>, String> {
+    serde_json::to_vec(value).map_err(|e| e.to_string())
 }
 
 impl<T: HashValue + 'static> Settable for kind::Numeric<T> {
     type Value = T;
+    fn json(value: &T) -> std::result::Result<Vec<u8>, String> {
+        number_json(value)
+    }
 }
-impl<T: HashValue + 'static> Settable for kind::Tag<T> {
+impl<T: HashValue + Serialize + 'static> Settable for kind::Tag<T> {
     type Value = T;
+    fn json(value: &T) -> std::result::Result<Vec<u8>, String> {
+        serde_json_of(value)
+    }
 }
 impl Settable for kind::Text {
     type Value = String;
+    fn json(value: &String) -> std::result::Result<Vec<u8>, String> {
+        serde_json_of(value)
+    }
 }
 impl Settable for kind::TagText {
     type Value = String;
+    fn json(value: &String) -> std::result::Result<Vec<u8>, String> {
+        serde_json_of(value)
+    }
 }
 impl Settable for kind::Geo {
     type Value = GeoPoint;
+    fn json(value: &GeoPoint) -> std::result::Result<Vec<u8>, String> {
+        serde_json_of(value)
+    }
 }
 
 /// A number an update can increment in place (`HINCRBY` for integers,
@@ -127,110 +163,6 @@ impl Increment for f64 {
     const FLOAT: bool = true;
 }
 
-/// `KEYS[1]`: the record. `ARGV[1]`: the version field; `ARGV[2]`: the
-/// version expected (`0`: no record may exist); `ARGV[3]`: the new version;
-/// `ARGV[4]`: the TTL in milliseconds (`0`: leave it); `ARGV[5]`: how many
-/// field/value pairs follow; then the pairs; then the fields to remove.
-const SAVE_LUA: &str = r"local key = KEYS[1]
-local found = redis.call('HGET', key, ARGV[1])
-if ARGV[2] == '0' then
-  if redis.call('EXISTS', key) == 1 then return {'conflict', found or ''} end
-elseif found ~= ARGV[2] then
-  return {'conflict', found or ''}
-end
-local last = 5 + 2 * tonumber(ARGV[5])
-if last > 5 then redis.call('HSET', key, unpack(ARGV, 6, last)) end
-redis.call('HSET', key, ARGV[1], ARGV[3])
-if #ARGV > last then redis.call('HDEL', key, unpack(ARGV, last + 1, #ARGV)) end
-if ARGV[4] ~= '0' then redis.call('PEXPIRE', key, ARGV[4]) end
-return {'ok'}
-";
-
-/// `KEYS[1]`: the record. `ARGV[1]`: the version field (empty: none);
-/// `ARGV[2]`: the version expected (empty: no check); `ARGV[3]`: how many
-/// field/value pairs to set; `ARGV[4]`: how many increments; then the
-/// pairs; then per increment the field, `i` or `f`, and the amount.
-///
-/// Every increment is checked before anything is written: a script that
-/// fails half-way keeps what it wrote.
-const UPDATE_LUA: &str = r"local key = KEYS[1]
-if redis.call('EXISTS', key) == 0 then return {'missing'} end
-local vf = ARGV[1]
-if ARGV[2] ~= '' then
-  local found = redis.call('HGET', key, vf)
-  if found ~= ARGV[2] then return {'conflict', found or ''} end
-end
-local first = 5 + 2 * tonumber(ARGV[3])
-local last = first + 3 * (tonumber(ARGV[4]) - 1)
-local function check(field, int, delta)
-  local current = redis.call('HGET', key, field) or '0'
-  local number = tonumber(current)
-  if int and not string.match(current, '^%-?%d+$') then number = nil end
-  if number == nil then return {'invalid', field, current} end
-  local sum = number + tonumber(delta)
-  if sum ~= sum or sum == math.huge or sum == -math.huge or (int and math.abs(sum) >= 9.2e18) then
-    return {'invalid', field, current}
-  end
-end
-for i = first, last, 3 do
-  local bad = check(ARGV[i], ARGV[i + 1] == 'i', ARGV[i + 2])
-  if bad then return bad end
-end
-if vf ~= '' then
-  local bad = check(vf, true, '1')
-  if bad then return bad end
-end
-if first > 5 then redis.call('HSET', key, unpack(ARGV, 5, first - 1)) end
-for i = first, last, 3 do
-  if ARGV[i + 1] == 'i' then
-    redis.call('HINCRBY', key, ARGV[i], ARGV[i + 2])
-  else
-    redis.call('HINCRBYFLOAT', key, ARGV[i], ARGV[i + 2])
-  end
-end
-if vf ~= '' then redis.call('HINCRBY', key, vf, 1) end
-return {'ok'}
-";
-
-static SAVE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(SAVE_LUA));
-static UPDATE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(UPDATE_LUA));
-
-/// The arguments of the versioned save script for the fields `hset` (an
-/// `HSET key f v ...`) writes and the fields `absent` removes.
-pub(crate) fn save_arguments(
-    hset: &Cmd,
-    absent: &[&'static str],
-    version_field: &str,
-    expected: u64,
-    ttl_millis: u64,
-) -> Vec<Bytes> {
-    // The pairs after the name and the key, but the version field's: the script writes
-    // the new version itself.
-    let mut pairs: Vec<Bytes> = Vec::new();
-    let mut args = hset.args().skip(2);
-    while let (Some(field), Some(value)) = (args.next(), args.next()) {
-        if field != version_field.as_bytes() {
-            pairs.push(Bytes::copy_from_slice(field));
-            pairs.push(Bytes::copy_from_slice(value));
-        }
-    }
-    let mut argv = vec![
-        Bytes::copy_from_slice(version_field.as_bytes()),
-        Bytes::from(expected.to_string()),
-        Bytes::from((expected + 1).to_string()),
-        Bytes::from(ttl_millis.to_string()),
-        Bytes::from((pairs.len() / 2).to_string()),
-    ];
-    argv.extend(pairs);
-    argv.extend(
-        absent
-            .iter()
-            .filter(|field| **field != version_field)
-            .map(|field| Bytes::from_static(field.as_bytes())),
-    );
-    argv
-}
-
 /// Runs the versioned save of `M` at `key` with `argv`.
 pub(crate) async fn run_save<M: Model, E: Executor>(
     executor: &E,
@@ -238,7 +170,11 @@ pub(crate) async fn run_save<M: Model, E: Executor>(
     argv: Vec<Bytes>,
     expected: u64,
 ) -> Result<()> {
-    let reply = invoke(&SAVE_SCRIPT, executor, key, argv)
+    let script = match M::info().storage() {
+        StorageKind::Hash => &*hash::SAVE_SCRIPT,
+        StorageKind::Json => &*json::SAVE_SCRIPT,
+    };
+    let reply = invoke(script, executor, key, argv)
         .await
         .map_err(|error| not_a_record::<M>(key, error))?;
     match outcome(reply)? {
@@ -332,11 +268,22 @@ struct Incr {
     float: bool,
 }
 
-/// An atomic partial update of one record of a hash model, built by
+/// What an update writes, each value encoded for the model's storage.
+#[derive(Debug, Default)]
+struct Ops {
+    sets: Vec<(&'static str, Bytes)>,
+    incrs: Vec<Incr>,
+    /// JSON arrays only.
+    appends: Vec<(&'static str, Bytes)>,
+    unsets: Vec<&'static str>,
+}
+
+/// An atomic partial update of one record, built by
 /// [`Repository::update`](crate::Repository::update) and sent by
 /// [`Update::apply`]: one Lua script that writes only the fields named
-/// here, increments in place, checks the version when asked, and bumps the
-/// model's version field if it has one.
+/// here (HSET/HDEL of those fields in a hash, JSON.SET/JSON.DEL at their
+/// paths in a document), increments in place, checks the version when
+/// asked, and bumps the model's version field if it has one.
 ///
 /// ```no_run
 /// use redis_om::{RedisModel, Repository};
@@ -349,6 +296,8 @@ struct Incr {
 ///     price: f64,
 ///     #[redis(index)]
 ///     stock: u32,
+///     #[redis(index)]
+///     discontinued: Option<String>,
 ///     #[redis(version)]
 ///     version: u64,
 /// }
@@ -359,6 +308,7 @@ struct Incr {
 ///     .update(&p.id)
 ///     .set(Product::price(), 9.99)
 ///     .incr(Product::stock(), -1)
+///     .unset(Product::discontinued())
 ///     .if_version(p.version) // ErrorKind::Conflict if it was changed since
 ///     .apply()
 ///     .await?;
@@ -370,45 +320,49 @@ pub struct Update<'r, M: Model, E> {
     executor: &'r E,
     model: std::marker::PhantomData<fn() -> M>,
     key: String,
-    sets: Cmd,
-    absent: Vec<&'static str>,
-    incrs: Vec<Incr>,
+    ops: Ops,
     expected: Option<i128>,
     failure: Option<String>,
 }
 
-impl<'r, M: HashModel, E> Update<'r, M, E> {
+impl<'r, M: Model, E> Update<'r, M, E> {
     /// An update of the record at `key`, sent through `executor`.
     pub(crate) fn new(executor: &'r E, key: String) -> Self {
         Update {
             executor,
             model: std::marker::PhantomData,
             key,
-            sets: Cmd::new("HSET"),
-            absent: Vec::new(),
-            incrs: Vec::new(),
+            ops: Ops::default(),
             expected: None,
             failure: None,
         }
     }
 
+    fn fail(&mut self, why: String) {
+        self.failure.get_or_insert(why);
+    }
+
     /// Sets `field` to `value`, encoded as a save writes it. A value that
     /// cannot be sent (NaN) fails [`Update::apply`] before anything is sent.
     pub fn set<K: Settable, S>(mut self, field: Field<M, K, S>, value: K::Value) -> Self {
-        let mut writer =
-            HashWriter::new(&mut self.sets, &mut self.absent).in_layout(M::info().layout());
-        writer.field(field.name(), &value);
-        if let Some(why) = writer.take_failure() {
-            self.failure.get_or_insert(why);
+        let encoded = match M::info().storage() {
+            StorageKind::Hash => hash_value(field.name(), &value, M::info().layout()),
+            StorageKind::Json => K::json(&value).map(Bytes::from),
+        };
+        match encoded {
+            Ok(value) => self.ops.sets.push((field.name(), value)),
+            Err(why) => self.fail(format!("field `{}`: {why}", field.name())),
         }
         self
     }
 
     /// Adds `by` to the numeric field `field` in place (`HINCRBY`, or
-    /// `HINCRBYFLOAT` for floats): concurrent increments all count. A field
-    /// that is absent counts as 0; a stored value that is no number of the
-    /// field's kind, or a sum out of the 64-bit range, fails the update
-    /// with [`ErrorKind::Decode`] and nothing is written.
+    /// `HINCRBYFLOAT` for floats, in a hash; `JSON.NUMINCRBY` in a
+    /// document): concurrent increments all count. In a hash an absent
+    /// field counts as 0; in a document the field must hold a number. A
+    /// stored value that is no number of the field's kind, or a sum out of
+    /// the 64-bit range, fails the update with [`ErrorKind::Decode`] and
+    /// nothing is written.
     pub fn incr<T: Increment + 'static, S>(
         mut self,
         field: Field<M, kind::Numeric<T>, S>,
@@ -416,25 +370,36 @@ impl<'r, M: HashModel, E> Update<'r, M, E> {
     ) -> Self {
         let mut arg = Cmd::new("HINCRBY");
         arg.push_arg(by);
-        let amount = arg.args().nth(1).map(Bytes::copy_from_slice);
-        match amount {
-            Some(amount) if T::FLOAT && !is_finite_text(&amount) => {
-                self.failure.get_or_insert(format!(
-                    "field `{}` cannot be incremented by a NaN or an infinity",
-                    field.name()
-                ));
-            }
-            Some(amount) => self.incrs.push(Incr {
+        match arg.args().nth(1).map(Bytes::copy_from_slice) {
+            Some(amount) if !T::FLOAT || is_finite_text(&amount) => self.ops.incrs.push(Incr {
                 field: field.name(),
                 amount,
                 float: T::FLOAT,
             }),
-            None => {
-                self.failure.get_or_insert(format!(
-                    "field `{}` cannot be incremented by a NaN or an infinity",
-                    field.name()
-                ));
-            }
+            _ => self.fail(format!(
+                "field `{}` cannot be incremented by a NaN or an infinity",
+                field.name()
+            )),
+        }
+        self
+    }
+
+    /// Removes `field` from the record (HDEL in a hash, JSON.DEL in a
+    /// document), so that it reads back as `None`. Only `Option` fields can
+    /// be removed: another fails [`Update::apply`] with
+    /// [`ErrorKind::InvalidInput`] before anything is sent.
+    pub fn unset<K: FieldKind, S>(mut self, field: Field<M, K, S>) -> Self {
+        let optional = M::info()
+            .fields()
+            .iter()
+            .any(|info| info.stored() == field.name() && info.is_optional());
+        if optional {
+            self.ops.unsets.push(field.name());
+        } else {
+            self.fail(format!(
+                "field `{}` is not an Option, so it cannot be removed",
+                field.name()
+            ));
         }
         self
     }
@@ -449,8 +414,8 @@ impl<'r, M: HashModel, E> Update<'r, M, E> {
         self
     }
 
-    /// The script's `ARGV`, after the checks made before sending.
-    fn arguments(&self) -> Result<Vec<Bytes>> {
+    /// The script and its `ARGV`, after the checks made before sending.
+    fn arguments(self) -> Result<(&'static Script, Vec<Bytes>)> {
         let refuse = |why: String| {
             Error::new(
                 ErrorKind::InvalidInput,
@@ -464,9 +429,6 @@ impl<'r, M: HashModel, E> Update<'r, M, E> {
         if let Some(why) = &self.failure {
             return Err(refuse(why.clone()));
         }
-        if let Some(field) = self.absent.first() {
-            return Err(refuse(format!("field `{field}` would be removed")));
-        }
         let version_field = M::info().version();
         let expected = match (self.expected, version_field) {
             (Some(_), None) => {
@@ -477,76 +439,105 @@ impl<'r, M: HashModel, E> Update<'r, M, E> {
             (Some(version), Some(_)) => Some(checked_version(version, &self.key)?),
             (None, _) => None,
         };
-        // After the command's name.
-        let mut pairs: Vec<Bytes> = self
-            .sets
-            .args()
-            .skip(1)
-            .map(Bytes::copy_from_slice)
-            .collect::<Vec<_>>();
-        let written = pairs
-            .iter()
-            .step_by(2)
-            .map(|field| field.as_ref())
-            .chain(self.incrs.iter().map(|incr| incr.field.as_bytes()));
+        let ops = &self.ops;
+        let written = (ops.sets.iter().map(|(field, _)| *field))
+            .chain(ops.incrs.iter().map(|incr| incr.field))
+            .chain(ops.appends.iter().map(|(field, _)| *field))
+            .chain(ops.unsets.iter().copied());
         for field in written {
-            if Some(field) == version_field.map(str::as_bytes) {
+            if Some(field) == version_field {
                 return Err(refuse(format!(
-                    "the version field `{}` is bumped by every update, not set",
-                    String::from_utf8_lossy(field)
+                    "the version field `{field}` is bumped by every update, not set"
                 )));
             }
-            if field == M::info().pk().as_bytes() {
+            if field == M::info().pk() {
                 return Err(refuse("the primary key cannot be changed".to_owned()));
             }
         }
-        let mut argv = vec![
-            Bytes::from_static(version_field.unwrap_or("").as_bytes()),
-            Bytes::from(expected.map(|v| v.to_string()).unwrap_or_default()),
-            Bytes::from((pairs.len() / 2).to_string()),
-            Bytes::from(self.incrs.len().to_string()),
-        ];
-        argv.append(&mut pairs);
-        for incr in &self.incrs {
-            argv.push(Bytes::from_static(incr.field.as_bytes()));
-            argv.push(Bytes::from_static(if incr.float { b"f" } else { b"i" }));
-            argv.push(incr.amount.clone());
-        }
-        Ok(argv)
+        let expected = Bytes::from(expected.map(|v| v.to_string()).unwrap_or_default());
+        let version = version_field.unwrap_or("");
+        Ok(match M::info().storage() {
+            StorageKind::Hash => (
+                &*hash::UPDATE_SCRIPT,
+                hash::update_arguments(version.as_bytes(), expected, self.ops),
+            ),
+            StorageKind::Json => (
+                &*json::UPDATE_SCRIPT,
+                json::update_arguments(version, expected, self.ops),
+            ),
+        })
     }
 }
 
-impl<M: HashModel, E: Executor> Update<'_, M, E> {
+impl<'r, M: Model<Storage = Json>, E> Update<'r, M, E> {
+    /// Appends `value` to the JSON array `field` (`JSON.ARRAPPEND`):
+    /// concurrent appends all land. A field that holds no array fails the
+    /// update with [`ErrorKind::Decode`] and nothing is written. JSON
+    /// models only: a hash stores a list as one joined string.
+    pub fn append<T: Serialize + 'static, S>(
+        mut self,
+        field: Field<M, kind::MultiTag<T>, S>,
+        value: T,
+    ) -> Self {
+        match serde_json_of(&value) {
+            Ok(json) => self.ops.appends.push((field.name(), Bytes::from(json))),
+            Err(why) => self.fail(format!("field `{}`: {why}", field.name())),
+        }
+        self
+    }
+}
+
+/// `value` as a hash stores it in field `name`.
+fn hash_value<T: HashValue>(
+    name: &'static str,
+    value: &T,
+    layout: crate::layout::Layout,
+) -> std::result::Result<Bytes, String> {
+    let mut scratch = Cmd::new("HSET");
+    let mut absent = Vec::new();
+    let mut writer = HashWriter::new(&mut scratch, &mut absent).in_layout(layout);
+    writer.field(name, value);
+    if let Some(why) = writer.take_failure() {
+        return Err(why);
+    }
+    scratch
+        .args()
+        .nth(2)
+        .map(Bytes::copy_from_slice)
+        .ok_or_else(|| "the value writes nothing".to_owned())
+}
+
+impl<M: Model, E: Executor> Update<'_, M, E> {
     /// Sends the update as one script; `Ok(false)` when there is no such
     /// record (nothing is written: an update never creates a half-made
     /// record). Fails with [`ErrorKind::Conflict`] when
     /// [`Update::if_version`] was given and the stored version is another,
     /// with [`ErrorKind::InvalidInput`] before sending when a value cannot
     /// be sent, and with [`ErrorKind::Decode`] when a field to increment
-    /// holds no number; in every failure nothing is written. An update
-    /// without fields only checks and bumps the version.
+    /// holds no number (or one to append to no array); in every failure
+    /// nothing is written. An update without fields only checks and bumps
+    /// the version.
     pub async fn apply(self) -> Result<bool> {
-        let argv = self.arguments()?;
-        let reply = invoke(&UPDATE_SCRIPT, self.executor, &self.key, argv)
+        let (executor, key, expected) = (self.executor, self.key.clone(), self.expected);
+        let (script, argv) = self.arguments()?;
+        let reply = invoke(script, executor, &key, argv)
             .await
-            .map_err(|error| not_a_record::<M>(&self.key, error))?;
+            .map_err(|error| not_a_record::<M>(&key, error))?;
         match outcome(reply)? {
             Outcome::Ok => Ok(true),
             Outcome::Missing => Ok(false),
             Outcome::Conflict(found) => {
-                let expected = self
-                    .expected
+                let expected = expected
                     .and_then(|v| u64::try_from(v).ok())
                     .unwrap_or_default();
-                Err(conflict::<M>(&self.key, expected, found, "updated"))
+                Err(conflict::<M>(&key, expected, found, "updated"))
             }
             Outcome::Invalid(field, holds) => Err(Error::new(
                 ErrorKind::Decode,
                 format!(
-                    "{} at {} was not updated: field `{field}` holds {:?}, which cannot be \
-                     incremented by the amount given; nothing was written",
+                    "{} at {key} was not updated: field `{field}` holds {:?}, which cannot be \
+                     incremented or appended to as asked; nothing was written",
                     M::info().name(),
-                    self.key,
                     crate::hash::shorten(&holds)
                 ),
             )),
@@ -594,7 +585,7 @@ mod tests {
     }
 
     /// An update of `product:1` (`{prefix}:1`), never sent.
-    fn unsent<M: HashModel>() -> Update<'static, M, ()> {
+    fn unsent<M: Model>() -> Update<'static, M, ()> {
         Update::new(&(), format!("{}:1", M::info().prefix()))
     }
 
@@ -613,7 +604,7 @@ mod tests {
             .if_version(7u64);
         assert_eq!(update.key, "product:1");
         assert_eq!(
-            text(&update.arguments().unwrap()),
+            text(&update.arguments().unwrap().1),
             [
                 "version",
                 "7",
@@ -634,7 +625,7 @@ mod tests {
     fn a_model_without_version_sends_no_check() {
         let update = unsent::<Plain>().incr(Plain::n(), 5);
         assert_eq!(
-            text(&update.arguments().unwrap()),
+            text(&update.arguments().unwrap().1),
             ["", "", "0", "1", "n", "i", "5"]
         );
         let error = unsent::<Plain>().if_version(1u64).arguments().unwrap_err();
@@ -668,7 +659,7 @@ mod tests {
 
     #[test]
     fn float_increments_are_sent_as_shortest_text() {
-        let argv = unsent::<Product>()
+        let (_, argv) = unsent::<Product>()
             .incr(Product::price(), 0.1)
             .arguments()
             .unwrap();
@@ -685,7 +676,7 @@ mod tests {
             .arg("4")
             .arg("price")
             .arg("2.5");
-        let argv = save_arguments(&hset, &["note"], "version", 4, 0);
+        let argv = hash_save_arguments(&hset, &["note"], "version", 4, 0);
         assert_eq!(
             text(&argv),
             [
