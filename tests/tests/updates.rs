@@ -207,32 +207,43 @@ each_setup!(
 );
 
 each_setup!(
-    of_concurrent_saves_of_one_version_exactly_one_wins,
+    of_two_concurrent_saves_of_one_version_exactly_one_wins,
     |ctx: Ctx| async move {
         let client = ctx.client().await;
         let products = Arc::new(repo::<Product>(&ctx, &client));
         let id = "raced".to_owned();
-        for round in 0..50u64 {
-            let mut tasks = Vec::new();
-            for writer in 0..4 {
-                let products = Arc::clone(&products);
-                let model = Product {
-                    name: format!("writer {writer}"),
-                    version: round,
-                    ..product(&id)
-                };
-                tasks.push(tokio::spawn(async move { products.save(&model).await }));
-            }
-            let mut wins = 0;
+        for round in 0..1_000u64 {
+            let tasks: Vec<_> = (0..2)
+                .map(|writer| {
+                    let products = Arc::clone(&products);
+                    let model = Product {
+                        name: format!("round {round} writer {writer}"),
+                        version: round,
+                        ..product(&id)
+                    };
+                    tokio::spawn(async move { (products.save(&model).await, model) })
+                })
+                .collect();
+            let mut winner = None;
             for task in tasks {
                 match task.await.unwrap() {
-                    Ok(_) => wins += 1,
-                    Err(error) => assert_eq!(error.kind(), ErrorKind::Conflict, "{error}"),
+                    (Ok(_), model) => {
+                        assert!(winner.is_none(), "round {round}: two saves won");
+                        winner = Some(model);
+                    }
+                    (Err(error), _) => assert_eq!(error.kind(), ErrorKind::Conflict, "{error}"),
                 }
             }
-            assert_eq!(wins, 1, "round {round}");
+            // No lost write: what is stored is the winner's, bumped.
+            let winner = winner.unwrap_or_else(|| panic!("round {round}: no save won"));
             let stored = products.get(&id).await.unwrap().unwrap();
-            assert_eq!(stored.version, round + 1);
+            assert_eq!(
+                stored,
+                Product {
+                    version: round + 1,
+                    ..winner
+                }
+            );
         }
     }
 );
