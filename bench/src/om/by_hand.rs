@@ -4,9 +4,11 @@
 
 use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::LazyLock;
 
 use bytes::Bytes;
-use redis_core::{Client, Cmd, Pipeline, Value};
+use redis_core::commands::{SearchCommands, SearchOptions, SearchResult};
+use redis_core::{Client, Cmd, Pipeline, Script, Value};
 
 use super::models::{Order, User};
 use crate::clients::{Result, not_ok};
@@ -15,6 +17,21 @@ use crate::clients::{Result, not_ok};
 pub fn user_key(id: &str) -> String {
     format!("bench:omh:{id}")
 }
+
+/// `bench:omv:{id}`, the versioned model's key.
+pub fn versioned_key(id: &str) -> String {
+    format!("bench:omv:{id}")
+}
+
+/// `bench:omf:{id}`, the key of `om_find`'s copy of a user.
+pub fn found_key(id: &str) -> String {
+    format!("{FOUND_PREFIX}:{id}")
+}
+
+/// The prefix of `om_find`'s records.
+pub const FOUND_PREFIX: &str = "bench:omf";
+/// Their index, as redis-om's migrator names it.
+pub const FOUND_INDEX: &str = "bench:omf:index";
 
 /// `bench:omj:{id}`.
 pub fn order_key(id: &str) -> String {
@@ -105,6 +122,109 @@ fn parse<T: FromStr>(key: &str, field: &str, text: &str) -> Result<T> {
         .map_err(|_| format!("{key}: field `{field}` holds {text:?}").into())
 }
 
+/// `HSET key visits V city S`, expecting 0 new fields (a 1 or 2 would mean the record, or
+/// one of its fields, was missing: an update must not create a half-made record).
+pub async fn update_user(client: &Client, id: &str, visits: u64, city: &str) -> Result<()> {
+    let added: u64 = Cmd::new("HSET")
+        .arg(user_key(id))
+        .arg("visits")
+        .arg(visits)
+        .arg("city")
+        .arg(city)
+        .query(client)
+        .await?;
+    if added != 0 {
+        return Err(format!("HSET of two fields of {id} added {added} new fields").into());
+    }
+    Ok(())
+}
+
+/// The hand-written compare-and-set: the stored version must be `ARGV[1]`, then the two
+/// fields are written and the version bumped by one HSET; the reply is the new version.
+static VERSIONED_UPDATE: LazyLock<Script> = LazyLock::new(|| {
+    Script::new(
+        r"local found = redis.call('HGET', KEYS[1], 'version')
+if found ~= ARGV[1] then
+  return redis.error_reply('CONFLICT expected version ' .. ARGV[1] .. ', found ' .. tostring(found))
+end
+local next = tonumber(found) + 1
+redis.call('HSET', KEYS[1], 'visits', ARGV[2], 'city', ARGV[3], 'version', next)
+return next
+",
+    )
+});
+
+/// `EVALSHA` of the compare-and-set above (`EVAL` once, on `NOSCRIPT`): fails unless the
+/// stored version was `expected` and is now `expected + 1`.
+pub async fn update_versioned(
+    client: &Client,
+    id: &str,
+    expected: u64,
+    visits: u64,
+    city: &str,
+) -> Result<()> {
+    let version: u64 = VERSIONED_UPDATE
+        .key(versioned_key(id))
+        .arg(expected)
+        .arg(visits)
+        .arg(city)
+        .invoke(client)
+        .await?;
+    if version != expected + 1 {
+        return Err(format!("the versioned update of {id} left version {version}").into());
+    }
+    Ok(())
+}
+
+/// `JSON.SET key $.version V`, expecting OK.
+pub async fn set_order_version(client: &Client, id: &str, version: u64) -> Result<()> {
+    let reply: Value = Cmd::new("JSON.SET")
+        .arg(order_key(id))
+        .arg("$.version")
+        .arg(version)
+        .query(client)
+        .await?;
+    match &reply {
+        Value::SimpleString(s) if s == "OK" => Ok(()),
+        _ => Err(not_ok("JSON.SET", reply)),
+    }
+}
+
+/// The query text redis-om renders for `User::age().between(lo, hi) & User::city().eq(city)`,
+/// written by hand: dialect 2, every value a parameter.
+pub const FIND_QUERY: &str = "@age:[$p0 $p1] @city:{$p2}";
+
+/// `FT.SEARCH bench:omf:index "@age:[$p0 $p1] @city:{$p2}" PARAMS 6 p0 LO p1 HI p2 CITY
+/// DIALECT 2 LIMIT 0 limit` with redis-core's typed command, each document's fields into a
+/// `HashMap<String, String>` and the user built from it as [`get_user`] does.
+pub async fn find_users(
+    client: &Client,
+    (lo, hi): (u32, u32),
+    city: &str,
+    limit: u64,
+) -> Result<Vec<User>> {
+    let options = SearchOptions::new()
+        .dialect(2)
+        .param("p0", lo.to_string())
+        .param("p1", hi.to_string())
+        .param("p2", city)
+        .limit(0, limit);
+    let found: SearchResult = client
+        .ft_search_with(FOUND_INDEX, FIND_QUERY, &options)
+        .await?;
+    let prefix = format!("{FOUND_PREFIX}:");
+    found
+        .documents
+        .into_iter()
+        .map(|document| {
+            if !document.id.starts_with(&prefix) {
+                return Err(format!("{FOUND_INDEX} found {}", document.id).into());
+            }
+            user_from(&document.id, document.fields)
+        })
+        .collect()
+}
+
 /// `serde_json::to_vec`, then `JSON.SET key $ doc`, expecting OK.
 pub async fn save_order(client: &Client, order: &Order) -> Result<()> {
     let document = serde_json::to_vec(order)?;
@@ -134,9 +254,18 @@ pub async fn get_order(client: &Client, id: &str) -> Result<Option<Order>> {
 
 /// One pipeline of an HSET per user, each reply checked.
 pub async fn save_users(client: &Client, users: &[User]) -> Result<()> {
+    save_users_at(client, users, user_key).await
+}
+
+/// [`save_users`] at the keys `key` gives.
+pub async fn save_users_at(
+    client: &Client,
+    users: &[User],
+    key: impl Fn(&str) -> String,
+) -> Result<()> {
     let mut pipe = Pipeline::<Vec<u64>>::default();
     for user in users {
-        pipe.push(hset_user(&user_key(&user.id), user));
+        pipe.push(hset_user(&key(&user.id), user));
     }
     let replies = pipe.query(client).await?;
     if replies.len() != users.len() {

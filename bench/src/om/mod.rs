@@ -52,12 +52,16 @@ pub fn run(
     options: &OmOptions<'_>,
 ) -> Result<OmTable> {
     let mut table = OmTable::default();
-    let mut workloads = options.workloads.to_vec();
-    if workloads.contains(&OmWorkload::Json) && !runtime.block_on(has_json(client))? {
-        eprintln!(
-            "[bench] om_json skipped: the server has no RedisJSON (`cargo xtask bench` loads it)"
-        );
-        workloads.retain(|&w| w != OmWorkload::Json);
+    let mut workloads = Vec::new();
+    for &workload in options.workloads {
+        match workload.needs() {
+            Some(command) if !runtime.block_on(has_command(client, command))? => eprintln!(
+                "[bench] {} skipped: the server has no {command} (`cargo xtask bench` loads its \
+                 module)",
+                workload.name()
+            ),
+            _ => workloads.push(workload),
+        }
     }
     let wants_python = options
         .columns
@@ -88,6 +92,11 @@ pub fn run(
     let by_hand = ByHand(client.clone());
     let mut data = OmData::new();
     for &workload in &workloads {
+        if options.columns.iter().any(|c| RUST_COLUMNS.contains(&c.as_str())) {
+            runtime
+                .block_on(workload::prepare(workload, client, &mut data))
+                .map_err(|e| format!("preparing {}: {e}", workload.name()))?;
+        }
         for run in 0..options.runs {
             let mut columns: Vec<&str> = options.columns.iter().map(String::as_str).collect();
             let len = columns.len();
@@ -107,6 +116,7 @@ pub fn run(
                     "by-hand" => Some(runtime.block_on(workload::measure(
                         workload, &by_hand, client, &mut data, warmup, limit,
                     ))),
+                    _ if !workload.has_python() => None,
                     _ => driver
                         .as_mut()
                         .map(|python| python.measure(workload, column, warmup, limit)),
@@ -126,11 +136,12 @@ pub fn run(
     Ok(table)
 }
 
-/// Whether the server knows `JSON.SET` (RedisJSON is loaded).
-async fn has_json(client: &Client) -> Result<bool> {
+/// Whether the server knows `command` (`JSON.SET`: RedisJSON is loaded; `FT.SEARCH`:
+/// RediSearch).
+async fn has_command(client: &Client, command: &str) -> Result<bool> {
     let info: Value = Cmd::new("COMMAND")
         .arg("INFO")
-        .arg("JSON.SET")
+        .arg(command)
         .query(client)
         .await?;
     Ok(match info {

@@ -6,11 +6,19 @@ use serde::{Deserialize, Serialize};
 
 /// Records `om_hash10` and `om_json` cycle through (each step saves one, then reads it back).
 pub const RECORDS: usize = 100;
-/// Models per `om_save_many` step.
+/// Models per `om_save_many` step, and records `om_find` queries.
 pub const SAVE_MANY: usize = 10_000;
+/// The cities of `om_find`'s records: `city{i % FIND_CITIES}`, a prime, so that every city
+/// holds records of every age.
+pub const FIND_CITIES: usize = 97;
+/// The ages `om_find` asks for (inclusive): with [`FIND_CITIES`], about 10 hits a query.
+pub const FIND_AGES: (u32, u32) = (30, 35);
 
-/// The hash model of `om_hash10` and `om_save_many`: ten fields, the primary key included,
-/// stored at `bench:omh:{id}` by redis-om and by hand alike.
+/// The hash model of `om_hash10`, `om_save_many`, `om_update2` and `om_find`: ten fields, the
+/// primary key included, stored at `bench:omh:{id}` by redis-om and by hand alike (`om_find`'s
+/// copy at `bench:omf:{id}`). Three fields are indexed, for the handles of `om_update2` and
+/// `om_find`; an index exists only for `om_find`'s prefix (no index covers `bench:omh:`, so
+/// the other rows' writes are not indexed), and indexing does not change what a save writes.
 #[derive(RedisModel, Debug, Clone, PartialEq)]
 #[redis(prefix = "bench:omh")]
 pub struct User {
@@ -19,9 +27,13 @@ pub struct User {
     pub id: String,
     pub name: String,
     pub email: String,
+    /// A TAG field.
+    #[redis(index)]
     pub city: String,
+    #[redis(index)]
     pub age: u32,
     /// Set to the step's number before each save, so a stale read fails the check.
+    #[redis(index)]
     pub visits: u64,
     pub balance: i64,
     pub score: f64,
@@ -29,6 +41,29 @@ pub struct User {
     /// `Some` in the data: a `None` would make redis-om's save an HSET plus an HDEL in a
     /// MULTI/EXEC (it removes the stale field), which is a different workload.
     pub nickname: Option<String>,
+}
+
+/// The model of `om_update2_versioned`: [`User`]'s fields and a version, stored at
+/// `bench:omv:{id}`.
+#[derive(RedisModel, Debug, Clone, PartialEq)]
+#[redis(prefix = "bench:omv")]
+pub struct VersionedUser {
+    #[redis(pk)]
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    #[redis(index)]
+    pub city: String,
+    pub age: u32,
+    #[redis(index)]
+    pub visits: u64,
+    pub balance: i64,
+    pub score: f64,
+    pub active: bool,
+    pub nickname: Option<String>,
+    /// Compared and bumped by every versioned update.
+    #[redis(version)]
+    pub version: u64,
 }
 
 /// The nested struct of [`Order`].
@@ -55,7 +90,9 @@ pub struct Order {
     #[redis(pk)]
     pub id: String,
     pub customer: String,
-    /// Set to the step's number before each save, as [`User::visits`].
+    /// Set to the step's number before each save, as [`User::visits`]; indexed for its
+    /// handle, which `om_json_update` sets (no index of `bench:omj:` is created).
+    #[redis(index)]
     pub version: u64,
     pub total: f64,
     pub paid: bool,
@@ -79,6 +116,14 @@ pub fn user(i: usize) -> User {
         score: 0.5 + (i % 100) as f64 * 0.25,
         active: i.is_multiple_of(2),
         nickname: Some(format!("nick{i}")),
+    }
+}
+
+/// The `i`-th user of `om_find`: [`user`] with one of [`FIND_CITIES`] cities.
+pub fn find_user(i: usize) -> User {
+    User {
+        city: format!("city{}", i % FIND_CITIES),
+        ..user(i)
     }
 }
 

@@ -3,11 +3,14 @@
 
 use std::time::Instant;
 
-use redis_core::Client;
-use redis_om::Repository;
+use redis_core::commands::{JsonCommands, SearchCommands, SearchOptions, SearchResult};
+use redis_core::{Client, Cmd, Pipeline};
+use redis_om::{Migrator, Repository};
 
 use super::by_hand;
-use super::models::{self, Order, RECORDS, SAVE_MANY, User};
+use super::models::{
+    self, FIND_AGES, FIND_CITIES, Order, RECORDS, SAVE_MANY, User, VersionedUser,
+};
 use crate::clients::Result;
 use crate::workload::{Limit, Sample};
 
@@ -20,11 +23,27 @@ pub enum OmWorkload {
     Json,
     /// `save_many` of 10,000 hash models.
     SaveMany,
+    /// An update of two fields (a number and a TAG) of the hash model.
+    Update2,
+    /// The same update, compared with the record's version and bumping it.
+    Update2Versioned,
+    /// An update of one top-level field of the JSON model.
+    JsonUpdate,
+    /// A query on an index of 10,000 hash records, about 10 hits.
+    Find,
 }
 
 impl OmWorkload {
     /// Every workload, in table order.
-    pub const ALL: [OmWorkload; 3] = [OmWorkload::Hash10, OmWorkload::Json, OmWorkload::SaveMany];
+    pub const ALL: [OmWorkload; 7] = [
+        OmWorkload::Hash10,
+        OmWorkload::Json,
+        OmWorkload::SaveMany,
+        OmWorkload::Update2,
+        OmWorkload::Update2Versioned,
+        OmWorkload::JsonUpdate,
+        OmWorkload::Find,
+    ];
 
     /// Its name on the command line, in the table and in the Python driver's protocol.
     pub fn name(self) -> &'static str {
@@ -32,6 +51,10 @@ impl OmWorkload {
             OmWorkload::Hash10 => "om_hash10",
             OmWorkload::Json => "om_json",
             OmWorkload::SaveMany => "om_save_many",
+            OmWorkload::Update2 => "om_update2",
+            OmWorkload::Update2Versioned => "om_update2_versioned",
+            OmWorkload::JsonUpdate => "om_json_update",
+            OmWorkload::Find => "om_find",
         }
     }
 
@@ -40,9 +63,34 @@ impl OmWorkload {
         match self {
             OmWorkload::Hash10 | OmWorkload::Json => "pairs/s",
             OmWorkload::SaveMany => "models/s",
+            OmWorkload::Update2 | OmWorkload::Update2Versioned | OmWorkload::JsonUpdate => {
+                "updates/s"
+            }
+            OmWorkload::Find => "queries/s",
+        }
+    }
+
+    /// Whether the Python columns have a peer for it: Redis OM Python 1.2 has no
+    /// optimistic versions.
+    pub fn has_python(self) -> bool {
+        self != OmWorkload::Update2Versioned
+    }
+
+    /// The command whose module it needs (RedisJSON, RediSearch), if any.
+    pub fn needs(self) -> Option<&'static str> {
+        match self {
+            OmWorkload::Json | OmWorkload::JsonUpdate => Some("JSON.SET"),
+            OmWorkload::Find => Some("FT.SEARCH"),
+            _ => None,
         }
     }
 }
+
+/// Steps of the update rows between two read-backs of what the step wrote (every step
+/// checks its reply).
+pub const CHECK_EVERY: u64 = 50;
+/// The `LIMIT` of `om_find`'s query: Redis OM Python's `all()` asks for pages of 1,000.
+pub const FIND_LIMIT: u64 = 1000;
 
 /// The Rust columns of the object-mapper table.
 pub const RUST_COLUMNS: [&str; 2] = ["redis-om", "by-hand"];
@@ -55,12 +103,24 @@ pub trait OmColumn {
     async fn json_pair(&self, order: &Order) -> Result<()>;
     /// Saves every user in as few round trips as the column allows.
     async fn save_many(&self, users: &[User]) -> Result<()>;
+    /// Sets `visits` and `city` of the user `id`, fails unless the record was there.
+    async fn update2(&self, id: &str, visits: u64, city: &str) -> Result<()>;
+    /// The same on the versioned model, if its version is `expected` (which it bumps).
+    async fn update2_versioned(&self, id: &str, expected: u64, visits: u64, city: &str)
+    -> Result<()>;
+    /// Sets `version` of the order `id`, fails unless the document was there.
+    async fn json_update(&self, id: &str, version: u64) -> Result<()>;
+    /// The users of `om_find`'s copy aged `ages.0..=ages.1` in `city`, in any order.
+    async fn find(&self, ages: (u32, u32), city: &str) -> Result<Vec<User>>;
 }
 
 /// The object mapper: one repository per model over a clone of the client.
 pub struct Om {
     users: Repository<User, Client>,
     orders: Repository<Order, Client>,
+    versioned: Repository<VersionedUser, Client>,
+    /// `om_find`'s copy of the users, under `bench:omf`.
+    found: Repository<User, Client>,
 }
 
 impl Om {
@@ -69,6 +129,8 @@ impl Om {
         Om {
             users: Repository::new(client.clone()),
             orders: Repository::new(client.clone()),
+            versioned: Repository::new(client.clone()),
+            found: Repository::new(client.clone()).with_prefix(by_hand::FOUND_PREFIX),
         }
     }
 }
@@ -93,6 +155,54 @@ impl OmColumn for Om {
         }
         Ok(())
     }
+
+    async fn update2(&self, id: &str, visits: u64, city: &str) -> Result<()> {
+        let found = self
+            .users
+            .update(&id.to_owned())
+            .set(User::visits(), visits)
+            .set(User::city(), city.to_owned())
+            .apply()
+            .await?;
+        check_found(found, id)
+    }
+
+    async fn update2_versioned(
+        &self,
+        id: &str,
+        expected: u64,
+        visits: u64,
+        city: &str,
+    ) -> Result<()> {
+        let found = self
+            .versioned
+            .update(&id.to_owned())
+            .set(VersionedUser::visits(), visits)
+            .set(VersionedUser::city(), city.to_owned())
+            .if_version(expected)
+            .apply()
+            .await?;
+        check_found(found, id)
+    }
+
+    async fn json_update(&self, id: &str, version: u64) -> Result<()> {
+        let found = self
+            .orders
+            .update(&id.to_owned())
+            .set(Order::version(), version)
+            .apply()
+            .await?;
+        check_found(found, id)
+    }
+
+    async fn find(&self, (lo, hi): (u32, u32), city: &str) -> Result<Vec<User>> {
+        Ok(self
+            .found
+            .find(User::age().between(lo, hi) & User::city().eq(city))
+            .limit(0, FIND_LIMIT)
+            .all()
+            .await?)
+    }
 }
 
 /// The same commands, written by hand with redis-core.
@@ -114,6 +224,35 @@ impl OmColumn for ByHand {
     async fn save_many(&self, users: &[User]) -> Result<()> {
         by_hand::save_users(&self.0, users).await
     }
+
+    async fn update2(&self, id: &str, visits: u64, city: &str) -> Result<()> {
+        by_hand::update_user(&self.0, id, visits, city).await
+    }
+
+    async fn update2_versioned(
+        &self,
+        id: &str,
+        expected: u64,
+        visits: u64,
+        city: &str,
+    ) -> Result<()> {
+        by_hand::update_versioned(&self.0, id, expected, visits, city).await
+    }
+
+    async fn json_update(&self, id: &str, version: u64) -> Result<()> {
+        by_hand::set_order_version(&self.0, id, version).await
+    }
+
+    async fn find(&self, ages: (u32, u32), city: &str) -> Result<Vec<User>> {
+        by_hand::find_users(&self.0, ages, city, FIND_LIMIT).await
+    }
+}
+
+fn check_found(found: bool, id: &str) -> Result<()> {
+    if !found {
+        return Err(format!("the update found no record {id}").into());
+    }
+    Ok(())
 }
 
 fn check_pk(pk: &str, id: &str) -> Result<()> {
@@ -141,6 +280,10 @@ pub struct OmData {
     users: Vec<User>,
     orders: Vec<Order>,
     step: u64,
+    /// The stored version of each versioned user, as the Rust columns left it.
+    versions: Vec<u64>,
+    /// What `om_find` must find for each city, ordered by id (filled by [`prepare`]).
+    expected: Vec<Vec<User>>,
 }
 
 impl OmData {
@@ -150,8 +293,76 @@ impl OmData {
             users: (0..SAVE_MANY).map(models::user).collect(),
             orders: (0..RECORDS).map(models::order).collect(),
             step: 0,
+            versions: vec![0; RECORDS],
+            expected: Vec::new(),
         }
     }
+}
+
+/// Before the first run of `workload`, unmeasured: the records its steps change or query,
+/// written by hand (the same for both Rust columns, which share their keys).
+/// - `om_update2`, `om_json_update`: the 100 users (orders), as `om_hash10` (`om_json`) saves them;
+/// - `om_update2_versioned`: the 100 users at `bench:omv:*` with `version` 1, as a first
+///   versioned save leaves them;
+/// - `om_find`: the index of `bench:omf:*`, created by redis-om's `Migrator`, then 10,000
+///   users (ages 20 to 79, 97 cities) in one pipeline, and the hits each city must give.
+pub async fn prepare(workload: OmWorkload, client: &Client, data: &mut OmData) -> Result<()> {
+    match workload {
+        OmWorkload::Hash10 | OmWorkload::Json | OmWorkload::SaveMany => {}
+        OmWorkload::Update2 => by_hand::save_users(client, &data.users[..RECORDS]).await?,
+        OmWorkload::Update2Versioned => {
+            let mut pipe = Pipeline::<Vec<u64>>::default();
+            for user in &data.users[..RECORDS] {
+                let key = by_hand::versioned_key(&user.id);
+                pipe.push(Cmd::new("DEL").arg(&key));
+                pipe.push(by_hand::hset_user(&key, user).arg("version").arg(1));
+            }
+            pipe.query(client).await?;
+            data.versions = vec![1; RECORDS];
+        }
+        OmWorkload::JsonUpdate => {
+            for order in &data.orders {
+                by_hand::save_order(client, order).await?;
+            }
+        }
+        OmWorkload::Find => {
+            let found = Repository::<User, _>::new(client.clone()).with_prefix(by_hand::FOUND_PREFIX);
+            Migrator::new(client).repository(&found).run().await?;
+            let users: Vec<User> = (0..SAVE_MANY).map(models::find_user).collect();
+            by_hand::save_users_at(client, &users, by_hand::found_key).await?;
+            let indexed: SearchResult = client
+                .ft_search_with(
+                    by_hand::FOUND_INDEX,
+                    "*",
+                    &SearchOptions::new().no_content().limit(0, 0),
+                )
+                .await?;
+            if indexed.total != SAVE_MANY as u64 {
+                return Err(format!(
+                    "{} holds {} records after {SAVE_MANY} were saved",
+                    by_hand::FOUND_INDEX,
+                    indexed.total
+                )
+                .into());
+            }
+            data.expected = (0..FIND_CITIES)
+                .map(|city| {
+                    let city = find_city(city);
+                    users
+                        .iter()
+                        .filter(|u| u.city == city && (FIND_AGES.0..=FIND_AGES.1).contains(&u.age))
+                        .cloned()
+                        .collect()
+                })
+                .collect();
+        }
+    }
+    Ok(())
+}
+
+/// The name of `om_find`'s `n`-th city.
+fn find_city(n: usize) -> String {
+    format!("city{n}")
 }
 
 /// Runs `workload` on `column` unmeasured for `warmup`, then measured until `limit`.
@@ -215,10 +426,91 @@ async fn run_for<C: OmColumn>(
                 .await?;
                 SAVE_MANY as u64
             }
+            OmWorkload::Update2 => {
+                let (id, city) = (&data.users[index].id, format!("city{step}"));
+                column.update2(id, step, &city).await?;
+                if step.is_multiple_of(CHECK_EVERY) {
+                    check_fields(checker, &by_hand::user_key(id), step, &city, None).await?;
+                }
+                1
+            }
+            OmWorkload::Update2Versioned => {
+                let (id, city) = (&data.users[index].id, format!("city{step}"));
+                let expected = data.versions[index];
+                column.update2_versioned(id, expected, step, &city).await?;
+                data.versions[index] = expected + 1;
+                if step.is_multiple_of(CHECK_EVERY) {
+                    let key = by_hand::versioned_key(id);
+                    check_fields(checker, &key, step, &city, Some(expected + 1)).await?;
+                }
+                1
+            }
+            OmWorkload::JsonUpdate => {
+                let id = &data.orders[index].id;
+                column.json_update(id, step).await?;
+                if step.is_multiple_of(CHECK_EVERY) {
+                    check_version(checker, id, step).await?;
+                }
+                1
+            }
+            OmWorkload::Find => {
+                let city = step as usize % FIND_CITIES;
+                let mut found = column.find(FIND_AGES, &find_city(city)).await?;
+                found.sort_by(|a, b| a.id.cmp(&b.id));
+                let expected = data.expected.get(city).ok_or("om_find ran unprepared")?;
+                if found != *expected {
+                    return Err(format!(
+                        "om_find of city{city} found {:?}, expected {:?}",
+                        found.iter().map(|u| &u.id).collect::<Vec<_>>(),
+                        expected.iter().map(|u| &u.id).collect::<Vec<_>>()
+                    )
+                    .into());
+                }
+                1
+            }
         };
         done += 1;
     }
     Ok(units)
+}
+
+/// Fails unless the hash at `key` holds `visits` and `city` (and `version`, when given): one
+/// HMGET every [`CHECK_EVERY`] updates, in every column.
+async fn check_fields(
+    client: &Client,
+    key: &str,
+    visits: u64,
+    city: &str,
+    version: Option<u64>,
+) -> Result<()> {
+    let stored: Vec<Option<String>> = Cmd::new("HMGET")
+        .arg(key)
+        .arg("visits")
+        .arg("city")
+        .arg("version")
+        .query(client)
+        .await?;
+    let wanted = [
+        Some(visits.to_string()),
+        Some(city.to_owned()),
+        version.map(|v| v.to_string()),
+    ];
+    if stored != wanted {
+        return Err(format!("after the update of step {visits}, {key} holds {stored:?}").into());
+    }
+    Ok(())
+}
+
+/// Fails unless the order `id` holds `version`: `JSON.GET key $.version` every
+/// [`CHECK_EVERY`] updates.
+async fn check_version(client: &Client, id: &str, version: u64) -> Result<()> {
+    let stored: Option<String> = client
+        .json_get(by_hand::order_key(id), "$.version")
+        .await?;
+    if stored.as_deref() != Some(format!("[{version}]").as_str()) {
+        return Err(format!("after the update of step {version}, {id} holds {stored:?}").into());
+    }
+    Ok(())
 }
 
 /// Fails unless the stored `visits` of `user` is `step`: one HGET per 10,000 models saved.

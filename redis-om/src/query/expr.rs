@@ -69,8 +69,16 @@ pub(crate) enum Leaf {
     Terms { field: String, terms: Vec<String> },
     /// The terms next to each other, in order.
     Phrase { field: String, terms: Vec<String> },
-    /// `@f:$p*`: a term starting with `prefix`.
-    Prefix { field: String, prefix: String },
+    /// `@f:$p*`, `@f:*$p`, `@f:*$p*` (a TEXT term), or the same in braces
+    /// (a TAG value): starting with, ending with or holding `value`.
+    Pattern {
+        field: String,
+        value: String,
+        shape: Shape,
+        tag: bool,
+    },
+    /// `ismissing(@f)`: records without the field.
+    Missing { field: String },
     /// `@f:%$p%`: a term within `distance` edits of `term`.
     Fuzzy {
         field: String,
@@ -118,6 +126,14 @@ impl<M> Expr<M> {
         }
         Ok(Some(out))
     }
+}
+
+/// Where a pattern's value sits in what it matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    Prefix,
+    Suffix,
+    Infix,
 }
 
 /// Query text and the parameters it names, in order (`p0`, `p1` ...).
@@ -223,10 +239,31 @@ impl Rendered {
                     self.text.push_str(") => { $slop: 0; $inorder: true; }");
                 }
             },
-            Leaf::Prefix { field, prefix } => {
+            Leaf::Pattern {
+                field,
+                value,
+                shape,
+                tag,
+            } => {
                 self.field(field);
-                self.bind(prefix.clone());
-                self.text.push('*');
+                if *tag {
+                    self.text.push('{');
+                }
+                if matches!(shape, Shape::Suffix | Shape::Infix) {
+                    self.text.push('*');
+                }
+                self.bind(value.clone());
+                if matches!(shape, Shape::Prefix | Shape::Infix) {
+                    self.text.push('*');
+                }
+                if *tag {
+                    self.text.push('}');
+                }
+            }
+            Leaf::Missing { field } => {
+                self.text.push_str("ismissing(@");
+                self.text.push_str(&escape::field_name(field));
+                self.text.push(')');
             }
             Leaf::Fuzzy {
                 field,

@@ -62,6 +62,10 @@
 //!
 //! Nearest neighbours of a vector field: [`Find::knn`].
 //!
+//! Patterns: `starts_with`, `ends_with`, `contains` on string TAG fields,
+//! `prefix`, `suffix`, `infix` on TEXT fields; `is_missing` and `is_empty`
+//! on fields indexed with `index_missing` / `index_empty`.
+//!
 //! Not yet here: vector range queries, aggregations, `return_fields`
 //! projections, highlighting, autocomplete, `explain`, paging past the
 //! server's `MAXSEARCHRESULTS` (an error says so), and search over a
@@ -72,6 +76,8 @@ mod expr;
 mod find;
 mod knn;
 mod ops;
+mod patterns;
+mod presence;
 #[cfg(test)]
 mod tests;
 

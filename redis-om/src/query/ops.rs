@@ -7,7 +7,7 @@ use std::ops::{Bound, RangeBounds};
 use redis_core::commands::GeoUnit;
 
 use super::escape;
-use super::expr::{Expr, Leaf, Node};
+use super::expr::{Expr, Leaf, Node, Shape};
 use crate::field::{Field, Sortable, kind};
 use crate::model::{Model, StorageKind};
 
@@ -534,11 +534,7 @@ fn phrase<M>(field: String, text: &str) -> Expr<M> {
 }
 
 fn prefix<M>(field: String, prefix: &str) -> Expr<M> {
-    if prefix.is_empty() {
-        return Expr::new(Node::Nothing);
-    }
-    let prefix = escape::param(prefix).into_owned();
-    Expr::leaf(Leaf::Prefix { field, prefix })
+    super::patterns::pattern(field, prefix, Shape::Prefix, false)
 }
 
 fn fuzzy<M>(field: String, term: &str, distance: Distance) -> Expr<M> {
@@ -596,8 +592,8 @@ impl<M, S> Field<M, kind::Text, S> {
     }
 
     /// Holding a term that starts with `prefix` (the server looks for
-    /// prefixes of two characters or more; an empty one matches no
-    /// record).
+    /// prefixes of two characters or more: a shorter one fails the query
+    /// before it is sent).
     pub fn prefix(self, prefix: &str) -> Expr<M> {
         self::prefix(self.name().to_owned(), prefix)
     }

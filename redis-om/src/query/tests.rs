@@ -210,7 +210,13 @@ fn text_binds_one_parameter_per_term() {
             .is_none()
     );
     assert!(Product::name().phrase("").render().unwrap().is_none());
-    assert!(Product::name().prefix("").render().unwrap().is_none());
+    // A pattern shorter than the server's MINPREFIX would silently match
+    // nothing: it cannot be sent.
+    for short in ["", "x", "é"] {
+        let error = Product::name().prefix(short).render().unwrap_err();
+        assert!(error.contains("MINPREFIX"), "{error}");
+    }
+    assert_eq!(text(Product::name().prefix("ab")), "@name:$p0*");
 }
 
 #[test]
