@@ -130,6 +130,7 @@ mod executor;
 mod pipeline;
 mod pool;
 pub mod prelude;
+mod pubsub;
 pub mod resp;
 pub mod retry;
 mod script;
@@ -150,6 +151,10 @@ pub use error::{Error, ErrorKind, Result, RetryMethod, ServerError};
 pub use executor::Executor;
 pub use pipeline::{EachResult, Pipeline, ReplyTuple, Transaction};
 pub use pool::{Dedicated, DedicatedExecute};
+pub use pubsub::{
+    KeyEvent, KeyspaceEvent, Message, MessageKind, Monitor, MonitorEntry, PubSub, PubSubEvent,
+    PubSubRunner, Subscriptions, keyevent_channel, keyspace_channel,
+};
 pub use resp::Value;
 pub use script::{Script, ScriptInvocation};
 #[cfg(feature = "tls")]

@@ -1,0 +1,106 @@
+//! `Client::monitor` on real servers: the entries of commands this test
+//! sends, parsed back to the exact bytes sent (spaces, quotes, escapes,
+//! binary), with their database, client address and time.
+
+#![allow(clippy::unwrap_used)]
+
+use std::net::SocketAddr;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use redis_core::commands::*;
+use redis_core::{Cmd, Monitor, MonitorEntry};
+use redis_tests::{Ctx, each_setup};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// The next entry whose first argument is `key` (the shared servers run
+/// other tests' commands too).
+async fn entry_for(monitor: &mut Monitor, key: &[u8]) -> MonitorEntry {
+    loop {
+        let entry = tokio::time::timeout(WAIT, monitor.next_entry())
+            .await
+            .expect("no MONITOR entry in time")
+            .expect("the monitor stopped")
+            .expect("every line the server writes parses");
+        if entry.args.first().is_some_and(|first| first == key) {
+            return entry;
+        }
+    }
+}
+
+each_setup!(monitor_entries_are_parsed_exactly, |ctx: Ctx| async move {
+    let client = ctx.client().await;
+    let mut monitor = client.monitor().await.unwrap();
+    let key = ctx.key("a key with \"spaces\"");
+    let mut value = b"say \"hi\" \\ back\r\n\t".to_vec();
+    value.extend((0u8..=255).collect::<Vec<u8>>());
+    let value = Bytes::from(value);
+    let before = SystemTime::now() - Duration::from_secs(5);
+    client.set(&key, value.clone()).await.unwrap();
+    let entry = entry_for(&mut monitor, key.as_bytes()).await;
+    assert!(entry.command.eq_ignore_ascii_case(b"SET"), "{entry:?}");
+    assert_eq!(entry.args, vec![Bytes::from(key.clone()), value]);
+    assert_eq!(entry.db, 0);
+    let from: SocketAddr = entry.client.parse().unwrap();
+    assert!(from.ip().is_loopback(), "{entry:?}");
+    let after = SystemTime::now() + Duration::from_secs(5);
+    assert!(entry.time > before && entry.time < after, "{entry:?}");
+
+    // A script's calls name `lua` as their client.
+    let script_key = ctx.key("scripted");
+    Cmd::new("EVAL")
+        .arg("return redis.call('SET', KEYS[1], ARGV[1])")
+        .arg(1)
+        .arg(&script_key)
+        .arg("")
+        .query::<()>(&client)
+        .await
+        .unwrap();
+    let entry = entry_for(&mut monitor, script_key.as_bytes()).await;
+    assert_eq!(entry.client, "lua", "{entry:?}");
+    assert!(entry.command.eq_ignore_ascii_case(b"SET"), "{entry:?}");
+    assert_eq!(entry.args, vec![Bytes::from(script_key), Bytes::new()]);
+
+    // Another database is named.
+    let other_db = ctx.connect(ctx.config().with_db(5)).await;
+    let db_key = ctx.key("db5");
+    other_db.set(&db_key, 1).await.unwrap();
+    let entry = entry_for(&mut monitor, db_key.as_bytes()).await;
+    assert_eq!(entry.db, 5);
+    other_db.del(&db_key).await.unwrap();
+});
+
+each_setup!(
+    dropping_a_monitor_closes_its_connection,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let name = ctx.key("monitor");
+        let config = ctx.config().with_client_name(name.clone());
+        let named = ctx.connect(config).await;
+        let monitor = named.monitor().await.unwrap();
+        let list = |client: redis_core::Client| async move {
+            Cmd::new("CLIENT")
+                .arg("LIST")
+                .query::<String>(&client)
+                .await
+                .unwrap()
+        };
+        let monitors = |text: &str| {
+            text.lines()
+                .filter(|line| {
+                    line.contains(&format!("name={name} ")) && line.contains("cmd=monitor")
+                })
+                .count()
+        };
+        assert_eq!(monitors(&list(client.clone()).await), 1);
+        drop(monitor);
+        for _ in 0..200 {
+            if monitors(&list(client.clone()).await) == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the monitor's connection stayed open");
+    }
+);
