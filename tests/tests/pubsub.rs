@@ -82,6 +82,8 @@ each_setup!(
             let m = next_msg(&mut pubsub).await;
             assert_message(&m, MessageKind::SSubscribe, &shard, None);
         }
+        // A PING while subscribed (RESP2 answers it as `["pong", ""]`).
+        pubsub.ping().await.unwrap();
         // Payloads with what a text protocol would trip on.
         let payload = |i: usize| {
             let mut p = format!("{i} \"quoted\" \r\n\t").into_bytes();

@@ -52,6 +52,12 @@ const STREAM_BUFFER: usize = 1024;
 /// connection is checked with a PING after the configured health-check
 /// interval of silence. Dropping the `PubSub` closes its connection.
 ///
+/// A reader that falls behind is not buffered without end: past a few
+/// thousand waiting events the task stops reading the socket, so the
+/// server holds the rest, and its output-buffer limit for pub/sub clients
+/// (`client-output-buffer-limit pubsub`) may then close the connection,
+/// which the stream reports as a gap like any other loss.
+///
 /// RESP2 and RESP3 work alike. Subscriptions always have a connection of
 /// their own: sharing the client's RESP3 connection with them is not done
 /// yet.
@@ -533,8 +539,8 @@ impl Subscriptions {
         let answered = match self.timeout {
             Some(limit) => tokio::time::timeout(limit, answer).await.map_err(|_| {
                 Error::timeout(format!(
-                    "{command} was not confirmed by {} within {limit:?} (it stays wanted and \
-                     is made when the server answers)",
+                    "{command} was not confirmed by {} within {limit:?}; the change stays in \
+                     effect and the server's confirmation still comes in the stream",
                     self.node
                 ))
             })?,

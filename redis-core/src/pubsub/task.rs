@@ -120,6 +120,10 @@ impl Task {
                 End::Closed => return,
             };
             drop(conn);
+            let error = match error.node() {
+                Some(_) => error,
+                None => error.at_node(&node),
+            };
             tracing::debug!(%node, %error, "subscriber connection lost");
             self.lost(&node, error);
             if connected.elapsed() >= STABLE_CONNECTION {
