@@ -15,7 +15,7 @@ use redis_core::{
     Client, Cmd, Config, ErrorKind, KeyEvent, KeyspaceEvent, Message, MessageKind, Protocol,
     PubSub, PubSubEvent,
 };
-use redis_tests::{Ctx, FaultProxy, TempServer, each_setup, each_version};
+use redis_tests::{Ctx, FaultProxy, HostileServer, Script, TempServer, each_setup, each_version};
 
 /// How long a test waits for an event before failing instead of hanging.
 const WAIT: Duration = Duration::from_secs(10);
@@ -410,41 +410,124 @@ each_version!(
     |version| async move {
         let server = TempServer::start(version);
         let proxy = FaultProxy::start(&server.addr()).await.unwrap();
-        let config = Config::from_url(&proxy.url())
-            .unwrap()
-            .with_health_check_interval(Some(Duration::from_millis(200)))
-            .with_response_timeout(Some(Duration::from_millis(500)));
         let client = Client::connect(Config::from_url(&server.url()).unwrap())
             .await
             .unwrap();
-        let mut pubsub = PubSub::connect(config.with_connect_timeout(Duration::from_secs(1)))
-            .await
-            .unwrap();
-        pubsub.subscribe(["ch"]).await.unwrap();
-        assert!(next_msg(&mut pubsub).await.kind.is_confirmation());
-        // Idle but healthy: the PINGs are answered, nothing is reported.
-        tokio::time::sleep(Duration::from_millis(700)).await;
-        assert!(pubsub.try_next_message().is_none());
-        // The server (behind the proxy) hears nothing more and says nothing:
-        // only the unanswered PING can tell.
-        proxy.stall();
-        match next_event(&mut pubsub).await {
-            PubSubEvent::Disconnected { error, .. } => {
-                assert_eq!(error.kind(), ErrorKind::Timeout, "{error}");
+        for protocol in [Protocol::Resp3, Protocol::Resp2] {
+            let config = Config::from_url(&proxy.url())
+                .unwrap()
+                .with_protocol(protocol)
+                .with_health_check_interval(Some(Duration::from_millis(200)))
+                .with_response_timeout(Some(Duration::from_millis(500)))
+                .with_connect_timeout(Duration::from_secs(1));
+            let mut pubsub = PubSub::connect(config).await.unwrap();
+            pubsub.subscribe(["ch"]).await.unwrap();
+            assert!(next_msg(&mut pubsub).await.kind.is_confirmation());
+            // Idle but healthy: the PINGs are answered, nothing is reported.
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            assert!(pubsub.try_next_message().is_none(), "{protocol:?}");
+            // The server (behind the proxy) hears nothing more and says
+            // nothing: only the unanswered PING can tell.
+            proxy.stall();
+            match next_event(&mut pubsub).await {
+                PubSubEvent::Disconnected { error, .. } => {
+                    assert_eq!(error.kind(), ErrorKind::Timeout, "{protocol:?}: {error}");
+                }
+                other => panic!("{protocol:?}: {other:?} instead of Disconnected"),
             }
-            other => panic!("{other:?} instead of Disconnected"),
+            proxy.normal().await;
+            let m = next_msg(&mut pubsub).await;
+            assert_message(&m, MessageKind::Subscribe, "ch", None);
+            assert!(matches!(
+                next_event(&mut pubsub).await,
+                PubSubEvent::Reconnected { .. }
+            ));
+            publish_received(&client, "ch", "back", false).await;
+            assert_eq!(next_msg(&mut pubsub).await.payload_str(), Some("back"));
         }
-        proxy.normal().await;
-        let m = next_msg(&mut pubsub).await;
-        assert_message(&m, MessageKind::Subscribe, "ch", None);
-        assert!(matches!(
-            next_event(&mut pubsub).await,
-            PubSubEvent::Reconnected { .. }
-        ));
-        publish_received(&client, "ch", "back", false).await;
-        assert_eq!(next_msg(&mut pubsub).await.payload_str(), Some("back"));
     }
 );
+
+each_version!(
+    a_call_made_while_reconnecting_completes_once_subscribed_again,
+    |version| async move {
+        let mut server = TempServer::start(version);
+        for protocol in [Protocol::Resp3, Protocol::Resp2] {
+            let config = Config::from_url(&server.url())
+                .unwrap()
+                .with_protocol(protocol)
+                .with_response_timeout(Some(Duration::from_secs(10)));
+            let client = Client::connect(config).await.unwrap();
+            let mut pubsub = client.pubsub().await.unwrap();
+            pubsub.subscribe(["ch"]).await.unwrap();
+            assert!(next_msg(&mut pubsub).await.kind.is_confirmation());
+            server.kill();
+            assert!(matches!(
+                next_event(&mut pubsub).await,
+                PubSubEvent::Disconnected { .. }
+            ));
+            let subscriptions = pubsub.subscriptions();
+            let late = tokio::spawn(async move { subscriptions.subscribe(["late"]).await });
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            assert!(!late.is_finished(), "{protocol:?}: answered with no server");
+            server.restart();
+            // One SUBSCRIBE for everything wanted, the call made while away
+            // included; the call returns once it is confirmed.
+            for channel in ["ch", "late"] {
+                let m = next_msg(&mut pubsub).await;
+                assert_message(&m, MessageKind::Subscribe, channel, None);
+            }
+            assert!(matches!(
+                next_event(&mut pubsub).await,
+                PubSubEvent::Reconnected { .. }
+            ));
+            late.await.unwrap().unwrap();
+            publish_received(&client, "late", "made", false).await;
+            let m = next_msg(&mut pubsub).await;
+            assert_message(&m, MessageKind::Message, "late", None);
+        }
+    }
+);
+
+/// A frame of the wrong shape where a confirmation belongs.
+fn malformed(protocol: Protocol) -> Vec<u8> {
+    let head = match protocol {
+        Protocol::Resp3 => ">3",
+        _ => "*3",
+    };
+    format!("{head}\r\n$7\r\nmessage\r\n:1\r\n$1\r\nx\r\n").into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_frames_are_clear_errors_and_the_subscriber_carries_on() {
+    for protocol in [Protocol::Resp3, Protocol::Resp2] {
+        let cases = [
+            (
+                malformed(protocol),
+                "pub/sub `message` frame whose channel is",
+            ),
+            (b"$abc\r\n".to_vec(), ""),
+        ];
+        for (bytes, says) in cases {
+            let server = HostileServer::start(protocol, Script::reply(&bytes)).await;
+            let mut pubsub = PubSub::connect(server.config()).await.unwrap();
+            let subscriptions = pubsub.subscriptions();
+            let call = tokio::spawn(async move { subscriptions.subscribe(["ch"]).await });
+            match next_event(&mut pubsub).await {
+                PubSubEvent::Disconnected { node, error } => {
+                    assert_eq!(error.kind(), ErrorKind::Protocol, "{protocol:?}: {error}");
+                    assert!(error.to_string().contains(says), "{protocol:?}: {error}");
+                    assert_eq!(node, server.addr().to_string());
+                }
+                other => panic!("{protocol:?}: {other:?} instead of Disconnected"),
+            }
+            // The hostile connection was dropped; the subscriber tries again.
+            server.closed(0).await;
+            drop(pubsub);
+            let _ = call.await;
+        }
+    }
+}
 
 each_version!(keyspace_notifications_are_typed, |version| async move {
     let server = TempServer::start_with(version, &["--notify-keyspace-events", "KEA"]);
