@@ -151,7 +151,9 @@ impl Client {
 
     /// A subscriber on a connection of its own, opened (and reopened after
     /// a loss) the way this client opens its connections; see [`PubSub`].
-    /// Fails if the connection cannot be made.
+    /// Fails if the connection cannot be made. The subscriber does not
+    /// depend on this client afterwards: closing the client leaves it
+    /// running, dropping it closes its connection.
     ///
     /// ```no_run
     /// # async fn run() -> redis_core::Result<()> {

@@ -9,7 +9,7 @@ use std::fmt;
 use bytes::Bytes;
 
 use super::message::{Message, MessageKind};
-use super::subscriber::Subscriptions;
+use super::subscriptions::Subscriptions;
 use crate::{Error, ErrorKind, Result};
 
 /// Declares [`KeyEvent`] and the server's name of each event, from one

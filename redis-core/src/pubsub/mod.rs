@@ -21,6 +21,7 @@ mod monitor_line;
 mod request;
 mod runner;
 mod subscriber;
+mod subscriptions;
 mod task;
 
 pub use event::PubSubEvent;
@@ -29,4 +30,5 @@ pub use message::{Message, MessageKind};
 pub use monitor::Monitor;
 pub use monitor_line::MonitorEntry;
 pub use runner::PubSubRunner;
-pub use subscriber::{PubSub, Subscriptions};
+pub use subscriber::PubSub;
+pub use subscriptions::Subscriptions;

@@ -7,7 +7,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use super::event::PubSubEvent;
-use super::subscriber::{PubSub, Subscriptions};
+use super::subscriber::PubSub;
+use super::subscriptions::Subscriptions;
 use crate::{Error, ErrorKind, Result};
 
 /// A [`PubSub`] read by a task of its own; see
