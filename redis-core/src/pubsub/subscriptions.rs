@@ -14,7 +14,7 @@ use super::message::Message;
 use super::request::{Class, Op, Request};
 use crate::{Error, ErrorKind, Result};
 
-/// A handle that changes a [`PubSub`]'s subscriptions, cheap to clone and
+/// A handle that changes a [`PubSub`](crate::PubSub)'s subscriptions, cheap to clone and
 /// to send to other tasks; calls on it are sent to the subscriber's task
 /// and complete when the server confirmed them.
 ///
@@ -196,7 +196,7 @@ impl Subscriptions {
     /// Subscribes to `channel` with a handler that takes its messages
     /// instead of the stream (redis-py's `subscribe(**{channel: handler})`).
     /// Handlers run on the task that reads the `PubSub` (or in its
-    /// [`PubSub::run_in_background`] runner); one that has async work to do
+    /// [`PubSub::run_in_background`](crate::PubSub::run_in_background) runner); one that has async work to do
     /// spawns it.
     ///
     /// ```no_run
