@@ -104,3 +104,42 @@ each_setup!(
         panic!("the monitor's connection stayed open");
     }
 );
+
+/// A server whose MONITOR lines do not parse: each is an error item, the
+/// stream goes on with the next line, and nothing panics.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_line_is_an_error_item_and_the_stream_goes_on() {
+    use redis_core::{ErrorKind, Protocol};
+    use redis_tests::{HostileServer, Script};
+    for protocol in [Protocol::Resp3, Protocol::Resp2] {
+        let lines = concat!(
+            "+OK\r\n",
+            "+not a monitor line\r\n",
+            "+1700000000.000001 [0 127.0.0.1:1] \"SET\" \"unclosed\r\n",
+            "+1700000000.000002 [0 127.0.0.1:1] \"SET\" \"\\xZZ\"\r\n",
+            "+1700000000.000003 [2 lua] \"GET\" \"k\\x00\\\"\"\r\n",
+            ":7\r\n",
+        );
+        let server = HostileServer::start(protocol, Script::reply(lines)).await;
+        let mut monitor = Monitor::connect(server.config()).await.unwrap();
+        let mut next = async || {
+            tokio::time::timeout(WAIT, monitor.next_entry())
+                .await
+                .expect("no MONITOR entry in time")
+        };
+        for _ in 0..3 {
+            let error = next().await.unwrap().unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::Protocol, "{protocol:?}: {error}");
+            assert!(
+                error.to_string().contains("MONITOR line"),
+                "{protocol:?}: {error}"
+            );
+        }
+        let entry = next().await.unwrap().unwrap();
+        assert_eq!(entry.db, 2);
+        assert_eq!(entry.client, "lua");
+        assert_eq!(entry.args, vec![Bytes::from_static(b"k\x00\"")]);
+        let error = next().await.unwrap().unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Protocol, "{protocol:?}: {error}");
+    }
+}

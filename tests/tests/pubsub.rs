@@ -316,6 +316,31 @@ async fn recv(
         .unwrap()
 }
 
+each_setup!(
+    a_reader_that_falls_behind_loses_nothing_and_keeps_the_order,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let mut pubsub = client
+            .pubsub()
+            .await
+            .unwrap()
+            .ignore_subscribe_messages(true);
+        let channel = ctx.key("flood");
+        pubsub.subscribe([&channel]).await.unwrap();
+        // More than the stream and the task hold together: the rest waits
+        // in the socket and on the server until the reader catches up.
+        const COUNT: usize = 5000;
+        for i in 0..COUNT {
+            client.publish(&channel, i).await.unwrap();
+        }
+        for i in 0..COUNT {
+            let m = next_msg(&mut pubsub).await;
+            assert_eq!(m.payload_str(), Some(i.to_string().as_str()));
+        }
+        assert!(pubsub.try_next_message().is_none());
+    }
+);
+
 /// Publishes until the server counts one receiver (the publishing client
 /// may still be reconnecting after a restart).
 async fn publish_received(client: &Client, channel: &str, payload: &str, shard: bool) {
