@@ -20,7 +20,7 @@ use crate::pipeline::Transaction;
 use crate::pool::{Dedicated, Pool, batch_timeout};
 use crate::retry::{Backoff, ExponentialBackoff};
 use crate::span::CommandSpan;
-use crate::{Cmd, ConnectionEvents, Error, ErrorKind, Executor, Result, Value};
+use crate::{Cmd, ConnectionEvents, Error, ErrorKind, Executor, Monitor, PubSub, Result, Value};
 
 /// What [`Client::connect`] accepts: a URL or a [`Config`].
 pub trait IntoConfig {
@@ -89,6 +89,9 @@ struct Inner {
     config: Config,
     mux: Multiplexer,
     pool: Arc<Pool>,
+    /// For the connections that are neither shared nor pooled: a
+    /// subscriber's, a monitor's.
+    connector: Connector,
 }
 
 /// The server, protocol and database: never the credentials (the
@@ -130,15 +133,52 @@ impl Client {
     /// master and replica clients: the connector finds the server).
     pub(crate) async fn start(config: Config, connector: Connector) -> Result<Client> {
         let mux = Multiplexer::start(config.clone(), connector.clone()).await?;
-        let pool = Pool::new(config.clone(), connector);
+        let pool = Pool::new(config.clone(), connector.clone());
         Ok(Client {
-            inner: Arc::new(Inner { config, mux, pool }),
+            inner: Arc::new(Inner {
+                config,
+                mux,
+                pool,
+                connector,
+            }),
         })
     }
 
     /// An exclusive connection from the pool; see [`Dedicated`].
     pub async fn dedicated(&self) -> Result<Dedicated> {
         self.inner.pool.get().await
+    }
+
+    /// A subscriber on a connection of its own, opened (and reopened after
+    /// a loss) the way this client opens its connections; see [`PubSub`].
+    /// Fails if the connection cannot be made. The subscriber does not
+    /// depend on this client afterwards: closing the client leaves it
+    /// running, dropping it closes its connection.
+    ///
+    /// ```no_run
+    /// # async fn run() -> redis_core::Result<()> {
+    /// let client = redis_core::Client::connect("redis://127.0.0.1:6379").await?;
+    /// let mut pubsub = client.pubsub().await?;
+    /// pubsub.subscribe(["news"]).await?;
+    /// let confirmation = pubsub.next_message().await;
+    /// # let _ = confirmation; Ok(()) }
+    /// ```
+    pub async fn pubsub(&self) -> Result<PubSub> {
+        PubSub::start(self.inner.config.clone(), self.inner.connector.clone()).await
+    }
+
+    /// MONITOR on a connection of its own: every command the server runs,
+    /// parsed; see [`Monitor`].
+    ///
+    /// ```no_run
+    /// # async fn run() -> redis_core::Result<()> {
+    /// let client = redis_core::Client::connect("redis://127.0.0.1:6379").await?;
+    /// let mut monitor = client.monitor().await?;
+    /// let first = monitor.next_entry().await;
+    /// # let _ = first; Ok(()) }
+    /// ```
+    pub async fn monitor(&self) -> Result<Monitor> {
+        Monitor::start(&self.inner.config, &self.inner.connector).await
     }
 
     /// The shared connection's events from now on: each reconnect, each

@@ -428,17 +428,17 @@ pub(crate) fn pubsub_refusal(cmd: &Cmd) -> Option<String> {
     let name = cmd.name();
     if SUBSCRIPTIONS.iter().any(|s| cmd.is(s)) {
         return Some(format!(
-            "{name} is not available: this client has no pub/sub yet, on the shared connection \
-             or a dedicated one (a subscribed connection answers with a stream of messages that \
-             no command's reply can read); a later PubSub type will hold subscriptions and hand \
-             out their messages. PUBLISH and SPUBLISH work now."
+            "{name} is not available on the shared connection or a dedicated one (a subscribed \
+             connection answers with a stream of messages that no command's reply can read): use \
+             client.pubsub(), a PubSub on a connection of its own, with subscribe, psubscribe, \
+             ssubscribe and their unsubscribe counterparts. PUBLISH and SPUBLISH work here."
         ));
     }
     cmd.is("MONITOR").then(|| {
         format!(
-            "{name} is not available: it turns its connection into an endless stream of every \
-             command the server runs, which no command's reply can read; like pub/sub, it needs \
-             a type of its own that this client does not have yet"
+            "{name} is not available on the shared connection or a dedicated one: it turns its \
+             connection into an endless stream of every command the server runs, which no \
+             command's reply can read; use client.monitor(), a Monitor on a connection of its own"
         )
     })
 }
@@ -617,6 +617,7 @@ mod tests {
                 "{why}"
             );
             assert!(why.contains("PubSub"), "{why}");
+            assert!(why.contains("client.pubsub()"), "{why}");
             // The shared connection gives the same reason, and no longer
             // sends the caller to a dedicated connection.
             let shared = shared_connection_refusal(std::slice::from_ref(&cmd));
@@ -625,6 +626,7 @@ mod tests {
         }
         let monitor = pubsub_refusal(&Cmd::new("MONITOR")).unwrap_or_default();
         assert!(monitor.contains("MONITOR is not available"), "{monitor}");
+        assert!(monitor.contains("client.monitor()"), "{monitor}");
         for allowed in [
             Cmd::new("PUBLISH").arg("news").arg("hi"),
             Cmd::new("SPUBLISH").arg("news").arg("hi"),

@@ -65,6 +65,28 @@
 //! connection from a small pool, so they never hold up the shared one;
 //! [`Client::dedicated`] gives one out for WATCH and other stateful work.
 //!
+//! # Pub/sub and MONITOR
+//!
+//! A subscribed connection answers with a stream of messages, not one
+//! reply per command, so it never shares the client's connection:
+//! [`Client::pubsub`] opens a [`PubSub`] on a connection of its own (it
+//! reconnects and subscribes again by itself, and its stream of
+//! [`PubSubEvent`]s says when messages may have been missed), and
+//! [`Client::monitor`] a [`Monitor`]. Keyspace notifications are pub/sub
+//! messages that [`KeyspaceEvent`] reads. Sharing the client's RESP3
+//! connection with subscriptions is not done yet.
+//!
+//! ```no_run
+//! # async fn run(client: redis_core::Client) -> redis_core::Result<()> {
+//! use redis_core::PubSubEvent;
+//! let mut pubsub = client.pubsub().await?.ignore_subscribe_messages(true);
+//! pubsub.subscribe(["news"]).await?;
+//! while let Some(PubSubEvent::Message(message)) = pubsub.next_message().await {
+//!     println!("{:?}", message.payload);
+//! }
+//! # Ok(()) }
+//! ```
+//!
 //! # Timeouts, failures, cancellation
 //!
 //! Every wait on the network is bounded: connecting by the connect timeout,
@@ -130,6 +152,7 @@ mod executor;
 mod pipeline;
 mod pool;
 pub mod prelude;
+mod pubsub;
 pub mod resp;
 pub mod retry;
 mod script;
@@ -151,6 +174,10 @@ pub use error::{Error, ErrorKind, Result, RetryMethod, ServerError};
 pub use executor::Executor;
 pub use pipeline::{EachResult, Pipeline, ReplyTuple, Transaction};
 pub use pool::{Dedicated, DedicatedExecute};
+pub use pubsub::{
+    KeyEvent, KeyspaceEvent, Message, MessageKind, Monitor, MonitorEntry, PubSub, PubSubEvent,
+    PubSubRunner, Subscriptions, keyevent_channel, keyspace_channel,
+};
 pub use resp::Value;
 pub use script::{Script, ScriptInvocation};
 #[cfg(feature = "tls")]

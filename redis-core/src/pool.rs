@@ -173,10 +173,11 @@ impl Session {
 /// the pool if it holds no state (no WATCH or MULTI pending, no SELECT or
 /// subscription, no command abandoned half-way); otherwise it is closed.
 ///
-/// Pub/sub is not here yet: SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE, their
-/// UNSUBSCRIBE counterparts and MONITOR are refused before anything is sent,
-/// with an error of kind [`crate::ErrorKind::Config`], as on the shared
-/// connection (a later `PubSub` type will hold subscriptions).
+/// SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE, their UNSUBSCRIBE counterparts and
+/// MONITOR are refused before anything is sent, with an error of kind
+/// [`crate::ErrorKind::Config`], as on the shared connection: they belong
+/// on connections of their own, [`crate::Client::pubsub`] and
+/// [`crate::Client::monitor`].
 ///
 /// ```no_run
 /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {

@@ -49,8 +49,8 @@ pub use crate::commands::{
     VectorSetValueCommands as _,
 };
 pub use crate::{
-    Client, Cmd, Config, Error, ErrorKind, Executor, FromValue, Pipeline, Result, Script, ToArgs,
-    Transaction, Value,
+    Client, Cmd, Config, Error, ErrorKind, Executor, FromValue, MessageKind, Pipeline, PubSub,
+    PubSubEvent, Result, Script, ToArgs, Transaction, Value,
 };
 
 #[cfg(test)]

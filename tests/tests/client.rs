@@ -349,9 +349,11 @@ each_setup!(
     }
 );
 
-// Pub/sub is not there yet: its commands must fail at once with a clear
-// error, not wait for the response timeout (RESP3, where the confirmation
-// is a push frame) or hand their messages to later commands (RESP2).
+// Pub/sub has connections of its own (`Client::pubsub`, `Client::monitor`):
+// sent as commands, SUBSCRIBE and MONITOR must fail at once with an error
+// that names them, not wait for the response timeout (RESP3, where the
+// confirmation is a push frame) or hand their messages to later commands
+// (RESP2).
 each_setup!(
     subscriptions_are_refused_at_once_on_every_connection,
     |ctx: Ctx| async move {
@@ -372,8 +374,11 @@ each_setup!(
             let text = err.to_string();
             assert!(text.contains("is not available"), "{cmd:?} on {on}: {text}");
             assert!(!text.contains("dedicated()"), "{cmd:?} on {on}: {text}");
-            if !cmd.name().eq_ignore_ascii_case("MONITOR") {
+            if cmd.name().eq_ignore_ascii_case("MONITOR") {
+                assert!(text.contains("client.monitor()"), "{cmd:?} on {on}: {text}");
+            } else {
                 assert!(text.contains("PubSub"), "{cmd:?} on {on}: {text}");
+                assert!(text.contains("client.pubsub()"), "{cmd:?} on {on}: {text}");
             }
         };
         for cmd in &refused {

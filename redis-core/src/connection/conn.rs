@@ -95,6 +95,37 @@ impl Connection {
         Ok(replies)
     }
 
+    /// Writes `cmds` in one write without waiting for replies: on a
+    /// subscribed or monitoring connection what comes back is a stream of
+    /// frames, read with [`Connection::read_frame`], not one reply per command.
+    pub(crate) async fn send(&mut self, cmds: &[Cmd]) -> Result<()> {
+        if let Some(refused) = cmds.iter().find_map(Cmd::refusal) {
+            return Err(refused);
+        }
+        self.wbuf.clear();
+        for cmd in cmds {
+            cmd.write_to(&mut self.wbuf);
+        }
+        let written = match self.socket.write_all(&self.wbuf).await {
+            Ok(()) => self.socket.flush().await,
+            Err(e) => Err(e),
+        };
+        written.map_err(|e| Error::io(&format!("writing to {}", self.addr), e))
+    }
+
+    /// The next frame of any kind, push frames included. Cancel safe: what
+    /// was decoded so far stays in the decoder and the buffer, and a read
+    /// that is dropped has read nothing, so this can race other futures in
+    /// a `select!` without losing bytes.
+    pub(crate) async fn read_frame(&mut self) -> Result<Value> {
+        loop {
+            match self.decoder.decode(&mut self.rbuf)? {
+                Some(value) => return Ok(value),
+                None => self.fill().await?,
+            }
+        }
+    }
+
     /// Reads the next reply, skipping RESP3 push frames (a dedicated
     /// connection has no subscriber to give them to).
     async fn read_reply(&mut self) -> Result<Value> {

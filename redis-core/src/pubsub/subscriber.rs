@@ -1,0 +1,256 @@
+//! `PubSub`: the subscriber, its stream and its polling.
+
+use std::fmt;
+use std::ops::Deref;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use super::event::PubSubEvent;
+use super::subscriptions::Subscriptions;
+use super::task::Task;
+use crate::Result;
+use crate::client::IntoConfig;
+use crate::config::Config;
+use crate::connection::{Connector, Node};
+
+/// How many events the stream buffers for its reader (the task holds up
+/// to as many again before it stops reading the socket).
+const STREAM_BUFFER: usize = 1024;
+
+/// A subscriber: a connection of its own in subscribed mode, owned by a
+/// background task, like redis-py's `PubSub`.
+///
+/// Subscribe and unsubscribe at any time ([`subscribe`], [`psubscribe`],
+/// [`ssubscribe`] and their counterparts, reached through [`Deref`] to
+/// [`Subscriptions`]); each call completes when the server confirmed it.
+/// Messages come out in the order the server sent them, as a
+/// [`Stream`](futures_core::Stream) of [`PubSubEvent`]s or through
+/// [`next_message`](PubSub::next_message),
+/// [`try_next_message`](PubSub::try_next_message) and
+/// [`next_message_timeout`](PubSub::next_message_timeout) (redis-py's
+/// `get_message`). To change subscriptions from another task while one
+/// reads messages, give it a [`Subscriptions`] handle
+/// ([`PubSub::subscriptions`]).
+///
+/// Confirmations of subscription changes are messages too (kinds
+/// `subscribe`, `unsubscribe`...), unless
+/// [`ignore_subscribe_messages`](PubSub::ignore_subscribe_messages) hides
+/// them. A message on a channel (or matching a pattern) that has a handler
+/// ([`Subscriptions::subscribe_with`]) goes to the handler instead.
+///
+/// When the connection is lost, the subscriber reconnects by itself (with
+/// backoff, through the client's connector) and subscribes again to
+/// everything it had; the stream reports the gap with
+/// [`PubSubEvent::Disconnected`] and [`PubSubEvent::Reconnected`]. The
+/// connection is checked with a PING after the configured health-check
+/// interval of silence. Dropping the `PubSub` closes its connection.
+///
+/// A reader that falls behind is not buffered without end: past a few
+/// thousand waiting events the task stops reading the socket, so the
+/// server holds the rest, and its output-buffer limit for pub/sub clients
+/// (`client-output-buffer-limit pubsub`) may then close the connection,
+/// which the stream reports as a gap like any other loss.
+///
+/// RESP2 and RESP3 work alike. Subscriptions always have a connection of
+/// their own: sharing the client's RESP3 connection with them is not done
+/// yet.
+///
+/// [`subscribe`]: Subscriptions::subscribe
+/// [`psubscribe`]: Subscriptions::psubscribe
+/// [`ssubscribe`]: Subscriptions::ssubscribe
+///
+/// ```no_run
+/// use redis_core::{Client, PubSubEvent};
+/// # async fn run() -> redis_core::Result<()> {
+/// let client = Client::connect("redis://127.0.0.1:6379").await?;
+/// let mut pubsub = client.pubsub().await?.ignore_subscribe_messages(true);
+/// pubsub.subscribe(["news"]).await?;
+/// pubsub.psubscribe(["weather.*"]).await?;
+/// while let Some(event) = pubsub.next_message().await {
+///     if let PubSubEvent::Message(message) = event {
+///         println!("{:?}: {:?}", message.channel, message.payload);
+///     }
+/// }
+/// # Ok(()) }
+/// ```
+pub struct PubSub {
+    subscriptions: Subscriptions,
+    events: mpsc::Receiver<PubSubEvent>,
+    ignore_subscribe_messages: bool,
+}
+
+impl fmt::Debug for PubSub {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PubSub")
+            .field("node", &self.subscriptions.node())
+            .field("ignore_subscribe_messages", &self.ignore_subscribe_messages)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PubSub {
+    /// A subscriber on a connection of its own to the server `target`
+    /// names, without a [`Client`](crate::Client) (which has
+    /// [`Client::pubsub`](crate::Client::pubsub) for the same). Fails if
+    /// the first connection cannot be made.
+    ///
+    /// ```no_run
+    /// # async fn run() -> redis_core::Result<()> {
+    /// let pubsub = redis_core::PubSub::connect("redis://127.0.0.1:6379/?protocol=2").await?;
+    /// pubsub.subscribe(["news"]).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect(target: impl IntoConfig) -> Result<PubSub> {
+        let config = target.into_config()?;
+        let connector: Connector = Arc::new(Node::new(config.clone())?);
+        PubSub::start(config, connector).await
+    }
+
+    /// A subscriber whose connections `connector` opens, first and after
+    /// every loss (a Sentinel client's connector finds the server each
+    /// time).
+    pub(crate) async fn start(config: Config, connector: Connector) -> Result<PubSub> {
+        let conn = connector.connect().await?;
+        let node: Arc<str> = Arc::from(conn.addr.as_str());
+        let (requests, requests_rx) = mpsc::unbounded_channel();
+        let (events_tx, events) = mpsc::channel(STREAM_BUFFER);
+        let timeout = config.response_timeout;
+        tokio::spawn(Task::new(config, connector, requests_rx, events_tx).run(conn));
+        Ok(PubSub {
+            subscriptions: Subscriptions::new(requests, timeout, node),
+            events,
+            ignore_subscribe_messages: false,
+        })
+    }
+
+    /// Hides the confirmations of subscription changes from the stream
+    /// (redis-py's `ignore_subscribe_messages`); the calls still wait for
+    /// them.
+    ///
+    /// ```no_run
+    /// # async fn run(client: redis_core::Client) -> redis_core::Result<()> {
+    /// let pubsub = client.pubsub().await?.ignore_subscribe_messages(true);
+    /// # let _ = pubsub; Ok(()) }
+    /// ```
+    pub fn ignore_subscribe_messages(mut self, ignore: bool) -> PubSub {
+        self.ignore_subscribe_messages = ignore;
+        self
+    }
+
+    /// A handle to change the subscriptions from elsewhere (another task)
+    /// while this `PubSub` is read.
+    ///
+    /// ```no_run
+    /// # async fn run(pubsub: &redis_core::PubSub) -> redis_core::Result<()> {
+    /// let subscriptions = pubsub.subscriptions();
+    /// tokio::spawn(async move { subscriptions.subscribe(["later"]).await });
+    /// # Ok(()) }
+    /// ```
+    pub fn subscriptions(&self) -> Subscriptions {
+        self.subscriptions.clone()
+    }
+
+    /// The next event, waiting as long as it takes; `None` once the
+    /// subscriber stopped. Cancel safe: dropping the future loses nothing.
+    ///
+    /// ```no_run
+    /// # async fn run(mut pubsub: redis_core::PubSub) {
+    /// while let Some(event) = pubsub.next_message().await {
+    ///     println!("{event:?}");
+    /// }
+    /// # }
+    /// ```
+    pub async fn next_message(&mut self) -> Option<PubSubEvent> {
+        std::future::poll_fn(|cx| self.poll_event(cx)).await
+    }
+
+    /// The next event if one has arrived, without waiting: redis-py's
+    /// `get_message()` with no timeout.
+    ///
+    /// ```no_run
+    /// # fn run(mut pubsub: redis_core::PubSub) {
+    /// while let Some(event) = pubsub.try_next_message() {
+    ///     println!("{event:?}");
+    /// }
+    /// # }
+    /// ```
+    pub fn try_next_message(&mut self) -> Option<PubSubEvent> {
+        while let Ok(event) = self.events.try_recv() {
+            if let Some(event) = self.accept(event) {
+                return Some(event);
+            }
+        }
+        None
+    }
+
+    /// The next event, waiting at most `timeout`: redis-py's
+    /// `get_message(timeout=...)`. `None` if nothing came in time (or the
+    /// subscriber stopped).
+    ///
+    /// ```no_run
+    /// # async fn run(mut pubsub: redis_core::PubSub) {
+    /// use std::time::Duration;
+    /// if let Some(event) = pubsub.next_message_timeout(Duration::from_secs(1)).await {
+    ///     println!("{event:?}");
+    /// }
+    /// # }
+    /// ```
+    pub async fn next_message_timeout(&mut self, timeout: Duration) -> Option<PubSubEvent> {
+        tokio::time::timeout(timeout, self.next_message())
+            .await
+            .ok()
+            .flatten()
+    }
+
+    fn poll_event(&mut self, cx: &mut Context<'_>) -> Poll<Option<PubSubEvent>> {
+        loop {
+            match self.events.poll_recv(cx) {
+                Poll::Ready(Some(event)) => {
+                    if let Some(event) = self.accept(event) {
+                        return Poll::Ready(Some(event));
+                    }
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// What the reader sees of `event`: nothing if it is a hidden
+    /// confirmation or a handler took it.
+    fn accept(&self, event: PubSubEvent) -> Option<PubSubEvent> {
+        let PubSubEvent::Message(message) = event else {
+            return Some(event);
+        };
+        if message.kind.is_confirmation() {
+            return (!self.ignore_subscribe_messages).then_some(PubSubEvent::Message(message));
+        }
+        match self.subscriptions.handlers().find(&message) {
+            Some(handler) => {
+                handler(message);
+                None
+            }
+            None => Some(PubSubEvent::Message(message)),
+        }
+    }
+}
+
+/// The subscription calls, on the `PubSub` itself.
+impl Deref for PubSub {
+    type Target = Subscriptions;
+
+    fn deref(&self) -> &Subscriptions {
+        &self.subscriptions
+    }
+}
+
+impl futures_core::Stream for PubSub {
+    type Item = PubSubEvent;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<PubSubEvent>> {
+        self.get_mut().poll_event(cx)
+    }
+}
