@@ -15,6 +15,7 @@ the Rust columns'. Every reply is checked; a failed check is an error.
 
 import argparse
 import dataclasses
+import hashlib
 import os
 import sys
 import time
@@ -29,10 +30,18 @@ ARGS = parser.parse_args()
 os.environ["REDIS_OM_URL"] = ARGS.url
 
 import redis  # noqa: E402
-from redis_om import EmbeddedJsonModel, HashModel, JsonModel  # noqa: E402
+from redis.commands.search.query import Query  # noqa: E402
+from redis_om import EmbeddedJsonModel, Field, HashModel, JsonModel  # noqa: E402
+from redis_om.model.migrations.schema.legacy_migrator import create_index  # noqa: E402
 
 RECORDS = 100
 SAVE_MANY = 10_000
+# Steps of the update rows between two read-backs of what the step wrote.
+CHECK_EVERY = 50
+# om_find: 10,000 users in 97 cities (`city{i % 97}`), aged 20 to 79; a query asks for the
+# ages FIND_AGES of one city, about 10 hits.
+FIND_CITIES = 97
+FIND_AGES = (30, 35)
 
 # What `get_redis_connection` gives Redis OM by default: decoded replies, RESP2.
 DB = redis.Redis.from_url(ARGS.url, decode_responses=True)
@@ -60,6 +69,27 @@ class OmUser(HashModel, index=True):
     class Meta:
         global_key_prefix = "bench"
         model_key_prefix = "pyh"
+        database = DB
+
+
+class OmFindUser(HashModel, index=True):
+    """om_find's copy of OmUser (keys bench:pyf:{pk}, index bench:pyf:index), with the
+    fields the Rust model indexes indexed (the inherited pk is indexed too, as Python always
+    does); its own model so that no index covers the other rows' keys."""
+
+    name: str
+    email: str
+    city: str = Field(index=True)
+    age: int = Field(index=True)
+    visits: int = Field(index=True)
+    balance: int
+    score: float
+    active: bool
+    nickname: Optional[str] = None
+
+    class Meta:
+        global_key_prefix = "bench"
+        model_key_prefix = "pyf"
         database = DB
 
 
@@ -165,6 +195,12 @@ def order_values(i):
     )
 
 
+def find_user_values(i):
+    values = user_values(i)
+    values["city"] = f"city{i % FIND_CITIES}"
+    return values
+
+
 def plain_order(values):
     values = dict(values)
     values["address"] = Address(**values["address"])
@@ -210,7 +246,10 @@ def get_user(pk):
     fields = DB.hgetall(key)
     if not fields:
         return None
+    return user_from(key, fields)
 
+
+def user_from(key, fields):
     def take(field):
         value = fields.get(field)
         if value is None:
@@ -232,6 +271,28 @@ def get_user(pk):
         active=active == "1",
         nickname=fields.get("nickname"),
     )
+
+
+FIND_INDEX = "bench:pyf:index"
+FIND_PREFIX = "bench:pyf:"
+# The query text redis-om (Rust) sends, with the same parameters and dialect.
+FIND_QUERY = "@age:[$p0 $p1] @city:{$p2}"
+
+
+def find_users(city):
+    """FT.SEARCH on Python's index with redis-py's search API, the users built by hand."""
+    query = Query(FIND_QUERY).dialect(2).paging(0, 1000)
+    params = {"p0": FIND_AGES[0], "p1": FIND_AGES[1], "p2": city}
+    found = DB.ft(FIND_INDEX).search(query, query_params=params)
+    users = []
+    for document in found.docs:
+        if not document.id.startswith(FIND_PREFIX):
+            raise BenchError(f"{FIND_INDEX} found {document.id}")
+        fields = dict(document.__dict__)
+        del fields["id"]
+        fields.pop("payload", None)
+        users.append(user_from(document.id, fields))
+    return users
 
 
 def order_document(order):
@@ -278,6 +339,18 @@ def check_same(what, got, saved):
         raise BenchError(f"{what} read {got!r} after saving {saved!r}")
 
 
+def check_fields(key, visits, city):
+    stored = DB.hmget(key, "visits", "city")
+    if stored != [str(visits), city]:
+        raise BenchError(f"after the update of step {visits}, {key} holds {stored!r}")
+
+
+def check_version(pk, version):
+    stored = DB.json().get(order_key(pk), "$.version")
+    if stored != [version]:
+        raise BenchError(f"after the update of step {version}, {pk} holds {stored!r}")
+
+
 class Columns:
     def __init__(self):
         self.step = 0
@@ -285,6 +358,42 @@ class Columns:
         self.om_orders = [OmOrder(**order_values(i)) for i in range(RECORDS)]
         self.users = [User(**user_values(i)) for i in range(SAVE_MANY)]
         self.orders = [plain_order(order_values(i)) for i in range(RECORDS)]
+        self.prepared = set()
+        self.om_expected = []
+        self.expected = []
+
+    def prepare(self, workload):
+        """Before the first run of a workload, unmeasured: the records its steps change or
+        query (the same for both Python columns, which share their keys), as the Rust
+        columns' are."""
+        if workload in self.prepared:
+            return
+        self.prepared.add(workload)
+        if workload == "om_update2":
+            pipe = DB.pipeline(transaction=False)
+            for user in self.users[:RECORDS]:
+                hset_user(pipe, user)
+            pipe.execute()
+        elif workload == "om_json_update":
+            for order in self.orders:
+                DB.json().set(order_key(order.pk), "$", order_document(order))
+        elif workload == "om_find":
+            # The index by Redis OM Python's own migrator function, for this model only (its
+            # Migrator().run() would also index the keys of om_hash10 and om_json).
+            schema = OmFindUser.redisearch_schema()
+            schema_hash = hashlib.sha1(schema.encode("utf-8")).hexdigest()  # what its Migrator stores
+            create_index(DB, FIND_INDEX, schema, schema_hash)
+            om_users = [OmFindUser(**find_user_values(i)) for i in range(SAVE_MANY)]
+            OmFindUser.add(om_users)
+            indexed = DB.ft(FIND_INDEX).search(Query("*").no_content().paging(0, 0)).total
+            if indexed != SAVE_MANY:
+                raise BenchError(f"{FIND_INDEX} holds {indexed} records after {SAVE_MANY} were saved")
+            users = [User(**find_user_values(i)) for i in range(SAVE_MANY)]
+            for city in range(FIND_CITIES):
+                name = f"city{city}"
+                lo, hi = FIND_AGES
+                self.om_expected.append([u for u in om_users if u.city == name and lo <= u.age <= hi])
+                self.expected.append([u for u in users if u.city == name and lo <= u.age <= hi])
 
     def next_step(self):
         self.step += 1
@@ -347,6 +456,62 @@ class Columns:
         self.check_saved(step)
         return SAVE_MANY
 
+    def om_python_om_update2(self):
+        step, index = self.next_step()
+        user = self.om_users[index]
+        city = f"city{step}"
+        user.update(visits=step, city=city)
+        if step % CHECK_EVERY == 0:
+            check_fields(user_key(user.pk), step, city)
+        return 1
+
+    def redis_py_om_update2(self):
+        step, index = self.next_step()
+        pk = self.users[index].pk
+        city = f"city{step}"
+        added = DB.hset(user_key(pk), mapping={"visits": step, "city": city})
+        if added != 0:
+            raise BenchError(f"HSET of two fields of {pk} added {added!r} new fields")
+        if step % CHECK_EVERY == 0:
+            check_fields(user_key(pk), step, city)
+        return 1
+
+    def om_python_om_json_update(self):
+        step, index = self.next_step()
+        order = self.om_orders[index]
+        order.update(version=step)
+        if step % CHECK_EVERY == 0:
+            check_version(order.pk, step)
+        return 1
+
+    def redis_py_om_json_update(self):
+        step, index = self.next_step()
+        pk = self.orders[index].pk
+        if DB.json().set(order_key(pk), "$.version", step) is not True:
+            raise BenchError("JSON.SET did not reply OK")
+        if step % CHECK_EVERY == 0:
+            check_version(pk, step)
+        return 1
+
+    def om_python_om_find(self):
+        step, _ = self.next_step()
+        city = step % FIND_CITIES
+        lo, hi = FIND_AGES
+        found = OmFindUser.find(
+            (OmFindUser.age >= lo) & (OmFindUser.age <= hi) & (OmFindUser.city == f"city{city}")
+        ).all()
+        found.sort(key=lambda u: u.pk)
+        check_same(f"OmFindUser.find of city{city}", found, self.om_expected[city])
+        return 1
+
+    def redis_py_om_find(self):
+        step, _ = self.next_step()
+        city = step % FIND_CITIES
+        found = find_users(f"city{city}")
+        found.sort(key=lambda u: u.pk)
+        check_same(f"FT.SEARCH of city{city} by hand", found, self.expected[city])
+        return 1
+
     def check_saved(self, step):
         pk = self.users[(step * 7919) % SAVE_MANY].pk
         stored = DB.hget(user_key(pk), "visits")
@@ -377,6 +542,7 @@ def main():
         try:
             _, workload, column, warmup, duration, steps = parts
             step = getattr(columns, f"{column.replace('-', '_')}_{workload}")
+            columns.prepare(workload)
             steps = int(steps) or float("inf")
             run_for(step, float(warmup), float("inf"))
             started = time.perf_counter()

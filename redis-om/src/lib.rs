@@ -81,6 +81,7 @@
 // tests and doctests too.
 extern crate self as redis_om;
 
+mod channel;
 mod datetime;
 mod embedded;
 pub mod encoding;
@@ -103,6 +104,7 @@ mod schema;
 mod storage;
 pub mod update;
 
+pub use channel::{Channel, ChannelPattern, Events, PatternEvents};
 pub use datetime::epoch_seconds;
 pub use embedded::{Embedded, EmbeddedFields};
 pub use enums::RedisEnum;

@@ -1,6 +1,6 @@
 //! `bench [-- ARGS]`: one fresh Redis 8.2.3 with RedisJSON (for the object mapper's JSON
-//! row) on a free port, the benchmark crate in release mode against it, the server stopped
-//! whatever happened; and, for the object mapper's Python columns, a venv with Redis OM
+//! rows; RediSearch too when `om_find` runs) on a free port, the benchmark crate in release
+//! mode against it, the server stopped whatever happened; and, for the object mapper's Python columns, a venv with Redis OM
 //! Python (optional: without network the Rust rows still run).
 //!
 //! The server lives in its own run directory, so `servers down` and this command never stop
@@ -33,11 +33,15 @@ pub fn run(layout: &Layout, args: &[OsString]) -> Result<ExitCode> {
     };
     // A server left by an interrupted earlier run would only take memory and CPU.
     server::stop_all(&own)?;
-    // RedisJSON only: RediSearch would add its threads to a server the other rows share,
-    // and no row queries an index.
+    // RedisJSON, and RediSearch only when `om_find` runs (the only row that queries an
+    // index): otherwise its threads would share the server with the other rows for nothing.
+    let search = value_of(args, "--workloads").is_none_or(|list| list.contains("om_find"));
     let mut modules = Vec::new();
     for module in &installed.modules {
-        if module.file_name().is_some_and(|name| name == "rejson.so") {
+        if module
+            .file_name()
+            .is_some_and(|name| name == "rejson.so" || (search && name == "redisearch.so"))
+        {
             modules.push(OsString::from("--loadmodule"));
             modules.push(module.into());
         }
@@ -82,12 +86,7 @@ pub fn run(layout: &Layout, args: &[OsString]) -> Result<ExitCode> {
 /// cannot be made, nothing when the arguments show those columns will not run (or name an
 /// interpreter themselves).
 fn python_args(layout: &Layout, args: &[OsString]) -> Vec<OsString> {
-    let value_of = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .map(|v| v.to_string_lossy().into_owned())
-    };
+    let value_of = |flag: &str| value_of(args, flag);
     let om_rows = value_of("--workloads").is_none_or(|list| list.contains("om_"));
     let python_columns =
         value_of("--om-columns").is_none_or(|list| list.contains("python") || list.contains("-py"));
@@ -104,4 +103,12 @@ fn python_args(layout: &Layout, args: &[OsString]) -> Vec<OsString> {
             vec!["--python".into(), "none".into()]
         }
     }
+}
+
+/// The value after `flag` in `args`, if the flag is there.
+fn value_of(args: &[OsString], flag: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == flag)
+        .and_then(|i| args.get(i + 1))
+        .map(|v| v.to_string_lossy().into_owned())
 }

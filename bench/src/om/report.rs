@@ -70,7 +70,7 @@ impl OmTable {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{:<13} {:<9} {:>10} {:>10} {:>8} {:>10} {:>10} {:>9} {:>11}",
+            "{:<20} {:<9} {:>10} {:>10} {:>8} {:>10} {:>10} {:>9} {:>11}",
             "workload",
             "unit",
             "redis-om",
@@ -85,7 +85,7 @@ impl OmTable {
             let rate = |column| self.median(w, column);
             let _ = writeln!(
                 out,
-                "{:<13} {:<9} {:>10} {:>10} {:>8} {:>10} {:>10} {:>9} {:>11}",
+                "{:<20} {:<9} {:>10} {:>10} {:>8} {:>10} {:>10} {:>9} {:>11}",
                 w.name(),
                 w.unit(),
                 figure(rate("redis-om")),
@@ -102,16 +102,38 @@ impl OmTable {
             out,
             "  figures are medians of the runs; ratios are medians of each run's ratio (the two \
              columns of one run are measured close together)\n  \
-             redis-om: redis-om's Repository (save + get, save_many); by-hand: the same commands \
-             with redis-core and the struct built from the reply by hand (target om/hand >= 0.90x)\n  \
-             om-python: Redis OM Python's HashModel/JsonModel (save + get, Model.add); redis-py: \
-             the same commands by hand with redis-py (RESP2, hiredis), one Python process\n  \
+             redis-om: redis-om's Repository (save + get, save_many, update, find); by-hand: the \
+             same commands with redis-core and the struct built from the reply by hand (target \
+             om/hand >= 0.90x)\n  \
+             om-python: Redis OM Python's HashModel/JsonModel (save + get, Model.add, \
+             model.update, Model.find); redis-py: the same commands by hand with redis-py (RESP2, \
+             hiredis), one Python process\n  \
              om_hash10: one pair = save + get of a 10-field hash model (HSET, HGETALL; Redis OM \
              Python's save also sends HTTL first)\n  \
              om_json: one pair = save + get of a JSON model with a nested struct and two Vecs \
              (JSON.SET, JSON.GET)\n  \
              om_save_many: models per second, 10,000 HSETs a step (redis-om sends them in \
-             pipelines of 1,000, by hand in one of 10,000; Python: one pipeline each)"
+             pipelines of 1,000, by hand in one of 10,000; Python: one pipeline each)\n  \
+             om_update2: update(pk).set(visits).set(city).apply() of the hash model, one EVALSHA \
+             of redis-om's update script (EXISTS, HSET of the two fields); by hand HSET key \
+             visits V city S; Redis OM Python 1.2's model.update(visits=, city=) saves the whole \
+             model (HTTL of 9 fields, HSET of all 10); redis-py HSET of the two; every 50th \
+             update read back with HMGET\n  \
+             om_update2_versioned: the same with .if_version(v) on a #[redis(version)] model \
+             (the script adds two HGETs and an HINCRBY of the version); by hand one EVALSHA of \
+             a Lua compare-and-set (HGET version, HSET of the two fields and version+1); no \
+             Python columns: Redis OM Python 1.2 has no optimistic versions\n  \
+             om_json_update: update(pk).set(version).apply() of the JSON model, one EVALSHA \
+             (EXISTS, JSON.SET key $.version V); by hand and redis-py JSON.SET key $.version V; \
+             Redis OM Python's model.update(version=) sends JSON.SET key . of the whole \
+             document; every 50th update read back with JSON.GET key $.version\n  \
+             om_find: find(age.between(30, 35) & city.eq(c)).limit(0, 1000).all() on an index of \
+             10,000 hashes (97 cities), about 10 hits, compared with those expected; by hand \
+             FT.SEARCH of the same text and PARAMS (DIALECT 2, LIMIT 0 1000) and the users built \
+             by hand; Redis OM Python's Model.find((age >= 30) & (age <= 35) & (city == c)).all() \
+             sends FT.SEARCH \"((@age:[30 +inf]) (@age:[-inf 35])) (@city:{{c}})\" LIMIT 0 1000 \
+             on its own index of its own identical 10,000 records (bench:pyf:), redis-py the Rust \
+             text with PARAMS on that index; the Rust columns share bench:omf: and its index"
         );
         if let Some(versions) = &self.python_versions {
             let _ = writeln!(out, "  Python side: {versions}");

@@ -326,6 +326,20 @@ pub async fn prepare(workload: OmWorkload, client: &Client, data: &mut OmData) -
             }
         }
         OmWorkload::Find => {
+            // The by-hand column sends the text redis-om renders, with the same parameters.
+            let rendered = (User::age().between(FIND_AGES.0, FIND_AGES.1)
+                & User::city().eq(find_city(0)))
+            .to_string();
+            let by_hand = format!(
+                r#"{} PARAMS p0="{}" p1="{}" p2="{}""#,
+                by_hand::FIND_QUERY,
+                FIND_AGES.0,
+                FIND_AGES.1,
+                find_city(0)
+            );
+            if rendered != by_hand {
+                return Err(format!("redis-om renders {rendered:?}, by hand {by_hand:?}").into());
+            }
             let found = Repository::<User, _>::new(client.clone()).with_prefix(by_hand::FOUND_PREFIX);
             Migrator::new(client).repository(&found).run().await?;
             let users: Vec<User> = (0..SAVE_MANY).map(models::find_user).collect();

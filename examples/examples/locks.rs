@@ -2,7 +2,7 @@
 //! number that only grows, for the protected resource to check.
 //!
 //! Run it with the test servers up (`cargo xtask servers up`, then
-//! `REDIS_SERVERS_ENV=target/redis-servers/servers.env cargo run -p redis-examples --example lock`),
+//! `REDIS_SERVERS_ENV=target/redis-servers/servers.env cargo run -p redis-examples --example locks`),
 //! or against any Redis: `REDIS_URL=redis://127.0.0.1:6379 cargo run ...`.
 
 use std::time::Duration;
