@@ -116,7 +116,7 @@ pub use index::{
 };
 pub use json::{Json, JsonDocument};
 pub use layout::Layout;
-pub use lock::{Lock, LockGuard};
+pub use lock::{Lock, LockGuard, Redlock, RedlockGuard};
 pub use migrate::{Migration, MigrationOutcome, Migrator};
 pub use model::{FieldInfo, Model, ModelInfo, StorageKind};
 pub use pk::PrimaryKey;

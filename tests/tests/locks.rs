@@ -16,28 +16,85 @@ use redis_tests::{Ctx, each_setup};
 each_setup!(
     tasks_incrementing_under_the_lock_lose_no_update,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        // 32 tasks over two clients (two connections), 1,024 increments in
+        // all, each a read, a pause and a write that would lose updates
+        // without the lock.
+        let clients = [ctx.client().await, ctx.client().await];
         let counter = Arc::new(ctx.key("counter"));
-        let lock = Lock::new(&client, ctx.key("lock"))
-            .ttl(Duration::from_secs(10))
-            .sleep(Duration::from_millis(2));
-        client.set(counter.as_str(), 0).await.unwrap();
+        clients[0].set(counter.as_str(), 0).await.unwrap();
         let mut tasks = Vec::new();
-        for _ in 0..16 {
-            let (client, counter, lock) = (client.clone(), counter.clone(), lock.clone());
+        for task in 0..32 {
+            let client = clients[task % 2].clone();
+            let counter = counter.clone();
+            let lock = Lock::new(&client, ctx.key("lock"))
+                .ttl(Duration::from_secs(10))
+                .sleep(Duration::from_millis(1));
             tasks.push(tokio::spawn(async move {
-                let guard = lock.acquire_timeout(Duration::from_secs(30)).await.unwrap();
-                let value: i64 = client.get(counter.as_str()).await.unwrap();
-                tokio::time::sleep(Duration::from_millis(1)).await;
-                client.set(counter.as_str(), value + 1).await.unwrap();
-                guard.release().await.unwrap();
+                for _ in 0..32 {
+                    let guard = lock.acquire_timeout(Duration::from_secs(60)).await.unwrap();
+                    let value: i64 = client.get(counter.as_str()).await.unwrap();
+                    tokio::task::yield_now().await;
+                    client.set(counter.as_str(), value + 1).await.unwrap();
+                    guard.release().await.unwrap();
+                }
             }));
         }
         for task in tasks {
             task.await.unwrap();
         }
-        let total: i64 = client.get(counter.as_str()).await.unwrap();
-        assert_eq!(total, 16);
+        let total: i64 = clients[1].get(counter.as_str()).await.unwrap();
+        assert_eq!(total, 32 * 32);
+    }
+);
+
+each_setup!(
+    the_watchdog_keeps_a_lock_past_several_ttls,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let lock = Lock::new(&client, ctx.key("lock"))
+            .ttl(Duration::from_millis(300))
+            .watchdog();
+        let guard = lock.try_acquire().await.unwrap().unwrap();
+        // Five TTLs later it is still held, by this guard.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert!(!guard.is_lost());
+        assert!(lock.try_acquire().await.unwrap().is_none());
+        guard.release().await.unwrap();
+        // Released: the watchdog stopped, and the lock is free.
+        assert!(lock.try_acquire().await.unwrap().is_some());
+    }
+);
+
+each_setup!(
+    the_watchdog_tells_the_holder_when_the_lock_was_lost,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let name = ctx.key("lock");
+        let lock = Lock::new(&client, &name)
+            .ttl(Duration::from_millis(300))
+            .watchdog();
+        let guard = lock.try_acquire().await.unwrap().unwrap();
+        // Someone deletes it behind the holder's back and takes it.
+        let _: u64 = client.del([name.as_str()]).await.unwrap();
+        let thief = Lock::new(&client, &name).ttl(Duration::from_secs(10));
+        let other = thief.try_acquire().await.unwrap().unwrap();
+        let lost = tokio::time::timeout(Duration::from_secs(5), guard.lost())
+            .await
+            .expect("the watchdog reports the loss within a TTL or two");
+        assert_eq!(lost.kind(), ErrorKind::LockLost, "{lost}");
+        assert!(guard.is_lost());
+        // The new owner's lock is untouched by the old watchdog.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let pttl = client.pttl(name.as_str()).await.unwrap();
+        assert!(
+            matches!(pttl, Ttl::Expires(left) if left > Duration::from_secs(9)),
+            "the thief's TTL was changed: {pttl:?}"
+        );
+        assert_eq!(
+            guard.release().await.unwrap_err().kind(),
+            ErrorKind::LockLost
+        );
+        other.release().await.unwrap();
     }
 );
 

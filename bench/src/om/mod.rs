@@ -92,7 +92,11 @@ pub fn run(
     let by_hand = ByHand(client.clone());
     let mut data = OmData::new();
     for &workload in &workloads {
-        if options.columns.iter().any(|c| RUST_COLUMNS.contains(&c.as_str())) {
+        if options
+            .columns
+            .iter()
+            .any(|c| RUST_COLUMNS.contains(&c.as_str()))
+        {
             runtime
                 .block_on(workload::prepare(workload, client, &mut data))
                 .map_err(|e| format!("preparing {}: {e}", workload.name()))?;

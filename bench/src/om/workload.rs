@@ -8,9 +8,7 @@ use redis_core::{Client, Cmd, Pipeline};
 use redis_om::{Migrator, Repository};
 
 use super::by_hand;
-use super::models::{
-    self, FIND_AGES, FIND_CITIES, Order, RECORDS, SAVE_MANY, User, VersionedUser,
-};
+use super::models::{self, FIND_AGES, FIND_CITIES, Order, RECORDS, SAVE_MANY, User, VersionedUser};
 use crate::clients::Result;
 use crate::workload::{Limit, Sample};
 
@@ -106,8 +104,13 @@ pub trait OmColumn {
     /// Sets `visits` and `city` of the user `id`, fails unless the record was there.
     async fn update2(&self, id: &str, visits: u64, city: &str) -> Result<()>;
     /// The same on the versioned model, if its version is `expected` (which it bumps).
-    async fn update2_versioned(&self, id: &str, expected: u64, visits: u64, city: &str)
-    -> Result<()>;
+    async fn update2_versioned(
+        &self,
+        id: &str,
+        expected: u64,
+        visits: u64,
+        city: &str,
+    ) -> Result<()>;
     /// Sets `version` of the order `id`, fails unless the document was there.
     async fn json_update(&self, id: &str, version: u64) -> Result<()>;
     /// The users of `om_find`'s copy aged `ages.0..=ages.1` in `city`, in any order.
@@ -340,7 +343,8 @@ pub async fn prepare(workload: OmWorkload, client: &Client, data: &mut OmData) -
             if rendered != by_hand {
                 return Err(format!("redis-om renders {rendered:?}, by hand {by_hand:?}").into());
             }
-            let found = Repository::<User, _>::new(client.clone()).with_prefix(by_hand::FOUND_PREFIX);
+            let found =
+                Repository::<User, _>::new(client.clone()).with_prefix(by_hand::FOUND_PREFIX);
             Migrator::new(client).repository(&found).run().await?;
             let users: Vec<User> = (0..SAVE_MANY).map(models::find_user).collect();
             by_hand::save_users_at(client, &users, by_hand::found_key).await?;
@@ -518,9 +522,7 @@ async fn check_fields(
 /// Fails unless the order `id` holds `version`: `JSON.GET key $.version` every
 /// [`CHECK_EVERY`] updates.
 async fn check_version(client: &Client, id: &str, version: u64) -> Result<()> {
-    let stored: Option<String> = client
-        .json_get(by_hand::order_key(id), "$.version")
-        .await?;
+    let stored: Option<String> = client.json_get(by_hand::order_key(id), "$.version").await?;
     if stored.as_deref() != Some(format!("[{version}]").as_str()) {
         return Err(format!("after the update of step {version}, {id} holds {stored:?}").into());
     }

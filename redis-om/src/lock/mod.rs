@@ -5,6 +5,12 @@ use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 use redis_core::{Client, Error, ErrorKind, Result, Script};
+use tokio::sync::watch;
+
+mod redlock;
+mod watchdog;
+
+pub use redlock::{Redlock, RedlockGuard};
 
 /// Sets the lock key to the token if it is absent and, only then,
 /// increments the fence counter and returns it; nil when the lock is held.
@@ -18,7 +24,7 @@ static ACQUIRE: LazyLock<Script> = LazyLock::new(|| {
 });
 
 /// Deletes the lock key only if it still holds the caller's token: 1, else 0.
-static RELEASE: LazyLock<Script> = LazyLock::new(|| {
+pub(super) static RELEASE: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         "if redis.call('GET', KEYS[1]) == ARGV[1] then \
              return redis.call('DEL', KEYS[1]) \
@@ -29,7 +35,7 @@ static RELEASE: LazyLock<Script> = LazyLock::new(|| {
 
 /// Sets the lock key's time to live only if it still holds the caller's
 /// token: 1, else 0.
-static EXTEND: LazyLock<Script> = LazyLock::new(|| {
+pub(super) static EXTEND: LazyLock<Script> = LazyLock::new(|| {
     Script::new(
         "if redis.call('GET', KEYS[1]) == ARGV[1] then \
              return redis.call('PEXPIRE', KEYS[1], ARGV[2]) \
@@ -39,11 +45,11 @@ static EXTEND: LazyLock<Script> = LazyLock::new(|| {
 });
 
 /// The time to live of a lock whose [`Lock::ttl`] was not set.
-const DEFAULT_TTL: Duration = Duration::from_secs(30);
+pub(super) const DEFAULT_TTL: Duration = Duration::from_secs(30);
 
 /// The pause between attempts of [`Lock::acquire_timeout`] unless
 /// [`Lock::sleep`] sets another (redis-py's default `sleep` of 0.1 s).
-const DEFAULT_SLEEP: Duration = Duration::from_millis(100);
+pub(super) const DEFAULT_SLEEP: Duration = Duration::from_millis(100);
 
 /// A named lock on one server, with redis-py's `Lock` semantics: the key
 /// holds a random token of the holder's (`SET key token NX PX ttl`) and
@@ -97,6 +103,7 @@ pub struct Lock {
     fence_key: String,
     ttl: Duration,
     sleep: Duration,
+    watchdog: bool,
 }
 
 impl Lock {
@@ -111,6 +118,7 @@ impl Lock {
             fence_key,
             ttl: DEFAULT_TTL,
             sleep: DEFAULT_SLEEP,
+            watchdog: false,
         }
     }
 
@@ -125,6 +133,37 @@ impl Lock {
     /// [`Lock::acquire_timeout`] (redis-py's `sleep`); 100 ms by default.
     pub fn sleep(mut self, sleep: Duration) -> Self {
         self.sleep = sleep;
+        self
+    }
+
+    /// Keeps every acquisition alive while its guard lives: a task extends
+    /// the lock to its full time to live every third of it, so a holder
+    /// that works longer than the TTL keeps the lock, and one that dies
+    /// (its process, not just its task) loses it within one TTL. When an
+    /// extension fails (the lock was lost, or the server stayed out of
+    /// reach until the lock must be presumed expired), the task stops and
+    /// the guard says so: [`LockGuard::lost`] resolves and
+    /// [`LockGuard::is_lost`] turns true. Needs a tokio runtime.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
+    /// use std::time::Duration;
+    /// use redis_om::Lock;
+    ///
+    /// let guard = Lock::new(client, "report:nightly")
+    ///     .ttl(Duration::from_secs(10))
+    ///     .watchdog()
+    ///     .acquire()
+    ///     .await?;
+    /// tokio::select! {
+    ///     () = tokio::time::sleep(Duration::from_secs(60)) => {} // the long work
+    ///     lost = guard.lost() => return Err(lost), // stop: someone else may hold it now
+    /// }
+    /// guard.release().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn watchdog(mut self) -> Self {
+        self.watchdog = true;
         self
     }
 
@@ -144,12 +183,27 @@ impl Lock {
             .arg(millis(self.ttl))
             .invoke(&self.client)
             .await?;
-        Ok(fence.map(|fence| LockGuard {
-            client: self.client.clone(),
-            key: self.key.clone(),
-            token,
-            fence,
-            released: false,
+        Ok(fence.map(|fence| {
+            let (lost_tx, lost) = watch::channel(None);
+            let mut guard = LockGuard {
+                client: self.client.clone(),
+                key: self.key.clone(),
+                token,
+                fence,
+                released: false,
+                lost,
+                watchdog: None,
+            };
+            if self.watchdog {
+                guard.watchdog = Some(tokio::spawn(watchdog::keep_alive(
+                    guard.client.clone(),
+                    guard.key.clone(),
+                    guard.token.clone(),
+                    self.ttl,
+                    lost_tx,
+                )));
+            }
+            guard
         }))
     }
 
@@ -199,6 +253,9 @@ pub struct LockGuard {
     token: String,
     fence: u64,
     released: bool,
+    /// Set by the watchdog when it could not keep the lock.
+    lost: watch::Receiver<Option<Error>>,
+    watchdog: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for LockGuard {
@@ -223,11 +280,38 @@ impl LockGuard {
         &self.key
     }
 
+    /// With [`Lock::watchdog`]: resolves, with the reason, once the
+    /// watchdog could not keep the lock (it was lost to expiry or to
+    /// another owner, or the server stayed out of reach past the lock's
+    /// time to live). Without a watchdog it never resolves.
+    pub async fn lost(&self) -> Error {
+        let mut lost = self.lost.clone();
+        loop {
+            if let Some(error) = lost.borrow_and_update().clone() {
+                return error;
+            }
+            if lost.changed().await.is_err() {
+                // The watchdog ended without losing the lock (no watchdog,
+                // or the guard is being released): never resolves.
+                std::future::pending::<()>().await;
+            }
+        }
+    }
+
+    /// With [`Lock::watchdog`]: whether the watchdog found the lock lost
+    /// (the reason is [`LockGuard::lost`]'s).
+    pub fn is_lost(&self) -> bool {
+        self.lost.borrow().is_some()
+    }
+
     /// Releases the lock if it still holds this guard's token. Fails with
     /// [`ErrorKind::LockLost`], changing nothing, when it expired (and
     /// perhaps was taken by another owner).
     pub async fn release(mut self) -> Result<()> {
         self.released = true;
+        if let Some(watchdog) = self.watchdog.take() {
+            watchdog.abort();
+        }
         let deleted: i64 = RELEASE
             .key(self.key.as_str())
             .arg(self.token.as_str())
@@ -236,7 +320,7 @@ impl LockGuard {
         if deleted == 1 {
             Ok(())
         } else {
-            Err(self.lost("release"))
+            Err(self.lost_error("release"))
         }
     }
 
@@ -254,11 +338,11 @@ impl LockGuard {
         if set == 1 {
             Ok(())
         } else {
-            Err(self.lost("extend"))
+            Err(self.lost_error("extend"))
         }
     }
 
-    fn lost(&self, what: &str) -> Error {
+    fn lost_error(&self, what: &str) -> Error {
         Error::new(
             ErrorKind::LockLost,
             format!(
@@ -272,6 +356,9 @@ impl LockGuard {
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
+        if let Some(watchdog) = self.watchdog.take() {
+            watchdog.abort();
+        }
         if self.released {
             return;
         }
@@ -307,7 +394,7 @@ fn fence_key(key: &str) -> String {
 }
 
 /// `duration` in whole milliseconds, at least one (`PX 0` is refused).
-fn millis(duration: Duration) -> u64 {
+pub(super) fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis())
         .unwrap_or(u64::MAX)
         .max(1)
