@@ -97,8 +97,11 @@ struct Inner {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let config = &self.inner.config;
+        // The node in use, which for a Sentinel client is not the
+        // configured one.
+        let (node, _) = self.inner.mux.peer();
         f.debug_struct("Client")
-            .field("addr", &format_args!("{}", config.addr))
+            .field("addr", &format_args!("{node}"))
             .field("protocol", &config.protocol)
             .field("db", &config.db)
             .finish()
@@ -174,6 +177,32 @@ impl Client {
     /// ```
     pub fn connection_events(&self) -> ConnectionEvents {
         self.inner.mux.events()
+    }
+
+    /// Drops the shared connection and opens a new one through the
+    /// client's connector: for a Sentinel master client
+    /// ([`crate::Sentinel::master_for`]) the sentinels are asked again
+    /// where the master is. Commands waiting on the old connection fail as
+    /// on a lost connection (read-only ones are retried). Returns at once;
+    /// the new connection is made in the background.
+    ///
+    /// This is the hook for a failover announced from outside (a
+    /// `+switch-master` message from a sentinel subscription, an
+    /// orchestrator's notice); a READONLY reply and a lost connection
+    /// already lead a Sentinel master client to the new master by
+    /// themselves.
+    ///
+    /// ```no_run
+    /// # async fn run(client: redis_core::Client) {
+    /// // Told by an orchestrator that the master moved:
+    /// client.reconnect();
+    /// # }
+    /// ```
+    pub fn reconnect(&self) {
+        self.inner.mux.replace(Error::new(
+            ErrorKind::Io,
+            "the connection was replaced on request (Client::reconnect)",
+        ));
     }
 
     /// The configuration this client was built with.
@@ -299,7 +328,9 @@ impl Client {
         let read_only = cmds.iter().all(is_read_only);
         let retry = &self.inner.config.retry;
         let mut attempt = 1;
-        while retry.should_retry(&error, attempt, read_only) {
+        while retry.should_retry(&error, attempt, read_only)
+            || self.retries_demoted(cmds, &error, attempt)
+        {
             let delay = retry.delay(attempt);
             let timeout = match deadline {
                 None => batch_timeout(cmds, self.inner.config.response_timeout),
@@ -322,6 +353,29 @@ impl Client {
         Err(error)
     }
 
+    /// Whether a command that met a demoted master is tried again: when the
+    /// connector follows failovers (the connection was replaced by one to
+    /// the current master), a few times within its deadline, since nothing
+    /// of it was executed (see the driver's READONLY handling). A batch of
+    /// several commands is tried again only when nothing in it could have
+    /// been applied before the demotion: when it only reads, or is one
+    /// MULTI ... EXEC, which the demoted node refused whole.
+    fn retries_demoted(&self, cmds: &[Cmd], error: &Error, attempt: u32) -> bool {
+        if attempt > DEMOTED_ATTEMPTS
+            || error.code() != Some("READONLY")
+            || !self.inner.mux.follows_failover()
+        {
+            return false;
+        }
+        match cmds {
+            [_] => true,
+            [first, .., last] => {
+                cmds.iter().all(is_read_only) || (first.is("MULTI") && last.is("EXEC"))
+            }
+            [] => false,
+        }
+    }
+
     /// Names the server in an error its reply made, as the connection's own
     /// errors already do (and, for NOPERM, the user).
     fn at_node(&self, error: Error) -> Error {
@@ -334,6 +388,12 @@ impl Client {
         }
     }
 }
+
+/// How many times a command that met a demoted master is tried again: the
+/// first try after the replacement can still meet the old node (a command
+/// sent in the moment before it was dropped) or a failed connect (sentinels
+/// that have not switched yet), and each try waits the retry policy's delay.
+const DEMOTED_ATTEMPTS: u32 = 4;
 
 /// The pause before each new attempt of [`Client::transaction`]: short,
 /// since the keys are only contended, not unreachable, and random, so that

@@ -133,6 +133,7 @@ pub mod prelude;
 pub mod resp;
 pub mod retry;
 mod script;
+mod sentinel;
 mod sync;
 #[cfg(feature = "tls")]
 mod tls;
@@ -152,6 +153,7 @@ pub use pipeline::{EachResult, Pipeline, ReplyTuple, Transaction};
 pub use pool::{Dedicated, DedicatedExecute};
 pub use resp::Value;
 pub use script::{Script, ScriptInvocation};
+pub use sentinel::Sentinel;
 #[cfg(feature = "tls")]
 pub use tls::TlsConfig;
 

@@ -1,0 +1,1 @@
+//! Sentinel suite (stub while building).
