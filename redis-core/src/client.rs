@@ -108,6 +108,19 @@ impl fmt::Debug for Client {
     }
 }
 
+/// A handle that does not keep the client open: for background work (a
+/// Sentinel master client's watch) that must end when the last [`Client`]
+/// is dropped.
+pub(crate) struct WeakClient(std::sync::Weak<Inner>);
+
+impl WeakClient {
+    /// The client, while a clone of it is alive and it was not closed.
+    pub(crate) fn upgrade(&self) -> Option<Client> {
+        let inner = self.0.upgrade()?;
+        (!inner.mux.is_closed()).then_some(Client { inner })
+    }
+}
+
 impl Drop for Inner {
     fn drop(&mut self) {
         self.pool.close();
@@ -199,10 +212,29 @@ impl Client {
     /// # }
     /// ```
     pub fn reconnect(&self) {
-        self.inner.mux.replace(Error::new(
+        self.replace_connection(Error::new(
             ErrorKind::Io,
             "the connection was replaced on request (Client::reconnect)",
         ));
+    }
+
+    /// A handle that does not keep this client open.
+    pub(crate) fn downgrade(&self) -> WeakClient {
+        WeakClient(Arc::downgrade(&self.inner))
+    }
+
+    /// The server of the shared connection (the last one while it is being
+    /// replaced).
+    pub(crate) fn node(&self) -> Arc<str> {
+        self.inner.mux.peer().0
+    }
+
+    /// Replaces the shared connection, saying why to the commands that were
+    /// waiting on it, and the pool's connections, which went to the same
+    /// node.
+    pub(crate) fn replace_connection(&self, why: Error) {
+        self.inner.pool.forget_idle();
+        self.inner.mux.replace(why);
     }
 
     /// The configuration this client was built with.
@@ -327,6 +359,10 @@ impl Client {
         } = failed;
         let read_only = cmds.iter().all(is_read_only);
         let retry = &self.inner.config.retry;
+        if error.code() == Some("READONLY") && self.inner.mux.follows_failover() {
+            // The node was demoted: the pool's connections went to it too.
+            self.inner.pool.forget_idle();
+        }
         let mut attempt = 1;
         while retry.should_retry(&error, attempt, read_only)
             || self.retries_demoted(cmds, &error, attempt)

@@ -562,6 +562,12 @@ async fn the_master_client_follows_a_failover_under_write_load() {
         plain.len(),
     );
     assert!(!acknowledged.is_empty(), "no write was acknowledged");
+    // The old master keeps taking writes until the sentinels demote it
+    // (about ten seconds); the master check moves the client long before.
+    assert!(
+        followed < Duration::from_secs(6),
+        "the client stayed on the old master for {followed:?}"
+    );
     assert!(lost.is_empty(), "acknowledged writes lost: {lost:?}");
 
     // Leave the group settled, and the keys gone.

@@ -1,7 +1,7 @@
 //! Asking the sentinels, all at once, what they know of a master and its
 //! replicas; a sentinel that is down or slow is skipped after the timeout.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::task::JoinSet;
@@ -9,8 +9,9 @@ use tokio::task::JoinSet;
 use super::vote::{self, Answer};
 use crate::commands::{self, SentinelMaster, SentinelReplica};
 use crate::config::{Addr, Config};
-use crate::connection::Node;
+use crate::connection::{Connection, Node};
 use crate::executor::reply_to;
+use crate::sync::lock;
 use crate::{Error, ErrorKind, Result};
 
 /// The sentinels of one [`crate::Sentinel`], ready to be asked.
@@ -20,6 +21,10 @@ pub(crate) struct Sentinels {
     node: Node,
     /// The longest wait for one sentinel: connect, handshake and reply.
     timeout: Duration,
+    /// A connection to each sentinel kept from its last answer, so the
+    /// asks of every reconnect and of the master check do not each open
+    /// one per sentinel.
+    idle: Vec<Mutex<Option<Connection>>>,
 }
 
 /// What the sentinels that elected the master know of its replicas.
@@ -39,6 +44,7 @@ impl Sentinels {
             .with_connect_timeout(timeout)
             .with_response_timeout(Some(timeout));
         Ok(Sentinels {
+            idle: addrs.iter().map(|_| Mutex::new(None)).collect(),
             addrs,
             node: Node::new(config)?,
             timeout,
@@ -118,7 +124,7 @@ impl Sentinels {
         with_replicas: bool,
     ) -> (Addr, Answer, Vec<SentinelReplica>) {
         let addr = self.addrs[index].clone();
-        let asked = tokio::time::timeout(self.timeout, self.ask_inner(&addr, name, with_replicas));
+        let asked = tokio::time::timeout(self.timeout, self.ask_inner(index, name, with_replicas));
         let (answer, replicas) = match asked.await {
             Ok(Ok(answer)) => answer,
             Ok(Err(error)) => {
@@ -135,11 +141,34 @@ impl Sentinels {
 
     async fn ask_inner(
         &self,
-        addr: &Addr,
+        index: usize,
         name: &str,
         with_replicas: bool,
     ) -> Result<(Answer, Vec<SentinelReplica>)> {
-        let mut conn = self.node.connect_to(addr).await?;
+        let slot = &self.idle[index];
+        let kept = lock(slot)
+            .take()
+            .filter(|conn| !conn.is_broken() && !conn.socket.is_stale());
+        if let Some(mut conn) = kept {
+            // A kept connection the sentinel closed since (a restart) is
+            // no reason to skip it: a new one is tried below.
+            if let Ok(answer) = self.exchange(&mut conn, name, with_replicas).await {
+                lock(slot).get_or_insert(conn);
+                return Ok(answer);
+            }
+        }
+        let mut conn = self.node.connect_to(&self.addrs[index]).await?;
+        let answer = self.exchange(&mut conn, name, with_replicas).await?;
+        lock(slot).get_or_insert(conn);
+        Ok(answer)
+    }
+
+    async fn exchange(
+        &self,
+        conn: &mut Connection,
+        name: &str,
+        with_replicas: bool,
+    ) -> Result<(Answer, Vec<SentinelReplica>)> {
         let master_cmd = commands::sentinel_master(name).into_cmd();
         let replicas_cmd = commands::sentinel_replicas(name).into_cmd();
         let cmds = if with_replicas {

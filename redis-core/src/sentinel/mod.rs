@@ -46,6 +46,7 @@ mod ask;
 mod connector;
 mod url;
 mod vote;
+mod watch;
 
 use std::fmt;
 use std::sync::Arc;
@@ -88,6 +89,7 @@ pub struct Sentinel {
     sentinel_config: Config,
     node_config: Config,
     timeout: Duration,
+    master_check: Option<Duration>,
 }
 
 /// The sentinels' addresses and settings; credentials show as `***` (the
@@ -98,6 +100,7 @@ impl fmt::Debug for Sentinel {
         f.debug_struct("Sentinel")
             .field("sentinels", &addrs)
             .field("timeout", &self.timeout)
+            .field("master_check", &self.master_check)
             .field("sentinel_config", &self.sentinel_config)
             .field("node_config", &self.node_config)
             .finish()
@@ -108,6 +111,10 @@ impl Sentinel {
     /// The longest wait for one sentinel by default (connect, handshake and
     /// reply): one that takes longer is skipped.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(500);
+
+    /// How often a master client asks the sentinels where the master is,
+    /// by default (see [`Sentinel::with_master_check_interval`]).
+    pub const DEFAULT_MASTER_CHECK: Duration = Duration::from_secs(1);
 
     /// The sentinels at these addresses (`host:port`, `[v6]:port`; the port
     /// is 26379 when left out), with default settings: no credentials, and
@@ -152,6 +159,7 @@ impl Sentinel {
             sentinel_config: Config::new(first.clone()),
             node_config: Config::new(first),
             timeout: Sentinel::DEFAULT_TIMEOUT,
+            master_check: Some(Sentinel::DEFAULT_MASTER_CHECK),
         })
     }
 
@@ -288,6 +296,30 @@ impl Sentinel {
         self
     }
 
+    /// How often a master client ([`Sentinel::master_for`]) asks the
+    /// sentinels where the master is, and moves to the one they name if it
+    /// is not the node it is on ([`Sentinel::DEFAULT_MASTER_CHECK`] by
+    /// default; `None`: never, only a lost connection or a READONLY reply
+    /// move it).
+    ///
+    /// Why: after a failover the old master can go on taking writes, as a
+    /// master, until the sentinels turn it into a replica (about ten
+    /// seconds after `SENTINEL FAILOVER`), and those writes are lost when
+    /// it resyncs. The check bounds that time to about one interval. A
+    /// sentinel's `+switch-master` message would tell sooner; this client
+    /// does not subscribe to it yet ([`Client::reconnect`] is the place
+    /// to act on it).
+    ///
+    /// ```
+    /// # let sentinel = redis_core::Sentinel::new(["127.0.0.1"])?;
+    /// let sentinel = sentinel.with_master_check_interval(Some(std::time::Duration::from_millis(250)));
+    /// # Ok::<(), redis_core::Error>(())
+    /// ```
+    pub fn with_master_check_interval(mut self, every: Option<Duration>) -> Sentinel {
+        self.master_check = every;
+        self
+    }
+
     /// The address of the master monitored as `name`, as the majority of
     /// the sentinels that answered name it (redis-py's `discover_master`).
     /// Fails, saying what each sentinel answered, when none names one that
@@ -335,9 +367,14 @@ impl Sentinel {
     /// ```
     pub async fn master_for(&self, name: &str) -> Result<Client> {
         let connector = self.master_connector(name)?;
-        let first = connector.sentinels.master(name).await?;
+        let sentinels = connector.sentinels.clone();
+        let first = sentinels.master(name).await?;
         let connector: Connector = Arc::new(connector);
-        Client::start(self.client_config(first)?, connector).await
+        let client = Client::start(self.client_config(first)?, connector).await?;
+        if let Some(every) = self.master_check.filter(|every| !every.is_zero()) {
+            watch::watch(client.downgrade(), sentinels, name.to_owned(), every);
+        }
+        Ok(client)
     }
 
     /// A client of the replicas of the master monitored as `name`: each

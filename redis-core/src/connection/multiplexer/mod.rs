@@ -171,6 +171,11 @@ impl Multiplexer {
         self.shared.replace_wake.notify_one();
     }
 
+    /// Whether the client was closed.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.shared.is_closed()
+    }
+
     /// Whether a READONLY reply replaces the connection.
     pub(crate) fn follows_failover(&self) -> bool {
         self.shared.follow_failover
