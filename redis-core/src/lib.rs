@@ -82,6 +82,15 @@
 //! it is still sent. Dropping the last clone of a client (or
 //! [`Client::close`]) closes its sockets and stops its task.
 //!
+//! # Sentinel
+//!
+//! [`Sentinel`] finds a master and its replicas through Redis Sentinel:
+//! [`Sentinel::master_for`] and [`Sentinel::replica_for`] give a [`Client`]
+//! whose every connection asks the sentinels where to go, so it follows a
+//! failover (a lost connection, a `READONLY` reply, a master the sentinels
+//! no longer name) without being rebuilt; `redis+sentinel://` URLs open one
+//! with [`Sentinel::connect_url`].
+//!
 //! # TLS
 //!
 //! `rediss://` URLs and [`Config::with_tls`] (feature `tls`, on by default)

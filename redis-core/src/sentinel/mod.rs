@@ -74,7 +74,7 @@ use crate::{Client, Error, Result};
 ///
 /// ```no_run
 /// use std::time::Duration;
-/// use redis_core::{Config, Protocol, Sentinel};
+/// use redis_core::{Config, Sentinel};
 /// # async fn run() -> redis_core::Result<()> {
 /// let sentinel = Sentinel::new(["127.0.0.1:26379", "127.0.0.1:26380"])?
 ///     .with_sentinel_timeout(Duration::from_millis(300))
@@ -256,7 +256,7 @@ impl Sentinel {
     /// [`Sentinel::with_sentinel_timeout`]'s.
     ///
     /// ```
-    /// use redis_core::{Config, Protocol, Sentinel};
+    /// use redis_core::{Config, Sentinel};
     /// let sentinel = Sentinel::new(["127.0.0.1"])?
     ///     .with_sentinel_config(Config::from_url("redis://:s@placeholder?protocol=2")?);
     /// # Ok::<(), redis_core::Error>(())

@@ -177,7 +177,7 @@ mod tests {
             "redis+sentinel://app:s3cret@10.0.0.1:26380,[::1],sentinel.local/mymaster/2\
              ?sentinel_password=other&protocol=2",
         )
-        .unwrap();
+        .expect("a valid URL");
         assert_eq!(parsed.name, "mymaster");
         assert!(!parsed.replica);
         let sentinel = &parsed.sentinel;
@@ -201,8 +201,8 @@ mod tests {
 
     #[test]
     fn the_replica_client_type_and_the_sentinel_timeout() {
-        let parsed =
-            parse("redis+sentinel://h/m?client_type=replica&sentinel_timeout=0.25").unwrap();
+        let parsed = parse("redis+sentinel://h/m?client_type=replica&sentinel_timeout=0.25")
+            .expect("a valid URL");
         assert!(parsed.replica);
         assert_eq!(parsed.sentinel.timeout, Duration::from_millis(250));
     }
@@ -217,7 +217,10 @@ mod tests {
             ("redis+sentinel://u:pw@h/m/x", "database"),
             ("redis+sentinel://h/m?client_type=x", "client_type"),
         ] {
-            let error = parse(url).map(|_| ()).unwrap_err().to_string();
+            let error = parse(url)
+                .map(|_| ())
+                .expect_err("an invalid URL")
+                .to_string();
             assert!(error.contains(expected), "{url}: {error}");
             assert!(!error.contains("pw@"), "{url}: {error}");
         }

@@ -40,7 +40,7 @@ pub(crate) fn elect(name: &str, answers: &[(Addr, Answer)]) -> Result<Addr, Stri
             }
         }
     }
-    tally.sort_by(|a, b| (b.1, b.2).cmp(&(a.1, a.2)));
+    tally.sort_by_key(|(_, votes, epoch)| std::cmp::Reverse((*votes, *epoch)));
     match tally.as_slice() {
         [] => Err(no_master(name, answers)),
         [(first, votes, epoch), (second, votes2, epoch2), ..]
@@ -140,7 +140,7 @@ mod tests {
         let newer = [(addr(1), master(7000, 2)), (addr(2), master(6379, 1))];
         assert_eq!(elect("m", &newer), Ok(addr(7000)));
         let even = [(addr(1), master(7000, 1)), (addr(2), master(6379, 1))];
-        let error = elect("m", &even).unwrap_err();
+        let error = elect("m", &even).expect_err("an even tie");
         assert!(error.contains("disagree"), "{error}");
     }
 
@@ -150,7 +150,7 @@ mod tests {
             (addr(1), Answer::Unreachable("connection refused".into())),
             (addr(2), Answer::Down(addr(6379))),
         ];
-        let error = elect("m", &answers).unwrap_err();
+        let error = elect("m", &answers).expect_err("no votes");
         assert!(error.contains("127.0.0.1:1: connection refused"), "{error}");
         assert!(error.contains("is down"), "{error}");
     }
