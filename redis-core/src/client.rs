@@ -364,10 +364,16 @@ impl Client {
             self.inner.pool.forget_idle();
         }
         let mut attempt = 1;
-        while retry.should_retry(&error, attempt, read_only)
-            || self.retries_demoted(cmds, &error, attempt)
-        {
-            let delay = retry.delay(attempt);
+        loop {
+            let demoted = self.retries_demoted(cmds, &error, attempt);
+            if !demoted && !retry.should_retry(&error, attempt, read_only) {
+                break;
+            }
+            let delay = if demoted {
+                DEMOTED_BACKOFF.delay(attempt)
+            } else {
+                retry.delay(attempt)
+            };
             let timeout = match deadline {
                 None => batch_timeout(cmds, self.inner.config.response_timeout),
                 Some(deadline) => {
@@ -425,11 +431,20 @@ impl Client {
     }
 }
 
-/// How many times a command that met a demoted master is tried again: the
-/// first try after the replacement can still meet the old node (a command
-/// sent in the moment before it was dropped) or a failed connect (sentinels
-/// that have not switched yet), and each try waits the retry policy's delay.
-const DEMOTED_ATTEMPTS: u32 = 4;
+/// How many times a command that met a demoted master is tried again,
+/// within its deadline: the first try after the replacement can still meet
+/// the old node (a command sent in the moment before it was dropped), or
+/// find no master yet (sentinels that have not switched: the connect
+/// refuses a node that says it is a replica, with the same READONLY code).
+const DEMOTED_ATTEMPTS: u32 = 8;
+
+/// The pause before each of those tries: up to about two seconds in all,
+/// the time sentinels take to agree on a new master.
+const DEMOTED_BACKOFF: ExponentialBackoff = ExponentialBackoff {
+    base: std::time::Duration::from_millis(20),
+    cap: std::time::Duration::from_millis(500),
+    jitter: true,
+};
 
 /// The pause before each new attempt of [`Client::transaction`]: short,
 /// since the keys are only contended, not unreachable, and random, so that

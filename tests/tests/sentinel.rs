@@ -337,7 +337,10 @@ async fn a_readonly_reply_replaces_the_connection_and_the_write_is_retried() {
     let b = TempServer::start(Version::Redis8);
     let name = format!("ro-{:08x}", fastrand::u32(..));
     let own = OwnSentinel::start(&name, &a.addr()).await;
-    let sentinel = Sentinel::new([own.addr()]).unwrap();
+    // Without the periodic check: only the READONLY reply moves the client.
+    let sentinel = Sentinel::new([own.addr()])
+        .unwrap()
+        .with_master_check_interval(None);
     let client = sentinel.master_for(&name).await.unwrap();
     client.set("k", "on a").await.unwrap();
     let mut events = client.connection_events();
@@ -363,16 +366,22 @@ async fn a_readonly_reply_replaces_the_connection_and_the_write_is_retried() {
     );
     assert_eq!(error.node(), Some(a.addr().as_str()));
 
+    // The write meets READONLY on A and the connection is dropped; the
+    // sentinel still names A, so reconnecting fails (A says it is a
+    // replica) and the write, sent nowhere, waits and is tried again. Then
+    // the sentinel names B, as after a failover, and the write is done there.
+    let write = tokio::spawn({
+        let client = client.clone();
+        async move { client.set("k", "on b").await }
+    });
+    tokio::time::sleep(Duration::from_millis(150)).await;
     let sentinel_client = Client::connect(own.url()).await.unwrap();
     sentinel_client.sentinel_remove(&name).await.unwrap();
     sentinel_client
         .sentinel_monitor(&name, &b_host, b_port, 1)
         .await
         .unwrap();
-
-    // The write meets READONLY on A, the connection is replaced through the
-    // sentinel, and the write is done on B.
-    client.set("k", "on b").await.unwrap();
+    write.await.unwrap().unwrap();
     let on_b: Option<String> = Client::connect(b.url())
         .await
         .unwrap()

@@ -11,7 +11,7 @@ use crate::commands::Role;
 use crate::config::Addr;
 use crate::connection::{Connect, Connecting, Connection, Node};
 use crate::executor::reply_to;
-use crate::{Error, ErrorKind, Result};
+use crate::{Error, Result, ServerError};
 
 /// Connects to the master the sentinels elect, and only if it says it is
 /// one (ROLE), as redis-py's SentinelManagedConnection does: a node the
@@ -102,14 +102,14 @@ async fn connect_checked(node: &Node, addr: &Addr, name: &str) -> Result<Connect
 }
 
 /// A node the sentinels elected that is not a master (a failover in
-/// progress): as a failed connect, so the reconnect backs off and asks again.
+/// progress): the connect fails, so the reconnect backs off and asks again.
+/// With the code a demoted master answers (READONLY), so that the commands
+/// that were waiting for this connection, none of them sent, are tried
+/// again as those that met the demoted node are.
 fn not_master(addr: &Addr, name: &str, what: &str) -> Error {
-    Error::new(
-        ErrorKind::Io,
-        format!(
-            "the sentinels name {addr} as the master of {name:?}, but it says it is {what} \
-             (a failover in progress?); not using it"
-        ),
-    )
-    .at_node(&addr.to_string())
+    let why = ServerError::parse(&format!(
+        "READONLY the sentinels name {addr} as the master of {name:?}, but it says it is \
+         {what} (a failover in progress?); not using it"
+    ));
+    Error::server(why).at_node(&addr.to_string())
 }

@@ -103,10 +103,15 @@ impl Multiplexer {
     pub(crate) async fn start(config: Config, connector: Connector) -> Result<Multiplexer> {
         let first = connector.connect().await?;
         let follow_failover = connector.follows_failover();
+        // Named before the driver attaches it, so that the client's Debug
+        // and errors name the node from the start.
+        let mut state = State::new();
+        state.addr = Arc::from(first.addr.as_str());
+        state.user = first.user.as_deref().map(Arc::from);
         let shared = Arc::new(Shared {
             config,
             connector,
-            state: Mutex::new(State::new()),
+            state: Mutex::new(state),
             writer_wake: Notify::new(),
             driver_wake: Notify::new(),
             clock_wake: Notify::new(),
