@@ -603,3 +603,88 @@ async fn missing(client: &Client, written: &[&(String, u64)]) -> Vec<String> {
     }
     missing
 }
+
+/// The port the server behind `conn` listens on.
+async fn port_of_dedicated(conn: &redis_core::Dedicated) -> u16 {
+    let port: HashMap<String, String> = conn.config_get("port").await.unwrap();
+    port["port"].parse().unwrap()
+}
+
+fn port_of(addr: &str) -> u16 {
+    addr.rsplit_once(':').unwrap().1.parse().unwrap()
+}
+
+/// A group of its own with two replicas: the replica client's connections
+/// go to both in turn; with no replica at all, to the master.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_replica_client_spreads_its_connections_and_falls_back_to_the_master() {
+    let master = TempServer::start(Version::Redis8);
+    let master_port = port_of(&master.addr()).to_string();
+    let replica_args = ["--replicaof", "127.0.0.1", master_port.as_str()];
+    let replicas = [
+        TempServer::start_with(Version::Redis8, &replica_args),
+        TempServer::start_with(Version::Redis8, &replica_args),
+    ];
+    let direct_master = Client::connect(master.url()).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Ok(Role::Master { replicas, .. }) = direct_master.role().await {
+            if replicas.len() == 2 {
+                break;
+            }
+        }
+        assert!(Instant::now() < deadline, "the replicas did not connect");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let name = format!("spread-{:08x}", fastrand::u32(..));
+    let own = OwnSentinel::start(&name, &master.addr()).await;
+    let sentinel = Sentinel::new([own.addr()]).unwrap();
+    let mut expected: Vec<Addr> = replicas.iter().map(|r| addr(&r.addr())).collect();
+    expected.sort_by_key(ToString::to_string);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while sentinel.discover_replicas(&name).await.unwrap() != expected {
+        assert!(
+            Instant::now() < deadline,
+            "the sentinel did not list both replicas up"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let client = sentinel.replica_for(&name).await.unwrap();
+    // Held together, so that each is a new connection.
+    let mut held = Vec::new();
+    let mut ports = Vec::new();
+    for _ in 0..4 {
+        let conn = client.dedicated().await.unwrap();
+        ports.push(port_of_dedicated(&conn).await);
+        held.push(conn);
+    }
+    let replica_ports: Vec<u16> = replicas.iter().map(|r| port_of(&r.addr())).collect();
+    assert!(
+        ports.iter().all(|p| replica_ports.contains(p)),
+        "{ports:?} not all replicas {replica_ports:?}"
+    );
+    for replica in &replica_ports {
+        let used = ports.iter().filter(|p| *p == replica).count();
+        assert_eq!(used, 2, "{ports:?}: not in turn over {replica_ports:?}");
+    }
+
+    // A master without replicas serves the replica client's reads.
+    let lonely = TempServer::start(Version::Redis8);
+    let lonely_name = format!("lonely-{:08x}", fastrand::u32(..));
+    let own = OwnSentinel::start(&lonely_name, &lonely.addr()).await;
+    let sentinel = Sentinel::new([own.addr()]).unwrap();
+    assert!(
+        sentinel
+            .discover_replicas(&lonely_name)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let client = sentinel.replica_for(&lonely_name).await.unwrap();
+    assert!(matches!(client.role().await.unwrap(), Role::Master { .. }));
+    assert_eq!(
+        port_of_dedicated(&client.dedicated().await.unwrap()).await,
+        port_of(&lonely.addr())
+    );
+}
