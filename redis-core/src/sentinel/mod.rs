@@ -1,46 +1,7 @@
-//! Redis Sentinel: clients for the master and the replicas of a monitored
-//! group, found through its sentinels on every connect, so they follow a
-//! failover without being rebuilt.
-//!
-//! [`Sentinel`] holds where the sentinels are and how to talk to them and
-//! to the data nodes. [`Sentinel::master_for`] opens a [`Client`] whose
-//! every connection (the shared one, each reconnect, each dedicated one)
-//! goes to the master the sentinels name at that moment:
-//!
-//! - the sentinels are asked together; one that is down or slow is skipped
-//!   after [`Sentinel::with_sentinel_timeout`], and one that names a master
-//!   the others do not is outvoted (the majority of those that answered
-//!   wins; a tie goes to the newer configuration epoch);
-//! - the node is asked `ROLE` before it is used, and refused unless it says
-//!   it is a master (as redis-py does), so a node mid-failover is not
-//!   written to;
-//! - a lost connection reconnects through the sentinels; a `READONLY` reply
-//!   (the master was demoted behind the client's back) drops the shared
-//!   connection, and the commands that met the demoted node, which it did
-//!   not execute, are tried again on the new master;
-//! - [`Client::reconnect`] forces the same on notice from outside (a
-//!   sentinel's `+switch-master`, which this module does not subscribe to).
-//!
-//! Errors name the node actually used (the master's address), not a
-//! sentinel's.
-//!
-//! [`Sentinel::replica_for`] opens a client over the replicas: each new
-//! connection goes to the next replica in turn, and to the master when no
-//! replica is up.
-//!
-//! ```no_run
-//! use redis_core::prelude::*;
-//! use redis_core::Sentinel;
-//! # async fn run() -> redis_core::Result<()> {
-//! let sentinel = Sentinel::new(["10.0.0.1:26379", "10.0.0.2:26379", "10.0.0.3:26379"])?
-//!     .with_sentinel_password("sentinel-secret")
-//!     .with_node_config(Config::from_url("redis://:node-secret@placeholder/0")?);
-//! let master = sentinel.master_for("mymaster").await?;
-//! master.set("greeting", "hello").await?;
-//! let replica = sentinel.replica_for("mymaster").await?;
-//! let greeting: Option<String> = replica.get("greeting").await?;
-//! # let _ = greeting; Ok(()) }
-//! ```
+//! Redis Sentinel: [`Sentinel`] and the clients it opens, which find the
+//! master or a replica through the sentinels on every connect. One concept
+//! per file: asking the sentinels (`ask`), the majority vote (`vote`), the
+//! connectors (`connector`), the master check (`watch`), the URL (`url`).
 
 mod ask;
 mod connector;
@@ -63,8 +24,7 @@ use crate::{Client, Error, Result};
 
 /// The sentinels of a Redis deployment, and the settings for talking to
 /// them and to the servers they monitor; like redis-py's
-/// `redis.sentinel.Sentinel`. See the [module docs](self) for how the
-/// clients it opens follow a failover.
+/// `redis.sentinel.Sentinel`.
 ///
 /// Built with [`Sentinel::new`] (or [`Sentinel::from_url`]) and the
 /// `with_*` methods; cheap to clone. The sentinels have settings of their
@@ -72,16 +32,46 @@ use crate::{Client, Error, Result};
 /// ([`Sentinel::with_sentinel_password`]) are not the servers'
 /// ([`Sentinel::with_node_config`]).
 ///
+/// [`Sentinel::master_for`] opens a [`Client`] whose every connection (the
+/// shared one, each reconnect, each dedicated one) goes to the master the
+/// sentinels name at that moment:
+///
+/// - the sentinels are asked together; one that is down or slow is skipped
+///   after [`Sentinel::with_sentinel_timeout`], and one that names a master
+///   the others do not is outvoted (the majority of those that answered
+///   wins; a tie goes to the newer configuration epoch);
+/// - the node is asked `ROLE` before it is used, and refused unless it says
+///   it is a master (as redis-py does), so a node mid-failover is not
+///   written to;
+/// - a lost connection reconnects through the sentinels; a `READONLY` reply
+///   (the master was demoted behind the client's back) drops the shared
+///   connection, and the commands that met the demoted node, which it did
+///   not execute, are tried again on the new master;
+/// - every second ([`Sentinel::with_master_check_interval`]) the client
+///   asks the sentinels whether they still name its node, and moves if
+///   not; [`Client::reconnect`] does the same on notice from outside (a
+///   sentinel's `+switch-master`, which this client does not subscribe to).
+///
+/// Errors name the node actually used (the master's address), not a
+/// sentinel's.
+///
+/// [`Sentinel::replica_for`] opens a client over the replicas: each new
+/// connection goes to the next replica in turn, and to the master when no
+/// replica is up.
+///
 /// ```no_run
-/// use std::time::Duration;
-/// use redis_core::{Config, Sentinel};
+/// use redis_core::prelude::*;
+/// use redis_core::Sentinel;
 /// # async fn run() -> redis_core::Result<()> {
-/// let sentinel = Sentinel::new(["127.0.0.1:26379", "127.0.0.1:26380"])?
-///     .with_sentinel_timeout(Duration::from_millis(300))
-///     .with_node_config(Config::from_url("redis://placeholder/1?protocol=2")?);
-/// let master = sentinel.discover_master("mymaster").await?;
-/// println!("mymaster is at {master}");
-/// # Ok(()) }
+/// let sentinel = Sentinel::new(["10.0.0.1:26379", "10.0.0.2:26379", "10.0.0.3:26379"])?
+///     .with_sentinel_password("sentinel-secret")
+///     .with_node_config(Config::from_url("redis://:node-secret@placeholder/0")?);
+/// let master = sentinel.master_for("mymaster").await?;
+/// master.set("greeting", "hello").await?;
+/// let replica = sentinel.replica_for("mymaster").await?;
+/// let greeting: Option<String> = replica.get("greeting").await?;
+/// println!("{:?}", sentinel.discover_master("mymaster").await?);
+/// # let _ = greeting; Ok(()) }
 /// ```
 #[derive(Clone)]
 pub struct Sentinel {
@@ -110,10 +100,20 @@ impl fmt::Debug for Sentinel {
 impl Sentinel {
     /// The longest wait for one sentinel by default (connect, handshake and
     /// reply): one that takes longer is skipped.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// assert_eq!(redis_core::Sentinel::DEFAULT_TIMEOUT, Duration::from_millis(500));
+    /// ```
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(500);
 
     /// How often a master client asks the sentinels where the master is,
     /// by default (see [`Sentinel::with_master_check_interval`]).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// assert_eq!(redis_core::Sentinel::DEFAULT_MASTER_CHECK, Duration::from_secs(1));
+    /// ```
     pub const DEFAULT_MASTER_CHECK: Duration = Duration::from_secs(1);
 
     /// The sentinels at these addresses (`host:port`, `[v6]:port`; the port
@@ -354,7 +354,7 @@ impl Sentinel {
 
     /// A client of the master monitored as `name` that follows failovers:
     /// each connection goes to the master the sentinels name at that
-    /// moment, checked with `ROLE` (see the [module docs](self)). Fails if
+    /// moment, checked with `ROLE` (see [`Sentinel`]). Fails if
     /// no master can be found and reached now.
     ///
     /// ```no_run
