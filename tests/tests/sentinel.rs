@@ -18,7 +18,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use redis_core::commands::*;
-use redis_core::{Addr, Client, Cmd, Config, ConnectionEvent, ErrorKind, Pipeline, Sentinel};
+use redis_core::{
+    Addr, Client, Cmd, Config, ConnectionEvent, ErrorKind, Pipeline, Protocol, Sentinel,
+};
 use redis_tests::{TempServer, Version, servers};
 
 /// Held by every test that uses the shared group: one of them fails it over.
@@ -123,7 +125,22 @@ fn unique(prefix: &str) -> String {
 async fn discovers_the_master_and_its_replica() {
     let _group = GROUP.lock().await;
     let master = settled_master().await;
-    let sentinel = group_sentinel();
+    for protocol in [Protocol::Resp3, Protocol::Resp2] {
+        discovers_over(protocol, &master).await;
+    }
+}
+
+/// Discovery and both clients, with the sentinels and the data nodes
+/// spoken to in `protocol`.
+async fn discovers_over(protocol: Protocol, master: &Addr) {
+    let master = master.clone();
+    let sentinel = group_sentinel()
+        .with_sentinel_config(Config::new(addr("127.0.0.1:1")).with_protocol(protocol))
+        .with_node_config(
+            Config::new(addr("127.0.0.1:1"))
+                .with_protocol(protocol)
+                .with_response_timeout(Some(Duration::from_secs(2))),
+        );
     assert_eq!(sentinel.discover_master(name()).await.unwrap(), master);
     assert_eq!(
         sentinel.discover_replicas(name()).await.unwrap(),
@@ -158,9 +175,13 @@ async fn discovers_the_master_and_its_replica() {
 
     // The URL form opens the same master client.
     let url = format!(
-        "redis+sentinel://{}/{}/0?sentinel_timeout=0.5",
+        "redis+sentinel://{}/{}/0?sentinel_timeout=0.5&protocol={}",
         servers().sentinels().join(","),
-        name()
+        name(),
+        match protocol {
+            Protocol::Resp2 => 2,
+            _ => 3,
+        }
     );
     let from_url = Sentinel::connect_url(&url).await.unwrap();
     assert!(matches!(
