@@ -1,7 +1,8 @@
 //! Runnable examples for the workspace; see `examples/examples/`.
 //!
-//! Each example reads the server address from `REDIS_URL`, or from the test
-//! servers file that `cargo xtask servers up` writes.
+//! Each example reads the server address from `REDIS_URL` (or
+//! `REDIS_SENTINEL_URL`), or from the test servers file that
+//! `cargo xtask servers up` writes.
 
 /// The URL the examples connect to: `REDIS_URL`, else the `STACK` entry of
 /// the file named by `REDIS_SERVERS_ENV`, else `redis://127.0.0.1:6379`.
@@ -9,15 +10,30 @@ pub fn redis_url() -> String {
     if let Ok(url) = std::env::var("REDIS_URL") {
         return url;
     }
-    let from_servers_file = std::env::var("REDIS_SERVERS_ENV")
-        .ok()
-        .and_then(|path| std::fs::read_to_string(path).ok())
-        .and_then(|text| {
-            text.lines()
-                .find_map(|line| line.strip_prefix("STACK=").map(str::to_owned))
-        });
-    match from_servers_file {
+    match servers_entry("STACK") {
         Some(addr) => format!("redis://{addr}"),
         None => "redis://127.0.0.1:6379".to_owned(),
     }
+}
+
+/// The `redis+sentinel://` URL of a Sentinel group: `REDIS_SENTINEL_URL`,
+/// else the `SENTINELS` and `SENTINEL_MASTER` entries of the servers file,
+/// else `redis+sentinel://127.0.0.1:26379/mymaster`.
+pub fn sentinel_url() -> String {
+    if let Ok(url) = std::env::var("REDIS_SENTINEL_URL") {
+        return url;
+    }
+    match (servers_entry("SENTINELS"), servers_entry("SENTINEL_MASTER")) {
+        (Some(sentinels), Some(name)) => format!("redis+sentinel://{sentinels}/{name}"),
+        _ => "redis+sentinel://127.0.0.1:26379/mymaster".to_owned(),
+    }
+}
+
+/// One `KEY=value` entry of the file named by `REDIS_SERVERS_ENV`.
+fn servers_entry(key: &str) -> Option<String> {
+    let path = std::env::var("REDIS_SERVERS_ENV").ok()?;
+    let text = std::fs::read_to_string(path).ok()?;
+    let prefix = format!("{key}=");
+    text.lines()
+        .find_map(|line| line.strip_prefix(&prefix).map(str::to_owned))
 }

@@ -100,11 +100,27 @@ struct Inner {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let config = &self.inner.config;
+        // The node in use, which for a Sentinel client is not the
+        // configured one.
+        let (node, _) = self.inner.mux.peer();
         f.debug_struct("Client")
-            .field("addr", &format_args!("{}", config.addr))
+            .field("addr", &format_args!("{node}"))
             .field("protocol", &config.protocol)
             .field("db", &config.db)
             .finish()
+    }
+}
+
+/// A handle that does not keep the client open: for background work (a
+/// Sentinel master client's watch) that must end when the last [`Client`]
+/// is dropped.
+pub(crate) struct WeakClient(std::sync::Weak<Inner>);
+
+impl WeakClient {
+    /// The client, while a clone of it is alive and it was not closed.
+    pub(crate) fn upgrade(&self) -> Option<Client> {
+        let inner = self.0.upgrade()?;
+        (!inner.mux.is_closed()).then_some(Client { inner })
     }
 }
 
@@ -214,6 +230,51 @@ impl Client {
     /// ```
     pub fn connection_events(&self) -> ConnectionEvents {
         self.inner.mux.events()
+    }
+
+    /// Drops the shared connection and opens a new one through the
+    /// client's connector: for a Sentinel master client
+    /// ([`crate::Sentinel::master_for`]) the sentinels are asked again
+    /// where the master is. Commands waiting on the old connection fail as
+    /// on a lost connection (read-only ones are retried). Returns at once;
+    /// the new connection is made in the background.
+    ///
+    /// This is the hook for a failover announced from outside (a
+    /// `+switch-master` message from a sentinel subscription, an
+    /// orchestrator's notice); a READONLY reply and a lost connection
+    /// already lead a Sentinel master client to the new master by
+    /// themselves.
+    ///
+    /// ```no_run
+    /// # async fn run(client: redis_core::Client) {
+    /// // Told by an orchestrator that the master moved:
+    /// client.reconnect();
+    /// # }
+    /// ```
+    pub fn reconnect(&self) {
+        self.replace_connection(Error::new(
+            ErrorKind::Io,
+            "the connection was replaced on request (Client::reconnect)",
+        ));
+    }
+
+    /// A handle that does not keep this client open.
+    pub(crate) fn downgrade(&self) -> WeakClient {
+        WeakClient(Arc::downgrade(&self.inner))
+    }
+
+    /// The server of the shared connection (the last one while it is being
+    /// replaced).
+    pub(crate) fn node(&self) -> Arc<str> {
+        self.inner.mux.peer().0
+    }
+
+    /// Replaces the shared connection, saying why to the commands that were
+    /// waiting on it, and the pool's connections, which went to the same
+    /// node.
+    pub(crate) fn replace_connection(&self, why: Error) {
+        self.inner.pool.forget_idle();
+        self.inner.mux.replace(why);
     }
 
     /// The configuration this client was built with.
@@ -338,9 +399,21 @@ impl Client {
         } = failed;
         let read_only = cmds.iter().all(is_read_only);
         let retry = &self.inner.config.retry;
+        if error.code() == Some("READONLY") && self.inner.mux.follows_failover() {
+            // The node was demoted: the pool's connections went to it too.
+            self.inner.pool.forget_idle();
+        }
         let mut attempt = 1;
-        while retry.should_retry(&error, attempt, read_only) {
-            let delay = retry.delay(attempt);
+        loop {
+            let demoted = self.retries_demoted(cmds, &error, attempt);
+            if !demoted && !retry.should_retry(&error, attempt, read_only) {
+                break;
+            }
+            let delay = if demoted {
+                DEMOTED_BACKOFF.delay(attempt)
+            } else {
+                retry.delay(attempt)
+            };
             let timeout = match deadline {
                 None => batch_timeout(cmds, self.inner.config.response_timeout),
                 Some(deadline) => {
@@ -362,6 +435,29 @@ impl Client {
         Err(error)
     }
 
+    /// Whether a command that met a demoted master is tried again: when the
+    /// connector follows failovers (the connection was replaced by one to
+    /// the current master), a few times within its deadline, since nothing
+    /// of it was executed (see the driver's READONLY handling). A batch of
+    /// several commands is tried again only when nothing in it could have
+    /// been applied before the demotion: when it only reads, or is one
+    /// MULTI ... EXEC, which the demoted node refused whole.
+    fn retries_demoted(&self, cmds: &[Cmd], error: &Error, attempt: u32) -> bool {
+        if attempt > DEMOTED_ATTEMPTS
+            || error.code() != Some("READONLY")
+            || !self.inner.mux.follows_failover()
+        {
+            return false;
+        }
+        match cmds {
+            [_] => true,
+            [first, .., last] => {
+                cmds.iter().all(is_read_only) || (first.is("MULTI") && last.is("EXEC"))
+            }
+            [] => false,
+        }
+    }
+
     /// Names the server in an error its reply made, as the connection's own
     /// errors already do (and, for NOPERM, the user).
     fn at_node(&self, error: Error) -> Error {
@@ -374,6 +470,21 @@ impl Client {
         }
     }
 }
+
+/// How many times a command that met a demoted master is tried again,
+/// within its deadline: the first try after the replacement can still meet
+/// the old node (a command sent in the moment before it was dropped), or
+/// find no master yet (sentinels that have not switched: the connect
+/// refuses a node that says it is a replica, with the same READONLY code).
+const DEMOTED_ATTEMPTS: u32 = 8;
+
+/// The pause before each of those tries: up to about two seconds in all,
+/// the time sentinels take to agree on a new master.
+const DEMOTED_BACKOFF: ExponentialBackoff = ExponentialBackoff {
+    base: std::time::Duration::from_millis(20),
+    cap: std::time::Duration::from_millis(500),
+    jitter: true,
+};
 
 /// The pause before each new attempt of [`Client::transaction`]: short,
 /// since the keys are only contended, not unreachable, and random, so that

@@ -104,6 +104,15 @@
 //! it is still sent. Dropping the last clone of a client (or
 //! [`Client::close`]) closes its sockets and stops its task.
 //!
+//! # Sentinel
+//!
+//! [`Sentinel`] finds a master and its replicas through Redis Sentinel:
+//! [`Sentinel::master_for`] and [`Sentinel::replica_for`] give a [`Client`]
+//! whose every connection asks the sentinels where to go, so it follows a
+//! failover (a lost connection, a `READONLY` reply, a master the sentinels
+//! no longer name) without being rebuilt; `redis+sentinel://` URLs open one
+//! with [`Sentinel::connect_url`].
+//!
 //! # TLS
 //!
 //! `rediss://` URLs and [`Config::with_tls`] (feature `tls`, on by default)
@@ -156,6 +165,7 @@ mod pubsub;
 pub mod resp;
 pub mod retry;
 mod script;
+mod sentinel;
 mod span;
 mod sync;
 #[cfg(feature = "tls")]
@@ -180,6 +190,7 @@ pub use pubsub::{
 };
 pub use resp::Value;
 pub use script::{Script, ScriptInvocation};
+pub use sentinel::Sentinel;
 #[cfg(feature = "tls")]
 pub use tls::TlsConfig;
 

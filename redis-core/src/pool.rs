@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -24,6 +25,9 @@ pub(crate) struct Pool {
     connector: Connector,
     idle: Mutex<Vec<Idle>>,
     permits: Arc<Semaphore>,
+    /// Counts [`Pool::forget_idle`] calls: a connection taken out before
+    /// the last one is not taken back.
+    epoch: AtomicU64,
 }
 
 struct Idle {
@@ -39,6 +43,7 @@ impl Pool {
             connector,
             idle: Mutex::new(Vec::new()),
             permits,
+            epoch: AtomicU64::new(0),
         })
     }
 
@@ -59,6 +64,7 @@ impl Pool {
                 ))
             })?
             .map_err(|_| Error::closed("the client was closed"))?;
+        let epoch = self.epoch.load(Ordering::Acquire);
         let conn = self.checkout().await?;
         Ok(Dedicated {
             inner: Arc::new(DedicatedInner {
@@ -67,6 +73,7 @@ impl Pool {
                 conn: tokio::sync::Mutex::new(Some(conn)),
                 session: Mutex::new(Session::default()),
                 pool: self.clone(),
+                epoch,
                 _permit: permit,
             }),
         })
@@ -101,14 +108,22 @@ impl Pool {
         }
     }
 
-    fn give_back(&self, conn: Connection) {
-        if self.permits.is_closed() {
+    fn give_back(&self, conn: Connection, epoch: u64) {
+        if self.permits.is_closed() || epoch != self.epoch.load(Ordering::Acquire) {
             return;
         }
         lock(&self.idle).push(Idle {
             conn,
             since: Instant::now(),
         });
+    }
+
+    /// Closes the idle connections, and those in use once they are done:
+    /// the node they go to is no longer the one the connector would choose
+    /// (a Sentinel master client's master moved).
+    pub(crate) fn forget_idle(&self) {
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+        lock(&self.idle).clear();
     }
 
     /// Closes idle connections and refuses new checkouts.
@@ -199,6 +214,8 @@ struct DedicatedInner {
     user: Option<String>,
     session: Mutex<Session>,
     pool: Arc<Pool>,
+    /// The pool's epoch when the connection was taken out.
+    epoch: u64,
     _permit: OwnedSemaphorePermit,
 }
 
@@ -303,7 +320,7 @@ impl Drop for DedicatedInner {
         let clean = lock(&self.session).is_clean();
         if let Some(conn) = self.conn.get_mut().take() {
             if clean && !conn.is_broken() {
-                self.pool.give_back(conn);
+                self.pool.give_back(conn, self.epoch);
             }
         }
     }

@@ -69,6 +69,13 @@ pub(crate) fn parse(url: &str) -> Result<Config> {
         "redis" => parse_tcp(url, location)?,
         "rediss" => parse_tcp(url, location)?,
         "unix" | "redis+unix" => parse_unix(url, location)?,
+        "redis+sentinel" | "rediss+sentinel" => {
+            return Err(bad(
+                url,
+                "a Sentinel URL names a group, not one server: open it with \
+                 Sentinel::connect_url (or Sentinel::from_url)",
+            ));
+        }
         other => {
             return Err(bad(
                 url,
@@ -540,6 +547,7 @@ mod tests {
         let cases = [
             ("localhost:6379", "missing scheme"),
             ("http://h", "unknown scheme"),
+            ("redis+sentinel://u:pw@h/mymaster", "Sentinel::connect_url"),
             ("redis://h:0", "invalid port"),
             ("redis://h:abc", "invalid port"),
             ("redis://:pw@h/x", "invalid database"),

@@ -21,6 +21,16 @@ pub(crate) type Connecting<'a> = Pin<Box<dyn Future<Output = Result<Connection>>
 pub(crate) trait Connect: Send + Sync + 'static {
     /// A new connection, within the connect timeout.
     fn connect(&self) -> Connecting<'_>;
+
+    /// Whether a `READONLY` reply means the connection went to the wrong
+    /// node: true for a connector that finds the master anew on every
+    /// connect (Sentinel), so the shared connection is replaced and the
+    /// commands that met the demoted node are tried on the new master.
+    /// False for a fixed address, where a new connection would reach the
+    /// same replica.
+    fn follows_failover(&self) -> bool {
+        false
+    }
 }
 
 /// Opens connections to servers with one [`Config`]'s settings: the
@@ -42,6 +52,11 @@ impl Node {
         #[cfg(not(feature = "tls"))]
         let tls = None;
         Ok(Node { config, tls })
+    }
+
+    /// The settings every connection gets.
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
     }
 
     /// Connects to `addr` and runs the handshake, all within the connect

@@ -15,7 +15,7 @@ use super::state::Link;
 use super::{Shared, lock};
 use crate::config::Protocol;
 use crate::resp::Decoder;
-use crate::{Error, ErrorKind, Result};
+use crate::{Error, ErrorKind, Result, ServerError, Value};
 
 /// How long a connection must have served for its loss to count as an
 /// accident rather than a failed attempt.
@@ -47,8 +47,8 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
         let connected = tokio::time::Instant::now();
         let addr = current.addr.clone();
         let announce = std::mem::replace(&mut announce, true);
-        let error = tokio::select! {
-            error = run(current, &shared, announce) => error,
+        let (error, replaced) = tokio::select! {
+            ended = run(current, &shared, announce) => ended,
             () = closed(&shared) => break,
         };
         // A connection that breaks soon after it was made (a server that
@@ -56,8 +56,9 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
         // failed attempt, so the next one waits for a caller and goes
         // through the backoff instead of reconnecting in a tight loop; one
         // that served a while is lost by accident, and its successor is
-        // made at once.
-        if connected.elapsed() >= STABLE_CONNECTION {
+        // made at once, as is the successor of one dropped on purpose (a
+        // demoted master, a replacement asked for).
+        if replaced || connected.elapsed() >= STABLE_CONNECTION {
             failed_attempts = 0;
         } else {
             failed_attempts = failed_attempts.saturating_add(1);
@@ -73,6 +74,10 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
         // Say plainly whose fault a protocol violation is, so that nobody
         // looks for it in the command's arguments.
         let lost = match kind {
+            // The node was demoted: the commands in flight reached it after
+            // its demotion (it answers in order), so none of them was
+            // executed; the code says so to the retry.
+            _ if is_demoted(&error) => error,
             ErrorKind::Protocol => Error::new(
                 kind,
                 format!(
@@ -156,8 +161,10 @@ async fn reconnect(shared: &Shared, failed_attempts: u32) -> Option<Result<Conne
     }
 }
 
-/// Runs one connection until it fails; returns why.
-async fn run(conn: Connection, shared: &Shared, announce: bool) -> Error {
+/// Runs one connection until it fails; returns why, and whether it was
+/// dropped on purpose (a demoted master, a replacement asked for) rather
+/// than lost.
+async fn run(conn: Connection, shared: &Shared, announce: bool) -> (Error, bool) {
     let Connection {
         socket,
         rbuf,
@@ -168,6 +175,8 @@ async fn run(conn: Connection, shared: &Shared, announce: bool) -> Error {
         ..
     } = conn;
     let (reader, mut sink) = socket.into_split();
+    // Asked for before this connection existed: it is the new one.
+    lock(&shared.replace).take();
     shared.attach(sink.shared(), &addr, user.as_deref());
     if announce {
         tracing::debug!(%addr, "connected");
@@ -180,15 +189,52 @@ async fn run(conn: Connection, shared: &Shared, announce: bool) -> Error {
     tokio::pin!(reader, writer);
     loop {
         tokio::select! {
-            error = &mut reader => return error,
-            error = &mut writer => return error,
+            error = &mut reader => {
+                let demoted = is_demoted(&error);
+                return (error, demoted);
+            }
+            error = &mut writer => return (error, false),
+            error = replace_requested(shared) => return (error, true),
             () = tokio::time::sleep(HOUSEKEEPING) => {
                 if let Some(error) = housekeeping::check(shared) {
-                    return error;
+                    return (error, false);
                 }
             }
         }
     }
+}
+
+/// Waits until someone asks for the connection to be replaced; why.
+async fn replace_requested(shared: &Shared) -> Error {
+    loop {
+        if let Some(why) = lock(&shared.replace).take() {
+            return why;
+        }
+        shared.replace_wake.notified().await;
+    }
+}
+
+/// The error a connection ends with when its node answered READONLY while
+/// the connector follows failovers.
+fn is_demoted(error: &Error) -> bool {
+    error.code() == Some("READONLY")
+}
+
+/// A READONLY reply on a connection whose connector follows failovers: the
+/// master was demoted behind our back (a failover, a manual REPLICAOF).
+fn demoted(addr: &str, reply: &Value) -> Option<Error> {
+    let Value::Error(server) = reply else {
+        return None;
+    };
+    if server.code() != "READONLY" {
+        return None;
+    }
+    let why = ServerError::parse(&format!(
+        "READONLY {addr} answered as a replica ({}): it was demoted, so the connection is \
+         replaced by one to the current master; the command was not executed",
+        server.message()
+    ));
+    Some(Error::server(why).at_node(addr))
 }
 
 /// The background writer: sends what callers left queued (a wave whose last
@@ -257,7 +303,21 @@ async fn read_loop(
                     }
                     shared.listeners.emit(ConnectionEvent::Push(value));
                 }
-                Ok(Some(value)) => replies.push(value),
+                Ok(Some(value)) => {
+                    if shared.follow_failover {
+                        if let Some(error) = demoted(addr, &value) {
+                            // Those before it were answered by the master;
+                            // it and every later one were not executed, and
+                            // fail with the connection, before their callers
+                            // can send anything more to this node.
+                            if let Err(error) = shared.deliver(&mut replies, &mut done) {
+                                return error;
+                            }
+                            return error;
+                        }
+                    }
+                    replies.push(value);
+                }
                 Ok(None) => break,
                 Err(error) => return error,
             }

@@ -88,6 +88,13 @@ struct Shared {
     epoch: Instant,
     /// Who hears of connects, losses and push frames.
     listeners: Listeners,
+    /// The connector finds the node anew each time (Sentinel): a READONLY
+    /// reply replaces the connection (see `Connect::follows_failover`).
+    follow_failover: bool,
+    /// Why the current connection is to be dropped and replaced, when
+    /// someone asked ([`Multiplexer::replace`]).
+    replace: Mutex<Option<Error>>,
+    replace_wake: Notify,
 }
 
 impl Multiplexer {
@@ -95,16 +102,25 @@ impl Multiplexer {
     /// address or password is reported by `Client::connect` itself.
     pub(crate) async fn start(config: Config, connector: Connector) -> Result<Multiplexer> {
         let first = connector.connect().await?;
+        let follow_failover = connector.follows_failover();
+        // Named before the driver attaches it, so that the client's Debug
+        // and errors name the node from the start.
+        let mut state = State::new();
+        state.addr = Arc::from(first.addr.as_str());
+        state.user = first.user.as_deref().map(Arc::from);
         let shared = Arc::new(Shared {
             config,
             connector,
-            state: Mutex::new(State::new()),
+            state: Mutex::new(state),
             writer_wake: Notify::new(),
             driver_wake: Notify::new(),
             clock_wake: Notify::new(),
             last_read: AtomicU64::new(0),
             epoch: Instant::now(),
             listeners: Listeners::default(),
+            follow_failover,
+            replace: Mutex::new(None),
+            replace_wake: Notify::new(),
         });
         let driver = tokio::spawn(driver::drive(shared.clone(), first));
         tokio::spawn(clock::clock(shared.clone()));
@@ -147,6 +163,27 @@ impl Multiplexer {
     pub(crate) fn peer(&self) -> (Arc<str>, Option<Arc<str>>) {
         let state = lock(&self.shared.state);
         (state.addr.clone(), state.user.clone())
+    }
+
+    /// Drops the current connection and opens a new one through the
+    /// connector (which, for Sentinel, asks where the master is now). The
+    /// commands waiting on the old connection fail with `why`, as they
+    /// would if it broke, and are retried as the retry policy says. A
+    /// request made while a connection is being opened is dropped: that
+    /// connection is new already.
+    pub(crate) fn replace(&self, why: Error) {
+        *lock(&self.shared.replace) = Some(why);
+        self.shared.replace_wake.notify_one();
+    }
+
+    /// Whether the client was closed.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.shared.is_closed()
+    }
+
+    /// Whether a READONLY reply replaces the connection.
+    pub(crate) fn follows_failover(&self) -> bool {
+        self.shared.follow_failover
     }
 
     /// The connection's events from now on.
