@@ -101,6 +101,7 @@ pub mod query;
 mod repository;
 mod schema;
 mod storage;
+pub mod stream;
 pub mod update;
 
 pub use datetime::epoch_seconds;
@@ -124,6 +125,9 @@ pub use redis_derive::{RedisEnum, RedisModel};
 pub use repository::Repository;
 pub use schema::ModelIndex;
 pub use storage::{Hash, Storage};
+pub use stream::{
+    Delivery, EventStream, Processed, TypedEntry, Worker, WorkerHandle, WorkerStats,
+};
 pub use update::{Update, VersionField};
 
 /// The README's examples compile as doctests: here, where both the core
