@@ -125,9 +125,7 @@ pub use redis_derive::{RedisEnum, RedisModel};
 pub use repository::Repository;
 pub use schema::ModelIndex;
 pub use storage::{Hash, Storage};
-pub use stream::{
-    Delivery, EventStream, Processed, TypedEntry, Worker, WorkerHandle, WorkerStats,
-};
+pub use stream::{Delivery, EventStream, Processed, TypedEntry, Worker, WorkerHandle, WorkerStats};
 pub use update::{Update, VersionField};
 
 /// The README's examples compile as doctests: here, where both the core

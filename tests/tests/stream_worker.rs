@@ -141,8 +141,14 @@ each_setup!(typed_entries_round_trip, |ctx: Ctx| async move {
         .await
         .unwrap();
     let fields = &raw[0].fields;
-    assert!(fields.contains(&("code".into(), "123".into())), "{fields:?}");
-    assert!(fields.contains(&("kind".into(), "Placed".into())), "{fields:?}");
+    assert!(
+        fields.contains(&("code".into(), "123".into())),
+        "{fields:?}"
+    );
+    assert!(
+        fields.contains(&("kind".into(), "Placed".into())),
+        "{fields:?}"
+    );
     assert!(
         fields.contains(&("address".into(), r#"{"city":"Paris","zip":null}"#.into())),
         "{fields:?}"
@@ -155,7 +161,10 @@ each_setup!(typed_entries_round_trip, |ctx: Ctx| async move {
         .unwrap();
     let values: Vec<&Order> = all.iter().map(|e| &e.value).collect();
     assert_eq!(values, [&first, &second, &first]);
-    assert_eq!(all[1].value.code, "007", "a String of digits stays a string");
+    assert_eq!(
+        all[1].value.code, "007",
+        "a String of digits stays a string"
+    );
     assert_eq!(all[1].value.note.as_deref(), Some("42"));
     let newest = orders
         .rev_range_count(StreamBound::Max, StreamBound::Min, 1)
@@ -234,7 +243,10 @@ each_redis8!(
         let mut acked: HashMap<&str, u64> = HashMap::new();
         for (group, worker) in workers {
             let stats = worker.shutdown(Duration::from_secs(5)).await.unwrap();
-            assert!(stats.delivered > 0, "{group}: a worker that never got an entry");
+            assert!(
+                stats.delivered > 0,
+                "{group}: a worker that never got an entry"
+            );
             *acked.entry(group).or_default() += stats.acked;
             assert_eq!(stats.dead_lettered, 0);
         }
@@ -308,7 +320,10 @@ each_redis8!(
             .unwrap()
             .fields;
         assert_eq!(undecodable["_id"], garbage.to_string());
-        assert_eq!(undecodable["_deliveries"], "1", "no retry for bytes that cannot decode");
+        assert_eq!(
+            undecodable["_deliveries"], "1",
+            "no retry for bytes that cannot decode"
+        );
         assert!(
             undecodable["_error"].contains(&garbage.to_string()),
             "{undecodable:?}"
@@ -371,6 +386,72 @@ each_redis8!(
         assert_eq!(stats.claimed, 16, "{stats:?}");
         let seen = seen.lock().unwrap();
         assert!(stranded.iter().all(|n| seen.contains_key(n)));
+    }
+);
+
+each_redis8!(
+    a_restarted_consumer_handles_its_own_pending_entries_first,
+    |ctx: Ctx| async move {
+        const N: u64 = 100;
+        let client = ctx.client().await;
+        let key = ctx.key("jobs");
+        let stream = EventStream::<Job>::new(client.clone(), key.as_str());
+        add_jobs(&stream, 0..N).await;
+        let started = seen();
+        let hung = started.clone();
+        let first_run = Worker::new(stream.clone(), "g", "c")
+            .concurrency(4)
+            .run(move |d: Delivery<Job>| {
+                let hung = hung.clone();
+                async move {
+                    record(&hung, d.value().n);
+                    tokio::time::sleep(Duration::from_secs(3600)).await;
+                    Ok::<(), String>(())
+                }
+            })
+            .await
+            .unwrap();
+        eventually("4 entries in the hung handlers", 10, || {
+            let n = distinct(&started);
+            async move { n == 4 }
+        })
+        .await;
+        first_run.abort();
+        let stranded: HashSet<u64> = started.lock().unwrap().keys().copied().collect();
+
+        // Same consumer name, claims far off: only the pending-first read
+        // can find the stranded entries.
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let handled = order.clone();
+        let second_run = Worker::new(stream.clone(), "g", "c")
+            .concurrency(1)
+            .claim_after(Duration::from_secs(3600))
+            .run(move |d: Delivery<Job>| {
+                let handled = handled.clone();
+                async move {
+                    handled.lock().unwrap().push((d.value().n, d.deliveries()));
+                    Ok::<(), String>(())
+                }
+            })
+            .await
+            .unwrap();
+        eventually("every entry handled", 20, || {
+            let n = order.lock().unwrap().len();
+            async move { n == N as usize }
+        })
+        .await;
+        let stats = second_run.shutdown(Duration::from_secs(5)).await.unwrap();
+        assert_eq!(stats.acked, N);
+        assert_eq!(stats.claimed, 4);
+        assert_eq!(pending(&client, &key, "g").await, 0);
+        let order = order.lock().unwrap();
+        let first_four: HashSet<u64> = order[..4].iter().map(|(n, _)| *n).collect();
+        assert_eq!(first_four, stranded, "the pending entries came first");
+        assert!(
+            order[..4].iter().all(|(_, deliveries)| *deliveries == 2),
+            "the server's delivery counts: {order:?}"
+        );
+        assert!(order[4..].iter().all(|(_, deliveries)| *deliveries == 1));
     }
 );
 

@@ -196,8 +196,7 @@ struct Members<'a> {
 
 impl Members<'_> {
     fn push<T: Serialize + ?Sized>(&mut self, name: String, value: &T) -> Result<(), FieldError> {
-        let bytes =
-            field_value(value).map_err(|e| FieldError(format!("field {name:?}: {e}")))?;
+        let bytes = field_value(value).map_err(|e| FieldError(format!("field {name:?}: {e}")))?;
         if let Some(bytes) = bytes {
             self.fields.push((name, bytes));
         }

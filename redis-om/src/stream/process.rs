@@ -155,7 +155,8 @@ async fn ack<E>(shared: &Shared<E>, id: StreamId) -> bool {
             Err(e) => {
                 Counters::add(&shared.counters.errors, 1);
                 tracing::warn!(target: "redis_om::stream", stream = shared.key(), %id, attempt, error = %e, "XACK failed");
-                tokio::time::sleep(backoff(Duration::from_millis(50), u64::from(attempt) + 1)).await;
+                tokio::time::sleep(backoff(Duration::from_millis(50), u64::from(attempt) + 1))
+                    .await;
             }
         }
     }
@@ -206,7 +207,8 @@ async fn dead_letter<E>(
             Err(e) => {
                 Counters::add(&shared.counters.errors, 1);
                 tracing::warn!(target: "redis_om::stream", stream = shared.key(), %id, attempt, error = %e, "XADD to the dead-letter stream failed");
-                tokio::time::sleep(backoff(Duration::from_millis(50), u64::from(attempt) + 1)).await;
+                tokio::time::sleep(backoff(Duration::from_millis(50), u64::from(attempt) + 1))
+                    .await;
             }
         }
     }

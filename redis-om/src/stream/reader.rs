@@ -165,7 +165,10 @@ impl<E: DeserializeOwned + Send + 'static> Reader<E> {
         match result {
             Ok(read) => {
                 self.pause = FIRST_READ_PAUSE;
-                let entries: Vec<_> = read.into_iter().flat_map(|s: StreamEntries<_>| s.entries).collect();
+                let entries: Vec<_> = read
+                    .into_iter()
+                    .flat_map(|s: StreamEntries<_>| s.entries)
+                    .collect();
                 match self.history {
                     Some(_) => self.start_pending(entries, slots).await,
                     None => {
@@ -305,7 +308,12 @@ impl<E: DeserializeOwned + Send + 'static> Reader<E> {
         }
     }
 
-    fn start(&mut self, entry: StreamEntry<RawFields>, deliveries: u64, slot: OwnedSemaphorePermit) {
+    fn start(
+        &mut self,
+        entry: StreamEntry<RawFields>,
+        deliveries: u64,
+        slot: OwnedSemaphorePermit,
+    ) {
         crate::stream::lock(&self.shared.in_flight).insert(entry.id);
         let task = process(
             self.shared.clone(),

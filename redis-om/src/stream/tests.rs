@@ -121,10 +121,7 @@ fn a_missing_field_is_an_error_and_a_missing_option_none() {
 #[test]
 fn maps_become_fields_and_only_records_are_entries() {
     let map = BTreeMap::from([("a", 1), ("b", 2)]);
-    assert_eq!(
-        text(&to_fields(&map).unwrap()),
-        [("a", "1"), ("b", "2")]
-    );
+    assert_eq!(text(&to_fields(&map).unwrap()), [("a", "1"), ("b", "2")]);
     assert!(to_fields(&5).is_err());
     assert!(to_fields(&vec![1]).is_err());
     #[derive(Serialize)]
