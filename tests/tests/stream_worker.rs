@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -455,6 +456,51 @@ each_redis8!(
     }
 );
 
+each_redis8!(
+    a_panicking_handler_does_not_stop_the_worker,
+    |ctx: Ctx| async move {
+        const N: u64 = 20;
+        let client = ctx.client().await;
+        let key = ctx.key("jobs");
+        let stream = EventStream::<Job>::new(client.clone(), key.as_str());
+        add_jobs(&stream, 0..N).await;
+        let seen = seen();
+        let handler_seen = seen.clone();
+        let worker = Worker::new(stream.clone(), "g", "c")
+            .concurrency(4)
+            .block(Duration::from_millis(100))
+            .claim_after(Duration::from_millis(300))
+            .claim_every(Duration::from_millis(100))
+            .run(move |d: Delivery<Job>| {
+                let seen = handler_seen.clone();
+                async move {
+                    let n = d.value().n;
+                    if n == 5 && d.deliveries() == 1 {
+                        panic!("a handler bug on its first delivery");
+                    }
+                    record(&seen, n);
+                    Ok::<(), String>(())
+                }
+            })
+            .await
+            .unwrap();
+        eventually("every entry handled, the panicked one again", 20, || {
+            let n = distinct(&seen);
+            async move { n == N as usize }
+        })
+        .await;
+        eventually("nothing pending", 10, || {
+            let (client, key) = (client.clone(), key.clone());
+            async move { pending(&client, &key, "g").await == 0 }
+        })
+        .await;
+        let stats = worker.shutdown(Duration::from_secs(5)).await.unwrap();
+        assert_eq!(stats.acked, N);
+        assert!(stats.errors >= 1, "{stats:?}");
+        assert_eq!(stats.claimed, 1, "{stats:?}");
+    }
+);
+
 each_redis8!(shutdown_under_load_loses_nothing, |ctx: Ctx| async move {
     const N: u64 = 2_000;
     let client = ctx.client().await;
@@ -462,12 +508,18 @@ each_redis8!(shutdown_under_load_loses_nothing, |ctx: Ctx| async move {
     let stream = EventStream::<Job>::new(client.clone(), key.as_str());
     add_jobs(&stream, 0..N).await;
     let seen = seen();
+    // Handlers running now, and the most seen at once.
+    let running = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
     let slow = |seen: Seen| {
+        let running = running.clone();
         move |d: Delivery<Job>| {
-            let seen = seen.clone();
+            let (seen, running) = (seen.clone(), running.clone());
             async move {
+                let now = running.0.fetch_add(1, Ordering::SeqCst) + 1;
+                running.1.fetch_max(now, Ordering::SeqCst);
                 tokio::time::sleep(Duration::from_millis(2)).await;
                 record(&seen, d.value().n);
+                running.0.fetch_sub(1, Ordering::SeqCst);
                 Ok::<(), String>(())
             }
         }
@@ -505,6 +557,9 @@ each_redis8!(shutdown_under_load_loses_nothing, |ctx: Ctx| async move {
     })
     .await;
     let second = worker.shutdown(Duration::from_secs(10)).await.unwrap();
+    let most = running.1.load(Ordering::SeqCst);
+    assert!(most <= 16, "{most} handlers at once with concurrency 16");
+    assert!(most > 1, "the handlers never ran concurrently");
     assert_eq!(stats.acked + second.acked, N);
     assert!(seen.lock().unwrap().values().all(|&times| times == 1));
     assert_eq!(pending(&client, &key, "g").await, 0);

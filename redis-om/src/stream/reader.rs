@@ -119,15 +119,22 @@ impl<E: DeserializeOwned + Send + 'static> Reader<E> {
     }
 
     async fn read(&mut self, slots: Vec<OwnedSemaphorePermit>) {
-        let conn = match &self.conn {
-            Some(conn) => conn.clone(),
-            None => match self.shared.client().dedicated().await {
-                Ok(conn) => {
-                    self.conn = Some(conn.clone());
-                    conn
+        let conn = match self.conn.clone() {
+            Some(conn) => conn,
+            None => {
+                let opened = tokio::select! {
+                    // Every pooled connection busy makes this wait: not past a shutdown.
+                    conn = self.shared.client().dedicated() => conn,
+                    _ = self.stop.changed() => return,
+                };
+                match opened {
+                    Ok(conn) => {
+                        self.conn = Some(conn.clone());
+                        conn
+                    }
+                    Err(e) => return self.failed(e, "connecting").await,
                 }
-                Err(e) => return self.failed(e, "connecting").await,
-            },
+            }
         };
         let shared = self.shared.clone();
         let settings = &shared.settings;
