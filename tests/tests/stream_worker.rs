@@ -501,6 +501,96 @@ each_redis8!(
     }
 );
 
+each_redis8!(
+    idle_consumers_are_removed_and_the_group_reports_its_backlog,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let key = ctx.key("jobs");
+        let stream = EventStream::<Job>::new(client.clone(), key.as_str());
+        add_jobs(&stream, 0..10).await;
+        client
+            .xgroup_create(key.as_str(), "g", GroupStart::After(StreamId::ZERO))
+            .await
+            .unwrap();
+        // A consumer of a past deployment, with nothing pending.
+        assert!(
+            client
+                .xgroup_createconsumer(key.as_str(), "g", "ghost")
+                .await
+                .unwrap()
+        );
+        let gate = Arc::new(tokio::sync::Semaphore::new(0));
+        let handler_gate = gate.clone();
+        let worker = Worker::new(stream.clone(), "g", "c")
+            .concurrency(2)
+            .block(Duration::from_millis(100))
+            .claim_every(Duration::from_millis(50))
+            .remove_idle_consumers(Duration::from_millis(300))
+            .run(move |_: Delivery<Job>| {
+                let gate = handler_gate.clone();
+                async move {
+                    gate.acquire().await.map_err(|e| e.to_string())?.forget();
+                    Ok::<(), String>(())
+                }
+            })
+            .await
+            .unwrap();
+        // Two handlers hold an entry each; eight wait in Redis.
+        eventually("2 pending, 8 to deliver", 10, || {
+            let group = worker.group();
+            async move {
+                let group = group.await.unwrap().unwrap();
+                group.pending == 2 && group.lag == Some(8)
+            }
+        })
+        .await;
+        gate.add_permits(10);
+        eventually("all delivered and acked", 10, || {
+            let group = worker.group();
+            async move {
+                let group = group.await.unwrap().unwrap();
+                group.pending == 0 && group.lag == Some(0)
+            }
+        })
+        .await;
+        eventually("the ghost removed", 10, || {
+            let (client, key) = (client.clone(), key.clone());
+            async move {
+                let consumers = client.xinfo_consumers(key.as_str(), "g").await.unwrap();
+                consumers.iter().all(|c| c.name != "ghost")
+            }
+        })
+        .await;
+        let consumers = client.xinfo_consumers(key.as_str(), "g").await.unwrap();
+        assert_eq!(consumers.len(), 1);
+        assert_eq!(consumers[0].name, "c", "the worker never removes itself");
+        let stats = worker.shutdown(Duration::from_secs(5)).await.unwrap();
+        assert_eq!(stats.acked, 10);
+
+        // The stream deleted under a running worker: it creates its group
+        // again and goes on with what is added next.
+        let seen = seen();
+        let again = recording_worker(stream.clone(), "g", "c", seen.clone(), |w| {
+            w.block(Duration::from_millis(100))
+        })
+        .await;
+        client.del(key.as_str()).await.unwrap();
+        eventually("the group created again", 10, || {
+            let group = again.group();
+            async move { group.await.unwrap().is_some() }
+        })
+        .await;
+        add_jobs(&stream, 100..103).await;
+        eventually("the new entries handled", 10, || {
+            let n = distinct(&seen);
+            async move { n == 3 }
+        })
+        .await;
+        let stats = again.shutdown(Duration::from_secs(5)).await.unwrap();
+        assert_eq!(stats.acked, 3);
+    }
+);
+
 each_redis8!(shutdown_under_load_loses_nothing, |ctx: Ctx| async move {
     const N: u64 = 2_000;
     let client = ctx.client().await;

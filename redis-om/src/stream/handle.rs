@@ -3,7 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use redis_core::{Error, ErrorKind, Result};
+use redis_core::commands::{GroupInfo, KeyCommands, StreamCommands};
+use redis_core::{Client, Error, ErrorKind, Result};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -30,6 +31,15 @@ pub struct WorkerHandle {
     stop: watch::Sender<Option<Instant>>,
     task: Option<JoinHandle<Result<()>>>,
     counters: Arc<Counters>,
+    group: GroupOf,
+}
+
+/// Where the worker's group is, for [`WorkerHandle::group`].
+#[derive(Debug)]
+pub(crate) struct GroupOf {
+    pub(crate) client: Client,
+    pub(crate) key: String,
+    pub(crate) group: String,
 }
 
 impl WorkerHandle {
@@ -37,12 +47,44 @@ impl WorkerHandle {
         stop: watch::Sender<Option<Instant>>,
         task: JoinHandle<Result<()>>,
         counters: Arc<Counters>,
+        group: GroupOf,
     ) -> Self {
         WorkerHandle {
             stop,
             task: Some(task),
             counters,
+            group,
         }
+    }
+
+    /// The group as the server sees it now (XINFO GROUPS): its pending
+    /// count (delivered, not yet acknowledged, across all its consumers),
+    /// its lag (entries not yet delivered; Redis 7.0+) and its consumers.
+    /// `None` if the group is gone (the stream was deleted).
+    ///
+    /// ```no_run
+    /// # async fn run(worker: &redis_om::WorkerHandle) -> redis_om::core::Result<()> {
+    /// if let Some(group) = worker.group().await? {
+    ///     println!("{} pending, {:?} not yet delivered", group.pending, group.lag);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn group(&self) -> Result<Option<GroupInfo>> {
+        let (client, key) = (&self.group.client, self.group.key.as_str());
+        let groups = match client.xinfo_groups(key).await {
+            Ok(groups) => groups,
+            // XINFO refuses a missing key; no stream means no group. The
+            // stream may have been created in between (by this very worker,
+            // making its group again): then ask once more.
+            Err(e) if e.kind() == ErrorKind::Server => {
+                if client.exists(key).await? == 0 {
+                    return Ok(None);
+                }
+                client.xinfo_groups(key).await?
+            }
+            Err(e) => return Err(e),
+        };
+        Ok(groups.into_iter().find(|g| g.name == self.group.group))
     }
 
     /// The counters so far.

@@ -252,6 +252,11 @@ impl<E: DeserializeOwned + Send + 'static> Reader<E> {
                 "pending entries were deleted from the stream before being handled; the server dropped them"
             );
         }
+        if claimed.next == StreamId::ZERO {
+            if let Some(idle) = settings.remove_idle_after {
+                self.remove_idle_consumers(idle).await;
+            }
+        }
         let fresh: Vec<_> = claimed
             .claimed
             .into_iter()
@@ -269,6 +274,46 @@ impl<E: DeserializeOwned + Send + 'static> Reader<E> {
         }
         Counters::add(&self.shared.counters.claimed, fresh.len() as u64);
         self.start_counted(fresh, slots).await;
+    }
+
+    /// XGROUP DELCONSUMER for the other consumers idle longer than `idle`
+    /// with nothing pending (removing one with pending entries would drop
+    /// them from the group: they wait to be claimed first).
+    async fn remove_idle_consumers(&mut self, idle: Duration) {
+        let shared = self.shared.clone();
+        let settings = &shared.settings;
+        let consumers = shared
+            .client()
+            .xinfo_consumers(shared.key(), settings.group.as_str())
+            .await;
+        let consumers = match consumers {
+            Ok(consumers) => consumers,
+            Err(e) => return self.failed(e, "listing consumers").await,
+        };
+        for consumer in consumers {
+            if consumer.name == settings.consumer || consumer.pending > 0 || consumer.idle < idle {
+                continue;
+            }
+            let removed = shared
+                .client()
+                .xgroup_delconsumer(
+                    shared.key(),
+                    settings.group.as_str(),
+                    consumer.name.as_str(),
+                )
+                .await;
+            match removed {
+                Ok(_) => tracing::info!(
+                    target: "redis_om::stream",
+                    stream = shared.key(),
+                    group = settings.group.as_str(),
+                    consumer = consumer.name.as_str(),
+                    idle = ?consumer.idle,
+                    "removed an idle consumer"
+                ),
+                Err(e) => return self.failed(e, "removing an idle consumer").await,
+            }
+        }
     }
 
     /// Starts handlers for entries delivered before, with the server's

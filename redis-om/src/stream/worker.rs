@@ -15,7 +15,7 @@ use tokio::sync::watch;
 
 use super::delivery::Delivery;
 use super::event_stream::EventStream;
-use super::handle::WorkerHandle;
+use super::handle::{GroupOf, WorkerHandle};
 use super::reader::Reader;
 use super::stats::Counters;
 
@@ -115,6 +115,7 @@ pub(crate) struct Settings {
     pub(crate) block: Duration,
     pub(crate) retry_backoff: Duration,
     pub(crate) start: GroupStart,
+    pub(crate) remove_idle_after: Option<Duration>,
 }
 
 /// The longest pause before a retry, however often an entry failed.
@@ -157,6 +158,7 @@ impl<E> Worker<E> {
                 block: Duration::from_secs(2),
                 retry_backoff: Duration::from_millis(100),
                 start: GroupStart::After(StreamId::ZERO),
+                remove_idle_after: None,
             },
         }
     }
@@ -273,6 +275,24 @@ impl<E> Worker<E> {
         self.settings.start = start;
         self
     }
+
+    /// Removes other consumers of the group that have nothing pending and
+    /// have not read for `idle` (XGROUP DELCONSUMER), checked after each
+    /// claim pass; off by default. Consumers come and go with deployments
+    /// (a pod name each), and a group keeps every one it has seen. Only
+    /// consumers with an empty pending list are removed (their entries are
+    /// claimed first), and a running worker reads at least every
+    /// [`block`](Self::block), so `idle` of minutes never removes a live one.
+    ///
+    /// ```no_run
+    /// # fn run(worker: redis_om::Worker<()>) {
+    /// let worker = worker.remove_idle_consumers(std::time::Duration::from_secs(24 * 3600));
+    /// # }
+    /// ```
+    pub fn remove_idle_consumers(mut self, idle: Duration) -> Self {
+        self.settings.remove_idle_after = Some(idle);
+        self
+    }
 }
 
 impl<E: Serialize + DeserializeOwned + Send + 'static> Worker<E> {
@@ -324,8 +344,13 @@ impl<E: Serialize + DeserializeOwned + Send + 'static> Worker<E> {
         shared.ensure_group().await?;
         let (stop, stopped) = watch::channel(None);
         let counters = shared.counters.clone();
+        let group = GroupOf {
+            client: shared.client().clone(),
+            key: shared.key().to_owned(),
+            group: shared.settings.group.clone(),
+        };
         let task = runtime.spawn(Reader::new(shared, stopped).run());
-        Ok(WorkerHandle::new(stop, task, counters))
+        Ok(WorkerHandle::new(stop, task, counters, group))
     }
 }
 
