@@ -711,7 +711,10 @@ async fn a_worker_survives_killed_connections() {
     // what comes next.
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(kill_clients(&admin).await >= 1);
-    add_jobs(&stream, N..N + 100).await;
+    // Through the admin connection: the kill also took the client's shared
+    // connection, and a write in flight on it is not retried.
+    let producer = EventStream::<Job>::new(admin.clone(), "jobs");
+    add_jobs(&producer, N..N + 100).await;
     eventually("the entries added after the kill", 30, || {
         let n = distinct(&seen);
         async move { n == N as usize + 100 }
