@@ -76,6 +76,13 @@
 //! what the typed queries build on (the fields of embedded structs have
 //! none yet: they are queried by their alias, `@address_city`).
 //! [`Migrator`] creates the indexes.
+//!
+//! # Streams and workers
+//!
+//! [`EventStream<E>`](EventStream) is a Redis stream of serde values, and
+//! [`Worker`] runs a handler on each entry as a consumer of a group: at
+//! least once, with retries, a dead-letter stream, recovery of what crashed
+//! consumers left pending, and a graceful shutdown. See [`stream`].
 
 // The derive names this crate `::redis_om`, which must resolve in its own
 // tests and doctests too.

@@ -99,9 +99,11 @@ impl WorkerHandle {
         self.counters.snapshot()
     }
 
-    /// Stops the worker gracefully: no more reads, the handlers running now
-    /// finish and their entries are acknowledged, then it returns the final
-    /// counters. Entries waiting for a retry are left pending (delivered
+    /// Stops the worker gracefully: no more reads (a read already blocked
+    /// is waited for, and what it brings is handled too, so the server has
+    /// handed this consumer nothing that is left behind), the handlers
+    /// running now finish and their entries are acknowledged, then it
+    /// returns the final counters. Entries waiting for a retry are left pending (delivered
     /// again later). Handlers still running after `deadline` are abandoned
     /// (their entries stay pending, and are delivered again later), and the
     /// result is an error of kind [`ErrorKind::Timeout`] that says how
