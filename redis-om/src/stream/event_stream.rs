@@ -195,7 +195,7 @@ impl<E, X> EventStream<E, X> {
         self
     }
 
-    fn options(&self) -> XAddOptions {
+    pub(crate) fn options(&self) -> XAddOptions {
         match &self.trim {
             Some(trim) => XAddOptions::new().trim(*trim),
             None => XAddOptions::new(),

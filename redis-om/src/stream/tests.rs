@@ -156,3 +156,32 @@ fn bools_read_one_and_zero_and_floats_read_infinities() {
     let written = to_fields(&flags).unwrap();
     assert_eq!(text(&written)[2], ("big", "inf"));
 }
+
+#[test]
+fn trimming_is_approximate_unless_asked_otherwise() {
+    use redis_core::commands::{StreamId, StreamTrim, xadd_with};
+
+    use super::EventStream;
+
+    let args = |stream: EventStream<Order, ()>| -> Vec<String> {
+        xadd_with("k", [("f", "v")], stream.options())
+            .into_cmd()
+            .args()
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect()
+    };
+    let plain = EventStream::<Order, ()>::new((), "k");
+    assert_eq!(args(plain.clone()), ["XADD", "k", "*", "f", "v"]);
+    assert_eq!(
+        args(plain.clone().max_len(10)),
+        ["XADD", "k", "MAXLEN", "~", "10", "*", "f", "v"]
+    );
+    assert_eq!(
+        args(plain.clone().min_id(StreamId::new(5, 0))),
+        ["XADD", "k", "MINID", "~", "5-0", "*", "f", "v"]
+    );
+    assert_eq!(
+        args(plain.trim(StreamTrim::max_len(3).exact())),
+        ["XADD", "k", "MAXLEN", "=", "3", "*", "f", "v"]
+    );
+}
