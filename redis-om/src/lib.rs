@@ -76,6 +76,13 @@
 //! what the typed queries build on (the fields of embedded structs have
 //! none yet: they are queried by their alias, `@address_city`).
 //! [`Migrator`] creates the indexes.
+//!
+//! # Streams and workers
+//!
+//! [`EventStream<E>`](EventStream) is a Redis stream of serde values, and
+//! [`Worker`] runs a handler on each entry as a consumer of a group: at
+//! least once, with retries, a dead-letter stream, recovery of what crashed
+//! consumers left pending, and a graceful shutdown. See [`stream`].
 
 // The derive names this crate `::redis_om`, which must resolve in its own
 // tests and doctests too.
@@ -102,6 +109,7 @@ pub mod query;
 mod repository;
 mod schema;
 mod storage;
+pub mod stream;
 pub mod update;
 
 pub use channel::{Channel, ChannelPattern, Events, PatternEvents};
@@ -126,6 +134,7 @@ pub use redis_derive::{RedisEnum, RedisModel};
 pub use repository::Repository;
 pub use schema::ModelIndex;
 pub use storage::{Hash, Storage};
+pub use stream::{Delivery, EventStream, Processed, TypedEntry, Worker, WorkerHandle, WorkerStats};
 pub use update::{Update, VersionField};
 
 /// The README's examples compile as doctests: here, where both the core

@@ -3,8 +3,9 @@
 //!
 //! The core's [prelude](redis_core::prelude) (the command methods,
 //! `Client`, `Pipeline`, `Error`, `Result` ...) plus the derive
-//! [`RedisModel`](macro@crate::RedisModel), [`Model`], [`Repository`] and
-//! [`Migrator`].
+//! [`RedisModel`](macro@crate::RedisModel), [`Model`], [`Repository`],
+//! [`Migrator`], and the stream types [`EventStream`], [`Worker`] and
+//! [`Delivery`].
 //!
 //! ```no_run
 //! use redis_om::prelude::*;
@@ -25,5 +26,5 @@
 //! # let _ = (id, visits); Ok(()) }
 //! ```
 
-pub use crate::{Migrator, Model, RedisModel, Repository};
+pub use crate::{Delivery, EventStream, Migrator, Model, RedisModel, Repository, Worker};
 pub use redis_core::prelude::*;
