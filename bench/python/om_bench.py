@@ -11,6 +11,13 @@ primary key is Redis OM Python's own `pk` field rather than `id` (a field declar
 `Field(primary_key=True)` leaves the inherited `pk` in place, which then stores an extra
 generated ULID in every record). Keys are `bench:pyh:{pk}` and `bench:pyj:{pk}`, apart from
 the Rust columns'. Every reply is checked; a failed check is an error.
+
+The update rows call `model.update(...)` (a whole save in Redis OM Python 1.2) against a
+hand-written HSET / JSON.SET of the fields; om_find queries its own copy of the users
+(`bench:pyf:{pk}`, model OmFindUser, index created by Redis OM Python's migrator function).
+A workload's records are written before its first run (`Columns.prepare`), unmeasured.
+om_update2_versioned has no Python peer (Redis OM Python has no versions): the Rust bench
+never asks for it.
 """
 
 import argparse

@@ -58,7 +58,8 @@ usage: redis-bench --url redis://HOST:PORT [options]
                      the same work on every run, for callgrind (a step is one command,
                      one pipeline, one MGET or one HSET+HGETALL pair)
   --workloads LIST   comma-separated: seq,conc64,pipe100,mget100,hash10 (the first table)
-                     and om_hash10,om_json,om_save_many (the object-mapper table) (all);
+                     and om_hash10,om_json,om_save_many,om_update2,om_update2_versioned,
+                     om_json_update,om_find (the object-mapper table) (all);
                      the memory figures run only with some workload of the first table
   --clients LIST     comma-separated: redis-benchmark,ours,redis-rs,fred (all)
   --om-columns LIST  comma-separated: redis-om,by-hand,om-python,redis-py (all)

@@ -88,6 +88,7 @@
 // tests and doctests too.
 extern crate self as redis_om;
 
+mod atomic;
 mod channel;
 mod datetime;
 mod embedded;

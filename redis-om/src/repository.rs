@@ -158,10 +158,7 @@ impl<M: Model, E: Executor> Repository<M, E> {
     }
 
     async fn save_versioned(&self, model: &M, field: &'static str) -> Result<M::Pk> {
-        let pk = match model.pk() {
-            pk if pk.is_unset() => M::Pk::generate(),
-            pk => pk.clone(),
-        };
+        let pk = self.pk_to_save(model);
         let key = self.key(&pk);
         let expected = crate::update::checked_version(model.version().unwrap_or(0), &key)?;
         let argv = M::Storage::save_checked(model, &pk, &key, M::info().ttl(), field, expected)?;
@@ -176,12 +173,17 @@ impl<M: Model, E: Executor> Repository<M, E> {
         Update::new(&self.executor, self.key(pk))
     }
 
-    /// The primary key `model` is saved under, and the commands that save it.
-    fn save_commands(&self, model: &M) -> Result<(M::Pk, Vec<Cmd>)> {
-        let pk = match model.pk() {
+    /// The primary key `model` is saved under: its own, or a new one.
+    pub(crate) fn pk_to_save(&self, model: &M) -> M::Pk {
+        match model.pk() {
             pk if pk.is_unset() => M::Pk::generate(),
             pk => pk.clone(),
-        };
+        }
+    }
+
+    /// The primary key `model` is saved under, and the commands that save it.
+    fn save_commands(&self, model: &M) -> Result<(M::Pk, Vec<Cmd>)> {
+        let pk = self.pk_to_save(model);
         let cmds = M::Storage::save(model, &pk, &self.key(&pk), M::info().ttl())?;
         Ok((pk, cmds))
     }

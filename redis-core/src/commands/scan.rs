@@ -207,7 +207,14 @@ pub enum ScanType {
 }
 
 impl ScanType {
-    fn name(&self) -> &str {
+    /// The type's name as `TYPE` replies it and `SCAN ... TYPE` takes it.
+    ///
+    /// ```
+    /// use redis_core::commands::ScanType;
+    /// assert_eq!(ScanType::SortedSet.name(), "zset");
+    /// assert_eq!(ScanType::Module("ReJSON-RL".into()).name(), "ReJSON-RL");
+    /// ```
+    pub fn name(&self) -> &str {
         match self {
             ScanType::String => "string",
             ScanType::List => "list",

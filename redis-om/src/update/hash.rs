@@ -28,13 +28,14 @@ return {'ok'}
 ";
 
 /// `KEYS[1]`: the record. `ARGV[1]`: the version field (empty: none);
-/// `ARGV[2]`: the version expected (empty: no check); `ARGV[3]`: how many
-/// field/value pairs to set; `ARGV[4]`: how many increments; then the
-/// pairs; then per increment the field, `i` or `f`, and the amount; then
-/// the fields to remove.
+/// `ARGV[2]`: the version expected (empty: no check); `ARGV[3..5]`: how
+/// many conditions, field/value pairs to set and increments; then per
+/// condition the field and the value it must hold; the pairs; per
+/// increment the field, `i` or `f`, and the amount; the fields to remove.
+/// Replies `ok` and each increment's new value.
 ///
-/// Every increment is checked before anything is written: a script that
-/// fails half-way keeps what it wrote.
+/// Everything is checked before anything is written: a script that fails
+/// half-way keeps what it wrote.
 const UPDATE_LUA: &str = r"local key = KEYS[1]
 if redis.call('EXISTS', key) == 0 then return {'missing'} end
 local vf = ARGV[1]
@@ -42,8 +43,13 @@ if ARGV[2] ~= '' then
   local found = redis.call('HGET', key, vf)
   if found ~= ARGV[2] then return {'conflict', found or ''} end
 end
-local first = 5 + 2 * tonumber(ARGV[3])
-local last = first + 3 * (tonumber(ARGV[4]) - 1)
+local conds = 6
+local sets = conds + 2 * tonumber(ARGV[3])
+local incrs = sets + 2 * tonumber(ARGV[4])
+local unsets = incrs + 3 * tonumber(ARGV[5])
+for i = conds, sets - 1, 2 do
+  if redis.call('HGET', key, ARGV[i]) ~= ARGV[i + 1] then return {'unmet', ARGV[i]} end
+end
 local function check(field, int, delta)
   local current = redis.call('HGET', key, field) or '0'
   local number = tonumber(current)
@@ -54,7 +60,7 @@ local function check(field, int, delta)
     return {'invalid', field, current}
   end
 end
-for i = first, last, 3 do
+for i = incrs, unsets - 1, 3 do
   local bad = check(ARGV[i], ARGV[i + 1] == 'i', ARGV[i + 2])
   if bad then return bad end
 end
@@ -62,17 +68,18 @@ if vf ~= '' then
   local bad = check(vf, true, '1')
   if bad then return bad end
 end
-if first > 5 then redis.call('HSET', key, unpack(ARGV, 5, first - 1)) end
-for i = first, last, 3 do
+if incrs > sets then redis.call('HSET', key, unpack(ARGV, sets, incrs - 1)) end
+local reply = {'ok'}
+for i = incrs, unsets - 1, 3 do
   if ARGV[i + 1] == 'i' then
-    redis.call('HINCRBY', key, ARGV[i], ARGV[i + 2])
+    reply[#reply + 1] = tostring(redis.call('HINCRBY', key, ARGV[i], ARGV[i + 2]))
   else
-    redis.call('HINCRBYFLOAT', key, ARGV[i], ARGV[i + 2])
+    reply[#reply + 1] = redis.call('HINCRBYFLOAT', key, ARGV[i], ARGV[i + 2])
   end
 end
-if #ARGV >= last + 3 then redis.call('HDEL', key, unpack(ARGV, last + 3, #ARGV)) end
+if #ARGV >= unsets then redis.call('HDEL', key, unpack(ARGV, unsets, #ARGV)) end
 if vf ~= '' then redis.call('HINCRBY', key, vf, 1) end
-return {'ok'}
+return reply
 ";
 
 pub(super) static SAVE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(SAVE_LUA));
@@ -120,10 +127,11 @@ pub(super) fn update_arguments(version: &[u8], expected: Bytes, ops: Ops) -> Vec
     let mut argv = vec![
         Bytes::copy_from_slice(version),
         expected,
+        Bytes::from(ops.conditions.len().to_string()),
         Bytes::from(ops.sets.len().to_string()),
         Bytes::from(ops.incrs.len().to_string()),
     ];
-    for (field, value) in ops.sets {
+    for (field, value) in ops.conditions.into_iter().chain(ops.sets) {
         argv.push(Bytes::from_static(field.as_bytes()));
         argv.push(value);
     }

@@ -27,10 +27,13 @@ return {'ok'}
 ";
 
 /// `KEYS[1]`: the document. `ARGV[1]`: the version's path (empty: none);
-/// `ARGV[2]`: the version expected (empty: no check); `ARGV[3..6]`: how
-/// many values to set, increments, appends and removals; then per set the
-/// path and the JSON value; per increment the path, `i` or `f`, and the
-/// amount; per append the path and the JSON value; the paths to remove.
+/// `ARGV[2]`: the version expected (empty: no check); `ARGV[3..7]`: how
+/// many conditions, values to set, increments, appends and removals; then
+/// per condition the path and the JSON value it must hold (compared as
+/// decoded values, so `1.0` equals `1`); per set the path and the JSON
+/// value; per increment the path, `i` or `f`, and the amount; per append
+/// the path and the JSON value; the paths to remove. Replies `ok` and each
+/// increment's new value.
 ///
 /// Everything is checked before anything is written: a script that fails
 /// half-way keeps what it wrote.
@@ -44,10 +47,15 @@ if ARGV[2] ~= '' then
   local found = string.match(redis.call('JSON.GET', key, vpath), '^%[(%-?%d+)%]$')
   if found ~= ARGV[2] then return {'conflict', found or ''} end
 end
-local sets = 7
-local incrs = sets + 2 * tonumber(ARGV[3])
-local appends = incrs + 3 * tonumber(ARGV[4])
-local unsets = appends + 2 * tonumber(ARGV[5])
+local conds = 8
+local sets = conds + 2 * tonumber(ARGV[3])
+local incrs = sets + 2 * tonumber(ARGV[4])
+local appends = incrs + 3 * tonumber(ARGV[5])
+local unsets = appends + 2 * tonumber(ARGV[6])
+for i = conds, sets - 1, 2 do
+  local found = cjson.decode(redis.call('JSON.GET', key, ARGV[i]))[1]
+  if found == nil or found ~= cjson.decode(ARGV[i + 1]) then return {'unmet', ARGV[i]} end
+end
 local function kind(path)
   return redis.call('JSON.TYPE', key, path)[1]
 end
@@ -73,11 +81,15 @@ if vpath ~= '' then
   if bad then return bad end
 end
 for i = sets, incrs - 1, 2 do redis.call('JSON.SET', key, ARGV[i], ARGV[i + 1]) end
-for i = incrs, appends - 1, 3 do redis.call('JSON.NUMINCRBY', key, ARGV[i], ARGV[i + 2]) end
+local reply = {'ok'}
+for i = incrs, appends - 1, 3 do
+  local new = redis.call('JSON.NUMINCRBY', key, ARGV[i], ARGV[i + 2])
+  reply[#reply + 1] = string.match(new, '^%[(.*)%]$') or new
+end
 for i = appends, unsets - 1, 2 do redis.call('JSON.ARRAPPEND', key, ARGV[i], ARGV[i + 1]) end
 for i = unsets, #ARGV do redis.call('JSON.DEL', key, ARGV[i]) end
 if vpath ~= '' then redis.call('JSON.NUMINCRBY', key, vpath, 1) end
-return {'ok'}
+return reply
 ";
 
 pub(super) static SAVE_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(SAVE_LUA));
@@ -115,12 +127,13 @@ pub(super) fn update_arguments(version: &str, expected: Bytes, ops: Ops) -> Vec<
             path(version)
         },
         expected,
+        Bytes::from(ops.conditions.len().to_string()),
         Bytes::from(ops.sets.len().to_string()),
         Bytes::from(ops.incrs.len().to_string()),
         Bytes::from(ops.appends.len().to_string()),
         Bytes::from(ops.unsets.len().to_string()),
     ];
-    for (field, value) in ops.sets {
+    for (field, value) in ops.conditions.into_iter().chain(ops.sets) {
         argv.push(path(field));
         argv.push(value);
     }

@@ -178,7 +178,7 @@ pub(crate) async fn run_save<M: Model, E: Executor>(
         .await
         .map_err(|error| not_a_record::<M>(key, error))?;
     match outcome(reply)? {
-        Outcome::Ok => Ok(()),
+        Outcome::Ok(_) => Ok(()),
         Outcome::Conflict(found) => Err(conflict::<M>(key, expected, found, "saved")),
         _ => Err(unexpected(key)),
     }
@@ -200,8 +200,11 @@ async fn invoke<E: Executor>(
 /// What a script answered.
 #[derive(Debug, PartialEq)]
 enum Outcome {
-    Ok,
+    /// Done; the new values of the increments, in order.
+    Ok(Vec<String>),
     Missing,
+    /// A condition of [`Update::when`] did not hold (the field named).
+    Unmet(String),
     /// The version found (`None`: no record, or no version stored).
     Conflict(Option<String>),
     /// A field that cannot be incremented, and what it holds.
@@ -215,8 +218,9 @@ fn outcome(reply: Vec<Value>) -> Result<Outcome> {
     let status: String = words.next().unwrap_or_default();
     let mut next = || words.next().unwrap_or_default();
     Ok(match status.as_str() {
-        "ok" => Outcome::Ok,
+        "ok" => Outcome::Ok(words.collect()),
         "missing" => Outcome::Missing,
+        "unmet" => Outcome::Unmet(next()),
         "conflict" => {
             let found = next();
             Outcome::Conflict((!found.is_empty()).then_some(found))
@@ -271,6 +275,9 @@ struct Incr {
 /// What an update writes, each value encoded for the model's storage.
 #[derive(Debug, Default)]
 struct Ops {
+    /// Fields that must hold these values (encoded as stored) for the
+    /// update to apply.
+    conditions: Vec<(&'static str, Bytes)>,
     sets: Vec<(&'static str, Bytes)>,
     incrs: Vec<Incr>,
     /// JSON arrays only.
@@ -342,16 +349,39 @@ impl<'r, M: Model, E> Update<'r, M, E> {
         self.failure.get_or_insert(why);
     }
 
+    /// `value` encoded as the model's storage keeps it in `field`.
+    fn encode<K: Settable>(&mut self, field: &'static str, value: &K::Value) -> Option<Bytes> {
+        let encoded = match M::info().storage() {
+            StorageKind::Hash => hash_value(field, value, M::info().layout()),
+            StorageKind::Json => K::json(value).map(Bytes::from),
+        };
+        match encoded {
+            Ok(value) => Some(value),
+            Err(why) => {
+                self.fail(format!("field `{field}`: {why}"));
+                None
+            }
+        }
+    }
+
     /// Sets `field` to `value`, encoded as a save writes it. A value that
     /// cannot be sent (NaN) fails [`Update::apply`] before anything is sent.
     pub fn set<K: Settable, S>(mut self, field: Field<M, K, S>, value: K::Value) -> Self {
-        let encoded = match M::info().storage() {
-            StorageKind::Hash => hash_value(field.name(), &value, M::info().layout()),
-            StorageKind::Json => K::json(&value).map(Bytes::from),
-        };
-        match encoded {
-            Ok(value) => self.ops.sets.push((field.name(), value)),
-            Err(why) => self.fail(format!("field `{}`: {why}", field.name())),
+        if let Some(value) = self.encode::<K>(field.name(), &value) {
+            self.ops.sets.push((field.name(), value));
+        }
+        self
+    }
+
+    /// Applies the update only if `field` holds `value` now (compared as
+    /// stored: the text a save writes in a hash, the decoded JSON value in
+    /// a document); otherwise [`Update::apply`] returns `Ok(false)` and
+    /// nothing is written. Several conditions must all hold: a
+    /// compare-and-set, or an update guarded by a state
+    /// (`.when(Order::status(), "open")`).
+    pub fn when<K: Settable, S>(mut self, field: Field<M, K, S>, value: K::Value) -> Self {
+        if let Some(value) = self.encode::<K>(field.name(), &value) {
+            self.ops.conditions.push((field.name(), value));
         }
         self
     }
@@ -509,23 +539,29 @@ fn hash_value<T: HashValue>(
 
 impl<M: Model, E: Executor> Update<'_, M, E> {
     /// Sends the update as one script; `Ok(false)` when there is no such
-    /// record (nothing is written: an update never creates a half-made
-    /// record). Fails with [`ErrorKind::Conflict`] when
-    /// [`Update::if_version`] was given and the stored version is another,
-    /// with [`ErrorKind::InvalidInput`] before sending when a value cannot
-    /// be sent, and with [`ErrorKind::Decode`] when a field to increment
-    /// holds no number (or one to append to no array); in every failure
-    /// nothing is written. An update without fields only checks and bumps
-    /// the version.
+    /// record or a [`Update::when`] condition does not hold (nothing is
+    /// written: an update never creates a half-made record). Fails with
+    /// [`ErrorKind::Conflict`] when [`Update::if_version`] was given and
+    /// the stored version is another, with [`ErrorKind::InvalidInput`]
+    /// before sending when a value cannot be sent, and with
+    /// [`ErrorKind::Decode`] when a field to increment holds no number (or
+    /// one to append to no array); in every failure nothing is written. An
+    /// update without fields only checks and bumps the version.
     pub async fn apply(self) -> Result<bool> {
+        Ok(self.run().await?.is_some())
+    }
+
+    /// Runs the update: each increment's new value (as text) when it was
+    /// applied, `None` when the record is missing or a condition failed.
+    pub(crate) async fn run(self) -> Result<Option<Vec<String>>> {
         let (executor, key, expected) = (self.executor, self.key.clone(), self.expected);
         let (script, argv) = self.arguments()?;
         let reply = invoke(script, executor, &key, argv)
             .await
             .map_err(|error| not_a_record::<M>(&key, error))?;
         match outcome(reply)? {
-            Outcome::Ok => Ok(true),
-            Outcome::Missing => Ok(false),
+            Outcome::Ok(values) => Ok(Some(values)),
+            Outcome::Missing | Outcome::Unmet(_) => Ok(None),
             Outcome::Conflict(found) => {
                 let expected = expected
                     .and_then(|v| u64::try_from(v).ok())
@@ -608,6 +644,7 @@ mod tests {
             [
                 "version",
                 "7",
+                "0",
                 "2",
                 "1",
                 "price",
@@ -626,7 +663,7 @@ mod tests {
         let update = unsent::<Plain>().incr(Plain::n(), 5);
         assert_eq!(
             text(&update.arguments().unwrap().1),
-            ["", "", "0", "1", "n", "i", "5"]
+            ["", "", "0", "0", "1", "n", "i", "5"]
         );
         let error = unsent::<Plain>().if_version(1u64).arguments().unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidInput);
@@ -663,7 +700,7 @@ mod tests {
             .incr(Product::price(), 0.1)
             .arguments()
             .unwrap();
-        assert_eq!(text(&argv)[4..], ["price", "f", "0.1"]);
+        assert_eq!(text(&argv)[5..], ["price", "f", "0.1"]);
     }
 
     #[test]
@@ -691,7 +728,15 @@ mod tests {
     #[test]
     fn script_replies_are_read() {
         let word = |s: &str| Value::BulkString(Bytes::copy_from_slice(s.as_bytes()));
-        assert_eq!(outcome(vec![word("ok")]).unwrap(), Outcome::Ok);
+        assert_eq!(outcome(vec![word("ok")]).unwrap(), Outcome::Ok(vec![]));
+        assert_eq!(
+            outcome(vec![word("ok"), word("3"), word("1.5")]).unwrap(),
+            Outcome::Ok(vec!["3".to_owned(), "1.5".to_owned()])
+        );
+        assert_eq!(
+            outcome(vec![word("unmet"), word("status")]).unwrap(),
+            Outcome::Unmet("status".to_owned())
+        );
         assert_eq!(outcome(vec![word("missing")]).unwrap(), Outcome::Missing);
         assert_eq!(
             outcome(vec![word("conflict"), word("3")]).unwrap(),
