@@ -66,11 +66,15 @@
 //! `prefix`, `suffix`, `infix` on TEXT fields; `is_missing` and `is_empty`
 //! on fields indexed with `index_missing` / `index_empty`.
 //!
-//! Not yet here: vector range queries, aggregations, `return_fields`
+//! Aggregations: [`Repository::aggregate`](crate::Repository::aggregate)
+//! with [`reduce`].
+//!
+//! Not yet here: vector range queries, `return_fields`
 //! projections, highlighting, autocomplete, `explain`, paging past the
 //! server's `MAXSEARCHRESULTS` (an error says so), and search over a
 //! cluster.
 
+mod aggregate;
 pub(crate) mod escape;
 mod expr;
 mod find;
@@ -81,6 +85,7 @@ mod presence;
 #[cfg(test)]
 mod tests;
 
+pub use aggregate::{Aggregate, GroupKeys, Reduce, reduce};
 pub use expr::Expr;
 pub use find::{Find, Hits};
 pub use knn::{Knn, VectorElement};

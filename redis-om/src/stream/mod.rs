@@ -50,6 +50,7 @@ mod tests;
 
 pub use delivery::Delivery;
 pub use event_stream::{EventStream, TypedEntry};
+pub(crate) use fields_de::from_fields;
 pub use handle::WorkerHandle;
 pub use processed::Processed;
 pub use stats::WorkerStats;

@@ -1,0 +1,447 @@
+//! `Repository::aggregate`: FT.AGGREGATE over a typed filter, grouped by
+//! typed field handles with typed reducers, read through a cursor into
+//! rows of a type the caller derives `Deserialize` for.
+
+use std::marker::PhantomData;
+
+use redis_core::commands::{self, AggregateOptions, AggregateResult, Reducer, SortProperty};
+use redis_core::{Error, ErrorKind, Executor, FromValue, Result};
+use serde::de::DeserializeOwned;
+
+use super::expr::Expr;
+use super::find::Search;
+use crate::field::Field;
+use crate::migrate::missing_index;
+use crate::model::Model;
+use crate::repository::Repository;
+
+/// How many rows each `FT.CURSOR READ` brings: the memory a read holds.
+const CURSOR_BATCH: u64 = 1000;
+
+/// One reducer of a group: what it computes, over which field, and the
+/// column it fills in each row (its name, which the row type's field must
+/// bear). Made by the functions of [`reduce`](crate::query::reduce).
+#[derive(Debug, Clone)]
+pub struct Reduce<M> {
+    reducer: Reducer,
+    name: String,
+    /// The fields it reads, to load first.
+    reads: Option<&'static str>,
+    model: PhantomData<fn() -> M>,
+}
+
+impl<M> Reduce<M> {
+    fn new(reducer: Reducer, name: String, reads: Option<&'static str>) -> Self {
+        Reduce {
+            reducer,
+            name,
+            reads,
+            model: PhantomData,
+        }
+    }
+
+    /// Names the column (the row type's field of that name receives it);
+    /// letters, digits and `_` only, or the aggregation fails before it is
+    /// sent.
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+}
+
+/// Typed reducers: each names its column after what it computes (`count`,
+/// `sum_price`, `avg_price`, `tolist_brand` ...) unless
+/// [`Reduce::named`] names it otherwise.
+pub mod reduce {
+    use redis_core::commands::Reducer;
+
+    use super::Reduce;
+    use crate::field::{Field, kind};
+
+    /// How many rows the group has: column `count`.
+    pub fn count<M>() -> Reduce<M> {
+        Reduce::new(Reducer::count(), "count".to_owned(), None)
+    }
+
+    /// How many distinct values `field` takes in the group: column
+    /// `count_distinct_{field}`.
+    pub fn count_distinct<M, K, S>(field: Field<M, K, S>) -> Reduce<M> {
+        let name = field.name();
+        Reduce::new(
+            Reducer::count_distinct(format!("@{name}")),
+            format!("count_distinct_{name}"),
+            Some(name),
+        )
+    }
+
+    /// The values of `field` in the group, each once: column
+    /// `tolist_{field}` (a list).
+    pub fn tolist<M, K, S>(field: Field<M, K, S>) -> Reduce<M> {
+        let name = field.name();
+        Reduce::new(
+            Reducer::tolist(format!("@{name}")),
+            format!("tolist_{name}"),
+            Some(name),
+        )
+    }
+
+    /// The value of `field` in the group's first row: column
+    /// `first_value_{field}`.
+    pub fn first_value<M, K, S>(field: Field<M, K, S>) -> Reduce<M> {
+        let name = field.name();
+        Reduce::new(
+            Reducer::first_value(format!("@{name}")),
+            format!("first_value_{name}"),
+            Some(name),
+        )
+    }
+
+    macro_rules! numeric {
+        ($($(#[$doc:meta])* $fun:ident => $reducer:ident;)*) => {$(
+            $(#[$doc])*
+            pub fn $fun<M, T, S>(field: Field<M, kind::Numeric<T>, S>) -> Reduce<M> {
+                let name = field.name();
+                Reduce::new(
+                    Reducer::$reducer(format!("@{name}")),
+                    format!(concat!(stringify!($fun), "_{}"), name),
+                    Some(name),
+                )
+            }
+        )*};
+    }
+
+    numeric! {
+        /// The sum of a numeric field over the group: column `sum_{field}`.
+        sum => sum;
+        /// The smallest value: column `min_{field}`.
+        min => min;
+        /// The largest value: column `max_{field}`.
+        max => max;
+        /// The mean: column `avg_{field}`.
+        avg => avg;
+        /// The standard deviation: column `stddev_{field}`.
+        stddev => stddev;
+    }
+
+    /// The `quantile` (0 to 1) of a numeric field over the group: column
+    /// `quantile_{field}`.
+    pub fn quantile<M, T, S>(field: Field<M, kind::Numeric<T>, S>, quantile: f64) -> Reduce<M> {
+        let name = field.name();
+        Reduce::new(
+            Reducer::quantile(format!("@{name}"), quantile),
+            format!("quantile_{name}"),
+            Some(name),
+        )
+    }
+}
+
+/// The fields a group is keyed by: one field handle, or a tuple of two or
+/// three.
+pub trait GroupKeys<M> {
+    /// The fields' names in the index.
+    fn names(&self) -> Vec<&'static str>;
+}
+
+impl<M, K, S> GroupKeys<M> for Field<M, K, S> {
+    fn names(&self) -> Vec<&'static str> {
+        vec![self.name()]
+    }
+}
+
+impl<M, K1, S1, K2, S2> GroupKeys<M> for (Field<M, K1, S1>, Field<M, K2, S2>) {
+    fn names(&self) -> Vec<&'static str> {
+        vec![self.0.name(), self.1.name()]
+    }
+}
+
+impl<M, K1, S1, K2, S2, K3, S3> GroupKeys<M>
+    for (Field<M, K1, S1>, Field<M, K2, S2>, Field<M, K3, S3>)
+{
+    fn names(&self) -> Vec<&'static str> {
+        vec![self.0.name(), self.1.name(), self.2.name()]
+    }
+}
+
+impl<M: Model, E: Executor> Repository<M, E> {
+    /// An aggregation of the records matching `filter`: groups with typed
+    /// reducers, sorted and limited, read into rows.
+    ///
+    /// ```no_run
+    /// use redis_om::query::{self, reduce};
+    /// use redis_om::{RedisModel, Repository};
+    ///
+    /// #[derive(RedisModel)]
+    /// struct Product {
+    ///     #[redis(pk)]
+    ///     id: String,
+    ///     #[redis(index)]
+    ///     brand: String,
+    ///     #[redis(index)]
+    ///     price: f64,
+    /// }
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct PerBrand {
+    ///     brand: String,
+    ///     count: u64,
+    ///     avg_price: f64,
+    /// }
+    ///
+    /// # async fn run(products: Repository<Product, redis_om::core::Client>) -> redis_om::core::Result<()> {
+    /// let brands: Vec<PerBrand> = products
+    ///     .aggregate(Product::price().gt(0.0))
+    ///     .group_by(Product::brand(), [reduce::count(), reduce::avg(Product::price())])
+    ///     .sort_by_desc("count")
+    ///     .rows()
+    ///     .await?;
+    /// # let _ = brands; Ok(()) }
+    /// ```
+    pub fn aggregate(&self, filter: Expr<M>) -> Aggregate<'_, M, E> {
+        Aggregate {
+            repository: self,
+            filter,
+            steps: Vec::new(),
+        }
+    }
+}
+
+/// An aggregation built by [`Repository::aggregate`], run with
+/// [`Aggregate::rows`].
+#[must_use = "an aggregation does nothing until it is run"]
+pub struct Aggregate<'r, M, E> {
+    repository: &'r Repository<M, E>,
+    filter: Expr<M>,
+    steps: Vec<Step<M>>,
+}
+
+enum Step<M> {
+    Group {
+        keys: Vec<&'static str>,
+        reducers: Vec<Reduce<M>>,
+    },
+    Sort {
+        column: String,
+        descending: bool,
+    },
+    Limit(u64, u64),
+}
+
+impl<'r, M: Model, E: Executor> Aggregate<'r, M, E> {
+    /// One row per distinct value (or combination of values) of `keys`,
+    /// with a column per reducer; the key columns are named like the
+    /// fields.
+    pub fn group_by(
+        mut self,
+        keys: impl GroupKeys<M>,
+        reducers: impl IntoIterator<Item = Reduce<M>>,
+    ) -> Self {
+        self.steps.push(Step::Group {
+            keys: keys.names(),
+            reducers: reducers.into_iter().collect(),
+        });
+        self
+    }
+
+    /// Sorts the rows by a column (a key or a reducer's name), smallest
+    /// first.
+    pub fn sort_by_asc(mut self, column: impl Into<String>) -> Self {
+        self.steps.push(Step::Sort {
+            column: column.into(),
+            descending: false,
+        });
+        self
+    }
+
+    /// Sorts the rows by a column, largest first.
+    pub fn sort_by_desc(mut self, column: impl Into<String>) -> Self {
+        self.steps.push(Step::Sort {
+            column: column.into(),
+            descending: true,
+        });
+        self
+    }
+
+    /// Only `count` rows after skipping `offset`.
+    pub fn limit(mut self, offset: u64, count: u64) -> Self {
+        self.steps.push(Step::Limit(offset, count));
+        self
+    }
+
+    /// The pipeline, after checking every column name.
+    fn pipeline(&self, search: &Search) -> Result<AggregateOptions> {
+        let mut loads: Vec<&'static str> = Vec::new();
+        for step in &self.steps {
+            if let Step::Group { keys, reducers } = step {
+                loads.extend(keys.iter().copied());
+                loads.extend(reducers.iter().filter_map(|r| r.reads));
+            }
+        }
+        loads.sort_unstable();
+        loads.dedup();
+        let mut options = AggregateOptions::new().dialect(2);
+        if let Some(query) = &search.query {
+            for (name, value) in &query.params {
+                options = options.param(name, value);
+            }
+        }
+        // Loaded first, so that grouping sees every field whether or not
+        // the index keeps it sortable.
+        if !loads.is_empty() {
+            options = options.load(loads.iter().map(|name| format!("@{name}")));
+        }
+        for step in &self.steps {
+            options = match step {
+                Step::Group { keys, reducers } => {
+                    for reducer in reducers {
+                        column_name::<M>(&reducer.name)?;
+                    }
+                    options.group_by(
+                        keys.iter().map(|key| format!("@{key}")),
+                        reducers.iter().map(|r| r.reducer.clone().alias(&r.name)),
+                    )
+                }
+                Step::Sort { column, descending } => {
+                    column_name::<M>(column)?;
+                    let property = format!("@{column}");
+                    options.sort_by([match descending {
+                        true => SortProperty::desc(property),
+                        false => SortProperty::asc(property),
+                    }])
+                }
+                Step::Limit(offset, count) => options.limit(*offset, *count),
+            };
+        }
+        Ok(options.with_cursor().cursor_count(CURSOR_BATCH))
+    }
+
+    /// Every row, as `R` (a struct deriving `Deserialize` whose fields are
+    /// the columns: group keys by field name, reducers by their names;
+    /// numbers are parsed from the server's text). Read through a cursor a
+    /// thousand rows at a time, so no result is too big for the server to
+    /// hand over. A row that does not fit `R` is an error of kind
+    /// [`ErrorKind::Decode`] naming the column.
+    pub async fn rows<R: DeserializeOwned>(self) -> Result<Vec<R>> {
+        let search = Search::new(self.repository.prefix(), &self.filter, None)?;
+        let Some(query) = &search.query else {
+            return Ok(Vec::new());
+        };
+        let options = self.pipeline(&search)?;
+        let executor = self.repository.executor();
+        let index = search.index.as_str();
+        let cmd = commands::ft_aggregate::<Row>(index, &query.text, &options);
+        let mut batch: AggregateResult<Row> = executor
+            .execute(cmd.into_cmd())
+            .await
+            .map_err(|error| missing_index::<M>(error, index))?;
+        let mut rows = Vec::new();
+        loop {
+            for row in batch.rows {
+                rows.push(decode_row::<M, R>(&row.0)?);
+            }
+            match batch.cursor {
+                Some(cursor) if cursor != 0 => {
+                    let read = commands::ft_cursor_read_with::<Row>(index, cursor, CURSOR_BATCH);
+                    batch = executor.execute(read.into_cmd()).await?;
+                }
+                _ => return Ok(rows),
+            }
+        }
+    }
+}
+
+/// One row as the server sends it: column names and values, each value
+/// as text (a list, such as `tolist`'s, as a JSON array of its texts, which
+/// the row's `Vec` field reads); columns without a value are left out.
+struct Row(Vec<(Vec<u8>, Vec<u8>)>);
+
+impl redis_core::FromValue for Row {
+    fn from_value(value: redis_core::Value) -> Result<Self> {
+        let columns = Vec::<(Vec<u8>, redis_core::Value)>::from_value(value)?;
+        let mut row = Vec::with_capacity(columns.len());
+        for (name, value) in columns {
+            if let Some(text) = column_text(value)? {
+                row.push((name, text));
+            }
+        }
+        Ok(Row(row))
+    }
+}
+
+/// A column's value as text; `None` for none.
+fn column_text(value: redis_core::Value) -> Result<Option<Vec<u8>>> {
+    use redis_core::Value;
+    Ok(match value {
+        Value::Nil => None,
+        Value::Array(items) | Value::Set(items) => {
+            let mut texts = Vec::with_capacity(items.len());
+            for item in items {
+                let text = column_text(item)?.unwrap_or_default();
+                texts.push(String::from_utf8_lossy(&text).into_owned());
+            }
+            Some(serde_json::to_vec(&texts).map_err(|e| {
+                Error::new(ErrorKind::Decode, format!("a list column: {e}"))
+            })?)
+        }
+        other => Some(Vec::<u8>::from_value(other)?),
+    })
+}
+
+fn decode_row<M: Model, R: DeserializeOwned>(row: &[(Vec<u8>, Vec<u8>)]) -> Result<R> {
+    crate::stream::from_fields(row).map_err(|e| {
+        Error::new(
+            ErrorKind::Decode,
+            format!(
+                "an aggregation row of {} does not fit {}: {e}",
+                M::info().name(),
+                std::any::type_name::<R>()
+            ),
+        )
+    })
+}
+
+/// A column name the pipeline can use as it is: letters, digits and `_`.
+fn column_name<M: Model>(name: &str) -> Result<()> {
+    let plain = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if plain {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::InvalidInput,
+        format!(
+            "an aggregation of {}: the column name {name:?} has characters other than letters, \
+             digits and `_`; nothing was sent",
+            M::info().name()
+        ),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::reduce;
+    use crate::RedisModel;
+
+    #[derive(RedisModel)]
+    struct Sale {
+        #[redis(pk)]
+        id: String,
+        #[redis(index)]
+        region: String,
+        #[redis(index)]
+        amount: f64,
+    }
+
+    #[test]
+    fn reducers_name_their_columns_after_what_they_compute() {
+        assert_eq!(reduce::count::<Sale>().name, "count");
+        assert_eq!(reduce::sum(Sale::amount()).name, "sum_amount");
+        assert_eq!(reduce::avg(Sale::amount()).name, "avg_amount");
+        assert_eq!(
+            reduce::quantile(Sale::amount(), 0.5).name,
+            "quantile_amount"
+        );
+        assert_eq!(reduce::tolist(Sale::region()).name, "tolist_region");
+        assert_eq!(reduce::sum(Sale::amount()).named("total").name, "total");
+    }
+}
