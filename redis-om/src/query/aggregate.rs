@@ -378,9 +378,10 @@ fn column_text(value: redis_core::Value) -> Result<Option<Vec<u8>>> {
                 let text = column_text(item)?.unwrap_or_default();
                 texts.push(String::from_utf8_lossy(&text).into_owned());
             }
-            Some(serde_json::to_vec(&texts).map_err(|e| {
-                Error::new(ErrorKind::Decode, format!("a list column: {e}"))
-            })?)
+            Some(
+                serde_json::to_vec(&texts)
+                    .map_err(|e| Error::new(ErrorKind::Decode, format!("a list column: {e}")))?,
+            )
         }
         other => Some(Vec::<u8>::from_value(other)?),
     })

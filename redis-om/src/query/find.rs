@@ -118,6 +118,16 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
         self
     }
 
+    /// The range [`Find::limit`] set: offset and count.
+    pub(super) fn limit_range(&self) -> Option<(u64, u64)> {
+        self.limit
+    }
+
+    /// The search [`Find::sort_by`] and the filter describe.
+    pub(super) fn search(&self) -> Result<Search> {
+        Search::new(self.repository.prefix(), &self.filter, self.sort.as_ref())
+    }
+
     /// How many records each `FT.SEARCH` of [`Find::all`] and
     /// [`Find::stream`] reads (1,000 unless set; at least 1): what a
     /// stream holds in memory at most. A server whose `MAXSEARCHRESULTS`
@@ -256,7 +266,7 @@ impl Search {
 
     /// The query's parameters and sort order, in dialect 2 (which the
     /// query text is written for, parameters or not).
-    fn options(&self, query: &Rendered) -> SearchOptions {
+    pub(super) fn options(&self, query: &Rendered) -> SearchOptions {
         let mut options = SearchOptions::new().dialect(2);
         for (name, value) in &query.params {
             options = options.param(name, value);

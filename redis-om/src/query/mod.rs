@@ -79,6 +79,7 @@ pub(crate) mod escape;
 mod expr;
 mod find;
 mod knn;
+mod matches;
 mod ops;
 mod patterns;
 mod presence;
@@ -89,6 +90,7 @@ pub use aggregate::{Aggregate, GroupKeys, Reduce, reduce};
 pub use expr::Expr;
 pub use find::{Find, Hits};
 pub use knn::{Knn, VectorElement};
+pub use matches::Explained;
 pub use ops::{Distance, NumericValue, Ordered, Sort, SortableField, TagValue};
 
 /// Every record: the condition to count, list or stream them all.

@@ -190,6 +190,22 @@ define_commands! {
         Cmd::new("FT.EXPLAIN").arg(index).arg(query).arg("DIALECT").arg(dialect)
     }
 
+    /// `FT.EXPLAIN index query PARAMS ... DIALECT 2`: the parse of a query
+    /// that names parameters (`$name`), with their values.
+    fn ft_explain_params(
+        index: impl ToArgs,
+        query: impl ToArgs,
+        params: &[(String, String)],
+    ) -> String {
+        let mut cmd = Cmd::new("FT.EXPLAIN").arg(index).arg(query);
+        let params: Vec<(String, Vec<u8>)> = params
+            .iter()
+            .map(|(name, value)| (name.clone(), value.as_bytes().to_vec()))
+            .collect();
+        searching::write_params_and_dialect(&mut cmd, &params, Some(2));
+        cmd
+    }
+
     /// `FT.EXPLAINCLI index query`: the parse tree, one line per element.
     fn ft_explaincli(index: impl ToArgs, query: impl ToArgs) -> Vec<String> {
         Cmd::new("FT.EXPLAINCLI").arg(index).arg(query)

@@ -1,0 +1,126 @@
+//! What a [`Find`] does to its matches besides reading them: delete them,
+//! explain how the server reads the query, and page through them by page
+//! number.
+
+use redis_core::commands::{self, KeyCommands, SearchCommands, SearchResult};
+use redis_core::{Executor, Result};
+
+use super::find::{Find, Search};
+use crate::migrate::missing_index;
+use crate::model::Model;
+
+/// How many keys one round of [`Find::delete`] removes.
+const DELETE_BATCH: u64 = 1000;
+
+/// A query as the server reads it: from [`Find::explain`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Explained {
+    /// The index queried.
+    pub index: String,
+    /// The query text, values as parameter names (`@brand:{$p0}`); `None`
+    /// when the condition matches no record and nothing would be sent.
+    pub query: Option<String>,
+    /// The parameters' values, in order.
+    pub params: Vec<(String, String)>,
+    /// `FT.EXPLAIN`'s parse tree of the query with its parameters.
+    pub plan: String,
+}
+
+impl<'r, M: Model, E: Executor> Find<'r, M, E> {
+    /// Page `number` (from 0) of `size` records, in the sort order:
+    /// [`Find::limit`]`(number * size, size)`.
+    pub fn page(self, number: u64, size: u64) -> Self {
+        self.limit(number.saturating_mul(size), size)
+    }
+
+    /// The query as sent (text and parameters) and the server's parse of
+    /// it (`FT.EXPLAIN`), to see why it matches what it matches.
+    ///
+    /// ```no_run
+    /// # use redis_om::{RedisModel, Repository};
+    /// # #[derive(RedisModel)]
+    /// # struct Product { #[redis(pk)] id: String, #[redis(index)] brand: String }
+    /// # async fn run(products: Repository<Product, redis_om::core::Client>) -> redis_om::core::Result<()> {
+    /// let explained = products.find(Product::brand().eq("Acme")).explain().await?;
+    /// println!("{:?} {:?}\n{}", explained.query, explained.params, explained.plan);
+    /// # Ok(()) }
+    /// ```
+    pub async fn explain(self) -> Result<Explained> {
+        let search = Search::new(self.repository.prefix(), &self.filter, None)?;
+        let Some(query) = &search.query else {
+            return Ok(Explained {
+                index: search.index,
+                query: None,
+                params: Vec::new(),
+                plan: String::new(),
+            });
+        };
+        let plan = self
+            .repository
+            .executor()
+            .ft_explain_params(&search.index, &query.text, &query.params)
+            .await
+            .map_err(|error| missing_index::<M>(error, &search.index))?;
+        Ok(Explained {
+            index: search.index.clone(),
+            query: Some(query.text.clone()),
+            params: query.params.clone(),
+            plan,
+        })
+    }
+
+    /// Deletes every matching record (the keys, with `UNLINK`), a thousand
+    /// per round trip, and returns how many it deleted. With
+    /// [`Find::limit`] (or [`Find::page`]), only the records of that page,
+    /// in the order [`Find::sort_by`] gives.
+    /// Records saved meanwhile that match may be deleted too; the count
+    /// says how many were.
+    ///
+    /// ```no_run
+    /// # use redis_om::{RedisModel, Repository};
+    /// # #[derive(RedisModel)]
+    /// # struct Session { #[redis(pk)] id: String, #[redis(index)] expired: bool }
+    /// # async fn run(sessions: Repository<Session, redis_om::core::Client>) -> redis_om::core::Result<()> {
+    /// let removed = sessions.find(Session::expired().eq(true)).delete().await?;
+    /// # let _ = removed; Ok(()) }
+    /// ```
+    pub async fn delete(self) -> Result<u64> {
+        let search = self.search()?;
+        let Some(query) = &search.query else {
+            return Ok(0);
+        };
+        let executor = self.repository.executor();
+        let mut deleted = 0u64;
+        let (mut offset, limit) = match self.limit_range() {
+            Some((offset, count)) => (offset, Some(count)),
+            None => (0, None),
+        };
+        loop {
+            let want = limit.map_or(DELETE_BATCH, |limit| (limit - deleted).min(DELETE_BATCH));
+            if want == 0 {
+                return Ok(deleted);
+            }
+            let options = search.options(query).no_content().limit(offset, want);
+            let cmd = commands::ft_search_with::<()>(&search.index, &query.text, &options);
+            let found: SearchResult<()> = executor
+                .execute(cmd.into_cmd())
+                .await
+                .map_err(|error| missing_index::<M>(error, &search.index))?;
+            if found.documents.is_empty() {
+                return Ok(deleted);
+            }
+            let keys: Vec<String> = found.documents.into_iter().map(|d| d.id).collect();
+            let removed = executor.unlink(&keys).await?;
+            deleted += removed;
+            // Deleted records leave the index at once, so the next round
+            // reads from the same offset; a page asked for by offset keeps
+            // its offset too.
+            if removed == 0 {
+                // Matches the index still lists but whose keys are gone:
+                // skip past them rather than read them again.
+                offset += keys.len() as u64;
+            }
+        }
+    }
+}

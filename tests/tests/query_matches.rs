@@ -1,0 +1,171 @@
+//! What a typed query does besides reading its matches, on Redis 8.2, hash
+//! and JSON records: `page` reads the page the sort order gives, `explain`
+//! shows the query with its parameters and the server's parse of it, and
+//! `delete` removes exactly the matching records, more than one batch of
+//! them, or only a page's.
+
+#![allow(clippy::unwrap_used)]
+
+use redis_core::Client;
+use redis_core::commands::SearchCommands;
+use redis_om::{Migrator, Model, ModelIndex, RedisModel, Repository, query};
+use redis_tests::{Ctx, each_redis8};
+use serde::{Deserialize, Serialize};
+
+const RECORDS: u64 = 2500;
+
+#[derive(RedisModel, Debug, Clone, PartialEq)]
+#[redis(prefix = "m")]
+struct HashItem {
+    #[redis(pk)]
+    id: String,
+    #[redis(index(sortable))]
+    rank: i64,
+    #[redis(index)]
+    kind: String,
+}
+
+#[derive(RedisModel, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[redis(storage = "json", prefix = "jm")]
+struct JsonItem {
+    #[redis(pk)]
+    id: String,
+    #[redis(index(sortable))]
+    rank: i64,
+    #[redis(index)]
+    kind: String,
+}
+
+trait Item: Model<Pk = String> + Clone + PartialEq + std::fmt::Debug + Send + Sync + 'static {
+    fn make(i: u64) -> Self;
+    fn rank_of(&self) -> i64;
+    fn rank()
+    -> redis_om::field::Field<Self, redis_om::field::kind::Numeric<i64>, redis_om::field::Sortable>;
+    fn kind() -> redis_om::field::Field<Self, redis_om::field::kind::Tag<String>>;
+}
+
+macro_rules! item {
+    ($t:ident) => {
+        impl Item for $t {
+            fn make(i: u64) -> Self {
+                $t {
+                    id: format!("{i}"),
+                    rank: i64::try_from(i).unwrap(),
+                    kind: if i % 5 == 0 {
+                        "rare".into()
+                    } else {
+                        "common".into()
+                    },
+                }
+            }
+            fn rank_of(&self) -> i64 {
+                self.rank
+            }
+            fn rank() -> redis_om::field::Field<
+                Self,
+                redis_om::field::kind::Numeric<i64>,
+                redis_om::field::Sortable,
+            > {
+                $t::rank()
+            }
+            fn kind() -> redis_om::field::Field<Self, redis_om::field::kind::Tag<String>> {
+                $t::kind()
+            }
+        }
+    };
+}
+item!(HashItem);
+item!(JsonItem);
+
+async fn seed<M: Item>(ctx: &Ctx, client: &Client) -> Repository<M, Client> {
+    let repo = Repository::<M, _>::new(client.clone()).with_prefix(ctx.key(M::info().prefix()));
+    Migrator::new(client).repository(&repo).run().await.unwrap();
+    let models: Vec<M> = (0..RECORDS).map(M::make).collect();
+    repo.save_many(&models).await.unwrap();
+    let index = ModelIndex::of(M::info(), repo.prefix()).unwrap();
+    for _ in 0..3000 {
+        let info = client.ft_info(index.name()).await.unwrap();
+        if !info.indexing && info.num_docs == RECORDS {
+            return repo;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("{} did not index the records within 30 s", index.name());
+}
+
+async fn matches<M: Item>(ctx: Ctx) {
+    let client = ctx.client().await;
+    let repo = seed::<M>(&ctx, &client).await;
+
+    let page: Vec<i64> = repo
+        .find(M::kind().eq("common"))
+        .sort_by(M::rank().asc())
+        .page(3, 7)
+        .all()
+        .await
+        .unwrap()
+        .iter()
+        .map(M::rank_of)
+        .collect();
+    let expected: Vec<i64> = (0..RECORDS as i64)
+        .filter(|i| i % 5 != 0)
+        .skip(21)
+        .take(7)
+        .collect();
+    assert_eq!(page, expected);
+
+    let explained = repo
+        .find(M::kind().eq("rare") & M::rank().lt(100))
+        .explain()
+        .await
+        .unwrap();
+    assert_eq!(
+        explained.query.as_deref(),
+        Some("@kind:{$p0} @rank:[-inf ($p1]")
+    );
+    assert_eq!(
+        explained.params,
+        [
+            ("p0".to_owned(), "rare".to_owned()),
+            ("p1".to_owned(), "100".to_owned())
+        ]
+    );
+    assert!(
+        explained.plan.contains("TAG:@kind") && explained.plan.contains("rare"),
+        "{}",
+        explained.plan
+    );
+    assert!(explained.plan.contains("NUMERIC"), "{}", explained.plan);
+
+    // Only a page: the 10 lowest ranks of the rare ones.
+    let removed = repo
+        .find(M::kind().eq("rare"))
+        .sort_by(M::rank().asc())
+        .limit(0, 10)
+        .delete()
+        .await
+        .unwrap();
+    assert_eq!(removed, 10);
+    for rank in (0..50).step_by(5) {
+        assert!(!repo.exists(&rank.to_string()).await.unwrap(), "{rank}");
+    }
+    assert!(repo.exists(&"50".to_owned()).await.unwrap());
+
+    // More than one batch: every common record, and nothing else.
+    let removed = repo.find(M::kind().eq("common")).delete().await.unwrap();
+    assert_eq!(removed, RECORDS * 4 / 5);
+    let left = repo.find(query::all()).count().await.unwrap();
+    assert_eq!(left, RECORDS / 5 - 10);
+    assert_eq!(repo.find(M::kind().eq("common")).count().await.unwrap(), 0);
+
+    let index = ModelIndex::of(M::info(), repo.prefix()).unwrap();
+    client.ft_dropindex_delete_docs(index.name()).await.unwrap();
+}
+
+each_redis8!(hash_matches, |ctx: Ctx| async move {
+    matches::<HashItem>(ctx).await;
+});
+
+each_redis8!(json_matches, |ctx: Ctx| async move {
+    matches::<JsonItem>(ctx).await;
+});
