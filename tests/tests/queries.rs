@@ -1326,10 +1326,48 @@ async fn knn_matches_brute_force<P: Point>(
         assert_eq!(ids, expected);
     }
 
+    // Range queries: a radius halfway between the 30th and 31st nearest
+    // finds exactly the 30 nearest (of those the pre-filter keeps).
+    for round in 0..3 {
+        let query = random_vector(&mut rng);
+        for (what, filter, keep) in [
+            ("no filter", query::all(), (|_: &P| true) as fn(&P) -> bool),
+            ("tag filter", group().eq("c"), |p: &P| p.parts().1 == "c"),
+        ] {
+            let ranked = brute_force(&points, &query, 31, keep);
+            let radius = (ranked[29].1 + ranked[30].1) / 2.0;
+            let found = repo
+                .find(filter)
+                .within_distance(embedding(), radius, &query)
+                .all_with_distance()
+                .await
+                .unwrap();
+            assert_neighbours(
+                &found,
+                &ranked[..30],
+                &format!("range round {round}, {what}"),
+            );
+        }
+    }
+    let error = repo
+        .find(query::all())
+        .within_distance(embedding(), f64::NAN, &[0.5f32; DIM])
+        .all()
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
+
     for wrong in [&[0.5f32; 7][..], &[0.5f32; 9][..], &[][..]] {
         let error = repo
             .find(query::all())
             .knn(embedding(), 10, wrong)
+            .all_with_distance()
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
+        let error = repo
+            .find(query::all())
+            .within_distance(embedding(), 1.0, wrong)
             .all_with_distance()
             .await
             .unwrap_err();

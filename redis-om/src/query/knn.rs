@@ -13,7 +13,7 @@ use crate::migrate::missing_index;
 use crate::model::{Model, StorageKind};
 
 /// The name the distance of each hit is returned under.
-const DISTANCE: &str = "__dist";
+pub(super) const DISTANCE: &str = "__dist";
 
 mod sealed {
     pub trait Sealed {}
@@ -129,26 +129,7 @@ impl<M: Model, E: Executor> Knn<'_, M, E> {
     /// (the squared Euclidean distance for `L2`, `1 - cosine similarity`
     /// for `COSINE`, `1 - inner product` for `IP`).
     pub async fn all_with_distance(self) -> Result<Vec<(M, f64)>> {
-        let info = M::info();
-        let vector_index = vector_index::<M>(self.field).ok_or_else(|| {
-            Error::new(
-                ErrorKind::InvalidInput,
-                format!("{} has no vector index on {}", info.name(), self.field),
-            )
-        })?;
-        let dim = usize::try_from(vector_index.dim()).unwrap_or(usize::MAX);
-        if self.vector.len() != dim {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                format!(
-                    "a KNN query on {}.{} takes a vector of {dim} elements, not {}",
-                    info.name(),
-                    self.field,
-                    self.vector.len()
-                ),
-            ));
-        }
-        let blob = to_blob(&self.vector, vector_index.element());
+        let blob = checked_blob::<M>(self.field, &self.vector, "a KNN query")?;
         let repository = self.find.repository;
         let search = Search::new(repository.prefix(), &self.find.filter, None)?;
         let Some(query) = &search.query else {
@@ -167,26 +148,64 @@ impl<M: Model, E: Executor> Knn<'_, M, E> {
             .param("vec", blob)
             .sort_by(SortProperty::asc(DISTANCE))
             .limit(0, self.k);
-        let cmd = commands::ft_search_with::<Value>(&search.index, &text, &options);
-        let found: SearchResult<Value> = (repository.executor().execute(cmd.into_cmd()).await)
-            .map_err(|error| missing_index::<M>(error, &search.index))?;
-        let mut hits = Vec::with_capacity(found.documents.len());
-        for mut document in found.documents {
-            let distance = take_distance(&mut document.fields).ok_or_else(|| {
-                Error::new(
-                    ErrorKind::Decode,
-                    format!(
-                        "the index {} gave {} without its distance",
-                        search.index, document.id
-                    ),
-                )
-            })?;
-            if let Some(model) = search.decode::<M>(document)? {
-                hits.push((model, distance));
-            }
-        }
+        let (hits, _) =
+            distance_page::<M, E>(repository.executor(), &search, &text, &options).await?;
         Ok(hits)
     }
+}
+
+/// The vector as the field's blob, after checking that the field is a
+/// vector field of the vector's dimension.
+pub(super) fn checked_blob<M: Model>(field: &str, vector: &[f64], what: &str) -> Result<Vec<u8>> {
+    let info = M::info();
+    let vector_index = vector_index::<M>(field).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidInput,
+            format!("{} has no vector index on {field}", info.name()),
+        )
+    })?;
+    let dim = usize::try_from(vector_index.dim()).unwrap_or(usize::MAX);
+    if vector.len() != dim {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "{what} on {}.{field} takes a vector of {dim} elements, not {}",
+                info.name(),
+                vector.len()
+            ),
+        ));
+    }
+    Ok(to_blob(vector, vector_index.element()))
+}
+
+/// One `FT.SEARCH` whose hits carry their distance: the models with it, in
+/// the order given, and how many documents the page held.
+pub(super) async fn distance_page<M: Model, E: Executor>(
+    executor: &E,
+    search: &Search,
+    text: &str,
+    options: &SearchOptions,
+) -> Result<(Vec<(M, f64)>, usize)> {
+    let cmd = commands::ft_search_with::<Value>(&search.index, text, options);
+    let found: SearchResult<Value> = (executor.execute(cmd.into_cmd()).await)
+        .map_err(|error| missing_index::<M>(error, &search.index))?;
+    let read = found.documents.len();
+    let mut hits = Vec::with_capacity(read);
+    for mut document in found.documents {
+        let distance = take_distance(&mut document.fields).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Decode,
+                format!(
+                    "the index {} gave {} without its distance",
+                    search.index, document.id
+                ),
+            )
+        })?;
+        if let Some(model) = search.decode::<M>(document)? {
+            hits.push((model, distance));
+        }
+    }
+    Ok((hits, read))
 }
 
 /// The query text: the pre-filter, then the KNN clause on `field`.

@@ -69,7 +69,9 @@
 //! Aggregations: [`Repository::aggregate`](crate::Repository::aggregate)
 //! with [`reduce`].
 //!
-//! Not yet here: vector range queries, `return_fields`
+//! Vectors: [`Find::knn`] and [`Find::within_distance`].
+//!
+//! Not yet here: `return_fields`
 //! projections, highlighting, autocomplete, `explain`, paging past the
 //! server's `MAXSEARCHRESULTS` (an error says so), and search over a
 //! cluster.
@@ -85,6 +87,7 @@ mod patterns;
 mod presence;
 #[cfg(test)]
 mod tests;
+mod vector_range;
 
 pub use aggregate::{Aggregate, GroupKeys, Reduce, reduce};
 pub use expr::Expr;
@@ -92,6 +95,7 @@ pub use find::{Find, Hits};
 pub use knn::{Knn, VectorElement};
 pub use matches::Explained;
 pub use ops::{Distance, NumericValue, Ordered, Sort, SortableField, TagValue};
+pub use vector_range::VectorRange;
 
 /// Every record: the condition to count, list or stream them all.
 ///

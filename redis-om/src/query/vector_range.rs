@@ -1,0 +1,127 @@
+//! Vector range queries: every record whose vector lies within a distance
+//! of a given one (`VECTOR_RANGE`), after an optional pre-filter, nearest
+//! first, with each hit's distance.
+
+use redis_core::commands::{SearchOptions, SortProperty};
+use redis_core::{Error, ErrorKind, Executor, Result};
+
+use super::escape;
+use super::find::{Find, Search};
+use super::knn::{DISTANCE, VectorElement, checked_blob, distance_page};
+use crate::field::{Field, kind};
+use crate::model::Model;
+
+/// How many hits one `FT.SEARCH` of a range query reads.
+const PAGE: u64 = 1000;
+
+impl<'r, M: Model, E: Executor> Find<'r, M, E> {
+    /// Every record whose `field` lies within `radius` of `vector` (in the
+    /// field's metric, as [`Knn::all_with_distance`](crate::query::Knn::all_with_distance)
+    /// reports distances), among those the query's condition matches,
+    /// nearest first. Only a VECTOR field's handle is taken; a vector of
+    /// another length than the field's dimension, or a radius that is
+    /// negative or not finite, is refused before anything is sent.
+    ///
+    /// ```no_run
+    /// # use redis_om::{RedisModel, Repository, query};
+    /// # #[derive(RedisModel)]
+    /// # struct Doc { #[redis(pk)] id: String, #[redis(index(vector(dim = 3, metric = "l2")))] v: [f32; 3] }
+    /// # async fn run(docs: Repository<Doc, redis_om::core::Client>) -> redis_om::core::Result<()> {
+    /// let close: Vec<(Doc, f64)> = docs
+    ///     .find(query::all())
+    ///     .within_distance(Doc::v(), 0.25, &[0.1, 0.2, 0.3])
+    ///     .all_with_distance()
+    ///     .await?;
+    /// # let _ = close; Ok(()) }
+    /// ```
+    pub fn within_distance<S, V: VectorElement>(
+        self,
+        field: Field<M, kind::Vector, S>,
+        radius: f64,
+        vector: &[V],
+    ) -> VectorRange<'r, M, E> {
+        VectorRange {
+            find: self,
+            field: field.name(),
+            radius,
+            vector: vector.iter().map(|element| element.to_f64()).collect(),
+        }
+    }
+}
+
+/// A vector range query, built by [`Find::within_distance`].
+#[must_use = "a query does nothing until it is run"]
+pub struct VectorRange<'r, M, E> {
+    find: Find<'r, M, E>,
+    field: &'static str,
+    radius: f64,
+    vector: Vec<f64>,
+}
+
+impl<M, E> std::fmt::Debug for VectorRange<'_, M, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VectorRange")
+            .field("find", &self.find)
+            .field("field", &self.field)
+            .field("radius", &self.radius)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<M: Model, E: Executor> VectorRange<'_, M, E> {
+    /// The records within the distance, nearest first.
+    pub async fn all(self) -> Result<Vec<M>> {
+        let hits = self.all_with_distance().await?;
+        Ok(hits.into_iter().map(|(model, _)| model).collect())
+    }
+
+    /// The records within the distance with their distances, nearest
+    /// first, read a thousand per round trip.
+    pub async fn all_with_distance(self) -> Result<Vec<(M, f64)>> {
+        if !self.radius.is_finite() || self.radius < 0.0 {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "a vector range query on {}.{} needs a finite radius of 0 or more, not {}",
+                    M::info().name(),
+                    self.field,
+                    self.radius
+                ),
+            ));
+        }
+        let blob = checked_blob::<M>(self.field, &self.vector, "a vector range query")?;
+        let repository = self.find.repository;
+        let search = Search::new(repository.prefix(), &self.find.filter, None)?;
+        let Some(query) = &search.query else {
+            return Ok(Vec::new());
+        };
+        let range = format!(
+            "(@{}:[VECTOR_RANGE $radius $vec]=>{{$YIELD_DISTANCE_AS: {DISTANCE}}})",
+            escape::field_name(self.field)
+        );
+        let text = match query.text.as_str() {
+            "*" => range,
+            filter => format!("{range} ({filter})"),
+        };
+        let mut base = SearchOptions::new().dialect(2);
+        for (name, value) in &query.params {
+            base = base.param(name, value);
+        }
+        let base = base
+            .param("radius", self.radius.to_string())
+            .param("vec", blob)
+            .sort_by(SortProperty::asc(DISTANCE));
+        let mut hits = Vec::new();
+        let mut offset = 0;
+        loop {
+            let options = base.clone().limit(offset, PAGE);
+            let (page, read) =
+                distance_page::<M, E>(repository.executor(), &search, &text, &options).await?;
+            hits.extend(page);
+            if (read as u64) < PAGE {
+                return Ok(hits);
+            }
+            offset += PAGE;
+        }
+    }
+}
