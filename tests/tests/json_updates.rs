@@ -286,3 +286,80 @@ each_redis8!(
         assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
     }
 );
+
+/// No version: an update that only sets values is one JSON.MSET.
+#[derive(RedisModel, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[redis(storage = "json", prefix = "plain")]
+struct Profile {
+    #[redis(pk)]
+    id: String,
+    #[redis(index(tag))]
+    city: String,
+    #[redis(index)]
+    visits: i64,
+    bio: String,
+}
+
+each_redis8!(
+    a_set_only_update_of_a_versionless_document_is_atomic_and_never_creates,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let profiles: Repository<Profile, Client> =
+            Repository::new(client.clone()).with_prefix(ctx.key("plain"));
+        let id = profiles
+            .save(&Profile {
+                id: "p".to_owned(),
+                city: "Lyon".to_owned(),
+                visits: 1,
+                bio: "first".to_owned(),
+            })
+            .await
+            .unwrap();
+        let _: () = Cmd::new("JSON.SET")
+            .arg(profiles.key(&id))
+            .arg("$.bio")
+            .arg("\"theirs\"")
+            .query(&client)
+            .await
+            .unwrap();
+        assert!(
+            profiles
+                .update(&id)
+                .set(Profile::city(), "Nantes \"centre\"".to_owned())
+                .set(Profile::visits(), 7)
+                .apply()
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            profiles.get(&id).await.unwrap().unwrap(),
+            Profile {
+                id: "p".to_owned(),
+                city: "Nantes \"centre\"".to_owned(),
+                visits: 7,
+                bio: "theirs".to_owned(),
+            }
+        );
+        let nobody = "nobody".to_owned();
+        assert!(
+            !profiles
+                .update(&nobody)
+                .set(Profile::visits(), 1)
+                .apply()
+                .await
+                .unwrap()
+        );
+        assert!(!profiles.exists(&nobody).await.unwrap());
+        client
+            .set(profiles.key(&"str".to_owned()), "x")
+            .await
+            .unwrap();
+        let error = profiles
+            .update(&"str".to_owned())
+            .set(Profile::visits(), 1)
+            .apply()
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Decode, "{error}");
+    }
+);

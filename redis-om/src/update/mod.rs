@@ -15,6 +15,7 @@ mod hash;
 pub(crate) mod json;
 
 use bytes::Bytes;
+use redis_core::commands::JsonValueCommands;
 use redis_core::{Cmd, Error, ErrorKind, Executor, Result, Script, Value};
 use serde::Serialize;
 
@@ -497,6 +498,23 @@ impl<'r, M: Model, E> Update<'r, M, E> {
             ),
         })
     }
+
+    /// True when the update only sets values of a JSON document without a
+    /// version: `JSON.MSET` does that atomically in one command, and a
+    /// missing document is an error of its own, so no script is needed.
+    fn is_plain_json_set(&self) -> bool {
+        let ops = &self.ops;
+        M::info().storage() == StorageKind::Json
+            && M::info().version().is_none()
+            && self.expected.is_none()
+            && self.failure.is_none()
+            && !ops.sets.is_empty()
+            && ops.conditions.is_empty()
+            && ops.incrs.is_empty()
+            && ops.appends.is_empty()
+            && ops.unsets.is_empty()
+            && ops.sets.iter().all(|(field, _)| *field != M::info().pk())
+    }
 }
 
 impl<'r, M: Model<Storage = Json>, E> Update<'r, M, E> {
@@ -554,6 +572,9 @@ impl<M: Model, E: Executor> Update<'_, M, E> {
     /// Runs the update: each increment's new value (as text) when it was
     /// applied, `None` when the record is missing or a condition failed.
     pub(crate) async fn run(self) -> Result<Option<Vec<String>>> {
+        if self.is_plain_json_set() {
+            return self.json_mset().await;
+        }
         let (executor, key, expected) = (self.executor, self.key.clone(), self.expected);
         let (script, argv) = self.arguments()?;
         let reply = invoke(script, executor, &key, argv)
@@ -577,6 +598,34 @@ impl<M: Model, E: Executor> Update<'_, M, E> {
                     crate::hash::shorten(&holds)
                 ),
             )),
+        }
+    }
+}
+
+impl<M: Model, E: Executor> Update<'_, M, E> {
+    /// The update as one `JSON.MSET` (see [`Update::is_plain_json_set`]).
+    async fn json_mset(self) -> Result<Option<Vec<String>>> {
+        let mut triples = Vec::with_capacity(self.ops.sets.len());
+        for (field, value) in self.ops.sets {
+            let text = String::from_utf8(value.to_vec()).map_err(|e| {
+                Error::new(ErrorKind::InvalidInput, format!("field `{field}`: {e}"))
+            })?;
+            let value = serde_json::value::RawValue::from_string(text).map_err(|e| {
+                Error::new(ErrorKind::InvalidInput, format!("field `{field}`: {e}"))
+            })?;
+            triples.push((self.key.as_str(), json::path(field), value));
+        }
+        match self.executor.json_mset(&triples).await {
+            Ok(()) => Ok(Some(Vec::new())),
+            // RedisJSON's words for a path set on a key that does not exist.
+            Err(error)
+                if error
+                    .to_string()
+                    .contains("new objects must be created at the root") =>
+            {
+                Ok(None)
+            }
+            Err(error) => Err(not_a_record::<M>(&self.key, error)),
         }
     }
 }
