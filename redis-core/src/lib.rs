@@ -139,6 +139,7 @@
 mod batch;
 #[cfg(feature = "blocking")]
 pub mod blocking;
+mod cache;
 mod client;
 mod cmd;
 mod cmd_info;
@@ -164,6 +165,7 @@ pub mod url;
 
 #[doc(hidden)]
 pub use batch::Batch;
+pub use cache::{CacheConfig, CacheEntry, CacheStats, CacheStore, LruStore};
 pub use client::{Client, Executing, IntoConfig};
 pub use cmd::Cmd;
 pub use config::{Addr, Config, Protocol};

@@ -7,12 +7,13 @@ use std::task::{Context, Poll, ready};
 
 use tracing::Instrument;
 
-use super::Client;
+use super::{Client, cached};
+use crate::cache::Lookup;
 use crate::cmd_info::{Blocking, blocking, shared_connection_refusal};
 use crate::connection::{PendingReplies, Replies};
 use crate::executor::reply_to;
 use crate::span::CommandSpan;
-use crate::{Cmd, Error, FromValue, Result};
+use crate::{Cmd, Error, FromValue, Result, Value};
 
 /// Sends `cmds` and waits for their replies. Written by hand rather than as
 /// an `async fn`, because it lives inside every waiting command's future
@@ -40,6 +41,8 @@ enum Step<'c> {
     Boxed(Boxed),
     /// Refused before sending; `None` once reported.
     Refused(Option<Error>),
+    /// Answered by the client-side cache; `None` once reported.
+    Cached(Option<Value>),
 }
 
 impl<'c, C: AsRef<[Cmd]>> Sending<'c, C> {
@@ -62,6 +65,23 @@ impl<'c, C: AsRef<[Cmd]>> Sending<'c, C> {
         client.learn_unknown(cmds);
         if let Some(why) = shared_connection_refusal(cmds) {
             return Step::Refused(Some(Error::config(why)));
+        }
+        if let Some(cache) = &client.inner.cache {
+            cache.before_send(cmds);
+            if let [cmd] = cmds {
+                let lookup = cache.lookup(cmd);
+                let future: Boxed = match lookup {
+                    Lookup::Pass => return Step::Shared(client.submit(cmds)),
+                    Lookup::Hit(value) => return Step::Cached(Some(value)),
+                    Lookup::Lead(ticket) => {
+                        Box::pin(cached::lead(client.clone(), [cmd.clone()], ticket))
+                    }
+                    Lookup::Follow(_) => {
+                        Box::pin(cached::follow(client.clone(), [cmd.clone()], lookup))
+                    }
+                };
+                return Step::Boxed(Box::pin(future.instrument(self.span.get())));
+            }
         }
         if cmds.iter().any(|cmd| blocking(cmd) != Blocking::No) {
             let (client, cmds) = (client.clone(), cmds.to_vec());
@@ -97,6 +117,12 @@ impl<C: AsRef<[Cmd]> + Unpin> Sending<'_, C> {
                     }
                 },
                 Step::Boxed(future) => return future.as_mut().poll(cx),
+                Step::Cached(value) => {
+                    return Poll::Ready(match value.take() {
+                        Some(value) => Ok(Replies::One(value)),
+                        None => Err(Error::protocol("polled after completion")),
+                    });
+                }
                 Step::Refused(error) => {
                     let error = error
                         .take()
