@@ -117,11 +117,19 @@ impl Listeners {
         ConnectionEvents(receiver)
     }
 
-    /// Tells every listener; never waits. Nobody listening: nothing is kept.
-    pub(crate) fn emit(&self, event: ConnectionEvent) {
+    /// Tells the tap alone, ahead of [`Listeners::emit`] (a loss, before
+    /// the commands waiting on the connection are failed); it hears the
+    /// event again then.
+    pub(crate) fn forewarn(&self, event: &ConnectionEvent) {
         if let Some(tap) = &self.tap {
-            tap(&event);
+            tap(event);
         }
+    }
+
+    /// Tells the tap, then every listener; never waits. Nobody listening:
+    /// nothing is kept.
+    pub(crate) fn emit(&self, event: ConnectionEvent) {
+        self.forewarn(&event);
         if let Some(sender) = &*lock(&self.sender) {
             // Fails only when nobody listens.
             let _ = sender.send(event);
