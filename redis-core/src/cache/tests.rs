@@ -1,6 +1,8 @@
 //! The cache's bookkeeping without a server: what is kept, and what an
 //! invalidation arriving before a reply does to it.
 
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use bytes::Bytes;
