@@ -324,7 +324,16 @@ impl Client {
                     return Err(error);
                 }
             };
-            match tx.query(&conn).await {
+            // Written on another connection: see `Cache::forget_written`.
+            let written = (self.inner.cache.as_ref()).map(|cache| (cache, tx.cmds()));
+            if let Some((cache, cmds)) = &written {
+                cache.forget_written(cmds);
+            }
+            let outcome = tx.query(&conn).await;
+            if let Some((cache, cmds)) = &written {
+                cache.forget_written(cmds);
+            }
+            match outcome {
                 Err(error) if error.kind() == ErrorKind::Watch && attempt < attempts => {
                     tracing::debug!(attempt, "watched key changed; retrying the transaction");
                     tokio::time::sleep(TRANSACTION_BACKOFF.delay(attempt)).await;
@@ -373,7 +382,12 @@ impl Client {
     async fn send_dedicated(&self, cmds: &[Cmd]) -> Result<Replies> {
         let conn = self.dedicated().await?;
         // Already inside this command's span: not another one.
-        conn.run(cmds).await.map(Replies::Many)
+        let replies = conn.run(cmds).await.map(Replies::Many);
+        if let Some(cache) = &self.inner.cache {
+            // Written on another connection: see `Cache::forget_written`.
+            cache.forget_written(cmds);
+        }
+        replies
     }
 
     /// Tries a failed command again while the retry policy allows, within
@@ -495,7 +509,7 @@ impl Executor for Client {
             return self.execute_batch(&batch.to_cmds()).await;
         }
         if let Some(cache) = &self.inner.cache {
-            cache.before_send(&batch.to_cmds());
+            cache.forget_written(&batch.to_cmds());
         }
         let span = CommandSpan::of_batch(batch, &self.inner.config);
         let timeout = batch.timeout(self.inner.config.response_timeout);

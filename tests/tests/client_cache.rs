@@ -16,7 +16,7 @@ use std::task::Poll;
 use std::time::Duration;
 
 use redis_core::prelude::*;
-use redis_core::{CacheConfig, Cmd, Config, ErrorKind, Protocol};
+use redis_core::{CacheConfig, Cmd, Config, ErrorKind, Protocol, Value};
 use redis_tests::{Ctx, TempServer, Version, each_setup, each_version};
 
 fn cached(config: Config) -> Config {
@@ -194,6 +194,118 @@ each_setup!(own_writes_are_seen_at_once, |ctx: Ctx| async move {
         );
     }
 });
+
+each_setup!(
+    own_writes_on_other_connections_are_seen_at_once,
+    |ctx: Ctx| async move {
+        if ctx.setup.protocol == Protocol::Resp2 {
+            return;
+        }
+        let client = ctx.connect(cached(ctx.config())).await;
+        let (key, list) = (ctx.key("k"), ctx.key("list"));
+        for round in 0..100i64 {
+            assert_eq!(
+                client.get::<Option<i64>>(&key).await.unwrap(),
+                (round > 0).then_some(round - 1)
+            );
+            // WATCH ... EXEC on a dedicated connection.
+            let ((),) = client
+                .transaction(&[&key], |_conn| {
+                    let key = key.clone();
+                    async move { Ok(Transaction::new().set(&key, round)) }
+                })
+                .await
+                .unwrap();
+            assert_eq!(
+                client.get::<Option<i64>>(&key).await.unwrap(),
+                Some(round),
+                "round {round}"
+            );
+            // A blocking command runs on a pooled connection too.
+            let before: Vec<String> = client.lrange(&list, 0, -1).await.unwrap();
+            assert_eq!(before.len(), usize::try_from(round).unwrap() % 2);
+            client.lpush(&list, "x").await.unwrap();
+            if round % 2 == 0 {
+                let _ = client.lrange::<String>(&list, 0, -1).await.unwrap();
+            } else {
+                let popped = Cmd::new("BLMPOP")
+                    .arg(1)
+                    .arg(1)
+                    .arg(&list)
+                    .arg("LEFT")
+                    .arg("COUNT")
+                    .arg(2);
+                let _: Value = popped.query(&client).await.unwrap();
+                let after: Vec<String> = client.lrange(&list, 0, -1).await.unwrap();
+                assert!(after.is_empty(), "round {round}: {after:?}");
+            }
+        }
+    }
+);
+
+// Two clients at once: a writer task counting up, and a reader that, after
+// a round trip begun once the writer had been told a write succeeded,
+// must read that write or a later one.
+each_setup!(
+    a_reader_racing_a_writer_never_goes_back,
+    |ctx: Ctx| async move {
+        if ctx.setup.protocol == Protocol::Resp2 {
+            return;
+        }
+        let client = ctx.connect(cached(ctx.config())).await;
+        let writer = ctx.client().await;
+        let key = ctx.key("counter");
+        writer.set(&key, 0).await.unwrap();
+        let acked = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writing = {
+            let (acked, stop, key) = (acked.clone(), stop.clone(), key.clone());
+            tokio::spawn(async move {
+                let mut n = 0u64;
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    n += 1;
+                    writer.set(&key, n).await.unwrap();
+                    acked.store(n, std::sync::atomic::Ordering::SeqCst);
+                    if n % 8 == 0 {
+                        tokio::time::sleep(Duration::from_micros(200)).await;
+                    }
+                }
+                n
+            })
+        };
+        let mut last_seen = 0u64;
+        let mut reads = 0u64;
+        for step in 0..3000 {
+            let floor = acked.load(std::sync::atomic::Ordering::SeqCst);
+            if step % 3 == 0 {
+                let _: String = client.ping().await.unwrap();
+            }
+            for _ in 0..4 {
+                let seen: u64 = client.get(&key).await.unwrap();
+                reads += 1;
+                if step % 3 == 0 {
+                    assert!(
+                        seen >= floor,
+                        "step {step}: read {seen} after {floor} was acknowledged"
+                    );
+                }
+                // And never backwards, round trip or not.
+                assert!(
+                    seen >= last_seen,
+                    "step {step}: read {seen} after {last_seen}"
+                );
+                last_seen = seen;
+            }
+        }
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let written = writing.await.unwrap();
+        let stats = client.cache_stats().unwrap();
+        assert!(
+            written > 100 && stats.hits > 0 && stats.hits < reads,
+            "{written} {stats:?}"
+        );
+    }
+);
 
 each_version!(nothing_stale_after_client_kill, |version| async move {
     let server = TempServer::start(version);

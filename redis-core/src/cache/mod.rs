@@ -168,10 +168,14 @@ impl Cache {
         }
     }
 
-    /// Before `cmds` are sent: drop what this client's own writes change.
-    /// The server tells a writer of its own change only after its reply,
-    /// and by then the writer may already have read its key again.
-    pub(crate) fn before_send(&self, cmds: &[Cmd]) {
+    /// Drops what this client's own writes among `cmds` change: before they
+    /// are sent (the server tells a writer of its own change only after its
+    /// reply, and by then the writer may already have read its key again),
+    /// and, for writes on another connection (a dedicated one), once more
+    /// after their reply, since the invalidation reaches the shared
+    /// connection in its own time and reads made meanwhile may have cached
+    /// the old value.
+    pub(crate) fn forget_written(&self, cmds: &[Cmd]) {
         for cmd in cmds {
             if empties_databases(cmd) {
                 lock(&self.state).flush();

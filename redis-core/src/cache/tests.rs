@@ -89,10 +89,10 @@ fn own_writes_and_flushes_drop_entries_when_sent() {
     let cache = cache();
     lead(&cache, &get("k")).finish(&Ok(value("1")));
     lead(&cache, &Cmd::new("HGET").arg("h").arg("f")).finish(&Ok(value("2")));
-    cache.before_send(&[Cmd::new("SET").arg("k").arg("2")]);
+    cache.forget_written(&[Cmd::new("SET").arg("k").arg("2")]);
     assert!(matches!(cache.lookup(&get("k")), Lookup::Lead(_)));
     assert!(is_hit(&cache, &Cmd::new("HGET").arg("h").arg("f"), "2"));
-    cache.before_send(&[Cmd::new("flushdb")]);
+    cache.forget_written(&[Cmd::new("flushdb")]);
     assert!(matches!(
         cache.lookup(&Cmd::new("HGET").arg("h").arg("f")),
         Lookup::Lead(_)

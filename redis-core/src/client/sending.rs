@@ -67,7 +67,7 @@ impl<'c, C: AsRef<[Cmd]>> Sending<'c, C> {
             return Step::Refused(Some(Error::config(why)));
         }
         if let Some(cache) = &client.inner.cache {
-            cache.before_send(cmds);
+            cache.forget_written(cmds);
             if let [cmd] = cmds {
                 let lookup = cache.lookup(cmd);
                 let future: Boxed = match lookup {
