@@ -203,7 +203,21 @@ each_setup!(
         }
         let client = ctx.connect(cached(ctx.config())).await;
         let (key, list) = (ctx.key("k"), ctx.key("list"));
-        for round in 0..100i64 {
+        // Another task reading the key all along: its reads, executed before
+        // the write, come back with the old value and would be cached but
+        // for the second forgetting after the write's reply.
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let reading = {
+            let (client, key, stop) = (client.clone(), key.clone(), stop.clone());
+            tokio::spawn(async move {
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    let _: Option<i64> = client.get(&key).await.unwrap();
+                    // A round trip, so that hits do not spin the CPU.
+                    let _: String = client.ping().await.unwrap();
+                }
+            })
+        };
+        for round in 0..300i64 {
             assert_eq!(
                 client.get::<Option<i64>>(&key).await.unwrap(),
                 (round > 0).then_some(round - 1)
@@ -240,6 +254,8 @@ each_setup!(
                 assert!(after.is_empty(), "round {round}: {after:?}");
             }
         }
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        reading.await.unwrap();
     }
 );
 

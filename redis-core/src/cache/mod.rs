@@ -93,6 +93,11 @@ struct State {
 struct Flight {
     id: u64,
     done: watch::Receiver<Option<Result<Value>>>,
+    /// Its key's generation and the epoch when it was sent: once either
+    /// moved on, its reply may predate a change a later caller knows of,
+    /// so that caller sends its own read instead of waiting for this one.
+    generation: u64,
+    epoch: u64,
 }
 
 struct Reading {
@@ -220,22 +225,33 @@ impl Cache {
         }
         state.stats.misses += 1;
         if let Some(flight) = state.flights.get(&command) {
-            return Lookup::Follow(flight.done.clone());
+            let current = state.reading.get(key).map(|reading| reading.generation);
+            if flight.epoch == state.epoch && current == Some(flight.generation) {
+                return Lookup::Follow(flight.done.clone());
+            }
         }
-        let (done, receiver) = watch::channel(None);
-        let id = state.next_flight;
-        state.next_flight += 1;
-        let flight = Flight { id, done: receiver };
-        state.flights.insert(command.clone(), flight);
         let key = Bytes::copy_from_slice(key);
         let reading = state.reading.entry(key.clone()).or_insert(Reading {
             readers: 0,
             generation: 0,
         });
         reading.readers += 1;
+        let generation = reading.generation;
+        let (done, receiver) = watch::channel(None);
+        let id = state.next_flight;
+        state.next_flight += 1;
+        let flight = Flight {
+            id,
+            done: receiver,
+            generation,
+            epoch: state.epoch,
+        };
+        // Replaces a flight that was overtaken by an invalidation: later
+        // callers wait for this one.
+        state.flights.insert(command.clone(), flight);
         Lookup::Lead(Ticket {
             id,
-            generation: reading.generation,
+            generation,
             epoch: state.epoch,
             cache: self.clone(),
             command,

@@ -123,6 +123,24 @@ fn concurrent_misses_follow_the_first_and_retry_if_it_gives_up() {
 }
 
 #[test]
+fn a_miss_after_an_invalidation_does_not_wait_for_a_read_sent_before_it() {
+    let cache = cache();
+    let early = lead(&cache, &get("k"));
+    cache.forget_written(&[Cmd::new("SET").arg("k").arg("new")]);
+    // Its reply may hold the old value: the next caller sends its own read.
+    let late = lead(&cache, &get("k"));
+    // And callers after that one wait for the later read.
+    let Lookup::Follow(waiting) = cache.lookup(&get("k")) else {
+        panic!("a miss should wait for the read sent after the invalidation");
+    };
+    early.finish(&Ok(value("old")));
+    assert!(waiting.borrow().is_none());
+    late.finish(&Ok(value("new")));
+    assert!(matches!(&*waiting.borrow(), Some(Ok(v)) if *v == value("new")));
+    assert!(is_hit(&cache, &get("k"), "new"));
+}
+
+#[test]
 fn only_cacheable_reads_are_cached() {
     let cache = cache();
     for cmd in [
