@@ -41,8 +41,10 @@ enum Step<'c> {
     Boxed(Boxed),
     /// Refused before sending; `None` once reported.
     Refused(Option<Error>),
-    /// Answered by the client-side cache; `None` once reported.
-    Cached(Option<Value>),
+    /// Answered by the client-side cache; `None` once reported. Boxed, so
+    /// that every command's future stays as small as it was without a
+    /// cache (a `Value` is 40 bytes; the other steps 24 at most).
+    Cached(Option<Box<Value>>),
 }
 
 impl<'c, C: AsRef<[Cmd]>> Sending<'c, C> {
@@ -72,7 +74,7 @@ impl<'c, C: AsRef<[Cmd]>> Sending<'c, C> {
                 let lookup = cache.lookup(cmd);
                 let future: Boxed = match lookup {
                     Lookup::Pass => return Step::Shared(client.submit(cmds)),
-                    Lookup::Hit(value) => return Step::Cached(Some(value)),
+                    Lookup::Hit(value) => return Step::Cached(Some(Box::new(value))),
                     Lookup::Lead(ticket) => {
                         Box::pin(cached::lead(client.clone(), [cmd.clone()], ticket))
                     }
@@ -119,7 +121,7 @@ impl<C: AsRef<[Cmd]> + Unpin> Sending<'_, C> {
                 Step::Boxed(future) => return future.as_mut().poll(cx),
                 Step::Cached(value) => {
                     return Poll::Ready(match value.take() {
-                        Some(value) => Ok(Replies::One(value)),
+                        Some(value) => Ok(Replies::One(*value)),
                         None => Err(Error::protocol("polled after completion")),
                     });
                 }
@@ -174,5 +176,17 @@ impl<T: FromValue> Future for Executing<'_, T> {
             .ok_or_else(|| Error::protocol("no reply"))?;
         let result = reply_to(cmd, reply).map_err(|e| self.sending.client.at_node(e));
         Poll::Ready(self.sending.span.finish(result))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cache's step must not make every command's future larger.
+    #[test]
+    fn a_step_is_no_larger_than_a_queued_command() {
+        let queued = std::mem::size_of::<PendingReplies<'static>>();
+        assert_eq!(std::mem::size_of::<Step<'static>>(), queued);
     }
 }
