@@ -3,6 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+mod cached;
 mod sending;
 
 pub use sending::Executing;
@@ -10,10 +11,12 @@ pub use sending::Executing;
 use tracing::Instrument;
 
 use crate::batch::Batch;
+use crate::cache::{Cache, CacheStats, tracking::Tracking};
 use crate::cmd_info::{is_read_only, learn};
-use crate::config::Config;
+use crate::config::{Config, Protocol};
 use crate::connection::{
-    Connector, Failed, Multiplexer, Node, PendingReplies, Replies, explain_noperm,
+    ConnectionEvent, Connector, Failed, Multiplexer, Node, PendingReplies, Replies, Tap,
+    explain_noperm,
 };
 use crate::convert::{FromValue, ToArgs};
 use crate::pipeline::Transaction;
@@ -92,6 +95,9 @@ struct Inner {
     /// For the connections that are neither shared nor pooled: a
     /// subscriber's, a monitor's.
     connector: Connector,
+    /// The client-side cache, when configured: `None` costs the commands
+    /// of a client without one a single branch.
+    cache: Option<Arc<Cache>>,
 }
 
 /// The server, protocol and database: never the credentials (the
@@ -147,8 +153,29 @@ impl Client {
 
     /// A client whose connections the given connector opens (Sentinel's
     /// master and replica clients: the connector finds the server).
+    ///
+    /// With a client-side cache, only the shared connection tracks keys:
+    /// the pool's and the subscribers' connections are opened without.
     pub(crate) async fn start(config: Config, connector: Connector) -> Result<Client> {
-        let mux = Multiplexer::start(config.clone(), connector.clone()).await?;
+        let (cache, shared_connector, tap) = match &config.cache {
+            None => (None, connector.clone(), None),
+            Some(cache_config) => {
+                if config.protocol != Protocol::Resp3 {
+                    return Err(Error::config(
+                        "the client-side cache needs RESP3 (the server sends invalidations as \
+                         push frames on the tracking connection): connect with protocol=3, or \
+                         without Config::with_client_cache",
+                    ));
+                }
+                let cache = Arc::new(Cache::new(cache_config.clone())?);
+                let tracking =
+                    Tracking::new(connector.clone(), cache_config, config.connect_timeout);
+                let heard = cache.clone();
+                let tap: Tap = Arc::new(move |event: &ConnectionEvent| heard.on_event(event));
+                (Some(cache), Arc::new(tracking) as Connector, Some(tap))
+            }
+        };
+        let mux = Multiplexer::start(config.clone(), shared_connector, tap).await?;
         let pool = Pool::new(config.clone(), connector.clone());
         Ok(Client {
             inner: Arc::new(Inner {
@@ -156,8 +183,29 @@ impl Client {
                 mux,
                 pool,
                 connector,
+                cache,
             }),
         })
+    }
+
+    /// The client-side cache's counters; `None` for a client without a
+    /// cache (see [`Config::with_client_cache`]).
+    ///
+    /// ```no_run
+    /// use redis_core::prelude::*;
+    /// use redis_core::{CacheConfig, Config};
+    /// # async fn run() -> redis_core::Result<()> {
+    /// let config = Config::from_url("redis://127.0.0.1:6379?protocol=3")?
+    ///     .with_client_cache(CacheConfig::new());
+    /// let client = Client::connect(config).await?;
+    /// let _: Option<String> = client.get("greeting").await?; // a miss: asks the server
+    /// let _: Option<String> = client.get("greeting").await?; // a hit: no round trip
+    /// let stats = client.cache_stats().expect("a cache was configured");
+    /// assert_eq!((stats.hits, stats.misses), (1, 1));
+    /// # Ok(()) }
+    /// ```
+    pub fn cache_stats(&self) -> Option<CacheStats> {
+        self.inner.cache.as_ref().map(|cache| cache.stats())
     }
 
     /// An exclusive connection from the pool; see [`Dedicated`].
@@ -337,7 +385,16 @@ impl Client {
                     return Err(error);
                 }
             };
-            match tx.query(&conn).await {
+            // Written on another connection: see `Cache::forget_written`.
+            let written = (self.inner.cache.as_ref()).map(|cache| (cache, tx.cmds()));
+            if let Some((cache, cmds)) = &written {
+                cache.forget_written(cmds);
+            }
+            let outcome = tx.query(&conn).await;
+            if let Some((cache, cmds)) = &written {
+                cache.forget_written(cmds);
+            }
+            match outcome {
                 Err(error) if error.kind() == ErrorKind::Watch && attempt < attempts => {
                     tracing::debug!(attempt, "watched key changed; retrying the transaction");
                     tokio::time::sleep(TRANSACTION_BACKOFF.delay(attempt)).await;
@@ -386,7 +443,12 @@ impl Client {
     async fn send_dedicated(&self, cmds: &[Cmd]) -> Result<Replies> {
         let conn = self.dedicated().await?;
         // Already inside this command's span: not another one.
-        conn.run(cmds).await.map(Replies::Many)
+        let replies = conn.run(cmds).await.map(Replies::Many);
+        if let Some(cache) = &self.inner.cache {
+            // Written on another connection: see `Cache::forget_written`.
+            cache.forget_written(cmds);
+        }
+        replies
     }
 
     /// Tries a failed command again while the retry policy allows, within
@@ -556,6 +618,9 @@ impl Executor for Client {
         }
         if !batch.is_plain() {
             return self.execute_batch(&batch.to_cmds()).await;
+        }
+        if let Some(cache) = &self.inner.cache {
+            cache.forget_written(&batch.to_cmds());
         }
         let span = CommandSpan::of_batch(batch, &self.inner.config);
         let timeout = batch.timeout(self.inner.config.response_timeout);

@@ -347,6 +347,50 @@ pub(crate) fn keys(cmd: &Cmd) -> std::vec::IntoIter<&[u8]> {
     found.into_iter()
 }
 
+/// The flags that keep a read out of the client-side cache: its reply may
+/// change without a write (`NONDETERMINISTIC`: TTL, SRANDMEMBER, HSCAN ...),
+/// it reads keys its key specs do not name (`MOVABLEKEYS`: SORT_RO's BY and
+/// GET patterns; `NOSCRIPT`: EVAL_RO, FCALL_RO), or it waits (`BLOCKING`).
+const UNCACHEABLE: u16 =
+    flag::NONDETERMINISTIC | flag::MOVABLEKEYS | flag::NOSCRIPT | flag::BLOCKING | flag::PUBSUB;
+
+/// The one key of `cmd` when its reply may be kept by the client-side cache:
+/// a `readonly` command (from the table, or as a server taught it) without
+/// [`UNCACHEABLE`] flags, whose arguments name exactly one key. The server
+/// tracks exactly the keys a command's key specs name, so these are the
+/// replies an invalidation for that key covers.
+pub(crate) fn cacheable_key(cmd: &Cmd) -> Option<&[u8]> {
+    let (command, _) = line(cmd)?;
+    if !command.has(flag::READONLY) || command.flags & UNCACHEABLE != 0 || command.keys.is_empty() {
+        return None;
+    }
+    let args: Vec<&[u8]> = cmd.args().collect();
+    match keys::key_positions(command.keys, &args)[..] {
+        [only] => args.get(only).copied(),
+        _ => None,
+    }
+}
+
+/// True when commands named `name` (upper or lower case; not a container's
+/// subcommand) can be cached at all: see [`cacheable_key`].
+pub(crate) fn cacheable_name(name: &str) -> bool {
+    let cmd = Cmd::new(name);
+    if cmd.traits().has(Traits::SUBCOMMANDS) {
+        return false;
+    }
+    line(&cmd).is_some_and(|(command, _)| {
+        command.has(flag::READONLY) && command.flags & UNCACHEABLE == 0 && !command.keys.is_empty()
+    })
+}
+
+/// True for the commands that empty or swap whole databases: FLUSHDB,
+/// FLUSHALL, SWAPDB. Every cached reply may be stale after them.
+pub(crate) fn empties_databases(cmd: &Cmd) -> bool {
+    ["FLUSHDB", "FLUSHALL", "SWAPDB"]
+        .iter()
+        .any(|name| cmd.is(name))
+}
+
 /// How long a command may legitimately make the server wait before replying.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Blocking {

@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::Result;
 use crate::credentials::{CredentialsProvider, Secret};
 use crate::resp::Limits;
 use crate::retry::Retry;
 #[cfg(feature = "tls")]
 use crate::tls::TlsConfig;
+use crate::{CacheConfig, Result};
 
 /// Where the server listens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +81,7 @@ pub struct Config {
     pub(crate) transaction_attempts: u32,
     pub(crate) retry: Retry,
     pub(crate) limits: Limits,
+    pub(crate) cache: Option<CacheConfig>,
 }
 
 impl Config {
@@ -111,6 +112,7 @@ impl Config {
             transaction_attempts: 16,
             retry: Retry::default(),
             limits: Limits::default(),
+            cache: None,
         }
     }
 
@@ -247,5 +249,33 @@ impl Config {
     pub fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
         self
+    }
+
+    /// Keeps replies to read-only single-key commands (GET, HGET, HGETALL,
+    /// JSON.GET ...) in a client-side cache, which the server keeps right
+    /// with RESP3 `CLIENT TRACKING` on the client's shared connection: a
+    /// cached read is answered without a round trip, and a change the
+    /// server tells of is seen by the next read after one round trip (any
+    /// command) on the client. A lost connection empties the cache. Needs
+    /// RESP3: [`crate::Client::connect`] refuses it over RESP2.
+    ///
+    /// ```no_run
+    /// use redis_core::prelude::*;
+    /// use redis_core::{CacheConfig, Config};
+    /// # async fn run() -> redis_core::Result<()> {
+    /// let config = Config::from_url("redis://127.0.0.1:6379?protocol=3")?
+    ///     .with_client_cache(CacheConfig::new().with_max_entries(100_000));
+    /// let client = Client::connect(config).await?;
+    /// let name: Option<String> = client.get("user:1:name").await?;
+    /// # let _ = name; Ok(()) }
+    /// ```
+    pub fn with_client_cache(mut self, cache: CacheConfig) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// The client-side cache settings, if one is configured.
+    pub fn client_cache(&self) -> Option<&CacheConfig> {
+        self.cache.as_ref()
     }
 }

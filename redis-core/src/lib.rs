@@ -87,6 +87,27 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Client-side caching
+//!
+//! [`Config::with_client_cache`] (RESP3) keeps replies to read-only
+//! single-key commands in the client, kept right by the server's
+//! `CLIENT TRACKING` invalidations: a cached read makes no round trip, a
+//! change another client makes is seen after one round trip on this client,
+//! a lost connection or a flush empties the cache. [`CacheConfig`] sets its
+//! limits; [`Client::cache_stats`] counts hits, misses, evictions and
+//! invalidations; [`CacheStore`] lets a store of one's own keep the replies.
+//!
+//! ```no_run
+//! use redis_core::prelude::*;
+//! use redis_core::{CacheConfig, Config};
+//! # async fn run() -> redis_core::Result<()> {
+//! let config = Config::from_url("redis://127.0.0.1:6379?protocol=3")?
+//!     .with_client_cache(CacheConfig::new());
+//! let client = Client::connect(config).await?;
+//! let name: Option<String> = client.get("user:1:name").await?;
+//! # let _ = name; Ok(()) }
+//! ```
+//!
 //! # Timeouts, failures, cancellation
 //!
 //! Every wait on the network is bounded: connecting by the connect timeout,
@@ -148,6 +169,7 @@
 mod batch;
 #[cfg(feature = "blocking")]
 pub mod blocking;
+mod cache;
 mod client;
 mod cmd;
 mod cmd_info;
@@ -174,6 +196,7 @@ pub mod url;
 
 #[doc(hidden)]
 pub use batch::Batch;
+pub use cache::{CacheConfig, CacheEntry, CacheStats, CacheStore, LruStore};
 pub use client::{Client, Executing, IntoConfig};
 pub use cmd::Cmd;
 pub use config::{Addr, Config, Protocol};

@@ -389,6 +389,13 @@ pub struct Transaction<R = ()> {
     pipeline: Pipeline<R>,
 }
 
+impl<R> Transaction<R> {
+    /// The commands, for the client-side cache to forget what they write.
+    pub(crate) fn cmds(&self) -> Vec<crate::Cmd> {
+        self.pipeline.batch.to_cmds()
+    }
+}
+
 impl Transaction<()> {
     /// An empty transaction.
     pub fn new() -> Self {

@@ -160,6 +160,9 @@ fn parse_entry(entry: &Value, top: bool) -> Result<(Line, Vec<Line>)> {
             request = Some(variant(&REQUEST, policy));
         } else if let Some(policy) = tip.strip_prefix("response_policy:") {
             response = Some(variant(&RESPONSE, policy));
+        } else if tip == "nondeterministic_output" {
+            // Not a server flag but a tip; the client-side cache must not keep such replies.
+            flags.push("NONDETERMINISTIC");
         }
     }
     let mut keys = Vec::new();

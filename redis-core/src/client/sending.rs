@@ -7,12 +7,13 @@ use std::task::{Context, Poll, ready};
 
 use tracing::Instrument;
 
-use super::Client;
+use super::{Client, cached};
+use crate::cache::Lookup;
 use crate::cmd_info::{Blocking, blocking, shared_connection_refusal};
 use crate::connection::{PendingReplies, Replies};
 use crate::executor::reply_to;
 use crate::span::CommandSpan;
-use crate::{Cmd, Error, FromValue, Result};
+use crate::{Cmd, Error, FromValue, Result, Value};
 
 /// Sends `cmds` and waits for their replies. Written by hand rather than as
 /// an `async fn`, because it lives inside every waiting command's future
@@ -40,6 +41,10 @@ enum Step<'c> {
     Boxed(Boxed),
     /// Refused before sending; `None` once reported.
     Refused(Option<Error>),
+    /// Answered by the client-side cache; `None` once reported. Boxed, so
+    /// that every command's future stays as small as it was without a
+    /// cache (a `Value` is 40 bytes; the other steps 24 at most).
+    Cached(Option<Box<Value>>),
 }
 
 impl<'c, C: AsRef<[Cmd]>> Sending<'c, C> {
@@ -62,6 +67,23 @@ impl<'c, C: AsRef<[Cmd]>> Sending<'c, C> {
         client.learn_unknown(cmds);
         if let Some(why) = shared_connection_refusal(cmds) {
             return Step::Refused(Some(Error::config(why)));
+        }
+        if let Some(cache) = &client.inner.cache {
+            cache.forget_written(cmds);
+            if let [cmd] = cmds {
+                let lookup = cache.lookup(cmd);
+                let future: Boxed = match lookup {
+                    Lookup::Pass => return Step::Shared(client.submit(cmds)),
+                    Lookup::Hit(value) => return Step::Cached(Some(Box::new(value))),
+                    Lookup::Lead(ticket) => {
+                        Box::pin(cached::lead(client.clone(), [cmd.clone()], ticket))
+                    }
+                    Lookup::Follow(_) => {
+                        Box::pin(cached::follow(client.clone(), [cmd.clone()], lookup))
+                    }
+                };
+                return Step::Boxed(Box::pin(future.instrument(self.span.get())));
+            }
         }
         if cmds.iter().any(|cmd| blocking(cmd) != Blocking::No) {
             let (client, cmds) = (client.clone(), cmds.to_vec());
@@ -97,6 +119,12 @@ impl<C: AsRef<[Cmd]> + Unpin> Sending<'_, C> {
                     }
                 },
                 Step::Boxed(future) => return future.as_mut().poll(cx),
+                Step::Cached(value) => {
+                    return Poll::Ready(match value.take() {
+                        Some(value) => Ok(Replies::One(*value)),
+                        None => Err(Error::protocol("polled after completion")),
+                    });
+                }
                 Step::Refused(error) => {
                     let error = error
                         .take()
@@ -148,5 +176,17 @@ impl<T: FromValue> Future for Executing<'_, T> {
             .ok_or_else(|| Error::protocol("no reply"))?;
         let result = reply_to(cmd, reply).map_err(|e| self.sending.client.at_node(e));
         Poll::Ready(self.sending.span.finish(result))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cache's step must not make every command's future larger.
+    #[test]
+    fn a_step_is_no_larger_than_a_queued_command() {
+        let queued = std::mem::size_of::<PendingReplies<'static>>();
+        assert_eq!(std::mem::size_of::<Step<'static>>(), queued);
     }
 }

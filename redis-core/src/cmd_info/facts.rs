@@ -41,6 +41,10 @@ pub(crate) mod flag {
     pub(crate) const MOVABLEKEYS: u16 = 1 << 11;
     /// `module`: provided by a module (JSON.*, FT.*, BF.* ...).
     pub(crate) const MODULE: u16 = 1 << 12;
+    /// Not a server flag: the `nondeterministic_output` tip. Two runs on
+    /// the same data may answer differently (TTL, SRANDMEMBER, HSCAN ...),
+    /// so the client-side cache never keeps the reply.
+    pub(crate) const NONDETERMINISTIC: u16 = 1 << 13;
     /// Not a server flag: the reply lists subcommands for it (element 10),
     /// and the facts of `CLIENT KILL` are those of its `client|kill` entry.
     pub(crate) const CONTAINER: u16 = 1 << 15;

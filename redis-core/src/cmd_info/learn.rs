@@ -140,6 +140,8 @@ pub(crate) fn facts_from_command_info(reply: &Value) -> Option<Learned> {
             request = Request::of_name(policy).unwrap_or(Request::Special);
         } else if let Some(policy) = tip.strip_prefix("response_policy:") {
             response = Response::of_name(policy).unwrap_or(Response::Special);
+        } else if tip == "nondeterministic_output" {
+            flags |= flag::NONDETERMINISTIC;
         }
     }
     let mut keys = Vec::new();

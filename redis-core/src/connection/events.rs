@@ -2,7 +2,7 @@
 //! happens: connected, lost, push frames. Pub/sub, the client-side cache and
 //! users' own monitoring listen here.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use tokio::sync::broadcast::{self, Receiver, Sender, error::RecvError, error::TryRecvError};
 
@@ -80,22 +80,34 @@ impl ConnectionEvents {
     }
 }
 
+/// Told of each event synchronously, on the connection's own task, before
+/// any reply that follows it on the wire is delivered: what the client-side
+/// cache needs, since a listener task would learn of an invalidation only
+/// some time after the reply behind it had been handed out.
+pub(crate) type Tap = Arc<dyn Fn(&ConnectionEvent) + Send + Sync>;
+
 /// The listeners of one connection's events: one broadcast channel, so an
 /// event is stored once however many listen, and sending never waits.
 pub(crate) struct Listeners {
     /// `None` once the client is closed: every listener's stream ends.
     sender: Mutex<Option<Sender<ConnectionEvent>>>,
+    tap: Option<Tap>,
 }
 
 impl Default for Listeners {
     fn default() -> Self {
-        Listeners {
-            sender: Mutex::new(Some(broadcast::channel(EVENT_BUFFER).0)),
-        }
+        Listeners::new(None)
     }
 }
 
 impl Listeners {
+    pub(crate) fn new(tap: Option<Tap>) -> Listeners {
+        Listeners {
+            sender: Mutex::new(Some(broadcast::channel(EVENT_BUFFER).0)),
+            tap,
+        }
+    }
+
     pub(crate) fn subscribe(&self) -> ConnectionEvents {
         let receiver = match &*lock(&self.sender) {
             Some(sender) => sender.subscribe(),
@@ -105,8 +117,19 @@ impl Listeners {
         ConnectionEvents(receiver)
     }
 
-    /// Tells every listener; never waits. Nobody listening: nothing is kept.
+    /// Tells the tap alone, ahead of [`Listeners::emit`] (a loss, before
+    /// the commands waiting on the connection are failed); it hears the
+    /// event again then.
+    pub(crate) fn forewarn(&self, event: &ConnectionEvent) {
+        if let Some(tap) = &self.tap {
+            tap(event);
+        }
+    }
+
+    /// Tells the tap, then every listener; never waits. Nobody listening:
+    /// nothing is kept.
     pub(crate) fn emit(&self, event: ConnectionEvent) {
+        self.forewarn(&event);
         if let Some(sender) = &*lock(&self.sender) {
             // Fails only when nobody listens.
             let _ = sender.send(event);

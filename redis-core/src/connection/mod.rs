@@ -11,6 +11,7 @@ mod socket;
 
 pub(crate) use conn::Connection;
 pub(crate) use connector::{Connect, Connecting, Connector, Node};
+pub(crate) use events::Tap;
 pub use events::{ConnectionEvent, ConnectionEvents, EVENT_BUFFER};
 pub(crate) use handshake::explain_noperm;
 #[cfg(feature = "bench-internals")]

@@ -97,13 +97,18 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
             0 => Link::Connecting,
             _ => Link::Down,
         };
+        let event = ConnectionEvent::Lost {
+            node: addr.to_string(),
+            error: lost.clone(),
+        };
+        // The tap hears it before anyone is failed: a caller told of the
+        // loss must not then read a cached reply the lost connection can no
+        // longer invalidate.
+        shared.listeners.forewarn(&event);
         shared.fail_all(&lost, link);
         // After the waiting commands were failed: their failures come
         // before the event that tells of it.
-        shared.listeners.emit(ConnectionEvent::Lost {
-            node: addr.to_string(),
-            error: lost,
-        });
+        shared.listeners.emit(event);
     }
     shared.fail_all(&Error::closed("the client was closed"), Link::Down);
     shared.listeners.close();

@@ -43,7 +43,7 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::connector::Connector;
-use super::events::{ConnectionEvents, Listeners};
+use super::events::{ConnectionEvents, Listeners, Tap};
 use super::socket::SharedWriter;
 use crate::config::Config;
 use crate::sync::lock;
@@ -100,7 +100,12 @@ struct Shared {
 impl Multiplexer {
     /// Starts the driver and waits for the first connection, so a wrong
     /// address or password is reported by `Client::connect` itself.
-    pub(crate) async fn start(config: Config, connector: Connector) -> Result<Multiplexer> {
+    /// `tap` hears every event first, synchronously (see [`Tap`]).
+    pub(crate) async fn start(
+        config: Config,
+        connector: Connector,
+        tap: Option<Tap>,
+    ) -> Result<Multiplexer> {
         let first = connector.connect().await?;
         let follow_failover = connector.follows_failover();
         // Named before the driver attaches it, so that the client's Debug
@@ -117,7 +122,7 @@ impl Multiplexer {
             clock_wake: Notify::new(),
             last_read: AtomicU64::new(0),
             epoch: Instant::now(),
-            listeners: Listeners::default(),
+            listeners: Listeners::new(tap),
             follow_failover,
             replace: Mutex::new(None),
             replace_wake: Notify::new(),
