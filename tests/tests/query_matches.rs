@@ -1,6 +1,7 @@
 //! What a typed query does besides reading its matches, on Redis 8.2, hash
 //! and JSON records: `page` reads the page the sort order gives, `explain`
-//! shows the query with its parameters and the server's parse of it, and
+//! shows the query with its parameters and the server's parse of it,
+//! `select` reads only some fields into a struct, and
 //! `delete` removes exactly the matching records, more than one batch of
 //! them, or only a page's.
 
@@ -13,6 +14,13 @@ use redis_tests::{Ctx, each_redis8};
 use serde::{Deserialize, Serialize};
 
 const RECORDS: u64 = 2500;
+
+/// Two fields of a record.
+#[derive(Deserialize, Debug)]
+struct Selected {
+    rank: i64,
+    kind: String,
+}
 
 #[derive(RedisModel, Debug, Clone, PartialEq)]
 #[redis(prefix = "m")]
@@ -136,6 +144,33 @@ async fn matches<M: Item>(ctx: Ctx) {
         explained.plan
     );
     assert!(explained.plan.contains("NUMERIC"), "{}", explained.plan);
+
+    // Only some fields, into a struct of the caller's.
+    let selected: Vec<Selected> = repo
+        .find(M::kind().eq("rare"))
+        .sort_by(M::rank().desc())
+        .limit(0, 1500)
+        .select((M::rank(), M::kind()))
+        .await
+        .unwrap();
+    let expected: Vec<i64> = (0..RECORDS as i64).rev().filter(|i| i % 5 == 0).collect();
+    assert_eq!(selected.len(), expected.len());
+    assert_eq!(
+        selected.iter().map(|s| s.rank).collect::<Vec<_>>(),
+        expected
+    );
+    assert!(selected.iter().all(|s| s.kind == "rare"));
+    let page: Vec<Selected> = repo
+        .find(query::all())
+        .sort_by(M::rank().asc())
+        .limit(1200, 3)
+        .select((M::rank(), M::kind()))
+        .await
+        .unwrap();
+    assert_eq!(
+        page.iter().map(|s| s.rank).collect::<Vec<_>>(),
+        [1200, 1201, 1202]
+    );
 
     // Only a page: the 10 lowest ranks of the rare ones.
     let removed = repo

@@ -5,11 +5,12 @@
 use std::marker::PhantomData;
 
 use redis_core::commands::{self, AggregateOptions, AggregateResult, Reducer, SortProperty};
-use redis_core::{Error, ErrorKind, Executor, FromValue, Result};
+use redis_core::{Error, ErrorKind, Executor, Result};
 use serde::de::DeserializeOwned;
 
 use super::expr::Expr;
 use super::find::Search;
+use super::row::{Row, decode_row};
 use crate::field::Field;
 use crate::migrate::missing_index;
 use crate::model::Model;
@@ -336,7 +337,7 @@ impl<'r, M: Model, E: Executor> Aggregate<'r, M, E> {
         let mut rows = Vec::new();
         loop {
             for row in batch.rows {
-                rows.push(decode_row::<M, R>(&row.0)?);
+                rows.push(decode_row::<M, R>(&row.0, "an aggregation row")?);
             }
             match batch.cursor {
                 Some(cursor) if cursor != 0 => {
@@ -347,57 +348,6 @@ impl<'r, M: Model, E: Executor> Aggregate<'r, M, E> {
             }
         }
     }
-}
-
-/// One row as the server sends it: column names and values, each value
-/// as text (a list, such as `tolist`'s, as a JSON array of its texts, which
-/// the row's `Vec` field reads); columns without a value are left out.
-struct Row(Vec<(Vec<u8>, Vec<u8>)>);
-
-impl redis_core::FromValue for Row {
-    fn from_value(value: redis_core::Value) -> Result<Self> {
-        let columns = Vec::<(Vec<u8>, redis_core::Value)>::from_value(value)?;
-        let mut row = Vec::with_capacity(columns.len());
-        for (name, value) in columns {
-            if let Some(text) = column_text(value)? {
-                row.push((name, text));
-            }
-        }
-        Ok(Row(row))
-    }
-}
-
-/// A column's value as text; `None` for none.
-fn column_text(value: redis_core::Value) -> Result<Option<Vec<u8>>> {
-    use redis_core::Value;
-    Ok(match value {
-        Value::Nil => None,
-        Value::Array(items) | Value::Set(items) => {
-            let mut texts = Vec::with_capacity(items.len());
-            for item in items {
-                let text = column_text(item)?.unwrap_or_default();
-                texts.push(String::from_utf8_lossy(&text).into_owned());
-            }
-            Some(
-                serde_json::to_vec(&texts)
-                    .map_err(|e| Error::new(ErrorKind::Decode, format!("a list column: {e}")))?,
-            )
-        }
-        other => Some(Vec::<u8>::from_value(other)?),
-    })
-}
-
-fn decode_row<M: Model, R: DeserializeOwned>(row: &[(Vec<u8>, Vec<u8>)]) -> Result<R> {
-    crate::stream::from_fields(row).map_err(|e| {
-        Error::new(
-            ErrorKind::Decode,
-            format!(
-                "an aggregation row of {} does not fit {}: {e}",
-                M::info().name(),
-                std::any::type_name::<R>()
-            ),
-        )
-    })
 }
 
 /// A column name the pipeline can use as it is: letters, digits and `_`.

@@ -1,15 +1,19 @@
-//! What a [`Find`] does to its matches besides reading them: delete them,
-//! explain how the server reads the query, and page through them by page
-//! number.
+//! What a [`Find`] does to its matches besides reading whole records:
+//! read only some fields of them, delete them, explain how the server
+//! reads the query, and page through them by page number.
 
 use redis_core::commands::{self, KeyCommands, SearchCommands, SearchResult};
 use redis_core::{Executor, Result};
+use serde::de::DeserializeOwned;
 
+use super::aggregate::GroupKeys;
 use super::find::{Find, Search};
+use super::row::{Row, decode_row};
 use crate::migrate::missing_index;
 use crate::model::Model;
 
-/// How many keys one round of [`Find::delete`] removes.
+/// How many records one round of [`Find::delete`] and [`Find::select`]
+/// handles.
 const DELETE_BATCH: u64 = 1000;
 
 /// A query as the server reads it: from [`Find::explain`].
@@ -68,6 +72,70 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
             params: query.params.clone(),
             plan,
         })
+    }
+
+    /// Only `fields` of the matching records (`RETURN`), each record read
+    /// into `R`: a struct deriving `Deserialize` whose fields are named
+    /// like the selected ones (numbers parsed from the server's text), in
+    /// the sort order, all of them or those [`Find::limit`] selects. A
+    /// record that does not fit `R` is an error of kind
+    /// [`ErrorKind::Decode`](redis_core::ErrorKind::Decode).
+    ///
+    /// ```no_run
+    /// # use redis_om::{RedisModel, Repository};
+    /// # #[derive(RedisModel)]
+    /// # struct Product { #[redis(pk)] id: String, #[redis(index)] name: String, #[redis(index(sortable))] price: f64 }
+    /// #[derive(serde::Deserialize)]
+    /// struct Label {
+    ///     name: String,
+    ///     price: f64,
+    /// }
+    ///
+    /// # async fn run(products: Repository<Product, redis_om::core::Client>) -> redis_om::core::Result<()> {
+    /// let labels: Vec<Label> = products
+    ///     .find(Product::price().lt(10.0))
+    ///     .sort_by(Product::price().asc())
+    ///     .select((Product::name(), Product::price()))
+    ///     .await?;
+    /// # let _ = labels; Ok(()) }
+    /// ```
+    pub async fn select<R: DeserializeOwned>(self, fields: impl GroupKeys<M>) -> Result<Vec<R>> {
+        let search = self.search()?;
+        let Some(query) = &search.query else {
+            return Ok(Vec::new());
+        };
+        let executor = self.repository.executor();
+        let (mut offset, end) = match self.limit_range() {
+            Some((offset, count)) => (offset, Some(offset.saturating_add(count))),
+            None => (0, None),
+        };
+        let mut base = search.options(query);
+        for name in fields.names() {
+            base = base.return_field(name);
+        }
+        let mut rows = Vec::new();
+        loop {
+            let want = end.map_or(DELETE_BATCH, |end| {
+                end.saturating_sub(offset).min(DELETE_BATCH)
+            });
+            if want == 0 {
+                return Ok(rows);
+            }
+            let options = base.clone().limit(offset, want);
+            let cmd = commands::ft_search_with::<Row>(&search.index, &query.text, &options);
+            let found: SearchResult<Row> = executor
+                .execute(cmd.into_cmd())
+                .await
+                .map_err(|error| missing_index::<M>(error, &search.index))?;
+            let read = found.documents.len() as u64;
+            for document in found.documents {
+                rows.push(decode_row::<M, R>(&document.fields.0, "a selected record")?);
+            }
+            if read < want {
+                return Ok(rows);
+            }
+            offset += read;
+        }
     }
 
     /// Deletes every matching record (the keys, with `UNLINK`), a thousand

@@ -71,9 +71,10 @@
 //!
 //! Vectors: [`Find::knn`] and [`Find::within_distance`].
 //!
-//! Not yet here: `return_fields`
-//! projections, highlighting, autocomplete, `explain`, paging past the
-//! server's `MAXSEARCHRESULTS` (an error says so), and search over a
+//! Projections: [`Find::select`] reads only the fields named.
+//!
+//! Not yet here: highlighting and summaries, autocomplete, paging past
+//! the server's `MAXSEARCHRESULTS` (an error says so), and search over a
 //! cluster.
 
 mod aggregate;
@@ -85,6 +86,7 @@ mod matches;
 mod ops;
 mod patterns;
 mod presence;
+mod row;
 #[cfg(test)]
 mod tests;
 mod vector_range;
