@@ -1,5 +1,5 @@
 //! Typed queries on Redis 8.2 (the search module), over RESP3 and RESP2:
-//! a seeded data set of 2,000 hash records and 2,000 JSON records, where
+//! a seeded data set of 10,000 hash records and 10,000 JSON records, where
 //! every operator and some combinations are checked against the answer
 //! computed in Rust over the same data (result sets, counts, sort orders);
 //! and generated TAG values with every special character, each of which
@@ -21,7 +21,7 @@ use redis_om::{
 use redis_tests::{Ctx, TempServer, Version, each_redis8, servers};
 use serde::{Deserialize, Serialize};
 
-const RECORDS: usize = 2000;
+const RECORDS: usize = 10_000;
 
 #[derive(RedisEnum, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]

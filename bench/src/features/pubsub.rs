@@ -1,0 +1,207 @@
+//! `pubsub`: one publisher (redis-core, pipelines of 100 PUBLISH, the same for every column)
+//! to one subscriber of redis-core, redis-rs or fred; every message counted and checked in
+//! order. The publisher stays at most `WINDOW` messages ahead of what the subscriber has
+//! received, so the server's output buffer for the subscriber never fills: the figure is the
+//! rate the subscriber keeps up with.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use fred::interfaces::{ClientLike, EventInterface, PubsubInterface};
+use futures_util::StreamExt;
+use redis_core::{Client, Pipeline, PubSubEvent, commands};
+use tokio::sync::Notify;
+
+use crate::clients::{Result, ours_config};
+use crate::workload::{Limit, Sample};
+
+/// PUBLISHes per pipeline.
+const BATCH: u64 = 100;
+/// Messages the publisher may be ahead of the subscriber.
+const WINDOW: u64 = 20_000;
+/// Payload length.
+const PAYLOAD: usize = 64;
+
+/// Message `seq`: 20 decimal digits, then `p` to 64 bytes.
+fn payload(seq: u64) -> Vec<u8> {
+    let mut bytes = format!("{seq:020}").into_bytes();
+    bytes.resize(PAYLOAD, b'p');
+    bytes
+}
+
+/// The last message: `end`, then `p` to 64 bytes.
+fn end() -> Vec<u8> {
+    let mut bytes = b"end".to_vec();
+    bytes.resize(PAYLOAD, b'p');
+    bytes
+}
+
+/// What the subscriber has seen.
+struct Seen {
+    next: u64,
+    received: Arc<AtomicU64>,
+    notify: Arc<Notify>,
+}
+
+impl Seen {
+    /// Checks one payload; `true` once it is the last one.
+    fn on(&mut self, got: &[u8]) -> Result<bool> {
+        if got.len() != PAYLOAD {
+            return Err(format!("a {}-byte payload", got.len()).into());
+        }
+        if got.starts_with(b"end") {
+            return Ok(true);
+        }
+        let seq: u64 = std::str::from_utf8(&got[..20])?.parse()?;
+        if seq != self.next {
+            return Err(format!("message {seq} where {} was due", self.next).into());
+        }
+        self.next += 1;
+        self.received.store(self.next, Ordering::Release);
+        if self.next.is_multiple_of(1000) {
+            self.notify.notify_one();
+        }
+        Ok(false)
+    }
+}
+
+/// A subscriber of one of the three clients, subscribed.
+enum Subscriber {
+    Ours(redis_core::PubSub),
+    RedisRs(redis::aio::PubSubStream),
+    Fred(
+        fred::clients::Client,
+        tokio::sync::broadcast::Receiver<fred::types::Message>,
+    ),
+}
+
+impl Subscriber {
+    async fn connect(column: &str, url: &str, resp: u8, channel: &str) -> Result<Subscriber> {
+        Ok(match column {
+            "ours" => {
+                let client = Client::connect(ours_config(url, resp)?).await?;
+                let pubsub = client.pubsub().await?.ignore_subscribe_messages(true);
+                pubsub.subscribe([channel]).await?;
+                Subscriber::Ours(pubsub)
+            }
+            "redis-rs" => {
+                let separator = if url.contains('?') { '&' } else { '?' };
+                let url = format!("{url}{separator}protocol=resp{resp}");
+                let client = redis::Client::open(url.as_str())?;
+                let mut pubsub = client.get_async_pubsub().await?;
+                pubsub.subscribe(channel).await?;
+                Subscriber::RedisRs(pubsub.into_on_message())
+            }
+            _ => {
+                let mut config = fred::prelude::Config::from_url(url)?;
+                config.version = if resp == 2 {
+                    fred::types::RespVersion::RESP2
+                } else {
+                    fred::types::RespVersion::RESP3
+                };
+                // Its default of 32 would drop messages (Lagged) as soon as the subscriber
+                // falls 32 behind; room for the whole window instead.
+                let client = fred::prelude::Builder::from_config(config)
+                    .with_performance_config(|p| {
+                        p.broadcast_channel_capacity = 2 * WINDOW as usize;
+                    })
+                    .build()?;
+                client.init().await?;
+                let rx = client.message_rx();
+                client.subscribe(channel).await?;
+                Subscriber::Fred(client, rx)
+            }
+        })
+    }
+
+    /// Receives until the last message; how many came before it, and when it came.
+    async fn receive_all(mut self, mut seen: Seen) -> Result<(u64, Instant)> {
+        loop {
+            let done = match &mut self {
+                Subscriber::Ours(pubsub) => match pubsub.next_message().await {
+                    Some(PubSubEvent::Message(message)) => seen.on(&message.payload)?,
+                    Some(other) => return Err(format!("subscriber: {other:?}").into()),
+                    None => return Err("the subscriber stopped".into()),
+                },
+                Subscriber::RedisRs(stream) => match stream.next().await {
+                    Some(message) => seen.on(message.get_payload_bytes())?,
+                    None => return Err("the subscriber stopped".into()),
+                },
+                Subscriber::Fred(_, rx) => {
+                    let message = rx.recv().await?;
+                    let bytes = message.value.as_bytes().ok_or("a payload not bytes")?;
+                    seen.on(bytes)?
+                }
+            };
+            if done {
+                if let Subscriber::Fred(client, _) = &self {
+                    client.quit().await?;
+                }
+                return Ok((seen.next, Instant::now()));
+            }
+        }
+    }
+}
+
+/// A warm-up and a measured run for the subscriber of `column`.
+pub async fn measure(
+    column: &str,
+    url: &str,
+    resp: u8,
+    warmup: Limit,
+    limit: Limit,
+) -> Result<Sample> {
+    one_run(column, url, resp, warmup.duration).await?;
+    one_run(column, url, resp, limit.duration).await
+}
+
+async fn one_run(column: &str, url: &str, resp: u8, duration: Duration) -> Result<Sample> {
+    let channel = format!("bench:fps:{column}");
+    let publisher = Client::connect(ours_config(url, resp)?).await?;
+    let received = Arc::new(AtomicU64::new(0));
+    let notify = Arc::new(Notify::new());
+    let subscriber = Subscriber::connect(column, url, resp, &channel).await?;
+    let seen = Seen {
+        next: 0,
+        received: received.clone(),
+        notify: notify.clone(),
+    };
+    let receiving = tokio::spawn(subscriber.receive_all(seen));
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut sent = 0u64;
+    while Instant::now() < deadline {
+        while sent - received.load(Ordering::Acquire) > WINDOW {
+            if receiving.is_finished() {
+                break;
+            }
+            let _ = tokio::time::timeout(Duration::from_millis(10), notify.notified()).await;
+        }
+        if receiving.is_finished() {
+            break;
+        }
+        let mut pipe = Pipeline::<Vec<u64>>::default();
+        for seq in sent..sent + BATCH {
+            pipe.push(commands::publish(channel.as_str(), payload(seq)));
+        }
+        let receivers = pipe.query(&publisher).await?;
+        if receivers.len() as u64 != BATCH || receivers.iter().any(|&r| r != 1) {
+            return Err(format!("PUBLISH reached {receivers:?} subscribers, not 1 each").into());
+        }
+        sent += BATCH;
+    }
+    let last: u64 = commands::publish(channel.as_str(), end()).query(&publisher).await?;
+    if last != 1 {
+        return Err(format!("the last PUBLISH reached {last} subscribers").into());
+    }
+    let (count, finished) = receiving.await??;
+    if count != sent {
+        return Err(format!("{count} messages received of {sent} published").into());
+    }
+    Ok(Sample {
+        rate: count as f64 / (finished - started).as_secs_f64(),
+        p50_us: None,
+        p99_us: None,
+    })
+}
