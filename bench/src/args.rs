@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::features::Feature;
 use crate::om::{self, OmWorkload};
 use crate::workload::Workload;
 
@@ -23,6 +24,8 @@ pub struct Args {
     pub workloads: Vec<Workload>,
     /// The object-mapper workloads of the second table, in table order.
     pub om_workloads: Vec<OmWorkload>,
+    /// The rows of the feature table, in table order.
+    pub features: Vec<Feature>,
     /// The columns of the object-mapper table.
     pub om_columns: Vec<String>,
     /// The interpreter of a venv with Redis OM Python 1.2 (`cargo xtask bench` makes one).
@@ -59,12 +62,14 @@ usage: redis-bench --url redis://HOST:PORT [options]
                      one pipeline, one MGET or one HSET+HGETALL pair)
   --workloads LIST   comma-separated: seq,conc64,pipe100,mget100,hash10 (the first table)
                      and om_hash10,om_json,om_save_many,om_update2,om_update2_versioned,
-                     om_json_update,om_find (the object-mapper table) (all);
+                     om_json_update,om_find (the object-mapper table) and
+                     cached_get_seq,cached_conc64,pubsub,lock,channel,stream_worker1,
+                     stream_worker16 (the feature table) (all);
                      the memory figures run only with some workload of the first table
   --clients LIST     comma-separated: redis-benchmark,ours,redis-rs,fred (all)
   --om-columns LIST  comma-separated: redis-om,by-hand,om-python,redis-py (all)
   --python PATH      the python of a venv holding redis-om==1.2.* for the om-python and
-                     redis-py columns; `none` skips them (skipped when not given)
+                     redis-py columns of both tables; `none` skips them (skipped when not given)
   --python-script P  the driver of those columns (bench/python/om_bench.py)
   --resp 2|3         protocol of every client (3, redis-core's default)
   --threads N        tokio worker threads (2)
@@ -84,6 +89,7 @@ impl Args {
             warmup: Duration::from_millis(500),
             workloads: Workload::ALL.to_vec(),
             om_workloads: OmWorkload::ALL.to_vec(),
+            features: Feature::ALL.to_vec(),
             om_columns: om::ALL_COLUMNS.iter().map(|c| c.to_string()).collect(),
             python: None,
             python_script: PathBuf::from(concat!(
@@ -109,7 +115,7 @@ impl Args {
                 "--steps" => parsed.steps = Some(number(&flag, &value)? as u64),
                 "--warmup" => parsed.warmup = seconds(&flag, &value)?,
                 "--workloads" => {
-                    (parsed.workloads, parsed.om_workloads) = workloads(&value)?;
+                    (parsed.workloads, parsed.om_workloads, parsed.features) = workloads(&value)?;
                 }
                 "--clients" => parsed.clients = names(&value, &ALL_CLIENTS, "client")?,
                 "--om-columns" => {
@@ -160,18 +166,22 @@ fn seconds(flag: &str, value: &str) -> Result<Duration, String> {
 }
 
 /// The workloads of either table named in `list`.
-fn workloads(list: &str) -> Result<(Vec<Workload>, Vec<OmWorkload>), String> {
-    let (mut core, mut om) = (Vec::new(), Vec::new());
+type Lists = (Vec<Workload>, Vec<OmWorkload>, Vec<Feature>);
+
+fn workloads(list: &str) -> Result<Lists, String> {
+    let (mut core, mut om, mut features) = (Vec::new(), Vec::new(), Vec::new());
     for name in list.split(',') {
         if let Some(w) = Workload::ALL.into_iter().find(|w| w.name() == name) {
             core.push(w);
         } else if let Some(w) = OmWorkload::ALL.into_iter().find(|w| w.name() == name) {
             om.push(w);
+        } else if let Some(w) = Feature::ALL.into_iter().find(|w| w.name() == name) {
+            features.push(w);
         } else {
             return Err(format!("unknown workload `{name}`"));
         }
     }
-    Ok((core, om))
+    Ok((core, om, features))
 }
 
 fn names(list: &str, known: &[&str], what: &str) -> Result<Vec<String>, String> {

@@ -12,6 +12,7 @@ mod alloc;
 mod args;
 mod clients;
 mod data;
+mod features;
 mod memory;
 mod om;
 mod redis_benchmark;
@@ -92,7 +93,8 @@ fn run(args: &Args) -> Result<()> {
     let setup = runtime.block_on(Ours::connect(&args.url, args.resp))?;
     let version = runtime.block_on(server_version(&setup))?;
     if args.workloads.is_empty() {
-        return run_om(&runtime, args, &setup, &version);
+        run_om(&runtime, args, &setup, &version)?;
+        return run_features(&runtime, args, &version);
     }
     runtime.block_on(prefill(&mut setup.clone(), &data))?;
     let clients = runtime.block_on(Clients::connect(args))?;
@@ -141,7 +143,39 @@ fn run(args: &Args) -> Result<()> {
             report::render_memory(in_flight.as_ref(), big.as_ref())
         );
     }
-    run_om(&runtime, args, &setup, &version)
+    run_om(&runtime, args, &setup, &version)?;
+    run_features(&runtime, args, &version)
+}
+
+/// The feature table, when some of its rows are asked for.
+fn run_features(runtime: &tokio::runtime::Runtime, args: &Args, version: &str) -> Result<()> {
+    if args.features.is_empty() {
+        return Ok(());
+    }
+    let options = features::FeatureOptions {
+        workloads: &args.features,
+        url: &args.url,
+        resp: args.resp,
+        python: args.python.as_ref(),
+        script: &args.python_script,
+        runs: args.runs,
+        warmup: Limit::duration(args.warmup),
+        limit: Limit {
+            duration: args.duration,
+            steps: args.steps,
+        },
+    };
+    let table = features::run(runtime, &options)?;
+    println!(
+        "\nFeatures, Redis {version}, RESP{} for the Rust columns, medians of {} run(s) of \
+         {:.1}s each (stream rows: {} entries a run)\n",
+        args.resp,
+        args.runs,
+        args.duration.as_secs_f64(),
+        features::STREAM_BACKLOG
+    );
+    print!("{}", table.render());
+    Ok(())
 }
 
 /// The object-mapper table, when some of its workloads are asked for.

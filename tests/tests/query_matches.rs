@@ -204,3 +204,67 @@ each_redis8!(hash_matches, |ctx: Ctx| async move {
 each_redis8!(json_matches, |ctx: Ctx| async move {
     matches::<JsonItem>(ctx).await;
 });
+
+#[derive(RedisModel, Debug, Clone, PartialEq)]
+#[redis(prefix = "verb")]
+struct Note {
+    #[redis(pk)]
+    id: String,
+    #[redis(index(text))]
+    body: String,
+}
+
+each_redis8!(
+    verbatim_terms_are_not_stemmed_and_options_reach_the_server,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let notes = Repository::<Note, _>::new(client.clone()).with_prefix(ctx.key("verb"));
+        Migrator::new(&client)
+            .repository(&notes)
+            .run()
+            .await
+            .unwrap();
+        for (id, body) in [
+            ("1", "she runs daily"),
+            ("2", "running late"),
+            ("3", "a run"),
+        ] {
+            notes
+                .save(&Note {
+                    id: id.to_owned(),
+                    body: body.to_owned(),
+                })
+                .await
+                .unwrap();
+        }
+        let index = ModelIndex::of(Note::info(), notes.prefix()).unwrap();
+        for _ in 0..500 {
+            if client.ft_info(index.name()).await.unwrap().num_docs == 3 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        let ids = |found: Vec<Note>| {
+            let mut ids: Vec<String> = found.into_iter().map(|n| n.id).collect();
+            ids.sort();
+            ids
+        };
+        // Stemmed, "running" finds every form of "run"; verbatim, only itself.
+        let stemmed = notes
+            .find(Note::body().matches("running"))
+            .all()
+            .await
+            .unwrap();
+        assert_eq!(ids(stemmed), ["1", "2", "3"]);
+        let verbatim = notes
+            .find(Note::body().matches("running"))
+            .verbatim()
+            .timeout(std::time::Duration::from_secs(5))
+            .scorer(redis_core::commands::Scorer::Bm25)
+            .all()
+            .await
+            .unwrap();
+        assert_eq!(ids(verbatim), ["2"]);
+        client.ft_dropindex_delete_docs(index.name()).await.unwrap();
+    }
+);

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pub use self::report::FeatureTable;
+pub use self::stream::BACKLOG as STREAM_BACKLOG;
 use crate::clients::Result;
 use crate::om::python::Python;
 use crate::workload::{Limit, Sample};

@@ -62,7 +62,7 @@ pub async fn prepare(client: &Client, key: &str) -> Result<()> {
 async fn check_acked(client: &Client, key: &str) -> Result<()> {
     let summary: Vec<Value> = Cmd::new("XPENDING").arg(key).arg(GROUP).query(client).await?;
     match summary.first() {
-        Some(Value::Int(0)) => Ok(()),
+        Some(Value::Integer(0)) => Ok(()),
         other => Err(format!("{key}: XPENDING says {other:?} pending").into()),
     }
 }

@@ -3,7 +3,7 @@
 
 mod by_hand;
 mod models;
-mod python;
+pub mod python;
 mod report;
 mod workload;
 

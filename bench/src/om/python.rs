@@ -65,13 +65,23 @@ impl Python {
         warmup: Limit,
         limit: Limit,
     ) -> Result<Sample> {
+        self.measure_named(workload.name(), column, warmup, limit)
+    }
+
+    /// The same for a workload named `workload` (the feature table's rows too).
+    pub fn measure_named(
+        &mut self,
+        workload: &str,
+        column: &str,
+        warmup: Limit,
+        limit: Limit,
+    ) -> Result<Sample> {
         let Some(stdin) = self.stdin.as_mut() else {
             return Err("the Python driver is closed".into());
         };
         writeln!(
             stdin,
-            "run {} {column} {} {} {}",
-            workload.name(),
+            "run {workload} {column} {} {} {}",
             warmup.duration.as_secs_f64(),
             limit.duration.as_secs_f64(),
             limit.steps.unwrap_or(0)
@@ -90,7 +100,7 @@ impl Python {
             });
         }
         let why = line.strip_prefix("error ").unwrap_or(&line);
-        Err(format!("{} in {column}: {why}", workload.name()).into())
+        Err(format!("{workload} in {column}: {why}").into())
     }
 
     fn line(&mut self) -> Result<String> {

@@ -322,7 +322,12 @@ impl<'r, M: Model, E: Executor> Aggregate<'r, M, E> {
     /// hand over. A row that does not fit `R` is an error of kind
     /// [`ErrorKind::Decode`] naming the column.
     pub async fn rows<R: DeserializeOwned>(self) -> Result<Vec<R>> {
-        let search = Search::new(self.repository.prefix(), &self.filter, None)?;
+        let search = Search::new(
+            self.repository.prefix(),
+            &self.filter,
+            None,
+            &Default::default(),
+        )?;
         let Some(query) = &search.query else {
             return Ok(Vec::new());
         };

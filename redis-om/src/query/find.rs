@@ -8,7 +8,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 
 use futures_core::Stream;
-use redis_core::commands::{self, Document, SearchOptions, SearchResult, SortProperty};
+use std::time::Duration;
+
+use redis_core::commands::{self, Document, Scorer, SearchOptions, SearchResult, SortProperty};
 use redis_core::{Error, ErrorKind, Executor, Result, Value};
 
 use super::expr::{Expr, Rendered};
@@ -62,6 +64,7 @@ impl<M: Model, E: Executor> Repository<M, E> {
             sort: None,
             limit: None,
             page_size: PAGE_SIZE,
+            tweaks: Tweaks::default(),
         }
     }
 }
@@ -90,6 +93,30 @@ pub struct Find<'r, M, E> {
     sort: Option<Sort<M>>,
     limit: Option<(u64, u64)>,
     page_size: u64,
+    pub(super) tweaks: Tweaks,
+}
+
+/// How the server runs a query, beside what it asks: set on a [`Find`].
+#[derive(Debug, Clone, Default)]
+pub(super) struct Tweaks {
+    verbatim: bool,
+    timeout: Option<Duration>,
+    scorer: Option<Scorer>,
+}
+
+impl Tweaks {
+    fn apply(&self, mut options: SearchOptions) -> SearchOptions {
+        if self.verbatim {
+            options = options.verbatim();
+        }
+        if let Some(timeout) = self.timeout {
+            options = options.timeout(timeout);
+        }
+        if let Some(scorer) = self.scorer {
+            options = options.scorer(scorer);
+        }
+        options
+    }
 }
 
 impl<M, E> std::fmt::Debug for Find<'_, M, E> {
@@ -118,6 +145,27 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
         self
     }
 
+    /// Terms as written: no stemming of the query's TEXT terms
+    /// (`VERBATIM`), so `running` does not also find `run`.
+    pub fn verbatim(mut self) -> Self {
+        self.tweaks.verbatim = true;
+        self
+    }
+
+    /// The server's time limit for the query (`TIMEOUT`, whole
+    /// milliseconds); past it the server answers with what it found or an
+    /// error, as its `search-on-timeout` setting says.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.tweaks.timeout = Some(timeout);
+        self
+    }
+
+    /// How TEXT matches are ranked without a sort (`SCORER`).
+    pub fn scorer(mut self, scorer: Scorer) -> Self {
+        self.tweaks.scorer = Some(scorer);
+        self
+    }
+
     /// The range [`Find::limit`] set: offset and count.
     pub(super) fn limit_range(&self) -> Option<(u64, u64)> {
         self.limit
@@ -125,7 +173,12 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
 
     /// The search [`Find::sort_by`] and the filter describe.
     pub(super) fn search(&self) -> Result<Search> {
-        Search::new(self.repository.prefix(), &self.filter, self.sort.as_ref())
+        Search::new(
+            self.repository.prefix(),
+            &self.filter,
+            self.sort.as_ref(),
+            &self.tweaks,
+        )
     }
 
     /// How many records each `FT.SEARCH` of [`Find::all`] and
@@ -159,7 +212,7 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
 
     /// How many records match (all of them: the limit is not applied).
     pub async fn count(self) -> Result<u64> {
-        let search = Search::new(self.repository.prefix(), &self.filter, None)?;
+        let search = Search::new(self.repository.prefix(), &self.filter, None, &self.tweaks)?;
         let Some(query) = &search.query else {
             return Ok(0);
         };
@@ -194,7 +247,7 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
     /// # Ok(()) }
     /// ```
     pub fn stream(self) -> Hits<'r, M, E> {
-        let search = Search::new(self.repository.prefix(), &self.filter, self.sort.as_ref());
+        let search = self.search();
         let (start, end) = match self.limit {
             Some((offset, count)) => (offset, Some(offset.saturating_add(count))),
             None => (0, None),
@@ -228,6 +281,7 @@ pub(super) struct Search {
     /// `None` when no record can match.
     pub(super) query: Option<Rendered>,
     sort: Option<SortProperty>,
+    tweaks: Tweaks,
 }
 
 impl Search {
@@ -235,6 +289,7 @@ impl Search {
         prefix: &str,
         filter: &Expr<M>,
         sort: Option<&Sort<M>>,
+        tweaks: &Tweaks,
     ) -> Result<Search> {
         let info = M::info();
         let index = ModelIndex::of(info, prefix).ok_or_else(|| {
@@ -261,6 +316,7 @@ impl Search {
             key_prefix: index.prefix().to_owned(),
             query,
             sort,
+            tweaks: tweaks.clone(),
         })
     }
 
@@ -274,7 +330,7 @@ impl Search {
         if let Some(sort) = &self.sort {
             options = options.sort_by(sort.clone());
         }
-        options
+        self.tweaks.apply(options)
     }
 
     /// One page: `count` records from `offset`.

@@ -131,7 +131,12 @@ impl<M: Model, E: Executor> Knn<'_, M, E> {
     pub async fn all_with_distance(self) -> Result<Vec<(M, f64)>> {
         let blob = checked_blob::<M>(self.field, &self.vector, "a KNN query")?;
         let repository = self.find.repository;
-        let search = Search::new(repository.prefix(), &self.find.filter, None)?;
+        let search = Search::new(
+            repository.prefix(),
+            &self.find.filter,
+            None,
+            &self.find.tweaks,
+        )?;
         let Some(query) = &search.query else {
             return Ok(Vec::new());
         };
@@ -139,11 +144,8 @@ impl<M: Model, E: Executor> Knn<'_, M, E> {
             return Ok(Vec::new());
         }
         let text = knn_text(&query.text, self.field);
-        let mut options = SearchOptions::new().dialect(2);
-        for (name, value) in &query.params {
-            options = options.param(name, value);
-        }
-        let options = options
+        let options = search
+            .options(query)
             .param("k", self.k.to_string())
             .param("vec", blob)
             .sort_by(SortProperty::asc(DISTANCE))

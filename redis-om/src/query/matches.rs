@@ -51,7 +51,12 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
     /// # Ok(()) }
     /// ```
     pub async fn explain(self) -> Result<Explained> {
-        let search = Search::new(self.repository.prefix(), &self.filter, None)?;
+        let search = Search::new(
+            self.repository.prefix(),
+            &self.filter,
+            None,
+            &Default::default(),
+        )?;
         let Some(query) = &search.query else {
             return Ok(Explained {
                 index: search.index,

@@ -2,7 +2,7 @@
 //! of a given one (`VECTOR_RANGE`), after an optional pre-filter, nearest
 //! first, with each hit's distance.
 
-use redis_core::commands::{SearchOptions, SortProperty};
+use redis_core::commands::SortProperty;
 use redis_core::{Error, ErrorKind, Executor, Result};
 
 use super::escape;
@@ -91,7 +91,12 @@ impl<M: Model, E: Executor> VectorRange<'_, M, E> {
         }
         let blob = checked_blob::<M>(self.field, &self.vector, "a vector range query")?;
         let repository = self.find.repository;
-        let search = Search::new(repository.prefix(), &self.find.filter, None)?;
+        let search = Search::new(
+            repository.prefix(),
+            &self.find.filter,
+            None,
+            &self.find.tweaks,
+        )?;
         let Some(query) = &search.query else {
             return Ok(Vec::new());
         };
@@ -103,11 +108,8 @@ impl<M: Model, E: Executor> VectorRange<'_, M, E> {
             "*" => range,
             filter => format!("{range} ({filter})"),
         };
-        let mut base = SearchOptions::new().dialect(2);
-        for (name, value) in &query.params {
-            base = base.param(name, value);
-        }
-        let base = base
+        let base = search
+            .options(query)
             .param("radius", self.radius.to_string())
             .param("vec", blob)
             .sort_by(SortProperty::asc(DISTANCE));
