@@ -1,6 +1,8 @@
 """Redis OM Python and plain redis-py on the object-mapper workloads of `cargo xtask bench`.
 
-Driven by the Rust bench (bench/src/om/python.rs), one line at a time on stdin:
+Driven by the Rust bench (bench/src/om/python.rs), one line at a time on stdin (the
+feature table's rows `lock`, `stream_worker1` and `stream_worker16` too, column `redis-py`:
+see the class Features):
 
     run WORKLOAD COLUMN WARMUP_S DURATION_S STEPS    ->  ok RATE | error MESSAGE
 
@@ -526,6 +528,45 @@ class Columns:
             raise BenchError(f"after save_many of step {step}, {pk} holds visits {stored!r}")
 
 
+class Features:
+    """The feature table's redis-py columns (bench/src/features/): a lock, and a stream
+    consumer on a backlog the Rust side added before the run line."""
+
+    def __init__(self):
+        self.lock = redis.Redis.from_url(ARGS.url).lock("bench:flock:py", timeout=30)
+
+    def redis_py_lock(self):
+        if not self.lock.acquire(blocking=False):
+            raise BenchError("acquire of an unheld lock returned False")
+        self.lock.release()
+        return 1
+
+    def drain(self, count, backlog):
+        """XREADGROUP COUNT count, then XACK of the batch, until `backlog` entries are acked
+        (each checked in order); the number acknowledged."""
+        key, group = "bench:fst:py", "bench"
+        due = acked = 0
+        while acked < backlog:
+            read = DB.xreadgroup(group, "py", {key: ">"}, count=count)
+            entries = [entry for _, batch in read for entry in batch]
+            if not entries:
+                raise BenchError(f"the stream ran dry after {acked} of {backlog}")
+            ids = []
+            for entry_id, fields in entries:
+                if fields != {"n": str(due), "name": f"job-{due % 100}"}:
+                    raise BenchError(f"entry {entry_id}: {fields!r} where {due} was due")
+                due += 1
+                ids.append(entry_id)
+            done = DB.xack(key, group, *ids)
+            if done != len(ids):
+                raise BenchError(f"XACK of {len(ids)} ids acknowledged {done}")
+            acked += done
+        pending = DB.xpending(key, group)["pending"]
+        if pending != 0:
+            raise BenchError(f"XPENDING says {pending} pending")
+        return acked
+
+
 def run_for(step, seconds, steps):
     deadline = time.perf_counter() + seconds
     units = done = 0
@@ -537,6 +578,7 @@ def run_for(step, seconds, steps):
 
 def main():
     columns = Columns()
+    features = Features()
     print(
         f"ready python={sys.version.split()[0]} redis-om={version('redis-om')} "
         f"redis-py={version('redis')} hiredis={version('hiredis')} pydantic={version('pydantic')}",
@@ -548,6 +590,21 @@ def main():
             continue
         try:
             _, workload, column, warmup, duration, steps = parts
+            if workload.startswith("stream_worker"):
+                # The backlog of `steps` entries is the run: no warm-up, no deadline.
+                count = 16 if workload == "stream_worker16" else 1
+                started = time.perf_counter()
+                units = features.drain(count, int(steps))
+                print(f"ok {units / (time.perf_counter() - started)}", flush=True)
+                continue
+            if workload == "lock":
+                step = features.redis_py_lock
+                steps = int(steps) or float("inf")
+                run_for(step, float(warmup), float("inf"))
+                started = time.perf_counter()
+                units = run_for(step, float(duration), steps)
+                print(f"ok {units / (time.perf_counter() - started)}", flush=True)
+                continue
             step = getattr(columns, f"{column.replace('-', '_')}_{workload}")
             columns.prepare(workload)
             steps = int(steps) or float("inf")

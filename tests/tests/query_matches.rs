@@ -1,7 +1,8 @@
 //! What a typed query does besides reading its matches, on Redis 8.2, hash
 //! and JSON records: `page` reads the page the sort order gives, `explain`
 //! shows the query with its parameters and the server's parse of it,
-//! `select` reads only some fields into a struct, and
+//! `select` reads only some fields into a struct, `update` changes every
+//! match atomically record by record, and
 //! `delete` removes exactly the matching records, more than one batch of
 //! them, or only a page's.
 
@@ -171,6 +172,25 @@ async fn matches<M: Item>(ctx: Ctx) {
         page.iter().map(|s| s.rank).collect::<Vec<_>>(),
         [1200, 1201, 1202]
     );
+
+    // Every rare record updated, each atomically; the update takes them
+    // out of the match, and none is skipped or done twice for it.
+    let updated = repo
+        .find(M::kind().eq("rare") & M::rank().lt(1000))
+        .update(|update| update.set(M::kind(), "was-rare".to_owned()))
+        .await
+        .unwrap();
+    assert_eq!(updated, 200);
+    assert_eq!(
+        repo.find(M::kind().eq("was-rare")).count().await.unwrap(),
+        200
+    );
+    let put_back = repo
+        .find(M::kind().eq("was-rare"))
+        .update(|update| update.set(M::kind(), "rare".to_owned()))
+        .await
+        .unwrap();
+    assert_eq!(put_back, 200);
 
     // Only a page: the 10 lowest ranks of the rare ones.
     let removed = repo

@@ -277,7 +277,7 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
 pub(super) struct Search {
     pub(super) index: String,
     /// `{prefix}:`, the key prefix of the records.
-    key_prefix: String,
+    pub(super) key_prefix: String,
     /// `None` when no record can match.
     pub(super) query: Option<Rendered>,
     sort: Option<SortProperty>,

@@ -1,6 +1,6 @@
 //! What a [`Find`] does to its matches besides reading whole records:
-//! read only some fields of them, delete them, explain how the server
-//! reads the query, and page through them by page number.
+//! read only some fields of them, update or delete them, explain how the
+//! server reads the query, and page through them by page number.
 
 use redis_core::commands::{self, KeyCommands, SearchCommands, SearchResult};
 use redis_core::{Executor, Result};
@@ -141,6 +141,71 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
             }
             offset += read;
         }
+    }
+
+    /// Applies the update `build` makes to every matching record (or to
+    /// those of [`Find::limit`]'s page), each record by its own atomic
+    /// [`Update`](crate::Update), and returns how many were updated. The
+    /// matches are listed first (their keys, a thousand per round trip),
+    /// so an update that changes whether a record matches neither skips
+    /// nor repeats one; a record deleted meanwhile is left alone.
+    ///
+    /// ```no_run
+    /// # use redis_om::{RedisModel, Repository};
+    /// # #[derive(RedisModel)]
+    /// # struct Product { #[redis(pk)] id: String, #[redis(index)] brand: String, #[redis(index)] price: f64 }
+    /// # async fn run(products: Repository<Product, redis_om::core::Client>) -> redis_om::core::Result<()> {
+    /// let repriced = products
+    ///     .find(Product::brand().eq("Acme"))
+    ///     .update(|update| update.set(Product::price(), 9.99))
+    ///     .await?;
+    /// # let _ = repriced; Ok(()) }
+    /// ```
+    pub async fn update<F>(self, build: F) -> Result<u64>
+    where
+        F: for<'u> Fn(crate::Update<'u, M, E>) -> crate::Update<'u, M, E>,
+    {
+        let search = self.search()?;
+        let Some(query) = &search.query else {
+            return Ok(0);
+        };
+        let executor = self.repository.executor();
+        let (mut offset, end) = match self.limit_range() {
+            Some((offset, count)) => (offset, Some(offset.saturating_add(count))),
+            None => (0, None),
+        };
+        let mut keys = Vec::new();
+        loop {
+            let want = end.map_or(DELETE_BATCH, |end| {
+                end.saturating_sub(offset).min(DELETE_BATCH)
+            });
+            if want == 0 {
+                break;
+            }
+            let options = search.options(query).no_content().limit(offset, want);
+            let cmd = commands::ft_search_with::<()>(&search.index, &query.text, &options);
+            let found: SearchResult<()> = executor
+                .execute(cmd.into_cmd())
+                .await
+                .map_err(|error| missing_index::<M>(error, &search.index))?;
+            let read = found.documents.len() as u64;
+            keys.extend(found.documents.into_iter().map(|d| d.id));
+            if read < want {
+                break;
+            }
+            offset += read;
+        }
+        let mut updated = 0;
+        for key in keys {
+            let pk = key
+                .strip_prefix(search.key_prefix.as_str())
+                .and_then(<M::Pk as crate::PrimaryKey>::parse);
+            let Some(pk) = pk else { continue };
+            if build(self.repository.update(&pk)).apply().await? {
+                updated += 1;
+            }
+        }
+        Ok(updated)
     }
 
     /// Deletes every matching record (the keys, with `UNLINK`), a thousand
