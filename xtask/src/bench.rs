@@ -88,8 +88,11 @@ pub fn run(layout: &Layout, args: &[OsString]) -> Result<ExitCode> {
 fn python_args(layout: &Layout, args: &[OsString]) -> Vec<OsString> {
     let value_of = |flag: &str| value_of(args, flag);
     // The object mapper's rows and the feature table's `lock` and `stream_worker*` rows.
-    let om_rows = value_of("--workloads")
-        .is_none_or(|list| ["om_", "lock", "stream_worker"].iter().any(|r| list.contains(r)));
+    let om_rows = value_of("--workloads").is_none_or(|list| {
+        ["om_", "lock", "stream_worker"]
+            .iter()
+            .any(|r| list.contains(r))
+    });
     let python_columns =
         value_of("--om-columns").is_none_or(|list| list.contains("python") || list.contains("-py"));
     if !om_rows || !python_columns || value_of("--python").is_some() {

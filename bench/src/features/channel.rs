@@ -59,9 +59,7 @@ impl Side {
     async fn publish(&self, tick: &Tick) -> Result<u64> {
         Ok(match self {
             Side::Om(channel) => channel.publish(tick).await?,
-            Side::ByHand(client, name) => {
-                client.publish(*name, serde_json::to_vec(tick)?).await?
-            }
+            Side::ByHand(client, name) => client.publish(*name, serde_json::to_vec(tick)?).await?,
         })
     }
 }

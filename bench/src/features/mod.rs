@@ -139,7 +139,10 @@ pub struct FeatureOptions<'a> {
 }
 
 /// Runs every row `runs` times per column, the columns in a rotating order.
-pub fn run(runtime: &tokio::runtime::Runtime, options: &FeatureOptions<'_>) -> Result<FeatureTable> {
+pub fn run(
+    runtime: &tokio::runtime::Runtime,
+    options: &FeatureOptions<'_>,
+) -> Result<FeatureTable> {
     let mut table = FeatureTable::default();
     let wants_python = options
         .workloads
@@ -175,9 +178,9 @@ pub fn run(runtime: &tokio::runtime::Runtime, options: &FeatureOptions<'_>) -> R
             continue;
         }
         let mut cache_rows = match workload {
-            Feature::CachedGetSeq | Feature::CachedConc64 => Some(runtime.block_on(
-                cache::CacheRow::new(workload, options.url, &setup),
-            )?),
+            Feature::CachedGetSeq | Feature::CachedConc64 => {
+                Some(runtime.block_on(cache::CacheRow::new(workload, options.url, &setup))?)
+            }
             _ => None,
         };
         table.workloads.push(workload);
@@ -217,9 +220,13 @@ pub fn run(runtime: &tokio::runtime::Runtime, options: &FeatureOptions<'_>) -> R
                         let row = cache_rows.as_mut().ok_or("cache row missing")?;
                         runtime.block_on(row.measure(column == "cached", warmup, limit))
                     }
-                    (Feature::PubSub, _) => {
-                        runtime.block_on(pubsub::measure(column, options.url, options.resp, warmup, limit))
-                    }
+                    (Feature::PubSub, _) => runtime.block_on(pubsub::measure(
+                        column,
+                        options.url,
+                        options.resp,
+                        warmup,
+                        limit,
+                    )),
                     (Feature::Lock, _) => {
                         runtime.block_on(lock::measure(column == "redis-om", &setup, warmup, limit))
                     }
@@ -254,7 +261,12 @@ pub fn run(runtime: &tokio::runtime::Runtime, options: &FeatureOptions<'_>) -> R
 type Step = dyn Fn(u64, u64) -> Pin<Box<dyn Future<Output = Result<u64>> + Send>> + Send + Sync;
 
 /// `tasks` tasks running `step` until `limit`: units done and nanoseconds per step.
-async fn run_steps(tasks: u64, limit: Limit, latency: bool, step: &Arc<Step>) -> Result<(u64, Vec<u32>)> {
+async fn run_steps(
+    tasks: u64,
+    limit: Limit,
+    latency: bool,
+    step: &Arc<Step>,
+) -> Result<(u64, Vec<u32>)> {
     let deadline = Instant::now() + limit.duration;
     let max = limit.steps.unwrap_or(u64::MAX);
     let handles: Vec<_> = (0..tasks)

@@ -191,7 +191,9 @@ async fn one_run(column: &str, url: &str, resp: u8, duration: Duration) -> Resul
         }
         sent += BATCH;
     }
-    let last: u64 = commands::publish(channel.as_str(), end()).query(&publisher).await?;
+    let last: u64 = commands::publish(channel.as_str(), end())
+        .query(&publisher)
+        .await?;
     if last != 1 {
         return Err(format!("the last PUBLISH reached {last} subscribers").into());
     }

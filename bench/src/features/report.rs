@@ -115,7 +115,8 @@ impl FeatureTable {
              uncached: the same client without it; p50/p99 per GET\n  \
              cached_conc64: 64 tasks over 100,000 keys, 90% GET through the measured client \
              (cached: CacheConfig::new().with_max_entries(100_000)), 10% SET of a new version from \
-             a second, uncached client; a GET must read the version written last or the one \
+             a second, uncached client; every key read once through the cache before the first run, \
+             unmeasured; a GET must read the version written last or the one \
              before (the invalidation travels on the reader's connection), never older; ops \
              count both\n  \
              pubsub: one redis-core publisher (pipelines of 100 PUBLISH, 64-byte payloads with a \

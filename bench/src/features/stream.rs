@@ -10,7 +10,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use redis_core::commands::{GroupReadFrom, GroupStart, StreamCommands, StreamId, XReadGroupOptions};
+use redis_core::commands::{
+    GroupReadFrom, GroupStart, StreamCommands, StreamId, XReadGroupOptions,
+};
 use redis_core::{Client, Cmd, Value};
 use redis_om::{Delivery, EventStream, Worker};
 use serde::{Deserialize, Serialize};
@@ -60,7 +62,11 @@ pub async fn prepare(client: &Client, key: &str) -> Result<()> {
 
 /// Fails unless every entry of `key` was acknowledged.
 async fn check_acked(client: &Client, key: &str) -> Result<()> {
-    let summary: Vec<Value> = Cmd::new("XPENDING").arg(key).arg(GROUP).query(client).await?;
+    let summary: Vec<Value> = Cmd::new("XPENDING")
+        .arg(key)
+        .arg(GROUP)
+        .query(client)
+        .await?;
     match summary.first() {
         Some(Value::Integer(0)) => Ok(()),
         other => Err(format!("{key}: XPENDING says {other:?} pending").into()),

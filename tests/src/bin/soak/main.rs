@@ -2,14 +2,16 @@
 //! while faults of every kind are injected and the server is killed and
 //! restarted, then checks that nothing acknowledged was lost, that no call
 //! hung, that connections and memory stayed bounded, and that the client
-//! serves again after the faults stop. Prints a report; exits non-zero on
-//! any violation.
+//! serves again after the faults stop; and a job stream fed through the
+//! faults whose `redis_om::Worker` must handle every acknowledged entry and
+//! leave none pending. Prints a report; exits non-zero on any violation.
 //!
 //! `cargo xtask soak --seconds N` runs it with the Redis 8.2 binary it
 //! installs (`REDIS8_BIN`); without that variable the binary named in the
 //! shared servers' servers.env is used.
 
 mod injector;
+mod jobs;
 mod ledger;
 mod monitor;
 mod run;
@@ -51,7 +53,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 /// every such connection until the stall ends (as it would in a partition:
 /// the proxy holds the bytes, so the client's close reaches it late). Past
 /// that, a connection count that grows with the run is a leak.
-const MAX_CONNECTIONS_AFTER: usize = 1 + WATCH_TASKS;
+/// The stream worker adds its dedicated reading connection.
+const MAX_CONNECTIONS_AFTER: usize = 1 + WATCH_TASKS + 1;
 const MAX_CONNECTIONS_DURING: usize =
     MAX_CONNECTIONS_AFTER * (2 + (injector::MAX_STALL_MS / 1000) as usize) + 8;
 const MAX_PEAK_RSS_MIB: u64 = 512;
@@ -188,6 +191,9 @@ async fn soak(args: Args) -> Result<bool, String> {
         let work = workers::identified(run.clone(), client.clone(), task, budgets);
         workers.push(tokio::spawn(work));
     }
+    let jobs = Arc::new(jobs::Jobs::default());
+    let job_worker = jobs::start_worker(client.clone(), jobs.clone()).await?;
+    let producer = tokio::spawn(jobs::produce(run.clone(), client.clone(), jobs.clone()));
     let injector = tokio::spawn(injector::inject(
         run.clone(),
         proxy.clone(),
@@ -210,6 +216,12 @@ async fn soak(args: Args) -> Result<bool, String> {
             Err(_) => run.violation("a worker did not stop: a call hung".into()),
         }
     }
+    if tokio::time::timeout(budgets.write + MARGIN * 2, producer)
+        .await
+        .is_err()
+    {
+        run.violation("the job producer did not stop: a call hung".into());
+    }
     let faults = tokio::time::timeout(Duration::from_secs(30), injector)
         .await
         .map_err(|_| "the fault injector did not stop".to_owned())?
@@ -220,6 +232,7 @@ async fn soak(args: Args) -> Result<bool, String> {
 
     let healed = heal(&client, &proxy, &run, budgets).await;
     let checked = verify(&ledger, &admin, &run).await?;
+    let drained = jobs::drain(&jobs, job_worker, &admin, &run).await;
     let connections_after = settle_connections(&admin, &run).await;
     client.close().await;
     let sockets_left = settle_proxy(&proxy).await;
@@ -246,6 +259,7 @@ async fn soak(args: Args) -> Result<bool, String> {
         connections_after,
         healed,
         memory,
+        drained,
     });
     Ok(run.violations().0 == 0)
 }
@@ -389,6 +403,7 @@ struct Report<'a> {
     connections_after: Option<usize>,
     healed: Option<Healed>,
     memory: Memory,
+    drained: jobs::Drained,
 }
 
 fn mib(kib: Option<u64>) -> String {
@@ -423,6 +438,15 @@ fn report(r: &Report<'_>) {
         c.acked_writes, c.exact_keys, c.unknown_keys, c.counters, c.pairs
     );
     println!("faults injected:   {total_faults}: {}", faults.join(", "));
+    let d = r.drained;
+    println!(
+        "job stream:        {} jobs acknowledged, {} handled, {} never handled, {} left pending; drained {:.1} s after the faults",
+        d.added,
+        d.handled,
+        d.missing,
+        d.pending,
+        d.took.as_secs_f64()
+    );
     println!(
         "replies delivered to the wrong caller: {}",
         r.run.wrong_deliveries()
