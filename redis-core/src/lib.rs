@@ -149,6 +149,7 @@ mod batch;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod client;
+pub mod cluster;
 mod cmd;
 mod cmd_info;
 pub mod commands;
@@ -175,6 +176,7 @@ pub mod url;
 #[doc(hidden)]
 pub use batch::Batch;
 pub use client::{Client, Executing, IntoConfig};
+pub use cluster::ClusterClient;
 pub use cmd::Cmd;
 pub use config::{Addr, Config, Protocol};
 pub use connection::{ConnectionEvent, ConnectionEvents, EVENT_BUFFER};
