@@ -205,7 +205,11 @@ impl ClusterClient {
     /// Records a `MOVED`: `slot` is served by `node` from now on.
     pub(super) fn moved(&self, slot: u16, node: &str) {
         let node = normalize(node);
-        let mut map = self.inner.map.write().unwrap_or_else(PoisonError::into_inner);
+        let mut map = self
+            .inner
+            .map
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         if map.primary(slot).is_some_and(|owner| **owner == *node) {
             return;
         }
@@ -216,8 +220,12 @@ impl ClusterClient {
     /// known primaries are asked first, then the startup nodes. Fails with
     /// the last node's error if none answers.
     pub async fn refresh(&self) -> Result<()> {
-        let mut candidates: Vec<String> =
-            self.map().primaries().iter().map(|p| p.to_string()).collect();
+        let mut candidates: Vec<String> = self
+            .map()
+            .primaries()
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
         fastrand::shuffle(&mut candidates);
         for node in &self.inner.startup {
             if !candidates.contains(node) {
@@ -229,14 +237,20 @@ impl ClusterClient {
             match self.discover_from(node).await {
                 Ok(map) => {
                     self.inner.nodes.retain(map.primaries());
-                    *self.inner.map.write().unwrap_or_else(PoisonError::into_inner) =
-                        Arc::new(map);
+                    *self
+                        .inner
+                        .map
+                        .write()
+                        .unwrap_or_else(PoisonError::into_inner) = Arc::new(map);
                     *self
                         .inner
                         .last_refresh
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner) = Some(Instant::now());
-                    self.inner.counters.refreshes.fetch_add(1, Ordering::Relaxed);
+                    self.inner
+                        .counters
+                        .refreshes
+                        .fetch_add(1, Ordering::Relaxed);
                     return Ok(());
                 }
                 Err(error) => {
@@ -322,7 +336,11 @@ impl ClusterClient {
     /// The primaries that serve slots, as `host:port`, from the slot map
     /// as it is now.
     pub fn primaries(&self) -> Vec<String> {
-        self.map().primaries().iter().map(|p| p.to_string()).collect()
+        self.map()
+            .primaries()
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
     }
 
     /// The primary serving `slot` now (as far as this client knows), as

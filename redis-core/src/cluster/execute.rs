@@ -156,7 +156,12 @@ impl ClusterClient {
                     if let Some(slot) = filled.get_mut(p) {
                         *slot = true;
                     }
-                    for (into, value) in replies.get_mut(unit.unit.cmds.clone()).into_iter().flatten().zip(got) {
+                    for (into, value) in replies
+                        .get_mut(unit.unit.cmds.clone())
+                        .into_iter()
+                        .flatten()
+                        .zip(got)
+                    {
                         *into = value.clone();
                     }
                     unit.replied = true;
@@ -197,7 +202,9 @@ impl ClusterClient {
                 // Out of attempts or time: the last replies stand (a
                 // redirection or TRYAGAIN the caller sees as it is), unless
                 // a unit has none because its node was lost.
-                let unanswered = again.iter().any(|&p| pending.get(p).is_some_and(|p| !p.replied));
+                let unanswered = again
+                    .iter()
+                    .any(|&p| pending.get(p).is_some_and(|p| !p.replied));
                 return match lost {
                     Some(error) if unanswered => Err(error),
                     _ => Ok(Ran { replies, node }),
@@ -244,7 +251,11 @@ impl ClusterClient {
                 // A slot no one serves: any node answers with MOVED or
                 // CLUSTERDOWN, which leads to the owner or waits for one.
                 (None, Route::Slot(slot)) => {
-                    vec![map.primary(slot).cloned().unwrap_or_else(|| keyless.clone())]
+                    vec![
+                        map.primary(slot)
+                            .cloned()
+                            .unwrap_or_else(|| keyless.clone()),
+                    ]
                 }
                 (None, Route::AnyPrimary) => vec![keyless.clone()],
                 (None, Route::AllPrimaries) => primaries.to_vec(),
@@ -277,7 +288,10 @@ impl ClusterClient {
 
     /// Sends each node its share, all nodes at once: a slow or dead node
     /// delays only the units that go to it (and the batch they are in).
-    async fn send(&self, shares: Vec<Share>) -> Vec<((Arc<str>, Vec<(usize, usize, bool)>), ShareResult)> {
+    async fn send(
+        &self,
+        shares: Vec<Share>,
+    ) -> Vec<((Arc<str>, Vec<(usize, usize, bool)>), ShareResult)> {
         let mut shares = shares;
         if shares.len() == 1
             && let Some(share) = shares.pop()
@@ -322,8 +336,16 @@ impl ClusterClient {
     }
 
     async fn send_share(&self, node: &str, cmds: &[Cmd]) -> ShareResult {
-        let client = self.inner.nodes.get(node).await.map_err(|e| (e, Sent::No))?;
-        client.execute_batch(cmds).await.map_err(|e| (e, Sent::Maybe))
+        let client = self
+            .inner
+            .nodes
+            .get(node)
+            .await
+            .map_err(|e| (e, Sent::No))?;
+        client
+            .execute_batch(cmds)
+            .await
+            .map_err(|e| (e, Sent::Maybe))
     }
 }
 
@@ -354,9 +376,9 @@ fn next(replies: &[Value]) -> Next {
             // TRYAGAIN (keys of a multi-key command split by a migration),
             // LOADING, BUSY, CLUSTERDOWN, MASTERDOWN; READONLY: a primary
             // demoted behind our back, which the refresh finds.
-            RetryMethod::RetryImmediately
-            | RetryMethod::WaitAndRetry
-            | RetryMethod::Reconnect => return Next::Wait,
+            RetryMethod::RetryImmediately | RetryMethod::WaitAndRetry | RetryMethod::Reconnect => {
+                return Next::Wait;
+            }
             _ => {}
         }
     }

@@ -39,7 +39,10 @@ impl Nodes {
     /// (or the first connect failed). Fails within the connect timeout.
     pub(crate) async fn get(&self, node: &str) -> Result<Client> {
         if self.closed.load(Ordering::Acquire) {
-            return Err(Error::new(ErrorKind::Closed, "the cluster client was closed"));
+            return Err(Error::new(
+                ErrorKind::Closed,
+                "the cluster client was closed",
+            ));
         }
         let cell = {
             let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);

@@ -92,7 +92,7 @@ fn loads_code(cmd: &Cmd) -> bool {
     (cmd.is("SCRIPT") || cmd.is("FUNCTION"))
         && cmd
             .args()
-            .next()
+            .nth(1)
             .is_some_and(|sub| sub.eq_ignore_ascii_case(b"LOAD"))
 }
 
@@ -114,7 +114,11 @@ fn cross_slot(cmds: &[Cmd], first: (u16, &[u8]), other: (u16, &[u8])) -> Error {
             other.0
         ),
     )
-    .with_command(cmds.iter().find(|c| !is_multi(c)).map_or("MULTI", Cmd::name))
+    .with_command(
+        cmds.iter()
+            .find(|c| !is_multi(c))
+            .map_or("MULTI", Cmd::name),
+    )
 }
 
 #[cfg(test)]

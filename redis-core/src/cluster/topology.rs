@@ -55,10 +55,9 @@ impl SlotMap {
                 self.primaries.len() - 1
             }
         };
-        if let (Some(owner), Ok(index)) = (
-            self.owners.get_mut(usize::from(slot)),
-            u16::try_from(index),
-        ) {
+        if let (Some(owner), Ok(index)) =
+            (self.owners.get_mut(usize::from(slot)), u16::try_from(index))
+        {
             *owner = index;
         }
     }
