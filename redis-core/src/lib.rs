@@ -113,6 +113,16 @@
 //! no longer name) without being rebuilt; `redis+sentinel://` URLs open one
 //! with [`Sentinel::connect_url`].
 //!
+//! # Cluster
+//!
+//! [`ClusterClient`] serves a Redis Cluster through the same [`Executor`]
+//! trait: each command goes to the primary of its keys' hash slot
+//! ([`cluster::key_slot`]), pipelines are split by node and sent in
+//! parallel with their replies put back in order, and `MOVED`, `ASK`,
+//! `TRYAGAIN` and `CLUSTERDOWN` are followed within the command's timeout.
+//! Commands or transactions whose keys span slots are refused before
+//! sending ([`ErrorKind::CrossSlot`]).
+//!
 //! # TLS
 //!
 //! `rediss://` URLs and [`Config::with_tls`] (feature `tls`, on by default)

@@ -235,7 +235,7 @@ async fn cross_slot_atomic_commands_are_refused_before_sending() {
     let (a, b) = (format!("{prefix}:a"), format!("{prefix}:b"));
     assert_ne!(key_slot(a.as_bytes()), key_slot(b.as_bytes()));
     let error = cluster
-        .mset(&[(a.as_str(), "1"), (b.as_str(), "2")])
+        .mset([(a.as_str(), "1"), (b.as_str(), "2")])
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::CrossSlot, "{error}");
@@ -266,7 +266,7 @@ async fn cross_slot_atomic_commands_are_refused_before_sending() {
     // The same keys with a common tag go through.
     let tag = format!("{{{prefix}}}");
     cluster
-        .mset(&[(format!("{tag}:a"), "1"), (format!("{tag}:b"), "2")])
+        .mset([(format!("{tag}:a"), "1"), (format!("{tag}:b"), "2")])
         .await
         .unwrap();
 }
