@@ -454,3 +454,31 @@ async fn resharding_under_load_follows_moved_and_ask() {
     };
     assert_eq!(filled, (0..400).map(Some).collect::<Vec<_>>());
 }
+
+#[tokio::test]
+async fn mget_del_exists_across_slots_are_split_and_merged() {
+    let cluster = cluster().await;
+    let prefix = prefix("split");
+    let keys: Vec<String> = (0..60).map(|i| format!("{prefix}:{i}")).collect();
+    let slots: HashSet<u16> = keys.iter().map(|k| key_slot(k.as_bytes())).collect();
+    assert!(slots.len() > 40, "{} slots", slots.len());
+    // Every third key is missing.
+    let mut writes: Pipeline<Vec<()>> = Pipeline::default();
+    for (i, key) in keys.iter().enumerate().filter(|(i, _)| i % 3 != 0) {
+        writes.push(commands::set(key, i));
+    }
+    writes.query(&cluster).await.unwrap();
+    let values: Vec<Option<usize>> = cluster.mget(&keys).await.unwrap();
+    let expected: Vec<Option<usize>> = (0..60).map(|i| (i % 3 != 0).then_some(i)).collect();
+    assert_eq!(values, expected);
+    // A key given twice counts twice, as on one server.
+    let mut twice = keys.clone();
+    twice.push(keys[1].clone());
+    assert_eq!(cluster.exists(&twice).await.unwrap(), 41);
+    assert_eq!(cluster.del(&keys).await.unwrap(), 40);
+    assert_eq!(cluster.exists(&keys).await.unwrap(), 0);
+    // MSET stays all-or-nothing: refused rather than split.
+    let pairs: Vec<(&str, &str)> = keys.iter().map(|k| (k.as_str(), "v")).collect();
+    let error = cluster.mset(pairs).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::CrossSlot);
+}

@@ -13,6 +13,7 @@ use tokio::time::Instant;
 
 use super::client::ClusterClient;
 use super::routing::{Route, Unit, units};
+use super::split::split;
 use crate::cmd_info::is_read_only;
 use crate::executor::reply_to;
 use crate::pool::batch_timeout;
@@ -390,6 +391,13 @@ impl Executor for ClusterClient {
 
     fn execute<T: FromValue>(&self, cmd: Cmd) -> ClusterExecute<'_, T> {
         Box::pin(async move {
+            if let Some(split) = split(&cmd) {
+                let ran = self
+                    .run(&split.cmds)
+                    .await
+                    .map_err(|e| e.with_command(cmd.name()))?;
+                return reply_to(&cmd, split.merge(ran.replies)?);
+            }
             let ran = self
                 .run(std::slice::from_ref(&cmd))
                 .await

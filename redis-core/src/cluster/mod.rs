@@ -3,7 +3,8 @@
 //!
 //! `slots` computes hash slots (pure code), `topology` keeps the slot map,
 //! `routing` decides where commands go, `nodes` holds one [`crate::Client`]
-//! per node, `execute` sends, redirects and retries, `client` is the
+//! per node, `execute` sends, redirects and retries, `split` spreads MGET, DEL,
+//! EXISTS, UNLINK and TOUCH over slots, `client` is the
 //! public handle.
 
 mod client;
@@ -11,6 +12,7 @@ mod execute;
 mod nodes;
 mod routing;
 mod slots;
+mod split;
 mod topology;
 
 pub use client::{ClusterClient, ClusterStats};
