@@ -395,7 +395,20 @@ async fn resharding_under_load_follows_moved_and_ask() {
             while !stop.load(Ordering::Relaxed) {
                 let i = n % acked.len();
                 let key = format!("{tag}:w{task}:{i}");
-                let value: i64 = cluster.incr(&key).await.unwrap();
+                // Every other write goes in a pipeline with a read of the
+                // same key, so batches meet MOVED and ASK too.
+                let value: i64 = if n % 2 == 0 {
+                    cluster.incr(&key).await.unwrap()
+                } else {
+                    let (value, read): (i64, i64) = Pipeline::new()
+                        .incr(&key)
+                        .get(&key)
+                        .query(&cluster)
+                        .await
+                        .unwrap();
+                    assert_eq!(read, value, "{key} read in the pipeline");
+                    value
+                };
                 assert_eq!(value, acked[i] + 1, "{key}");
                 acked[i] = value;
                 if n % 5 == 0 {

@@ -109,7 +109,14 @@ impl ClusterClient {
         loop {
             attempt += 1;
             let shares = self.shares(cmds, &pending)?;
-            let results = self.send(shares).await;
+            // The deadline covers every try: a try begun late is cut short
+            // rather than given a whole response timeout of its own.
+            let results = match deadline {
+                Some(deadline) => tokio::time::timeout_at(deadline, self.send(shares))
+                    .await
+                    .map_err(|_| out_of_time(timeout, attempt))?,
+                None => self.send(shares).await,
+            };
             let mut again: Vec<usize> = Vec::new();
             let mut wait = false;
             let mut lost: Option<Error> = None;
@@ -348,6 +355,19 @@ impl ClusterClient {
             .await
             .map_err(|e| (e, Sent::Maybe))
     }
+}
+
+/// The error of a batch whose timeout ran out while it was being sent
+/// again after redirections or retries.
+fn out_of_time(timeout: Option<Duration>, attempt: u32) -> Error {
+    let tries = if attempt == 1 {
+        String::new()
+    } else {
+        format!(" at try {attempt} (after redirections or retries)")
+    };
+    Error::timeout(format!(
+        "no reply within the command's timeout of {timeout:?}{tries}"
+    ))
 }
 
 /// Whether a unit whose node failed is sent again: on a lost connection
