@@ -20,7 +20,7 @@ use redis_core::commands::{self, *};
 use redis_core::{
     Addr, Client, ClusterClient, Cmd, Config, ErrorKind, Executor, Pipeline, Transaction, Value,
 };
-use redis_tests::servers;
+use redis_tests::{TempServer, Version, servers};
 
 /// Held for writing by the test that moves a slot, for reading by those
 /// that count redirections.
@@ -494,4 +494,163 @@ async fn mget_del_exists_across_slots_are_split_and_merged() {
     let pairs: Vec<(&str, &str)> = keys.iter().map(|k| (k.as_str(), "v")).collect();
     let error = cluster.mset(pairs).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::CrossSlot);
+}
+
+/// A port nothing listens on now, for a throw-away node's cluster bus.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A throw-away cluster of three primaries without replicas, which keeps
+/// serving the slots of its live nodes when one dies
+/// (`cluster-require-full-coverage no`).
+async fn throwaway_cluster() -> Vec<TempServer> {
+    let mut nodes = Vec::new();
+    for _ in 0..3 {
+        let bus = free_port().to_string();
+        nodes.push(TempServer::start_with(
+            Version::Redis8,
+            &[
+                "--cluster-enabled",
+                "yes",
+                "--cluster-port",
+                &bus,
+                "--cluster-node-timeout",
+                "1000",
+                "--cluster-require-full-coverage",
+                "no",
+            ],
+        ));
+    }
+    let mut clients = Vec::new();
+    for node in &nodes {
+        clients.push(Client::connect(node.url()).await.unwrap());
+    }
+    let ranges = [(0, 5460), (5461, 10922), (10923, 16383)];
+    for (client, (start, end)) in clients.iter().zip(ranges) {
+        Cmd::new("CLUSTER")
+            .arg("ADDSLOTSRANGE")
+            .arg(start)
+            .arg(end)
+            .query::<()>(client)
+            .await
+            .unwrap();
+    }
+    for node in &nodes[1..] {
+        let port: u16 = node.addr().rsplit_once(':').unwrap().1.parse().unwrap();
+        let bus = Cmd::new("CONFIG").arg("GET").arg("cluster-port");
+        let bus: HashMap<String, String> = {
+            let c = Client::connect(node.url()).await.unwrap();
+            bus.query(&c).await.unwrap()
+        };
+        Cmd::new("CLUSTER")
+            .arg("MEET")
+            .arg("127.0.0.1")
+            .arg(port)
+            .arg(&bus["cluster-port"])
+            .query::<()>(&clients[0])
+            .await
+            .unwrap();
+    }
+    // Formed when every node knows three primaries with their slots.
+    let started = std::time::Instant::now();
+    loop {
+        let mut formed = true;
+        for client in &clients {
+            let info = client.cluster_info().await.unwrap();
+            let shards = client.cluster_shards().await.unwrap();
+            formed &= info.is_ok() && shards.iter().filter(|s| !s.slots.is_empty()).count() == 3;
+        }
+        if formed {
+            return nodes;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the cluster did not form"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// SIGKILL of a primary: calls on the other shards go on at their normal
+/// latency, and calls on the dead shard fail within their timeout.
+#[tokio::test]
+async fn a_dead_primary_delays_only_its_own_slots() {
+    let mut nodes = throwaway_cluster().await;
+    let timeout = Duration::from_millis(800);
+    let cluster = ClusterClient::connect_nodes(
+        settings()
+            .with_response_timeout(Some(timeout))
+            .with_connect_timeout(Duration::from_millis(500)),
+        nodes.iter().map(|n| n.addr()),
+    )
+    .await
+    .unwrap();
+    let dead = nodes[2].addr();
+    let keys: Vec<String> = (0..300).map(|i| format!("k{i}")).collect();
+    let (on_dead, healthy): (Vec<String>, Vec<String>) = keys
+        .into_iter()
+        .partition(|k| cluster.slot_owner(key_slot(k.as_bytes())).as_deref() == Some(&dead));
+    assert!(!on_dead.is_empty() && healthy.len() > 100);
+    for key in on_dead.iter().chain(&healthy) {
+        cluster.set(key, 1).await.unwrap();
+    }
+    nodes[2].kill();
+    let started = std::time::Instant::now();
+    let mut tasks = Vec::new();
+    for task in 0..16 {
+        let cluster = cluster.clone();
+        let keys = if task % 4 == 0 {
+            on_dead.clone()
+        } else {
+            healthy.clone()
+        };
+        tasks.push(tokio::spawn(async move {
+            let (mut slowest, mut errors, mut calls) = (Duration::ZERO, 0, 0);
+            let mut i = task;
+            while started.elapsed() < Duration::from_secs(3) {
+                let key = &keys[i % keys.len()];
+                let began = std::time::Instant::now();
+                let result: redis_core::Result<Option<i64>> = cluster.get(key).await;
+                slowest = slowest.max(began.elapsed());
+                errors += usize::from(result.is_err());
+                calls += 1;
+                i += 7;
+            }
+            (task % 4 == 0, slowest, errors, calls)
+        }));
+    }
+    let mut healthy_slowest = Duration::ZERO;
+    let mut dead_slowest = Duration::ZERO;
+    for task in tasks {
+        let (dead_shard, slowest, errors, calls) = task.await.unwrap();
+        if dead_shard {
+            assert!(errors > 0, "calls on the dead shard should fail");
+            dead_slowest = dead_slowest.max(slowest);
+        } else {
+            assert_eq!(
+                errors, 0,
+                "{errors} of {calls} calls on healthy shards failed"
+            );
+            healthy_slowest = healthy_slowest.max(slowest);
+        }
+    }
+    eprintln!(
+        "dead primary: slowest call on a healthy shard {healthy_slowest:?}, on the dead shard \
+         {dead_slowest:?} (timeout {timeout:?}); {:?}",
+        cluster.stats()
+    );
+    assert!(
+        healthy_slowest < Duration::from_millis(250),
+        "a healthy shard waited {healthy_slowest:?}"
+    );
+    // The timeout, plus scheduling slack on two shared cores.
+    assert!(
+        dead_slowest < timeout + Duration::from_millis(300),
+        "a call on the dead shard waited {dead_slowest:?}"
+    );
 }
