@@ -505,12 +505,12 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// A throw-away cluster of three primaries without replicas, which keeps
-/// serving the slots of its live nodes when one dies
-/// (`cluster-require-full-coverage no`).
-async fn throwaway_cluster() -> Vec<TempServer> {
+/// A throw-away cluster of three primaries, and `replicas` replicas of the
+/// third one, which keeps serving the slots of its live nodes when one
+/// dies (`cluster-require-full-coverage no`).
+async fn throwaway_cluster(replicas: usize) -> Vec<TempServer> {
     let mut nodes = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..3 + replicas {
         let bus = free_port().to_string();
         nodes.push(TempServer::start_with(
             Version::Redis8,
@@ -563,14 +563,41 @@ async fn throwaway_cluster() -> Vec<TempServer> {
         for client in &clients {
             let info = client.cluster_info().await.unwrap();
             let shards = client.cluster_shards().await.unwrap();
-            formed &= info.is_ok() && shards.iter().filter(|s| !s.slots.is_empty()).count() == 3;
+            formed &= info.is_ok()
+                && info.get::<usize>("cluster_known_nodes") == Some(nodes.len())
+                && shards.iter().filter(|s| !s.slots.is_empty()).count() == 3;
         }
         if formed {
-            return nodes;
+            break;
         }
         assert!(
             started.elapsed() < Duration::from_secs(30),
             "the cluster did not form"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let primary_id = clients[2].cluster_myid().await.unwrap();
+    for replica in &clients[3..] {
+        Cmd::new("CLUSTER")
+            .arg("REPLICATE")
+            .arg(&primary_id)
+            .query::<()>(replica)
+            .await
+            .unwrap();
+    }
+    // Replicas in sync with their primary.
+    loop {
+        let info: String = Cmd::new("INFO")
+            .arg("replication")
+            .query(&clients[2])
+            .await
+            .unwrap();
+        if info.contains(&format!("connected_slaves:{replicas}")) && !info.contains("state=wait") {
+            return nodes;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the replicas did not sync"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -580,7 +607,7 @@ async fn throwaway_cluster() -> Vec<TempServer> {
 /// latency, and calls on the dead shard fail within their timeout.
 #[tokio::test]
 async fn a_dead_primary_delays_only_its_own_slots() {
-    let mut nodes = throwaway_cluster().await;
+    let mut nodes = throwaway_cluster(0).await;
     let timeout = Duration::from_millis(800);
     let cluster = ClusterClient::connect_nodes(
         settings()
@@ -652,5 +679,69 @@ async fn a_dead_primary_delays_only_its_own_slots() {
     assert!(
         dead_slowest < timeout + Duration::from_millis(300),
         "a call on the dead shard waited {dead_slowest:?}"
+    );
+}
+
+/// SIGKILL of a primary with a replica: once the replica is promoted, the
+/// same client serves the slots again, without being rebuilt.
+#[tokio::test]
+async fn a_promoted_replica_takes_over_without_a_restart() {
+    let mut nodes = throwaway_cluster(1).await;
+    let cluster = ClusterClient::connect_nodes(
+        settings()
+            .with_response_timeout(Some(Duration::from_millis(800)))
+            .with_connect_timeout(Duration::from_millis(500)),
+        [nodes[0].addr()],
+    )
+    .await
+    .unwrap();
+    let dead = nodes[2].addr();
+    let replica = nodes[3].addr();
+    let key = (0..)
+        .map(|i| format!("failover:{i}"))
+        .find(|k| cluster.slot_owner(key_slot(k.as_bytes())).as_deref() == Some(&dead))
+        .unwrap();
+    cluster.set(&key, 1).await.unwrap();
+    // On the replica before the primary dies.
+    Cmd::new("WAIT")
+        .arg(1)
+        .arg(2000)
+        .query::<i64>(&cluster.node(&dead).await.unwrap())
+        .await
+        .unwrap();
+    nodes[2].kill();
+    let killed = std::time::Instant::now();
+    let mut errors = 0;
+    let (window, value) = loop {
+        let began = std::time::Instant::now();
+        match cluster.incr(&key).await {
+            Ok(value) => break (killed.elapsed(), value),
+            Err(error) => {
+                errors += 1;
+                assert!(
+                    began.elapsed() < Duration::from_millis(1100),
+                    "a call waited {:?}: {error}",
+                    began.elapsed()
+                );
+                if killed.elapsed() > Duration::from_secs(20) {
+                    let node0 = Client::connect(nodes[0].url()).await.unwrap();
+                    let shards = node0.cluster_shards().await;
+                    panic!(
+                        "no takeover: {error}; the map says {:?}; node 0 says {shards:?}",
+                        cluster.slot_owner(key_slot(key.as_bytes()))
+                    );
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    };
+    assert_eq!(value, 2, "the replica had the write");
+    assert_eq!(cluster.slot_owner(key_slot(key.as_bytes())), Some(replica));
+    for _ in 0..100 {
+        cluster.incr(&key).await.unwrap();
+    }
+    eprintln!(
+        "failover: served again {window:?} after the kill ({errors} failed calls, node timeout 1 s); {:?}",
+        cluster.stats()
     );
 }

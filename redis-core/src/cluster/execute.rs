@@ -125,6 +125,10 @@ impl ClusterClient {
                 let values = match result {
                     Ok(values) => values,
                     Err((error, sent)) => {
+                        // Whether or not these commands are tried again,
+                        // the node may be gone: its replica may have taken
+                        // over, which only a new map tells.
+                        self.schedule_refresh();
                         for &(p, _, _) in &parts {
                             let Some(unit) = pending.get(p).map(|p| &p.unit) else {
                                 continue;
@@ -138,7 +142,6 @@ impl ClusterClient {
                             }
                         }
                         wait = true;
-                        self.schedule_refresh();
                         lost = Some(error);
                         continue;
                     }
