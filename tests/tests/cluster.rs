@@ -5,8 +5,10 @@
 //! moves one slot that only its keys are meant to use to another primary
 //! and back, as `redis-cli --cluster reshard` does; the other tests hold
 //! [`STABLE`] for reading so that they see no redirection it causes.
-//! Killing nodes and failovers need throw-away clusters, which the harness
-//! cannot start yet: not covered here.
+//! Killing nodes happens on throw-away clusters of the test's own
+//! (`throwaway_cluster`: three primaries, optionally a replica of the
+//! third), never on the shared one. Manual failovers (`CLUSTER FAILOVER`)
+//! and resharding loops are not covered yet.
 
 #![allow(clippy::unwrap_used)]
 
