@@ -7,8 +7,8 @@
 //! [`STABLE`] for reading so that they see no redirection it causes.
 //! Killing nodes happens on throw-away clusters of the test's own
 //! (`throwaway_cluster`: three primaries, optionally a replica of the
-//! third), never on the shared one. Manual failovers (`CLUSTER FAILOVER`)
-//! and resharding loops are not covered yet.
+//! third), never on the shared one, and so does the manual failover
+//! (`CLUSTER FAILOVER`). Resharding and failover loops are not covered yet.
 
 #![allow(clippy::unwrap_used)]
 
@@ -744,6 +744,69 @@ async fn a_promoted_replica_takes_over_without_a_restart() {
     }
     eprintln!(
         "failover: served again {window:?} after the kill ({errors} failed calls, node timeout 1 s); {:?}",
+        cluster.stats()
+    );
+}
+
+/// `CLUSTER FAILOVER` on a replica while 8 tasks write to its shard: no
+/// error at all, and every acknowledged increment is on the new primary.
+#[tokio::test]
+async fn a_manual_failover_under_load_causes_no_error() {
+    let nodes = throwaway_cluster(1).await;
+    let cluster = ClusterClient::connect_nodes(settings(), [nodes[0].addr()])
+        .await
+        .unwrap();
+    let (primary, replica) = (nodes[2].addr(), nodes[3].addr());
+    let keys: Vec<String> = (0..)
+        .map(|i| format!("manual:{i}"))
+        .filter(|k| cluster.slot_owner(key_slot(k.as_bytes())).as_deref() == Some(&primary))
+        .take(8)
+        .collect();
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut writers = Vec::new();
+    for key in keys.clone() {
+        let (cluster, stop) = (cluster.clone(), stop.clone());
+        writers.push(tokio::spawn(async move {
+            let mut acked = 0i64;
+            while !stop.load(Ordering::Relaxed) {
+                let value: i64 = cluster.incr(&key).await.unwrap();
+                assert_eq!(value, acked + 1, "{key}: a reply out of step");
+                acked = value;
+            }
+            acked
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let replica_client = Client::connect(format!("redis://{replica}")).await.unwrap();
+    Cmd::new("CLUSTER")
+        .arg("FAILOVER")
+        .query::<()>(&replica_client)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let role: Vec<Value> = Cmd::new("ROLE").query(&replica_client).await.unwrap();
+        if matches!(role.first(), Some(Value::BulkString(r)) if &r[..] == b"master") {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "no failover");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut total = 0;
+    for (key, writer) in keys.iter().zip(writers) {
+        let acked = writer.await.unwrap();
+        let stored: i64 = cluster.get(key).await.unwrap();
+        assert_eq!(stored, acked, "{key}");
+        total += acked;
+    }
+    assert_eq!(
+        cluster.slot_owner(key_slot(keys[0].as_bytes())),
+        Some(replica)
+    );
+    eprintln!(
+        "manual failover: {total} increments, no error; {:?}",
         cluster.stats()
     );
 }
