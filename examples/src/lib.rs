@@ -1,7 +1,7 @@
 //! Runnable examples for the workspace; see `examples/examples/`.
 //!
 //! Each example reads the server address from `REDIS_URL` (or
-//! `REDIS_SENTINEL_URL`), or from the test servers file that
+//! `REDIS_SENTINEL_URL`, `REDIS_CLUSTER_URL`), or from the test servers file that
 //! `cargo xtask servers up` writes.
 
 /// The URL the examples connect to: `REDIS_URL`, else the `STACK` entry of
@@ -26,6 +26,21 @@ pub fn sentinel_url() -> String {
     match (servers_entry("SENTINELS"), servers_entry("SENTINEL_MASTER")) {
         (Some(sentinels), Some(name)) => format!("redis+sentinel://{sentinels}/{name}"),
         _ => "redis+sentinel://127.0.0.1:26379/mymaster".to_owned(),
+    }
+}
+
+/// A URL of one node of a Redis Cluster: `REDIS_CLUSTER_URL`, else the
+/// first `CLUSTER` entry of the servers file, else `redis://127.0.0.1:7000`.
+/// The client finds the other nodes from it.
+pub fn cluster_url() -> String {
+    if let Ok(url) = std::env::var("REDIS_CLUSTER_URL") {
+        return url;
+    }
+    let first =
+        servers_entry("CLUSTER").and_then(|nodes| nodes.split(',').next().map(str::to_owned));
+    match first {
+        Some(addr) => format!("redis://{addr}"),
+        None => "redis://127.0.0.1:7000".to_owned(),
     }
 }
 

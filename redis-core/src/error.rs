@@ -69,6 +69,11 @@ pub enum ErrorKind {
     /// have overlapped with another owner's; fencing tokens let the
     /// protected resource refuse it.
     LockLost,
+    /// A command or transaction for a cluster has keys in more than one
+    /// hash slot, which no node can run atomically. Refused before
+    /// anything was sent; the error names two of the keys and their slots.
+    /// Give the keys a common `{hash tag}`, or send them separately.
+    CrossSlot,
 }
 
 impl ErrorKind {
@@ -99,6 +104,7 @@ impl ErrorKind {
             ErrorKind::IndexMissing => "index_missing",
             ErrorKind::Conflict => "conflict",
             ErrorKind::LockLost => "lock_lost",
+            ErrorKind::CrossSlot => "cross_slot",
         }
     }
 }

@@ -134,6 +134,16 @@
 //! no longer name) without being rebuilt; `redis+sentinel://` URLs open one
 //! with [`Sentinel::connect_url`].
 //!
+//! # Cluster
+//!
+//! [`ClusterClient`] serves a Redis Cluster through the same [`Executor`]
+//! trait: each command goes to the primary of its keys' hash slot
+//! ([`cluster::key_slot`]), pipelines are split by node and sent in
+//! parallel with their replies put back in order, and `MOVED`, `ASK`,
+//! `TRYAGAIN` and `CLUSTERDOWN` are followed within the command's timeout.
+//! Commands or transactions whose keys span slots are refused before
+//! sending ([`ErrorKind::CrossSlot`]).
+//!
 //! # TLS
 //!
 //! `rediss://` URLs and [`Config::with_tls`] (feature `tls`, on by default)
@@ -171,6 +181,7 @@ mod batch;
 pub mod blocking;
 mod cache;
 mod client;
+pub mod cluster;
 mod cmd;
 mod cmd_info;
 pub mod commands;
@@ -198,6 +209,7 @@ pub mod url;
 pub use batch::Batch;
 pub use cache::{CacheConfig, CacheEntry, CacheStats, CacheStore, LruStore};
 pub use client::{Client, Executing, IntoConfig};
+pub use cluster::ClusterClient;
 pub use cmd::Cmd;
 pub use config::{Addr, Config, Protocol};
 pub use connection::{ConnectionEvent, ConnectionEvents, EVENT_BUFFER};

@@ -59,6 +59,12 @@ impl Servers {
         self.get("SENTINEL_REPLICA")
     }
 
+    /// The six nodes of the shared cluster (`host:port` each): three
+    /// primaries and their replicas, which is which read from the cluster.
+    pub fn cluster(&self) -> Vec<&str> {
+        self.get("CLUSTER").split(',').collect()
+    }
+
     /// Redis 7.0, TLS port (`host:port`); its CA is `TLS_CA`.
     pub fn redis7_tls(&self) -> &str {
         self.get("REDIS7_TLS")

@@ -1,0 +1,65 @@
+//! Redis Cluster: one handle for all the nodes. Commands go to the primary
+//! of their keys' slot, a pipeline is split by node and its replies come
+//! back in order, a transaction runs when its keys share a slot (a hash
+//! tag), and one whose keys do not is refused before anything is sent.
+//!
+//! Run it with the test servers up (`cargo xtask servers up`, then
+//! `REDIS_SERVERS_ENV=target/redis-servers/servers.env cargo run -p redis-examples --example cluster`),
+//! or against any cluster: `REDIS_CLUSTER_URL=redis://10.0.0.1:7000 cargo run ...`.
+
+use redis_core::cluster::key_slot;
+use redis_core::prelude::*;
+use redis_core::{ClusterClient, ErrorKind, Pipeline, Transaction};
+
+#[tokio::main]
+async fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
+    let cluster = ClusterClient::connect(redis_examples::cluster_url()).await?;
+    println!("primaries: {}", cluster.primaries().join(", "));
+
+    let prefix = format!("example:cluster:{}", std::process::id());
+    // Keys spread over the slots, so over every primary.
+    let keys: Vec<String> = (0..6).map(|i| format!("{prefix}:{i}")).collect();
+    for key in &keys {
+        cluster.set(key, key.len()).await?;
+        let slot = key_slot(key.as_bytes());
+        println!(
+            "{key}: slot {slot} on {}",
+            cluster.slot_owner(slot).unwrap_or_default()
+        );
+    }
+
+    // One pipeline across slots: one batch per node, in parallel, replies in order.
+    let mut reads: Pipeline<Vec<Option<u64>>> = Pipeline::default();
+    for key in &keys {
+        reads.push(redis_core::commands::get(key));
+    }
+    println!("read back: {:?}", reads.query(&cluster).await?);
+
+    // A transaction over keys that share a slot through a hash tag.
+    let tag = format!("{{{prefix}}}");
+    let (balance, log): (i64, u64) = Transaction::new()
+        .incrby(format!("{tag}:balance"), 10)
+        .rpush(format!("{tag}:log"), "deposit 10")
+        .query(&cluster)
+        .await?;
+    println!("balance {balance}, {log} log entries");
+
+    // Keys in two slots cannot be written atomically: refused, nothing sent.
+    let error = cluster
+        .mset([(keys[0].as_str(), "a"), (keys[1].as_str(), "b")])
+        .await
+        .expect_err("the keys are in two slots");
+    assert_eq!(error.kind(), ErrorKind::CrossSlot);
+    println!("refused: {error}");
+
+    let mut cleanup: Pipeline<Vec<u64>> = Pipeline::default();
+    for key in keys
+        .iter()
+        .chain([&format!("{tag}:balance"), &format!("{tag}:log")])
+    {
+        cleanup.push(redis_core::commands::del(key));
+    }
+    cleanup.query(&cluster).await?;
+    println!("redirections so far: {:?}", cluster.stats());
+    Ok(())
+}

@@ -1,0 +1,446 @@
+//! Sending commands over the cluster: each unit (a command, or a MULTI ...
+//! EXEC) to its node, one batch per node, the nodes in parallel, then
+//! redirections and retries per unit, and the replies back in the caller's
+//! order.
+
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use super::client::ClusterClient;
+use super::routing::{Route, Unit, units};
+use super::split::split;
+use crate::cmd_info::is_read_only;
+use crate::executor::reply_to;
+use crate::pool::batch_timeout;
+use crate::retry::{Backoff, ExponentialBackoff};
+use crate::{Cmd, Error, ErrorKind, Executor, FromValue, Result, RetryMethod, Value};
+
+/// The future of a command sent through a [`ClusterClient`]. Boxed: the
+/// cluster's path (routing, redirections, retries) is larger than a
+/// standalone client's, and a box is small beside a network round trip.
+pub type ClusterExecute<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;
+
+/// How many times a unit is sent in all, redirections and retries
+/// included, when its deadline does not end it first: enough for a MOVED
+/// followed by an ASK and a few TRYAGAINs during a resharding, and for a
+/// CLUSTERDOWN that lasts as long as a failover (with the backoff below).
+const ATTEMPTS: u32 = 16;
+
+/// The pause before retrying after TRYAGAIN, CLUSTERDOWN, LOADING, BUSY,
+/// READONLY or a lost connection (not after MOVED or ASK, which name where
+/// to go at once): from 10 ms, doubling, up to half a second, so a
+/// failover of a few seconds is waited out within the attempts.
+const BACKOFF: ExponentialBackoff = ExponentialBackoff {
+    base: Duration::from_millis(10),
+    cap: Duration::from_millis(500),
+    jitter: true,
+};
+
+/// A unit still to be sent.
+struct Pending {
+    unit: Unit,
+    /// The node an `ASK` named: the next try goes there, after `ASKING`.
+    ask: Option<String>,
+    replied: bool,
+}
+
+/// One node's part of a round: which units, and where their replies start.
+struct Share {
+    node: Arc<str>,
+    /// (index into the pending units, first reply, whether `ASKING` precedes)
+    parts: Vec<(usize, usize, bool)>,
+    cmds: Vec<Cmd>,
+}
+
+/// A node's replies, or why there are none and whether the commands went
+/// out at all.
+type ShareResult = std::result::Result<Vec<Value>, (Error, Sent)>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sent {
+    /// The node could not be reached: nothing was sent.
+    No,
+    /// The commands may have reached the node.
+    Maybe,
+}
+
+/// What a unit's replies call for.
+enum Next {
+    Done,
+    Moved { slot: u16, node: String },
+    Ask { node: String },
+    Wait,
+}
+
+/// The replies of a run, and the node the last unit was answered by (to
+/// name in a single command's error).
+pub(super) struct Ran {
+    pub(super) replies: Vec<Value>,
+    pub(super) node: Option<Arc<str>>,
+}
+
+impl ClusterClient {
+    /// Sends `cmds` and returns one reply per command, in order. Server
+    /// errors other than redirections stay in place as values; `Err` means
+    /// the batch could not be routed (cross-slot), or a node failed in a
+    /// way that is not retried.
+    pub(super) async fn run(&self, cmds: &[Cmd]) -> Result<Ran> {
+        if let Some(refused) = cmds.iter().find_map(Cmd::refusal) {
+            return Err(refused);
+        }
+        let timeout = batch_timeout(cmds, self.inner.nodes.template().response_timeout);
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let mut pending: Vec<Pending> = units(cmds)?
+            .into_iter()
+            .map(|unit| Pending {
+                unit,
+                ask: None,
+                replied: false,
+            })
+            .collect();
+        let mut replies = vec![Value::Nil; cmds.len()];
+        let mut node = None;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let shares = self.shares(cmds, &pending)?;
+            // The deadline covers every try: a try begun late is cut short
+            // rather than given a whole response timeout of its own.
+            let results = match deadline {
+                Some(deadline) => tokio::time::timeout_at(deadline, self.send(shares))
+                    .await
+                    .map_err(|_| out_of_time(timeout, attempt))?,
+                None => self.send(shares).await,
+            };
+            let mut again: Vec<usize> = Vec::new();
+            let mut wait = false;
+            let mut lost: Option<Error> = None;
+            let mut filled = vec![false; pending.len()];
+            for ((share_node, parts), result) in results {
+                let values = match result {
+                    Ok(values) => values,
+                    Err((error, sent)) => {
+                        // Whether or not these commands are tried again,
+                        // the node may be gone: its replica may have taken
+                        // over, which only a new map tells.
+                        self.schedule_refresh();
+                        for &(p, _, _) in &parts {
+                            let Some(unit) = pending.get(p).map(|p| &p.unit) else {
+                                continue;
+                            };
+                            let cmds = cmds.get(unit.cmds.clone()).unwrap_or_default();
+                            if !retried_after_loss(&error, sent, cmds) {
+                                return Err(error);
+                            }
+                            if !again.contains(&p) {
+                                again.push(p);
+                            }
+                        }
+                        wait = true;
+                        lost = Some(error);
+                        continue;
+                    }
+                };
+                for (p, start, asking) in parts {
+                    let Some(unit) = pending.get_mut(p) else {
+                        continue;
+                    };
+                    let count = unit.unit.cmds.len();
+                    let first = start + usize::from(asking);
+                    let Some(got) = values.get(first..first + count) else {
+                        return Err(Error::protocol(format!(
+                            "{share_node} sent {} replies to {} commands",
+                            values.len(),
+                            start + usize::from(asking) + count
+                        ))
+                        .at_node(&share_node));
+                    };
+                    if filled.get(p).copied().unwrap_or(true) {
+                        // A unit sent to every primary: the first reply kept.
+                        continue;
+                    }
+                    if let Some(slot) = filled.get_mut(p) {
+                        *slot = true;
+                    }
+                    for (into, value) in replies
+                        .get_mut(unit.unit.cmds.clone())
+                        .into_iter()
+                        .flatten()
+                        .zip(got)
+                    {
+                        *into = value.clone();
+                    }
+                    unit.replied = true;
+                    node = Some(share_node.clone());
+                    match next(got) {
+                        Next::Done => {}
+                        Next::Moved { slot, node } => {
+                            self.inner.counters.moved.fetch_add(1, Ordering::Relaxed);
+                            self.moved(slot, &node);
+                            self.schedule_refresh();
+                            unit.ask = None;
+                            again.push(p);
+                        }
+                        Next::Ask { node } => {
+                            self.inner.counters.ask.fetch_add(1, Ordering::Relaxed);
+                            unit.ask = Some(node);
+                            again.push(p);
+                        }
+                        Next::Wait => {
+                            self.schedule_refresh();
+                            unit.ask = None;
+                            wait = true;
+                            again.push(p);
+                        }
+                    }
+                }
+            }
+            if again.is_empty() {
+                return Ok(Ran { replies, node });
+            }
+            let delay = if wait {
+                BACKOFF.delay(attempt)
+            } else {
+                Duration::ZERO
+            };
+            let late = deadline.is_some_and(|deadline| Instant::now() + delay >= deadline);
+            if attempt >= ATTEMPTS || late {
+                // Out of attempts or time: the last replies stand (a
+                // redirection or TRYAGAIN the caller sees as it is), unless
+                // a unit has none because its node was lost.
+                let unanswered = again
+                    .iter()
+                    .any(|&p| pending.get(p).is_some_and(|p| !p.replied));
+                return match lost {
+                    Some(error) if unanswered => Err(error),
+                    _ => Ok(Ran { replies, node }),
+                };
+            }
+            if wait {
+                self.inner
+                    .counters
+                    .retries
+                    .fetch_add(again.len() as u64, Ordering::Relaxed);
+                tracing::debug!(attempt, ?delay, "retrying cluster commands");
+                tokio::time::sleep(delay).await;
+            }
+            let mut kept = std::mem::take(&mut pending)
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| again.contains(i))
+                .map(|(_, p)| p)
+                .collect();
+            std::mem::swap(&mut pending, &mut kept);
+        }
+    }
+
+    /// Groups the pending units by the node each goes to now.
+    fn shares(&self, cmds: &[Cmd], pending: &[Pending]) -> Result<Vec<Share>> {
+        let map = self.map();
+        let primaries = map.primaries();
+        if primaries.is_empty() {
+            return Err(Error::new(
+                ErrorKind::Io,
+                "no primary of the cluster is known; the topology could not be discovered",
+            ));
+        }
+        // One node for every keyless command of the batch: one round trip.
+        let keyless = primaries
+            .get(fastrand::usize(..primaries.len()))
+            .cloned()
+            .ok_or_else(|| Error::protocol("no primary"))?;
+        let mut shares: Vec<Share> = Vec::new();
+        for (p, pending) in pending.iter().enumerate() {
+            let unit = &pending.unit;
+            let targets: Vec<Arc<str>> = match (&pending.ask, unit.route) {
+                (Some(ask), _) => vec![Arc::from(ask.as_str())],
+                // A slot no one serves: any node answers with MOVED or
+                // CLUSTERDOWN, which leads to the owner or waits for one.
+                (None, Route::Slot(slot)) => {
+                    vec![
+                        map.primary(slot)
+                            .cloned()
+                            .unwrap_or_else(|| keyless.clone()),
+                    ]
+                }
+                (None, Route::AnyPrimary) => vec![keyless.clone()],
+                (None, Route::AllPrimaries) => primaries.to_vec(),
+            };
+            for target in targets {
+                let share = match shares.iter().position(|s| s.node == target) {
+                    Some(i) => &mut shares[i],
+                    None => {
+                        shares.push(Share {
+                            node: target,
+                            parts: Vec::new(),
+                            cmds: Vec::new(),
+                        });
+                        let last = shares.len() - 1;
+                        &mut shares[last]
+                    }
+                };
+                let asking = pending.ask.is_some();
+                share.parts.push((p, share.cmds.len(), asking));
+                if asking {
+                    share.cmds.push(Cmd::new("ASKING"));
+                }
+                share
+                    .cmds
+                    .extend_from_slice(cmds.get(unit.cmds.clone()).unwrap_or_default());
+            }
+        }
+        Ok(shares)
+    }
+
+    /// Sends each node its share, all nodes at once: a slow or dead node
+    /// delays only the units that go to it (and the batch they are in).
+    async fn send(
+        &self,
+        shares: Vec<Share>,
+    ) -> Vec<((Arc<str>, Vec<(usize, usize, bool)>), ShareResult)> {
+        let mut shares = shares;
+        if shares.len() == 1
+            && let Some(share) = shares.pop()
+        {
+            // One node: no task to spawn.
+            let result = self.send_share(&share.node, &share.cmds).await;
+            return vec![((share.node, share.parts), result)];
+        }
+        let mut tasks = JoinSet::new();
+        let mut heads = Vec::with_capacity(shares.len());
+        for (i, share) in shares.into_iter().enumerate() {
+            let client = self.clone();
+            let node = share.node.clone();
+            tasks.spawn(async move { (i, client.send_share(&node, &share.cmds).await) });
+            heads.push((share.node, share.parts));
+        }
+        let mut results: Vec<Option<ShareResult>> = heads.iter().map(|_| None).collect();
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok((i, result)) => {
+                    if let Some(slot) = results.get_mut(i) {
+                        *slot = Some(result);
+                    }
+                }
+                Err(error) => tracing::error!(%error, "a cluster node's send task failed"),
+            }
+        }
+        heads
+            .into_iter()
+            .zip(results)
+            .map(|(head, result)| {
+                let result = result.unwrap_or_else(|| {
+                    Err((
+                        Error::new(ErrorKind::Io, "the node's send task ended without a reply")
+                            .at_node(&head.0),
+                        Sent::Maybe,
+                    ))
+                });
+                (head, result)
+            })
+            .collect()
+    }
+
+    async fn send_share(&self, node: &str, cmds: &[Cmd]) -> ShareResult {
+        let client = self
+            .inner
+            .nodes
+            .get(node)
+            .await
+            .map_err(|e| (e, Sent::No))?;
+        client
+            .execute_batch(cmds)
+            .await
+            .map_err(|e| (e, Sent::Maybe))
+    }
+}
+
+/// The error of a batch whose timeout ran out while it was being sent
+/// again after redirections or retries.
+fn out_of_time(timeout: Option<Duration>, attempt: u32) -> Error {
+    let tries = if attempt == 1 {
+        String::new()
+    } else {
+        format!(" at try {attempt} (after redirections or retries)")
+    };
+    Error::timeout(format!(
+        "no reply within the command's timeout of {timeout:?}{tries}"
+    ))
+}
+
+/// Whether a unit whose node failed is sent again: on a lost connection
+/// when nothing was sent or when it only reads (a write that was in flight
+/// may have been applied; the node's own client has already retried what
+/// its retry policy allows).
+fn retried_after_loss(error: &Error, sent: Sent, cmds: &[Cmd]) -> bool {
+    error.kind() == ErrorKind::Io && (sent == Sent::No || cmds.iter().all(is_read_only))
+}
+
+/// What a unit's replies call for: the first redirection or retryable
+/// error among them (in a transaction, a queued command's MOVED comes
+/// before EXEC's EXECABORT), else nothing.
+fn next(replies: &[Value]) -> Next {
+    for reply in replies {
+        let Value::Error(server) = reply.innermost() else {
+            continue;
+        };
+        match Error::server(server.clone()).retry_method() {
+            RetryMethod::MovedRedirect { slot, address } => {
+                return Next::Moved {
+                    slot,
+                    node: address,
+                };
+            }
+            RetryMethod::AskRedirect { address, .. } => return Next::Ask { node: address },
+            // TRYAGAIN (keys of a multi-key command split by a migration),
+            // LOADING, BUSY, CLUSTERDOWN, MASTERDOWN; READONLY: a primary
+            // demoted behind our back, which the refresh finds.
+            RetryMethod::RetryImmediately | RetryMethod::WaitAndRetry | RetryMethod::Reconnect => {
+                return Next::Wait;
+            }
+            _ => {}
+        }
+    }
+    Next::Done
+}
+
+impl Executor for ClusterClient {
+    type Execute<'a, T: FromValue> = ClusterExecute<'a, T>;
+
+    fn execute<T: FromValue>(&self, cmd: Cmd) -> ClusterExecute<'_, T> {
+        Box::pin(async move {
+            if let Some(split) = split(&cmd) {
+                let ran = self
+                    .run(&split.cmds)
+                    .await
+                    .map_err(|e| e.with_command(cmd.name()))?;
+                return reply_to(&cmd, split.merge(ran.replies)?);
+            }
+            let ran = self
+                .run(std::slice::from_ref(&cmd))
+                .await
+                .map_err(|e| e.with_command(cmd.name()))?;
+            let reply = ran
+                .replies
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::protocol("no reply"))?;
+            reply_to(&cmd, reply).map_err(|e| match (&ran.node, e.kind()) {
+                (Some(node), ErrorKind::Server | ErrorKind::Auth) => e.at_node(node),
+                _ => e,
+            })
+        })
+    }
+
+    async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
+        if cmds.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self.run(cmds).await?.replies)
+    }
+}

@@ -1,0 +1,103 @@
+//! One [`Client`] per node, made on first use with a connector for that
+//! node's address: the standalone client's own connection path (handshake,
+//! multiplexing, reconnect with backoff, pool for blocking commands), not a
+//! second one.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::OnceCell;
+
+use super::topology::split_node;
+use crate::config::{Addr, Config};
+use crate::connection::{Connector, Node};
+use crate::{Client, Error, ErrorKind, Result};
+
+/// The clients of the nodes met so far, by `host:port`.
+pub(crate) struct Nodes {
+    /// Every node's settings but its address.
+    template: Config,
+    /// Each node's client, made once: a cell rather than a client so that
+    /// the lock is never held across a connect. Callers for a node that is
+    /// slow to answer wait on its cell only, never on another node's.
+    clients: Mutex<HashMap<Arc<str>, Arc<OnceCell<Client>>>>,
+    /// Set by `close`: no client is made afterwards.
+    closed: AtomicBool,
+}
+
+impl Nodes {
+    pub(crate) fn new(template: Config) -> Nodes {
+        Nodes {
+            template,
+            clients: Mutex::new(HashMap::new()),
+            closed: AtomicBool::new(false),
+        }
+    }
+
+    /// The client of `node`, connecting it first if this is the first use
+    /// (or the first connect failed). Fails within the connect timeout.
+    pub(crate) async fn get(&self, node: &str) -> Result<Client> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(Error::new(
+                ErrorKind::Closed,
+                "the cluster client was closed",
+            ));
+        }
+        let cell = {
+            let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+            match clients.get(node) {
+                Some(cell) => cell.clone(),
+                None => {
+                    let cell = Arc::new(OnceCell::new());
+                    clients.insert(Arc::from(node), cell.clone());
+                    cell
+                }
+            }
+        };
+        let client = cell.get_or_try_init(|| self.connect(node)).await?;
+        Ok(client.clone())
+    }
+
+    async fn connect(&self, node: &str) -> Result<Client> {
+        let (host, port) = split_node(node).ok_or_else(|| {
+            Error::protocol(format!("the cluster named a node without a port: {node:?}"))
+        })?;
+        let mut config = self.template.clone();
+        config.addr = Addr::Tcp {
+            host: host.to_owned(),
+            port,
+        };
+        let connector: Connector = Arc::new(Node::new(config.clone())?);
+        Client::start(config, connector).await
+    }
+
+    /// Forgets the clients of nodes that are not in `keep` (nodes that
+    /// left the cluster or stopped serving slots), so no connection to a
+    /// gone node is kept retrying in the background. Not closed outright:
+    /// a command in flight there holds a clone and gets its reply (or its
+    /// redirection); the client closes when the last clone is dropped.
+    pub(crate) fn retain(&self, keep: &[Arc<str>]) {
+        let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        clients.retain(|name, _| keep.iter().any(|k| k == name));
+    }
+
+    /// Closes every node's client.
+    pub(crate) async fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        let all: Vec<Arc<OnceCell<Client>>> = {
+            let mut clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+            clients.drain().map(|(_, cell)| cell).collect()
+        };
+        for cell in all {
+            if let Some(client) = cell.get() {
+                client.close().await;
+            }
+        }
+    }
+
+    /// The settings every node's client gets.
+    pub(crate) fn template(&self) -> &Config {
+        &self.template
+    }
+}
