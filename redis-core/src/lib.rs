@@ -203,6 +203,7 @@ mod span;
 mod sync;
 #[cfg(feature = "tls")]
 mod tls;
+mod typed_script;
 pub mod url;
 
 #[doc(hidden)]
@@ -228,6 +229,7 @@ pub use script::{Script, ScriptInvocation};
 pub use sentinel::Sentinel;
 #[cfg(feature = "tls")]
 pub use tls::TlsConfig;
+pub use typed_script::{ScriptCall, ScriptValues, TypedScript};
 
 /// Internals exposed for the criterion benchmarks in `bench/`; not a
 /// stable API.
