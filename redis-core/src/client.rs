@@ -114,6 +114,7 @@ impl fmt::Debug for Client {
 /// A handle that does not keep the client open: for background work (a
 /// Sentinel master client's watch) that must end when the last [`Client`]
 /// is dropped.
+#[derive(Clone)]
 pub(crate) struct WeakClient(std::sync::Weak<Inner>);
 
 impl WeakClient {
@@ -239,11 +240,10 @@ impl Client {
     /// on a lost connection (read-only ones are retried). Returns at once;
     /// the new connection is made in the background.
     ///
-    /// This is the hook for a failover announced from outside (a
-    /// `+switch-master` message from a sentinel subscription, an
-    /// orchestrator's notice); a READONLY reply and a lost connection
-    /// already lead a Sentinel master client to the new master by
-    /// themselves.
+    /// This is the hook for a failover announced from outside (an
+    /// orchestrator's notice); a Sentinel master client already follows
+    /// the sentinels' `+switch-master`, a READONLY reply and a lost
+    /// connection by itself.
     ///
     /// ```no_run
     /// # async fn run(client: redis_core::Client) {
