@@ -383,8 +383,9 @@ impl Client {
         self.inner.mux.submit(cmds, timeout)
     }
 
-    async fn send_dedicated(&self, cmds: &[Cmd]) -> Result<Replies> {
+    async fn send_dedicated(&self, cmds: &[Cmd], span: &tracing::Span) -> Result<Replies> {
         let conn = self.dedicated().await?;
+        crate::span::record_peer_on(span, conn.node());
         // Already inside this command's span: not another one.
         conn.run(cmds).await.map(Replies::Many)
     }
@@ -558,6 +559,7 @@ impl Executor for Client {
             return self.execute_batch(&batch.to_cmds()).await;
         }
         let span = CommandSpan::of_batch(batch, &self.inner.config);
+        span.record_peer(|| self.node());
         let timeout = batch.timeout(self.inner.config.response_timeout);
         let queued = self
             .inner
@@ -567,7 +569,10 @@ impl Executor for Client {
             Ok(replies) => Ok(replies),
             Err(failed) => {
                 let cmds = batch.to_cmds();
-                self.retry(&cmds, failed).instrument(span.get()).await
+                let retried = self.retry(&cmds, failed).instrument(span.get()).await;
+                // The reconnect may have gone elsewhere (a Sentinel client).
+                span.record_peer(|| self.node());
+                retried
             }
         };
         span.finish(replies).map(|replies| replies.into_vec())
