@@ -542,9 +542,9 @@ async fn a_second_reply_to_one_command_drops_the_connection() {
 }
 
 /// A server that answers before it was asked (or a proxy a reply behind)
-/// is caught by the handshake, whose last command is a PING with a token
-/// that must come back: no command is ever handed a reply that was not its
-/// own.
+/// is caught by the handshake, whose last command is a second HELLO, whose
+/// reply no other command's looks like: no command is ever handed a reply
+/// that was not its own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reply_sent_before_any_command_fails_the_handshake() {
     let _turn = one_at_a_time().await;
