@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::Result;
 use crate::credentials::{CredentialsProvider, Secret};
 use crate::resp::Limits;
 use crate::retry::Retry;
@@ -112,12 +111,6 @@ impl Config {
             retry: Retry::default(),
             limits: Limits::default(),
         }
-    }
-
-    /// Parses a `redis://`, `rediss://` or `unix://` URL; see [`crate::url`]
-    /// for the accepted forms.
-    pub fn from_url(url: &str) -> Result<Self> {
-        crate::url::parse(url)
     }
 
     /// The server address.
