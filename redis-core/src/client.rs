@@ -120,6 +120,7 @@ impl fmt::Debug for Client {
 /// A handle that does not keep the client open: for background work (a
 /// Sentinel master client's watch) that must end when the last [`Client`]
 /// is dropped.
+#[derive(Clone)]
 pub(crate) struct WeakClient(std::sync::Weak<Inner>);
 
 impl WeakClient {
@@ -287,11 +288,10 @@ impl Client {
     /// on a lost connection (read-only ones are retried). Returns at once;
     /// the new connection is made in the background.
     ///
-    /// This is the hook for a failover announced from outside (a
-    /// `+switch-master` message from a sentinel subscription, an
-    /// orchestrator's notice); a READONLY reply and a lost connection
-    /// already lead a Sentinel master client to the new master by
-    /// themselves.
+    /// This is the hook for a failover announced from outside (an
+    /// orchestrator's notice); a Sentinel master client already follows
+    /// the sentinels' `+switch-master`, a READONLY reply and a lost
+    /// connection by itself.
     ///
     /// ```no_run
     /// # async fn run(client: redis_core::Client) {
@@ -440,8 +440,9 @@ impl Client {
         self.inner.mux.submit(cmds, timeout)
     }
 
-    async fn send_dedicated(&self, cmds: &[Cmd]) -> Result<Replies> {
+    async fn send_dedicated(&self, cmds: &[Cmd], span: &tracing::Span) -> Result<Replies> {
         let conn = self.dedicated().await?;
+        crate::span::record_peer_on(span, conn.node());
         // Already inside this command's span: not another one.
         let replies = conn.run(cmds).await.map(Replies::Many);
         if let Some(cache) = &self.inner.cache {
@@ -623,6 +624,7 @@ impl Executor for Client {
             cache.forget_written(&batch.to_cmds());
         }
         let span = CommandSpan::of_batch(batch, &self.inner.config);
+        span.record_peer(|| self.node());
         let timeout = batch.timeout(self.inner.config.response_timeout);
         let queued = self
             .inner
@@ -632,7 +634,10 @@ impl Executor for Client {
             Ok(replies) => Ok(replies),
             Err(failed) => {
                 let cmds = batch.to_cmds();
-                self.retry(&cmds, failed).instrument(span.get()).await
+                let retried = self.retry(&cmds, failed).instrument(span.get()).await;
+                // The reconnect may have gone elsewhere (a Sentinel client).
+                span.record_peer(|| self.node());
+                retried
             }
         };
         span.finish(replies).map(|replies| replies.into_vec())

@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::CacheConfig;
 use crate::credentials::{CredentialsProvider, Secret};
 use crate::resp::Limits;
 use crate::retry::Retry;
 #[cfg(feature = "tls")]
 use crate::tls::TlsConfig;
-use crate::{CacheConfig, Result};
 
 /// Where the server listens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,12 +114,6 @@ impl Config {
             limits: Limits::default(),
             cache: None,
         }
-    }
-
-    /// Parses a `redis://`, `rediss://` or `unix://` URL; see [`crate::url`]
-    /// for the accepted forms.
-    pub fn from_url(url: &str) -> Result<Self> {
-        crate::url::parse(url)
     }
 
     /// The server address.

@@ -497,7 +497,12 @@ impl<R> Transaction<R> {
                 _ => None,
             });
             match queued {
-                Some(queued) => err.with_detail(format!("queueing failed: {queued}")),
+                // Through the executor, as the command's own error would
+                // be: a NOPERM then says which user was refused.
+                Some(queued) => {
+                    let queued = executor.name_node(Error::server(queued));
+                    err.with_detail(format!("queueing failed: {queued}"))
+                }
                 None => err,
             }
         })?;

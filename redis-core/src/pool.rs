@@ -236,6 +236,11 @@ impl fmt::Debug for Dedicated {
 }
 
 impl Dedicated {
+    /// The server this connection is to.
+    pub(crate) fn node(&self) -> &str {
+        &self.inner.addr
+    }
+
     pub(crate) async fn run(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
         // Before the connection is touched, so that a refusal leaves it usable.
         if let Some(refused) = cmds.iter().find_map(Cmd::refusal) {
@@ -284,6 +289,7 @@ impl Executor for Dedicated {
         Box::pin(async move {
             let cmds = std::slice::from_ref(&cmd);
             let span = CommandSpan::new(cmds, &self.inner.pool.config);
+            span.record_peer(|| self.node());
             let result = async {
                 let mut replies = self
                     .run(cmds)
@@ -310,6 +316,7 @@ impl Executor for Dedicated {
 
     async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
         let span = CommandSpan::new(cmds, &self.inner.pool.config);
+        span.record_peer(|| self.node());
         let result = self.run(cmds).instrument(span.get()).await;
         span.finish(result)
     }

@@ -9,7 +9,12 @@
 //! - `otel.kind = "client"`, `db.system.name = "redis"`, `db.namespace`
 //!   (the database index the client was configured with: the shared
 //!   connection never changes it), `server.address` and `server.port` (the
-//!   configured address, not the node a topology picked);
+//!   configured address, as the conventions ask: the name the application
+//!   knows the service by);
+//! - `network.peer.address` and `network.peer.port`: the node the command
+//!   was actually sent to, which a Sentinel client (or a reconnect) picks,
+//!   recorded where the connection in hand knows it (the shared
+//!   connection's current node, a dedicated connection's own);
 //! - on failure `error.type` (the server's error code, such as `WRONGTYPE`,
 //!   also as `db.response.status_code`; or the client's
 //!   [`ErrorKind::as_str`] name,
@@ -63,6 +68,8 @@ impl CommandSpan {
             db.response.status_code = Empty,
             server.address = %host,
             server.port = port.map(i64::from),
+            network.peer.address = Empty,
+            network.peer.port = Empty,
             error.type = Empty,
         );
         CommandSpan((!span.is_disabled()).then(|| Box::new(span)))
@@ -74,6 +81,14 @@ impl CommandSpan {
             .as_deref()
             .cloned()
             .unwrap_or_else(tracing::Span::none)
+    }
+
+    /// Records the node the command goes to, asked of `node` only when a
+    /// subscriber listens (the shared connection's node takes a lock).
+    pub(crate) fn record_peer<N: AsRef<str>>(&self, node: impl FnOnce() -> N) {
+        if let Some(span) = self.0.as_deref() {
+            record_peer(span, node().as_ref());
+        }
     }
 
     /// Marks the span failed with `error`'s type; a no-op without a
@@ -100,6 +115,41 @@ impl CommandSpan {
             self.record_error(error);
         }
         result
+    }
+}
+
+/// Records the node used on `span`, a command's (a clone of
+/// [`CommandSpan::get`]), from work that runs apart from the
+/// `CommandSpan` (a blocking command's dedicated connection, a retry).
+pub(crate) fn record_peer_on(span: &tracing::Span, node: &str) {
+    if !span.is_disabled() {
+        record_peer(span, node);
+    }
+}
+
+fn record_peer(span: &tracing::Span, node: &str) {
+    let (address, port) = split_node(node);
+    span.record("network.peer.address", address);
+    if let Some(port) = port {
+        span.record("network.peer.port", i64::from(port));
+    }
+}
+
+/// A node as connections name it (`host:port`, `[v6]:port`, `unix:path`)
+/// split into the address and the port the conventions record apart.
+fn split_node(node: &str) -> (&str, Option<u16>) {
+    if let Some(path) = node.strip_prefix("unix:") {
+        return (path, None);
+    }
+    match node.rsplit_once(':') {
+        Some((host, port)) => match port.parse() {
+            Ok(port) => (
+                host.trim_start_matches('[').trim_end_matches(']'),
+                Some(port),
+            ),
+            Err(_) => (node, None),
+        },
+        None => (node, None),
     }
 }
 
@@ -155,7 +205,18 @@ impl fmt::Display for Operation<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::Operation;
+    use super::{Operation, split_node};
+
+    #[test]
+    fn a_node_splits_into_address_and_port() {
+        assert_eq!(split_node("10.0.0.1:6380"), ("10.0.0.1", Some(6380)));
+        assert_eq!(split_node("[::1]:6379"), ("::1", Some(6379)));
+        assert_eq!(
+            split_node("unix:/tmp/redis.sock"),
+            ("/tmp/redis.sock", None)
+        );
+        assert_eq!(split_node("odd"), ("odd", None));
+    }
 
     fn name(names: &[&str]) -> (String, Option<usize>) {
         let op = Operation::of(names.iter().copied());

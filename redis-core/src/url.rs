@@ -47,8 +47,28 @@ use percent_encoding::percent_decode_str;
 use crate::config::{Addr, Config, Protocol};
 use crate::{Error, Result};
 
+impl Config {
+    /// Parses a `redis://`, `rediss://` or `unix://` URL; see [`crate::url`]
+    /// for the accepted forms.
+    ///
+    /// (Here rather than in `config.rs`, so that the dependency goes one
+    /// way: the parser builds a `Config` through its public builders, and
+    /// `Config` knows nothing of URLs.)
+    pub fn from_url(url: &str) -> Result<Self> {
+        parse(url)
+    }
+}
+
+/// Which credentials the URL gave so far: each may be given once, in the
+/// user info or as an option.
+#[derive(Default)]
+struct Given {
+    username: bool,
+    password: bool,
+}
+
 /// Parses a connection URL into a [`Config`].
-pub(crate) fn parse(url: &str) -> Result<Config> {
+fn parse(url: &str) -> Result<Config> {
     let (scheme, rest) = url.split_once("://").ok_or_else(|| {
         bad(
             url,
@@ -65,10 +85,10 @@ pub(crate) fn parse(url: &str) -> Result<Config> {
     if location.contains('#') || query.contains('#') {
         return Err(bad(url, "fragments (#...) are not allowed"));
     }
-    let mut config = match scheme.to_ascii_lowercase().as_str() {
+    let (mut config, mut given) = match scheme.to_ascii_lowercase().as_str() {
         "redis" => parse_tcp(url, location)?,
         "rediss" => parse_tcp(url, location)?,
-        "unix" | "redis+unix" => parse_unix(url, location)?,
+        "unix" | "redis+unix" => (parse_unix(url, location)?, Given::default()),
         "redis+sentinel" | "rediss+sentinel" => {
             return Err(bad(
                 url,
@@ -88,7 +108,7 @@ pub(crate) fn parse(url: &str) -> Result<Config> {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let value = decode(url, value)?;
         if !tls.take(url, key, &value)? {
-            apply_option(url, &mut config, key, &value)?;
+            config = apply_option(url, config, &mut given, key, &value)?;
         }
     }
     let over_tls = scheme.eq_ignore_ascii_case("rediss");
@@ -191,7 +211,7 @@ impl TlsOptions {
     }
 }
 
-fn parse_tcp(url: &str, location: &str) -> Result<Config> {
+fn parse_tcp(url: &str, location: &str) -> Result<(Config, Given)> {
     let (authority, path) = location.split_once('/').unwrap_or((location, ""));
     let (userinfo, hostport) = match authority.rsplit_once('@') {
         Some((userinfo, hostport)) => (Some(userinfo), hostport),
@@ -199,6 +219,7 @@ fn parse_tcp(url: &str, location: &str) -> Result<Config> {
     };
     let (host, port) = split_host_port(url, hostport)?;
     let mut config = Config::new(Addr::Tcp { host, port });
+    let mut given = Given::default();
     if let Some(userinfo) = userinfo {
         let (user, password) = match userinfo.split_once(':') {
             Some((user, password)) => (user, Some(password)),
@@ -208,20 +229,25 @@ fn parse_tcp(url: &str, location: &str) -> Result<Config> {
         match password {
             Some(password) => {
                 config = config.with_password(decode(url, password)?);
+                given.password = true;
                 if !user.is_empty() {
                     config = config.with_username(user);
+                    given.username = true;
                 }
             }
             // `redis://secret@host` is the old password-only form.
-            None if !user.is_empty() => config = config.with_password(user),
+            None if !user.is_empty() => {
+                config = config.with_password(user);
+                given.password = true;
+            }
             None => {}
         }
     }
     let path = path.trim_end_matches('/');
     if !path.is_empty() {
-        config.db = parse_db(url, path)?;
+        config = config.with_db(parse_db(url, path)?);
     }
-    Ok(config)
+    Ok((config, given))
 }
 
 fn split_host_port(url: &str, hostport: &str) -> Result<(String, u16)> {
@@ -267,63 +293,64 @@ fn parse_unix(url: &str, location: &str) -> Result<Config> {
     Ok(Config::new(Addr::Unix(PathBuf::from(path))))
 }
 
-fn apply_option(url: &str, config: &mut Config, key: &str, value: &str) -> Result<()> {
-    match key {
-        "db" => config.db = parse_db(url, value)?,
-        "protocol" => {
-            config.protocol = match value.to_ascii_lowercase().as_str() {
-                "2" | "resp2" => Protocol::Resp2,
-                "3" | "resp3" => Protocol::Resp3,
-                _ => {
-                    return Err(bad(
-                        url,
-                        &format!("invalid protocol {value:?} (expected 2 or 3)"),
-                    ));
-                }
+fn apply_option(
+    url: &str,
+    config: Config,
+    given: &mut Given,
+    key: &str,
+    value: &str,
+) -> Result<Config> {
+    Ok(match key {
+        "db" => config.with_db(parse_db(url, value)?),
+        "protocol" => config.with_protocol(match value.to_ascii_lowercase().as_str() {
+            "2" | "resp2" => Protocol::Resp2,
+            "3" | "resp3" => Protocol::Resp3,
+            _ => {
+                return Err(bad(
+                    url,
+                    &format!("invalid protocol {value:?} (expected 2 or 3)"),
+                ));
             }
-        }
+        }),
         "timeout" | "response_timeout" | "socket_timeout" => {
-            config.response_timeout = parse_timeout(url, key, value)?
+            config.with_response_timeout(parse_timeout(url, key, value)?)
         }
-        "connect_timeout" | "socket_connect_timeout" => {
-            config.connect_timeout = parse_timeout(url, key, value)?
-                .ok_or_else(|| bad(url, &format!("{key} must be positive")))?;
-        }
+        "connect_timeout" | "socket_connect_timeout" => config.with_connect_timeout(
+            parse_timeout(url, key, value)?
+                .ok_or_else(|| bad(url, &format!("{key} must be positive")))?,
+        ),
         "health_check_interval" => {
-            config.health_check_interval = parse_timeout(url, key, value)?;
+            config.with_health_check_interval(parse_timeout(url, key, value)?)
         }
-        "socket_keepalive" => {
-            config.tcp_keepalive = match parse_bool(url, key, value)? {
-                true => config.tcp_keepalive.or(Config::DEFAULT_TCP_KEEPALIVE),
-                false => None,
-            };
-        }
-        "retry_on_timeout" => {
-            let on = parse_bool(url, key, value)?;
-            config.retry = config.retry.clone().retry_on_timeout(on);
-        }
-        "client_name" => config.client_name = Some(value.to_owned()),
+        "socket_keepalive" => config.with_tcp_keepalive(match parse_bool(url, key, value)? {
+            true => Config::DEFAULT_TCP_KEEPALIVE,
+            false => None,
+        }),
+        // The URL's config starts from the default policy.
+        "retry_on_timeout" => config.with_retry(
+            crate::retry::Retry::default().retry_on_timeout(parse_bool(url, key, value)?),
+        ),
+        "client_name" => config.with_client_name(value),
         "username" => {
-            if config.username.is_some() {
+            if std::mem::replace(&mut given.username, true) {
                 return Err(bad(
                     url,
                     "the user name is given twice (user info and username=)",
                 ));
             }
-            config.username = Some(value.to_owned());
+            config.with_username(value)
         }
         "password" => {
-            if config.password.is_some() {
+            if std::mem::replace(&mut given.password, true) {
                 return Err(bad(
                     url,
                     "the password is given twice (user info and password=)",
                 ));
             }
-            config.password = Some(value.into());
+            config.with_password(value)
         }
         _ => return Err(bad(url, &format!("unknown option {key:?}"))),
-    }
-    Ok(())
+    })
 }
 
 /// A flag as redis-py reads one: `true`/`false`, `yes`/`no`, `1`/`0`, in

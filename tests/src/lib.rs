@@ -8,12 +8,14 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod blocked;
 mod context;
 mod fault_proxy;
 mod hostile;
 mod servers;
 mod temp_server;
 
+pub use blocked::until_blocked;
 pub use context::{Ctx, Setup, Version};
 pub use fault_proxy::{Direction, FaultProxy, ProxyStats};
 pub use hostile::{HostileServer, Received, Script, Then};

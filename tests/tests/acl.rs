@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use redis_core::commands::*;
 use redis_core::{
-    Client, Cmd, Config, Credentials, CredentialsFuture, CredentialsProvider, ErrorKind, Protocol,
-    Secret,
+    Client, Cmd, Config, Credentials, CredentialsFuture, CredentialsProvider, ErrorKind, Pipeline,
+    Protocol, Secret, Transaction, Value,
 };
 use redis_tests::{TempServer, Version};
 
@@ -34,7 +34,16 @@ async fn a_limited_user_can_do_exactly_what_it_was_granted() {
     let admin = admin(&server).await;
     set_user(
         &admin,
-        &["app", "on", ">app-pass", "~app:*", "+get", "+set"],
+        &[
+            "app",
+            "on",
+            ">app-pass",
+            "~app:*",
+            "+get",
+            "+set",
+            "+multi",
+            "+exec",
+        ],
     )
     .await;
     for protocol in BOTH {
@@ -71,6 +80,34 @@ async fn a_limited_user_can_do_exactly_what_it_was_granted() {
         let err = conn.del("app:greeting").await.unwrap_err();
         assert_eq!(err.code(), Some("NOPERM"), "{protocol:?}: {err}");
         assert!(err.to_string().contains("\"app\""), "{protocol:?}: {err}");
+        // And inside a pipeline or a transaction, on the shared connection
+        // and on a dedicated one: the node and the user, as for a command
+        // alone.
+        for on_dedicated in [false, true] {
+            let pipeline: Pipeline<(Value, Value)> = Pipeline::new()
+                .command(Cmd::new("GET").arg("app:greeting"))
+                .command(Cmd::new("DEL").arg("app:greeting"));
+            let transaction: Transaction<(Value, Value)> = Transaction::new()
+                .command(Cmd::new("GET").arg("app:greeting"))
+                .command(Cmd::new("DEL").arg("app:greeting"));
+            let (in_pipeline, in_transaction) = if on_dedicated {
+                (pipeline.query(&conn).await, transaction.query(&conn).await)
+            } else {
+                (
+                    pipeline.query(&client).await,
+                    transaction.query(&client).await,
+                )
+            };
+            // The transaction is discarded whole (EXECABORT), saying why.
+            let discarded = in_transaction.unwrap_err();
+            assert_eq!(discarded.code(), Some("EXECABORT"), "{discarded:?}");
+            for err in [in_pipeline.unwrap_err(), discarded] {
+                let on = format!("{protocol:?}, dedicated: {on_dedicated}: {err:?}");
+                assert!(err.to_string().contains("NOPERM"), "{on}");
+                assert!(err.to_string().contains("\"app\""), "{on}");
+                assert_eq!(err.node(), Some(server.addr().as_str()), "{on}");
+            }
+        }
     }
 }
 

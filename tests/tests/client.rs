@@ -508,12 +508,16 @@ async fn survives_script_flush(client: &redis_core::Client, key: &str) {
 each_setup!(
     blocking_commands_do_not_stall_the_shared_connection,
     |ctx: Ctx| async move {
+        // Named, so that CLIENT LIST shows when its BLPOP has blocked.
+        let name = format!("blocking-{:08x}", fastrand::u32(..));
         let client = ctx
             .connect(
                 ctx.config()
+                    .with_client_name(&name)
                     .with_response_timeout(Some(std::time::Duration::from_millis(300))),
             )
             .await;
+        let admin = ctx.client().await;
         let queue = ctx.key("queue");
         // BLPOP for 1 s: longer than the response timeout, which must not cut it short.
         let waiter = {
@@ -525,6 +529,7 @@ each_setup!(
             })
         };
         // Meanwhile the shared connection answers.
+        redis_tests::until_blocked(&admin, &name).await;
         client.set(ctx.key("other"), "x").await.unwrap();
         assert!(
             !waiter.is_finished(),
@@ -541,7 +546,7 @@ each_setup!(
                     .await
             })
         };
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        redis_tests::until_blocked(&admin, &name).await;
         client.rpush(&queue, "job-1").await.unwrap();
         assert_eq!(
             waiter.await.unwrap().unwrap(),

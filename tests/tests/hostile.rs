@@ -28,7 +28,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use peak_alloc::PeakAlloc;
 use redis_core::retry::Retry;
-use redis_core::{Client, Cmd, Error, ErrorKind, FromValue, Protocol, Result, Value};
+use redis_core::{
+    Client, Cmd, ConnectionEvent, Error, ErrorKind, FromValue, Protocol, Result, Value,
+};
 use redis_tests::{HostileServer, Script, Then};
 use tokio::sync::{Mutex, MutexGuard};
 
@@ -448,7 +450,16 @@ async fn a_push_frame_on_resp2_is_a_protocol_error() {
     let script = Script::reply(b">2\r\n+message\r\n+hi\r\n$5\r\nhello\r\n");
     let case = Case::start(Protocol::Resp2, script, "a push frame".to_owned()).await;
     let err = case.get_fails_with(ErrorKind::Protocol).await;
-    assert!(err.to_string().contains("push"), "{err}");
+    // Named as what it is: a well-formed frame of the other protocol.
+    let server = case.server.addr().to_string();
+    assert!(
+        err.to_string().contains(&format!(
+            "the server at {server} sent a RESP3 push frame on a RESP2 connection"
+        )),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("not valid RESP"), "{err}");
+    assert_eq!(err.node(), Some(server.as_str()), "{err:?}");
     case.server.closed(0).await;
     case.serves_again().await;
     case.finish().await;
@@ -497,6 +508,7 @@ async fn a_second_reply_to_one_command_drops_the_connection() {
             (script, "two replies to one GET, in one write")
         };
         let case = Case::start(protocol, script, what.to_owned()).await;
+        let mut events = case.client.connection_events();
         let first: String = case
             .get()
             .await
@@ -504,15 +516,35 @@ async fn a_second_reply_to_one_command_drops_the_connection() {
         assert_eq!(first, "first", "{}", case.what);
         // Only the client can close it: this connection behaves otherwise.
         case.server.closed(0).await;
+        // No command had the stray reply; the loss says what it was.
+        let lost = loop {
+            match tokio::time::timeout(Duration::from_secs(5), events.recv()).await {
+                Ok(Some(ConnectionEvent::Lost { error, .. })) => break error,
+                Ok(Some(_)) => {}
+                other => panic!("{}: no Lost event: {other:?}", case.what),
+            }
+        };
+        assert_eq!(lost.kind(), ErrorKind::Protocol, "{}: {lost}", case.what);
+        assert!(
+            lost.to_string()
+                .contains("sent a reply when no command was waiting for one"),
+            "{}: {lost}",
+            case.what
+        );
+        assert!(
+            !lost.to_string().contains("not valid RESP"),
+            "{}: {lost}",
+            case.what
+        );
         case.serves_again().await;
         case.finish().await;
     }
 }
 
 /// A server that answers before it was asked (or a proxy a reply behind)
-/// is caught by the handshake, whose last command is a PING with a token
-/// that must come back: no command is ever handed a reply that was not its
-/// own.
+/// is caught by the handshake, whose last command is a second HELLO, whose
+/// reply no other command's looks like: no command is ever handed a reply
+/// that was not its own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reply_sent_before_any_command_fails_the_handshake() {
     let _turn = one_at_a_time().await;
@@ -548,6 +580,75 @@ async fn a_reply_sent_before_any_command_fails_the_handshake() {
         let echo: String = Cmd::new("ECHO").arg("mine").query(&client).await.unwrap();
         assert_eq!(echo, "mine", "{protocol:?}");
         client.close().await;
+    }
+}
+
+/// Malformed bytes, and a push frame on RESP2, are the server's fault
+/// on a dedicated connection and in the handshake too, worded as on the
+/// shared connection and naming the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dedicated_connections_and_the_handshake_blame_the_server() {
+    let _turn = one_at_a_time().await;
+    let malformed: &[u8] = b":12a\r\n";
+    let push: &[u8] = b">2\r\n+message\r\n+hi\r\n";
+    let cases: [(Protocol, &[u8], &str); 3] = [
+        (
+            Protocol::Resp3,
+            malformed,
+            "sent a reply that is not valid RESP",
+        ),
+        (
+            Protocol::Resp2,
+            malformed,
+            "sent a reply that is not valid RESP",
+        ),
+        (
+            Protocol::Resp2,
+            push,
+            "sent a RESP3 push frame on a RESP2 connection",
+        ),
+    ];
+    for (protocol, input, says) in cases {
+        let what = format!("{} on {protocol:?}", show(input));
+        // The shared connection behaves; the dedicated one (the second
+        // connection) answers its first command with `input`.
+        let script = Script::reply(b"")
+            .after(usize::MAX)
+            .on_later_connections(Script::reply(input).then(Then::Silence));
+        let server = HostileServer::start(protocol, script).await;
+        let addr = server.addr().to_string();
+        let client = Client::connect(server.config()).await.unwrap();
+        let conn = client.dedicated().await.unwrap();
+        let err = Cmd::new("GET")
+            .arg("x")
+            .query::<Value>(&conn)
+            .await
+            .expect_err(&what);
+        assert_eq!(err.kind(), ErrorKind::Protocol, "{what}: {err}");
+        assert!(
+            err.to_string()
+                .contains(&format!("the server at {addr} {says}")),
+            "{what}: {err}"
+        );
+        assert_eq!(err.node(), Some(addr.as_str()), "{what}: {err:?}");
+        drop(conn);
+        client.close().await;
+
+        // The same bytes before anything was asked: the handshake reads
+        // them as the reply to its first command.
+        let server = HostileServer::start(protocol, Script::unprompted(input)).await;
+        let addr = server.addr().to_string();
+        let err = Client::connect(server.config())
+            .await
+            .err()
+            .unwrap_or_else(|| panic!("{what}: connected through a broken handshake"));
+        assert_eq!(err.kind(), ErrorKind::Protocol, "{what}: {err}");
+        assert!(
+            err.to_string()
+                .contains(&format!("the server at {addr} {says}")),
+            "handshake, {what}: {err}"
+        );
+        assert_eq!(err.node(), Some(addr.as_str()), "{what}: {err:?}");
     }
 }
 

@@ -449,7 +449,11 @@ async fn unknown_commands_are_learned_from_the_server() {
         redis_tests::Version::Redis8,
         &["--rename-command", "BLPOP", "WAITPOP"],
     );
-    let client = connect(&server, Protocol::Resp3).await;
+    // Named, so that CLIENT LIST shows when its WAITPOP has blocked.
+    const WAITING: &str = "waitpop-client";
+    let client = Client::connect(config(&server, Protocol::Resp3).with_client_name(WAITING))
+        .await
+        .unwrap();
     let waitpop = || Cmd::new("waitpop").arg("jobs").arg(0.05);
     assert_eq!(waitpop().keys().count(), 0, "not known before it is sent");
     let first: Option<(String, String)> = waitpop().query(&client).await.unwrap();
@@ -476,7 +480,8 @@ async fn unknown_commands_are_learned_from_the_server() {
                 .await
         })
     };
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    let admin = connect(&server, Protocol::Resp3).await;
+    redis_tests::until_blocked(&admin, WAITING).await;
     let pong: String = Cmd::new("PING").query(&client).await.unwrap();
     assert_eq!(pong, "PONG", "the shared connection is not held by WAITPOP");
     client.rpush("jobs", "j-1").await.unwrap();

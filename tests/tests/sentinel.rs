@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 
 use redis_core::commands::*;
 use redis_core::{
-    Addr, Client, Cmd, Config, ConnectionEvent, ErrorKind, Pipeline, Protocol, Sentinel,
+    Addr, Client, Cmd, Config, ConnectionEvent, ErrorKind, Pipeline, Protocol, PubSub, PubSubEvent,
+    Sentinel,
 };
 use redis_tests::{TempServer, Version, servers};
 
@@ -540,8 +541,17 @@ async fn port_of_client(client: &Client) -> Option<u16> {
 async fn the_master_client_follows_a_failover_under_write_load() {
     let _group = GROUP.lock().await;
     let old_master = settled_master().await;
-    let sentinel = group_sentinel();
+    // Without the master check, only the +switch-master subscription can
+    // move the client in time: the old master answers READONLY (or drops
+    // its clients) only about ten seconds after the failover.
+    let sentinel = group_sentinel().with_master_check_interval(None);
     let client = sentinel.master_for(name()).await.unwrap();
+    // The test's own ear on a sentinel: when the switch was announced.
+    let mut announcements = PubSub::connect(format!("redis://{}", servers().sentinels()[0]))
+        .await
+        .unwrap()
+        .ignore_subscribe_messages(true);
+    announcements.subscribe(["+switch-master"]).await.unwrap();
     let prefix = unique("failover");
     let stop = Arc::new(AtomicBool::new(false));
     let writers: Vec<_> = (0..16)
@@ -566,6 +576,20 @@ async fn the_master_client_follows_a_failover_under_write_load() {
         }
     }
     let failover = Instant::now();
+    let announced = tokio::spawn(async move {
+        loop {
+            match announcements.next_message().await {
+                Some(PubSubEvent::Message(message)) => {
+                    let payload = String::from_utf8_lossy(&message.payload).into_owned();
+                    if payload.starts_with(&format!("{} ", name())) {
+                        return failover.elapsed();
+                    }
+                }
+                Some(_) => {}
+                None => panic!("the test's +switch-master subscriber stopped"),
+            }
+        }
+    });
     let new_master = other_server(&old_master);
     let Addr::Tcp { port: new_port, .. } = &new_master else {
         unreachable!()
@@ -581,6 +605,10 @@ async fn the_master_client_follows_a_failover_under_write_load() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let followed = failover.elapsed();
+    let announced = tokio::time::timeout(Duration::from_secs(5), announced)
+        .await
+        .expect("the client moved, but the sentinel announced no +switch-master")
+        .unwrap();
     // Writes go on for a while on the new master.
     tokio::time::sleep(Duration::from_secs(1)).await;
     stop.store(true, Ordering::Relaxed);
@@ -604,12 +632,14 @@ async fn the_master_client_follows_a_failover_under_write_load() {
     let errors: u64 = tallies.iter().map(|t| t.errors).sum();
     let unconfirmed: u64 = tallies.iter().map(|t| t.unconfirmed).sum();
     eprintln!(
-        "failover {old_master} -> {new_master}: the client was on the new master {followed:?} \
-         after SENTINEL FAILOVER; {} acknowledged writes (WAIT 1), {} lost; \
+        "failover {old_master} -> {new_master}: +switch-master announced {announced:?} after \
+         SENTINEL FAILOVER, the client was on the new master at {followed:?} ({:?} after the \
+         announcement); {} acknowledged writes (WAIT 1), {} lost; \
          {unconfirmed} taken but not confirmed by WAIT; {errors} errors; longest error window \
          on the shared connection {longest_error_window:?}; longest time without an \
          acknowledged write {longest_gap:?}; plain SETs (no WAIT): {} of {} missing on the new \
          master (the old one took them after the promotion, before the client moved)",
+        followed.saturating_sub(announced),
         acknowledged.len(),
         lost.len(),
         plain_lost.len(),
@@ -617,10 +647,19 @@ async fn the_master_client_follows_a_failover_under_write_load() {
     );
     assert!(!acknowledged.is_empty(), "no write was acknowledged");
     // The old master keeps taking writes until the sentinels demote it
-    // (about ten seconds); the master check moves the client long before.
+    // (about ten seconds); the announcement moves the client long before,
+    // in the time of one ask of the sentinels and a connect.
     assert!(
         followed < Duration::from_secs(6),
         "the client stayed on the old master for {followed:?}"
+    );
+    // Without the subscription (the periodic check is off here) only the
+    // old master's demotion, about ten seconds on, would move the client;
+    // the bound leaves room for a loaded machine (3-15 ms when idle).
+    assert!(
+        followed < announced + Duration::from_secs(3),
+        "the client moved {:?} after the +switch-master announcement",
+        followed.saturating_sub(announced)
     );
     assert!(lost.is_empty(), "acknowledged writes lost: {lost:?}");
 

@@ -7,8 +7,8 @@
 use std::sync::{Arc, Mutex};
 
 use redis_core::commands::*;
-use redis_core::{Cmd, ErrorKind, Pipeline, Transaction};
-use redis_tests::{Ctx, Setup};
+use redis_core::{Addr, Cmd, Config, ErrorKind, Pipeline, Sentinel, Transaction};
+use redis_tests::{Ctx, Setup, servers};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Metadata, Subscriber};
@@ -157,6 +157,13 @@ fn commands_run_in_spans_that_name_them_but_never_their_arguments() {
         assert_eq!(field(span, "db.namespace"), Some("0"));
         assert_eq!(field(span, "server.address"), Some(host.as_str()));
         assert_eq!(field(span, "server.port"), Some(port.as_str()));
+        // A client of one server uses the one it was given.
+        assert_eq!(
+            field(span, "network.peer.address"),
+            Some(host.as_str()),
+            "{operation}"
+        );
+        assert_eq!(field(span, "network.peer.port"), Some(port.as_str()));
         assert_eq!(field(span, "error.type"), None, "{operation} did not fail");
     }
     assert_eq!(
@@ -256,4 +263,67 @@ fn failed_commands_say_the_error_type() {
     assert_eq!(field(late, "db.response.status_code"), None);
     let fine = span_of(&redis, "RPUSH");
     assert_eq!(field(fine, "otel.status_code"), None);
+}
+
+/// A Sentinel replica client is configured with the master the sentinels
+/// named first (`server.address`) but sends its commands to a replica
+/// (`network.peer.*`): the spans tell both. Reads the shared sentinel
+/// group without changing it.
+#[test]
+fn spans_name_the_node_used_apart_from_the_configured_one() {
+    let recorder = Recorder::default();
+    let (configured, replica) = recording(&recorder, async {
+        let sentinel = Sentinel::new(servers().sentinels())
+            .unwrap()
+            .with_node_config(Config::new(Addr::Tcp {
+                host: "127.0.0.1".into(),
+                port: 1,
+            }));
+        let name = servers().sentinel_master();
+        let replicas = sentinel.discover_replicas(name).await.unwrap();
+        let replica = replicas.first().expect("the group has a replica").clone();
+        let client = sentinel.replica_for(name).await.unwrap();
+        let _: Option<String> = client.get("tracing-peer:absent").await.unwrap();
+        // Blocking, so on a dedicated connection; read-only, as a replica
+        // wants.
+        let _: redis_core::Value = Cmd::new("XREAD")
+            .arg("BLOCK")
+            .arg(50)
+            .arg("STREAMS")
+            .arg("tracing-peer:empty")
+            .arg("$")
+            .query(&client)
+            .await
+            .unwrap();
+        (client.config().addr().clone(), replica)
+    });
+    let (
+        Addr::Tcp { host, port },
+        Addr::Tcp {
+            host: peer_host,
+            port: peer_port,
+        },
+    ) = (&configured, &replica)
+    else {
+        panic!("the sentinel group listens on TCP");
+    };
+    assert_ne!(
+        configured, replica,
+        "the replica client was configured with the master"
+    );
+    let redis = redis_spans(&recorder);
+    for operation in ["GET", "XREAD"] {
+        let span = span_of(&redis, operation);
+        assert_eq!(field(span, "server.address"), Some(host.as_str()));
+        assert_eq!(field(span, "server.port"), Some(port.to_string().as_str()));
+        assert_eq!(
+            field(span, "network.peer.address"),
+            Some(peer_host.as_str())
+        );
+        assert_eq!(
+            field(span, "network.peer.port"),
+            Some(peer_port.to_string().as_str()),
+            "{operation} went to the replica"
+        );
+    }
 }

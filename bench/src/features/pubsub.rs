@@ -187,7 +187,17 @@ async fn one_run(column: &str, url: &str, resp: u8, duration: Duration) -> Resul
         }
         let receivers = pipe.query(&publisher).await?;
         if receivers.len() as u64 != BATCH || receivers.iter().any(|&r| r != 1) {
-            return Err(format!("PUBLISH reached {receivers:?} subscribers, not 1 each").into());
+            // The subscriber's own failure, if that is why, says more.
+            if receiving.is_finished() {
+                receiving.await??;
+            }
+            let reached = receivers.iter().filter(|&&r| r == 1).count();
+            return Err(format!(
+                "{reached} of {BATCH} PUBLISHes reached the subscriber ({received} of {sent} \
+                 received)",
+                received = received.load(Ordering::Acquire)
+            )
+            .into());
         }
         sent += BATCH;
     }

@@ -86,10 +86,11 @@ impl<'c, C: AsRef<[Cmd]>> Sending<'c, C> {
             }
         }
         if cmds.iter().any(|cmd| blocking(cmd) != Blocking::No) {
-            let (client, cmds) = (client.clone(), cmds.to_vec());
-            let dedicated = async move { client.send_dedicated(&cmds).await };
+            let (client, cmds, span) = (client.clone(), cmds.to_vec(), self.span.get());
+            let dedicated = async move { client.send_dedicated(&cmds, &span).await };
             return Step::Boxed(Box::pin(dedicated.instrument(self.span.get())));
         }
+        self.span.record_peer(|| client.node());
         Step::Shared(client.submit(cmds))
     }
 }
@@ -114,7 +115,14 @@ impl<C: AsRef<[Cmd]> + Unpin> Sending<'_, C> {
                     Ok(replies) => return Poll::Ready(Ok(replies)),
                     Err(failed) => {
                         let (client, cmds) = (this.client.clone(), this.cmds.as_ref().to_vec());
-                        let retry = async move { client.retry(&cmds, failed).await };
+                        let span = this.span.get();
+                        let retry = async move {
+                            let retried = client.retry(&cmds, failed).await;
+                            // The reconnect may have gone elsewhere (a
+                            // Sentinel client).
+                            crate::span::record_peer_on(&span, &client.node());
+                            retried
+                        };
                         this.step = Step::Boxed(Box::pin(retry.instrument(this.span.get())));
                     }
                 },

@@ -14,7 +14,7 @@ use std::ops::Deref;
 use std::str::FromStr;
 use std::time::SystemTime;
 
-use super::server::reply::{Fields, elements, unix_millis};
+use super::reply::{Fields, elements, unix_millis};
 use crate::Cmd;
 use crate::convert::{FromValue, ToArgs};
 use crate::{Error, Result, Value};

@@ -11,8 +11,8 @@
 use std::ops::Deref;
 use std::time::Duration;
 
-use super::keys::millis;
-use super::server::reply::{Fields, key_values, seconds, unless_negative};
+use super::durations::millis;
+use super::reply::{Fields, key_values, seconds, unless_negative};
 use crate::Cmd;
 use crate::convert::{FromValue, ToArgs};
 use crate::{Error, Result, Value};

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::commands::keys::{millis, ttl_seconds, unix_millis};
+use crate::commands::durations::{millis, ttl_seconds, unix_millis};
 use crate::commands::{ExpireTime, Ttl};
 use crate::convert::{FromValue, ToArgs};
 use crate::{Cmd, Error, Result, Value};

@@ -106,7 +106,17 @@ impl<const UNIT_MS: u64> FromValue for ExpireTime<UNIT_MS> {
     }
 }
 
-/// The type of a key's value, as `TYPE` reports it.
+/// The type of a key's value, as `TYPE` reports it and `SCAN ... TYPE`
+/// filters by (one enum for the one set of names; [`ScanType`] is another
+/// name for it).
+///
+/// [`ScanType`]: crate::commands::ScanType
+///
+/// ```
+/// use redis_core::commands::KeyType;
+/// assert_eq!(KeyType::SortedSet.name(), "zset");
+/// assert_eq!(KeyType::Module("ReJSON-RL".into()).name(), "ReJSON-RL");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KeyType {
     /// The key does not exist (`none`).
@@ -127,7 +137,24 @@ pub enum KeyType {
     VectorSet,
     /// A module's type, by the name the module gave it (`ReJSON-RL`,
     /// `MBbloom--`, ...).
-    Other(String),
+    Module(String),
+}
+
+impl KeyType {
+    /// The name Redis gives the type (`none` for [`KeyType::Missing`]).
+    pub fn name(&self) -> &str {
+        match self {
+            KeyType::Missing => "none",
+            KeyType::String => "string",
+            KeyType::List => "list",
+            KeyType::Set => "set",
+            KeyType::SortedSet => "zset",
+            KeyType::Hash => "hash",
+            KeyType::Stream => "stream",
+            KeyType::VectorSet => "vectorset",
+            KeyType::Module(name) => name,
+        }
+    }
 }
 
 impl FromValue for KeyType {
@@ -142,7 +169,7 @@ impl FromValue for KeyType {
             "hash" => KeyType::Hash,
             "stream" => KeyType::Stream,
             "vectorset" => KeyType::VectorSet,
-            _ => KeyType::Other(name),
+            _ => KeyType::Module(name),
         })
     }
 }

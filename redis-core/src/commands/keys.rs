@@ -3,6 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
+use super::durations::{ceil_millis, ttl_millis, unix_millis};
 use super::key_replies::{AofAcks, ExpireTime, KeyType, Ttl};
 use crate::Cmd;
 use crate::convert::{FromValue, ToArgs};
@@ -549,36 +550,4 @@ impl RestoreOptions {
         }
         cmd
     }
-}
-
-/// Milliseconds for a relative expiry: rounded up, at least 1 (SET, GETEX
-/// and PSETEX refuse 0), saturating.
-pub(super) fn ttl_millis(ttl: Duration) -> u64 {
-    ceil_millis(ttl).max(1)
-}
-
-/// Whole seconds, a fraction rounded up, saturating.
-pub(super) fn ttl_seconds(ttl: Duration) -> u64 {
-    let extra = u64::from(ttl.subsec_nanos() > 0);
-    ttl.as_secs().saturating_add(extra)
-}
-
-/// Milliseconds, a fraction rounded up (so a short non-zero duration does
-/// not become 0, which means "now" or "no limit"), saturating.
-pub(super) fn ceil_millis(ttl: Duration) -> u64 {
-    let nanos = ttl.as_nanos().div_ceil(1_000_000);
-    u64::try_from(nanos).unwrap_or(u64::MAX)
-}
-
-/// Whole milliseconds, a fraction dropped, saturating.
-pub(super) fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
-}
-
-/// Milliseconds since the Unix epoch (0 for earlier times), saturating.
-pub(super) fn unix_millis(at: SystemTime) -> u64 {
-    let since = at
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or_default();
-    millis(since)
 }

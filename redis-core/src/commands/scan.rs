@@ -19,6 +19,7 @@ use std::task::{Context, Poll};
 
 use futures_core::Stream;
 
+use super::key_replies::KeyType;
 use crate::convert::{FromValue, ToArgs};
 use crate::{Cmd, Executor, Result};
 
@@ -185,48 +186,9 @@ fn match_and_count(pattern: Option<Vec<u8>>, count: Option<u32>) -> Cmd {
     args
 }
 
-/// The type of value the keys of a `SCAN ... TYPE` hold.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ScanType {
-    /// `string`.
-    String,
-    /// `list`.
-    List,
-    /// `set`.
-    Set,
-    /// `zset`: sorted sets.
-    SortedSet,
-    /// `hash`.
-    Hash,
-    /// `stream`.
-    Stream,
-    /// `vectorset` (Redis 8.0+).
-    VectorSet,
-    /// A module's type, by the name `TYPE` reports (`ReJSON-RL`, `MBbloom--`).
-    Module(String),
-}
-
-impl ScanType {
-    /// The type's name as `TYPE` replies it and `SCAN ... TYPE` takes it.
-    ///
-    /// ```
-    /// use redis_core::commands::ScanType;
-    /// assert_eq!(ScanType::SortedSet.name(), "zset");
-    /// assert_eq!(ScanType::Module("ReJSON-RL".into()).name(), "ReJSON-RL");
-    /// ```
-    pub fn name(&self) -> &str {
-        match self {
-            ScanType::String => "string",
-            ScanType::List => "list",
-            ScanType::Set => "set",
-            ScanType::SortedSet => "zset",
-            ScanType::Hash => "hash",
-            ScanType::Stream => "stream",
-            ScanType::VectorSet => "vectorset",
-            ScanType::Module(name) => name,
-        }
-    }
-}
+/// The type of value the keys of a `SCAN ... TYPE` hold: the same names
+/// as `TYPE`'s, so the same enum ([`KeyType::Missing`] matches no key).
+pub type ScanType = KeyType;
 
 /// One page of a scan: the next cursor and the page's elements.
 type Page<T> = (String, Vec<T>);

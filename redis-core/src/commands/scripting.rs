@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::commands::server::reply::Fields;
+use crate::commands::reply::Fields;
 use crate::convert::{FromValue, ToArgs};
 use crate::{Cmd, Result, Value};
 

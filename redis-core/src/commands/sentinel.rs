@@ -18,7 +18,7 @@
 
 use std::time::Duration;
 
-use super::server::reply::Fields;
+use super::reply::Fields;
 use crate::Cmd;
 use crate::convert::{FromValue, ToArgs};
 use crate::{Result, Value};

@@ -19,7 +19,6 @@ mod acl;
 mod command_docs;
 mod info;
 mod replies;
-pub(super) mod reply;
 
 pub use acl::{AclDryRun, AclLogEntry, AclLogReason, AclSelector, AclUser};
 pub use command_docs::{

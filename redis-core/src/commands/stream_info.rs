@@ -5,7 +5,7 @@
 use std::time::{Duration, SystemTime};
 
 use super::{StreamEntry, StreamId};
-use crate::commands::server::reply::{Fields, after_epoch, unix_millis};
+use crate::commands::reply::{Fields, after_epoch, unix_millis};
 use crate::convert::FromValue;
 use crate::{Error, Result, Value};
 

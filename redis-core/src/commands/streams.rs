@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use crate::Cmd;
-use crate::commands::keys::millis;
+use crate::commands::durations::millis;
 use crate::convert::{FromValue, ToArgs};
 
 #[path = "stream_info.rs"]

@@ -3,7 +3,7 @@
 use std::ops::RangeInclusive;
 use std::time::{Duration, SystemTime};
 
-use super::keys::{ttl_millis, ttl_seconds, unix_millis};
+use super::durations::{ttl_millis, ttl_seconds, unix_millis};
 use crate::convert::{FromValue, ToArgs};
 use crate::{Cmd, Error, Result, Value};
 

@@ -10,6 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::read_reserve::{MIN_READ_RESERVE, ReadReserve};
 use super::socket::Socket;
+use super::violation;
 use crate::config::Protocol;
 use crate::resp::Decoder;
 use crate::{Cmd, Error, Result, Value};
@@ -119,7 +120,7 @@ impl Connection {
     /// a `select!` without losing bytes.
     pub(crate) async fn read_frame(&mut self) -> Result<Value> {
         loop {
-            match self.decoder.decode(&mut self.rbuf)? {
+            match self.decode()? {
                 Some(value) => return Ok(value),
                 None => self.fill().await?,
             }
@@ -130,16 +131,24 @@ impl Connection {
     /// connection has no subscriber to give them to).
     async fn read_reply(&mut self) -> Result<Value> {
         loop {
-            match self.decoder.decode(&mut self.rbuf)? {
+            match self.decode()? {
                 Some(value) if value.is_push() => {
                     if self.protocol == Protocol::Resp2 {
-                        return Err(Error::protocol("push frame received on a RESP2 connection"));
+                        return Err(violation::push_on_resp2(&self.addr));
                     }
                 }
                 Some(value) => return Ok(value),
                 None => self.fill().await?,
             }
         }
+    }
+
+    /// The next whole frame in the buffer, if any; malformed bytes are the
+    /// server's fault, said so.
+    fn decode(&mut self) -> Result<Option<Value>> {
+        self.decoder
+            .decode(&mut self.rbuf)
+            .map_err(|error| violation::not_resp(&self.addr, &error))
     }
 
     async fn fill(&mut self) -> Result<()> {

@@ -1,6 +1,7 @@
-//! The Redis handshake on a fresh transport, in one round trip: HELLO
+//! The Redis handshake on a fresh transport, on both protocols: HELLO
 //! (protocol, credentials, name), SELECT, and a second bare HELLO that
-//! proves the replies line up.
+//! proves the replies line up, sent together (one round trip); a second
+//! round trip only against a server without HELLO (Redis < 6).
 
 use super::conn::Connection;
 use crate::config::{Config, Protocol};

@@ -8,6 +8,7 @@ mod handshake;
 mod multiplexer;
 mod read_reserve;
 mod socket;
+mod violation;
 
 pub(crate) use conn::Connection;
 pub(crate) use connector::{Connect, Connecting, Connector, Node};

@@ -1,10 +1,12 @@
 //! Redis Sentinel: [`Sentinel`] and the clients it opens, which find the
 //! master or a replica through the sentinels on every connect. One concept
 //! per file: asking the sentinels (`ask`), the majority vote (`vote`), the
-//! connectors (`connector`), the master check (`watch`), the URL (`url`).
+//! connectors (`connector`), the master check (`watch`), the
+//! `+switch-master` subscription (`switch`), the URL (`url`).
 
 mod ask;
 mod connector;
+mod switch;
 mod url;
 mod vote;
 mod watch;
@@ -47,10 +49,13 @@ use crate::{Client, Error, Result};
 ///   (the master was demoted behind the client's back) drops the shared
 ///   connection, and the commands that met the demoted node, which it did
 ///   not execute, are tried again on the new master;
+/// - the client subscribes to `+switch-master` on every sentinel and
+///   moves to the new master the moment one announces it;
 /// - every second ([`Sentinel::with_master_check_interval`]) the client
-///   asks the sentinels whether they still name its node, and moves if
-///   not; [`Client::reconnect`] does the same on notice from outside (a
-///   sentinel's `+switch-master`, which this client does not subscribe to).
+///   also asks the sentinels whether they still name its node, and moves
+///   if not (for an announcement missed while no subscription was up);
+///   [`Client::reconnect`] does the same on notice from outside (an
+///   orchestrator's).
 ///
 /// Errors name the node actually used (the master's address), not a
 /// sentinel's.
@@ -305,10 +310,11 @@ impl Sentinel {
     /// Why: after a failover the old master can go on taking writes, as a
     /// master, until the sentinels turn it into a replica (about ten
     /// seconds after `SENTINEL FAILOVER`), and those writes are lost when
-    /// it resyncs. The check bounds that time to about one interval. A
-    /// sentinel's `+switch-master` message would tell sooner; this client
-    /// does not subscribe to it yet ([`Client::reconnect`] is the place
-    /// to act on it).
+    /// it resyncs. The client's subscription to the sentinels'
+    /// `+switch-master` moves it as soon as they announce the new master;
+    /// the check is the fallback when an announcement is missed (no
+    /// sentinel reachable at that moment), and bounds that time to about
+    /// one interval.
     ///
     /// ```
     /// # let sentinel = redis_core::Sentinel::new(["127.0.0.1"])?;
@@ -371,6 +377,12 @@ impl Sentinel {
         let first = sentinels.master(name).await?;
         let connector: Connector = Arc::new(connector);
         let client = Client::start(self.client_config(first)?, connector).await?;
+        let sentinel_config = self
+            .sentinel_config
+            .clone()
+            .with_connect_timeout(self.timeout)
+            .with_response_timeout(Some(self.timeout));
+        switch::follow(client.downgrade(), &self.addrs, &sentinel_config, name);
         if let Some(every) = self.master_check.filter(|every| !every.is_zero()) {
             watch::watch(client.downgrade(), sentinels, name.to_owned(), every);
         }

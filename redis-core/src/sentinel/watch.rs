@@ -5,9 +5,10 @@
 //! at once: after `SENTINEL FAILOVER` the old master keeps serving as a
 //! master until the sentinels turn it into a replica (about ten seconds
 //! later, when they kill its clients), and the writes it takes meanwhile
-//! are lost when it resyncs from the new master. A subscription to the
-//! sentinels' `+switch-master` would say it sooner; until the client has
-//! one, this poll is what bounds that window (to about one interval).
+//! are lost when it resyncs from the new master. The subscription to the
+//! sentinels' `+switch-master` (`switch`) says it sooner; this poll is the
+//! fallback for an announcement no subscriber heard, and bounds that
+//! window to about one interval.
 
 use std::sync::Arc;
 use std::time::Duration;

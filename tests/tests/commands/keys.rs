@@ -341,7 +341,7 @@ each_redis8!(
         assert_eq!(client.key_type(&vectors).await.unwrap(), KeyType::VectorSet);
         assert_eq!(
             client.key_type(&doc).await.unwrap(),
-            KeyType::Other("ReJSON-RL".to_owned())
+            KeyType::Module("ReJSON-RL".to_owned())
         );
     }
 );

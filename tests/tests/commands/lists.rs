@@ -344,31 +344,30 @@ each_setup!(
 each_setup!(
     blpop_wakes_when_another_client_pushes,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        // Named, so that CLIENT LIST shows when its BLPOP has blocked.
+        let name = format!("blpop-{:08x}", fastrand::u32(..));
+        let client = ctx.connect(ctx.config().with_client_name(&name)).await;
+        let admin = ctx.client().await;
         let key = ctx.key("q");
-        let pusher = client.clone();
-        let push_key = key.clone();
-        let push = tokio::spawn(async move {
-            tokio::time::sleep(SHORT).await;
-            pusher.rpush(&push_key, "job").await.unwrap()
-        });
         let started = Instant::now();
-        // The shared connection stays free while BLPOP waits on its own.
-        let (got, len) = tokio::join!(
+        // Once BLPOP is blocked on its own connection, the shared one is
+        // free (LLEN answers), and a push wakes it.
+        let (got, (len, pushed)) = tokio::join!(
             client.blpop::<String>(&key, Duration::from_secs(5)),
             async {
-                tokio::time::sleep(SHORT / 2).await;
-                client.llen(&key).await.unwrap()
+                redis_tests::until_blocked(&admin, &name).await;
+                let len = client.llen(&key).await.unwrap();
+                (len, admin.rpush(&key, "job").await.unwrap())
             }
         );
         assert_eq!(got.unwrap(), Some((key.clone(), "job".to_owned())));
         assert_eq!(len, 0);
+        assert_eq!(pushed, 1);
         assert!(
             started.elapsed() < Duration::from_secs(4),
             "{:?}",
             started.elapsed()
         );
-        assert_eq!(push.await.unwrap(), 1);
     }
 );
 

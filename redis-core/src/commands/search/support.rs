@@ -7,8 +7,8 @@ use crate::{Error, FromValue, Result, Value};
 // The entries of a map reply, or of RESP2's flat `[key, value, ...]` array,
 // as raw pairs (nil is empty; a flat array is never read as nested pairs),
 // and the reply itself with its error: as every command group reads them.
-use crate::commands::server::reply::entries as raw_entries;
-pub(super) use crate::commands::server::reply::reply;
+use crate::commands::reply::entries as raw_entries;
+pub(super) use crate::commands::reply::reply;
 
 /// The elements of an array (or set) reply; nil is empty.
 pub(super) fn elements(value: Value, what: &str) -> Result<Vec<Value>> {
@@ -56,7 +56,7 @@ pub(super) fn present(value: Value) -> Option<Value> {
 }
 
 /// A duration as the whole milliseconds the FT.* commands take.
-pub(super) use crate::commands::keys::millis;
+pub(super) use crate::commands::durations::millis;
 
 /// A number as RediSearch parses it: the shortest round-trip decimal,
 /// `inf`/`-inf` for the infinities.

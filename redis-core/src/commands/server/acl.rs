@@ -2,8 +2,8 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::reply::{Fields, reply, seconds_f64, unix_millis};
 use crate::commands::ClientInfo;
+use crate::commands::reply::{Fields, reply, seconds_f64, unix_millis};
 use crate::{Error, FromValue, Result, Value};
 
 /// A user's ACL as `ACL GETUSER` reports it.

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::reply::{Fields, elements};
+use crate::commands::reply::{Fields, elements};
 use crate::{Cmd, Error, FromValue, Result, ToArgs, Value};
 
 /// Which commands `COMMAND LIST FILTERBY` lists.

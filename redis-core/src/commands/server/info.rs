@@ -3,7 +3,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use super::reply::key_values;
+use crate::commands::reply::key_values;
 use crate::{FromValue, Result, Value};
 
 /// The reply of `INFO`: its sections (`# Server`, `# Memory`, ...) of

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 
-use super::reply::{Fields, after_epoch, elements, entries, reply, unix_seconds};
+use crate::commands::reply::{Fields, after_epoch, elements, entries, reply, unix_seconds};
 use crate::{Cmd, Error, FromValue, Result, ToArgs, Value};
 
 /// A point in time: `TIME`'s `[seconds, microseconds]`, or a Unix time in

@@ -10,6 +10,7 @@ use super::super::conn::Connection;
 use super::super::events::ConnectionEvent;
 use super::super::read_reserve::ReadReserve;
 use super::super::socket::{ReadHalf, WriteHalf};
+use super::super::violation;
 use super::housekeeping::{self, HOUSEKEEPING};
 use super::state::Link;
 use super::{Shared, lock};
@@ -78,12 +79,10 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
             // its demotion (it answers in order), so none of them was
             // executed; the code says so to the retry.
             _ if is_demoted(&error) => error,
+            // Worded where it was found (see `violation`).
             ErrorKind::Protocol => Error::new(
                 kind,
-                format!(
-                    "the server at {addr} sent a reply that is not valid RESP ({error}); \
-                     the connection was dropped with the command in flight",
-                ),
+                format!("{error}; the connection was dropped with the command in flight"),
             ),
             _ => Error::new(
                 kind,
@@ -297,7 +296,7 @@ async fn read_loop(
             match decoder.decode(&mut rbuf) {
                 Ok(Some(value)) if value.is_push() => {
                     if protocol == Protocol::Resp2 {
-                        return Error::protocol("push frame received on a RESP2 connection");
+                        return violation::push_on_resp2(addr);
                     }
                     // In order with the replies: those decoded before it
                     // are delivered before it is told.
@@ -324,7 +323,7 @@ async fn read_loop(
                     replies.push(value);
                 }
                 Ok(None) => break,
-                Err(error) => return error,
+                Err(error) => return violation::not_resp(addr, &error),
             }
         }
         if !replies.is_empty() {

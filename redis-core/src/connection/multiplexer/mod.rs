@@ -45,6 +45,7 @@ use tokio::time::Instant;
 use super::connector::Connector;
 use super::events::{ConnectionEvents, Listeners, Tap};
 use super::socket::SharedWriter;
+use super::violation;
 use crate::config::Config;
 use crate::sync::lock;
 use crate::{Cmd, Error, ErrorKind, Result, Value};
@@ -374,9 +375,7 @@ impl Shared {
                 match state.take_reply(value, wake) {
                     Ok(completed) => woken += completed,
                     Err(Misfit::Stray) => {
-                        outcome = Err(Error::protocol(
-                            "the server sent a reply that matches no command sent",
-                        ));
+                        outcome = Err(violation::stray_reply(&state.addr));
                         break;
                     }
                     Err(Misfit::OutOfStep(why)) => {

@@ -38,8 +38,9 @@ pub(super) struct State {
     answered: usize,
     /// Outcomes moved out of `entries` because their callers were slow to
     /// take them while many answered entries piled up behind (see
-    /// [`PARK_AFTER`]), by sequence number.
-    parked: HashMap<u64, Result<Replies>>,
+    /// [`PARK_AFTER`]), by sequence number, with their deadlines (a retry
+    /// of a parked failure keeps it).
+    parked: HashMap<u64, (Result<Replies>, Deadline)>,
     /// The replies gathered so far for `entries[answered]`, when it is a
     /// batch: replies arrive in order, so only that entry is ever being
     /// filled, and the entries themselves stay small.
@@ -123,8 +124,7 @@ impl Replies {
 /// was given, so that a retry does not start the clock again.
 pub(crate) struct Failed {
     pub(crate) error: Error,
-    /// `None`: it had none (or it was parked and lost it; a retry then gets
-    /// the timeout it would get anew).
+    /// `None`: it had none.
     pub(crate) deadline: Option<Instant>,
 }
 
@@ -406,7 +406,10 @@ impl State {
         let epoch = self.epoch;
         let mut deadline = None;
         let outcome = match self.entry_mut(seq) {
-            None => self.parked.remove(&seq),
+            None => self.parked.remove(&seq).map(|(outcome, parked)| {
+                deadline = parked.at(epoch);
+                outcome
+            }),
             Some(entry) => {
                 deadline = entry.deadline.at(epoch);
                 match &mut entry.outcome {
@@ -455,7 +458,7 @@ impl State {
             };
             if self.answered > PARK_AFTER {
                 if let Some(outcome) = front.outcome.take_ready() {
-                    self.parked.insert(self.base, outcome);
+                    self.parked.insert(self.base, (outcome, front.deadline));
                 }
             }
             if !matches!(front.outcome, Outcome::Gone) {
@@ -603,6 +606,25 @@ mod tests {
         );
         assert!(ready_text(poll(&mut state, idle)).contains("for the idle caller"));
         assert!(state.parked.is_empty() && state.entries.is_empty());
+    }
+
+    #[test]
+    fn a_parked_failure_keeps_its_deadline_for_the_retry() {
+        let mut state = State::new();
+        let (idle, deadline) = state.push(1, Some(Duration::from_secs(30)));
+        assert!(deadline.is_some());
+        state.fail_unanswered(&Error::closed("connection lost"), &mut Vec::new());
+        for _ in 0..=PARK_AFTER {
+            let (seq, _) = state.push(1, None);
+            answer(&mut state, reply("x"));
+            assert!(poll(&mut state, seq).is_ready());
+        }
+        assert_eq!(state.parked.len(), 1);
+        let waker = std::task::Waker::noop();
+        match state.poll_outcome(idle, waker) {
+            Poll::Ready(Err(failed)) => assert_eq!(failed.deadline, deadline),
+            _ => panic!("the parked failure was not returned"),
+        }
     }
 
     #[test]

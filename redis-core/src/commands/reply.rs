@@ -1,5 +1,6 @@
-//! Reading the map-shaped and text replies of the server, connection and
-//! cluster commands the same way from RESP2 and RESP3.
+//! Reading map-shaped and text replies the same way from RESP2 and RESP3:
+//! shared by the command groups whose replies are records (server,
+//! connection, cluster, sentinel, streams, scripting).
 //!
 //! RESP3 sends a record (`ACL GETUSER`, `CLUSTER SHARDS`, `MEMORY STATS`) as
 //! a map, RESP2 as a flat `[name, value, name, value ...]` array; [`Fields`]
