@@ -58,7 +58,7 @@ pub async fn measure(om: bool, client: &Client, warmup: Limit, limit: Limit) -> 
                 let token = format!("{seed:016x}{n:016x}");
                 let reply: Value = Cmd::new("SET")
                     .arg("bench:flock:hand")
-                    .arg(&token)
+                    .arg(token.as_str())
                     .arg("NX")
                     .arg("PX")
                     .arg(TTL.as_millis() as u64)
@@ -69,7 +69,7 @@ pub async fn measure(om: bool, client: &Client, warmup: Limit, limit: Limit) -> 
                 }
                 let deleted: i64 = script
                     .key("bench:flock:hand")
-                    .arg(&token)
+                    .arg(token.as_str())
                     .invoke(&client)
                     .await?;
                 if deleted != 1 {

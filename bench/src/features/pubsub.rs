@@ -1,4 +1,4 @@
-//! `pubsub`: one publisher (redis-core, pipelines of 100 PUBLISH, the same for every column)
+//! `pubsub`: one publisher (redis-core, pipelines of 1,000 PUBLISH, the same for every column)
 //! to one subscriber of redis-core, redis-rs or fred; every message counted and checked in
 //! order. The publisher stays at most `WINDOW` messages ahead of what the subscriber has
 //! received, so the server's output buffer for the subscriber never fills: the figure is the
@@ -17,7 +17,7 @@ use crate::clients::{Result, ours_config};
 use crate::workload::{Limit, Sample};
 
 /// PUBLISHes per pipeline.
-const BATCH: u64 = 100;
+const BATCH: u64 = 1000;
 /// Messages the publisher may be ahead of the subscriber.
 const WINDOW: u64 = 20_000;
 /// Payload length.
@@ -167,6 +167,23 @@ async fn one_run(column: &str, url: &str, resp: u8, duration: Duration) -> Resul
         received: received.clone(),
         notify: notify.clone(),
     };
+    // Every client's subscribe call returns once its SUBSCRIBE is sent or confirmed; wait
+    // until the server counts the subscriber, so that no column's first PUBLISH races it.
+    let asked = Instant::now();
+    loop {
+        let counts: Vec<(String, u64)> = redis_core::Cmd::new("PUBSUB")
+            .arg("NUMSUB")
+            .arg(channel.as_str())
+            .query(&publisher)
+            .await?;
+        if counts.first().map(|c| c.1) == Some(1) {
+            break;
+        }
+        if asked.elapsed() > Duration::from_secs(5) {
+            return Err(format!("PUBSUB NUMSUB {channel} says {counts:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
     let receiving = tokio::spawn(subscriber.receive_all(seen));
     let started = Instant::now();
     let deadline = started + duration;

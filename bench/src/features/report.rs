@@ -51,7 +51,11 @@ impl FeatureTable {
                     .iter()
                     .filter_map(|o| self.samples(workload, o).get(run).map(|s| s.rate))
                     .reduce(f64::max)?;
-                (best > 0.0).then(|| a[run].rate / best)
+                if best > 0.0 {
+                    Some(a[run].rate / best)
+                } else {
+                    None
+                }
             })
             .collect();
         median(ratios)
@@ -119,11 +123,12 @@ impl FeatureTable {
              unmeasured; a GET must read the version written last or the one \
              before (the invalidation travels on the reader's connection), never older; ops \
              count both\n  \
-             pubsub: one redis-core publisher (pipelines of 100 PUBLISH, 64-byte payloads with a \
+             pubsub: one redis-core publisher (pipelines of 1,000 PUBLISH, 64-byte payloads with a \
              sequence number, at most 20,000 ahead of the subscriber) to one subscriber of \
              redis-core (Client::pubsub), redis-rs (get_async_pubsub) or fred (message_rx, its \
              broadcast capacity raised to 40,000); every message counted and checked in order, \
-             each PUBLISH must reach 1 subscriber; the rate is messages over the time to the last\n  \
+             each PUBLISH must reach 1 subscriber (PUBSUB NUMSUB is 1 before the first); the \
+             rate is messages over the time to the last\n  \
              lock: uncontended try_acquire + release of one lock (TTL 30 s); redis-om: \
              Lock::try_acquire (one EVALSHA: INCR of a fencing counter, SET NX PX) + \
              LockGuard::release (EVALSHA of a token check and DEL); by-hand: SET key token NX PX \
