@@ -123,8 +123,8 @@ impl OmTable {
              (the script adds two HGETs and an HINCRBY of the version); by hand one EVALSHA of \
              a Lua compare-and-set (HGET version, HSET of the two fields and version+1); no \
              Python columns: Redis OM Python 1.2 has no optimistic versions\n  \
-             om_json_update: update(pk).set(version).apply() of the JSON model, one EVALSHA \
-             (EXISTS, JSON.SET key $.version V); by hand and redis-py JSON.SET key $.version V; \
+             om_json_update: update(pk).set(version).apply() of the JSON model, one JSON.MSET \
+             key $.version V; by hand and redis-py JSON.SET key $.version V; \
              Redis OM Python's model.update(version=) sends JSON.SET key . of the whole \
              document; every 50th update read back with JSON.GET key $.version\n  \
              om_find: find(age.between(30, 35) & city.eq(c)).limit(0, 1000).all() on an index of \
