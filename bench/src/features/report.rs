@@ -140,7 +140,7 @@ impl FeatureTable {
              event compared with the one due from its publisher\n  \
              stream_worker1/16: 20,000 entries ({{n, name}}) added before the clock starts, one \
              consumer group; redis-om: Worker::new(EventStream<Job>, ..).concurrency(1|16) with \
-             a no-op handler (XREADGROUP COUNT free-slots, one XACK per entry), clock stopped \
+             a no-op handler (XREADGROUP COUNT free-slots; XACKs sent behind the handlers, several ids each), clock stopped \
              when stats().acked reaches 20,000; by-hand: XREADGROUP COUNT 1|16 sent together \
              with the XACK of the previous batch, one round trip a batch, entries decoded and \
              checked in order; redis-py: XREADGROUP COUNT 1|16, then XACK of the batch; every \

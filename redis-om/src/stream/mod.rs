@@ -34,6 +34,7 @@
 //! # Ok(()) }
 //! ```
 
+mod acker;
 mod delivery;
 mod event_stream;
 mod fields_de;

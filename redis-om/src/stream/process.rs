@@ -49,7 +49,7 @@ pub(crate) async fn process<E: DeserializeOwned + Send + 'static>(
     mut stop: watch::Receiver<Option<Instant>>,
 ) {
     let id = entry.id;
-    let _in_flight = InFlight {
+    let in_flight = InFlight {
         shared: shared.clone(),
         id,
     };
@@ -59,7 +59,7 @@ pub(crate) async fn process<E: DeserializeOwned + Send + 'static>(
         if fields.is_empty() {
             // Deleted from the stream while pending: nothing to handle.
             tracing::warn!(target: "redis_om::stream", stream = shared.key(), %id, "a pending entry was deleted before being handled; acknowledging it");
-            ack(&shared, id).await;
+            shared.acker.ack(id, Box::new(in_flight));
             return;
         }
         let value = match decode_entry::<E>(shared.key(), id, &fields) {
@@ -73,7 +73,9 @@ pub(crate) async fn process<E: DeserializeOwned + Send + 'static>(
         Counters::add(&shared.counters.delivered, 1);
         let failure = match (shared.handler)(Delivery::new(id, deliveries, value)).await {
             Ok(()) => {
-                ack(&shared, id).await;
+                // The slot is free once this returns; the entry stays in
+                // flight until its XACK came back.
+                shared.acker.ack(id, Box::new(in_flight));
                 return;
             }
             Err(failure) => failure,

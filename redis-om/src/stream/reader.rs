@@ -321,6 +321,10 @@ impl<E: DeserializeOwned + Send + 'static> Reader<E> {
         let finished = tokio::time::timeout_at(deadline, wait).await.is_ok();
         let abandoned = self.tasks.len();
         self.tasks.abort_all();
+        // What finished is acknowledged before the worker says it stopped
+        // (bounded on its own: the handlers may have used the deadline up).
+        let flushed = deadline.max(Instant::now()) + std::time::Duration::from_secs(5);
+        let _ = tokio::time::timeout_at(flushed, self.shared.acker.flush()).await;
         tracing::info!(
             target: "redis_om::stream",
             stream = self.shared.key(),

@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::sync::watch;
 
+use super::acker::Acker;
 use super::delivery::Delivery;
 use super::event_stream::EventStream;
 use super::handle::{GroupOf, WorkerHandle};
@@ -331,6 +332,14 @@ impl<E: Serialize + DeserializeOwned + Send + 'static> Worker<E> {
                 "Worker::run needs a tokio runtime to run its tasks on",
             )
         })?;
+        let counters = Arc::new(Counters::default());
+        let acker = Acker::start(
+            &runtime,
+            self.stream.executor().clone(),
+            self.stream.key().to_owned(),
+            self.settings.group.clone(),
+            counters.clone(),
+        );
         let shared = Arc::new(Shared {
             stream: self.stream,
             settings: self.settings,
@@ -338,8 +347,9 @@ impl<E: Serialize + DeserializeOwned + Send + 'static> Worker<E> {
                 let run = handler(delivery);
                 Box::pin(async move { run.await.map_err(|e| e.to_string()) })
             }),
-            counters: Arc::new(Counters::default()),
+            counters,
             in_flight: Mutex::new(HashSet::new()),
+            acker,
         });
         shared.ensure_group().await?;
         let (stop, stopped) = watch::channel(None);
@@ -363,6 +373,8 @@ pub(crate) struct Shared<E> {
     /// Entries a handler task holds, so that a re-read of the pending list
     /// or a claim does not start a second one on the same entry.
     pub(crate) in_flight: Mutex<HashSet<StreamId>>,
+    /// Sends the handled entries' acknowledgements behind the handlers.
+    pub(crate) acker: Acker,
 }
 
 impl<E> Shared<E> {
