@@ -6,12 +6,15 @@
 //!
 //! One subscriber per sentinel, not one to the first reachable: a sentinel
 //! that is down, partitioned or slow to learn of the failover must not be
-//! the only ear. The announcements of the others are duplicates, dropped
-//! here. Each subscriber reconnects by itself (the pub/sub module's task);
-//! an announcement made while one is away is caught by another, or by the
-//! master check.
+//! the only ear. Every announcement moves a client that is not yet on the
+//! announced master: the first sentinel to announce may be alone in
+//! knowing, so the reconnect it causes can still be told the old master by
+//! the majority; a later sentinel's announcement (by then most of them
+//! know) moves the client again. Each subscriber reconnects by itself (the
+//! pub/sub module's task); an announcement made while one is away is caught
+//! by another, or by the master check.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::client::WeakClient;
@@ -19,7 +22,6 @@ use crate::config::{Addr, Config};
 use crate::connection::{Connector, Node};
 use crate::pubsub::{Message, PubSub, PubSubEvent};
 use crate::retry::{Backoff, ExponentialBackoff};
-use crate::sync::lock;
 use crate::{Error, ErrorKind};
 
 /// The channel every sentinel announces a changed master address on.
@@ -44,9 +46,6 @@ pub(crate) fn follow(client: WeakClient, sentinels: &[Addr], config: &Config, na
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         return;
     };
-    // The last master announced, shared by the subscribers: the same
-    // announcement from the other sentinels is not acted on again.
-    let announced = Arc::new(Mutex::new(None::<String>));
     for sentinel in sentinels {
         let mut config = config.clone();
         config.addr = sentinel.clone();
@@ -63,7 +62,6 @@ pub(crate) fn follow(client: WeakClient, sentinels: &[Addr], config: &Config, na
             client: client.clone(),
             sentinel: sentinel.to_string(),
             name: name.to_owned(),
-            announced: announced.clone(),
         };
         runtime.spawn(listener.run(config, connector));
     }
@@ -74,7 +72,6 @@ struct Listener {
     client: WeakClient,
     sentinel: String,
     name: String,
-    announced: Arc<Mutex<Option<String>>>,
 }
 
 impl Listener {
@@ -121,13 +118,6 @@ impl Listener {
             return;
         };
         let new = new.to_string();
-        {
-            let mut announced = lock(&self.announced);
-            if announced.as_deref() == Some(new.as_str()) {
-                return;
-            }
-            *announced = Some(new.clone());
-        }
         let Some(client) = self.client.upgrade() else {
             return;
         };
