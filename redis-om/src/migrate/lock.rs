@@ -3,11 +3,10 @@
 //! drop each other's work (an `FT.DROPINDEX` of the name drops the index an
 //! alias points to).
 
-use std::sync::LazyLock;
 use std::time::Duration;
 
 use redis_core::commands::*;
-use redis_core::{Error, ErrorKind, Executor, Result, Script};
+use redis_core::{Error, ErrorKind, Executor, Result};
 use tokio::time::Instant;
 
 use crate::schema::ModelIndex;
@@ -18,15 +17,6 @@ const GRACE: Duration = Duration::from_secs(60);
 
 /// How often a waiting migrator looks whether the other one is done.
 const POLL: Duration = Duration::from_millis(100);
-
-/// Deletes the lock only if it still holds the holder's token: a lock that
-/// expired and was taken by another migrator is not ours to delete.
-static RELEASE: LazyLock<Script> = LazyLock::new(|| {
-    Script::new(
-        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end \
-         return 0",
-    )
-});
 
 /// The lock on one index's migration, held while it is altered or rebuilt.
 pub(super) struct MigrationLock {
@@ -60,7 +50,9 @@ impl MigrationLock {
     /// Releases the lock. A failure leaves it to expire: the migration
     /// itself is done, and reporting its outcome matters more.
     pub(super) async fn release(self, executor: &impl Executor) {
-        let released: Result<i64> = RELEASE
+        // The Lock's own token-checking release: a lock that expired and was
+        // taken by another migrator is not ours to delete.
+        let released: Result<i64> = crate::lock::RELEASE
             .key(&self.key)
             .arg(&self.token)
             .invoke(executor)
