@@ -1,5 +1,7 @@
 //! Six Redis 8.2.3 cluster nodes: three primaries and three replicas, created with Debian's
 //! `redis-cli --cluster create` and awaited until every node agrees and every replica synced.
+//! Each node loads RediSearch, RedisJSON and RedisBloom: search on an OSS cluster has no
+//! coordinator, so every shard indexes its own keys and the object mapper fans queries out.
 
 use std::ffi::OsString;
 use std::process::Command;
@@ -31,7 +33,7 @@ pub fn start(layout: &Layout, installed: &Installed) -> Result<Vec<u16>> {
     for (i, &port) in ports.iter().enumerate() {
         let name = format!("cluster-{i}");
         let nodes_conf = layout.run_dir(&name).join("nodes.conf");
-        let args: Vec<OsString> = vec![
+        let mut args: Vec<OsString> = vec![
             "--cluster-enabled".into(),
             "yes".into(),
             "--cluster-config-file".into(),
@@ -42,6 +44,10 @@ pub fn start(layout: &Layout, installed: &Installed) -> Result<Vec<u16>> {
             "--repl-diskless-sync-delay".into(),
             "0".into(),
         ];
+        for module in &installed.modules {
+            args.push("--loadmodule".into());
+            args.push(module.into());
+        }
         server::start(layout, &name, port, &installed.redis8, &args)?;
     }
     let addrs: Vec<String> = ports.iter().map(|p| format!("127.0.0.1:{p}")).collect();
