@@ -84,6 +84,7 @@ mod find;
 mod knn;
 mod matches;
 mod ops;
+mod paging;
 mod patterns;
 mod presence;
 mod row;
