@@ -151,6 +151,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     assert_eq!(typo, 2);
 
+    // The matched terms marked up, beside the records as stored.
+    let marked = products
+        .find(Product::name().matches("lamp"))
+        .sort_by(Product::price().asc())
+        .highlight(Product::name())
+        .tags("[", "]")
+        .all()
+        .await?;
+    let excerpts: Vec<&str> = marked
+        .iter()
+        .filter_map(|hit| hit.excerpt(Product::name()))
+        .collect();
+    assert_eq!(excerpts, ["Desk [lamp], blue", "Blue desk [lamp]"]);
+    assert_eq!(marked[0].model.name, "Desk lamp, blue");
+
     // An enum TAG takes the enum; a GEO field a radius.
     let near_paris_new = products
         .find(

@@ -1348,6 +1348,22 @@ async fn knn_matches_brute_force<P: Point>(
                 &format!("range round {round}, {what}"),
             );
         }
+        // Read 4 at a time, from the 5th within the radius, 20 of them.
+        let ranked = brute_force(&points, &query, 31, |_| true);
+        let radius = (ranked[29].1 + ranked[30].1) / 2.0;
+        let found = repo
+            .find(query::all())
+            .limit(4, 20)
+            .page_size(4)
+            .within_distance(embedding(), radius, &query)
+            .all_with_distance()
+            .await
+            .unwrap();
+        assert_neighbours(
+            &found,
+            &ranked[4..24],
+            &format!("paged range round {round}"),
+        );
     }
     let error = repo
         .find(query::all())

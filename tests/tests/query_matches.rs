@@ -4,7 +4,8 @@
 //! `select` reads only some fields into a struct, `update` changes every
 //! match atomically record by record, and
 //! `delete` removes exactly the matching records, more than one batch of
-//! them, or only a page's.
+//! them, or only a page's; with small pages, every executor crosses page
+//! boundaries and gives the Rust computation's answer.
 
 #![allow(clippy::unwrap_used)]
 
@@ -212,6 +213,69 @@ async fn matches<M: Item>(ctx: Ctx) {
     let left = repo.find(query::all()).count().await.unwrap();
     assert_eq!(left, RECORDS / 5 - 10);
     assert_eq!(repo.find(M::kind().eq("common")).count().await.unwrap(), 0);
+
+    // Small pages, so that every executor crosses page boundaries: the
+    // same answers as the Rust computation over what is left (the rare
+    // ranks from 50 on).
+    let mut left: Vec<i64> = (50..RECORDS as i64).filter(|i| i % 5 == 0).collect();
+    let mut hits = repo
+        .find(query::all())
+        .sort_by(M::rank().asc())
+        .limit(3, 30)
+        .page_size(7)
+        .stream();
+    let mut streamed = Vec::new();
+    while let Some(item) = hits.try_next().await.unwrap() {
+        streamed.push(item.rank_of());
+    }
+    assert_eq!(streamed, left[3..33]);
+    let below_300: Vec<i64> = left.iter().copied().filter(|&r| r < 300).collect();
+    let selected: Vec<Selected> = repo
+        .find(M::rank().lt(300))
+        .sort_by(M::rank().asc())
+        .page_size(7)
+        .select((M::rank(), M::kind()))
+        .await
+        .unwrap();
+    assert_eq!(
+        selected.iter().map(|s| s.rank).collect::<Vec<_>>(),
+        below_300
+    );
+    let updated = repo
+        .find(M::rank().lt(300))
+        .page_size(7)
+        .update(|update| update.set(M::kind(), "seven".to_owned()))
+        .await
+        .unwrap();
+    assert_eq!(updated, below_300.len() as u64);
+    // A page deleted 4 records at a time: each round's deletions move the
+    // later matches up, and the page still ends where it should.
+    let removed = repo
+        .find(M::kind().eq("seven"))
+        .sort_by(M::rank().asc())
+        .limit(3, 17)
+        .page_size(4)
+        .delete()
+        .await
+        .unwrap();
+    assert_eq!(removed, 17);
+    let mut kept = below_300.clone();
+    kept.drain(3..20);
+    let mut sevens: Vec<i64> = repo
+        .find(M::kind().eq("seven"))
+        .all()
+        .await
+        .unwrap()
+        .iter()
+        .map(M::rank_of)
+        .collect();
+    sevens.sort_unstable();
+    assert_eq!(sevens, kept);
+    left.retain(|rank| !below_300[3..20].contains(rank));
+    assert_eq!(
+        repo.find(query::all()).count().await.unwrap(),
+        left.len() as u64
+    );
 
     let index = ModelIndex::of(M::info(), repo.prefix()).unwrap();
     client.ft_dropindex_delete_docs(index.name()).await.unwrap();

@@ -344,7 +344,7 @@ mod naming_tests {
             ("strings.rs:keep_ttl", "KEEPTTL"),
             ("hashes.rs:keep_ttl", "KEEPTTL"),
             ("keys.rs:NoExpiry", "NX"),
-            ("searching.rs:with_scores", "WITHSCORES"),
+            ("search_options.rs:with_scores", "WITHSCORES"),
             ("sorted_sets.rs:zrange_withscores", "WITHSCORES"),
             ("sets.rs:sintercard_limit", "LIMIT"),
             ("keys.rs:expire", "PEXPIRE"),
@@ -356,8 +356,8 @@ mod naming_tests {
         for item in [
             "strings.rs:incrby",
             "range.rs:limit",
-            "searching.rs:limit",
-            "searching.rs:dialect",
+            "search_options.rs:limit",
+            "search_options.rs:dialect",
             "aggregate.rs:dialect",
         ] {
             assert!(all.iter().any(|(name, _)| name == item), "{item} is gone");

@@ -15,6 +15,7 @@ use redis_core::{Error, ErrorKind, Executor, Result, Value};
 
 use super::expr::{Expr, Rendered};
 use super::ops::Sort;
+use super::paging::{Pager, Taken};
 use crate::migrate::missing_index;
 use crate::model::{Model, StorageKind};
 use crate::pk::PrimaryKey;
@@ -166,9 +167,10 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
         self
     }
 
-    /// The range [`Find::limit`] set: offset and count.
-    pub(super) fn limit_range(&self) -> Option<(u64, u64)> {
-        self.limit
+    /// Paging through the matches [`Find::limit`] selects,
+    /// [`Find::page_size`] at a time.
+    pub(super) fn pager(&self) -> Pager {
+        Pager::new(self.limit, self.page_size)
     }
 
     /// The search [`Find::sort_by`] and the filter describe.
@@ -247,28 +249,18 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
     /// # Ok(()) }
     /// ```
     pub fn stream(self) -> Hits<'r, M, E> {
-        let search = self.search();
-        let (start, end) = match self.limit {
-            Some((offset, count)) => (offset, Some(offset.saturating_add(count))),
-            None => (0, None),
-        };
-        let (search, failure, done) = match search {
-            Ok(search) => {
-                let done = search.query.is_none();
-                (Some(Arc::new(search)), None, done)
-            }
-            Err(error) => (None, Some(error), false),
+        let pager = self.pager();
+        let (search, failure) = match self.search() {
+            Ok(search) => (Some(Arc::new(search)), None),
+            Err(error) => (None, Some(error)),
         };
         Hits {
             executor: self.repository.executor(),
             search,
-            page_size: self.page_size,
-            next: start,
-            end,
+            pager,
             buffer: VecDeque::new(),
             pending: None,
             failure,
-            done,
         }
     }
 }
@@ -333,36 +325,36 @@ impl Search {
         self.tweaks.apply(options)
     }
 
-    /// One page: `count` records from `offset`.
+    /// One page of records, and what the pager takes from it.
     async fn page<M: Model, E: Executor>(
         self: Arc<Self>,
         executor: &E,
-        offset: u64,
-        count: u64,
-    ) -> Result<Page<M>> {
+        range: (u64, u64),
+    ) -> Result<(Vec<M>, Taken)> {
         let Some(query) = &self.query else {
-            return Ok(Page {
-                total: 0,
+            let taken = Taken {
+                asked: range.1,
                 read: 0,
-                models: Vec::new(),
-            });
+                gone: 0,
+                total: 0,
+            };
+            return Ok((Vec::new(), taken));
         };
-        let options = self.options(query).limit(offset, count);
-        let cmd = commands::ft_search_with::<Value>(&self.index, &query.text, &options);
-        let found: SearchResult<Value> = (executor.execute(cmd.into_cmd()).await)
-            .map_err(|error| missing_index::<M>(error, &self.index))?;
-        let read = found.documents.len() as u64;
+        let options = self.options(query);
+        let found = (self.fetch::<M, E, Value>(executor, &query.text, &options, range)).await?;
+        let taken = Taken {
+            asked: range.1,
+            read: found.documents.len() as u64,
+            gone: 0,
+            total: found.total,
+        };
         let mut models = Vec::with_capacity(found.documents.len());
         for document in found.documents {
             if let Some(model) = self.decode::<M>(document)? {
                 models.push(model);
             }
         }
-        Ok(Page {
-            total: found.total,
-            read,
-            models,
-        })
+        Ok((models, taken))
     }
 
     /// A found document as a model: a hash's fields as `HGETALL` gives
@@ -403,16 +395,7 @@ fn json_root(fields: Value) -> Value {
         .map_or(Value::Nil, |(_, root)| root)
 }
 
-/// One page's records, and what the reply said about the rest.
-struct Page<M> {
-    /// How many records match in all.
-    total: u64,
-    /// How many documents the page held (records gone meanwhile included).
-    read: u64,
-    models: Vec<M>,
-}
-
-type PageFuture<'r, M> = Pin<Box<dyn Future<Output = Result<Page<M>>> + Send + 'r>>;
+type PageFuture<'r, M> = Pin<Box<dyn Future<Output = Result<(Vec<M>, Taken)>> + Send + 'r>>;
 
 /// The records of a [`Find::stream`], a page at a time: a
 /// [`Stream`] of `Result<M>`, or [`Hits::try_next`] in a loop.
@@ -434,24 +417,18 @@ pub struct Hits<'r, M, E> {
     executor: &'r E,
     /// `None` when the query could not be built (`failure` says why).
     search: Option<Arc<Search>>,
-    page_size: u64,
-    /// The offset of the next page.
-    next: u64,
-    /// The offset after the last record wanted (the limit's), if any.
-    end: Option<u64>,
+    pager: Pager,
     buffer: VecDeque<M>,
     pending: Option<PageFuture<'r, M>>,
     /// The error to yield once the buffered records are out.
     failure: Option<Error>,
-    done: bool,
 }
 
 impl<M, E> std::fmt::Debug for Hits<'_, M, E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Hits")
-            .field("next", &self.next)
+            .field("pager", &self.pager)
             .field("buffered", &self.buffer.len())
-            .field("done", &self.done)
             .finish_non_exhaustive()
     }
 }
@@ -462,31 +439,6 @@ impl<'r, M: Model, E: Executor> Hits<'r, M, E> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx))
             .await
             .transpose()
-    }
-
-    /// Takes in a page: its records to yield, and whether there is more.
-    fn take(&mut self, page: Page<M>, asked: u64) {
-        self.next += page.read;
-        let wanted = self.end.map_or(page.total, |end| end.min(page.total));
-        if page.read < asked && self.next < wanted {
-            // The server stopped short of the matches it counted: the
-            // offset reached its MAXSEARCHRESULTS.
-            let index = self
-                .search
-                .as_ref()
-                .map_or("", |search| search.index.as_str());
-            self.failure = Some(Error::new(
-                ErrorKind::TooManyHits,
-                format!(
-                    "the query on {index} matched {} records, and FT.SEARCH gave the first {} \
-                     only (the server's MAXSEARCHRESULTS): narrow the query, or raise the limit \
-                     (FT.CONFIG SET MAXSEARCHRESULTS, search-max-search-results on Redis 8)",
-                    page.total, self.next
-                ),
-            ));
-        }
-        self.done = page.read < asked || self.next >= wanted;
-        self.buffer.extend(page.models);
     }
 }
 
@@ -503,33 +455,27 @@ impl<'r, M: Model, E: Executor> Stream for Hits<'r, M, E> {
                 return Poll::Ready(Some(Ok(model)));
             }
             if let Some(error) = this.failure.take() {
-                this.done = true;
+                this.search = None;
                 return Poll::Ready(Some(Err(error)));
             }
-            if this.done {
-                return Poll::Ready(None);
-            }
             let Some(search) = &this.search else {
-                this.done = true;
-                continue;
+                return Poll::Ready(None);
             };
-            let asked = match this.end {
-                Some(end) => this.page_size.min(end.saturating_sub(this.next)),
-                None => this.page_size,
+            let Some(range) = this.pager.next_page() else {
+                return Poll::Ready(None);
             };
-            if asked == 0 {
-                this.done = true;
-                continue;
-            }
-            let pending = this.pending.get_or_insert_with(|| {
-                Box::pin(Arc::clone(search).page(this.executor, this.next, asked))
-            });
+            let pending = this
+                .pending
+                .get_or_insert_with(|| Box::pin(Arc::clone(search).page(this.executor, range)));
             let page = ready!(pending.as_mut().poll(cx));
             this.pending = None;
             match page {
-                Ok(page) => this.take(page, asked),
+                Ok((models, taken)) => {
+                    this.buffer.extend(models);
+                    this.failure = this.pager.advance(taken, &search.index).err();
+                }
                 Err(error) => {
-                    this.done = true;
+                    this.search = None;
                     return Poll::Ready(Some(Err(error)));
                 }
             }

@@ -1,7 +1,7 @@
 //! Nearest neighbours of a vector: `KNN` on a VECTOR field, after an
 //! optional pre-filter, with each hit's distance.
 
-use redis_core::commands::{self, SearchOptions, SearchResult, SortProperty};
+use redis_core::commands::{Document, SortProperty};
 use redis_core::{Error, ErrorKind, Executor, Result, Value};
 
 use super::escape;
@@ -9,7 +9,6 @@ use super::find::{Find, Search};
 use crate::embedded;
 use crate::field::{Field, kind};
 use crate::index::{IndexKind, VectorIndex, VectorType};
-use crate::migrate::missing_index;
 use crate::model::{Model, StorageKind};
 
 /// The name the distance of each hit is returned under.
@@ -107,23 +106,36 @@ pub struct Knn<'r, M, E> {
     vector: Vec<f64>,
 }
 
-impl<M, E> std::fmt::Debug for Knn<'_, M, E> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Knn")
-            .field("find", &self.find)
-            .field("field", &self.field)
-            .field("k", &self.k)
-            .finish_non_exhaustive()
-    }
+/// What [`Knn`] and [`VectorRange`](super::VectorRange) share: a `Debug`
+/// that shows the query, the vector field and the bound (`$bound`, the
+/// field holding `k` or the radius), and `all`.
+macro_rules! vector_query_common {
+    ($ty:ident, $bound:ident) => {
+        impl<M, E> std::fmt::Debug for $ty<'_, M, E> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($ty))
+                    .field("find", &self.find)
+                    .field("field", &self.field)
+                    .field(stringify!($bound), &self.$bound)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        impl<M: Model, E: Executor> $ty<'_, M, E> {
+            /// The records, nearest first, without their distances
+            /// (see [`all_with_distance`](Self::all_with_distance)).
+            pub async fn all(self) -> Result<Vec<M>> {
+                let hits = self.all_with_distance().await?;
+                Ok(hits.into_iter().map(|(model, _)| model).collect())
+            }
+        }
+    };
 }
+pub(super) use vector_query_common;
+
+vector_query_common!(Knn, k);
 
 impl<M: Model, E: Executor> Knn<'_, M, E> {
-    /// The nearest records, nearest first.
-    pub async fn all(self) -> Result<Vec<M>> {
-        let hits = self.all_with_distance().await?;
-        Ok(hits.into_iter().map(|(model, _)| model).collect())
-    }
-
     /// The nearest records with their distance to the vector, in
     /// ascending distance: as the server reports it for the field's metric
     /// (the squared Euclidean distance for `L2`, `1 - cosine similarity`
@@ -148,11 +160,11 @@ impl<M: Model, E: Executor> Knn<'_, M, E> {
             .options(query)
             .param("k", self.k.to_string())
             .param("vec", blob)
-            .sort_by(SortProperty::asc(DISTANCE))
-            .limit(0, self.k);
-        let (hits, _) =
-            distance_page::<M, E>(repository.executor(), &search, &text, &options).await?;
-        Ok(hits)
+            .sort_by(SortProperty::asc(DISTANCE));
+        let found = search
+            .fetch::<M, E, Value>(repository.executor(), &text, &options, (0, self.k))
+            .await?;
+        with_distances(&search, found.documents)
     }
 }
 
@@ -180,20 +192,14 @@ pub(super) fn checked_blob<M: Model>(field: &str, vector: &[f64], what: &str) ->
     Ok(to_blob(vector, vector_index.element()))
 }
 
-/// One `FT.SEARCH` whose hits carry their distance: the models with it, in
-/// the order given, and how many documents the page held.
-pub(super) async fn distance_page<M: Model, E: Executor>(
-    executor: &E,
+/// Found documents that carry their distance, as models with it, in the
+/// order given.
+pub(super) fn with_distances<M: Model>(
     search: &Search,
-    text: &str,
-    options: &SearchOptions,
-) -> Result<(Vec<(M, f64)>, usize)> {
-    let cmd = commands::ft_search_with::<Value>(&search.index, text, options);
-    let found: SearchResult<Value> = (executor.execute(cmd.into_cmd()).await)
-        .map_err(|error| missing_index::<M>(error, &search.index))?;
-    let read = found.documents.len();
-    let mut hits = Vec::with_capacity(read);
-    for mut document in found.documents {
+    documents: Vec<Document<Value>>,
+) -> Result<Vec<(M, f64)>> {
+    let mut hits = Vec::with_capacity(documents.len());
+    for mut document in documents {
         let distance = take_distance(&mut document.fields).ok_or_else(|| {
             Error::new(
                 ErrorKind::Decode,
@@ -207,7 +213,7 @@ pub(super) async fn distance_page<M: Model, E: Executor>(
             hits.push((model, distance));
         }
     }
-    Ok((hits, read))
+    Ok(hits)
 }
 
 /// The query text: the pre-filter, then the KNN clause on `field`.

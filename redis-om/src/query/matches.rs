@@ -2,7 +2,7 @@
 //! read only some fields of them, update or delete them, explain how the
 //! server reads the query, and page through them by page number.
 
-use redis_core::commands::{self, KeyCommands, SearchCommands, SearchResult};
+use redis_core::commands::{KeyCommands, SearchCommands};
 use redis_core::{Executor, Result};
 use serde::de::DeserializeOwned;
 
@@ -11,10 +11,6 @@ use super::find::{Find, Search};
 use super::row::{Row, decode_row};
 use crate::migrate::missing_index;
 use crate::model::Model;
-
-/// How many records one round of [`Find::delete`] and [`Find::select`]
-/// handles.
-const DELETE_BATCH: u64 = 1000;
 
 /// A query as the server reads it: from [`Find::explain`].
 #[derive(Debug, Clone, PartialEq)]
@@ -109,44 +105,29 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
         let Some(query) = &search.query else {
             return Ok(Vec::new());
         };
-        let executor = self.repository.executor();
-        let (mut offset, end) = match self.limit_range() {
-            Some((offset, count)) => (offset, Some(offset.saturating_add(count))),
-            None => (0, None),
-        };
-        let mut base = search.options(query);
+        let mut options = search.options(query);
         for name in fields.names() {
-            base = base.return_field(name);
+            options = options.return_field(name);
         }
         let mut rows = Vec::new();
-        loop {
-            let want = end.map_or(DELETE_BATCH, |end| {
-                end.saturating_sub(offset).min(DELETE_BATCH)
-            });
-            if want == 0 {
-                return Ok(rows);
-            }
-            let options = base.clone().limit(offset, want);
-            let cmd = commands::ft_search_with::<Row>(&search.index, &query.text, &options);
-            let found: SearchResult<Row> = executor
-                .execute(cmd.into_cmd())
-                .await
-                .map_err(|error| missing_index::<M>(error, &search.index))?;
-            let read = found.documents.len() as u64;
-            for document in found.documents {
-                rows.push(decode_row::<M, R>(&document.fields.0, "a selected record")?);
-            }
-            if read < want {
-                return Ok(rows);
-            }
-            offset += read;
-        }
+        let executor = self.repository.executor();
+        let pager = self.pager();
+        search
+            .each_page::<M, E, Row>(executor, &query.text, &options, pager, async |documents| {
+                for document in documents {
+                    rows.push(decode_row::<M, R>(&document.fields.0, "a selected record")?);
+                }
+                Ok(0)
+            })
+            .await?;
+        Ok(rows)
     }
 
     /// Applies the update `build` makes to every matching record (or to
     /// those of [`Find::limit`]'s page), each record by its own atomic
     /// [`Update`](crate::Update), and returns how many were updated. The
-    /// matches are listed first (their keys, a thousand per round trip),
+    /// matches are listed first (their keys, [`Find::page_size`] per round
+    /// trip),
     /// so an update that changes whether a record matches neither skips
     /// nor repeats one; a record deleted meanwhile is left alone.
     ///
@@ -169,32 +150,16 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
         let Some(query) = &search.query else {
             return Ok(0);
         };
-        let executor = self.repository.executor();
-        let (mut offset, end) = match self.limit_range() {
-            Some((offset, count)) => (offset, Some(offset.saturating_add(count))),
-            None => (0, None),
-        };
+        let options = search.options(query).no_content();
         let mut keys = Vec::new();
-        loop {
-            let want = end.map_or(DELETE_BATCH, |end| {
-                end.saturating_sub(offset).min(DELETE_BATCH)
-            });
-            if want == 0 {
-                break;
-            }
-            let options = search.options(query).no_content().limit(offset, want);
-            let cmd = commands::ft_search_with::<()>(&search.index, &query.text, &options);
-            let found: SearchResult<()> = executor
-                .execute(cmd.into_cmd())
-                .await
-                .map_err(|error| missing_index::<M>(error, &search.index))?;
-            let read = found.documents.len() as u64;
-            keys.extend(found.documents.into_iter().map(|d| d.id));
-            if read < want {
-                break;
-            }
-            offset += read;
-        }
+        let executor = self.repository.executor();
+        let pager = self.pager();
+        search
+            .each_page::<M, E, ()>(executor, &query.text, &options, pager, async |documents| {
+                keys.extend(documents.into_iter().map(|document| document.id));
+                Ok(0)
+            })
+            .await?;
         let mut updated = 0;
         for key in keys {
             let pk = key
@@ -208,8 +173,8 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
         Ok(updated)
     }
 
-    /// Deletes every matching record (the keys, with `UNLINK`), a thousand
-    /// per round trip, and returns how many it deleted. With
+    /// Deletes every matching record (the keys, with `UNLINK`),
+    /// [`Find::page_size`] per round trip, and returns how many it deleted. With
     /// [`Find::limit`] (or [`Find::page`]), only the records of that page,
     /// in the order [`Find::sort_by`] gives.
     /// Records saved meanwhile that match may be deleted too; the count
@@ -228,37 +193,21 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
         let Some(query) = &search.query else {
             return Ok(0);
         };
+        let options = search.options(query).no_content();
         let executor = self.repository.executor();
-        let mut deleted = 0u64;
-        let (mut offset, limit) = match self.limit_range() {
-            Some((offset, count)) => (offset, Some(count)),
-            None => (0, None),
-        };
-        loop {
-            let want = limit.map_or(DELETE_BATCH, |limit| (limit - deleted).min(DELETE_BATCH));
-            if want == 0 {
-                return Ok(deleted);
-            }
-            let options = search.options(query).no_content().limit(offset, want);
-            let cmd = commands::ft_search_with::<()>(&search.index, &query.text, &options);
-            let found: SearchResult<()> = executor
-                .execute(cmd.into_cmd())
-                .await
-                .map_err(|error| missing_index::<M>(error, &search.index))?;
-            if found.documents.is_empty() {
-                return Ok(deleted);
-            }
-            let keys: Vec<String> = found.documents.into_iter().map(|d| d.id).collect();
-            let removed = executor.unlink(&keys).await?;
-            deleted += removed;
-            // Deleted records leave the index at once, so the next round
-            // reads from the same offset; a page asked for by offset keeps
-            // its offset too.
-            if removed == 0 {
-                // Matches the index still lists but whose keys are gone:
-                // skip past them rather than read them again.
-                offset += keys.len() as u64;
-            }
-        }
+        let mut deleted = 0;
+        let pager = self.pager();
+        search
+            .each_page::<M, E, ()>(executor, &query.text, &options, pager, async |documents| {
+                let keys: Vec<String> = documents.into_iter().map(|document| document.id).collect();
+                // Deleted records leave the index at once: the matches
+                // after them move up, which the pager accounts for; keys
+                // the index still lists but that are gone are skipped.
+                let removed = executor.unlink(&keys).await?;
+                deleted += removed;
+                Ok(removed)
+            })
+            .await?;
+        Ok(deleted)
     }
 }

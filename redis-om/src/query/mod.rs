@@ -73,17 +73,22 @@
 //!
 //! Projections: [`Find::select`] reads only the fields named.
 //!
-//! Not yet here: highlighting and summaries, autocomplete, paging past
+//! Highlights and summaries of TEXT fields: [`Find::highlight`] and
+//! [`Find::summarize`], beside the records as stored.
+//!
+//! Not yet here: autocomplete, paging past
 //! the server's `MAXSEARCHRESULTS` (an error says so), and search over a
 //! cluster.
 
 mod aggregate;
 pub(crate) mod escape;
+mod excerpts;
 mod expr;
 mod find;
 mod knn;
 mod matches;
 mod ops;
+mod paging;
 mod patterns;
 mod presence;
 mod row;
@@ -92,6 +97,7 @@ mod tests;
 mod vector_range;
 
 pub use aggregate::{Aggregate, GroupKeys, Reduce, reduce};
+pub use excerpts::{Excerpted, Excerpts, TextTerms};
 pub use expr::Expr;
 pub use find::{Find, Hits};
 pub use knn::{Knn, VectorElement};

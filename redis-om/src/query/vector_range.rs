@@ -3,16 +3,13 @@
 //! first, with each hit's distance.
 
 use redis_core::commands::SortProperty;
-use redis_core::{Error, ErrorKind, Executor, Result};
+use redis_core::{Error, ErrorKind, Executor, Result, Value};
 
 use super::escape;
 use super::find::{Find, Search};
-use super::knn::{DISTANCE, VectorElement, checked_blob, distance_page};
+use super::knn::{DISTANCE, VectorElement, checked_blob, vector_query_common, with_distances};
 use crate::field::{Field, kind};
 use crate::model::Model;
-
-/// How many hits one `FT.SEARCH` of a range query reads.
-const PAGE: u64 = 1000;
 
 impl<'r, M: Model, E: Executor> Find<'r, M, E> {
     /// Every record whose `field` lies within `radius` of `vector` (in the
@@ -58,25 +55,12 @@ pub struct VectorRange<'r, M, E> {
     vector: Vec<f64>,
 }
 
-impl<M, E> std::fmt::Debug for VectorRange<'_, M, E> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VectorRange")
-            .field("find", &self.find)
-            .field("field", &self.field)
-            .field("radius", &self.radius)
-            .finish_non_exhaustive()
-    }
-}
+vector_query_common!(VectorRange, radius);
 
 impl<M: Model, E: Executor> VectorRange<'_, M, E> {
-    /// The records within the distance, nearest first.
-    pub async fn all(self) -> Result<Vec<M>> {
-        let hits = self.all_with_distance().await?;
-        Ok(hits.into_iter().map(|(model, _)| model).collect())
-    }
-
     /// The records within the distance with their distances, nearest
-    /// first, read a thousand per round trip.
+    /// first, read [`Find::page_size`] per round trip (a limit set on the
+    /// query applies).
     pub async fn all_with_distance(self) -> Result<Vec<(M, f64)>> {
         if !self.radius.is_finite() || self.radius < 0.0 {
             return Err(Error::new(
@@ -108,22 +92,20 @@ impl<M: Model, E: Executor> VectorRange<'_, M, E> {
             "*" => range,
             filter => format!("{range} ({filter})"),
         };
-        let base = search
+        let options = search
             .options(query)
             .param("radius", self.radius.to_string())
             .param("vec", blob)
             .sort_by(SortProperty::asc(DISTANCE));
         let mut hits = Vec::new();
-        let mut offset = 0;
-        loop {
-            let options = base.clone().limit(offset, PAGE);
-            let (page, read) =
-                distance_page::<M, E>(repository.executor(), &search, &text, &options).await?;
-            hits.extend(page);
-            if (read as u64) < PAGE {
-                return Ok(hits);
-            }
-            offset += PAGE;
-        }
+        let executor = repository.executor();
+        let pager = self.find.pager();
+        search
+            .each_page::<M, E, Value>(executor, &text, &options, pager, async |documents| {
+                hits.extend(with_distances::<M>(&search, documents)?);
+                Ok(0)
+            })
+            .await?;
+        Ok(hits)
     }
 }

@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use super::searching::{SortProperty, write_params_and_dialect};
+use super::search_options::write_params_and_dialect;
+use super::sort::SortProperty;
 use super::support::{as_map, counted, elements, entries, millis, number, reply, text};
 use crate::{Cmd, Error, FromValue, Result, ToArgs, Value};
 

@@ -13,8 +13,13 @@
 mod admin;
 mod aggregate;
 mod dictionary;
+mod fragments;
+mod profile;
 mod schema;
-mod searching;
+mod search_filters;
+mod search_options;
+mod search_reply;
+mod sort;
 mod support;
 #[cfg(test)]
 mod tests;
@@ -24,8 +29,13 @@ use std::collections::HashMap;
 pub use admin::*;
 pub use aggregate::*;
 pub use dictionary::*;
+pub use fragments::*;
+pub use profile::*;
 pub use schema::*;
-pub use searching::*;
+pub use search_filters::*;
+pub use search_options::*;
+pub use search_reply::*;
+pub use sort::*;
 
 use crate::Cmd;
 use crate::convert::{FromValue, ToArgs};
@@ -202,7 +212,7 @@ define_commands! {
             .iter()
             .map(|(name, value)| (name.clone(), value.as_bytes().to_vec()))
             .collect();
-        searching::write_params_and_dialect(&mut cmd, &params, Some(2));
+        search_options::write_params_and_dialect(&mut cmd, &params, Some(2));
         cmd
     }
 

@@ -4,6 +4,56 @@ use super::super::support::number;
 use super::*;
 use crate::Cmd;
 
+/// The options TEXT and TAG fields share, written in the same place by both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct StringOptions {
+    with_suffix_trie: bool,
+    index_empty: bool,
+}
+
+impl StringOptions {
+    /// `[WITHSUFFIXTRIE] [INDEXEMPTY]`, among the type's own options.
+    fn write(&self, cmd: &mut Cmd) {
+        if self.with_suffix_trie {
+            cmd.push_arg("WITHSUFFIXTRIE");
+        }
+        if self.index_empty {
+            cmd.push_arg("INDEXEMPTY");
+        }
+    }
+}
+
+/// The builder methods TEXT and TAG fields share.
+macro_rules! string_methods {
+    ($ty:ident) => {
+        impl $ty {
+            /// `WITHSUFFIXTRIE`: faster suffix and contains (`*word*`)
+            /// queries.
+            #[doc(alias = "WITHSUFFIXTRIE")]
+            pub fn with_suffix_trie(mut self) -> Self {
+                self.strings.with_suffix_trie = true;
+                self
+            }
+
+            /// `INDEXEMPTY`: empty values are indexed and can be matched
+            /// (`""` on TEXT, `{""}` on TAG).
+            #[doc(alias = "INDEXEMPTY")]
+            pub fn index_empty(mut self) -> Self {
+                self.strings.index_empty = true;
+                self
+            }
+
+            /// `SORTABLE UNF`: sortable on the value as written, not
+            /// normalized (lowercased, accents removed).
+            #[doc(alias = "SORTABLE")]
+            pub fn sortable_unf(mut self) -> Self {
+                self.common.sortable = Sortable::Unnormalized;
+                self
+            }
+        }
+    };
+}
+
 /// A `TEXT` field (see [`Field::text`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextField {
@@ -11,11 +61,11 @@ pub struct TextField {
     pub(super) weight: Option<f64>,
     pub(super) no_stem: bool,
     pub(super) phonetic: Option<Phonetic>,
-    pub(super) with_suffix_trie: bool,
-    pub(super) index_empty: bool,
+    pub(super) strings: StringOptions,
 }
 
 common_methods!(TextField, Text);
+string_methods!(TextField);
 
 impl TextField {
     /// `WEIGHT`: how much a match in this field counts (1 by default).
@@ -37,28 +87,6 @@ impl TextField {
         self
     }
 
-    /// `WITHSUFFIXTRIE`: faster suffix and contains (`*word*`) queries.
-    #[doc(alias = "WITHSUFFIXTRIE")]
-    pub fn with_suffix_trie(mut self) -> Self {
-        self.with_suffix_trie = true;
-        self
-    }
-
-    /// `INDEXEMPTY`: empty strings are indexed and can be matched with `""`.
-    #[doc(alias = "INDEXEMPTY")]
-    pub fn index_empty(mut self) -> Self {
-        self.index_empty = true;
-        self
-    }
-
-    /// `SORTABLE UNF`: sortable on the value as written, not normalized
-    /// (lowercased, accents removed).
-    #[doc(alias = "SORTABLE")]
-    pub fn sortable_unf(mut self) -> Self {
-        self.common.sortable = Sortable::Unnormalized;
-        self
-    }
-
     pub(super) fn write(&self, cmd: &mut Cmd) {
         self.common.write_head(cmd, "TEXT");
         if let Some(weight) = self.weight {
@@ -70,12 +98,7 @@ impl TextField {
         if let Some(phonetic) = self.phonetic {
             cmd.push_arg("PHONETIC").push_arg(phonetic.as_str());
         }
-        if self.with_suffix_trie {
-            cmd.push_arg("WITHSUFFIXTRIE");
-        }
-        if self.index_empty {
-            cmd.push_arg("INDEXEMPTY");
-        }
+        self.strings.write(cmd);
         self.common.write_index_missing(cmd);
         self.common.write_tail(cmd);
     }
@@ -112,11 +135,11 @@ pub struct TagField {
     pub(super) common: Common,
     pub(super) separator: Option<u8>,
     pub(super) case_sensitive: bool,
-    pub(super) with_suffix_trie: bool,
-    pub(super) index_empty: bool,
+    pub(super) strings: StringOptions,
 }
 
 common_methods!(TagField, Tag);
+string_methods!(TagField);
 
 impl TagField {
     /// `SEPARATOR`: the byte that splits a value into tags (`b','` by
@@ -133,27 +156,6 @@ impl TagField {
         self
     }
 
-    /// `WITHSUFFIXTRIE`: faster suffix and contains queries on tags.
-    #[doc(alias = "WITHSUFFIXTRIE")]
-    pub fn with_suffix_trie(mut self) -> Self {
-        self.with_suffix_trie = true;
-        self
-    }
-
-    /// `INDEXEMPTY`: empty values are indexed and can be matched with `{""}`.
-    #[doc(alias = "INDEXEMPTY")]
-    pub fn index_empty(mut self) -> Self {
-        self.index_empty = true;
-        self
-    }
-
-    /// `SORTABLE UNF`: sortable on the value as written.
-    #[doc(alias = "SORTABLE")]
-    pub fn sortable_unf(mut self) -> Self {
-        self.common.sortable = Sortable::Unnormalized;
-        self
-    }
-
     pub(super) fn write(&self, cmd: &mut Cmd) {
         self.common.write_head(cmd, "TAG");
         if let Some(separator) = self.separator {
@@ -162,12 +164,7 @@ impl TagField {
         if self.case_sensitive {
             cmd.push_arg("CASESENSITIVE");
         }
-        if self.with_suffix_trie {
-            cmd.push_arg("WITHSUFFIXTRIE");
-        }
-        if self.index_empty {
-            cmd.push_arg("INDEXEMPTY");
-        }
+        self.strings.write(cmd);
         self.common.write_index_missing(cmd);
         self.common.write_tail(cmd);
     }

@@ -78,8 +78,7 @@ impl Field {
             weight: None,
             no_stem: false,
             phonetic: None,
-            with_suffix_trie: false,
-            index_empty: false,
+            strings: StringOptions::default(),
         }
     }
 
@@ -90,8 +89,7 @@ impl Field {
             common: Common::new(name),
             separator: None,
             case_sensitive: false,
-            with_suffix_trie: false,
-            index_empty: false,
+            strings: StringOptions::default(),
         }
     }
 
