@@ -236,7 +236,7 @@ impl ClusterClient {
         for node in &candidates {
             match self.discover_from(node).await {
                 Ok(map) => {
-                    self.inner.nodes.retain(map.primaries());
+                    self.inner.nodes.retain(&map.nodes());
                     *self
                         .inner
                         .map
@@ -369,6 +369,6 @@ impl ClusterClient {
 
 /// A node name as the slot map keeps it (`MOVED` may write an IPv6 host
 /// without brackets).
-fn normalize(node: &str) -> String {
+pub(super) fn normalize(node: &str) -> String {
     split_node(node).map_or_else(|| node.to_owned(), |(host, port)| node_name(host, port))
 }
