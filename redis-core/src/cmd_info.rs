@@ -418,6 +418,14 @@ pub(crate) fn policy(cmd: &Cmd) -> (Request, Response) {
         .unwrap_or_default()
 }
 
+/// True when the server flags `cmd` `readonly`: it reads keys and writes
+/// nothing, so a replica in READONLY mode serves it. Stricter than
+/// [`is_read_only`], which also admits keyless commands that merely
+/// change nothing (PING, INFO, WAIT).
+pub(crate) fn reads_data_only(cmd: &Cmd) -> bool {
+    line(cmd).is_some_and(|(command, _)| command.has(flag::READONLY))
+}
+
 /// True for commands that leave state on their connection; see [`Traits`].
 /// `CLIENT TRACKING` and `CLIENT REPLY` do; other `CLIENT` subcommands do not.
 pub(crate) fn is_stateful(cmd: &Cmd) -> bool {

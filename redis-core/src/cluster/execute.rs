@@ -295,11 +295,21 @@ impl ClusterClient {
                 // A slot no one serves: any node answers with MOVED or
                 // CLUSTERDOWN, which leads to the owner or waits for one.
                 (None, Route::Slot(slot)) => {
-                    vec![
-                        map.primary(slot)
-                            .cloned()
-                            .unwrap_or_else(|| keyless.clone()),
-                    ]
+                    let primary = map.primary(slot).cloned();
+                    let replicas = map.replicas(slot);
+                    let node = match primary {
+                        // Reads spread evenly over the slot's primary and
+                        // its replicas.
+                        Some(_)
+                            if unit.reads && self.read_from_replicas && !replicas.is_empty() =>
+                        {
+                            let pick = fastrand::usize(..=replicas.len());
+                            replicas.get(pick).cloned().or(primary)
+                        }
+                        Some(primary) => Some(primary),
+                        None => None,
+                    };
+                    vec![node.unwrap_or_else(|| keyless.clone())]
                 }
                 (None, Route::AnyPrimary) => vec![keyless.clone()],
                 (None, Route::Fan(Group::Primaries, _)) => primaries.to_vec(),

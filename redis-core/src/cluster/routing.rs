@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use super::merge::merges;
 use super::slots::key_slot;
-use crate::cmd_info::{Request, Response, ends_multi, is_multi, policy};
+use crate::cmd_info::{Request, Response, ends_multi, is_multi, policy, reads_data_only};
 use crate::{Cmd, Error, ErrorKind, Result};
 
 /// Where a unit goes.
@@ -40,6 +40,8 @@ pub(crate) struct Unit {
     /// Where its commands are in the batch.
     pub(crate) cmds: Range<usize>,
     pub(crate) route: Route,
+    /// A single command that only reads keys: a replica may serve it.
+    pub(crate) reads: bool,
 }
 
 /// Splits `cmds` into units and routes each; refuses, before anything is
@@ -67,6 +69,7 @@ pub(crate) fn units(cmds: &[Cmd]) -> Result<Vec<Unit>> {
         units.push(Unit {
             cmds: i..end,
             route: route(group)?,
+            reads: matches!(group, [cmd] if reads_data_only(cmd)),
         });
         i = end;
     }

@@ -44,6 +44,14 @@ impl SlotMap {
         &self.primaries
     }
 
+    /// The replicas of the primary serving `slot`, as far as known.
+    pub(crate) fn replicas(&self, slot: u16) -> &[Arc<str>] {
+        self.owners
+            .get(usize::from(slot))
+            .and_then(|&index| self.replicas.get(usize::from(index)))
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Every replica of a primary that serves slots.
     pub(crate) fn all_replicas(&self) -> impl Iterator<Item = &Arc<str>> {
         self.replicas.iter().flatten()
