@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use crate::Cmd;
 use facts::{Command, flag};
+pub(crate) use facts::{Request, Response};
 
 /// What the client makes of a command, computed once when it is created:
 /// its name is looked up in the generated [`table`] (a `match` on the
@@ -405,6 +406,24 @@ pub(crate) enum Blocking {
 /// True for commands that are safe to repeat; see [`Traits::READ_ONLY`].
 pub(crate) fn is_read_only(cmd: &Cmd) -> bool {
     traits_bits(cmd) & Traits::READ_ONLY != 0
+}
+
+/// Where a cluster sends `cmd` and how it merges the replies: the
+/// `request_policy` and `response_policy` tips of its table line (of its
+/// subcommand, for a container), or of what a server taught about it; none
+/// for a command nobody knows.
+pub(crate) fn policy(cmd: &Cmd) -> (Request, Response) {
+    line(cmd)
+        .map(|(command, _)| (command.request, command.response))
+        .unwrap_or_default()
+}
+
+/// True when the server flags `cmd` `readonly`: it reads keys and writes
+/// nothing, so a replica in READONLY mode serves it. Stricter than
+/// [`is_read_only`], which also admits keyless commands that merely
+/// change nothing (PING, INFO, WAIT).
+pub(crate) fn reads_data_only(cmd: &Cmd) -> bool {
+    line(cmd).is_some_and(|(command, _)| command.has(flag::READONLY))
 }
 
 /// True for commands that leave state on their connection; see [`Traits`].

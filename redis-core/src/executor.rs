@@ -29,6 +29,38 @@ pub trait Executor: Send + Sync {
     /// [`Value::Error`]; `Err` means the batch as a whole failed.
     fn execute_batch(&self, cmds: &[Cmd]) -> impl Future<Output = Result<Vec<Value>>> + Send;
 
+    /// Sends `cmd` to every primary and returns each one's reply: on a
+    /// [`crate::ClusterClient`] one reply per primary that serves slots
+    /// (in no particular order), on a single server (a [`crate::Client`],
+    /// a Sentinel-managed client, a [`crate::Dedicated`] connection) its
+    /// one reply.
+    ///
+    /// For what every shard must do or answer on its own when the server
+    /// has no coordinator: on an open-source cluster, RediSearch indexes
+    /// only the keys of its own node, so `FT.CREATE` must reach every
+    /// primary and `FT.SEARCH` is asked of each and the results combined
+    /// by the caller. Generic code (the object mapper's repositories) calls
+    /// this and works unchanged on one server and on a cluster.
+    ///
+    /// ```no_run
+    /// use redis_core::{Cmd, Executor};
+    /// /// Keys on every shard, whatever the topology.
+    /// async fn total_keys(redis: &impl Executor) -> redis_core::Result<u64> {
+    ///     let counts: Vec<u64> = redis.execute_on_primaries(Cmd::new("DBSIZE")).await?;
+    ///     Ok(counts.iter().sum())
+    /// }
+    /// ```
+    fn execute_on_primaries<T: FromValue>(
+        &self,
+        cmd: Cmd,
+    ) -> impl Future<Output = Result<Vec<T>>> + Send {
+        let reply = self.execute::<T>(cmd);
+        async move {
+            let reply = reply.await?;
+            Ok(vec![reply])
+        }
+    }
+
     /// Sends a pipeline's commands, already encoded back to back, as
     /// [`Executor::execute_batch`] sends them. The provided method decodes
     /// them and calls `execute_batch`; a [`crate::Client`] writes the bytes
@@ -61,6 +93,13 @@ impl<E: Executor + ?Sized> Executor for &E {
         (**self).execute_batch(cmds)
     }
 
+    fn execute_on_primaries<T: FromValue>(
+        &self,
+        cmd: Cmd,
+    ) -> impl Future<Output = Result<Vec<T>>> + Send {
+        (**self).execute_on_primaries(cmd)
+    }
+
     fn execute_encoded(&self, batch: &Batch) -> impl Future<Output = Result<Vec<Value>>> + Send {
         (**self).execute_encoded(batch)
     }
@@ -82,6 +121,13 @@ impl<E: Executor + ?Sized> Executor for Arc<E> {
 
     fn execute_batch(&self, cmds: &[Cmd]) -> impl Future<Output = Result<Vec<Value>>> + Send {
         (**self).execute_batch(cmds)
+    }
+
+    fn execute_on_primaries<T: FromValue>(
+        &self,
+        cmd: Cmd,
+    ) -> impl Future<Output = Result<Vec<T>>> + Send {
+        (**self).execute_on_primaries(cmd)
     }
 
     fn execute_encoded(&self, batch: &Batch) -> impl Future<Output = Result<Vec<Value>>> + Send {

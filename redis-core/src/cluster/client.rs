@@ -65,6 +65,9 @@ use crate::{Client, Cmd, Error, ErrorKind, Result};
 #[derive(Clone)]
 pub struct ClusterClient {
     pub(super) inner: Arc<Inner>,
+    /// See [`ClusterClient::with_read_from_replicas`]: a setting of this
+    /// handle, not of the connections it shares with its clones.
+    pub(super) read_from_replicas: bool,
 }
 
 pub(super) struct Inner {
@@ -115,6 +118,7 @@ impl fmt::Debug for ClusterClient {
             .field("startup", &self.inner.startup)
             .field("primaries", &map.primaries())
             .field("slots_served", &map.served())
+            .field("read_from_replicas", &self.read_from_replicas)
             .finish()
     }
 }
@@ -180,6 +184,7 @@ impl ClusterClient {
             ));
         }
         let client = ClusterClient {
+            read_from_replicas: false,
             inner: Arc::new(Inner {
                 startup,
                 nodes: Nodes::new(config),
@@ -236,7 +241,7 @@ impl ClusterClient {
         for node in &candidates {
             match self.discover_from(node).await {
                 Ok(map) => {
-                    self.inner.nodes.retain(map.primaries());
+                    self.inner.nodes.retain(&map.nodes());
                     *self
                         .inner
                         .map
@@ -318,12 +323,42 @@ impl ClusterClient {
             tokio::time::sleep(wait).await;
             // The client was dropped meanwhile: nothing to refresh.
             let Some(inner) = weak.upgrade() else { return };
-            let client = ClusterClient { inner };
+            let client = ClusterClient {
+                inner,
+                read_from_replicas: false,
+            };
             if let Err(error) = client.refresh().await {
                 tracing::debug!(%error, "background cluster topology refresh failed");
             }
             client.inner.refreshing.store(false, Ordering::Release);
         });
+    }
+
+    /// This handle with reads spread over each slot's primary and its
+    /// replicas (redis-py's `read_from_replicas`): a command the server
+    /// flags `readonly` (GET, MGET, HGETALL, ZRANGE, JSON.GET ...), sent
+    /// alone or in a pipeline, goes to the primary or one of its replicas
+    /// at random; writes, transactions and keyless commands still go to
+    /// primaries. Every node connection is in READONLY mode, so a replica
+    /// serves its primary's slots. Replication is asynchronous: a read
+    /// right after a write may not see it on a replica.
+    ///
+    /// The connections are shared with `self`'s clones; only this handle
+    /// (and its own clones) read from replicas.
+    ///
+    /// ```no_run
+    /// use redis_core::prelude::*;
+    /// use redis_core::ClusterClient;
+    /// # async fn run() -> redis_core::Result<()> {
+    /// let cluster = ClusterClient::connect("redis://127.0.0.1:7000").await?;
+    /// let reads = cluster.clone().with_read_from_replicas(true);
+    /// cluster.set("page:1", "<html>").await?;
+    /// let page: Option<String> = reads.get("page:1").await?; // maybe stale
+    /// # let _ = page; Ok(()) }
+    /// ```
+    pub fn with_read_from_replicas(mut self, read_from_replicas: bool) -> ClusterClient {
+        self.read_from_replicas = read_from_replicas;
+        self
     }
 
     /// The client of one node (`host:port`), as this cluster client uses
@@ -369,6 +404,6 @@ impl ClusterClient {
 
 /// A node name as the slot map keeps it (`MOVED` may write an IPv6 host
 /// without brackets).
-fn normalize(node: &str) -> String {
+pub(super) fn normalize(node: &str) -> String {
     split_node(node).map_or_else(|| node.to_owned(), |(host, port)| node_name(host, port))
 }

@@ -12,7 +12,8 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use super::client::ClusterClient;
-use super::routing::{Route, Unit, units};
+use super::merge::merge;
+use super::routing::{Group, Route, Unit, units};
 use super::split::split;
 use crate::cmd_info::is_read_only;
 use crate::executor::reply_to;
@@ -120,7 +121,10 @@ impl ClusterClient {
             let mut again: Vec<usize> = Vec::new();
             let mut wait = false;
             let mut lost: Option<Error> = None;
-            let mut filled = vec![false; pending.len()];
+            // Each fanned-out unit's replies, one per node, and whether a
+            // node of it failed (then it is not merged from the others).
+            let mut fanned: Vec<Vec<Value>> = vec![Vec::new(); pending.len()];
+            let mut broken = vec![false; pending.len()];
             for ((share_node, parts), result) in results {
                 let values = match result {
                     Ok(values) => values,
@@ -136,6 +140,9 @@ impl ClusterClient {
                             let cmds = cmds.get(unit.cmds.clone()).unwrap_or_default();
                             if !retried_after_loss(&error, sent, cmds) {
                                 return Err(error);
+                            }
+                            if let Some(broken) = broken.get_mut(p) {
+                                *broken = true;
                             }
                             if !again.contains(&p) {
                                 again.push(p);
@@ -160,12 +167,19 @@ impl ClusterClient {
                         ))
                         .at_node(&share_node));
                     };
-                    if filled.get(p).copied().unwrap_or(true) {
-                        // A unit sent to every primary: the first reply kept.
+                    if let Route::Fan(..) = unit.unit.route {
+                        // Merged below, once every node's reply is in. No
+                        // redirection for a keyless command: only waits.
+                        if let Some(fan) = fanned.get_mut(p) {
+                            fan.extend(got.iter().cloned());
+                        }
+                        if let Next::Wait = next(got) {
+                            wait = true;
+                            if !again.contains(&p) {
+                                again.push(p);
+                            }
+                        }
                         continue;
-                    }
-                    if let Some(slot) = filled.get_mut(p) {
-                        *slot = true;
                     }
                     for (into, value) in replies
                         .get_mut(unit.unit.cmds.clone())
@@ -199,6 +213,25 @@ impl ClusterClient {
                         }
                     }
                 }
+            }
+            for (p, values) in fanned.into_iter().enumerate() {
+                let Some(unit) = pending.get_mut(p) else {
+                    continue;
+                };
+                let Route::Fan(_, policy) = unit.unit.route else {
+                    continue;
+                };
+                if broken.get(p).copied().unwrap_or(true) {
+                    unit.replied = false;
+                    continue;
+                }
+                let merged = merge(policy, values).map_err(|e| {
+                    e.with_command(cmds.get(unit.unit.cmds.start).map_or("", Cmd::name))
+                })?;
+                if let Some(into) = replies.get_mut(unit.unit.cmds.start) {
+                    *into = merged;
+                }
+                unit.replied = true;
             }
             if again.is_empty() {
                 return Ok(Ran { replies, node });
@@ -262,14 +295,25 @@ impl ClusterClient {
                 // A slot no one serves: any node answers with MOVED or
                 // CLUSTERDOWN, which leads to the owner or waits for one.
                 (None, Route::Slot(slot)) => {
-                    vec![
-                        map.primary(slot)
-                            .cloned()
-                            .unwrap_or_else(|| keyless.clone()),
-                    ]
+                    let primary = map.primary(slot).cloned();
+                    let replicas = map.replicas(slot);
+                    let node = match primary {
+                        // Reads spread evenly over the slot's primary and
+                        // its replicas.
+                        Some(_)
+                            if unit.reads && self.read_from_replicas && !replicas.is_empty() =>
+                        {
+                            let pick = fastrand::usize(..=replicas.len());
+                            replicas.get(pick).cloned().or(primary)
+                        }
+                        Some(primary) => Some(primary),
+                        None => None,
+                    };
+                    vec![node.unwrap_or_else(|| keyless.clone())]
                 }
                 (None, Route::AnyPrimary) => vec![keyless.clone()],
-                (None, Route::AllPrimaries) => primaries.to_vec(),
+                (None, Route::Fan(Group::Primaries, _)) => primaries.to_vec(),
+                (None, Route::Fan(Group::AllNodes, _)) => map.nodes(),
             };
             for target in targets {
                 let share = match shares.iter().position(|s| s.node == target) {
@@ -435,6 +479,11 @@ impl Executor for ClusterClient {
                 _ => e,
             })
         })
+    }
+
+    async fn execute_on_primaries<T: FromValue>(&self, cmd: Cmd) -> Result<Vec<T>> {
+        let replies = self.execute_on(super::Targets::Primaries, cmd).await?;
+        Ok(replies.into_iter().map(|(_, reply)| reply).collect())
     }
 
     async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {

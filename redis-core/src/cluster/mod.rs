@@ -1,20 +1,26 @@
 //! Redis Cluster: [`ClusterClient`] routes each command to the primary of
 //! its keys' hash slot and follows the cluster as slots move.
 //!
-//! `slots` computes hash slots (pure code), `topology` keeps the slot map,
-//! `routing` decides where commands go, `nodes` holds one [`crate::Client`]
-//! per node, `execute` sends, redirects and retries, `split` spreads MGET, DEL,
-//! EXISTS, UNLINK and TOUCH over slots, `client` is the
-//! public handle.
+//! `slots` computes hash slots (pure code), `topology` keeps the slot map
+//! (primaries and their replicas), `routing` decides where commands go
+//! (their keys' slot, or every node their cluster tips name), `merge`
+//! combines the replies of a fanned-out command, `nodes` holds one
+//! [`crate::Client`] per node, `execute` sends, redirects and retries,
+//! `split` spreads MGET, DEL, EXISTS, UNLINK and TOUCH over slots,
+//! `targets` sends to nodes the caller names, `client` is the public
+//! handle.
 
 mod client;
 mod execute;
+mod merge;
 mod nodes;
 mod routing;
 mod slots;
 mod split;
+mod targets;
 mod topology;
 
 pub use client::{ClusterClient, ClusterStats};
 pub use execute::ClusterExecute;
 pub use slots::{SLOT_COUNT, key_slot};
+pub use targets::{NodeReplies, OnNodes, Targets};

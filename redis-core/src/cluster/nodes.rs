@@ -11,8 +11,9 @@ use tokio::sync::OnceCell;
 
 use super::topology::split_node;
 use crate::config::{Addr, Config};
-use crate::connection::{Connector, Node};
-use crate::{Client, Error, ErrorKind, Result};
+use crate::connection::{Connect, Connecting, Connection, Connector, Node};
+use crate::executor::reply_to;
+use crate::{Client, Cmd, Error, ErrorKind, Result};
 
 /// The clients of the nodes met so far, by `host:port`.
 pub(crate) struct Nodes {
@@ -68,7 +69,7 @@ impl Nodes {
             host: host.to_owned(),
             port,
         };
-        let connector: Connector = Arc::new(Node::new(config.clone())?);
+        let connector: Connector = Arc::new(ReadOnlyNode(Node::new(config.clone())?));
         Client::start(config, connector).await
     }
 
@@ -99,5 +100,38 @@ impl Nodes {
     /// The settings every node's client gets.
     pub(crate) fn template(&self) -> &Config {
         &self.template
+    }
+}
+
+/// Connects to one node and puts the connection in READONLY mode, on every
+/// connect and reconnect: a replica then serves reads of its primary's
+/// slots (with `read_from_replicas`, or when a caller targets replicas)
+/// instead of answering MOVED. A primary ignores the mode, and a replica
+/// still redirects writes, so every node's connections get it, whatever
+/// role the node has now or takes after a failover.
+struct ReadOnlyNode(Node);
+
+impl ReadOnlyNode {
+    async fn connect_read_only(&self) -> Result<Connection> {
+        let node = &self.0;
+        let mut conn = node.connect_to(&node.config().addr).await?;
+        let readonly = Cmd::new("READONLY");
+        let mut replies = conn
+            .request(
+                std::slice::from_ref(&readonly),
+                node.config().response_timeout,
+            )
+            .await?;
+        match replies.pop() {
+            Some(reply) => reply_to::<()>(&readonly, reply)?,
+            None => return Err(Error::protocol("no reply to READONLY")),
+        }
+        Ok(conn)
+    }
+}
+
+impl Connect for ReadOnlyNode {
+    fn connect(&self) -> Connecting<'_> {
+        Box::pin(self.connect_read_only())
     }
 }

@@ -1,13 +1,16 @@
 //! Where a command, or a group of commands that must stay together (a
-//! MULTI ... EXEC), goes: the slot of its keys, any primary when it has
-//! none, every primary for what each node must know (SCRIPT LOAD,
-//! FUNCTION LOAD). Keys come from the command table (`Cmd::keys`), never
-//! from parsing arguments here.
+//! MULTI ... EXEC), goes: the slot of its keys; every primary or every
+//! node when its `request_policy` tip says `all_shards` or `all_nodes`
+//! (DBSIZE, KEYS, SCRIPT LOAD, FUNCTION LOAD, CONFIG SET ...), the replies
+//! merged as its `response_policy` says; else any primary. Keys and tips
+//! come from the command table (or what a server taught it), never from
+//! parsing arguments here.
 
 use std::ops::Range;
 
+use super::merge::merges;
 use super::slots::key_slot;
-use crate::cmd_info::{ends_multi, is_multi};
+use crate::cmd_info::{Request, Response, ends_multi, is_multi, policy, reads_data_only};
 use crate::{Cmd, Error, ErrorKind, Result};
 
 /// Where a unit goes.
@@ -17,10 +20,17 @@ pub(crate) enum Route {
     Slot(u16),
     /// Any primary: the command has no keys.
     AnyPrimary,
-    /// Every primary, the reply of the first kept: the command loads
-    /// something (a script, a library) that later commands on any node
-    /// may need.
-    AllPrimaries,
+    /// Every node of the group, their replies merged as the policy says.
+    Fan(Group, Response),
+}
+
+/// The nodes a fanned-out command goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Group {
+    /// `request_policy:all_shards`: every primary.
+    Primaries,
+    /// `request_policy:all_nodes`: every primary and replica.
+    AllNodes,
 }
 
 /// Commands of a batch that go to one node together: one command, or a
@@ -30,6 +40,8 @@ pub(crate) struct Unit {
     /// Where its commands are in the batch.
     pub(crate) cmds: Range<usize>,
     pub(crate) route: Route,
+    /// A single command that only reads keys: a replica may serve it.
+    pub(crate) reads: bool,
 }
 
 /// Splits `cmds` into units and routes each; refuses, before anything is
@@ -57,6 +69,7 @@ pub(crate) fn units(cmds: &[Cmd]) -> Result<Vec<Unit>> {
         units.push(Unit {
             cmds: i..end,
             route: route(group)?,
+            reads: matches!(group, [cmd] if reads_data_only(cmd)),
         });
         i = end;
     }
@@ -65,11 +78,6 @@ pub(crate) fn units(cmds: &[Cmd]) -> Result<Vec<Unit>> {
 
 /// The route of commands that must go to one node together.
 pub(crate) fn route(cmds: &[Cmd]) -> Result<Route> {
-    if let [cmd] = cmds
-        && loads_code(cmd)
-    {
-        return Ok(Route::AllPrimaries);
-    }
     let mut slot: Option<(u16, &[u8])> = None;
     for cmd in cmds {
         for key in cmd.keys() {
@@ -83,17 +91,17 @@ pub(crate) fn route(cmds: &[Cmd]) -> Result<Route> {
             }
         }
     }
-    Ok(slot.map_or(Route::AnyPrimary, |(slot, _)| Route::Slot(slot)))
-}
-
-/// SCRIPT LOAD and FUNCTION LOAD: what EVALSHA and FCALL on any node
-/// expect to find there.
-fn loads_code(cmd: &Cmd) -> bool {
-    (cmd.is("SCRIPT") || cmd.is("FUNCTION"))
-        && cmd
-            .args()
-            .nth(1)
-            .is_some_and(|sub| sub.eq_ignore_ascii_case(b"LOAD"))
+    if let Some((slot, _)) = slot {
+        return Ok(Route::Slot(slot));
+    }
+    let [cmd] = cmds else {
+        return Ok(Route::AnyPrimary);
+    };
+    Ok(match policy(cmd) {
+        (Request::AllShards, merge) if merges(cmd, merge) => Route::Fan(Group::Primaries, merge),
+        (Request::AllNodes, merge) if merges(cmd, merge) => Route::Fan(Group::AllNodes, merge),
+        _ => Route::AnyPrimary,
+    })
 }
 
 fn cross_slot(cmds: &[Cmd], first: (u16, &[u8]), other: (u16, &[u8])) -> Error {
@@ -136,8 +144,10 @@ mod tests {
             Cmd::new("SET").arg("{t}1").arg(1),
             Cmd::new("INCR").arg("{t}2"),
             Cmd::new("EXEC"),
-            Cmd::new("PING"),
+            Cmd::new("ECHO").arg("hi"),
             Cmd::new("SCRIPT").arg("LOAD").arg("return 1"),
+            Cmd::new("DBSIZE"),
+            Cmd::new("INFO"),
         ];
         let units = units(&cmds).unwrap();
         let shape: Vec<_> = units.iter().map(|u| (u.cmds.clone(), u.route)).collect();
@@ -147,7 +157,10 @@ mod tests {
                 (0..1, Route::Slot(key_slot(b"a"))),
                 (1..5, Route::Slot(key_slot(b"t"))),
                 (5..6, Route::AnyPrimary),
-                (6..7, Route::AllPrimaries),
+                (6..7, Route::Fan(Group::AllNodes, Response::AllSucceeded)),
+                (7..8, Route::Fan(Group::Primaries, Response::AggSum)),
+                // `special`, not mergeable: one node.
+                (8..9, Route::AnyPrimary),
             ]
         );
     }

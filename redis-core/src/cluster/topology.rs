@@ -14,6 +14,8 @@ use crate::{Error, Result};
 #[derive(Debug, Clone)]
 pub(crate) struct SlotMap {
     primaries: Vec<Arc<str>>,
+    /// The online replicas of each primary, by the primary's index.
+    replicas: Vec<Vec<Arc<str>>>,
     /// Index into `primaries` per slot; `UNSERVED` for a slot no shard
     /// claimed.
     owners: Vec<u16>,
@@ -26,6 +28,7 @@ impl SlotMap {
     pub(crate) fn empty() -> SlotMap {
         SlotMap {
             primaries: Vec::new(),
+            replicas: Vec::new(),
             owners: vec![UNSERVED; usize::from(SLOT_COUNT)],
         }
     }
@@ -41,6 +44,28 @@ impl SlotMap {
         &self.primaries
     }
 
+    /// The replicas of the primary serving `slot`, as far as known.
+    pub(crate) fn replicas(&self, slot: u16) -> &[Arc<str>] {
+        self.owners
+            .get(usize::from(slot))
+            .and_then(|&index| self.replicas.get(usize::from(index)))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Every replica of a primary that serves slots.
+    pub(crate) fn all_replicas(&self) -> impl Iterator<Item = &Arc<str>> {
+        self.replicas.iter().flatten()
+    }
+
+    /// Every node: the primaries that serve slots, then their replicas.
+    pub(crate) fn nodes(&self) -> Vec<Arc<str>> {
+        self.primaries
+            .iter()
+            .chain(self.all_replicas())
+            .cloned()
+            .collect()
+    }
+
     /// How many slots have an owner.
     pub(crate) fn served(&self) -> usize {
         self.owners.iter().filter(|&&o| o != UNSERVED).count()
@@ -52,6 +77,7 @@ impl SlotMap {
             Some(index) => index,
             None => {
                 self.primaries.push(Arc::from(node));
+                self.replicas.push(Vec::new());
                 self.primaries.len() - 1
             }
         };
@@ -86,6 +112,16 @@ impl SlotMap {
             for &(start, end) in &shard.slots {
                 map.assign_range(start, end, &node);
             }
+            let replicas = shard
+                .nodes
+                .iter()
+                .filter(|n| n.role == NodeRole::Replica && n.health == NodeHealth::Online)
+                .filter_map(|n| {
+                    let port = if tls { n.tls_port } else { n.port }?;
+                    Some(node_name(&endpoint_host(&n.endpoint, &n.ip, asked), port))
+                })
+                .collect();
+            map.set_replicas(&node, replicas);
         }
         map.check()
     }
@@ -98,8 +134,27 @@ impl SlotMap {
             let host = endpoint_host(endpoint, "", asked);
             let node = node_name(&host, range.master.port);
             map.assign_range(range.start, range.end, &node);
+            let replicas = range
+                .replicas
+                .iter()
+                .map(|r| {
+                    let endpoint = r.endpoint.as_deref().unwrap_or("?");
+                    node_name(&endpoint_host(endpoint, "", asked), r.port)
+                })
+                .collect();
+            map.set_replicas(&node, replicas);
         }
         map.check()
+    }
+
+    /// Records the replicas of `primary` (a primary that serves slots).
+    fn set_replicas(&mut self, primary: &str, replicas: Vec<String>) {
+        let Some(index) = self.primaries.iter().position(|p| &**p == primary) else {
+            return;
+        };
+        if let Some(known) = self.replicas.get_mut(index) {
+            *known = replicas.into_iter().map(Arc::from).collect();
+        }
     }
 
     fn check(self) -> Result<SlotMap> {

@@ -153,10 +153,8 @@ pub(crate) struct Command {
     /// Where its keys are, in the server's order.
     pub(crate) keys: &'static [KeySpec],
     /// Where a cluster sends it.
-    #[allow(dead_code, reason = "for the cluster layer's fan-out")]
     pub(crate) request: Request,
     /// How a cluster merges its replies.
-    #[allow(dead_code, reason = "for the cluster layer's fan-out")]
     pub(crate) response: Response,
 }
 
