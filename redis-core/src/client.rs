@@ -600,6 +600,14 @@ impl Executor for Client {
         self.at_node(error)
     }
 
+    fn primaries(&self) -> Vec<String> {
+        vec![self.node().to_string()]
+    }
+
+    fn hash_tag_of(&self, _primary: &str) -> Option<String> {
+        None
+    }
+
     async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
         if cmds.is_empty() {
             return Ok(Vec::new());

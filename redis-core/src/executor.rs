@@ -61,6 +61,33 @@ pub trait Executor: Send + Sync {
         }
     }
 
+    /// The primaries' addresses (`host:port`), one per shard: on a
+    /// [`crate::ClusterClient`] the primaries serving slots now, on a
+    /// single server one name standing for it. With
+    /// [`Executor::hash_tag_of`], for generic code that keeps something on
+    /// every shard.
+    fn primaries(&self) -> Vec<String>;
+
+    /// A hash tag (`{...}`) whose slot the primary `primary` names serves
+    /// now: a key holding it belongs to that primary. `None` on a single
+    /// server, where every key does.
+    ///
+    /// For names the cluster routes as keys but that must exist on every
+    /// shard: RediSearch's index names are such keys, so an index of each
+    /// shard's own records is named with its shard's tag
+    /// (`products:index{3}`). After slots move, a primary's tag may change.
+    ///
+    /// ```no_run
+    /// use redis_core::Executor;
+    /// /// One name per shard, each of which that shard serves.
+    /// fn per_shard(redis: &impl Executor, name: &str) -> Vec<String> {
+    ///     let primaries = redis.primaries();
+    ///     let tag = |primary: &String| redis.hash_tag_of(primary).unwrap_or_default();
+    ///     primaries.iter().map(|p| format!("{name}{}", tag(p))).collect()
+    /// }
+    /// ```
+    fn hash_tag_of(&self, primary: &str) -> Option<String>;
+
     /// Sends a pipeline's commands, already encoded back to back, as
     /// [`Executor::execute_batch`] sends them. The provided method decodes
     /// them and calls `execute_batch`; a [`crate::Client`] writes the bytes
@@ -100,6 +127,14 @@ impl<E: Executor + ?Sized> Executor for &E {
         (**self).execute_on_primaries(cmd)
     }
 
+    fn primaries(&self) -> Vec<String> {
+        (**self).primaries()
+    }
+
+    fn hash_tag_of(&self, primary: &str) -> Option<String> {
+        (**self).hash_tag_of(primary)
+    }
+
     fn execute_encoded(&self, batch: &Batch) -> impl Future<Output = Result<Vec<Value>>> + Send {
         (**self).execute_encoded(batch)
     }
@@ -128,6 +163,14 @@ impl<E: Executor + ?Sized> Executor for Arc<E> {
         cmd: Cmd,
     ) -> impl Future<Output = Result<Vec<T>>> + Send {
         (**self).execute_on_primaries(cmd)
+    }
+
+    fn primaries(&self) -> Vec<String> {
+        (**self).primaries()
+    }
+
+    fn hash_tag_of(&self, primary: &str) -> Option<String> {
+        (**self).hash_tag_of(primary)
     }
 
     fn execute_encoded(&self, batch: &Batch) -> impl Future<Output = Result<Vec<Value>>> + Send {

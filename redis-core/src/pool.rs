@@ -285,6 +285,14 @@ pub type DedicatedExecute<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send
 impl Executor for Dedicated {
     type Execute<'a, T: FromValue> = DedicatedExecute<'a, T>;
 
+    fn primaries(&self) -> Vec<String> {
+        vec![self.inner.addr.to_string()]
+    }
+
+    fn hash_tag_of(&self, _primary: &str) -> Option<String> {
+        None
+    }
+
     fn execute<T: FromValue>(&self, cmd: Cmd) -> DedicatedExecute<'_, T> {
         Box::pin(async move {
             let cmds = std::slice::from_ref(&cmd);

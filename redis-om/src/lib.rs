@@ -109,6 +109,7 @@ mod primary_keys;
 pub mod query;
 mod repository;
 mod schema;
+mod shards;
 mod storage;
 pub mod stream;
 pub mod update;

@@ -2,11 +2,11 @@
 //! description, and the fingerprint that tells whether an existing index
 //! was built from the same one.
 
-use redis_core::Cmd;
 use redis_core::commands::{
     self, CreateIndexOptions, DistanceMetric as CoreMetric, FlatVector, HnswVector, IndexOn,
     Schema, VectorDataType,
 };
+use redis_core::{Cmd, Executor, Result};
 
 use crate::embedded;
 use crate::index::{DistanceMetric, Index, IndexKind, VectorAlgorithm, VectorIndex, VectorType};
@@ -109,6 +109,29 @@ impl ModelIndex {
     /// The index's name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The names of the index on each shard: its [name](ModelIndex::name)
+    /// on one server; on a cluster, where each primary indexes only its own
+    /// records and the cluster routes index names as keys, the name with a
+    /// hash tag of each primary's (`products:index{3}`), as the
+    /// [`Migrator`](crate::Migrator) creates them. For `FT.INFO` and the
+    /// like on each.
+    ///
+    /// ```no_run
+    /// # use redis_om::{Model, ModelIndex, RedisModel};
+    /// # use redis_om::core::commands::SearchCommands;
+    /// # #[derive(RedisModel)]
+    /// # struct Product { #[redis(pk)] id: String, #[redis(index)] brand: String }
+    /// # async fn run(cluster: redis_om::core::ClusterClient) -> redis_om::core::Result<()> {
+    /// let index = ModelIndex::of(Product::info(), "product").expect("an indexed model");
+    /// for shard in index.shard_names(&cluster)? {
+    ///     println!("{shard}: {} records", cluster.ft_info(&shard).await?.num_docs);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn shard_names(&self, executor: &impl Executor) -> Result<Vec<String>> {
+        crate::shards::shard_indexes(executor, &self.name)
     }
 
     /// The key prefix it covers, with its colon.

@@ -13,12 +13,12 @@ use std::fmt::Debug;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 use redis_core::commands::{GeoUnit, SearchCommands};
-use redis_core::{Client, ErrorKind};
+use redis_core::{Client, ClusterClient, ErrorKind, Executor};
 use redis_om::query::{self, Distance, Expr};
 use redis_om::{
     GeoPoint, Migrator, Model, ModelIndex, RedisEnum, RedisModel, Repository, StorageKind,
 };
-use redis_tests::{Ctx, TempServer, Version, each_redis8, servers};
+use redis_tests::{Ctx, Setup, TempServer, Version, each_redis8, servers};
 use serde::{Deserialize, Serialize};
 
 const RECORDS: usize = 10_000;
@@ -296,8 +296,8 @@ fn expect(rows: &[Row], keep: impl Fn(&Row) -> bool) -> BTreeSet<String> {
 
 /// Runs `expr`: its records (decoded exactly as saved) and its count must
 /// be those `expected` names.
-async fn check<M: Item>(
-    repo: &Repository<M, Client>,
+async fn check<M: Item, E: Executor>(
+    repo: &Repository<M, E>,
     saved: &BTreeMap<String, M>,
     what: &str,
     expr: Expr<M>,
@@ -327,11 +327,11 @@ async fn check<M: Item>(
 }
 
 /// Saves the data set as `M` under the test's prefix, behind its index.
-async fn seed<M: Item>(
+async fn seed<M: Item, E: Executor + Clone>(
     ctx: &Ctx,
-    client: &Client,
+    client: &E,
     rows: &[Row],
-) -> (Repository<M, Client>, BTreeMap<String, M>) {
+) -> (Repository<M, E>, BTreeMap<String, M>) {
     let repo = Repository::<M, _>::new(client.clone()).with_prefix(ctx.key(M::info().prefix()));
     Migrator::new(client).repository(&repo).run().await.unwrap();
     settle(client, &repo).await;
@@ -345,22 +345,28 @@ async fn seed<M: Item>(
 }
 
 /// Waits for a new index's first scan of the keyspace (all of the shared
-/// server's keys) to end: records saved meanwhile are indexed twice, and
-/// pages read meanwhile shift.
-async fn settle<M: Model>(client: &Client, repo: &Repository<M, Client>) {
+/// server's keys) to end, on every primary: records saved meanwhile are
+/// indexed twice, and pages read meanwhile shift.
+async fn settle<M: Model, E: Executor>(client: &E, repo: &Repository<M, E>) {
     let index = ModelIndex::of(M::info(), repo.prefix()).unwrap();
-    for _ in 0..3000 {
-        if !client.ft_info(index.name()).await.unwrap().indexing {
-            return;
+    for shard in index.shard_names(client).unwrap() {
+        let mut scanned = false;
+        for _ in 0..3000 {
+            if !client.ft_info(&shard).await.unwrap().indexing {
+                scanned = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        assert!(scanned, "{shard} still indexing after 30 s");
     }
-    panic!("{} still indexing after 30 s", index.name());
 }
 
-async fn drop_index<M: Model>(client: &Client, repo: &Repository<M, Client>) {
+async fn drop_index<M: Model, E: Executor>(client: &E, repo: &Repository<M, E>) {
     let index = ModelIndex::of(M::info(), repo.prefix()).unwrap();
-    client.ft_dropindex_delete_docs(index.name()).await.unwrap();
+    for shard in index.shard_names(client).unwrap() {
+        client.ft_dropindex_delete_docs(&shard).await.unwrap();
+    }
     // The migrator's fingerprint beside it.
     let _: i64 = redis_core::Cmd::new("UNLINK")
         .arg(format!("{}:hash", index.name()))
@@ -370,8 +376,8 @@ async fn drop_index<M: Model>(client: &Client, repo: &Repository<M, Client>) {
 }
 
 /// Sorting, limits, `first` and a stream of every record, by price.
-async fn check_order<M: Item>(
-    repo: &Repository<M, Client>,
+async fn check_order<M: Item, E: Executor>(
+    repo: &Repository<M, E>,
     rows: &[Row],
     asc: query::Sort<M>,
     desc: query::Sort<M>,
@@ -434,8 +440,8 @@ async fn check_order<M: Item>(
 /// Sorting by a TEXT field: a hash's by its lower-cased text, a JSON
 /// document's by its text as it is (RediSearch 2.10 normalizes the sort
 /// keys of hashes only).
-async fn check_text_order<M: Item>(
-    repo: &Repository<M, Client>,
+async fn check_text_order<M: Item, E: Executor>(
+    repo: &Repository<M, E>,
     rows: &[Row],
     asc: query::Sort<M>,
     desc: query::Sort<M>,
@@ -471,7 +477,7 @@ async fn check_text_order<M: Item>(
 /// macro, because the handles are the model's own functions.
 macro_rules! check_common {
     ($m:ident, $repo:expr, $saved:expr, $rows:expr) => {{
-        let (repo, saved, rows): (&Repository<$m, Client>, &BTreeMap<String, $m>, &[Row]) =
+        let (repo, saved, rows): (&Repository<$m, _>, &BTreeMap<String, $m>, &[Row]) =
             (&$repo, &$saved, &$rows);
         let some_price = rows[7].price;
 
@@ -874,18 +880,54 @@ each_redis8!(
     |ctx: Ctx| async move {
         let client = ctx.client().await;
         let rows = rows();
-        let (repo, saved) = seed::<HashItem>(&ctx, &client, &rows).await;
+        let (repo, saved) = seed::<HashItem, _>(&ctx, &client, &rows).await;
         check_common!(HashItem, repo, saved, rows);
         drop_index(&client, &repo).await;
     }
 );
+
+/// The harness's six-node cluster. Its search module has no coordinator:
+/// every primary indexes only its own keys, and the object mapper creates
+/// the index on each and merges their answers.
+async fn cluster() -> ClusterClient {
+    let node = servers().cluster()[0];
+    ClusterClient::connect(format!("redis://{node}"))
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hash_records_on_a_cluster_answer_every_operator_as_rust_does() {
+    let test = "hash_records_on_a_cluster";
+    Ctx::run(test, Setup::REDIS8_RESP3, |ctx: Ctx| async move {
+        let cluster = cluster().await;
+        let rows = rows();
+        let (repo, saved) = seed::<HashItem, _>(&ctx, &cluster, &rows).await;
+        check_common!(HashItem, repo, saved, rows);
+        drop_index(&cluster, &repo).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_records_on_a_cluster_answer_every_operator_as_rust_does() {
+    let test = "json_records_on_a_cluster";
+    Ctx::run(test, Setup::REDIS8_RESP3, |ctx: Ctx| async move {
+        let cluster = cluster().await;
+        let rows = rows();
+        let (repo, saved) = seed::<JsonItem, _>(&ctx, &cluster, &rows).await;
+        check_common!(JsonItem, repo, saved, rows);
+        drop_index(&cluster, &repo).await;
+    })
+    .await;
+}
 
 each_redis8!(
     json_records_answer_every_operator_as_rust_does,
     |ctx: Ctx| async move {
         let client = ctx.client().await;
         let rows = rows();
-        let (repo, saved) = seed::<JsonItem>(&ctx, &client, &rows).await;
+        let (repo, saved) = seed::<JsonItem, _>(&ctx, &client, &rows).await;
         check_common!(JsonItem, repo, saved, rows);
         let (repo, saved, rows) = (&repo, &saved, &rows[..]);
         let tagged = |r: &Row, t: &str| r.tags.iter().any(|x| x == t);
@@ -1260,9 +1302,9 @@ fn assert_neighbours<P: Point>(found: &[(P, f64)], expected: &[(String, f64)], w
     }
 }
 
-async fn knn_matches_brute_force<P: Point>(
+async fn knn_matches_brute_force<P: Point, E: Executor + Clone>(
     ctx: &Ctx,
-    client: &Client,
+    client: &E,
     embedding: fn() -> redis_om::field::Field<P, redis_om::field::kind::Vector>,
     group: fn() -> redis_om::field::Field<P, redis_om::field::kind::Tag>,
     rank: fn() -> redis_om::field::Field<P, redis_om::field::kind::Numeric<i64>>,
@@ -1396,7 +1438,7 @@ each_redis8!(
     knn_on_hashes_finds_the_l2_neighbours_brute_force_finds,
     |ctx: Ctx| async move {
         let client = ctx.client().await;
-        knn_matches_brute_force::<L2Point>(
+        knn_matches_brute_force::<L2Point, _>(
             &ctx,
             &client,
             L2Point::embedding,
@@ -1411,7 +1453,7 @@ each_redis8!(
     knn_on_json_finds_the_cosine_neighbours_brute_force_finds,
     |ctx: Ctx| async move {
         let client = ctx.client().await;
-        knn_matches_brute_force::<CosPoint>(
+        knn_matches_brute_force::<CosPoint, _>(
             &ctx,
             &client,
             CosPoint::embedding,
@@ -1421,3 +1463,20 @@ each_redis8!(
         .await;
     }
 );
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn knn_on_a_cluster_finds_the_neighbours_brute_force_finds() {
+    let test = "knn_on_a_cluster";
+    Ctx::run(test, Setup::REDIS8_RESP3, |ctx: Ctx| async move {
+        let cluster = cluster().await;
+        knn_matches_brute_force::<L2Point, _>(
+            &ctx,
+            &cluster,
+            L2Point::embedding,
+            L2Point::group,
+            L2Point::rank,
+        )
+        .await;
+    })
+    .await;
+}

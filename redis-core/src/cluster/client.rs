@@ -384,6 +384,29 @@ impl ClusterClient {
         self.map().primary(slot).map(|p| p.to_string())
     }
 
+    /// The first of the hash tags `{0}`, `{1}`, `{2}`... whose slot
+    /// `primary` (`host:port`) serves now, as far as this client knows;
+    /// `None` when it serves none. Keys holding it belong to that primary.
+    ///
+    /// ```no_run
+    /// # async fn run(cluster: redis_core::ClusterClient) -> redis_core::Result<()> {
+    /// for primary in cluster.primaries() {
+    ///     let tag = cluster.hash_tag_of(&primary).unwrap_or_default();
+    ///     println!("{primary} serves keys named like jobs:{tag}:1");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn hash_tag_of(&self, primary: &str) -> Option<String> {
+        let map = self.map();
+        let primary = normalize(primary);
+        let serves = |slot: u16| map.primary(slot).is_some_and(|p| **p == *primary);
+        // With slots spread over primaries, a few dozen tries find one.
+        (0..u32::from(super::SLOT_COUNT) * 64)
+            .map(|n| n.to_string())
+            .find(|tag| serves(super::key_slot(tag.as_bytes())))
+            .map(|tag| format!("{{{tag}}}"))
+    }
+
     /// What the client has counted so far; see [`ClusterStats`].
     pub fn stats(&self) -> ClusterStats {
         let counters = &self.inner.counters;

@@ -456,6 +456,14 @@ fn next(replies: &[Value]) -> Next {
 impl Executor for ClusterClient {
     type Execute<'a, T: FromValue> = ClusterExecute<'a, T>;
 
+    fn primaries(&self) -> Vec<String> {
+        ClusterClient::primaries(self)
+    }
+
+    fn hash_tag_of(&self, primary: &str) -> Option<String> {
+        ClusterClient::hash_tag_of(self, primary)
+    }
+
     fn execute<T: FromValue>(&self, cmd: Cmd) -> ClusterExecute<'_, T> {
         Box::pin(async move {
             if let Some(split) = split(&cmd) {

@@ -13,6 +13,7 @@ use redis_core::{Error, ErrorKind, Executor, Result};
 use crate::model::Model;
 use crate::repository::Repository;
 use crate::schema::ModelIndex;
+use crate::shards::shard_indexes;
 
 /// How long a rebuild may take by default before the old index is kept.
 const REBUILD_TIMEOUT: Duration = Duration::from_secs(300);
@@ -201,25 +202,34 @@ enum Apply {
     No,
 }
 
-/// What an index needs, as found on the server.
+/// What an index needs, as found on the server: on every shard of a
+/// cluster, each of which has an index of its own (see [`crate::shards`]).
 enum Step {
-    Create,
+    /// Create the shards' indexes of these names.
+    Create {
+        missing: Vec<String>,
+    },
     Unchanged,
-    /// Add these fields to the index serving under the name.
+    /// Add these fields to the index serving under each shard's name
+    /// (creating it where a shard has none).
     Alter {
-        serving: String,
+        serving: Serving,
         added: Schema,
     },
-    /// Build anew and move the name from the index serving under it.
+    /// Build anew and move each shard's name from the index serving under
+    /// it (creating it where a shard has none).
     Rebuild {
-        serving: String,
+        serving: Serving,
     },
 }
+
+/// Each shard's index name with the index serving under it, if any.
+type Serving = Vec<(String, Option<String>)>;
 
 impl Step {
     fn outcome(&self) -> MigrationOutcome {
         match self {
-            Step::Create => MigrationOutcome::Created,
+            Step::Create { .. } => MigrationOutcome::Created,
             Step::Unchanged => MigrationOutcome::Unchanged,
             Step::Alter { .. } => MigrationOutcome::Altered,
             Step::Rebuild { .. } => MigrationOutcome::Rebuilt,
@@ -241,8 +251,8 @@ async fn migrate(
         }
         match step {
             Step::Unchanged => return Ok(MigrationOutcome::Unchanged),
-            Step::Create => {
-                if create(executor, index).await? {
+            Step::Create { missing } => {
+                if create(executor, index, &missing).await? {
                     return Ok(MigrationOutcome::Created);
                 }
                 // Another process created it meanwhile: compare it.
@@ -269,13 +279,26 @@ async fn migrate(
 /// What `index` needs: compares the fingerprint stored beside the index of
 /// its name with its own.
 async fn plan(executor: &impl Executor, index: &ModelIndex) -> Result<Step> {
-    let Some(serving) = serving_index(executor, index.name()).await? else {
-        return Ok(Step::Create);
-    };
+    let mut serving = Serving::new();
+    for shard in shard_indexes(executor, index.name())? {
+        let found = serving_index(executor, &shard).await?;
+        serving.push((shard, found));
+    }
+    let missing: Vec<String> = serving
+        .iter()
+        .filter(|(_, found)| found.is_none())
+        .map(|(shard, _)| shard.clone())
+        .collect();
+    if missing.len() == serving.len() {
+        return Ok(Step::Create { missing });
+    }
     let fingerprint_key = format!("{}:hash", index.name());
     let stored: Option<String> = executor.get(&fingerprint_key).await?;
     match stored {
-        Some(stored) if stored == index.fingerprint() => Ok(Step::Unchanged),
+        Some(stored) if stored == index.fingerprint() => match missing.is_empty() {
+            true => Ok(Step::Unchanged),
+            false => Ok(Step::Create { missing }),
+        },
         Some(_) => {
             let earlier: Option<String> = executor.get(format!("{}:schema", index.name())).await?;
             Ok(match earlier.and_then(|e| index.additions_since(&e)) {
@@ -295,10 +318,19 @@ async fn plan(executor: &impl Executor, index: &ModelIndex) -> Result<Step> {
     }
 }
 
-/// Creates `index` after recording what it is built from; false when
-/// another process created it first.
-async fn create(executor: &impl Executor, index: &ModelIndex) -> Result<bool> {
+/// Creates the shards' indexes `missing` names after recording what `index`
+/// is built from; false when another process created them all first.
+async fn create(executor: &impl Executor, index: &ModelIndex, missing: &[String]) -> Result<bool> {
     record(executor, index).await?;
+    let mut created = false;
+    for shard in missing {
+        created |= create_once(executor, &index.renamed(shard.clone())).await?;
+    }
+    Ok(created)
+}
+
+/// Creates `index`; false when it exists already.
+async fn create_once(executor: &impl Executor, index: &ModelIndex) -> Result<bool> {
     match executor.execute::<()>(index.create()).await {
         Ok(()) => Ok(true),
         Err(error) if message_has(&error, "already exists") => Ok(false),
@@ -325,10 +357,22 @@ async fn change(
     deadline: tokio::time::Instant,
 ) -> Result<MigrationOutcome> {
     let outcome = step.outcome();
-    match step {
-        Step::Create | Step::Unchanged => return Ok(outcome),
-        Step::Alter { serving, added } => executor.ft_alter(&serving, &added).await?,
-        Step::Rebuild { serving } => rebuild::rebuild(executor, index, &serving, deadline).await?,
+    let (serving, added) = match step {
+        Step::Create { .. } | Step::Unchanged => return Ok(outcome),
+        Step::Alter { serving, added } => (serving, Some(added)),
+        Step::Rebuild { serving } => (serving, None),
+    };
+    for (shard, serving) in serving {
+        let shard_index = index.renamed(shard);
+        match (serving, &added) {
+            (None, _) => {
+                create_once(executor, &shard_index).await?;
+            }
+            (Some(serving), Some(added)) => executor.ft_alter(&serving, added).await?,
+            (Some(serving), None) => {
+                rebuild::rebuild(executor, &shard_index, &serving, deadline).await?;
+            }
+        }
     }
     record(executor, index).await?;
     Ok(outcome)

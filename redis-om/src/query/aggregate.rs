@@ -320,7 +320,9 @@ impl<'r, M: Model, E: Executor> Aggregate<'r, M, E> {
     /// numbers are parsed from the server's text). Read through a cursor a
     /// thousand rows at a time, so no result is too big for the server to
     /// hand over. A row that does not fit `R` is an error of kind
-    /// [`ErrorKind::Decode`] naming the column.
+    /// [`ErrorKind::Decode`] naming the column. On a cluster of several
+    /// shards, where each shard's index holds only its own records, refused
+    /// ([`ErrorKind::InvalidInput`]) until the shards' rows are merged.
     pub async fn rows<R: DeserializeOwned>(self) -> Result<Vec<R>> {
         let search = Search::new(
             self.repository.prefix(),
@@ -334,6 +336,19 @@ impl<'r, M: Model, E: Executor> Aggregate<'r, M, E> {
         let options = self.pipeline(&search)?;
         let executor = self.repository.executor();
         let index = search.index.as_str();
+        let shards = executor.primaries().len();
+        if shards > 1 {
+            // Each primary aggregates only its own records; merging their
+            // rows is right for some reducers and wrong for others, and is
+            // not done yet: a partial answer is worse than none.
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "an aggregation of {} over a cluster of {shards} shards: each shard's                      index holds only its own records, and merging the shards' rows is not                      supported yet; nothing was sent",
+                    M::info().name()
+                ),
+            ));
+        }
         let cmd = commands::ft_aggregate::<Row>(index, &query.text, &options);
         let mut batch: AggregateResult<Row> = executor
             .execute(cmd.into_cmd())

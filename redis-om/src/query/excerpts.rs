@@ -4,12 +4,15 @@
 //! never silently replaced by fragments.
 
 use std::collections::HashMap;
+use std::marker::PhantomData;
 
-use redis_core::commands::{self, Command, Highlight, SearchOptions, SearchResult, Summarize};
+use redis_core::commands::{
+    self, Command, Document, Highlight, SearchOptions, SearchResult, Summarize,
+};
 use redis_core::{Error, ErrorKind, Executor, FromValue, Pipeline, Result, Value};
 
 use super::find::Find;
-use super::paging::Taken;
+use super::paging::{ReadPage, SearchPages};
 use crate::field::{Field, kind};
 use crate::migrate::missing_index;
 use crate::model::Model;
@@ -191,46 +194,31 @@ impl<'r, M: Model, E: Executor> Excerpts<'r, M, E> {
         let records = search.options(query);
         let marked = self.marked_options(search.options(query));
         let executor = self.find.repository.executor();
-        let mut pager = self.find.pager();
+        let source = MarkedPages::<M, E> {
+            records: SearchPages {
+                executor,
+                text: &query.text,
+                options: &records,
+                model: PhantomData,
+            },
+            marked: &marked,
+        };
+        let mut pager = self.find.pager(&search, search.order)?;
+        pager.needs_returned_fields::<M>("highlights and summaries")?;
         let mut hits = Vec::new();
-        while let Some((offset, count)) = pager.next_page() {
-            let page = |options: &SearchOptions| {
-                let options = options.clone().limit(offset, count);
-                let cmd = commands::ft_search_with::<Value>(&search.index, &query.text, &options);
-                Command::<Value>::from(cmd.into_cmd())
-            };
-            let pipe: Pipeline<Vec<Value>> = [page(&records), page(&marked)].into_iter().collect();
-            let mut replies = pipe.execute(executor).await?.into_iter();
-            let mut reply = || {
-                let reply = replies.next().ok_or_else(|| {
-                    Error::new(ErrorKind::Protocol, "a pipeline of two gave fewer replies")
-                })?;
-                reply.map_err(|error| missing_index::<M>(error, &search.index))
-            };
-            let (records, marked) = (reply()?, reply()?);
-            let records = SearchResult::<Value>::from_value(records)?;
-            let marked = SearchResult::<HashMap<String, String>>::from_value(marked)?;
-            let mut excerpts: HashMap<String, HashMap<String, String>> = marked
-                .documents
-                .into_iter()
-                .map(|document| (document.id, document.fields))
-                .collect();
-            let taken = Taken {
-                asked: count,
-                read: records.documents.len() as u64,
-                gone: 0,
-                total: records.total,
-            };
-            for document in records.documents {
-                let fields = excerpts.remove(&document.id).unwrap_or_default();
-                if let Some(model) = search.decode::<M>(document)? {
-                    hits.push(Excerpted {
-                        model,
-                        excerpts: fields,
-                    });
+        while let Some(page) = pager.next_page(&source).await? {
+            for document in page {
+                let (fields, excerpts) = document.fields;
+                let record = Document {
+                    id: document.id,
+                    score: document.score,
+                    sort_key: document.sort_key,
+                    fields,
+                };
+                if let Some(model) = search.decode::<M>(record)? {
+                    hits.push(Excerpted { model, excerpts });
                 }
             }
-            pager.advance(taken, &search.index)?;
         }
         Ok(hits)
     }
@@ -258,5 +246,77 @@ impl<'r, M: Model, E: Executor> Excerpts<'r, M, E> {
             options = options.summarize(summarize);
         }
         options
+    }
+}
+
+/// Pages of records as stored, each beside its marked-up fields.
+struct MarkedPages<'a, M, E> {
+    /// The records' query.
+    records: SearchPages<'a, M, E>,
+    /// The same query's options asking for the marked-up fields.
+    marked: &'a SearchOptions,
+}
+
+impl<M: Model, E: Executor> ReadPage<(Value, HashMap<String, String>)> for MarkedPages<'_, M, E> {
+    /// One round trip of two `FT.SEARCH` in a pipeline: one reads the
+    /// records as stored, the other the marked-up fields (the server
+    /// writes its marks into the fields it returns, and does not mark a
+    /// field returned under another name); they are joined by key.
+    async fn read(
+        &self,
+        index: &str,
+        offset: u64,
+        count: u64,
+    ) -> Result<SearchResult<(Value, HashMap<String, String>)>> {
+        let page = |options: &SearchOptions| {
+            let options = options.clone().limit(offset, count);
+            let cmd = commands::ft_search_with::<Value>(index, self.records.text, &options);
+            Command::<Value>::from(cmd.into_cmd())
+        };
+        let pipe: Pipeline<Vec<Value>> = [page(self.records.options), page(self.marked)]
+            .into_iter()
+            .collect();
+        // Both name the shard's index: on a cluster they go to its node.
+        let mut replies = pipe.execute(self.records.executor).await?.into_iter();
+        let mut reply = || {
+            let reply = replies.next().ok_or_else(|| {
+                Error::new(ErrorKind::Protocol, "a pipeline of two gave fewer replies")
+            })?;
+            reply.map_err(|error| missing_index::<M>(error, index))
+        };
+        let (records, marked) = (reply()?, reply()?);
+        let records = SearchResult::<Value>::from_value(records)?;
+        let marked = SearchResult::<HashMap<String, String>>::from_value(marked)?;
+        Ok(joined(records, marked))
+    }
+}
+
+/// Each record of `records` beside the marked-up fields `marked` holds for
+/// it (none for a record changed or gone in between).
+fn joined(
+    records: SearchResult<Value>,
+    marked: SearchResult<HashMap<String, String>>,
+) -> SearchResult<(Value, HashMap<String, String>)> {
+    let mut excerpts: HashMap<String, HashMap<String, String>> = marked
+        .documents
+        .into_iter()
+        .map(|document| (document.id, document.fields))
+        .collect();
+    let documents = records
+        .documents
+        .into_iter()
+        .map(|document| Document {
+            fields: (
+                document.fields,
+                excerpts.remove(&document.id).unwrap_or_default(),
+            ),
+            id: document.id,
+            score: document.score,
+            sort_key: document.sort_key,
+        })
+        .collect();
+    SearchResult {
+        total: records.total,
+        documents,
     }
 }

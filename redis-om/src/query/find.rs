@@ -3,6 +3,7 @@
 
 use std::collections::VecDeque;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, ready};
@@ -10,17 +11,19 @@ use std::task::{Context, Poll, ready};
 use futures_core::Stream;
 use std::time::Duration;
 
+use redis_core::commands::Command;
 use redis_core::commands::{self, Document, Scorer, SearchOptions, SearchResult, SortProperty};
-use redis_core::{Error, ErrorKind, Executor, Result, Value};
+use redis_core::{Error, ErrorKind, Executor, Pipeline, Result, Value};
 
 use super::expr::{Expr, Rendered};
 use super::ops::Sort;
-use super::paging::{Pager, Taken};
+use super::paging::{Loading, Order, Pager, SearchPages};
 use crate::migrate::missing_index;
 use crate::model::{Model, StorageKind};
 use crate::pk::PrimaryKey;
 use crate::repository::Repository;
 use crate::schema::ModelIndex;
+use crate::shards::shard_indexes;
 use crate::storage::Storage;
 
 /// How many records one `FT.SEARCH` page holds by default when a query
@@ -167,10 +170,12 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
         self
     }
 
-    /// Paging through the matches [`Find::limit`] selects,
-    /// [`Find::page_size`] at a time.
-    pub(super) fn pager(&self) -> Pager {
-        Pager::new(self.limit, self.page_size)
+    /// Paging through the matches [`Find::limit`] selects in every
+    /// shard's index of `search`, [`Find::page_size`] at a time, in the
+    /// order `order` (the sort's, or by distance).
+    pub(super) fn pager<T>(&self, search: &Search, order: Order) -> Result<Pager<T>> {
+        let indexes = shard_indexes(self.repository.executor(), &search.index)?;
+        Ok(Pager::new(indexes, self.limit, self.page_size, order))
     }
 
     /// The search [`Find::sort_by`] and the filter describe.
@@ -212,17 +217,23 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
         self.stream().try_next().await
     }
 
-    /// How many records match (all of them: the limit is not applied).
+    /// How many records match (all of them: the limit is not applied),
+    /// summed over the shards of a cluster.
     pub async fn count(self) -> Result<u64> {
         let search = Search::new(self.repository.prefix(), &self.filter, None, &self.tweaks)?;
         let Some(query) = &search.query else {
             return Ok(0);
         };
         let options = search.options(query).no_content().limit(0, 0);
-        let cmd = commands::ft_search_with::<()>(&search.index, &query.text, &options);
-        let found: SearchResult<()> = (self.repository.executor().execute(cmd.into_cmd()).await)
-            .map_err(|error| missing_index::<M>(error, &search.index))?;
-        Ok(found.total)
+        let executor = self.repository.executor();
+        let mut total = 0;
+        for index in shard_indexes(executor, &search.index)? {
+            let cmd = commands::ft_search_with::<()>(&index, &query.text, &options);
+            let found: SearchResult<()> = (executor.execute(cmd.into_cmd()).await)
+                .map_err(|error| missing_index::<M>(error, &index))?;
+            total += found.total;
+        }
+        Ok(total)
     }
 
     /// The matching records as a stream, read a page at a time
@@ -249,10 +260,13 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
     /// # Ok(()) }
     /// ```
     pub fn stream(self) -> Hits<'r, M, E> {
-        let pager = self.pager();
-        let (search, failure) = match self.search() {
-            Ok(search) => (Some(Arc::new(search)), None),
-            Err(error) => (None, Some(error)),
+        let paged = self.search().and_then(|search| {
+            let pager = self.pager(&search, search.order)?;
+            Ok((Arc::new(search), pager))
+        });
+        let (search, pager, failure) = match paged {
+            Ok((search, pager)) => (Some(search), Some(pager), None),
+            Err(error) => (None, None, Some(error)),
         };
         Hits {
             executor: self.repository.executor(),
@@ -273,6 +287,8 @@ pub(super) struct Search {
     /// `None` when no record can match.
     pub(super) query: Option<Rendered>,
     sort: Option<SortProperty>,
+    /// The sort's direction, for merging the shards' pages.
+    pub(super) order: Order,
     tweaks: Tweaks,
 }
 
@@ -299,6 +315,11 @@ impl Search {
                 format!("a query of {} cannot be sent: {why}", info.name()),
             )
         })?;
+        let order = match sort {
+            None => Order::Unsorted,
+            Some(sort) if sort.descending => Order::Descending,
+            Some(_) => Order::Ascending,
+        };
         let sort = sort.map(|sort| match sort.descending {
             true => SortProperty::desc(sort.field),
             false => SortProperty::asc(sort.field),
@@ -308,6 +329,7 @@ impl Search {
             key_prefix: index.prefix().to_owned(),
             query,
             sort,
+            order,
             tweaks: tweaks.clone(),
         })
     }
@@ -325,45 +347,66 @@ impl Search {
         self.tweaks.apply(options)
     }
 
-    /// One page of records, and what the pager takes from it.
+    /// The next page of records `pager` covers (`None` at the end), and
+    /// the pager back.
     async fn page<M: Model, E: Executor>(
         self: Arc<Self>,
         executor: &E,
-        range: (u64, u64),
-    ) -> Result<(Vec<M>, Taken)> {
-        let Some(query) = &self.query else {
-            let taken = Taken {
-                asked: range.1,
-                read: 0,
-                gone: 0,
-                total: 0,
+        mut pager: Pager<Value>,
+    ) -> (Pager<Value>, Result<Option<Vec<M>>>) {
+        let page = async {
+            let Some(query) = &self.query else {
+                return Ok(None);
             };
-            return Ok((Vec::new(), taken));
+            let loading = pager.loading();
+            let options = match loading {
+                Loading::Inline => self.options(query),
+                Loading::ByKey => self.options(query).no_content(),
+            };
+            let source = SearchPages::<M, E> {
+                executor,
+                text: &query.text,
+                options: &options,
+                model: PhantomData,
+            };
+            let Some(documents) = pager.next_page(&source).await? else {
+                return Ok(None);
+            };
+            let models = self.models::<M, E>(executor, documents, loading).await?;
+            Ok(Some(models.into_iter().flatten().collect()))
         };
-        let options = self.options(query);
-        let found = (self.fetch::<M, E, Value>(executor, &query.text, &options, range)).await?;
-        let taken = Taken {
-            asked: range.1,
-            read: found.documents.len() as u64,
-            gone: 0,
-            total: found.total,
-        };
-        let mut models = Vec::with_capacity(found.documents.len());
-        for document in found.documents {
-            if let Some(model) = self.decode::<M>(document)? {
-                models.push(model);
-            }
-        }
-        Ok((models, taken))
+        let page = page.await;
+        (pager, page)
     }
 
-    /// A found document as a model: a hash's fields as `HGETALL` gives
-    /// them, a JSON document's `$` as `JSON.GET` does; `None` when the
-    /// record went away meanwhile.
-    pub(super) fn decode<M: Model>(&self, document: Document<Value>) -> Result<Option<M>> {
-        let key = document.id;
-        let pk = key
-            .strip_prefix(self.key_prefix.as_str())
+    /// The records of found documents, one per document in order (`None`
+    /// for one that went away meanwhile): decoded from the reply, or read
+    /// by key in one round trip.
+    pub(super) async fn models<M: Model, E: Executor>(
+        &self,
+        executor: &E,
+        documents: Vec<Document<Value>>,
+        loading: Loading,
+    ) -> Result<Vec<Option<M>>> {
+        if loading == Loading::Inline {
+            return documents.into_iter().map(|d| self.decode::<M>(d)).collect();
+        }
+        let loads: Pipeline<Vec<Value>> = documents
+            .iter()
+            .map(|document| Command::<Value>::from(M::Storage::load(&document.id)))
+            .collect();
+        let replies = loads.execute(executor).await?;
+        let mut models = Vec::with_capacity(documents.len());
+        for (document, reply) in documents.iter().zip(replies) {
+            let pk = self.pk_of::<M>(&document.id)?;
+            models.push(M::Storage::decode(&document.id, pk, reply?)?);
+        }
+        Ok(models)
+    }
+
+    /// The primary key of a found record's key.
+    fn pk_of<M: Model>(&self, key: &str) -> Result<M::Pk> {
+        key.strip_prefix(self.key_prefix.as_str())
             .and_then(M::Pk::parse)
             .ok_or_else(|| {
                 Error::new(
@@ -374,7 +417,15 @@ impl Search {
                         M::info().name()
                     ),
                 )
-            })?;
+            })
+    }
+
+    /// A found document as a model: a hash's fields as `HGETALL` gives
+    /// them, a JSON document's `$` as `JSON.GET` does; `None` when the
+    /// record went away meanwhile.
+    pub(super) fn decode<M: Model>(&self, document: Document<Value>) -> Result<Option<M>> {
+        let key = document.id;
+        let pk = self.pk_of::<M>(&key)?;
         let reply = match M::info().storage() {
             StorageKind::Json => json_root(document.fields),
             _ => document.fields,
@@ -395,7 +446,8 @@ fn json_root(fields: Value) -> Value {
         .map_or(Value::Nil, |(_, root)| root)
 }
 
-type PageFuture<'r, M> = Pin<Box<dyn Future<Output = Result<(Vec<M>, Taken)>> + Send + 'r>>;
+type PageFuture<'r, M> =
+    Pin<Box<dyn Future<Output = (Pager<Value>, Result<Option<Vec<M>>>)> + Send + 'r>>;
 
 /// The records of a [`Find::stream`], a page at a time: a
 /// [`Stream`] of `Result<M>`, or [`Hits::try_next`] in a loop.
@@ -417,7 +469,8 @@ pub struct Hits<'r, M, E> {
     executor: &'r E,
     /// `None` when the query could not be built (`failure` says why).
     search: Option<Arc<Search>>,
-    pager: Pager,
+    /// `None` while a page is being read (the page's future holds it).
+    pager: Option<Pager<Value>>,
     buffer: VecDeque<M>,
     pending: Option<PageFuture<'r, M>>,
     /// The error to yield once the buffered records are out.
@@ -461,18 +514,24 @@ impl<'r, M: Model, E: Executor> Stream for Hits<'r, M, E> {
             let Some(search) = &this.search else {
                 return Poll::Ready(None);
             };
-            let Some(range) = this.pager.next_page() else {
+            if this.pending.is_none() {
+                let Some(pager) = this.pager.take() else {
+                    return Poll::Ready(None);
+                };
+                let page = Arc::clone(search).page(this.executor, pager);
+                this.pending = Some(Box::pin(page));
+            }
+            let Some(pending) = &mut this.pending else {
                 return Poll::Ready(None);
             };
-            let pending = this
-                .pending
-                .get_or_insert_with(|| Box::pin(Arc::clone(search).page(this.executor, range)));
-            let page = ready!(pending.as_mut().poll(cx));
+            let (pager, page) = ready!(pending.as_mut().poll(cx));
             this.pending = None;
+            this.pager = Some(pager);
             match page {
-                Ok((models, taken)) => {
-                    this.buffer.extend(models);
-                    this.failure = this.pager.advance(taken, &search.index).err();
+                Ok(Some(models)) => this.buffer.extend(models),
+                Ok(None) => {
+                    this.search = None;
+                    return Poll::Ready(None);
                 }
                 Err(error) => {
                     this.search = None;

@@ -1,15 +1,17 @@
 //! Nearest neighbours of a vector: `KNN` on a VECTOR field, after an
 //! optional pre-filter, with each hit's distance.
 
-use redis_core::commands::{Document, SortProperty};
+use redis_core::commands::{Document, SortKey, SortProperty};
 use redis_core::{Error, ErrorKind, Executor, Result, Value};
 
 use super::escape;
 use super::find::{Find, Search};
+use super::paging::{Handled, Loading, Order, Pager};
 use crate::embedded;
 use crate::field::{Field, kind};
 use crate::index::{IndexKind, VectorIndex, VectorType};
 use crate::model::{Model, StorageKind};
+use crate::shards::shard_indexes;
 
 /// The name the distance of each hit is returned under.
 pub(super) const DISTANCE: &str = "__dist";
@@ -156,15 +158,27 @@ impl<M: Model, E: Executor> Knn<'_, M, E> {
             return Ok(Vec::new());
         }
         let text = knn_text(&query.text, self.field);
-        let options = search
-            .options(query)
+        // Each shard's k nearest, merged by distance: the k nearest of all.
+        let executor = repository.executor();
+        let indexes = shard_indexes(executor, &search.index)?;
+        let pager = Pager::new(indexes, Some((0, self.k)), self.k, Order::Ascending);
+        let loading = pager.loading();
+        let options = match loading {
+            Loading::Inline => search.options(query),
+            Loading::ByKey => search.options(query).no_content(),
+        };
+        let options = options
             .param("k", self.k.to_string())
             .param("vec", blob)
             .sort_by(SortProperty::asc(DISTANCE));
-        let found = search
-            .fetch::<M, E, Value>(repository.executor(), &text, &options, (0, self.k))
+        let mut nearest = Vec::new();
+        let each = async |documents: Vec<Document<Value>>| {
+            nearest.extend(with_distances::<M, E>(&search, executor, documents, loading).await?);
+            Ok(())
+        };
+        (search.each_page::<M, E, Value>(executor, &text, &options, pager, Handled::Stay, each))
             .await?;
-        with_distances(&search, found.documents)
+        Ok(nearest)
     }
 }
 
@@ -194,26 +208,38 @@ pub(super) fn checked_blob<M: Model>(field: &str, vector: &[f64], what: &str) ->
 
 /// Found documents that carry their distance, as models with it, in the
 /// order given.
-pub(super) fn with_distances<M: Model>(
+pub(super) async fn with_distances<M: Model, E: Executor>(
     search: &Search,
-    documents: Vec<Document<Value>>,
+    executor: &E,
+    mut documents: Vec<Document<Value>>,
+    loading: Loading,
 ) -> Result<Vec<(M, f64)>> {
-    let mut hits = Vec::with_capacity(documents.len());
-    for mut document in documents {
-        let distance = take_distance(&mut document.fields).ok_or_else(|| {
-            Error::new(
-                ErrorKind::Decode,
-                format!(
-                    "the index {} gave {} without its distance",
-                    search.index, document.id
-                ),
-            )
-        })?;
-        if let Some(model) = search.decode::<M>(document)? {
-            hits.push((model, distance));
-        }
+    let mut distances = Vec::with_capacity(documents.len());
+    for document in &mut documents {
+        // Sorted by distance, the sort key is the distance too: what a
+        // search that sends no fields (on a cluster) gives.
+        let sorted_by = match document.sort_key {
+            Some(SortKey::Number(distance)) => Some(distance),
+            _ => None,
+        };
+        let distance = take_distance(&mut document.fields)
+            .or(sorted_by)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Decode,
+                    format!(
+                        "the index {} gave {} without its distance",
+                        search.index, document.id
+                    ),
+                )
+            })?;
+        distances.push(distance);
     }
-    Ok(hits)
+    let models = search.models::<M, E>(executor, documents, loading).await?;
+    let found = models.into_iter().zip(distances);
+    Ok(found
+        .filter_map(|(model, distance)| Some((model?, distance)))
+        .collect())
 }
 
 /// The query text: the pre-filter, then the KNN clause on `field`.

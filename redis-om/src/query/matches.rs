@@ -2,15 +2,17 @@
 //! read only some fields of them, update or delete them, explain how the
 //! server reads the query, and page through them by page number.
 
-use redis_core::commands::{KeyCommands, SearchCommands};
+use redis_core::commands::{Document, KeyCommands, SearchCommands};
 use redis_core::{Executor, Result};
 use serde::de::DeserializeOwned;
 
 use super::aggregate::GroupKeys;
 use super::find::{Find, Search};
+use super::paging::Handled;
 use super::row::{Row, decode_row};
 use crate::migrate::missing_index;
 use crate::model::Model;
+use crate::shards::shard_indexes;
 
 /// A query as the server reads it: from [`Find::explain`].
 #[derive(Debug, Clone, PartialEq)]
@@ -61,12 +63,14 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
                 plan: String::new(),
             });
         };
-        let plan = self
-            .repository
-            .executor()
-            .ft_explain_params(&search.index, &query.text, &query.params)
+        // Every shard's index has the same definition, so the same plan.
+        let executor = self.repository.executor();
+        let shards = shard_indexes(executor, &search.index)?;
+        let shard = shards.first().unwrap_or(&search.index);
+        let plan = executor
+            .ft_explain_params(shard, &query.text, &query.params)
             .await
-            .map_err(|error| missing_index::<M>(error, &search.index))?;
+            .map_err(|error| missing_index::<M>(error, shard))?;
         Ok(Explained {
             index: search.index.clone(),
             query: Some(query.text.clone()),
@@ -111,15 +115,23 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
         }
         let mut rows = Vec::new();
         let executor = self.repository.executor();
-        let pager = self.pager();
-        search
-            .each_page::<M, E, Row>(executor, &query.text, &options, pager, async |documents| {
-                for document in documents {
-                    rows.push(decode_row::<M, R>(&document.fields.0, "a selected record")?);
-                }
-                Ok(0)
-            })
-            .await?;
+        let pager = self.pager(&search, search.order)?;
+        pager.needs_returned_fields::<M>("a selection")?;
+        let each = async |documents: Vec<Document<Row>>| {
+            for document in documents {
+                rows.push(decode_row::<M, R>(&document.fields.0, "a selected record")?);
+            }
+            Ok(())
+        };
+        (search.each_page::<M, E, Row>(
+            executor,
+            &query.text,
+            &options,
+            pager,
+            Handled::Stay,
+            each,
+        ))
+        .await?;
         Ok(rows)
     }
 
@@ -153,12 +165,12 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
         let options = search.options(query).no_content();
         let mut keys = Vec::new();
         let executor = self.repository.executor();
-        let pager = self.pager();
-        search
-            .each_page::<M, E, ()>(executor, &query.text, &options, pager, async |documents| {
-                keys.extend(documents.into_iter().map(|document| document.id));
-                Ok(0)
-            })
+        let pager = self.pager(&search, search.order)?;
+        let each = async |documents: Vec<Document<()>>| {
+            keys.extend(documents.into_iter().map(|document| document.id));
+            Ok(())
+        };
+        (search.each_page::<M, E, ()>(executor, &query.text, &options, pager, Handled::Stay, each))
             .await?;
         let mut updated = 0;
         for key in keys {
@@ -196,18 +208,24 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
         let options = search.options(query).no_content();
         let executor = self.repository.executor();
         let mut deleted = 0;
-        let pager = self.pager();
-        search
-            .each_page::<M, E, ()>(executor, &query.text, &options, pager, async |documents| {
-                let keys: Vec<String> = documents.into_iter().map(|document| document.id).collect();
-                // Deleted records leave the index at once: the matches
-                // after them move up, which the pager accounts for; keys
-                // the index still lists but that are gone are skipped.
-                let removed = executor.unlink(&keys).await?;
-                deleted += removed;
-                Ok(removed)
-            })
-            .await?;
+        let pager = self.pager(&search, search.order)?;
+        // Every listed record leaves the index: the ones this UNLINK removes
+        // at once, the ones already gone when they went. The matches after
+        // them move up, which the pager accounts for.
+        let each = async |documents: Vec<Document<()>>| {
+            let keys: Vec<String> = documents.into_iter().map(|document| document.id).collect();
+            deleted += executor.unlink(&keys).await?;
+            Ok(())
+        };
+        (search.each_page::<M, E, ()>(
+            executor,
+            &query.text,
+            &options,
+            pager,
+            Handled::Leave,
+            each,
+        ))
+        .await?;
         Ok(deleted)
     }
 }

@@ -38,7 +38,9 @@
 //! # let _ = (deals, all); Ok(()) }
 //! ```
 //!
-//! A query is one `FT.SEARCH` on the repository's index, in dialect 2.
+//! A query is one `FT.SEARCH` on the repository's index, in dialect 2 (on
+//! a cluster one per shard, merged: see the `paging` module and the
+//! README's "Queries on a cluster").
 //! Field names come from the handles, never from strings, and every value
 //! is bound as a parameter (`PARAMS`), never written into the query text:
 //! a value cannot change what a query asks, whatever characters it holds.

@@ -2,12 +2,13 @@
 //! of a given one (`VECTOR_RANGE`), after an optional pre-filter, nearest
 //! first, with each hit's distance.
 
-use redis_core::commands::SortProperty;
+use redis_core::commands::{Document, SortProperty};
 use redis_core::{Error, ErrorKind, Executor, Result, Value};
 
 use super::escape;
 use super::find::{Find, Search};
 use super::knn::{DISTANCE, VectorElement, checked_blob, vector_query_common, with_distances};
+use super::paging::{Handled, Loading, Order};
 use crate::field::{Field, kind};
 use crate::model::Model;
 
@@ -92,19 +93,23 @@ impl<M: Model, E: Executor> VectorRange<'_, M, E> {
             "*" => range,
             filter => format!("{range} ({filter})"),
         };
-        let options = search
-            .options(query)
+        let pager = self.find.pager(&search, Order::Ascending)?;
+        let loading = pager.loading();
+        let options = match loading {
+            Loading::Inline => search.options(query),
+            Loading::ByKey => search.options(query).no_content(),
+        };
+        let options = options
             .param("radius", self.radius.to_string())
             .param("vec", blob)
             .sort_by(SortProperty::asc(DISTANCE));
         let mut hits = Vec::new();
         let executor = repository.executor();
-        let pager = self.find.pager();
-        search
-            .each_page::<M, E, Value>(executor, &text, &options, pager, async |documents| {
-                hits.extend(with_distances::<M>(&search, documents)?);
-                Ok(0)
-            })
+        let each = async |documents: Vec<Document<Value>>| {
+            hits.extend(with_distances::<M, E>(&search, executor, documents, loading).await?);
+            Ok(())
+        };
+        (search.each_page::<M, E, Value>(executor, &text, &options, pager, Handled::Stay, each))
             .await?;
         Ok(hits)
     }
