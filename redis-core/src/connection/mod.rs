@@ -17,7 +17,9 @@ pub use events::{ConnectionEvent, ConnectionEvents, EVENT_BUFFER};
 pub(crate) use handshake::explain_noperm;
 #[cfg(feature = "bench-internals")]
 pub use multiplexer::Bookkeeping;
-pub(crate) use multiplexer::{Failed, Multiplexer, PendingReplies, Replies};
+pub(crate) use multiplexer::{
+    Answer, Failed, Multiplexer, PendingReplies, Replies, SubscriberSeat,
+};
 
 /// Opaque: the benchmarks' bookkeeping holds no secrets, but nothing in it
 /// is meant to be read either. (Here rather than beside the type, so that

@@ -305,7 +305,7 @@ async fn read_loop(
                             return error;
                         }
                     }
-                    shared.listeners.emit(ConnectionEvent::Push(value));
+                    shared.take_push(value);
                 }
                 Ok(Some(value)) => {
                     if shared.follow_failover {
