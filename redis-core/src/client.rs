@@ -262,7 +262,7 @@ impl Client {
     }
 
     /// The shared connection's events from now on: each reconnect, each
-    /// loss, and the RESP3 push frames no command asked for, in the order
+    /// loss, each replacement, and the RESP3 push frames no command asked for, in the order
     /// they happened on the wire (a push frame comes after the replies the
     /// server sent before it were delivered; a `Lost` after the commands
     /// waiting on that connection were failed). The first connection was
@@ -284,6 +284,7 @@ impl Client {
     ///     while let Some(event) = events.recv().await {
     ///         match event {
     ///             ConnectionEvent::Lost { node, error } => eprintln!("lost {node}: {error}"),
+    ///             ConnectionEvent::Replaced { node, reason } => eprintln!("left {node}: {reason}"),
     ///             ConnectionEvent::Connected { node } => eprintln!("back on {node}"),
     ///             ConnectionEvent::Push(frame) => eprintln!("push: {frame:?}"),
     ///             _ => {}

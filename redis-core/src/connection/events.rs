@@ -1,5 +1,5 @@
 //! What happens to a client's shared connection, told in the order it
-//! happens: connected, lost, push frames. Pub/sub, the client-side cache and
+//! happens: connected, lost, replaced, push frames. Pub/sub, the client-side cache and
 //! users' own monitoring listen here.
 
 use std::sync::{Arc, Mutex};
@@ -17,8 +17,8 @@ pub const EVENT_BUFFER: usize = 1024;
 ///
 /// Events arrive in the order they happened on the wire: a push frame the
 /// server sent after the reply to a command is told after that command's
-/// reply was delivered to it, and a `Lost` follows every push frame its
-/// connection carried.
+/// reply was delivered to it, and a `Lost` (or `Replaced`) follows every
+/// push frame its connection carried and precedes the next `Connected`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ConnectionEvent {
@@ -35,6 +35,18 @@ pub enum ConnectionEvent {
         node: String,
         /// Why: what the commands waiting on it failed with.
         error: Error,
+    },
+    /// The connection was dropped on purpose, to be replaced by a new one
+    /// made through the client's connector: asked for
+    /// ([`Client::reconnect`](crate::Client::reconnect), a Sentinel
+    /// `+switch-master`), or its node answered READONLY to a client that
+    /// follows failovers. As after a loss, what it had set up is gone, and
+    /// [`ConnectionEvent::Connected`] follows once the new one is made.
+    Replaced {
+        /// The server it was connected to.
+        node: String,
+        /// Why: what the commands waiting on it failed with.
+        reason: Error,
     },
     /// A RESP3 push frame that is not a reply to any command: pub/sub
     /// messages, client-side caching invalidations, and whatever a newer

@@ -7,6 +7,7 @@ mod events;
 mod handshake;
 mod multiplexer;
 mod read_reserve;
+mod reader;
 mod socket;
 mod violation;
 

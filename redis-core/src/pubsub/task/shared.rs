@@ -70,7 +70,13 @@ impl Task {
                         tracing::warn!(%node, %error, "a pub/sub push frame was not understood");
                     }
                 }
-                Wake::Event(Some(ConnectionEvent::Lost { node, error })) => {
+                Wake::Event(Some(
+                    ConnectionEvent::Lost { node, error }
+                    | ConnectionEvent::Replaced {
+                        node,
+                        reason: error,
+                    },
+                )) => {
                     self.forget_old(&error, &node);
                     if !std::mem::replace(&mut away, true) {
                         self.emit(PubSubEvent::Disconnected { node, error });
