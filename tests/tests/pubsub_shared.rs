@@ -358,3 +358,32 @@ async fn a_refused_subscription_fails_its_call_and_leaves_the_rest_in_step() {
     assert_eq!(m.payload_str(), Some("in step"));
     assert!(pubsub.try_next_message().is_none());
 }
+
+each_resp3!(
+    a_reader_behind_by_thousands_loses_nothing_on_the_shared_connection,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let publisher = ctx.client().await;
+        let channel = ctx.key("flood");
+        let mut pubsub = client
+            .pubsub()
+            .await
+            .unwrap()
+            .ignore_subscribe_messages(true);
+        pubsub.subscribe([&channel]).await.unwrap();
+        // Several times what the stream and the task hold: the rest waits
+        // in the subscriber's seat on the connection, which reads on for
+        // the other callers meanwhile.
+        const COUNT: usize = 10_000;
+        for i in 0..COUNT {
+            publisher.publish(&channel, i).await.unwrap();
+        }
+        let read: Option<String> = client.get(ctx.key("unset")).await.unwrap();
+        assert_eq!(read, None);
+        for i in 0..COUNT {
+            let m = next_msg(&mut pubsub).await;
+            assert_eq!(m.payload_str(), Some(i.to_string().as_str()));
+        }
+        assert!(pubsub.try_next_message().is_none());
+    }
+);

@@ -13,8 +13,8 @@ mod violation;
 
 pub(crate) use conn::Connection;
 pub(crate) use connector::{Connect, Connecting, Connector, Node};
-pub(crate) use events::Tap;
 pub use events::{ConnectionEvent, ConnectionEvents, EVENT_BUFFER};
+pub(crate) use events::{SeatEvents, Tap};
 pub(crate) use handshake::explain_noperm;
 #[cfg(feature = "bench-internals")]
 pub use multiplexer::Bookkeeping;

@@ -180,6 +180,20 @@ pub(crate) fn confirms_subscription(frame: &Value) -> bool {
     }
 }
 
+/// Whether `frame` is a RESP3 push frame of pub/sub: a message or a
+/// confirmation, what a subscriber sharing the connection is given.
+pub(crate) fn is_pubsub_frame(frame: &Value) -> bool {
+    let Value::Push(items) = frame else {
+        return false;
+    };
+    match items.first() {
+        Some(Value::BulkString(name) | Value::SimpleString(name)) => {
+            MessageKind::from_name(name).is_some()
+        }
+        _ => false,
+    }
+}
+
 /// A frame of a subscribed connection, sorted.
 #[derive(Debug)]
 pub(crate) enum Frame {

@@ -27,8 +27,8 @@ mod task;
 
 pub use event::PubSubEvent;
 pub use keyspace::{KeyEvent, KeyspaceEvent, keyevent_channel, keyspace_channel};
-pub(crate) use message::confirms_subscription;
 pub use message::{Message, MessageKind};
+pub(crate) use message::{confirms_subscription, is_pubsub_frame};
 pub use monitor::Monitor;
 pub use monitor_line::MonitorEntry;
 pub use runner::PubSubRunner;

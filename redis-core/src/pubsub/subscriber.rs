@@ -14,7 +14,7 @@ use super::subscriptions::Subscriptions;
 use super::task::Task;
 use crate::client::IntoConfig;
 use crate::config::Config;
-use crate::connection::{Connector, Node, SubscriberSeat};
+use crate::connection::{Connector, Node, SeatEvents, SubscriberSeat};
 use crate::{Client, Result};
 
 /// How many events the stream buffers for its reader (the task holds up
@@ -42,10 +42,10 @@ const STREAM_BUFFER: usize = 1024;
 /// of messages: it keeps them from delaying the client's replies, and a
 /// reader that falls behind holds the server back (below) instead of
 /// losing messages; on the shared connection, which must keep reading for
-/// the other callers, a subscriber more than a few thousand events behind
-/// loses the oldest and is told, as for a lost connection, with
-/// [`PubSubEvent::Disconnected`] then [`PubSubEvent::Reconnected`] once it
-/// subscribed again.
+/// the other callers, a subscriber about 65,000 messages behind loses
+/// those that arrive while it stays that far behind, and is told, as for a
+/// lost connection, with [`PubSubEvent::Disconnected`], then
+/// [`PubSubEvent::Reconnected`] once it subscribed again.
 ///
 /// Subscribe and unsubscribe at any time ([`subscribe`], [`psubscribe`],
 /// [`ssubscribe`] and their counterparts, reached through [`Deref`] to
@@ -149,16 +149,15 @@ impl PubSub {
     }
 
     /// A subscriber on the client's shared RESP3 connection, through the
-    /// seat the client gave it. Events are listened to from here on, before
-    /// anything is subscribed.
+    /// seat the client gave it and the events it hears from the moment it
+    /// was taken, before anything is subscribed.
     pub(crate) fn share(
         config: Config,
         connector: Connector,
         client: Client,
-        seat: SubscriberSeat,
+        (seat, connection_events): (SubscriberSeat, SeatEvents),
     ) -> PubSub {
         let node = seat.node();
-        let connection_events = seat.events();
         let (requests, requests_rx) = mpsc::unbounded_channel();
         let (events_tx, events) = mpsc::channel(STREAM_BUFFER);
         let timeout = config.response_timeout;

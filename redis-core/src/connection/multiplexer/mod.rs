@@ -32,7 +32,7 @@ mod housekeeping;
 mod state;
 
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
@@ -43,7 +43,7 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::connector::Connector;
-use super::events::{ConnectionEvent, ConnectionEvents, Listeners, Tap};
+use super::events::{ConnectionEvent, ConnectionEvents, Listeners, SeatEvents, Tap};
 use super::socket::SharedWriter;
 use super::violation;
 use crate::config::Config;
@@ -97,8 +97,6 @@ struct Shared {
     /// someone asked ([`Multiplexer::replace`]).
     replace: Mutex<Option<Error>>,
     replace_wake: Notify,
-    /// A subscriber shares the connection ([`SubscriberSeat`]).
-    subscriber: AtomicBool,
 }
 
 impl Multiplexer {
@@ -130,7 +128,6 @@ impl Multiplexer {
             follow_failover,
             replace: Mutex::new(None),
             replace_wake: Notify::new(),
-            subscriber: AtomicBool::new(false),
         });
         let driver = tokio::spawn(driver::drive(shared.clone(), first));
         tokio::spawn(clock::clock(shared.clone()));
@@ -201,13 +198,14 @@ impl Multiplexer {
         self.shared.listeners.subscribe()
     }
 
-    /// The connection's one place for a subscriber, if free: the server
-    /// keeps one set of subscriptions per connection, so two subscribers on
-    /// it would receive each other's messages and undo each other's
-    /// subscriptions. Freed when the seat is dropped.
-    pub(crate) fn seat_subscriber(&self) -> Option<SubscriberSeat> {
-        let taken = self.shared.subscriber.swap(true, Ordering::AcqRel);
-        (!taken).then(|| SubscriberSeat(self.shared.clone()))
+    /// The connection's one place for a subscriber, if free, and what the
+    /// subscriber hears from then on: the server keeps one set of
+    /// subscriptions per connection, so two subscribers on it would receive
+    /// each other's messages and undo each other's subscriptions. Freed
+    /// when the seat is dropped.
+    pub(crate) fn seat_subscriber(&self) -> Option<(SubscriberSeat, SeatEvents)> {
+        let events = self.shared.listeners.seat()?;
+        Some((SubscriberSeat(self.shared.clone()), events))
     }
 
     /// Stops the driver, fails waiting commands and closes the socket.
@@ -247,11 +245,6 @@ impl SubscriberSeat {
         }
     }
 
-    /// The connection's events from now on.
-    pub(crate) fn events(&self) -> ConnectionEvents {
-        self.0.listeners.subscribe()
-    }
-
     /// The server of the current (or last) connection.
     pub(crate) fn node(&self) -> Arc<str> {
         lock(&self.0.state).addr.clone()
@@ -260,7 +253,7 @@ impl SubscriberSeat {
 
 impl Drop for SubscriberSeat {
     fn drop(&mut self) {
-        self.0.subscriber.store(false, Ordering::Release);
+        self.0.listeners.unseat();
     }
 }
 
@@ -582,7 +575,7 @@ impl Shared {
     /// Whether someone needs the connection back: a waiting command, or a
     /// subscriber that has to subscribe again.
     fn has_waiting(&self) -> bool {
-        self.subscriber.load(Ordering::Acquire) || lock(&self.state).unanswered() > 0
+        self.listeners.is_seated() || lock(&self.state).unanswered() > 0
     }
 
     fn is_closed(&self) -> bool {

@@ -11,16 +11,17 @@
 
 use std::future::poll_fn;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use bytes::Bytes;
 
 use super::answers::{Expect, Pending};
 use super::{OUTBOX_LIMIT, Task};
-use crate::connection::{Failed, Replies, SubscriberSeat};
+use crate::connection::{Failed, Replies, SeatEvents, SubscriberSeat};
 use crate::pubsub::event::PubSubEvent;
 use crate::pubsub::request::{Class, Op, Request};
-use crate::{Client, ConnectionEvent, ConnectionEvents, Error, ErrorKind, Value};
+use crate::{Client, ConnectionEvent, Error, ErrorKind, Value};
 
 /// What woke the task.
 enum Wake {
@@ -39,11 +40,14 @@ impl Task {
     pub(crate) async fn run_shared(
         mut self,
         seat: SubscriberSeat,
-        mut events: ConnectionEvents,
+        mut events: SeatEvents,
         _client: Client,
     ) {
         // Between a loss and the resubscription that ends the gap.
         let mut away = false;
+        // The server, as the last Connected named it (asked of the
+        // multiplexer once, not per message).
+        let mut node: Arc<str> = seat.node();
         loop {
             let room = self.outbox.len() < OUTBOX_LIMIT;
             let woke = tokio::select! {
@@ -61,7 +65,6 @@ impl Task {
                 },
                 () = self.events.closed() => Wake::Closed,
             };
-            let node = seat.node();
             match woke {
                 Wake::Answer(outcome) => self.settle_front(outcome, &node),
                 Wake::Event(Some(ConnectionEvent::Push(frame))) => {
@@ -71,18 +74,19 @@ impl Task {
                     }
                 }
                 Wake::Event(Some(
-                    ConnectionEvent::Lost { node, error }
+                    ConnectionEvent::Lost { node: lost, error }
                     | ConnectionEvent::Replaced {
-                        node,
+                        node: lost,
                         reason: error,
                     },
                 )) => {
-                    self.forget_old(&error, &node);
+                    self.forget_old(&error, &lost);
                     if !std::mem::replace(&mut away, true) {
-                        self.emit(PubSubEvent::Disconnected { node, error });
+                        self.emit(PubSubEvent::Disconnected { node: lost, error });
                     }
                 }
-                Wake::Event(Some(ConnectionEvent::Connected { node })) => {
+                Wake::Event(Some(ConnectionEvent::Connected { node: now })) => {
+                    node = Arc::from(now.as_str());
                     away = false;
                     self.resubscribe_shared(&seat, &node);
                 }
