@@ -1,5 +1,7 @@
-//! Pub/sub: a subscriber on a connection of its own, messages from channels
-//! and patterns as a stream, a handler run in the background, and MONITOR.
+//! Pub/sub: a subscriber sharing a RESP3 client's connection with its
+//! commands (or on a connection of its own, with RESP2 or when configured
+//! so), messages from channels and patterns as a stream, a handler run in
+//! the background, and MONITOR.
 //!
 //! Run it with the test servers up (`cargo xtask servers up`, then
 //! `REDIS_SERVERS_ENV=target/redis-servers/servers.env cargo run -p redis-examples --example pubsub`),
@@ -23,6 +25,11 @@ async fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     pubsub.psubscribe([&pattern]).await?;
     client.publish(&news, "hello").await?;
     client.publish(format!("{news}.sport"), "goal").await?;
+    // With RESP3 (the default) the subscriptions live on the client's own
+    // connection, which goes on serving commands meanwhile.
+    client.set(format!("{news}:seen"), "yes").await?;
+    let seen: Option<String> = client.get(format!("{news}:seen")).await?;
+    println!("a command while subscribed: {seen:?}");
     for _ in 0..2 {
         let Some(PubSubEvent::Message(message)) =
             pubsub.next_message_timeout(Duration::from_secs(5)).await
@@ -60,7 +67,24 @@ async fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
         .ok_or("the handler was dropped")?;
     println!("handled: {}", String::from_utf8_lossy(&payload));
     let pubsub = runner.stop().await?;
+    // Dropped: a sharing subscriber unsubscribes the client's connection.
     drop(pubsub);
+    client.del(format!("{news}:seen")).await?;
+
+    // A connection of its own, for a flood of messages that should neither
+    // delay the client's replies nor be dropped when the reader falls behind.
+    let own =
+        Client::connect(Config::from_url(&redis_examples::redis_url())?.with_shared_pubsub(false))
+            .await?;
+    let mut flood = own.pubsub().await?.ignore_subscribe_messages(true);
+    flood.subscribe([&news]).await?;
+    client.publish(&news, "on its own connection").await?;
+    if let Some(PubSubEvent::Message(message)) =
+        flood.next_message_timeout(Duration::from_secs(5)).await
+    {
+        println!("own connection: {}", message.payload_str().unwrap_or("?"));
+    }
+    drop(flood);
 
     // MONITOR: every command the server runs, parsed.
     let mut monitor = client.monitor().await?;

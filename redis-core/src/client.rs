@@ -214,11 +214,19 @@ impl Client {
         self.inner.pool.get().await
     }
 
-    /// A subscriber on a connection of its own, opened (and reopened after
-    /// a loss) the way this client opens its connections; see [`PubSub`].
-    /// Fails if the connection cannot be made. The subscriber does not
-    /// depend on this client afterwards: closing the client leaves it
-    /// running, dropping it closes its connection.
+    /// A subscriber; see [`PubSub`]. On a RESP3 client it shares the
+    /// client's connection (push frames carry its messages apart from the
+    /// replies), unless [`Config::with_shared_pubsub`] says `false` or
+    /// another subscriber already shares it: the server keeps one set of
+    /// subscriptions per connection, so a second subscriber gets a
+    /// connection of its own, as every subscriber of a RESP2 client does.
+    ///
+    /// A connection of its own is opened (and reopened after a loss) the
+    /// way this client opens its connections, and fails here if it cannot
+    /// be made; that subscriber does not depend on this client afterwards
+    /// (closing the client leaves it running). A sharing subscriber keeps
+    /// the client's connection open while it lives, and ends when the
+    /// client is closed.
     ///
     /// ```no_run
     /// # async fn run() -> redis_core::Result<()> {
@@ -229,7 +237,14 @@ impl Client {
     /// # let _ = confirmation; Ok(()) }
     /// ```
     pub async fn pubsub(&self) -> Result<PubSub> {
-        PubSub::start(self.inner.config.clone(), self.inner.connector.clone()).await
+        let config = &self.inner.config;
+        if config.protocol == Protocol::Resp3 && config.shared_pubsub {
+            if let Some(seat) = self.inner.mux.seat_subscriber() {
+                let connector = self.inner.connector.clone();
+                return Ok(PubSub::share(config.clone(), connector, self.clone(), seat));
+            }
+        }
+        PubSub::start(config.clone(), self.inner.connector.clone()).await
     }
 
     /// MONITOR on a connection of its own: every command the server runs,
@@ -247,7 +262,7 @@ impl Client {
     }
 
     /// The shared connection's events from now on: each reconnect, each
-    /// loss, and the RESP3 push frames no command asked for, in the order
+    /// loss, each replacement, and the RESP3 push frames no command asked for, in the order
     /// they happened on the wire (a push frame comes after the replies the
     /// server sent before it were delivered; a `Lost` after the commands
     /// waiting on that connection were failed). The first connection was
@@ -269,6 +284,7 @@ impl Client {
     ///     while let Some(event) = events.recv().await {
     ///         match event {
     ///             ConnectionEvent::Lost { node, error } => eprintln!("lost {node}: {error}"),
+    ///             ConnectionEvent::Replaced { node, reason } => eprintln!("left {node}: {reason}"),
     ///             ConnectionEvent::Connected { node } => eprintln!("back on {node}"),
     ///             ConnectionEvent::Push(frame) => eprintln!("push: {frame:?}"),
     ///             _ => {}

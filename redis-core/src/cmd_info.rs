@@ -493,8 +493,9 @@ pub(crate) fn pubsub_refusal(cmd: &Cmd) -> Option<String> {
         return Some(format!(
             "{name} is not available on the shared connection or a dedicated one (a subscribed \
              connection answers with a stream of messages that no command's reply can read): use \
-             client.pubsub(), a PubSub on a connection of its own, with subscribe, psubscribe, \
-             ssubscribe and their unsubscribe counterparts. PUBLISH and SPUBLISH work here."
+             client.pubsub(), a PubSub (on a RESP3 client's own connection, which it keeps in \
+             step, or on a connection of its own), with subscribe, psubscribe, ssubscribe and \
+             their unsubscribe counterparts. PUBLISH and SPUBLISH work here."
         ));
     }
     cmd.is("MONITOR").then(|| {

@@ -82,6 +82,7 @@ pub struct Config {
     pub(crate) retry: Retry,
     pub(crate) limits: Limits,
     pub(crate) cache: Option<CacheConfig>,
+    pub(crate) shared_pubsub: bool,
 }
 
 impl Config {
@@ -113,6 +114,7 @@ impl Config {
             retry: Retry::default(),
             limits: Limits::default(),
             cache: None,
+            shared_pubsub: true,
         }
     }
 
@@ -271,5 +273,27 @@ impl Config {
     /// The client-side cache settings, if one is configured.
     pub fn client_cache(&self) -> Option<&CacheConfig> {
         self.cache.as_ref()
+    }
+
+    /// Whether [`Client::pubsub`](crate::Client::pubsub) on a RESP3 client
+    /// subscribes on the client's shared connection (`true`, the default)
+    /// or opens a connection of its own (`false`, as RESP2 always does).
+    /// See [`PubSub`](crate::PubSub) for what each costs.
+    ///
+    /// ```
+    /// let config = redis_core::Config::from_url("redis://127.0.0.1:6379")?
+    ///     .with_shared_pubsub(false);
+    /// assert!(!config.shared_pubsub());
+    /// # Ok::<(), redis_core::Error>(())
+    /// ```
+    pub fn with_shared_pubsub(mut self, shared: bool) -> Self {
+        self.shared_pubsub = shared;
+        self
+    }
+
+    /// Whether a RESP3 client's subscribers share its connection; see
+    /// [`Config::with_shared_pubsub`].
+    pub fn shared_pubsub(&self) -> bool {
+        self.shared_pubsub
     }
 }

@@ -124,9 +124,10 @@ impl<E: Serialize + DeserializeOwned, Enc: Encoding> Channel<E, Enc> {
         }
     }
 
-    /// Subscribes, on a connection of its own that reconnects and
-    /// subscribes again by itself; the events published from when this
-    /// returns on.
+    /// Subscribes through [`Client::pubsub`](redis_core::Client::pubsub)
+    /// (the client's RESP3 connection, or a connection of its own), which
+    /// reconnects and subscribes again by itself; the events published
+    /// from when this returns on.
     pub async fn subscribe(&self) -> Result<Events<E, Enc>> {
         let pubsub = self.client.pubsub().await?.ignore_subscribe_messages(true);
         match self.scope {
@@ -166,8 +167,7 @@ impl<E: DeserializeOwned, Enc: Encoding> ChannelPattern<E, Enc> {
         }
     }
 
-    /// Subscribes (`PSUBSCRIBE`) on a connection of its own, as
-    /// [`Channel::subscribe`] does.
+    /// Subscribes (`PSUBSCRIBE`) as [`Channel::subscribe`] does.
     pub async fn subscribe(&self) -> Result<PatternEvents<E, Enc>> {
         let pubsub = self.client.pubsub().await?.ignore_subscribe_messages(true);
         pubsub.psubscribe([&self.pattern]).await?;

@@ -153,7 +153,11 @@ each_setup!(
             .into_iter()
             .find(|c| c.name.as_deref() == Some(client_name.as_str()) && c.subscriptions > 0)
             .expect("the subscriber's connection");
-        let killed = client
+        // From another client: on RESP3 the subscriber shares `client`'s
+        // connection, which would not kill itself (SKIPME).
+        let killed = ctx
+            .client()
+            .await
             .client_kill(KillFilter::Id(subscriber.id))
             .await
             .unwrap();

@@ -186,3 +186,147 @@ async fn a_listener_that_does_not_read_holds_nothing_up_and_is_told_what_it_miss
     }
     assert!(slow.try_recv().is_none());
 }
+
+/// The next event that is not a push frame (the shared subscriber's
+/// confirmations come and go around the connection's own events).
+async fn next_change(events: &mut ConnectionEvents, pushes: &mut Vec<Value>) -> ConnectionEvent {
+    loop {
+        match next(events).await {
+            ConnectionEvent::Push(value) => pushes.push(value),
+            other => return other,
+        }
+    }
+}
+
+/// A push frame's kind and its second element, as text.
+fn push_kind(value: &Value) -> (String, String) {
+    let Value::Push(items) = value else {
+        panic!("{value:?} is not a push frame");
+    };
+    let text = |item: Option<&Value>| match item {
+        Some(Value::BulkString(text) | Value::SimpleString(text)) => {
+            String::from_utf8_lossy(text).into_owned()
+        }
+        other => format!("{other:?}"),
+    };
+    (text(items.first()), text(items.get(1)))
+}
+
+each_version!(
+    connected_lost_replaced_and_push_frames_in_order_on_both_protocols,
+    |version| async move {
+        let mut server = TempServer::start(version);
+        for protocol in [Protocol::Resp3, Protocol::Resp2] {
+            let config = Config::from_url(&server.url())
+                .unwrap()
+                .with_protocol(protocol)
+                .with_response_timeout(Some(Duration::from_secs(2)));
+            let client = Client::connect(config).await.unwrap();
+            let mut events = client.connection_events();
+            let mut pushes = Vec::new();
+            // On RESP3 the subscriber shares the connection: its
+            // confirmation, and a message the client publishes to itself,
+            // come as push frames. The message is on the wire before the
+            // reply to the ECHO queued behind PUBLISH (before or after
+            // PUBLISH's own reply, as the server version has it), so it is
+            // told before that reply is delivered: there by the time the
+            // ECHO returns.
+            let pubsub = client.pubsub().await.unwrap();
+            pubsub.subscribe(["ch"]).await.unwrap();
+            let (published, echoed) = tokio::join!(
+                client.publish("ch", "to myself"),
+                Cmd::new("ECHO").arg("behind").query::<String>(&client),
+            );
+            assert_eq!(published.unwrap(), 1);
+            assert_eq!(echoed.unwrap(), "behind");
+            while let Some(event) = events.try_recv() {
+                match event {
+                    ConnectionEvent::Push(value) => pushes.push(push_kind(&value)),
+                    other => panic!("{protocol:?}: {other:?} before any change"),
+                }
+            }
+            let expected: Vec<(String, String)> = match protocol {
+                Protocol::Resp3 => vec![
+                    ("subscribe".into(), "ch".into()),
+                    ("message".into(), "ch".into()),
+                ],
+                // RESP2 has no push frames: the subscriber has a connection
+                // of its own, and the shared one tells nothing.
+                Protocol::Resp2 => vec![],
+            };
+            assert_eq!(pushes, expected, "{protocol:?}");
+
+            // Replaced on request: Replaced, then Connected, then (RESP3)
+            // the subscriber's renewed subscription.
+            let mut pushed = Vec::new();
+            client.reconnect();
+            match next_change(&mut events, &mut pushed).await {
+                ConnectionEvent::Replaced { node, reason } => {
+                    assert_eq!(node, server.addr(), "{protocol:?}");
+                    assert!(reason.to_string().contains("reconnect"), "{reason}");
+                }
+                other => panic!("{protocol:?}: {other:?} instead of Replaced"),
+            }
+            match next_change(&mut events, &mut pushed).await {
+                ConnectionEvent::Connected { node } => assert_eq!(node, server.addr()),
+                other => panic!("{protocol:?}: {other:?} instead of Connected"),
+            }
+            assert!(
+                pushed.is_empty(),
+                "{protocol:?}: {pushed:?} between the changes"
+            );
+            let subscribed = ("subscribe".to_owned(), "ch".to_owned());
+            if protocol == Protocol::Resp3 {
+                // The subscriber's renewed subscription, on the new connection.
+                match next(&mut events).await {
+                    ConnectionEvent::Push(value) => assert_eq!(push_kind(&value), subscribed),
+                    other => panic!("{other:?} instead of the renewed subscription"),
+                }
+            }
+
+            // Killed and restarted: Lost, then Connected.
+            server.kill();
+            match next_change(&mut events, &mut pushed).await {
+                ConnectionEvent::Lost { node, error } => {
+                    assert_eq!(node, server.addr(), "{protocol:?}");
+                    assert!(error.is_connection_error(), "{protocol:?}: {error}");
+                }
+                other => panic!("{protocol:?}: {other:?} instead of Lost"),
+            }
+            server.restart();
+            until_served(&client).await;
+            match next_change(&mut events, &mut pushed).await {
+                ConnectionEvent::Connected { node } => assert_eq!(node, server.addr()),
+                other => panic!("{protocol:?}: {other:?} instead of Connected"),
+            }
+            // The subscription is renewed on the new connection (RESP3), and
+            // a reply that follows a push frame on the wire is delivered
+            // after it was told.
+            assert!(
+                pushed.is_empty(),
+                "{protocol:?}: {pushed:?} around the loss"
+            );
+            if protocol == Protocol::Resp3 {
+                match next(&mut events).await {
+                    ConnectionEvent::Push(value) => assert_eq!(push_kind(&value), subscribed),
+                    other => panic!("{other:?} instead of the renewed subscription"),
+                }
+                let (published, echoed) = tokio::join!(
+                    client.publish("ch", "again"),
+                    Cmd::new("ECHO").arg("behind").query::<String>(&client),
+                );
+                assert_eq!(published.unwrap(), 1);
+                assert_eq!(echoed.unwrap(), "behind");
+                match events.try_recv() {
+                    Some(ConnectionEvent::Push(value)) => {
+                        assert_eq!(push_kind(&value), ("message".into(), "ch".into()));
+                    }
+                    other => panic!("{other:?} instead of the message before ECHO's reply"),
+                }
+            }
+            assert!(events.try_recv().is_none(), "{protocol:?}");
+            drop(pubsub);
+            client.close().await;
+        }
+    }
+);

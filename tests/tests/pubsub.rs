@@ -1,4 +1,5 @@
-//! `PubSub` on real servers: messages on channels, patterns and shard
+//! `PubSub` on real servers (sharing a RESP3 client's connection by
+//! default, on one of its own with RESP2 or when configured so): messages on channels, patterns and shard
 //! channels in order with the right fields (RESP2 and RESP3), unsubscribing
 //! one channel, subscribing while another task reads, polling, handlers
 //! and the background runner, surviving CLIENT KILL, a server restart and
@@ -319,7 +320,9 @@ async fn recv(
 each_setup!(
     a_reader_that_falls_behind_loses_nothing_and_keeps_the_order,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        // A connection of its own: only there can a slow reader hold the
+        // server back (the shared connection must keep reading replies).
+        let client = ctx.connect(ctx.config().with_shared_pubsub(false)).await;
         let mut pubsub = client
             .pubsub()
             .await
@@ -403,7 +406,11 @@ each_version!(
             let config = Config::from_url(&server.url())
                 .unwrap()
                 .with_protocol(protocol)
-                .with_response_timeout(Some(Duration::from_secs(5)));
+                .with_response_timeout(Some(Duration::from_secs(5)))
+                // TYPE pubsub names a connection of its own (a RESP3
+                // connection that also serves commands is of type normal);
+                // pubsub_shared.rs kills the shared one.
+                .with_shared_pubsub(false);
             let client = Client::connect(config).await.unwrap();
             let mut pubsub = client.pubsub().await.unwrap();
             pubsub.subscribe(["ch"]).await.unwrap();

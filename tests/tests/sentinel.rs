@@ -411,16 +411,16 @@ async fn a_readonly_reply_replaces_the_connection_and_the_write_is_retried() {
         .await
         .unwrap();
     assert_eq!(on_b.as_deref(), Some("on b"));
-    let lost = tokio::time::timeout(Duration::from_secs(5), events.recv())
+    let replaced = tokio::time::timeout(Duration::from_secs(5), events.recv())
         .await
         .unwrap()
         .unwrap();
-    match lost {
-        ConnectionEvent::Lost { node, error } => {
+    match replaced {
+        ConnectionEvent::Replaced { node, reason } => {
             assert_eq!(node, a.addr());
-            assert_eq!(error.code(), Some("READONLY"), "{error}");
+            assert_eq!(reason.code(), Some("READONLY"), "{reason}");
         }
-        other => panic!("expected the loss of A, got {other:?}"),
+        other => panic!("expected the replacement of A, got {other:?}"),
     }
     match tokio::time::timeout(Duration::from_secs(5), events.recv())
         .await
@@ -438,7 +438,7 @@ async fn a_readonly_reply_replaces_the_connection_and_the_write_is_retried() {
         .unwrap()
         .unwrap()
     {
-        ConnectionEvent::Lost { node, .. } => assert_eq!(node, b.addr()),
+        ConnectionEvent::Replaced { node, .. } => assert_eq!(node, b.addr()),
         other => panic!("expected the replaced connection, got {other:?}"),
     }
     client.set("k2", "v").await.unwrap();

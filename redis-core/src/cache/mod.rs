@@ -166,7 +166,9 @@ impl Cache {
             },
             // Invalidations may have been missed while the connection was
             // down, and the new one tracks nothing read before it.
-            ConnectionEvent::Lost { .. } | ConnectionEvent::Connected { .. } => {
+            ConnectionEvent::Lost { .. }
+            | ConnectionEvent::Replaced { .. }
+            | ConnectionEvent::Connected { .. } => {
                 lock(&self.state).flush();
             }
             _ => {}

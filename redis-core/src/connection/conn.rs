@@ -6,26 +6,24 @@
 use std::time::Duration;
 
 use bytes::BytesMut;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
-use super::read_reserve::{MIN_READ_RESERVE, ReadReserve};
+use super::reader::{Frame, Reader};
 use super::socket::Socket;
-use super::violation;
 use crate::config::Protocol;
 use crate::resp::Decoder;
 use crate::{Cmd, Error, Result, Value};
 
 pub(crate) struct Connection {
     pub(crate) socket: Socket,
-    pub(crate) rbuf: BytesMut,
-    pub(crate) decoder: Decoder,
-    pub(crate) protocol: Protocol,
+    /// The read side's state, which the multiplexer takes over with the
+    /// socket's read half.
+    pub(crate) reader: Reader,
     pub(crate) addr: String,
     /// The ACL user the handshake authenticated as (`None`: `default`,
     /// without credentials), for errors that say who lacked a permission.
     pub(crate) user: Option<String>,
     wbuf: BytesMut,
-    reserve: ReadReserve,
     /// Set while a request is in progress: if its future is dropped half-way,
     /// replies no longer line up with requests and the connection is unusable.
     in_request: bool,
@@ -35,13 +33,10 @@ impl Connection {
     pub(crate) fn new(socket: Socket, decoder: Decoder, protocol: Protocol, addr: String) -> Self {
         Connection {
             socket,
-            rbuf: BytesMut::with_capacity(MIN_READ_RESERVE),
-            decoder,
-            protocol,
+            reader: Reader::new(decoder, protocol, &addr),
             addr,
             user: None,
             wbuf: BytesMut::with_capacity(1024),
-            reserve: ReadReserve::new(),
             in_request: false,
         }
     }
@@ -114,59 +109,20 @@ impl Connection {
         written.map_err(|e| Error::io(&format!("writing to {}", self.addr), e))
     }
 
-    /// The next frame of any kind, push frames included. Cancel safe: what
-    /// was decoded so far stays in the decoder and the buffer, and a read
-    /// that is dropped has read nothing, so this can race other futures in
-    /// a `select!` without losing bytes.
+    /// The next frame of any kind, push frames included. Cancel safe (see
+    /// [`Reader::next`]), so this can race other futures in a `select!`
+    /// without losing bytes.
     pub(crate) async fn read_frame(&mut self) -> Result<Value> {
-        loop {
-            match self.decode()? {
-                Some(value) => return Ok(value),
-                None => self.fill().await?,
-            }
-        }
+        Ok(self.reader.next(&mut self.socket).await?.into_value())
     }
 
     /// Reads the next reply, skipping RESP3 push frames (a dedicated
     /// connection has no subscriber to give them to).
     async fn read_reply(&mut self) -> Result<Value> {
         loop {
-            match self.decode()? {
-                Some(value) if value.is_push() => {
-                    if self.protocol == Protocol::Resp2 {
-                        return Err(violation::push_on_resp2(&self.addr));
-                    }
-                }
-                Some(value) => return Ok(value),
-                None => self.fill().await?,
+            if let Frame::Reply(value) = self.reader.next(&mut self.socket).await? {
+                return Ok(value);
             }
         }
-    }
-
-    /// The next whole frame in the buffer, if any; malformed bytes are the
-    /// server's fault, said so.
-    fn decode(&mut self) -> Result<Option<Value>> {
-        self.decoder
-            .decode(&mut self.rbuf)
-            .map_err(|error| violation::not_resp(&self.addr, &error))
-    }
-
-    async fn fill(&mut self) -> Result<()> {
-        let room = self
-            .reserve
-            .prepare(&mut self.rbuf, self.decoder.bytes_needed());
-        let n = self
-            .socket
-            .read_buf(&mut self.rbuf)
-            .await
-            .map_err(|e| Error::io(&format!("reading from {}", self.addr), e))?;
-        if n == 0 {
-            return Err(Error::new(
-                crate::ErrorKind::Io,
-                format!("{} closed the connection", self.addr),
-            ));
-        }
-        self.reserve.record(n, room);
-        Ok(())
     }
 }

@@ -1,11 +1,14 @@
 //! What happens to a client's shared connection, told in the order it
-//! happens: connected, lost, push frames. Pub/sub, the client-side cache and
+//! happens: connected, lost, replaced, push frames. Pub/sub, the client-side cache and
 //! users' own monitoring listen here.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::broadcast::{self, Receiver, Sender, error::RecvError, error::TryRecvError};
+use tokio::sync::mpsc;
 
+use crate::pubsub::is_pubsub_frame;
 use crate::sync::lock;
 use crate::{Error, Value};
 
@@ -17,8 +20,8 @@ pub const EVENT_BUFFER: usize = 1024;
 ///
 /// Events arrive in the order they happened on the wire: a push frame the
 /// server sent after the reply to a command is told after that command's
-/// reply was delivered to it, and a `Lost` follows every push frame its
-/// connection carried.
+/// reply was delivered to it, and a `Lost` (or `Replaced`) follows every
+/// push frame its connection carried and precedes the next `Connected`.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum ConnectionEvent {
@@ -35,6 +38,18 @@ pub enum ConnectionEvent {
         node: String,
         /// Why: what the commands waiting on it failed with.
         error: Error,
+    },
+    /// The connection was dropped on purpose, to be replaced by a new one
+    /// made through the client's connector: asked for
+    /// ([`Client::reconnect`](crate::Client::reconnect), a Sentinel
+    /// `+switch-master`), or its node answered READONLY to a client that
+    /// follows failovers. As after a loss, what it had set up is gone, and
+    /// [`ConnectionEvent::Connected`] follows once the new one is made.
+    Replaced {
+        /// The server it was connected to.
+        node: String,
+        /// Why: what the commands waiting on it failed with.
+        reason: Error,
     },
     /// A RESP3 push frame that is not a reply to any command: pub/sub
     /// messages, client-side caching invalidations, and whatever a newer
@@ -86,12 +101,71 @@ impl ConnectionEvents {
 /// some time after the reply behind it had been handed out.
 pub(crate) type Tap = Arc<dyn Fn(&ConnectionEvent) + Send + Sync>;
 
+/// How many events the subscriber sharing the connection may fall behind
+/// by before it loses the oldest. Larger than [`EVENT_BUFFER`]: a
+/// subscriber's messages come in floods, and the shared connection cannot
+/// hold the server back for it (it must keep reading the other callers'
+/// replies), so this is all the slack a slow reader has. About 13 MB of
+/// 64-byte messages at the most.
+const SEAT_BUFFER: usize = 1 << 16;
+
 /// The listeners of one connection's events: one broadcast channel, so an
-/// event is stored once however many listen, and sending never waits.
+/// event is stored once however many listen, and sending never waits; and
+/// the seat of the subscriber sharing the connection, which hears only what
+/// concerns it (pub/sub push frames, connects, losses), with more room.
 pub(crate) struct Listeners {
-    /// `None` once the client is closed: every listener's stream ends.
-    sender: Mutex<Option<Sender<ConnectionEvent>>>,
+    outlets: Mutex<Outlets>,
     tap: Option<Tap>,
+}
+
+struct Outlets {
+    /// `None` once the client is closed: every listener's stream ends.
+    broadcast: Option<Sender<ConnectionEvent>>,
+    seat: Option<Seat>,
+}
+
+/// The sending side of a seated subscriber's events.
+struct Seat {
+    sender: mpsc::Sender<ConnectionEvent>,
+    dropped: Arc<AtomicU64>,
+}
+
+impl Seat {
+    fn wants(event: &ConnectionEvent) -> bool {
+        match event {
+            ConnectionEvent::Push(frame) => is_pubsub_frame(frame),
+            ConnectionEvent::Connected { .. }
+            | ConnectionEvent::Lost { .. }
+            | ConnectionEvent::Replaced { .. } => true,
+            ConnectionEvent::Missed { .. } => false,
+        }
+    }
+
+    fn send(&self, event: ConnectionEvent) {
+        if self.sender.try_send(event).is_err() {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// What the subscriber sharing the connection hears, in wire order: its
+/// push frames, connects, losses and replacements, and
+/// [`ConnectionEvent::Missed`] when it fell more than [`SEAT_BUFFER`]
+/// behind. Ends when the client is closed.
+pub(crate) struct SeatEvents {
+    receiver: mpsc::Receiver<ConnectionEvent>,
+    dropped: Arc<AtomicU64>,
+}
+
+impl SeatEvents {
+    /// The next event. Cancel safe.
+    pub(crate) async fn recv(&mut self) -> Option<ConnectionEvent> {
+        let count = self.dropped.swap(0, Ordering::Relaxed);
+        if count > 0 {
+            return Some(ConnectionEvent::Missed { count });
+        }
+        self.receiver.recv().await
+    }
 }
 
 impl Default for Listeners {
@@ -103,18 +177,46 @@ impl Default for Listeners {
 impl Listeners {
     pub(crate) fn new(tap: Option<Tap>) -> Listeners {
         Listeners {
-            sender: Mutex::new(Some(broadcast::channel(EVENT_BUFFER).0)),
+            outlets: Mutex::new(Outlets {
+                broadcast: Some(broadcast::channel(EVENT_BUFFER).0),
+                seat: None,
+            }),
             tap,
         }
     }
 
     pub(crate) fn subscribe(&self) -> ConnectionEvents {
-        let receiver = match &*lock(&self.sender) {
+        let receiver = match &lock(&self.outlets).broadcast {
             Some(sender) => sender.subscribe(),
             // Closed: a stream that has already ended.
             None => broadcast::channel(1).1,
         };
         ConnectionEvents(receiver)
+    }
+
+    /// Takes the subscriber's seat, if free and the client open.
+    pub(crate) fn seat(&self) -> Option<SeatEvents> {
+        let mut outlets = lock(&self.outlets);
+        if outlets.seat.is_some() || outlets.broadcast.is_none() {
+            return None;
+        }
+        let (sender, receiver) = mpsc::channel(SEAT_BUFFER);
+        let dropped = Arc::new(AtomicU64::new(0));
+        outlets.seat = Some(Seat {
+            sender,
+            dropped: dropped.clone(),
+        });
+        Some(SeatEvents { receiver, dropped })
+    }
+
+    /// Frees the subscriber's seat.
+    pub(crate) fn unseat(&self) {
+        lock(&self.outlets).seat = None;
+    }
+
+    /// Whether a subscriber holds the seat.
+    pub(crate) fn is_seated(&self) -> bool {
+        lock(&self.outlets).seat.is_some()
     }
 
     /// Tells the tap alone, ahead of [`Listeners::emit`] (a loss, before
@@ -126,19 +228,36 @@ impl Listeners {
         }
     }
 
-    /// Tells the tap, then every listener; never waits. Nobody listening:
-    /// nothing is kept.
+    /// Tells the tap, then the seated subscriber if it concerns it, then
+    /// every listener; never waits. Nobody listening: nothing is kept.
     pub(crate) fn emit(&self, event: ConnectionEvent) {
         self.forewarn(&event);
-        if let Some(sender) = &*lock(&self.sender) {
-            // Fails only when nobody listens.
-            let _ = sender.send(event);
+        let outlets = lock(&self.outlets);
+        let seat = outlets.seat.as_ref().filter(|_| Seat::wants(&event));
+        let broadcast = outlets
+            .broadcast
+            .as_ref()
+            .filter(|sender| sender.receiver_count() > 0);
+        match (seat, broadcast) {
+            (Some(seat), Some(sender)) => {
+                seat.send(event.clone());
+                let _ = sender.send(event);
+            }
+            (Some(seat), None) => seat.send(event),
+            (None, Some(sender)) => {
+                // Fails only when the last listener left meanwhile.
+                let _ = sender.send(event);
+            }
+            (None, None) => {}
         }
     }
 
-    /// Ends every listener's stream (the client is closed).
+    /// Ends every listener's stream and the seated subscriber's (the
+    /// client is closed).
     pub(crate) fn close(&self) {
-        lock(&self.sender).take();
+        let mut outlets = lock(&self.outlets);
+        outlets.broadcast.take();
+        outlets.seat.take();
     }
 }
 
@@ -168,5 +287,40 @@ mod tests {
         }
         assert_eq!(rest, EVENT_BUFFER - 1);
         assert!(listeners.subscribe().try_recv().is_none());
+    }
+
+    fn push(kind: &str) -> ConnectionEvent {
+        ConnectionEvent::Push(Value::Push(vec![
+            Value::BulkString(bytes::Bytes::copy_from_slice(kind.as_bytes())),
+            Value::BulkString(bytes::Bytes::from_static(b"ch")),
+        ]))
+    }
+
+    #[tokio::test]
+    async fn the_seat_hears_pubsub_and_connection_changes_and_counts_what_it_dropped() {
+        let listeners = Listeners::default();
+        let Some(mut seat) = listeners.seat() else {
+            panic!("the seat of a new connection is free");
+        };
+        assert!(listeners.seat().is_none(), "one seat per connection");
+        listeners.emit(push("invalidate"));
+        listeners.emit(push("message"));
+        listeners.emit(ConnectionEvent::Connected { node: "n".into() });
+        assert!(matches!(seat.recv().await, Some(ConnectionEvent::Push(_))));
+        assert!(matches!(
+            seat.recv().await,
+            Some(ConnectionEvent::Connected { .. })
+        ));
+        for _ in 0..SEAT_BUFFER + 3 {
+            listeners.emit(push("smessage"));
+        }
+        assert!(matches!(
+            seat.recv().await,
+            Some(ConnectionEvent::Missed { count: 3 })
+        ));
+        listeners.unseat();
+        assert!(listeners.seat().is_some(), "freed");
+        listeners.close();
+        assert!(listeners.seat().is_none(), "closed");
     }
 }

@@ -166,6 +166,34 @@ impl Message {
     }
 }
 
+/// Whether `frame` is a RESP3 push frame that confirms a subscription
+/// change (what answers SUBSCRIBE and its kin on a shared connection).
+pub(crate) fn confirms_subscription(frame: &Value) -> bool {
+    let Value::Push(items) = frame else {
+        return false;
+    };
+    match items.first() {
+        Some(Value::BulkString(name) | Value::SimpleString(name)) => {
+            MessageKind::from_name(name).is_some_and(MessageKind::is_confirmation)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `frame` is a RESP3 push frame of pub/sub: a message or a
+/// confirmation, what a subscriber sharing the connection is given.
+pub(crate) fn is_pubsub_frame(frame: &Value) -> bool {
+    let Value::Push(items) = frame else {
+        return false;
+    };
+    match items.first() {
+        Some(Value::BulkString(name) | Value::SimpleString(name)) => {
+            MessageKind::from_name(name).is_some()
+        }
+        _ => false,
+    }
+}
+
 /// A frame of a subscribed connection, sorted.
 #[derive(Debug)]
 pub(crate) enum Frame {

@@ -1,5 +1,6 @@
-//! Pub/sub, keyspace notifications and MONITOR, each on a connection of
-//! its own opened through the client's connector.
+//! Pub/sub, keyspace notifications and MONITOR: a subscriber on a RESP3
+//! client's shared connection or on a connection of its own, MONITOR on a
+//! connection of its own, opened through the client's connector.
 //!
 //! [`PubSub`] is the subscriber (redis-py's `PubSub`): a background task
 //! owns its connection, [`Subscriptions`] handles send it subscription
@@ -7,10 +8,10 @@
 //! also tells of lost connections. [`KeyspaceEvent`] reads keyspace
 //! notifications; [`Monitor`] is MONITOR as a stream of [`MonitorEntry`].
 //!
-//! A subscribed connection is never shared with other commands: the
-//! client's shared connection and [`Dedicated`](crate::Dedicated) refuse
-//! SUBSCRIBE and MONITOR. Sharing the client's RESP3 connection with
-//! subscriptions is not done yet.
+//! Users never send SUBSCRIBE or MONITOR themselves: the client's shared
+//! connection and [`Dedicated`](crate::Dedicated) refuse them, since no
+//! reply slot can read what follows; [`PubSub`] sends its subscription
+//! changes on the shared connection as entries answered by push frames.
 
 mod event;
 mod handlers;
@@ -27,6 +28,7 @@ mod task;
 pub use event::PubSubEvent;
 pub use keyspace::{KeyEvent, KeyspaceEvent, keyevent_channel, keyspace_channel};
 pub use message::{Message, MessageKind};
+pub(crate) use message::{confirms_subscription, is_pubsub_frame};
 pub use monitor::Monitor;
 pub use monitor_line::MonitorEntry;
 pub use runner::PubSubRunner;

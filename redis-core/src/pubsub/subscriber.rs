@@ -12,17 +12,40 @@ use tokio::sync::mpsc;
 use super::event::PubSubEvent;
 use super::subscriptions::Subscriptions;
 use super::task::Task;
-use crate::Result;
 use crate::client::IntoConfig;
 use crate::config::Config;
-use crate::connection::{Connector, Node};
+use crate::connection::{Connector, Node, SeatEvents, SubscriberSeat};
+use crate::{Client, Result};
 
 /// How many events the stream buffers for its reader (the task holds up
 /// to as many again before it stops reading the socket).
 const STREAM_BUFFER: usize = 1024;
 
-/// A subscriber: a connection of its own in subscribed mode, owned by a
-/// background task, like redis-py's `PubSub`.
+/// A subscriber, like redis-py's `PubSub`, served by a background task.
+///
+/// Its transport is one of two, with the same calls and the same stream:
+///
+/// - **the client's shared connection**, for a RESP3 client (the default,
+///   see [`Config::with_shared_pubsub`](crate::Config::with_shared_pubsub)):
+///   RESP3 lets one connection carry commands and subscriptions at once,
+///   the server's push frames keeping messages apart from replies. No
+///   extra connection, handshake or health check, and the messages arrive
+///   in order with the replies. One subscriber per client shares it (the
+///   server keeps one set of subscriptions per connection); more get
+///   connections of their own;
+/// - **a connection of its own**, with RESP2 (whose subscribed connection
+///   can run nothing else), for a further subscriber, when configured, and
+///   for [`PubSub::connect`].
+///
+/// Sharing is the default because it is what RESP3 was made for and costs
+/// nothing until used. A connection of its own is the choice for a flood
+/// of messages: it keeps them from delaying the client's replies, and a
+/// reader that falls behind holds the server back (below) instead of
+/// losing messages; on the shared connection, which must keep reading for
+/// the other callers, a subscriber about 65,000 messages behind loses
+/// those that arrive while it stays that far behind, and is told, as for a
+/// lost connection, with [`PubSubEvent::Disconnected`], then
+/// [`PubSubEvent::Reconnected`] once it subscribed again.
 ///
 /// Subscribe and unsubscribe at any time ([`subscribe`], [`psubscribe`],
 /// [`ssubscribe`] and their counterparts, reached through [`Deref`] to
@@ -43,21 +66,19 @@ const STREAM_BUFFER: usize = 1024;
 /// ([`Subscriptions::subscribe_with`]) goes to the handler instead.
 ///
 /// When the connection is lost, the subscriber reconnects by itself (with
-/// backoff, through the client's connector) and subscribes again to
-/// everything it had; the stream reports the gap with
-/// [`PubSubEvent::Disconnected`] and [`PubSubEvent::Reconnected`]. The
-/// connection is checked with a PING after the configured health-check
-/// interval of silence. Dropping the `PubSub` closes its connection.
+/// backoff, through the client's connector; on the shared connection, with
+/// the client) and subscribes again to everything it had; the stream
+/// reports the gap with [`PubSubEvent::Disconnected`] and
+/// [`PubSubEvent::Reconnected`]. A connection of its own is checked with a
+/// PING after the configured health-check interval of silence (the shared
+/// one is checked by the client). Dropping the `PubSub` closes its own
+/// connection, or unsubscribes the shared one from everything it had.
 ///
 /// A reader that falls behind is not buffered without end: past a few
-/// thousand waiting events the task stops reading the socket, so the
-/// server holds the rest, and its output-buffer limit for pub/sub clients
-/// (`client-output-buffer-limit pubsub`) may then close the connection,
-/// which the stream reports as a gap like any other loss.
-///
-/// RESP2 and RESP3 work alike. Subscriptions always have a connection of
-/// their own: sharing the client's RESP3 connection with them is not done
-/// yet.
+/// thousand waiting events the task stops reading its own connection, so
+/// the server holds the rest, and its output-buffer limit for pub/sub
+/// clients (`client-output-buffer-limit pubsub`) may then close the
+/// connection, which the stream reports as a gap like any other loss.
 ///
 /// [`subscribe`]: Subscriptions::subscribe
 /// [`psubscribe`]: Subscriptions::psubscribe
@@ -125,6 +146,28 @@ impl PubSub {
             events,
             ignore_subscribe_messages: false,
         })
+    }
+
+    /// A subscriber on the client's shared RESP3 connection, through the
+    /// seat the client gave it and the events it hears from the moment it
+    /// was taken, before anything is subscribed.
+    pub(crate) fn share(
+        config: Config,
+        connector: Connector,
+        client: Client,
+        (seat, connection_events): (SubscriberSeat, SeatEvents),
+    ) -> PubSub {
+        let node = seat.node();
+        let (requests, requests_rx) = mpsc::unbounded_channel();
+        let (events_tx, events) = mpsc::channel(STREAM_BUFFER);
+        let timeout = config.response_timeout;
+        let task = Task::new(config, connector, requests_rx, events_tx);
+        tokio::spawn(task.run_shared(seat, connection_events, client));
+        PubSub {
+            subscriptions: Subscriptions::new(requests, timeout, node),
+            events,
+            ignore_subscribe_messages: false,
+        }
     }
 
     /// Hides the confirmations of subscription changes from the stream

@@ -14,6 +14,7 @@ use super::event::PubSubEvent;
 use super::request::{Class, Op, Request};
 
 mod answers;
+mod shared;
 
 use crate::config::Config;
 use crate::connection::{Connection, Connector};
@@ -126,21 +127,27 @@ impl Task {
     /// never had them); a PING failed.
     fn lost(&mut self, node: &str, error: Error) {
         for pending in std::mem::take(&mut self.pending) {
-            let Some(done) = pending.done else { continue };
-            match (&pending.expect, &pending.change) {
-                (_, Some((op, _))) if op.subscribe => self.after_resubscribe.push(done),
-                (Expect::Confirm(_), _) => {
-                    let _ = done.send(Ok(()));
-                }
-                (Expect::Pong, _) => {
-                    let _ = done.send(Err(error.clone()));
-                }
-            }
+            self.orphan(pending, &error);
         }
         self.emit(PubSubEvent::Disconnected {
             node: node.to_owned(),
             error,
         });
+    }
+
+    /// Settles a change whose connection was lost before the server
+    /// answered it all.
+    fn orphan(&mut self, pending: Pending, error: &Error) {
+        let Some(done) = pending.done else { return };
+        match (&pending.expect, &pending.change) {
+            (_, Some((op, _))) if op.subscribe => self.after_resubscribe.push(done),
+            (Expect::Confirm(_), _) => {
+                let _ = done.send(Ok(()));
+            }
+            (Expect::Pong, _) => {
+                let _ = done.send(Err(error.clone()));
+            }
+        }
     }
 
     /// Connects again through the connector, with backoff after failed
@@ -296,6 +303,7 @@ impl Task {
                         change: None,
                         resubscribe: false,
                         done: None,
+                        answer: None,
                     });
                     let ping = [Cmd::new("PING")];
                     if let Err(error) = send_within(conn, &ping, answer_within).await {
@@ -309,7 +317,19 @@ impl Task {
 
     /// Sends one command per class for everything wanted.
     async fn resubscribe(&mut self, conn: &mut Connection) -> Result<()> {
+        let (cmds, pendings) = self.resubscription();
+        self.pending.extend(pendings);
+        if cmds.is_empty() {
+            return Ok(());
+        }
+        send_within(conn, &cmds, self.answer_within()).await
+    }
+
+    /// The commands that subscribe again to everything wanted, one per
+    /// class (one per shard channel), and what each waits for.
+    fn resubscription(&self) -> (Vec<Cmd>, Vec<Pending>) {
         let mut cmds = Vec::new();
+        let mut pendings = Vec::new();
         for class in Class::ALL {
             let names: Vec<Bytes> = self.wanted[class.index()].iter().cloned().collect();
             if names.is_empty() {
@@ -320,21 +340,18 @@ impl Task {
                 subscribe: true,
             };
             for cmd in op.commands(&names) {
-                let remaining = cmd.arg_count().saturating_sub(1);
-                cmds.push(cmd);
-                self.pending.push_back(Pending {
+                pendings.push(Pending {
                     expect: Expect::Confirm(op.confirmation()),
-                    remaining,
+                    remaining: cmd.arg_count().saturating_sub(1),
                     change: None,
                     resubscribe: true,
                     done: None,
+                    answer: None,
                 });
+                cmds.push(cmd);
             }
         }
-        if cmds.is_empty() {
-            return Ok(());
-        }
-        send_within(conn, &cmds, self.answer_within()).await
+        (cmds, pendings)
     }
 
     /// Every subscription is back: the stream is told, and the calls made
@@ -349,14 +366,24 @@ impl Task {
     }
 
     async fn send(&mut self, conn: &mut Connection, request: Request) -> Result<()> {
-        let (cmds, pendings) = match request {
+        let Some((cmds, pendings)) = self.plan(request) else {
+            return Ok(());
+        };
+        self.pending.extend(pendings);
+        send_within(conn, &cmds, self.answer_within()).await
+    }
+
+    /// The commands a call sends, and what each waits for; `None` when
+    /// there is nothing to send (the call was answered).
+    fn plan(&mut self, request: Request) -> Option<(Vec<Cmd>, Vec<Pending>)> {
+        match request {
             Request::Change { op, names, done } => {
                 let names = self.expand(op, names);
                 if names.is_empty() {
                     // Unsubscribing from everything when there is nothing:
                     // the server's answer (a nil channel) would say no more.
                     let _ = done.send(Ok(()));
-                    return Ok(());
+                    return None;
                 }
                 self.apply(op, &names);
                 let cmds = op.commands(&names);
@@ -375,11 +402,12 @@ impl Task {
                         resubscribe: false,
                         // The call is answered when its last command is.
                         done: if i == last { done.take() } else { None },
+                        answer: None,
                     })
                     .collect();
-                (cmds, pendings)
+                Some((cmds, pendings))
             }
-            Request::Ping { done } => (
+            Request::Ping { done } => Some((
                 vec![Cmd::new("PING")],
                 vec![Pending {
                     expect: Expect::Pong,
@@ -387,11 +415,10 @@ impl Task {
                     change: None,
                     resubscribe: false,
                     done: Some(done),
+                    answer: None,
                 }],
-            ),
-        };
-        self.pending.extend(pendings);
-        send_within(conn, &cmds, self.answer_within()).await
+            )),
+        }
     }
 
     /// How long the server has to take a write or answer a PING.

@@ -3,19 +3,13 @@
 
 use std::sync::Arc;
 
-use bytes::BytesMut;
-use tokio::io::AsyncReadExt;
-
 use super::super::conn::Connection;
 use super::super::events::ConnectionEvent;
-use super::super::read_reserve::ReadReserve;
+use super::super::reader::{Frame, Reader};
 use super::super::socket::{ReadHalf, WriteHalf};
-use super::super::violation;
 use super::housekeeping::{self, HOUSEKEEPING};
 use super::state::Link;
 use super::{Shared, lock};
-use crate::config::Protocol;
-use crate::resp::Decoder;
 use crate::{Error, ErrorKind, Result, ServerError, Value};
 
 /// How long a connection must have served for its loss to count as an
@@ -64,7 +58,10 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
         } else {
             failed_attempts = failed_attempts.saturating_add(1);
         }
-        tracing::debug!(%addr, %error, "connection lost");
+        match replaced {
+            true => tracing::debug!(%addr, %error, "connection replaced"),
+            false => tracing::debug!(%addr, %error, "connection lost"),
+        }
         // A connection presumed dead after a timeout is, for the commands
         // still waiting on it, a lost connection: that decides whether they
         // may be retried. Other causes (a protocol violation) keep their kind.
@@ -96,9 +93,16 @@ pub(super) async fn drive(shared: Arc<Shared>, first: Connection) {
             0 => Link::Connecting,
             _ => Link::Down,
         };
-        let event = ConnectionEvent::Lost {
-            node: addr.to_string(),
-            error: lost.clone(),
+        let node = addr.to_string();
+        let event = match replaced {
+            true => ConnectionEvent::Replaced {
+                node,
+                reason: lost.clone(),
+            },
+            false => ConnectionEvent::Lost {
+                node,
+                error: lost.clone(),
+            },
         };
         // The tap hears it before anyone is failed: a caller told of the
         // loss must not then read a cached reply the lost connection can no
@@ -171,14 +175,12 @@ async fn reconnect(shared: &Shared, failed_attempts: u32) -> Option<Result<Conne
 async fn run(conn: Connection, shared: &Shared, announce: bool) -> (Error, bool) {
     let Connection {
         socket,
-        rbuf,
-        decoder,
-        protocol,
+        reader,
         addr,
         user,
         ..
     } = conn;
-    let (reader, mut sink) = socket.into_split();
+    let (read_half, mut sink) = socket.into_split();
     // Asked for before this connection existed: it is the new one.
     lock(&shared.replace).take();
     shared.attach(sink.shared(), &addr, user.as_deref());
@@ -188,7 +190,7 @@ async fn run(conn: Connection, shared: &Shared, announce: bool) -> (Error, bool)
             node: addr.to_string(),
         });
     }
-    let reader = read_loop(reader, rbuf, decoder, protocol, &addr, shared);
+    let reader = read_loop(read_half, reader, &addr, shared);
     let writer = write_loop(&mut sink, &addr, shared);
     tokio::pin!(reader, writer);
     loop {
@@ -280,24 +282,22 @@ async fn write_loop(sink: &mut WriteHalf, addr: &str, shared: &Shared) -> Error 
     }
 }
 
-async fn read_loop(
-    mut reader: ReadHalf,
-    mut rbuf: BytesMut,
-    mut decoder: Decoder,
-    protocol: Protocol,
-    addr: &str,
-    shared: &Shared,
-) -> Error {
+/// Reads the connection: replies go to the oldest waiting commands, push
+/// frames to the listeners, each in the order they arrived. Returns why it
+/// stopped.
+async fn read_loop(mut source: ReadHalf, mut reader: Reader, addr: &str, shared: &Shared) -> Error {
     let mut replies = Vec::new();
     let mut done = Vec::new();
-    let mut reserve = ReadReserve::new();
     loop {
+        // Everything already read, then one delivery for all its replies.
         loop {
-            match decoder.decode(&mut rbuf) {
-                Ok(Some(value)) if value.is_push() => {
-                    if protocol == Protocol::Resp2 {
-                        return violation::push_on_resp2(addr);
-                    }
+            let frame = match reader.buffered() {
+                Ok(Some(frame)) => frame,
+                Ok(None) => break,
+                Err(error) => return error,
+            };
+            match frame {
+                Frame::Push(value) => {
                     // In order with the replies: those decoded before it
                     // are delivered before it is told.
                     if !replies.is_empty() {
@@ -305,9 +305,9 @@ async fn read_loop(
                             return error;
                         }
                     }
-                    shared.listeners.emit(ConnectionEvent::Push(value));
+                    shared.take_push(value);
                 }
-                Ok(Some(value)) => {
+                Frame::Reply(value) => {
                     if shared.follow_failover {
                         if let Some(error) = demoted(addr, &value) {
                             // Those before it were answered by the master;
@@ -322,8 +322,6 @@ async fn read_loop(
                     }
                     replies.push(value);
                 }
-                Ok(None) => break,
-                Err(error) => return violation::not_resp(addr, &error),
             }
         }
         if !replies.is_empty() {
@@ -331,14 +329,9 @@ async fn read_loop(
                 return error;
             }
         }
-        let room = reserve.prepare(&mut rbuf, decoder.bytes_needed());
-        match reader.read_buf(&mut rbuf).await {
-            Ok(0) => return Error::new(ErrorKind::Io, format!("{addr} closed the connection")),
-            Ok(read) => {
-                reserve.record(read, room);
-                shared.mark_read();
-            }
-            Err(e) => return Error::io(&format!("reading from {addr}"), e),
+        if let Err(error) = reader.fill(&mut source).await {
+            return error;
         }
+        shared.mark_read();
     }
 }

@@ -61,7 +61,7 @@ pub(super) fn check(shared: &Shared) -> Option<Error> {
         // Nobody awaits the reply: a PING that times out marks the stall
         // that the next checks act on.
         let ping = Cmd::new("PING");
-        drop(shared.enqueue(1, Some(timeout), |out| ping.write_to(out)));
+        drop(shared.enqueue(1, None, Some(timeout), |out| ping.write_to(out)));
     }
     None
 }

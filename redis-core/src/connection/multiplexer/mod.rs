@@ -43,10 +43,11 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use super::connector::Connector;
-use super::events::{ConnectionEvents, Listeners, Tap};
+use super::events::{ConnectionEvent, ConnectionEvents, Listeners, SeatEvents, Tap};
 use super::socket::SharedWriter;
 use super::violation;
 use crate::config::Config;
+use crate::pubsub::confirms_subscription;
 use crate::sync::lock;
 use crate::{Cmd, Error, ErrorKind, Result, Value};
 #[cfg(feature = "bench-internals")]
@@ -147,7 +148,7 @@ impl Multiplexer {
     pub(crate) fn submit(&self, cmds: &[Cmd], timeout: Option<Duration>) -> PendingReplies<'_> {
         // The deadline travels with the command; the clock task enforces it,
         // so a waiting command costs no timer of its own.
-        self.shared.enqueue(cmds.len(), timeout, |out| {
+        self.shared.enqueue(cmds.len(), None, timeout, |out| {
             cmds.iter().for_each(|cmd| cmd.write_to(out))
         })
     }
@@ -161,7 +162,7 @@ impl Multiplexer {
         timeout: Option<Duration>,
     ) -> PendingReplies<'_> {
         self.shared
-            .enqueue(count, timeout, |out| out.extend_from_slice(bytes))
+            .enqueue(count, None, timeout, |out| out.extend_from_slice(bytes))
     }
 
     /// The server of the current (or last) connection, and the ACL user it
@@ -197,12 +198,94 @@ impl Multiplexer {
         self.shared.listeners.subscribe()
     }
 
+    /// The connection's one place for a subscriber, if free, and what the
+    /// subscriber hears from then on: the server keeps one set of
+    /// subscriptions per connection, so two subscribers on it would receive
+    /// each other's messages and undo each other's subscriptions. Freed
+    /// when the seat is dropped.
+    pub(crate) fn seat_subscriber(&self) -> Option<(SubscriberSeat, SeatEvents)> {
+        let events = self.shared.listeners.seat()?;
+        Some((SubscriberSeat(self.shared.clone()), events))
+    }
+
     /// Stops the driver, fails waiting commands and closes the socket.
     pub(crate) async fn close(&self) {
         self.shared.close();
         let driver = lock(&self.driver).take();
         if let Some(driver) = driver {
             let _ = driver.await;
+        }
+    }
+}
+
+/// A subscriber's hold on the shared connection (see
+/// [`Multiplexer::seat_subscriber`]). While it is held, the connection is
+/// reconnected after a loss even when no command waits, so that the
+/// subscriber can subscribe again.
+pub(crate) struct SubscriberSeat(Arc<Shared>);
+
+impl SubscriberSeat {
+    /// Sends `cmd`, answered by `confirmations` push frames (a subscription
+    /// change), or by one reply with 0 (a PING). The answer is an error
+    /// reply when the server refuses the command.
+    pub(crate) fn send(
+        &self,
+        cmd: &Cmd,
+        confirmations: usize,
+        timeout: Option<Duration>,
+    ) -> Answer {
+        let by_push = (confirmations > 0).then_some(confirmations);
+        let seq = self
+            .0
+            .enqueue(1, by_push, timeout, |out| cmd.write_to(out))
+            .detach();
+        Answer {
+            shared: self.0.clone(),
+            seq,
+        }
+    }
+
+    /// The server of the current (or last) connection.
+    pub(crate) fn node(&self) -> Arc<str> {
+        lock(&self.0.state).addr.clone()
+    }
+}
+
+impl Drop for SubscriberSeat {
+    fn drop(&mut self) {
+        self.0.listeners.unseat();
+    }
+}
+
+/// The answer to a subscriber's command ([`SubscriberSeat::send`]): owns
+/// its hold on the connection, so it can wait in the subscriber's task.
+/// Dropping it abandons the answer.
+pub(crate) struct Answer {
+    shared: Arc<Shared>,
+    /// `None`: the client was closed, nothing was sent.
+    seq: Option<u64>,
+}
+
+impl Future for Answer {
+    type Output = std::result::Result<Replies, Failed>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let Some(seq) = self.seq else {
+            return Poll::Ready(Err(Failed {
+                error: Error::closed("the client was closed"),
+                deadline: None,
+            }));
+        };
+        let outcome = std::task::ready!(lock(&self.shared.state).poll_outcome(seq, cx.waker()));
+        self.seq = None;
+        Poll::Ready(outcome)
+    }
+}
+
+impl Drop for Answer {
+    fn drop(&mut self) {
+        if let Some(seq) = self.seq {
+            lock(&self.shared.state).abandon(seq);
         }
     }
 }
@@ -221,6 +304,17 @@ enum Pending<'a> {
     Closed,
     /// The outcome was taken.
     Taken,
+}
+
+impl PendingReplies<'_> {
+    /// The entry's sequence number, for a handle that waits on it instead
+    /// (`None`: nothing was queued).
+    fn detach(mut self) -> Option<u64> {
+        match std::mem::replace(&mut self.0, Pending::Taken) {
+            Pending::Queued(_, seq) => Some(seq),
+            _ => None,
+        }
+    }
 }
 
 impl Future for PendingReplies<'_> {
@@ -262,10 +356,13 @@ impl Drop for Multiplexer {
 }
 
 impl Shared {
-    /// Queues `count` commands that `encode` writes to the write buffer.
+    /// Queues `count` commands that `encode` writes to the write buffer;
+    /// with `confirmations`, one subscription change answered by that many
+    /// push frames (see [`State::take_confirmation`]).
     fn enqueue(
         &self,
         count: usize,
+        confirmations: Option<usize>,
         timeout: Option<Duration>,
         encode: impl FnOnce(&mut bytes::BytesMut),
     ) -> PendingReplies<'_> {
@@ -278,7 +375,10 @@ impl Shared {
         }
         encode(&mut state.out);
         state.unwritten += count;
-        let (seq, deadline) = state.push(count, timeout);
+        let (seq, deadline) = match confirmations {
+            None => state.push(count, timeout),
+            Some(confirmations) => state.push_confirmed(confirmations, timeout),
+        };
         let pending = PendingReplies(Pending::Queued(self, seq));
         let wave = state.wave;
         state.wave = wave.saturating_sub(1);
@@ -404,6 +504,21 @@ impl Shared {
         outcome
     }
 
+    /// A push frame: told to the listeners in order with the replies (the
+    /// reader delivered those before it), then, if it confirms a
+    /// subscription change, counted towards that change's entry, so that
+    /// a subscriber finds the confirmation among its events by the time its
+    /// call completes.
+    fn take_push(&self, frame: Value) {
+        let confirmation = confirms_subscription(&frame).then(|| frame.clone());
+        self.listeners.emit(ConnectionEvent::Push(frame));
+        if let Some(frame) = confirmation {
+            let mut wake = Vec::new();
+            lock(&self.state).take_confirmation(frame, &mut wake);
+            wake.into_iter().for_each(Waker::wake);
+        }
+    }
+
     fn mark_read(&self) {
         let nanos = u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX);
         self.last_read.store(nanos, Ordering::Relaxed);
@@ -457,8 +572,10 @@ impl Shared {
         lock(&self.state).link = link;
     }
 
+    /// Whether someone needs the connection back: a waiting command, or a
+    /// subscriber that has to subscribe again.
     fn has_waiting(&self) -> bool {
-        lock(&self.state).unanswered() > 0
+        self.listeners.is_seated() || lock(&self.state).unanswered() > 0
     }
 
     fn is_closed(&self) -> bool {

@@ -140,8 +140,46 @@ struct Entry {
     deadline: Deadline,
     /// The timeout that set the deadline, in milliseconds, for the error message.
     timeout_ms: u32,
-    /// How many replies the entry waits for: 1, or a batch's length.
+    /// How many replies the entry waits for: 1, or a batch's length; with
+    /// [`BY_PUSH`] set, how many push frames confirm its subscription change.
     expected: u32,
+}
+
+/// Marks, in an entry's `expected`, a subscription change on a RESP3
+/// connection: the server answers SUBSCRIBE and its kin with one push frame
+/// per name instead of a reply, or with one error reply when it refuses the
+/// command whole. A flag bit rather than a field: every entry would grow
+/// by 8 bytes for it.
+const BY_PUSH: u32 = 1 << 31;
+
+impl Entry {
+    /// How many replies (or confirmations) complete the entry.
+    fn wants(&self) -> usize {
+        (self.expected & !BY_PUSH) as usize
+    }
+
+    fn by_push(&self) -> bool {
+        self.expected & BY_PUSH != 0
+    }
+
+    /// Adds `value` to what the entry gathered so far in `batch`; its
+    /// replies once complete. A reply to an entry answered by push frames
+    /// is a refusal (or a server that answers otherwise): it ends the entry.
+    fn gather(&self, batch: &mut Vec<Value>, value: Value) -> Option<Replies> {
+        let wants = self.wants();
+        if self.by_push() {
+            batch.clear();
+            return Some(Replies::One(value));
+        }
+        if wants <= 1 {
+            return Some(Replies::One(value));
+        }
+        if batch.is_empty() {
+            batch.reserve_exact(wants);
+        }
+        batch.push(value);
+        (batch.len() >= wants).then(|| Replies::Many(std::mem::take(batch)))
+    }
 }
 
 /// A deadline in nanoseconds since the state's epoch, 0 for none: half the
@@ -269,7 +307,7 @@ impl State {
             outcome: Outcome::Waiting(None),
             deadline,
             timeout_ms: u32::try_from(millis).unwrap_or(u32::MAX),
-            expected: u32::try_from(expected).unwrap_or(u32::MAX),
+            expected: u32::try_from(expected).unwrap_or(u32::MAX).min(BY_PUSH - 1),
         });
         (
             self.base + self.entries.len() as u64 - 1,
@@ -305,24 +343,62 @@ impl State {
         let Some(entry) = self.entries.get_mut(self.answered) else {
             return Err(Misfit::Stray);
         };
-        let expected = entry.expected as usize;
-        let replies = if expected <= 1 {
-            Replies::One(value)
-        } else {
-            if self.front_batch.is_empty() {
-                self.front_batch.reserve_exact(expected);
-            }
-            self.front_batch.push(value);
-            if self.front_batch.len() < expected {
-                return Ok(0);
-            }
-            Replies::Many(std::mem::take(&mut self.front_batch))
+        let Some(replies) = entry.gather(&mut self.front_batch, value) else {
+            return Ok(0);
         };
         self.answered += 1;
         let awaited = matches!(entry.outcome, Outcome::Waiting(_));
         wake.extend(entry.outcome.settle(Ok(replies)));
         self.drop_finished();
         Ok(usize::from(awaited))
+    }
+
+    /// Queues an entry for one subscription change answered by
+    /// `confirmations` push frames (see [`BY_PUSH`]).
+    pub(super) fn push_confirmed(
+        &mut self,
+        confirmations: usize,
+        timeout: Option<Duration>,
+    ) -> (u64, Option<Instant>) {
+        let queued = self.push(confirmations, timeout);
+        if let Some(entry) = self.entries.back_mut() {
+            entry.expected |= BY_PUSH;
+        }
+        queued
+    }
+
+    /// A push frame that confirms a subscription change: it counts towards
+    /// the oldest unanswered entry when that one waits for confirmations,
+    /// and answers nothing otherwise (the server's own unsubscription, say).
+    /// Returns how many callers that still wait got their outcome; their
+    /// wakers are added to `wake`. The server answers in order, so the
+    /// confirmations of one command all come before the next command's.
+    pub(super) fn take_confirmation(&mut self, frame: Value, wake: &mut Vec<Waker>) -> usize {
+        let Some(entry) = self.entries.get_mut(self.answered) else {
+            return 0;
+        };
+        if !entry.by_push() {
+            return 0;
+        }
+        self.front_batch.push(frame);
+        if self.front_batch.len() < entry.wants() {
+            return 0;
+        }
+        let replies = Replies::Many(std::mem::take(&mut self.front_batch));
+        let seq = self.base + self.answered as u64;
+        self.answered += 1;
+        let awaited = matches!(entry.outcome, Outcome::Waiting(_));
+        if self.probe.is_some() {
+            // Held with the replies, until the probe proves them in step.
+            if awaited {
+                self.held.push_back((seq, replies));
+            }
+            self.drop_finished();
+            return 0;
+        }
+        wake.extend(entry.outcome.settle(Ok(replies)));
+        self.drop_finished();
+        usize::from(awaited)
     }
 
     /// Fails every unanswered command with `error` (their connection is
@@ -536,6 +612,45 @@ mod tests {
             text.contains('1') && text.contains('2') && text.contains('3'),
             "{text}"
         );
+    }
+
+    fn confirmation(kind: &str, name: &str) -> Value {
+        Value::Push(vec![reply(kind), reply(name), Value::Integer(1)])
+    }
+
+    #[test]
+    fn a_subscription_change_completes_with_its_last_confirmation() {
+        let mut state = State::new();
+        let (get, _) = state.push(1, None);
+        let (subscribe, _) = state.push_confirmed(2, None);
+        let (after, _) = state.push(1, None);
+        // Ahead of its command's turn, a confirmation answers nothing.
+        assert_eq!(
+            state.take_confirmation(confirmation("subscribe", "x"), &mut Vec::new()),
+            0
+        );
+        answer(&mut state, reply("value"));
+        assert!(poll(&mut state, subscribe).is_pending());
+        state.take_confirmation(confirmation("subscribe", "a"), &mut Vec::new());
+        assert!(poll(&mut state, subscribe).is_pending());
+        state.take_confirmation(confirmation("subscribe", "b"), &mut Vec::new());
+        let text = ready_text(poll(&mut state, subscribe));
+        assert!(text.contains('a') && text.contains('b'), "{text}");
+        answer(&mut state, reply("next"));
+        assert!(ready_text(poll(&mut state, after)).contains("next"));
+        assert!(ready_text(poll(&mut state, get)).contains("value"));
+    }
+
+    #[test]
+    fn a_refused_subscription_change_is_answered_by_its_one_error_reply() {
+        let mut state = State::new();
+        let (refused, _) = state.push_confirmed(3, None);
+        let (after, _) = state.push(1, None);
+        let error = Value::Error(crate::ServerError::parse("NOPERM no channel"));
+        answer(&mut state, error);
+        assert!(ready_text(poll(&mut state, refused)).contains("NOPERM"));
+        answer(&mut state, reply("in step"));
+        assert!(ready_text(poll(&mut state, after)).contains("in step"));
     }
 
     #[test]

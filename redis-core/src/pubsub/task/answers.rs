@@ -6,6 +6,7 @@ use bytes::Bytes;
 use tokio::sync::oneshot;
 
 use super::Task;
+use crate::connection::Answer;
 use crate::pubsub::event::PubSubEvent;
 use crate::pubsub::message::{Frame, Message, MessageKind, classify};
 use crate::pubsub::request::{Class, Op};
@@ -21,7 +22,6 @@ pub(super) enum Expect {
 
 /// A sent command whose answer has not all come. The server answers in
 /// the order commands were sent, so these form a queue.
-#[derive(Debug)]
 pub(super) struct Pending {
     pub(super) expect: Expect,
     pub(super) remaining: usize,
@@ -30,6 +30,10 @@ pub(super) struct Pending {
     /// Sent by the task itself after a reconnect.
     pub(super) resubscribe: bool,
     pub(super) done: Option<oneshot::Sender<Result<()>>>,
+    /// On the client's shared connection: the multiplexer's answer, which
+    /// tells of a refusal (an error reply) or of the connection's loss;
+    /// the confirmations themselves come as push frames, like messages.
+    pub(super) answer: Option<Answer>,
 }
 
 impl Task {
@@ -76,7 +80,7 @@ impl Task {
         self.count_down(Ok(()), node);
     }
 
-    fn reply(&mut self, reply: Value, node: &str) -> Result<()> {
+    pub(super) fn reply(&mut self, reply: Value, node: &str) -> Result<()> {
         match (&reply, self.pending.front()) {
             (Value::Error(server), Some(front)) => {
                 let command = match &front.change {
@@ -127,7 +131,7 @@ impl Task {
 
     /// One answer for the oldest command; a command fully answered is
     /// done, and the last of a resubscription tells the stream.
-    fn count_down(&mut self, result: Result<()>, node: &str) {
+    pub(super) fn count_down(&mut self, result: Result<()>, node: &str) {
         let Some(front) = self.pending.front_mut() else {
             return;
         };

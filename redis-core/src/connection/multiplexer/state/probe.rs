@@ -32,7 +32,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use tokio::time::Instant;
 
-use super::{Link, Outcome, Replies, State};
+use super::{Link, Outcome, State};
 use crate::{Cmd, Value};
 
 /// A reply the reader cannot hand to anyone.
@@ -155,15 +155,8 @@ impl State {
         if is_token {
             return Err(Misfit::OutOfStep(EARLY));
         }
-        let expected = entry.expected as usize;
-        let replies = if expected <= 1 {
-            Replies::One(value)
-        } else {
-            self.front_batch.push(value);
-            if self.front_batch.len() < expected {
-                return Ok(0);
-            }
-            Replies::Many(std::mem::take(&mut self.front_batch))
+        let Some(replies) = entry.gather(&mut self.front_batch, value) else {
+            return Ok(0);
         };
         self.answered += 1;
         // A caller told already (a timeout) or gone drops its reply, as ever.
@@ -193,6 +186,7 @@ impl State {
 mod tests {
     use std::task::{Poll, Waker};
 
+    use super::super::Replies;
     use super::*;
     use crate::{Error, Result};
 
