@@ -73,6 +73,9 @@ pub(crate) struct Field<'a> {
     /// `version`: the record's version (checked: stored, not the key, not
     /// encoded, the only one, in a hash model).
     pub(crate) version: bool,
+    /// `autocomplete`: the field's values kept in a suggestion dictionary
+    /// (checked: a stored, plain field of a model).
+    pub(crate) autocomplete: bool,
 }
 
 /// What a checked struct is: a model, or a struct embedded in models
@@ -334,6 +337,7 @@ fn fields<'a>(
         };
         let (encoded, embed) = nested::check(cx, storage, &attrs, role, skip.as_ref());
         let version = check_version(cx, &attrs, role, skip.as_ref(), handles);
+        let autocomplete = check_autocomplete(cx, &attrs, skip.as_ref(), handles);
         let index = match (attrs.index, &skip) {
             (Some(index), Some(skip)) => {
                 cx.error(
@@ -370,6 +374,7 @@ fn fields<'a>(
             encoded,
             embed,
             version,
+            autocomplete,
         });
     }
     fields
@@ -523,6 +528,44 @@ fn check_version(
         )
     } else if attrs.embed.is_some() {
         Some("the version is an integer, not an embedded struct: remove `embed`".to_owned())
+    } else {
+        None
+    };
+    match why {
+        Some(why) => {
+            cx.error(span, why);
+            false
+        }
+        None => true,
+    }
+}
+
+/// Whether the field's values are kept for autocomplete: the mistakes of
+/// an `autocomplete` flag go to `cx` (the flag is then ignored). Its type
+/// is checked where the derive uses it (`SuggestionText`).
+fn check_autocomplete(
+    cx: &mut Ctxt,
+    attrs: &FieldAttrs,
+    skip: Option<&Spanned<String>>,
+    model: bool,
+) -> bool {
+    let Some(span) = attrs.autocomplete else {
+        return false;
+    };
+    let why = if !model {
+        Some(
+            "an embedded struct has no suggestion dictionary of its own: put \
+             #[redis(autocomplete)] on a String field of the model"
+                .to_owned(),
+        )
+    } else if let Some(skip) = skip {
+        Some(format!(
+            "a skipped field is not stored, so it has nothing to suggest: remove `autocomplete` \
+             or `{}`",
+            skip.value
+        ))
+    } else if attrs.encoded.is_some() || attrs.embed.is_some() {
+        Some("an autocomplete field holds a String: remove `encoded` or `embed`".to_owned())
     } else {
         None
     };

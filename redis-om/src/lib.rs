@@ -89,6 +89,7 @@
 extern crate self as redis_om;
 
 mod atomic;
+pub mod autocomplete;
 mod channel;
 mod datetime;
 mod embedded;
@@ -113,6 +114,7 @@ mod storage;
 pub mod stream;
 pub mod update;
 
+pub use autocomplete::{Autocomplete, Suggest};
 pub use channel::{Channel, ChannelPattern, Events, PatternEvents};
 pub use datetime::epoch_seconds;
 pub use embedded::{Embedded, EmbeddedFields};

@@ -17,6 +17,7 @@ pub(crate) fn expand(model: &Ident, fields: &[Field<'_>]) -> TokenStream {
     let handles: Vec<TokenStream> = fields
         .iter()
         .filter_map(|field| handle(model, field))
+        .chain(fields.iter().filter_map(suggestions))
         .collect();
     if handles.is_empty() {
         return TokenStream::new();
@@ -69,6 +70,25 @@ fn handle(model: &Ident, field: &Field<'_>) -> Option<TokenStream> {
         #[allow(dead_code)]
         #vis fn #name() -> #handle_type {
             ::redis_om::Field::new(#stored)
+        }
+    })
+}
+
+/// `{field}_suggestions()`, the handle [`Repository::suggest`] takes, for
+/// a `#[redis(autocomplete)]` field.
+fn suggestions(field: &Field<'_>) -> Option<TokenStream> {
+    if !field.autocomplete {
+        return None;
+    }
+    let vis = field.vis;
+    let name = quote::format_ident!("{}_suggestions", syn::ext::IdentExt::unraw(field.ident));
+    let stored = &field.stored;
+    let doc = format!(" The suggestions of `{stored}`, for `Repository::suggest`.");
+    Some(quote! {
+        #[doc = #doc]
+        #[allow(dead_code)]
+        #vis fn #name() -> ::redis_om::Autocomplete<Self> {
+            ::redis_om::Autocomplete::new(#stored)
         }
     })
 }

@@ -204,6 +204,12 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
                 // after them move up, which the pager accounts for; keys
                 // the index still lists but that are gone are skipped.
                 let removed = executor.unlink(&keys).await?;
+                let pks: Vec<M::Pk> = keys
+                    .iter()
+                    .filter_map(|key| key.strip_prefix(search.key_prefix.as_str()))
+                    .filter_map(<M::Pk as crate::PrimaryKey>::parse)
+                    .collect();
+                self.repository.forget_suggestions(&pks).await?;
                 deleted += removed;
                 Ok(removed)
             })
