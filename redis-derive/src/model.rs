@@ -359,6 +359,10 @@ fn fields<'a>(
             }
             (None, _) => None,
         };
+        // An embedded struct's handles are named like the field too.
+        if embed && handles && index.is_none() {
+            check_handle_name(cx, ident, serde.is_some());
+        }
         // Refused with `encoded` and `embed` (recorded above): the stub's
         // handles must not name an index that is not there.
         let index = index.filter(|_| encoded.is_none() && !embed);
@@ -426,7 +430,7 @@ fn check_handle_name(cx: &mut Ctxt, ident: &Ident, json: bool) {
     cx.error(
         ident.span(),
         format_args!(
-            "an indexed field's handle is named like the field, and `{name}()` would hide \
+            "an indexed or embedded field's handle is named like the field, and `{name}()` would hide \
              Model::{name}(): give the field another name, and keep its stored name with {keep}"
         ),
     );

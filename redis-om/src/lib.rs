@@ -117,7 +117,9 @@ pub mod update;
 pub use autocomplete::{Autocomplete, Suggest};
 pub use channel::{Channel, ChannelPattern, Events, PatternEvents};
 pub use datetime::epoch_seconds;
-pub use embedded::{Embedded, EmbeddedFields};
+#[doc(hidden)]
+pub use embedded::alias as embedded_alias;
+pub use embedded::{Embedded, EmbeddedFields, EmbeddedHandles};
 pub use enums::RedisEnum;
 pub use field::Field;
 pub use geo::GeoPoint;
