@@ -26,7 +26,8 @@ enum Condition {
 struct Product {
     #[redis(pk)]
     id: String,
-    #[redis(index(text, sortable))]
+    /// Searched as text, and kept for autocomplete.
+    #[redis(index(text, sortable), autocomplete)]
     name: String,
     /// A TAG: exact values, any characters.
     #[redis(index)]
@@ -165,6 +166,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     assert_eq!(excerpts, ["Desk [lamp], blue", "Blue desk [lamp]"]);
     assert_eq!(marked[0].model.name, "Desk lamp, blue");
+
+    // Completing what a user started typing, from the names records hold.
+    let completions = products
+        .suggest(Product::name_suggestions(), "blu")
+        .max(5)
+        .all()
+        .await?;
+    assert_eq!(completions.len(), 2);
 
     // An enum TAG takes the enum; a GEO field a radius.
     let near_paris_new = products

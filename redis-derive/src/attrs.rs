@@ -78,10 +78,13 @@ pub(crate) struct FieldAttrs {
     pub(crate) embed: Option<Span>,
     /// `version`: the record's version, for optimistic concurrency.
     pub(crate) version: Option<Span>,
+    /// `autocomplete`: the field's values kept in a suggestion dictionary.
+    pub(crate) autocomplete: Option<Span>,
 }
 
 const STRUCT_KEYS: &str = "`storage`, `prefix`, `index`, `ttl`, `layout` or `embedded`";
-const FIELD_KEYS: &str = "`pk`, `rename`, `skip`, `index`, `encoded`, `embed` or `version`";
+const FIELD_KEYS: &str =
+    "`pk`, `rename`, `skip`, `index`, `encoded`, `embed`, `version` or `autocomplete`";
 
 impl StructAttrs {
     /// The struct's `#[redis(...)]` attributes; mistakes go to `cx`.
@@ -120,7 +123,7 @@ impl StructAttrs {
                         let embedded = flag(cx, &meta, "#[redis(embedded)]")?;
                         seen.set(cx, &meta, &mut parsed.embedded, embedded);
                     }
-                    "pk" | "rename" | "skip" | "encoded" | "embed" | "version" => {
+                    "pk" | "rename" | "skip" | "encoded" | "embed" | "version" | "autocomplete" => {
                         return Err(meta.error(format_args!(
                             "`{key}` goes on a field, not on the struct: \
                              the struct takes {STRUCT_KEYS}"
@@ -182,6 +185,10 @@ impl FieldAttrs {
                     "version" => {
                         let version = flag(cx, &meta, "#[redis(version)]")?;
                         seen.set(cx, &meta, &mut parsed.version, version);
+                    }
+                    "autocomplete" => {
+                        let autocomplete = flag(cx, &meta, "#[redis(autocomplete)]")?;
+                        seen.set(cx, &meta, &mut parsed.autocomplete, autocomplete);
                     }
                     "storage" | "prefix" | "ttl" | "layout" | "embedded" => {
                         return Err(meta.error(format_args!(
@@ -549,7 +556,7 @@ mod tests {
             errors,
             [
                 "unknown redis attribute `primary_key` on a field: expected `pk`, `rename`, \
-                 `skip`, `index`, `encoded`, `embed` or `version`"
+                 `skip`, `index`, `encoded`, `embed`, `version` or `autocomplete`"
             ]
         );
         let (attrs, errors) = field_attrs(&[parse_quote!(#[redis(version)])]);

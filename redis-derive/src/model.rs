@@ -73,6 +73,9 @@ pub(crate) struct Field<'a> {
     /// `version`: the record's version (checked: stored, not the key, not
     /// encoded, the only one, in a hash model).
     pub(crate) version: bool,
+    /// `autocomplete`: the field's values kept in a suggestion dictionary
+    /// (checked: a stored, plain field of a model).
+    pub(crate) autocomplete: bool,
 }
 
 /// What a checked struct is: a model, or a struct embedded in models
@@ -334,6 +337,7 @@ fn fields<'a>(
         };
         let (encoded, embed) = nested::check(cx, storage, &attrs, role, skip.as_ref());
         let version = check_version(cx, &attrs, role, skip.as_ref(), handles);
+        let autocomplete = check_autocomplete(cx, &attrs, skip.as_ref(), handles);
         let index = match (attrs.index, &skip) {
             (Some(index), Some(skip)) => {
                 cx.error(
@@ -355,6 +359,10 @@ fn fields<'a>(
             }
             (None, _) => None,
         };
+        // An embedded struct's handles are named like the field too.
+        if embed && handles && index.is_none() {
+            check_handle_name(cx, ident, serde.is_some());
+        }
         // Refused with `encoded` and `embed` (recorded above): the stub's
         // handles must not name an index that is not there.
         let index = index.filter(|_| encoded.is_none() && !embed);
@@ -370,6 +378,7 @@ fn fields<'a>(
             encoded,
             embed,
             version,
+            autocomplete,
         });
     }
     fields
@@ -421,7 +430,7 @@ fn check_handle_name(cx: &mut Ctxt, ident: &Ident, json: bool) {
     cx.error(
         ident.span(),
         format_args!(
-            "an indexed field's handle is named like the field, and `{name}()` would hide \
+            "an indexed or embedded field's handle is named like the field, and `{name}()` would hide \
              Model::{name}(): give the field another name, and keep its stored name with {keep}"
         ),
     );
@@ -523,6 +532,44 @@ fn check_version(
         )
     } else if attrs.embed.is_some() {
         Some("the version is an integer, not an embedded struct: remove `embed`".to_owned())
+    } else {
+        None
+    };
+    match why {
+        Some(why) => {
+            cx.error(span, why);
+            false
+        }
+        None => true,
+    }
+}
+
+/// Whether the field's values are kept for autocomplete: the mistakes of
+/// an `autocomplete` flag go to `cx` (the flag is then ignored). Its type
+/// is checked where the derive uses it (`SuggestionText`).
+fn check_autocomplete(
+    cx: &mut Ctxt,
+    attrs: &FieldAttrs,
+    skip: Option<&Spanned<String>>,
+    model: bool,
+) -> bool {
+    let Some(span) = attrs.autocomplete else {
+        return false;
+    };
+    let why = if !model {
+        Some(
+            "an embedded struct has no suggestion dictionary of its own: put \
+             #[redis(autocomplete)] on a String field of the model"
+                .to_owned(),
+        )
+    } else if let Some(skip) = skip {
+        Some(format!(
+            "a skipped field is not stored, so it has nothing to suggest: remove `autocomplete` \
+             or `{}`",
+            skip.value
+        ))
+    } else if attrs.encoded.is_some() || attrs.embed.is_some() {
+        Some("an autocomplete field holds a String: remove `encoded` or `embed`".to_owned())
     } else {
         None
     };

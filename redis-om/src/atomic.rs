@@ -185,6 +185,7 @@ impl<M: Model, E: Executor> Repository<M, E> {
             .query(self.executor())
             .await
             .map_err(|error| not_a_record::<M>(&key, error))?;
+        self.forget_suggestions(std::slice::from_ref(pk)).await?;
         M::Storage::decode(&key, pk.clone(), stored)
     }
 
@@ -197,7 +198,10 @@ impl<M: Model, E: Executor> Repository<M, E> {
         if let Some(field) = M::info().version() {
             let argv = M::Storage::save_checked(model, &pk, &key, M::info().ttl(), field, 0)?;
             return match crate::update::run_save::<M, E>(self.executor(), &key, argv, 0).await {
-                Ok(()) => Ok(Some(pk)),
+                Ok(()) => {
+                    self.keep_suggestions([(&pk, model)]).await?;
+                    Ok(Some(pk))
+                }
                 Err(error) if error.kind() == ErrorKind::Conflict => Ok(None),
                 Err(error) => Err(error),
             };
@@ -205,7 +209,10 @@ impl<M: Model, E: Executor> Repository<M, E> {
         let cmds = M::Storage::save(model, &pk, &key, M::info().ttl())?;
         let record_type = M::Storage::key_type().name().to_owned();
         match guarded::<M, E>(self.executor(), &[(&key, record_type)], true, &cmds).await? {
-            Guarded::Done(_) => Ok(Some(pk)),
+            Guarded::Done(_) => {
+                self.keep_suggestions([(&pk, model)]).await?;
+                Ok(Some(pk))
+            }
             Guarded::Exists => Ok(None),
         }
     }
@@ -271,6 +278,7 @@ impl<M: Model, E: Executor> Repository<M, E> {
             ));
         };
         let id = StreamId::from_value(id)?;
+        self.keep_suggestions([(&pk, model)]).await?;
         Ok((pk, id))
     }
 }

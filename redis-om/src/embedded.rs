@@ -69,16 +69,99 @@ pub trait Embedded {
     /// How many lists the struct is inside (`Vec<Item>` is one): each adds
     /// `[*]` to the path of its fields.
     const LISTS: u8 = 0;
+
+    /// The typed handles of the struct's indexed fields inside a model
+    /// `M`: what the model's handle of the embedding field returns
+    /// (`Order::address()`), with one method per indexed field of the
+    /// struct (`.city()`) and per struct it embeds in turn.
+    type Handles<M>: EmbeddedHandles;
 }
 
 impl<T: Embedded> Embedded for Vec<T> {
     const FIELDS: &'static [FieldInfo] = T::FIELDS;
     const LISTS: u8 = T::LISTS + 1;
+    type Handles<M> = T::Handles<M>;
 }
 
 impl<T: Embedded> Embedded for Option<T> {
     const FIELDS: &'static [FieldInfo] = T::FIELDS;
     const LISTS: u8 = T::LISTS;
+    type Handles<M> = T::Handles<M>;
+}
+
+/// The handles of an embedded struct's fields, at a place in a model: the
+/// derive implements it for the type it generates for each embedded
+/// struct. The fields are queried under their index aliases, the stored
+/// names on the way joined with `_` (`address_city`), as the schema
+/// names them; a field of a list of structs (`Order::items().sku()`)
+/// matches a record when any element matches.
+///
+/// ```
+/// use redis_om::RedisModel;
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(RedisModel, Serialize, Deserialize)]
+/// #[redis(embedded)]
+/// struct Address {
+///     #[redis(index)]
+///     city: String,
+/// }
+///
+/// #[derive(RedisModel, Serialize, Deserialize)]
+/// #[redis(embedded)]
+/// struct Item {
+///     #[redis(index)]
+///     sku: String,
+///     #[redis(index)]
+///     qty: u32,
+/// }
+///
+/// #[derive(RedisModel, Serialize, Deserialize)]
+/// #[redis(storage = "json")]
+/// struct Order {
+///     #[redis(pk)]
+///     id: String,
+///     #[redis(embed)]
+///     address: Address,
+///     #[redis(embed)]
+///     items: Vec<Item>,
+/// }
+///
+/// let q = Order::address().city().eq("Paris") & Order::items().qty().gt(2);
+/// assert_eq!(
+///     q.to_string(),
+///     r#"@address_city:{$p0} @items_qty:[($p1 +inf] PARAMS p0="Paris" p1="2""#
+/// );
+/// ```
+pub trait EmbeddedHandles {
+    /// The handles of the fields under `alias` (`address`,
+    /// `address_geo`).
+    #[doc(hidden)]
+    fn at(alias: &'static str) -> Self;
+}
+
+/// No handles: a struct that could not be described (its derive failed).
+impl EmbeddedHandles for () {
+    fn at(_: &'static str) -> Self {}
+}
+
+/// `{prefix}_{name}`, the alias of an embedded field, as a `&'static str`
+/// for its handle: each distinct alias is allocated once for the life of
+/// the program (the aliases are the models' embedded fields, a set fixed
+/// at compile time), then reused.
+#[doc(hidden)]
+pub fn alias(prefix: &'static str, name: &'static str) -> &'static str {
+    use std::collections::HashSet;
+    use std::sync::{LazyLock, Mutex, PoisonError};
+    static ALIASES: LazyLock<Mutex<HashSet<&'static str>>> = LazyLock::new(Mutex::default);
+    let joined = format!("{prefix}_{name}");
+    let mut aliases = ALIASES.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(&known) = aliases.get(joined.as_str()) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(joined.into_boxed_str());
+    aliases.insert(leaked);
+    leaked
 }
 
 /// What a model's `#[redis(embed)]` field holds, for its

@@ -89,6 +89,7 @@
 extern crate self as redis_om;
 
 mod atomic;
+pub mod autocomplete;
 mod channel;
 mod datetime;
 mod embedded;
@@ -114,9 +115,12 @@ mod storage;
 pub mod stream;
 pub mod update;
 
+pub use autocomplete::{Autocomplete, Suggest};
 pub use channel::{Channel, ChannelPattern, Events, PatternEvents};
 pub use datetime::epoch_seconds;
-pub use embedded::{Embedded, EmbeddedFields};
+#[doc(hidden)]
+pub use embedded::alias as embedded_alias;
+pub use embedded::{Embedded, EmbeddedFields, EmbeddedHandles};
 pub use enums::RedisEnum;
 pub use field::Field;
 pub use geo::GeoPoint;

@@ -51,6 +51,13 @@ pub trait Model: Sized + Send + Sync + 'static {
     fn version(&self) -> Option<i128> {
         None
     }
+
+    /// Hands each `#[redis(autocomplete)]` field's stored name and value
+    /// to `each` (the derive writes it; nothing by default).
+    #[doc(hidden)]
+    fn suggestions(&self, each: &mut dyn FnMut(&'static str, Option<&str>)) {
+        let _ = each;
+    }
 }
 
 /// How a model's records are stored in Redis.
@@ -77,6 +84,7 @@ pub struct ModelInfo {
     layout: Layout,
     pk: &'static str,
     version: Option<&'static str>,
+    autocomplete: &'static [&'static str],
     fields: &'static [FieldInfo],
 }
 
@@ -99,6 +107,7 @@ impl ModelInfo {
             layout: Layout::Default,
             pk,
             version: None,
+            autocomplete: &[],
             fields,
         }
     }
@@ -114,6 +123,18 @@ impl ModelInfo {
     /// The stored name of the version field, if the model has one.
     pub fn version(&self) -> Option<&'static str> {
         self.version
+    }
+
+    /// The stored names of the `#[redis(autocomplete)]` fields, whose
+    /// values are kept in suggestion dictionaries.
+    pub const fn with_autocomplete(mut self, fields: &'static [&'static str]) -> ModelInfo {
+        self.autocomplete = fields;
+        self
+    }
+
+    /// The stored names of the autocomplete fields (none by default).
+    pub fn autocomplete(&self) -> &'static [&'static str] {
+        self.autocomplete
     }
 
     /// Sets the key prefix (`#[redis(prefix = "...")]`).

@@ -154,6 +154,7 @@ impl<M: Model, E: Executor> Repository<M, E> {
                 transaction.query(&self.executor).await?;
             }
         }
+        self.keep_suggestions([(&pk, model)]).await?;
         Ok(pk)
     }
 
@@ -163,6 +164,7 @@ impl<M: Model, E: Executor> Repository<M, E> {
         let expected = crate::update::checked_version(model.version().unwrap_or(0), &key)?;
         let argv = M::Storage::save_checked(model, &pk, &key, M::info().ttl(), field, expected)?;
         crate::update::run_save::<M, E>(&self.executor, &key, argv, expected).await?;
+        self.keep_suggestions([(&pk, model)]).await?;
         Ok(pk)
     }
 
@@ -207,21 +209,27 @@ impl<M: Model, E: Executor> Repository<M, E> {
             return Ok(pks);
         }
         let mut chunk: Vec<Cmd> = Vec::new();
+        let mut saved: Vec<&M> = Vec::new();
         let mut atomic = false;
-        let mut pending = 0;
         for model in models {
             let (pk, cmds) = self.save_commands(model)?;
             pks.push(pk);
             atomic |= cmds.len() > 1;
             chunk.extend(cmds);
-            pending += 1;
-            if pending == SAVE_CHUNK {
+            saved.push(model);
+            if saved.len() == SAVE_CHUNK {
                 self.send_all(std::mem::take(&mut chunk), atomic).await?;
-                (atomic, pending) = (false, 0);
+                let first = pks.len() - saved.len();
+                self.keep_suggestions(pks[first..].iter().zip(saved.drain(..)))
+                    .await?;
+                atomic = false;
             }
         }
-        if pending > 0 {
+        if !saved.is_empty() {
             self.send_all(chunk, atomic).await?;
+            let first = pks.len() - saved.len();
+            self.keep_suggestions(pks[first..].iter().zip(saved))
+                .await?;
         }
         Ok(pks)
     }
@@ -267,9 +275,12 @@ impl<M: Model, E: Executor> Repository<M, E> {
             return Ok(0);
         }
         let keys: Vec<String> = pks.iter().map(|pk| self.key(pk)).collect();
-        self.executor
+        let deleted = self
+            .executor
             .execute(Cmd::new("UNLINK").arg(&keys[..]))
-            .await
+            .await?;
+        self.forget_suggestions(pks).await?;
+        Ok(deleted)
     }
 
     /// Sets the record's time to live (to the millisecond); false when
@@ -336,6 +347,7 @@ impl<M: Model, E: Executor> Repository<M, E> {
             .executor
             .execute(Cmd::new("UNLINK").arg(self.key(pk)))
             .await?;
+        self.forget_suggestions(std::slice::from_ref(pk)).await?;
         Ok(n > 0)
     }
 }

@@ -8,7 +8,7 @@ use quote::{quote, quote_spanned};
 use syn::ext::IdentExt as _;
 use syn::spanned::Spanned as _;
 
-use crate::expand::{index, model_impl};
+use crate::expand::{handles, index, model_impl};
 use crate::model::{EmbeddedStruct, Field, Role};
 
 /// The `Embedded` impl and the kind checks of its indexed fields.
@@ -20,16 +20,73 @@ pub(crate) fn expand(embedded: &EmbeddedStruct<'_>) -> TokenStream {
         .filter(|field| field.role != Role::Skipped)
         .map(model_impl::field_info);
     let kind_checks = embedded.fields.iter().filter_map(index::kind_check);
+    let handles = embedded.fields.iter().filter_map(handle);
     quote! {
         const _: () = {
             #[automatically_derived]
             impl ::redis_om::Embedded for #ident {
                 const FIELDS: &'static [::redis_om::FieldInfo] = &[#(#fields),*];
+                type Handles<M> = Handles<M>;
+            }
+
+            /// The handles of the struct's indexed fields inside a model
+            /// `M`, under an alias prefix: unnamed outside, reached through
+            /// the model's handle of the embedding field.
+            pub struct Handles<M>(&'static str, ::core::marker::PhantomData<fn() -> M>);
+
+            #[automatically_derived]
+            impl<M> ::redis_om::EmbeddedHandles for Handles<M> {
+                fn at(alias: &'static str) -> Self {
+                    Handles(alias, ::core::marker::PhantomData)
+                }
+            }
+
+            #[automatically_derived]
+            impl<M> ::core::fmt::Debug for Handles<M> {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    ::core::write!(f, "{}", self.0)
+                }
+            }
+
+            #[automatically_derived]
+            impl<M> Handles<M> {
+                #(#handles)*
             }
 
             #(#kind_checks)*
         };
     }
+}
+
+/// One method of the handles: an indexed field's handle, or the handles of
+/// a struct the field embeds in turn, under the alias joined with the
+/// field's stored name.
+fn handle(field: &Field<'_>) -> Option<TokenStream> {
+    let vis = field.vis;
+    let name = field.ident;
+    let stored = &field.stored;
+    let ty = field.ty;
+    if field.embed {
+        let doc = format!(" The indexed fields of the embedded `{stored}`.");
+        return Some(quote! {
+            #[doc = #doc]
+            #[allow(dead_code)]
+            #vis fn #name(&self) -> <#ty as ::redis_om::Embedded>::Handles<M> {
+                <<#ty as ::redis_om::Embedded>::Handles<M> as ::redis_om::EmbeddedHandles>::at(
+                    ::redis_om::embedded_alias(self.0, #stored),
+                )
+            }
+        });
+    }
+    let handle_type = handles::handle_type(&quote!(M), field)?;
+    let doc = format!(" The indexed field `{stored}`, for queries.");
+    Some(quote! {
+        #[doc = #doc]
+        #[allow(dead_code)]
+        #vis fn #name(&self) -> #handle_type {
+            ::redis_om::Field::new(::redis_om::embedded_alias(self.0, #stored))
+        }
+    })
 }
 
 /// For an embedded field of a python-layout model, a constant that fails to
@@ -85,7 +142,9 @@ mod tests {
             "impl::redis_om::EmbeddedforAddress{constFIELDS:&'static[::redis_om::FieldInfo]=&[\
              ::redis_om::FieldInfo::new(\"city_name\").stored_as(\"cityName\")\
              .indexed(::redis_om::Index::of::<String>().with_kind(::redis_om::IndexKind::Tag)),\
-             ::redis_om::FieldInfo::new(\"zip\").optional()];}",
+             ::redis_om::FieldInfo::new(\"zip\").optional()];typeHandles<M>=Handles<M>;}",
+            "fncity_name(&self)->::redis_om::Field<M,",
+            "::redis_om::Field::new(::redis_om::embedded_alias(self.0,\"cityName\"))",
             "const_:()=::core::assert!(::redis_om::Index::of::<String>()\
              .admits(::redis_om::IndexKind::Tag)",
         ] {

@@ -30,6 +30,7 @@ pub(crate) fn expand(rejected: Rejected<'_>) -> TokenStream {
                 #[automatically_derived]
                 impl #impl_generics ::redis_om::Embedded for #ident #ty_generics #where_clause {
                     const FIELDS: &'static [::redis_om::FieldInfo] = &[];
+                    type Handles<M> = ();
                 }
             };
         };

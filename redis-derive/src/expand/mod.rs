@@ -3,7 +3,7 @@
 
 mod embedded_impl;
 mod fallback;
-mod handles;
+pub(crate) mod handles;
 mod hash_impl;
 mod index;
 mod json_impl;

@@ -67,6 +67,27 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
             }
         }
     });
+    let autocomplete: Vec<&Field<'_>> = model.fields.iter().filter(|f| f.autocomplete).collect();
+    let with_autocomplete = (!autocomplete.is_empty()).then(|| {
+        let stored = autocomplete.iter().map(|field| &field.stored);
+        quote!(.with_autocomplete(&[#(#stored),*]))
+    });
+    // At each field's type: a type that holds no String is reported there,
+    // with `SuggestionText`'s message.
+    let suggestions_fn = (!autocomplete.is_empty()).then(|| {
+        let each = autocomplete.iter().map(|field| {
+            let member = field.ident;
+            let stored = &field.stored;
+            let ty = field.ty;
+            let text = quote_spanned!(ty.span()=> <#ty as ::redis_om::autocomplete::SuggestionText>::suggestion);
+            quote!(each(#stored, #text(&self.#member));)
+        });
+        quote! {
+            fn suggestions(&self, each: &mut dyn FnMut(&'static str, ::core::option::Option<&str>)) {
+                #(#each)*
+            }
+        }
+    });
     quote! {
         #[automatically_derived]
         impl ::redis_om::Model for #ident {
@@ -81,7 +102,7 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                     #storage_kind,
                     #pk_stored,
                     &[#(#fields),*]
-                )#prefix #index_name #ttl #layout #with_version;
+                )#prefix #index_name #ttl #layout #with_version #with_autocomplete;
                 &INFO
             }
 
@@ -90,6 +111,7 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
             }
 
             #version_fn
+            #suggestions_fn
         }
     }
 }

@@ -215,6 +215,12 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
         let each = async |documents: Vec<Document<()>>| {
             let keys: Vec<String> = documents.into_iter().map(|document| document.id).collect();
             deleted += executor.unlink(&keys).await?;
+            let pks: Vec<M::Pk> = keys
+                .iter()
+                .filter_map(|key| key.strip_prefix(search.key_prefix.as_str()))
+                .filter_map(<M::Pk as crate::PrimaryKey>::parse)
+                .collect();
+            self.repository.forget_suggestions(&pks).await?;
             Ok(())
         };
         (search.each_page::<M, E, ()>(

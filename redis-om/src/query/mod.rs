@@ -78,7 +78,9 @@
 //! Highlights and summaries of TEXT fields: [`Find::highlight`] and
 //! [`Find::summarize`], beside the records as stored.
 //!
-//! Not yet here: autocomplete, paging past
+//! Autocomplete: [`Repository::suggest`](crate::Repository::suggest).
+//!
+//! Not yet here: paging past
 //! the server's `MAXSEARCHRESULTS` (an error says so), and search over a
 //! cluster.
 
