@@ -2,12 +2,14 @@
 //! of their keys' slot, a pipeline is split by node and its replies come
 //! back in order, a transaction runs when its keys share a slot (a hash
 //! tag), and one whose keys do not is refused before anything is sent.
+//! Commands for every shard (DBSIZE) are fanned out and merged; any
+//! command can be sent to the nodes named (`cluster.on(Targets::..)`).
 //!
 //! Run it with the test servers up (`cargo xtask servers up`, then
 //! `REDIS_SERVERS_ENV=target/redis-servers/servers.env cargo run -p redis-examples --example cluster`),
 //! or against any cluster: `REDIS_CLUSTER_URL=redis://10.0.0.1:7000 cargo run ...`.
 
-use redis_core::cluster::key_slot;
+use redis_core::cluster::{Targets, key_slot};
 use redis_core::prelude::*;
 use redis_core::{ClusterClient, ErrorKind, Pipeline, Transaction};
 
@@ -51,6 +53,17 @@ async fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
         .expect_err("the keys are in two slots");
     assert_eq!(error.kind(), ErrorKind::CrossSlot);
     println!("refused: {error}");
+
+    // DBSIZE goes to every primary and the counts are added up; through
+    // `on`, each node's own reply.
+    println!("keys in the cluster: {}", cluster.dbsize().await?);
+    for (node, keys) in cluster.on(Targets::Primaries).dbsize().await? {
+        println!("  {node}: {keys}");
+    }
+    // Reads spread over each slot's primary and replicas.
+    let reader = cluster.clone().with_read_from_replicas(true);
+    let first: Option<u64> = reader.get(&keys[0]).await?;
+    println!("read from a primary or a replica: {first:?}");
 
     let mut cleanup: Pipeline<Vec<u64>> = Pipeline::default();
     for key in keys

@@ -195,6 +195,7 @@ mod pipeline;
 mod pool;
 pub mod prelude;
 mod pubsub;
+mod redis;
 pub mod resp;
 pub mod retry;
 mod script;
@@ -224,6 +225,7 @@ pub use pubsub::{
     KeyEvent, KeyspaceEvent, Message, MessageKind, Monitor, MonitorEntry, PubSub, PubSubEvent,
     PubSubRunner, Subscriptions, keyevent_channel, keyspace_channel,
 };
+pub use redis::{Redis, RedisExecute};
 pub use resp::Value;
 pub use script::{Script, ScriptInvocation};
 pub use sentinel::Sentinel;

@@ -167,6 +167,30 @@ impl ClusterClient {
         ClusterClient::open(config, startup).await
     }
 
+    /// Connects to the cluster a `redis+cluster://` (or, with TLS,
+    /// `rediss+cluster://`) URL names:
+    /// `redis+cluster://[user:password@]host:port[,host:port...][?options]`.
+    /// The nodes are startup nodes, tried in order; the options are those
+    /// of a `redis://` URL (see [`crate::url`]), for every node, plus
+    /// `read_from_replicas=true` (see
+    /// [`ClusterClient::with_read_from_replicas`]). [`crate::Redis::connect`]
+    /// opens these URLs too, beside standalone and Sentinel ones.
+    ///
+    /// ```no_run
+    /// use redis_core::ClusterClient;
+    /// # async fn run() -> redis_core::Result<()> {
+    /// let cluster = ClusterClient::connect_url(
+    ///     "redis+cluster://:secret@10.0.0.1:7000,10.0.0.2:7000?protocol=3&read_from_replicas=true",
+    /// )
+    /// .await?;
+    /// # let _ = cluster; Ok(()) }
+    /// ```
+    pub async fn connect_url(url: &str) -> Result<ClusterClient> {
+        let parsed = super::url::parse(url)?;
+        let cluster = ClusterClient::open(parsed.config, parsed.startup).await?;
+        Ok(cluster.with_read_from_replicas(parsed.read_from_replicas))
+    }
+
     async fn open(config: Config, startup: Vec<String>) -> Result<ClusterClient> {
         if config.db() != 0 {
             return Err(Error::config(

@@ -7,8 +7,8 @@
 //! combines the replies of a fanned-out command, `nodes` holds one
 //! [`crate::Client`] per node, `execute` sends, redirects and retries,
 //! `split` spreads MGET, DEL, EXISTS, UNLINK and TOUCH over slots,
-//! `targets` sends to nodes the caller names, `client` is the public
-//! handle.
+//! `targets` sends to nodes the caller names, `url` reads
+//! `redis+cluster://` URLs, `client` is the public handle.
 
 mod client;
 mod execute;
@@ -19,6 +19,7 @@ mod slots;
 mod split;
 mod targets;
 mod topology;
+mod url;
 
 pub use client::{ClusterClient, ClusterStats};
 pub use execute::ClusterExecute;
