@@ -143,9 +143,10 @@ impl Connection {
         }
     }
 
-    /// The next whole frame in the buffer, if any; malformed bytes are the
-    /// server's fault, said so.
-    fn decode(&mut self) -> Result<Option<Value>> {
+    /// The next whole frame already read, if any, without waiting for the
+    /// socket; malformed bytes are the server's fault, said so. A reader
+    /// takes what one read brought this way before waiting again.
+    pub(crate) fn decode(&mut self) -> Result<Option<Value>> {
         self.decoder
             .decode(&mut self.rbuf)
             .map_err(|error| violation::not_resp(&self.addr, &error))
