@@ -32,6 +32,8 @@ pub struct Args {
     pub python: Option<PathBuf>,
     /// The script that drives it.
     pub python_script: PathBuf,
+    /// The test servers' file naming the Redis 7.0 TLS server, for the TLS rows.
+    pub servers_env: Option<PathBuf>,
     /// The columns to fill: `redis-benchmark`, `ours`, `redis-rs`, `fred`.
     pub clients: Vec<String>,
     /// The protocol every client speaks (2 or 3).
@@ -63,8 +65,8 @@ usage: redis-bench --url redis://HOST:PORT [options]
   --workloads LIST   comma-separated: seq,conc64,pipe100,mget100,hash10 (the first table)
                      and om_hash10,om_json,om_save_many,om_update2,om_update2_versioned,
                      om_json_update,om_find (the object-mapper table) and
-                     cached_get_seq,cached_conc64,pubsub,lock,channel,stream_worker1,
-                     stream_worker16 (the feature table) (all);
+                     cached_get_seq,cached_conc64,pubsub,pubsub_backlog,lock,channel,stream_worker1,
+                     stream_worker16,tls_seq,tls_conc64 (the feature table) (all);
                      the memory figures run only with some workload of the first table
   --clients LIST     comma-separated: redis-benchmark,ours,redis-rs,fred (all)
   --om-columns LIST  comma-separated: redis-om,by-hand,om-python,redis-py (all)
@@ -76,6 +78,8 @@ usage: redis-bench --url redis://HOST:PORT [options]
   --in-flight N      GETs held in flight for the memory figure, 0 skips (10000)
   --big-mib N        bulk reply size for the memory figure in MiB, 0 skips (256)
   --api typed|raw    how the `ours` column sends: typed commands (the default) or raw Cmds
+  --servers-env PATH the servers file of `cargo xtask servers up`, whose Redis 7.0 (plain and
+                     TLS ports, certificates) the tls_* rows use ($REDIS_SERVERS_ENV)
 ";
 
 impl Args {
@@ -92,6 +96,7 @@ impl Args {
             features: Feature::ALL.to_vec(),
             om_columns: om::ALL_COLUMNS.iter().map(|c| c.to_string()).collect(),
             python: None,
+            servers_env: std::env::var_os("REDIS_SERVERS_ENV").map(PathBuf::from),
             python_script: PathBuf::from(concat!(
                 env!("CARGO_MANIFEST_DIR"),
                 "/python/om_bench.py"
@@ -125,6 +130,7 @@ impl Args {
                     parsed.python = (value != "none").then(|| PathBuf::from(value));
                 }
                 "--python-script" => parsed.python_script = PathBuf::from(value),
+                "--servers-env" => parsed.servers_env = Some(PathBuf::from(value)),
                 "--resp" => parsed.resp = resp(&value)?,
                 "--threads" => parsed.threads = number(&flag, &value)?.max(1),
                 "--in-flight" => parsed.in_flight = number(&flag, &value)?,

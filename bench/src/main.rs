@@ -152,8 +152,14 @@ fn run_features(runtime: &tokio::runtime::Runtime, args: &Args, version: &str) -
     if args.features.is_empty() {
         return Ok(());
     }
+    let wants_tls = (args.features.iter()).any(|f| f.name().starts_with("tls_"));
+    let tls = match &args.servers_env {
+        Some(path) if wants_tls => Some(features::TlsServer::from_servers_env(path)?),
+        _ => None,
+    };
     let options = features::FeatureOptions {
         workloads: &args.features,
+        tls: tls.as_ref(),
         url: &args.url,
         resp: args.resp,
         python: args.python.as_ref(),
@@ -231,7 +237,7 @@ fn run_workloads(
                 let sample = match column {
                     "redis-benchmark" => match benchmark {
                         Some((host, port)) => {
-                            redis_benchmark::measure(host, *port, workload, args.duration)?
+                            redis_benchmark::measure(host, *port, workload, args.duration, &[])?
                         }
                         None => None,
                     },

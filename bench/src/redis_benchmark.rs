@@ -29,19 +29,23 @@ pub fn describe(workload: Workload) -> Option<String> {
 
 /// Runs one workload's line for about `duration`, sizing `-n` from a short probe run (which
 /// is also the warm-up). `None` when the workload has no matching line.
+/// `tls` holds redis-benchmark's TLS options (`--tls --cacert ...`), empty for plain TCP.
 pub fn measure(
     host: &str,
     port: u16,
     workload: Workload,
     duration: Duration,
+    tls: &[String],
 ) -> Result<Option<Sample>> {
-    let Some(args) = line(workload) else {
+    let Some(line) = line(workload) else {
         return Ok(None);
     };
-    let probe = run(host, port, args, PROBE_REQUESTS)?;
+    let mut args: Vec<&str> = tls.iter().map(String::as_str).collect();
+    args.extend_from_slice(line);
+    let probe = run(host, port, &args, PROBE_REQUESTS)?;
     let tests = probe.tests as f64;
     let requests = (probe.rate * duration.as_secs_f64() / tests).clamp(1_000.0, 1e9) as u64;
-    let measured = run(host, port, args, requests)?;
+    let measured = run(host, port, &args, requests)?;
     Ok(Some(Sample {
         rate: measured.rate,
         p50_us: workload.has_latency().then_some(measured.p50_ms * 1000.0),

@@ -381,6 +381,12 @@ impl Cmd {
     }
 
     /// Appends the command as a RESP array of bulk strings.
+    /// Every argument as it goes on the wire (`$<len>\r\n<bytes>\r\n`, the
+    /// name first), without the array header: what identifies the command.
+    pub(crate) fn wire_args(&self) -> &[u8] {
+        &self.encoded
+    }
+
     pub(crate) fn write_to(&self, out: &mut bytes::BytesMut) {
         out.reserve(self.encoded.len() + 16);
         put_header(b'*', self.argc as usize, |part| out.extend_from_slice(part));

@@ -365,11 +365,21 @@ pub(crate) fn cacheable_key(cmd: &Cmd) -> Option<&[u8]> {
     if !command.has(flag::READONLY) || command.flags & UNCACHEABLE != 0 || command.keys.is_empty() {
         return None;
     }
-    let args: Vec<&[u8]> = cmd.args().collect();
-    match keys::key_positions(command.keys, &args)[..] {
-        [only] => args.get(only).copied(),
-        _ => None,
-    }
+    // On the stack for the usual few arguments: this runs on every cache hit.
+    let mut few: [&[u8]; 8] = [&[]; 8];
+    let many: Vec<&[u8]>;
+    let argc = cmd.arg_count();
+    let args: &[&[u8]] = if argc <= few.len() {
+        for (slot, arg) in few.iter_mut().zip(cmd.args()) {
+            *slot = arg;
+        }
+        &few[..argc]
+    } else {
+        many = cmd.args().collect();
+        &many
+    };
+    args.get(keys::only_key_position(command.keys, args)?)
+        .copied()
 }
 
 /// True when commands named `name` (upper or lower case; not a container's

@@ -145,6 +145,20 @@ impl Executor for Redis {
         }
     }
 
+    fn primaries(&self) -> Vec<String> {
+        match self {
+            Redis::Server(client) => client.primaries(),
+            Redis::Cluster(cluster) => Executor::primaries(cluster),
+        }
+    }
+
+    fn hash_tag_of(&self, primary: &str) -> Option<String> {
+        match self {
+            Redis::Server(client) => client.hash_tag_of(primary),
+            Redis::Cluster(cluster) => Executor::hash_tag_of(cluster, primary),
+        }
+    }
+
     async fn execute_encoded(&self, batch: &Batch) -> Result<Vec<Value>> {
         match self {
             Redis::Server(client) => client.execute_encoded(batch).await,

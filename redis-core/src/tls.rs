@@ -252,18 +252,23 @@ fn tls_error(detail: String) -> Error {
 
 /// Turns a failed TLS handshake into an error that names the server and
 /// rustls' reason (an unknown issuer, a name mismatch, a refused client).
+/// A connection that broke during the handshake (closed, reset, timed out:
+/// no TLS verdict) is an I/O error like any lost connection, so that it is
+/// retried as one; only what TLS itself refused is a TLS error.
 pub(crate) fn handshake_error(addr: &str, error: std::io::Error) -> Error {
-    let reason = match error
+    match error
         .get_ref()
         .and_then(|e| e.downcast_ref::<rustls::Error>())
     {
-        Some(rustls) => rustls.to_string(),
-        None => error.to_string(),
-    };
-    Error::new(
-        ErrorKind::Tls,
-        format!("the TLS handshake with {addr} failed: {reason}"),
-    )
+        Some(rustls) => Error::new(
+            ErrorKind::Tls,
+            format!("the TLS handshake with {addr} failed: {rustls}"),
+        ),
+        None => Error::io(
+            &format!("the connection to {addr} broke during the TLS handshake"),
+            error,
+        ),
+    }
 }
 
 /// The verifier behind [`TlsConfig::dangerously_accept_any_certificate`]:

@@ -109,7 +109,7 @@ async fn accepting_any_certificate_connects_without_the_ca() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mutual_tls_needs_the_client_certificate_when_the_server_requires_one() {
-    let server = TempServer::start_with_tls(Version::Redis7, "yes");
+    let server = TempServer::start_with_tls(Version::Redis7, "yes", &[]);
     let addr = parse_addr(&server.tls_addr());
     let with_cert = Config::new(addr.clone()).with_tls(with_client_cert(ca()));
     let client = Client::connect(with_cert).await.unwrap();

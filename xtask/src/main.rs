@@ -52,9 +52,10 @@ commands:
   demo             servers up, cargo run -p redis-examples --example tour, servers down
   bench [-- ARGS]  one fresh Redis 8.2.3, the bench/ crate in release against it (ARGS:
                    `-- --help`), the server stopped (always)
-  soak [--seconds N]
+  soak [--seconds N] [--tls]
                    the client under injected faults and server kills for N s (default 60),
-                   against a Redis 8.2.3 of its own; a 20 s soak also ends a passing `test`
+                   against a Redis 8.2.3 of its own; a 20 s soak also ends a passing `test`;
+                   --tls: over TLS to a Redis 7.0 of its own (certificates of REDIS_SERVERS_ENV)
   fuzz [--seconds N]
                    every fuzz target under fuzz/ for N s each (default 60), on stable; fails
                    on a crash; a 3 s run also ends a passing `test` without ARGS

@@ -1,7 +1,9 @@
-//! `soak [--seconds N] [-- ARGS]`: the client under injected faults for N seconds (the `soak`
-//! binary of the tests crate). The soak starts, kills and restarts a Redis 8.2.3 of its own, so
-//! the shared test servers are not needed; it only needs the installed binary, passed to it in
-//! `REDIS8_BIN`.
+//! `soak [--seconds N] [--tls] [-- ARGS]`: the client under injected faults for N seconds (the
+//! `soak` binary of the tests crate). The soak starts, kills and restarts a Redis 8.2.3 of its
+//! own, so the shared test servers are not needed; it only needs the installed binary, passed to
+//! it in `REDIS8_BIN`. With `--tls` it runs over TLS against a Redis 7.0 of its own instead (the
+//! Redis 8 binary has no TLS), with the certificates of the servers file in `REDIS_SERVERS_ENV`
+//! (`cargo xtask servers up` makes them); the shared servers are neither used nor stopped.
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -16,9 +18,14 @@ pub const TEST_SECONDS: u64 = 20;
 /// Parses `[--seconds N] [-- ARGS]` and runs the soak; the exit code is the soak's.
 pub fn command(layout: &Layout, args: &[OsString]) -> Result<ExitCode> {
     let mut seconds = 60;
+    let mut passed: Vec<OsString> = Vec::new();
     let mut rest = args;
     loop {
         match rest {
+            [flag, tail @ ..] if flag == "--tls" => {
+                passed.push(flag.clone());
+                rest = tail;
+            }
             [flag, value, tail @ ..] if flag == "--seconds" => {
                 let value = value.to_string_lossy();
                 seconds = value
@@ -26,10 +33,13 @@ pub fn command(layout: &Layout, args: &[OsString]) -> Result<ExitCode> {
                     .context(|| format!("--seconds takes a whole number, not `{value}`"))?;
                 rest = tail;
             }
-            [separator, tail @ ..] if separator == "--" => return run(layout, seconds, tail),
-            [] => return run(layout, seconds, &[]),
+            [separator, tail @ ..] if separator == "--" => {
+                passed.extend_from_slice(tail);
+                return run(layout, seconds, &passed);
+            }
+            [] => return run(layout, seconds, &passed),
             [other, ..] => bail!(
-                "soak: unknown argument `{}` (usage: soak [--seconds N] [-- --protocol 2|3 --seed N])",
+                "soak: unknown argument `{}` (usage: soak [--seconds N] [--tls] [-- --protocol 2|3 --seed N])",
                 other.to_string_lossy()
             ),
         }

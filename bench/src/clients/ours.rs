@@ -16,7 +16,12 @@ pub struct Ours(pub Client, bool);
 impl Ours {
     /// Connects with the given protocol and otherwise default settings.
     pub async fn connect(url: &str, resp: u8) -> Result<Ours> {
-        Ok(Ours(Client::connect(config(url, resp)?).await?, false))
+        Ours::connect_with(config(url, resp)?).await
+    }
+
+    /// Connects with `config`.
+    pub async fn connect_with(config: Config) -> Result<Ours> {
+        Ok(Ours(Client::connect(config).await?, false))
     }
 
     /// Sends raw `Cmd`s instead of typed commands when `raw`.

@@ -8,6 +8,7 @@ mod lock;
 mod pubsub;
 mod report;
 mod stream;
+mod tls;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -17,9 +18,10 @@ use std::time::Instant;
 
 pub use self::report::FeatureTable;
 pub use self::stream::BACKLOG as STREAM_BACKLOG;
+pub use self::tls::TlsServer;
 use crate::clients::Result;
 use crate::om::python::Python;
-use crate::workload::{Limit, Sample};
+use crate::workload::{Limit, Sample, Workload};
 
 /// One row of the feature table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +32,8 @@ pub enum Feature {
     CachedConc64,
     /// One publisher, one subscriber, 64-byte payloads.
     PubSub,
+    /// The same subscriber draining a backlog the server held for it.
+    PubSubBacklog,
     /// Uncontended acquire + release of one lock.
     Lock,
     /// A typed channel of a small struct against raw pub/sub with serde_json by hand.
@@ -38,18 +42,25 @@ pub enum Feature {
     StreamWorker1,
     /// The same at concurrency 16.
     StreamWorker16,
+    /// `seq` over TLS against plain TCP on the same server, and `redis-benchmark --tls`.
+    TlsSeq,
+    /// `conc64` over TLS against plain TCP on the same server.
+    TlsConc64,
 }
 
 impl Feature {
     /// Every row, in table order.
-    pub const ALL: [Feature; 7] = [
+    pub const ALL: [Feature; 10] = [
         Feature::CachedGetSeq,
         Feature::CachedConc64,
         Feature::PubSub,
+        Feature::PubSubBacklog,
         Feature::Lock,
         Feature::Channel,
         Feature::StreamWorker1,
         Feature::StreamWorker16,
+        Feature::TlsSeq,
+        Feature::TlsConc64,
     ];
 
     /// Its name on the command line, in the table and in the Python driver's protocol.
@@ -58,10 +69,13 @@ impl Feature {
             Feature::CachedGetSeq => "cached_get_seq",
             Feature::CachedConc64 => "cached_conc64",
             Feature::PubSub => "pubsub",
+            Feature::PubSubBacklog => "pubsub_backlog",
             Feature::Lock => "lock",
             Feature::Channel => "channel",
             Feature::StreamWorker1 => "stream_worker1",
             Feature::StreamWorker16 => "stream_worker16",
+            Feature::TlsSeq => "tls_seq",
+            Feature::TlsConc64 => "tls_conc64",
         }
     }
 
@@ -69,8 +83,8 @@ impl Feature {
     pub fn unit(self) -> &'static str {
         match self {
             Feature::CachedGetSeq => "GETs/s",
-            Feature::CachedConc64 => "ops/s",
-            Feature::PubSub => "msgs/s",
+            Feature::CachedConc64 | Feature::TlsSeq | Feature::TlsConc64 => "ops/s",
+            Feature::PubSub | Feature::PubSubBacklog => "msgs/s",
             Feature::Lock => "pairs/s",
             Feature::Channel => "events/s",
             Feature::StreamWorker1 | Feature::StreamWorker16 => "entries/s",
@@ -81,12 +95,14 @@ impl Feature {
     pub fn columns(self) -> &'static [&'static str] {
         match self {
             Feature::CachedGetSeq | Feature::CachedConc64 => &["cached", "uncached"],
-            Feature::PubSub => &["ours", "redis-rs", "fred"],
+            Feature::PubSub | Feature::PubSubBacklog => &["ours", "redis-rs", "fred"],
             Feature::Lock => &["redis-om", "by-hand", "redis-py"],
             Feature::Channel => &["redis-om", "by-hand"],
             Feature::StreamWorker1 | Feature::StreamWorker16 => {
                 &["redis-om", "by-hand", "redis-py"]
             }
+            Feature::TlsSeq => &["tls", "plain", "redis-benchmark-tls"],
+            Feature::TlsConc64 => &["tls", "plain"],
         }
     }
 
@@ -95,17 +111,25 @@ impl Feature {
         match self {
             Feature::CachedGetSeq => &[(&["uncached"], ">= 50x, p50 < 2 µs")],
             Feature::CachedConc64 => &[(&["uncached"], ">= 5x")],
-            Feature::PubSub => &[(&["redis-rs", "fred"], ">= 1.5x the better peer")],
+            Feature::PubSub | Feature::PubSubBacklog => {
+                &[(&["redis-rs", "fred"], ">= 1.5x the better peer")]
+            }
             Feature::Lock => &[(&["by-hand"], "-"), (&["redis-py"], "-")],
             Feature::Channel => &[(&["by-hand"], ">= 0.9x")],
             Feature::StreamWorker1 => &[(&["by-hand"], "-"), (&["redis-py"], "-")],
             Feature::StreamWorker16 => &[(&["by-hand"], ">= 0.8x"), (&["redis-py"], "-")],
+            Feature::TlsSeq => &[(&["redis-benchmark-tls"], ">= 0.9x"), (&["plain"], "-")],
+            Feature::TlsConc64 => &[(&["plain"], ">= 0.8x")],
         }
     }
 
-    /// Whether per-operation latencies are recorded.
-    pub fn has_latency(self) -> bool {
-        matches!(self, Feature::CachedGetSeq | Feature::CachedConc64)
+    /// The first table's workload a TLS row runs.
+    fn tls_workload(self) -> Workload {
+        if self == Feature::TlsSeq {
+            Workload::Seq
+        } else {
+            Workload::Conc64
+        }
     }
 
     /// The worker's concurrency, for the stream rows.
@@ -130,6 +154,8 @@ pub struct FeatureOptions<'a> {
     pub python: Option<&'a PathBuf>,
     /// The driver script.
     pub script: &'a PathBuf,
+    /// The server of the TLS rows, if known.
+    pub tls: Option<&'a TlsServer>,
     /// Measured runs per row and column.
     pub runs: usize,
     /// The unmeasured run before each measured one.
@@ -170,7 +196,8 @@ pub fn run(
     let setup = runtime.block_on(crate::clients::Ours::connect(options.url, options.resp))?;
     let setup = setup.0;
     for &workload in options.workloads {
-        if workload.has_latency() && options.resp != 3 {
+        let cached = matches!(workload, Feature::CachedGetSeq | Feature::CachedConc64);
+        if cached && options.resp != 3 {
             table.note(&format!(
                 "{} skipped: client-side caching needs RESP3",
                 workload.name()
@@ -180,6 +207,20 @@ pub fn run(
         let mut cache_rows = match workload {
             Feature::CachedGetSeq | Feature::CachedConc64 => {
                 Some(runtime.block_on(cache::CacheRow::new(workload, options.url, &setup))?)
+            }
+            _ => None,
+        };
+        let tls_row = match (workload, options.tls) {
+            (Feature::TlsSeq | Feature::TlsConc64, None) => {
+                table.note(&format!(
+                    "{} skipped: no servers file (--servers-env or REDIS_SERVERS_ENV) names \
+                     the Redis 7.0 TLS server",
+                    workload.name()
+                ));
+                continue;
+            }
+            (Feature::TlsSeq | Feature::TlsConc64, Some(server)) => {
+                Some(runtime.block_on(tls::TlsRow::new(server, options.resp))?)
             }
             _ => None,
         };
@@ -227,6 +268,22 @@ pub fn run(
                         warmup,
                         limit,
                     )),
+                    (Feature::PubSubBacklog, _) => runtime.block_on(pubsub::measure_backlog(
+                        column,
+                        options.url,
+                        options.resp,
+                        warmup,
+                        limit,
+                    )),
+                    (Feature::TlsSeq | Feature::TlsConc64, _) => {
+                        let row = tls_row.as_ref().ok_or("TLS row missing")?;
+                        runtime.block_on(row.measure(
+                            workload.tls_workload(),
+                            column,
+                            warmup,
+                            limit,
+                        ))
+                    }
                     (Feature::Lock, _) => {
                         runtime.block_on(lock::measure(column == "redis-om", &setup, warmup, limit))
                     }
@@ -244,7 +301,10 @@ pub fn run(
                     Ok(sample) => sample,
                     // A peer that loses messages is a finding of its own, not the end of
                     // the table: the run is left out of its column and said so.
-                    Err(e) if workload == Feature::PubSub && column != "ours" => {
+                    Err(e)
+                        if matches!(workload, Feature::PubSub | Feature::PubSubBacklog)
+                            && column != "ours" =>
+                    {
                         table.note(&format!(
                             "{} {column} run {} left out: {e}",
                             workload.name(),

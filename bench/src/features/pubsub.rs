@@ -3,6 +3,11 @@
 //! order. The publisher stays at most `WINDOW` messages ahead of what the subscriber has
 //! received, so the server's output buffer for the subscriber never fills: the figure is the
 //! rate the subscriber keeps up with.
+//!
+//! `pubsub_backlog`: the subscriber alone. It runs on a thread and runtime of its own, parked
+//! while the publisher sends `ROUND` messages (the server holds them for it), then drains them;
+//! the figure is messages over the drain times, so neither the publisher nor the server's
+//! work per `PUBLISH` is in it, and every client gets the same single-threaded runtime.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,6 +25,10 @@ use crate::workload::{Limit, Sample};
 const BATCH: u64 = 1000;
 /// Messages the publisher may be ahead of the subscriber.
 const WINDOW: u64 = 20_000;
+/// Messages published while the backlog subscriber is parked, then drained: about 11 MB
+/// of RESP3 frames, under the server's hard limit for a subscriber's output (32 MB) and over
+/// its soft one (8 MB) for far less than the 60 s that limit allows.
+const ROUND: u64 = 100_000;
 /// Payload length.
 const PAYLOAD: usize = 64;
 
@@ -101,10 +110,11 @@ impl Subscriber {
                     fred::types::RespVersion::RESP3
                 };
                 // Its default of 32 would drop messages (Lagged) as soon as the subscriber
-                // falls 32 behind; room for the whole window instead.
+                // falls 32 behind; room for the whole window (and a backlog round, which its
+                // reader may take in faster than the subscriber drains it) instead.
                 let client = fred::prelude::Builder::from_config(config)
                     .with_performance_config(|p| {
-                        p.broadcast_channel_capacity = 2 * WINDOW as usize;
+                        p.broadcast_channel_capacity = (2 * WINDOW).max(2 * ROUND) as usize;
                     })
                     .build()?;
                 client.init().await?;
@@ -118,7 +128,35 @@ impl Subscriber {
     /// Receives until the last message; how many came before it, and when it came.
     async fn receive_all(mut self, mut seen: Seen) -> Result<(u64, Instant)> {
         loop {
-            let done = match &mut self {
+            let done = self.receive_one(&mut seen).await?;
+            if done {
+                self.quit().await?;
+                return Ok((seen.next, Instant::now()));
+            }
+        }
+    }
+
+    /// Receives until message `until` is due.
+    async fn receive_until(&mut self, seen: &mut Seen, until: u64) -> Result<()> {
+        while seen.next < until {
+            if self.receive_one(seen).await? {
+                return Err("the last message before its time".into());
+            }
+        }
+        Ok(())
+    }
+
+    async fn quit(&self) -> Result<()> {
+        if let Subscriber::Fred(client, _) = self {
+            client.quit().await?;
+        }
+        Ok(())
+    }
+
+    /// One message, checked; `true` when it is the last.
+    async fn receive_one(&mut self, seen: &mut Seen) -> Result<bool> {
+        {
+            let done = match self {
                 Subscriber::Ours(pubsub) => match pubsub.next_message().await {
                     Some(PubSubEvent::Message(message)) => seen.on(&message.payload)?,
                     Some(other) => return Err(format!("subscriber: {other:?}").into()),
@@ -134,12 +172,7 @@ impl Subscriber {
                     seen.on(bytes)?
                 }
             };
-            if done {
-                if let Subscriber::Fred(client, _) = &self {
-                    client.quit().await?;
-                }
-                return Ok((seen.next, Instant::now()));
-            }
+            Ok(done)
         }
     }
 }
@@ -230,6 +263,115 @@ async fn one_run(column: &str, url: &str, resp: u8, duration: Duration) -> Resul
     }
     Ok(Sample {
         rate: count as f64 / (finished - started).as_secs_f64(),
+        p50_us: None,
+        p99_us: None,
+    })
+}
+
+/// A warm-up and a measured run of the backlog drain for the subscriber of `column`.
+pub async fn measure_backlog(
+    column: &str,
+    url: &str,
+    resp: u8,
+    warmup: Limit,
+    limit: Limit,
+) -> Result<Sample> {
+    backlog_run(column, url, resp, warmup.duration).await?;
+    backlog_run(column, url, resp, limit.duration).await
+}
+
+/// Rounds of `ROUND` messages published to the parked subscriber, then drained, until
+/// `duration` has passed (at least one round).
+async fn backlog_run(column: &str, url: &str, resp: u8, duration: Duration) -> Result<Sample> {
+    let channel = format!("bench:fpb:{column}");
+    let publisher = Client::connect(ours_config(url, resp)?).await?;
+    let (go, go_rx) = std::sync::mpsc::channel::<u64>();
+    let (done_tx, mut done) = tokio::sync::mpsc::unbounded_channel::<Result<Duration, String>>();
+    let (column_owned, url_owned, channel_owned) =
+        (column.to_owned(), url.to_owned(), channel.clone());
+    let thread = std::thread::Builder::new()
+        .name("subscriber".into())
+        .spawn(move || {
+            let report = |result: Result<Duration, String>| done_tx.send(result).is_ok();
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(runtime) => runtime,
+                Err(e) => return report(Err(e.to_string())),
+            };
+            let connected = runtime.block_on(Subscriber::connect(
+                &column_owned,
+                &url_owned,
+                resp,
+                &channel_owned,
+            ));
+            let mut subscriber = match connected {
+                Ok(subscriber) => subscriber,
+                Err(e) => return report(Err(e.to_string())),
+            };
+            if !report(Ok(Duration::ZERO)) {
+                return false;
+            }
+            let mut seen = Seen {
+                next: 0,
+                received: Arc::new(AtomicU64::new(0)),
+                notify: Arc::new(Notify::new()),
+            };
+            // Parked in `recv` between rounds: a current-thread runtime does no I/O while its
+            // thread is not inside `block_on`, so the backlog waits in the server and the socket.
+            while let Ok(until) = go_rx.recv() {
+                let started = Instant::now();
+                let drained = runtime.block_on(subscriber.receive_until(&mut seen, until));
+                let result = drained.map(|()| started.elapsed());
+                if !report(result.map_err(|e| e.to_string())) {
+                    return false;
+                }
+            }
+            runtime.block_on(subscriber.quit()).is_ok()
+        })?;
+    done.recv().await.ok_or("the subscriber thread stopped")??;
+    let asked = Instant::now();
+    loop {
+        let counts: Vec<(String, u64)> = redis_core::Cmd::new("PUBSUB")
+            .arg("NUMSUB")
+            .arg(channel.as_str())
+            .query(&publisher)
+            .await?;
+        if counts.first().map(|c| c.1) == Some(1) {
+            break;
+        }
+        if asked.elapsed() > Duration::from_secs(5) {
+            return Err(format!("PUBSUB NUMSUB {channel} says {counts:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let started = Instant::now();
+    let (mut sent, mut draining) = (0u64, Duration::ZERO);
+    while sent == 0 || started.elapsed() < duration {
+        for first in (sent..sent + ROUND).step_by(BATCH as usize) {
+            let mut pipe = Pipeline::<Vec<u64>>::default();
+            for seq in first..first + BATCH {
+                pipe.push(commands::publish(channel.as_str(), payload(seq)));
+            }
+            let receivers = pipe.query(&publisher).await?;
+            if receivers.len() as u64 != BATCH || receivers.iter().any(|&r| r != 1) {
+                return Err(
+                    format!("a PUBLISH of messages {first}.. reached no subscriber").into(),
+                );
+            }
+        }
+        sent += ROUND;
+        go.send(sent).map_err(|_| "the subscriber thread stopped")?;
+        draining += done.recv().await.ok_or("the subscriber thread stopped")??;
+    }
+    drop(go);
+    let quit = tokio::task::spawn_blocking(move || thread.join()).await?;
+    if !matches!(quit, Ok(true)) {
+        return Err("the subscriber thread did not end cleanly".into());
+    }
+    Ok(Sample {
+        rate: sent as f64 / draining.as_secs_f64(),
         p50_us: None,
         p99_us: None,
     })

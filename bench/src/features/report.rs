@@ -126,9 +126,18 @@ impl FeatureTable {
              pubsub: one redis-core publisher (pipelines of 1,000 PUBLISH, 64-byte payloads with a \
              sequence number, at most 20,000 ahead of the subscriber) to one subscriber of \
              redis-core (Client::pubsub), redis-rs (get_async_pubsub) or fred (message_rx, its \
-             broadcast capacity raised to 40,000); every message counted and checked in order, \
+             broadcast capacity raised to 200,000); every message counted and checked in order, \
              each PUBLISH must reach 1 subscriber (PUBSUB NUMSUB is 1 before the first); the \
              rate is messages over the time to the last\n  \
+             pubsub_backlog: the same subscriber and checks on a current-thread runtime of its \
+             own thread, parked while 100,000 messages are published (pipelines of 1,000), then \
+             draining them; rounds until the run's duration; the rate is messages over the \
+             drain times alone\n  \
+             tls_seq, tls_conc64: the first table's seq and conc64 (64-byte values, every reply \
+             checked) through redis-core to the test servers' Redis 7.0 over TLS (its TLS port, \
+             the test CA, a client certificate) and over plain TCP (its plain port), one client \
+             each; tls_seq also redis-benchmark --tls --cacert --cert --key -c 1 -P 1 -t set,get \
+             -d 64 with the same certificates\n  \
              lock: uncontended try_acquire + release of one lock (TTL 30 s); redis-om: \
              Lock::try_acquire (one EVALSHA: INCR of a fencing counter, SET NX PX) + \
              LockGuard::release (EVALSHA of a token check and DEL); by-hand: SET key token NX PX \

@@ -32,7 +32,7 @@ pub(crate) mod tracking;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use tokio::sync::watch;
 
 pub use config::CacheConfig;
@@ -204,13 +204,12 @@ impl Cache {
         if !self.config.allows(cmd.name()) || !self.config.tracks(key) {
             return Lookup::Pass;
         }
-        let mut encoded = BytesMut::new();
-        cmd.write_to(&mut encoded);
-        let command = encoded.freeze();
+        // Looked up by the command's own bytes: a hit allocates nothing.
+        let command = cmd.wire_args();
         let mut state = lock(&self.state);
         let state = &mut *state;
         let ttl = self.config.ttl;
-        let found = state.store.get(&command).map(|entry| {
+        let found = state.store.get(command).map(|entry| {
             let fresh = ttl.is_none_or(|ttl| entry.stored_at().elapsed() < ttl);
             fresh.then(|| entry.value().clone())
         });
@@ -220,18 +219,19 @@ impl Cache {
                 return Lookup::Hit(value);
             }
             Some(None) => {
-                state.store.remove(&command);
+                state.store.remove(command);
                 state.stats.evictions += 1;
             }
             None => {}
         }
         state.stats.misses += 1;
-        if let Some(flight) = state.flights.get(&command) {
+        if let Some(flight) = state.flights.get(command) {
             let current = state.reading.get(key).map(|reading| reading.generation);
             if flight.epoch == state.epoch && current == Some(flight.generation) {
                 return Lookup::Follow(flight.done.clone());
             }
         }
+        let command = Bytes::copy_from_slice(command);
         let key = Bytes::copy_from_slice(key);
         let reading = state.reading.entry(key.clone()).or_insert(Reading {
             readers: 0,

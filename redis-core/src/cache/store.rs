@@ -8,8 +8,8 @@ use bytes::Bytes;
 
 use crate::Value;
 
-/// One cached reply: the command that read it (its whole encoding: name and
-/// arguments), the key it read, the reply, and when it was read.
+/// One cached reply: the command that read it (its name and arguments as
+/// they go on the wire), the key it read, the reply, and when it was read.
 #[derive(Debug, Clone)]
 pub struct CacheEntry {
     command: Bytes,
@@ -31,7 +31,9 @@ impl CacheEntry {
         }
     }
 
-    /// The command, as it goes on the wire: the entry's identity.
+    /// The command's name and arguments, as they go on the wire
+    /// (`$3\r\nGET\r\n$1\r\nk\r\n`, without the array header): the
+    /// entry's identity.
     pub fn command(&self) -> &[u8] {
         &self.command
     }
@@ -170,10 +172,14 @@ pub struct LruStore {
     max_entries: usize,
     max_bytes: usize,
     bytes: usize,
-    /// Bumped on every use: an entry's last use orders it in `order`.
+    /// Bumped on every use.
     clock: u64,
     entries: HashMap<Bytes, Slot>,
-    /// Last use -> command, least recent first.
+    /// Every entry once, by the use it was listed at, least recent first.
+    /// A use only stamps the slot (a hit must stay cheap: no reordering of
+    /// 100,000 entries); eviction moves an entry used since it was listed
+    /// to its latest use instead of dropping it, so the one dropped is
+    /// still the least recently used.
     order: BTreeMap<u64, Bytes>,
     /// Key -> the commands cached for it (mostly one).
     by_key: HashMap<Bytes, Vec<Bytes>>,
@@ -182,7 +188,10 @@ pub struct LruStore {
 #[derive(Debug)]
 struct Slot {
     entry: CacheEntry,
+    /// Its last use.
     used: u64,
+    /// Its place in `order`: its last use when it was listed.
+    listed: u64,
 }
 
 impl LruStore {
@@ -207,17 +216,26 @@ impl LruStore {
     }
 
     fn drop_least_recent(&mut self) -> bool {
-        let Some((_, command)) = self.order.pop_first() else {
-            return false;
-        };
-        self.forget(&command);
-        true
+        while let Some((listed, command)) = self.order.pop_first() {
+            match self.entries.get_mut(&command) {
+                Some(slot) if slot.used != listed => {
+                    // Used since it was listed: listed again at that use.
+                    slot.listed = slot.used;
+                    self.order.insert(slot.used, command);
+                }
+                _ => {
+                    self.forget(&command);
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// Removes `command`'s entry from every index.
     fn forget(&mut self, command: &[u8]) -> Option<CacheEntry> {
         let slot = self.entries.remove(command)?;
-        self.order.remove(&slot.used);
+        self.order.remove(&slot.listed);
         self.bytes = self.bytes.saturating_sub(slot.entry.size);
         if let Some(commands) = self.by_key.get_mut(slot.entry.key()) {
             commands.retain(|c| c.as_ref() != command);
@@ -233,10 +251,7 @@ impl CacheStore for LruStore {
     fn get(&mut self, command: &[u8]) -> Option<&CacheEntry> {
         let now = self.tick();
         let slot = self.entries.get_mut(command)?;
-        let before = std::mem::replace(&mut slot.used, now);
-        if let Some(name) = self.order.remove(&before) {
-            self.order.insert(now, name);
-        }
+        slot.used = now;
         Some(&slot.entry)
     }
 
@@ -256,8 +271,14 @@ impl CacheStore for LruStore {
         self.bytes += entry.size;
         self.order.insert(used, entry.command.clone());
         (self.by_key.entry(entry.key.clone()).or_default()).push(entry.command.clone());
-        self.entries
-            .insert(entry.command.clone(), Slot { entry, used });
+        self.entries.insert(
+            entry.command.clone(),
+            Slot {
+                entry,
+                used,
+                listed: used,
+            },
+        );
         dropped
     }
 

@@ -139,7 +139,7 @@ impl<K: AsRef<str>> KeySpec<K> {
     /// arguments this spec finds. Arguments that do not fit the spec (too
     /// few, a key count that is not a number) yield nothing: the server
     /// will reject the command itself.
-    pub(crate) fn positions(&self, args: &[&[u8]], out: &mut Vec<usize>) {
+    pub(crate) fn positions(&self, args: &[&[u8]], out: &mut impl Extend<usize>) {
         let argc = args.len();
         let Some(first) = self.begin(args) else {
             return;
@@ -222,6 +222,33 @@ pub(crate) fn key_positions<K: AsRef<str>>(specs: &[KeySpec<K>], args: &[&[u8]])
         spec.positions(args, &mut out);
     }
     out
+}
+
+/// The position of the one key `specs` find in `args`; `None` when they
+/// find none or several. Counts without collecting: a cached read asks this
+/// on every hit.
+pub(crate) fn only_key_position<K: AsRef<str>>(
+    specs: &[KeySpec<K>],
+    args: &[&[u8]],
+) -> Option<usize> {
+    #[derive(Default)]
+    struct Only {
+        first: Option<usize>,
+        count: usize,
+    }
+    impl Extend<usize> for Only {
+        fn extend<I: IntoIterator<Item = usize>>(&mut self, positions: I) {
+            for position in positions {
+                self.first.get_or_insert(position);
+                self.count += 1;
+            }
+        }
+    }
+    let mut only = Only::default();
+    for spec in specs.iter().filter(|spec| !spec.not_key) {
+        spec.positions(args, &mut only);
+    }
+    (only.count == 1).then_some(only.first).flatten()
 }
 
 #[cfg(test)]

@@ -125,4 +125,11 @@ impl Connection {
             }
         }
     }
+
+    /// The next whole frame already read, if any, without waiting for the
+    /// socket (see [`Reader::buffered`]). A reader takes what one read
+    /// brought this way before waiting again.
+    pub(crate) fn decode(&mut self) -> Result<Option<Value>> {
+        Ok(self.reader.buffered()?.map(Frame::into_value))
+    }
 }

@@ -278,8 +278,7 @@ impl Task {
                 Wake::Frame(frame) => {
                     last_heard = Instant::now();
                     ping_sent = None;
-                    let handled = frame.and_then(|frame| self.take_frame(frame, &conn.addr));
-                    if let Err(error) = handled {
+                    if let Err(error) = self.take_frames(conn, frame) {
                         return End::Lost(error);
                     }
                 }
@@ -289,7 +288,7 @@ impl Task {
                     }
                 }
                 Wake::Request(None) | Wake::Closed => return End::Closed,
-                Wake::Delivered => {}
+                Wake::Delivered => self.flush_outbox(),
                 Wake::Timer => {
                     if ping_sent.is_some() {
                         return End::Lost(Error::timeout(format!(
@@ -311,6 +310,23 @@ impl Task {
                     }
                     ping_sent = Some(Instant::now());
                 }
+            }
+        }
+    }
+
+    /// Takes `first`, then every frame its read brought along, while the
+    /// outbox has room: one turn of the loop's `select!` (its timer, its
+    /// channels) per read rather than per message.
+    fn take_frames(&mut self, conn: &mut Connection, first: Result<Value>) -> Result<()> {
+        let mut frame = first?;
+        loop {
+            self.take_frame(frame, &conn.addr)?;
+            if self.outbox.len() >= OUTBOX_LIMIT {
+                return Ok(());
+            }
+            match conn.decode()? {
+                Some(next) => frame = next,
+                None => return Ok(()),
             }
         }
     }
@@ -426,6 +442,19 @@ impl Task {
         self.config
             .response_timeout
             .unwrap_or(self.config.connect_timeout)
+    }
+
+    /// Hands the stream as much of the outbox as it has room for now: once
+    /// the reader made room, the rest goes without a turn of the loop each.
+    fn flush_outbox(&mut self) {
+        while let Some(event) = self.outbox.pop_front() {
+            if let Err(error) = self.events.try_send(event) {
+                if let mpsc::error::TrySendError::Full(event) = error {
+                    self.outbox.push_front(event);
+                }
+                return;
+            }
+        }
     }
 
     /// Hands an event to the stream, keeping order: straight through while

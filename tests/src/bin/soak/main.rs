@@ -8,7 +8,10 @@
 //!
 //! `cargo xtask soak --seconds N` runs it with the Redis 8.2 binary it
 //! installs (`REDIS8_BIN`); without that variable the binary named in the
-//! shared servers' servers.env is used.
+//! shared servers' servers.env is used. With `--tls` the client speaks TLS
+//! (through the proxy, end to end) to a Redis 7.0 of its own (the Redis 8
+//! binary has no TLS) that uses the shared servers' certificates, named in
+//! the servers.env of `REDIS_SERVERS_ENV`.
 
 mod injector;
 mod jobs;
@@ -23,7 +26,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use redis_core::retry::{Backoff, ExponentialBackoff, Retry};
-use redis_core::{Client, Cmd, Config, Protocol};
+use redis_core::{Client, Cmd, Config, Protocol, TlsConfig};
 use redis_tests::{FaultProxy, TempServer, Version};
 
 use crate::ledger::{Checked, Ledger};
@@ -31,7 +34,7 @@ use crate::monitor::{ADMIN_NAME, Samples};
 use crate::run::{MARGIN, Run};
 use crate::workers::Budgets;
 
-const USAGE: &str = "usage: soak [--seconds N] [--protocol 2|3] [--seed N]";
+const USAGE: &str = "usage: soak [--seconds N] [--protocol 2|3] [--seed N] [--tls]";
 
 /// Tasks doing SET/GET/INCRBY; pipelines; transactions; WATCH transactions
 /// (each on a dedicated connection from the client's pool).
@@ -65,6 +68,7 @@ struct Args {
     seconds: u64,
     protocol: Protocol,
     seed: u64,
+    tls: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -72,6 +76,7 @@ fn parse_args() -> Result<Args, String> {
         seconds: 20,
         protocol: Protocol::Resp3,
         seed: fastrand::u64(..),
+        tls: false,
     };
     let mut words = std::env::args().skip(1);
     while let Some(word) = words.next() {
@@ -87,6 +92,7 @@ fn parse_args() -> Result<Args, String> {
                     other => return Err(format!("--protocol: 2 or 3, not {other}")),
                 };
             }
+            "--tls" => args.tls = true,
             "--seed" => {
                 args.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?;
             }
@@ -121,22 +127,37 @@ fn main() -> ExitCode {
 /// The whole run; `Ok(false)` when a check failed, `Err` when the soak
 /// could not even be set up.
 async fn soak(args: Args) -> Result<bool, String> {
-    let server = tokio::task::spawn_blocking(|| {
-        TempServer::start_with(
-            Version::Redis8,
-            &["--appendonly", "yes", "--appendfsync", "always"],
-        )
+    let tls = args.tls;
+    let server = tokio::task::spawn_blocking(move || {
+        let durable = ["--appendonly", "yes", "--appendfsync", "always"];
+        if tls {
+            TempServer::start_with_tls(Version::Redis7, "optional", &durable)
+        } else {
+            TempServer::start_with(Version::Redis8, &durable)
+        }
     })
     .await
     .map_err(|e| format!("starting redis-server: {e}"))?;
-    let proxy = FaultProxy::start(&server.addr())
+    let target = if tls {
+        server.tls_addr()
+    } else {
+        server.addr()
+    };
+    let proxy = FaultProxy::start(&target)
         .await
         .map_err(|e| format!("starting the fault proxy: {e}"))?;
     let proxy = Arc::new(proxy);
     let retry = Retry::new(1, ExponentialBackoff::default());
     let budgets = budgets(&retry);
-    let config = Config::from_url(&proxy.url())
-        .map_err(|e| e.to_string())?
+    let mut config = Config::from_url(&proxy.url()).map_err(|e| e.to_string())?;
+    if tls {
+        let ca = redis_tests::servers().get("TLS_CA");
+        let tls = TlsConfig::new()
+            .with_ca_file(ca)
+            .map_err(|e| format!("the test CA: {e}"))?;
+        config = config.with_tls(tls);
+    }
+    let config = config
         .with_protocol(args.protocol)
         .with_response_timeout(Some(TIMEOUT))
         .with_connect_timeout(CONNECT_TIMEOUT)
@@ -154,10 +175,13 @@ async fn soak(args: Args) -> Result<bool, String> {
         .map_err(|e| format!("connecting to the server: {e}"))?;
     let server = Arc::new(Mutex::new(server));
     eprintln!(
-        "soak: {} s, {:?}, {KV_TASKS} key-value + {PIPELINE_TASKS} pipeline + {TRANSACTION_TASKS} \
+        "soak: {} s, {:?}{}, {KV_TASKS} key-value + {PIPELINE_TASKS} pipeline + {TRANSACTION_TASKS} \
          transaction + {WATCH_TASKS} WATCH + {IDENTIFIED_TASKS} identified tasks on one Client, \
          seed {}",
-        args.seconds, args.protocol, args.seed
+        args.seconds,
+        args.protocol,
+        if tls { " over TLS (Redis 7.0)" } else { "" },
+        args.seed
     );
 
     // Before the faults, straight to the server (its AOF keeps them across
@@ -419,9 +443,10 @@ fn report(r: &Report<'_>) {
     let c = r.checked;
     println!("== soak report");
     println!(
-        "run:               {:.1} s, {:?}, seed {}",
+        "run:               {:.1} s, {:?}{}, seed {}",
         r.ran_for.as_secs_f64(),
         r.args.protocol,
+        if r.args.tls { " over TLS" } else { "" },
         r.args.seed
     );
     println!(
