@@ -904,6 +904,38 @@ async fn hash_records_on_a_cluster_answer_every_operator_as_rust_does() {
         let rows = rows();
         let (repo, saved) = seed::<HashItem, _>(&ctx, &cluster, &rows).await;
         check_common!(HashItem, repo, saved, rows);
+        // What needs the fields the search itself returns is refused, not
+        // answered from one shard.
+        #[derive(Deserialize, Debug)]
+        struct Name {
+            #[allow(dead_code)]
+            name: String,
+        }
+        let error = repo
+            .find(query::all())
+            .select::<Name>(HashItem::name())
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
+        #[derive(Deserialize, Debug)]
+        struct PerBrand {
+            #[allow(dead_code)]
+            count: u64,
+        }
+        let error = repo
+            .aggregate(query::all())
+            .group_by(HashItem::brand(), [redis_om::query::reduce::count()])
+            .rows::<PerBrand>()
+            .await
+            .unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
+        // Every shard's index has the query's plan.
+        let explained = repo
+            .find(HashItem::price().lt(10.0))
+            .explain()
+            .await
+            .unwrap();
+        assert!(explained.plan.contains("NUMERIC"), "{}", explained.plan);
         drop_index(&cluster, &repo).await;
     })
     .await;
@@ -1099,11 +1131,14 @@ each_redis8!(a_tag_finds_exactly_its_value, |ctx: Ctx| async move {
     drop_index(&client, &hash).await;
 });
 
-/// A server of the test's own, whose MAXSEARCHRESULTS is lowered: paging
-/// past it fails with `TooManyHits` after the records it could read,
-/// instead of ending as if there were no more.
+/// A server of the test's own, whose MAXSEARCHRESULTS is lowered to 100:
+/// past it, FT.SEARCH pages no further, and a sorted query goes on through
+/// a cursor (FT.AGGREGATE WITHCURSOR) in the same order, each record once;
+/// what cannot pick up where the pages stopped (an unsorted query, a
+/// selection) fails with `TooManyHits` after what it could read, instead
+/// of ending as if there were no more.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn paging_past_the_servers_limit_is_an_error() {
+async fn paging_past_the_servers_limit_goes_on_through_a_cursor() {
     let modules = servers().get("MODULES").to_owned();
     let mut args = Vec::new();
     for module in modules.split(':').filter(|m| !m.contains("bloom")) {
@@ -1128,8 +1163,42 @@ async fn paging_past_the_servers_limit_is_an_error() {
     let rows = rows();
     let models: Vec<HashItem> = rows[..300].iter().map(HashItem::from).collect();
     repo.save_many(&models).await.unwrap();
+    let mut prices: Vec<f64> = models.iter().map(|m| m.price).collect();
+    prices.sort_by(f64::total_cmp);
 
     assert_eq!(repo.find(query::all()).count().await.unwrap(), 300);
+    // Sorted, 30 per page: 100 through FT.SEARCH, 200 through the cursor.
+    let mut stream = repo
+        .find(query::all())
+        .sort_by(HashItem::price().asc())
+        .page_size(30)
+        .stream();
+    let mut seen = BTreeSet::new();
+    let mut streamed = Vec::new();
+    while let Some(model) = stream.try_next().await.unwrap() {
+        assert_eq!(
+            Some(&model),
+            models.iter().find(|m| m.id == model.id),
+            "decoded"
+        );
+        assert!(seen.insert(model.id.clone()), "{} twice", model.id);
+        streamed.push(model.price);
+    }
+    assert_eq!(streamed, prices);
+    // A page that starts past the limit.
+    let page = repo
+        .find(query::all())
+        .sort_by(HashItem::price().desc())
+        .limit(150, 20)
+        .all()
+        .await
+        .unwrap();
+    let got: Vec<f64> = page.iter().map(|m| m.price).collect();
+    let expected: Vec<f64> = prices.iter().rev().skip(150).take(20).copied().collect();
+    assert_eq!(got, expected);
+
+    // Unsorted matches come in another order through a cursor: the
+    // stream stops after what it could read, and says to sort.
     let mut stream = repo.find(query::all()).page_size(30).stream();
     let mut read = 0;
     let error = loop {
@@ -1141,16 +1210,48 @@ async fn paging_past_the_servers_limit_is_an_error() {
     };
     assert_eq!(read, 100);
     assert_eq!(error.kind(), ErrorKind::TooManyHits, "{error}");
-    assert!(error.to_string().contains("matched 300 records"), "{error}");
+    assert!(error.to_string().contains("sort the query"), "{error}");
     assert_eq!(stream.try_next().await.unwrap(), None);
-    // Within the limit, all is well.
-    let some = repo
-        .find(HashItem::price().lt(50.0))
-        .page_size(100)
-        .all()
+
+    // A selection has no cursor to go on with.
+    #[derive(Deserialize, Debug)]
+    struct Name {
+        #[allow(dead_code)]
+        name: String,
+    }
+    let error = repo
+        .find(query::all())
+        .sort_by(HashItem::price().asc())
+        .page_size(30)
+        .select::<Name>(HashItem::name())
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::TooManyHits, "{error}");
+    assert!(error.to_string().contains("matched 300 records"), "{error}");
+
+    // Updating and deleting every match go past the limit too.
+    let updated = repo
+        .find(query::all())
+        .sort_by(HashItem::price().asc())
+        .page_size(30)
+        .update(|update| update.set(HashItem::active(), true))
         .await
         .unwrap();
-    assert!(some.len() < 100 && !some.is_empty());
+    assert_eq!(updated, 300);
+    let active = repo
+        .find(HashItem::active().eq(true))
+        .count()
+        .await
+        .unwrap();
+    assert_eq!(active, 300);
+    let deleted = repo
+        .find(query::all())
+        .page_size(30)
+        .delete()
+        .await
+        .unwrap();
+    assert_eq!(deleted, 300);
+    assert_eq!(repo.find(query::all()).count().await.unwrap(), 0);
 }
 
 each_redis8!(

@@ -4,7 +4,6 @@
 //! never silently replaced by fragments.
 
 use std::collections::HashMap;
-use std::marker::PhantomData;
 
 use redis_core::commands::{
     self, Command, Document, Highlight, SearchOptions, SearchResult, Summarize,
@@ -195,12 +194,7 @@ impl<'r, M: Model, E: Executor> Excerpts<'r, M, E> {
         let marked = self.marked_options(search.options(query));
         let executor = self.find.repository.executor();
         let source = MarkedPages::<M, E> {
-            records: SearchPages {
-                executor,
-                text: &query.text,
-                options: &records,
-                model: PhantomData,
-            },
+            records: SearchPages::new(executor, &query.text, &records),
             marked: &marked,
         };
         let mut pager = self.find.pager(&search, search.order)?;

@@ -3,7 +3,6 @@
 
 use std::collections::VecDeque;
 use std::future::Future;
-use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, ready};
@@ -12,9 +11,12 @@ use futures_core::Stream;
 use std::time::Duration;
 
 use redis_core::commands::Command;
-use redis_core::commands::{self, Document, Scorer, SearchOptions, SearchResult, SortProperty};
+use redis_core::commands::{
+    self, AggregateOptions, Document, Scorer, SearchOptions, SearchResult, SortProperty,
+};
 use redis_core::{Error, ErrorKind, Executor, Pipeline, Result, Value};
 
+use super::cursor::{Documents, PastTheLimit};
 use super::expr::{Expr, Rendered};
 use super::ops::Sort;
 use super::paging::{Loading, Order, Pager, SearchPages};
@@ -109,6 +111,17 @@ pub(super) struct Tweaks {
 }
 
 impl Tweaks {
+    /// What of it an aggregation takes (no scorer: it scores nothing).
+    fn apply_to_aggregate(&self, mut options: AggregateOptions) -> AggregateOptions {
+        if self.verbatim {
+            options = options.verbatim();
+        }
+        if let Some(timeout) = self.timeout {
+            options = options.timeout(timeout);
+        }
+        options
+    }
+
     fn apply(&self, mut options: SearchOptions) -> SearchOptions {
         if self.verbatim {
             options = options.verbatim();
@@ -173,7 +186,7 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
     /// Paging through the matches [`Find::limit`] selects in every
     /// shard's index of `search`, [`Find::page_size`] at a time, in the
     /// order `order` (the sort's, or by distance).
-    pub(super) fn pager<T>(&self, search: &Search, order: Order) -> Result<Pager<T>> {
+    pub(super) fn pager<T: Send>(&self, search: &Search, order: Order) -> Result<Pager<T>> {
         let indexes = shard_indexes(self.repository.executor(), &search.index)?;
         Ok(Pager::new(indexes, self.limit, self.page_size, order))
     }
@@ -199,7 +212,8 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
 
     /// Every matching record (or those [`Find::limit`] selects), read page
     /// by page. Fails with [`ErrorKind::TooManyHits`] when there are more
-    /// than the server pages through (see [`Find::stream`]).
+    /// than the server pages through and the query cannot go on through a
+    /// cursor (see [`Find::stream`]).
     pub async fn all(self) -> Result<Vec<M>> {
         let mut hits = self.stream();
         let mut all = Vec::new();
@@ -242,9 +256,12 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
     /// `FT.SEARCH` pages through the first `MAXSEARCHRESULTS` matches only
     /// (a server setting, `search-max-search-results` in Redis 8's
     /// configuration file; 1,000,000 in RediSearch 2.10's default). Past
-    /// it, the stream ends
-    /// with an error of kind [`ErrorKind::TooManyHits`] after the records
-    /// it could read, rather than ending early as if there were no more.
+    /// it, a sorted query on one server goes on through a cursor
+    /// (`FT.AGGREGATE ... WITHCURSOR`, which has no such limit; the records
+    /// are then read by key), in the same order. An unsorted one, or one on
+    /// a cluster, ends with an error of kind [`ErrorKind::TooManyHits`]
+    /// after the records it could read, rather than ending early as if
+    /// there were no more.
     /// Records saved or deleted while the stream runs may shift the pages:
     /// one may be missed or come twice, as with any paging by offset.
     ///
@@ -287,6 +304,8 @@ pub(super) struct Search {
     /// `None` when no record can match.
     pub(super) query: Option<Rendered>,
     sort: Option<SortProperty>,
+    /// The same sort as `FT.AGGREGATE` names it (`@field`).
+    pub(super) aggregate_sort: Option<SortProperty>,
     /// The sort's direction, for merging the shards' pages.
     pub(super) order: Order,
     tweaks: Tweaks,
@@ -320,15 +339,18 @@ impl Search {
             Some(sort) if sort.descending => Order::Descending,
             Some(_) => Order::Ascending,
         };
-        let sort = sort.map(|sort| match sort.descending {
-            true => SortProperty::desc(sort.field),
-            false => SortProperty::asc(sort.field),
-        });
+        let property = |name: String, descending: bool| match descending {
+            true => SortProperty::desc(name),
+            false => SortProperty::asc(name),
+        };
+        let aggregate_sort = sort.map(|sort| property(format!("@{}", sort.field), sort.descending));
+        let sort = sort.map(|sort| property(sort.field.to_owned(), sort.descending));
         Ok(Search {
             index: index.name().to_owned(),
             key_prefix: index.prefix().to_owned(),
             query,
             sort,
+            aggregate_sort,
             order,
             tweaks: tweaks.clone(),
         })
@@ -347,6 +369,16 @@ impl Search {
         self.tweaks.apply(options)
     }
 
+    /// The query's parameters for `FT.AGGREGATE` (in dialect 2), as
+    /// [`Search::options`] gives them to `FT.SEARCH`.
+    pub(super) fn aggregate_options(&self, query: &Rendered) -> AggregateOptions {
+        let mut options = AggregateOptions::new().dialect(2);
+        for (name, value) in &query.params {
+            options = options.param(name, value);
+        }
+        self.tweaks.apply_to_aggregate(options)
+    }
+
     /// The next page of records `pager` covers (`None` at the end), and
     /// the pager back.
     async fn page<M: Model, E: Executor>(
@@ -363,12 +395,10 @@ impl Search {
                 Loading::Inline => self.options(query),
                 Loading::ByKey => self.options(query).no_content(),
             };
-            let source = SearchPages::<M, E> {
-                executor,
-                text: &query.text,
-                options: &options,
-                model: PhantomData,
-            };
+            let past_the_limit =
+                PastTheLimit::where_possible(&pager, &self, query, Documents::Records);
+            let source = SearchPages::<M, E>::new(executor, &query.text, &options)
+                .past_the_limit(past_the_limit);
             let Some(documents) = pager.next_page(&source).await? else {
                 return Ok(None);
             };

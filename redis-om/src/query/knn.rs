@@ -6,7 +6,7 @@ use redis_core::{Error, ErrorKind, Executor, Result, Value};
 
 use super::escape;
 use super::find::{Find, Search};
-use super::paging::{Handled, Loading, Order, Pager};
+use super::paging::{Handled, Loading, Order, Pager, SearchPages};
 use crate::embedded;
 use crate::field::{Field, kind};
 use crate::index::{IndexKind, VectorIndex, VectorType};
@@ -176,7 +176,8 @@ impl<M: Model, E: Executor> Knn<'_, M, E> {
             nearest.extend(with_distances::<M, E>(&search, executor, documents, loading).await?);
             Ok(())
         };
-        (search.each_page::<M, E, Value>(executor, &text, &options, pager, Handled::Stay, each))
+        SearchPages::<M, E>::new(executor, &text, &options)
+            .each_page::<Value>(pager, Handled::Stay, each)
             .await?;
         Ok(nearest)
     }

@@ -7,8 +7,9 @@ use redis_core::{Executor, Result};
 use serde::de::DeserializeOwned;
 
 use super::aggregate::GroupKeys;
+use super::cursor::{Documents, PastTheLimit};
 use super::find::{Find, Search};
-use super::paging::Handled;
+use super::paging::{Handled, SearchPages};
 use super::row::{Row, decode_row};
 use crate::migrate::missing_index;
 use crate::model::Model;
@@ -123,15 +124,9 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
             }
             Ok(())
         };
-        (search.each_page::<M, E, Row>(
-            executor,
-            &query.text,
-            &options,
-            pager,
-            Handled::Stay,
-            each,
-        ))
-        .await?;
+        SearchPages::<M, E>::new(executor, &query.text, &options)
+            .each_page::<Row>(pager, Handled::Stay, each)
+            .await?;
         Ok(rows)
     }
 
@@ -166,11 +161,15 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
         let mut keys = Vec::new();
         let executor = self.repository.executor();
         let pager = self.pager(&search, search.order)?;
+        let past = PastTheLimit::where_possible(&pager, &search, query, Documents::Keys);
         let each = async |documents: Vec<Document<()>>| {
             keys.extend(documents.into_iter().map(|document| document.id));
             Ok(())
         };
-        (search.each_page::<M, E, ()>(executor, &query.text, &options, pager, Handled::Stay, each))
+        let text = &query.text;
+        SearchPages::<M, E>::new(executor, text, &options)
+            .past_the_limit(past)
+            .each_page::<()>(pager, Handled::Stay, each)
             .await?;
         let mut updated = 0;
         for key in keys {
@@ -209,6 +208,7 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
         let executor = self.repository.executor();
         let mut deleted = 0;
         let pager = self.pager(&search, search.order)?;
+        let past = PastTheLimit::where_possible(&pager, &search, query, Documents::Keys);
         // Every listed record leaves the index: the ones this UNLINK removes
         // at once, the ones already gone when they went. The matches after
         // them move up, which the pager accounts for.
@@ -223,15 +223,10 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
             self.repository.forget_suggestions(&pks).await?;
             Ok(())
         };
-        (search.each_page::<M, E, ()>(
-            executor,
-            &query.text,
-            &options,
-            pager,
-            Handled::Leave,
-            each,
-        ))
-        .await?;
+        SearchPages::<M, E>::new(executor, &query.text, &options)
+            .past_the_limit(past)
+            .each_page::<()>(pager, Handled::Leave, each)
+            .await?;
         Ok(deleted)
     }
 }

@@ -80,11 +80,12 @@
 //!
 //! Autocomplete: [`Repository::suggest`](crate::Repository::suggest).
 //!
-//! Not yet here: paging past
-//! the server's `MAXSEARCHRESULTS` (an error says so), and search over a
-//! cluster.
+//! Past the server's `MAXSEARCHRESULTS`, a sorted query goes on through a
+//! cursor; on a cluster, every shard's index is asked and the answers
+//! merged (see [`Find::stream`] and the README's "Queries on a cluster").
 
 mod aggregate;
+mod cursor;
 pub(crate) mod escape;
 mod excerpts;
 mod expr;

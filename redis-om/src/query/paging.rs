@@ -21,7 +21,7 @@ use std::marker::PhantomData;
 use redis_core::commands::{self, Document, SearchOptions, SearchResult, SortKey};
 use redis_core::{Error, ErrorKind, Executor, FromValue, Result};
 
-use super::find::Search;
+use super::cursor::PastTheLimit;
 use crate::migrate::missing_index;
 use crate::model::Model;
 
@@ -60,13 +60,53 @@ pub(super) enum Loading {
 
 /// How one page of one shard's matches is read: `count` matches from
 /// `offset` of the shard's index `index`.
-pub(super) trait ReadPage<T>: Sync {
+pub(super) trait ReadPage<T: Send>: Sync {
     fn read(
         &self,
         index: &str,
         offset: u64,
         count: u64,
     ) -> impl Future<Output = Result<SearchResult<T>>> + Send;
+
+    /// Past the server's `MAXSEARCHRESULTS`, where `FT.SEARCH` pages no
+    /// further: the matches from `offset` of `total` on, through a cursor,
+    /// `count` per batch; `None` where this source stops there.
+    fn open_cursor(
+        &self,
+        index: &str,
+        offset: u64,
+        total: u64,
+        count: u64,
+    ) -> impl Future<Output = Result<Option<Batch<T>>>> + Send {
+        let _ = (index, offset, total, count);
+        std::future::ready(Ok(None))
+    }
+
+    /// The next batch of the cursor [`ReadPage::open_cursor`] opened.
+    fn read_cursor(
+        &self,
+        index: &str,
+        cursor: u64,
+        count: u64,
+    ) -> impl Future<Output = Result<Batch<T>>> + Send {
+        let _ = (cursor, count);
+        std::future::ready(Err(no_cursor(index)))
+    }
+}
+
+/// The error of a cursor read where none was opened: a mistake of ours.
+fn no_cursor(index: &str) -> Error {
+    Error::new(
+        ErrorKind::Protocol,
+        format!("no cursor was opened on {index}"),
+    )
+}
+
+/// One batch read through a cursor.
+pub(super) struct Batch<T> {
+    pub(super) documents: Vec<Document<T>>,
+    /// The cursor for the next batch; `None` when all was read.
+    pub(super) cursor: Option<u64>,
 }
 
 /// Pages of one query text with its options, as `FT.SEARCH` gives them.
@@ -74,15 +114,40 @@ pub(super) struct SearchPages<'a, M, E> {
     pub(super) executor: &'a E,
     pub(super) text: &'a str,
     pub(super) options: &'a SearchOptions,
+    /// How to go on past `MAXSEARCHRESULTS`; `None`: stop there.
+    pub(super) past_the_limit: Option<PastTheLimit<'a>>,
     pub(super) model: PhantomData<fn() -> M>,
 }
 
-impl<M: Model, E: Executor, T: FromValue> ReadPage<T> for SearchPages<'_, M, E> {
+impl<M: Model, E: Executor, T: FromValue + Send> ReadPage<T> for SearchPages<'_, M, E> {
     async fn read(&self, index: &str, offset: u64, count: u64) -> Result<SearchResult<T>> {
         let options = self.options.clone().limit(offset, count);
         let cmd = commands::ft_search_with::<T>(index, self.text, &options);
         (self.executor.execute(cmd.into_cmd()).await)
             .map_err(|error| missing_index::<M>(error, index))
+    }
+
+    async fn open_cursor(
+        &self,
+        index: &str,
+        offset: u64,
+        total: u64,
+        count: u64,
+    ) -> Result<Option<Batch<T>>> {
+        match &self.past_the_limit {
+            Some(past) => past
+                .open(self, index, (offset, total), count)
+                .await
+                .map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn read_cursor(&self, index: &str, cursor: u64, count: u64) -> Result<Batch<T>> {
+        match &self.past_the_limit {
+            Some(past) => past.read(self, index, cursor, count).await,
+            None => Err(no_cursor(index)),
+        }
     }
 }
 
@@ -117,9 +182,11 @@ struct ShardPages<T> {
     done: bool,
     /// Why the shard stopped short, to tell once what was read of it is out.
     failure: Option<Error>,
+    /// The cursor its matches are read through past `MAXSEARCHRESULTS`.
+    cursor: Option<u64>,
 }
 
-impl<T> Pager<T> {
+impl<T: Send> Pager<T> {
     /// Over the shards' indexes `indexes` (see [`crate::shards`]), from
     /// the first match or `limit`'s offset, up to `limit`'s count (every
     /// match without one), `page_size` matches per page.
@@ -142,6 +209,7 @@ impl<T> Pager<T> {
                 total: 0,
                 done: false,
                 failure: None,
+                cursor: None,
             })
             .collect();
         if let [only] = shards.as_mut_slice() {
@@ -197,6 +265,11 @@ impl<T> Pager<T> {
             page.push(document);
         }
         Ok((!page.is_empty()).then_some(page))
+    }
+
+    /// The order the matches come in.
+    pub(super) fn order(&self) -> Order {
+        self.order
     }
 
     /// Where the records of this query's pages come from.
@@ -273,18 +346,48 @@ impl<T> Pager<T> {
         if this.done || count == 0 {
             return Ok(false);
         }
-        let found = source.read(&this.index, this.offset, count).await?;
+        if let Some(cursor) = this.cursor {
+            let batch = source.read_cursor(&this.index, cursor, count).await?;
+            this.take_batch(batch);
+            return Ok(!this.buffer.is_empty());
+        }
+        let found = match source.read(&this.index, this.offset, count).await {
+            // An offset past MAXSEARCHRESULTS is refused outright.
+            Err(error) if past_the_maximum(&error) => {
+                let total = source.read(&this.index, 0, 0).await?.total;
+                let opened = source.open_cursor(&this.index, this.offset, total, count);
+                let Some(batch) = opened.await? else {
+                    return Err(error);
+                };
+                this.total = total;
+                this.take_batch(batch);
+                return Ok(!this.buffer.is_empty());
+            }
+            found => found?,
+        };
         let read = found.documents.len() as u64;
+        let stopped_short = read < count && this.offset + read < found.total;
+        if stopped_short {
+            let opened = source.open_cursor(&this.index, this.offset, found.total, count);
+            if let Some(batch) = opened.await? {
+                // The cursor starts where this page started: its documents
+                // stand for the page's.
+                this.total = found.total;
+                this.take_batch(batch);
+                return Ok(!this.buffer.is_empty());
+            }
+        }
         this.offset += read;
         this.total = found.total;
         this.done = read < count || this.offset >= this.total;
-        if read < count && this.offset < this.total {
+        if stopped_short {
             this.failure = Some(Error::new(
                 ErrorKind::TooManyHits,
                 format!(
                     "the query on {} matched {} records, and FT.SEARCH gave the first {} only \
-                     (the server's MAXSEARCHRESULTS): narrow the query, or raise the limit \
-                     (FT.CONFIG SET MAXSEARCHRESULTS, search-max-search-results on Redis 8)",
+                     (the server's MAXSEARCHRESULTS): sort the query by a sortable field to read \
+                     on through a cursor (one server), narrow it, or raise the limit (FT.CONFIG \
+                     SET MAXSEARCHRESULTS, search-max-search-results on Redis 8)",
                     this.index, this.total, this.offset
                 ),
             ));
@@ -320,6 +423,21 @@ impl<T> Pager<T> {
     }
 }
 
+impl<T> ShardPages<T> {
+    /// Takes a cursor's batch in, and where to read the next one.
+    fn take_batch(&mut self, batch: Batch<T>) {
+        self.buffer.extend(batch.documents);
+        self.cursor = batch.cursor;
+        self.done = batch.cursor.is_none();
+    }
+}
+
+/// Whether the server refused a page for starting or ending past its
+/// `MAXSEARCHRESULTS` ("OFFSET exceeds maximum of 100").
+fn past_the_maximum(error: &Error) -> bool {
+    error.kind() == ErrorKind::Server && error.to_string().contains("exceeds maximum")
+}
+
 /// Sort keys in the server's order: numbers by value, text by its bytes
 /// (the server compares its normalized form, which is what it sends).
 fn compare(a: &SortKey, b: &SortKey) -> Ordering {
@@ -331,27 +449,36 @@ fn compare(a: &SortKey, b: &SortKey) -> Ordering {
     }
 }
 
-impl Search {
-    /// Every page of `text`'s matches that `pager` covers, in order, each
+impl<'a, M: Model, E: Executor> SearchPages<'a, M, E> {
+    /// Pages of `text` with `options` through `executor`, stopping at
+    /// `MAXSEARCHRESULTS`.
+    pub(super) fn new(executor: &'a E, text: &'a str, options: &'a SearchOptions) -> Self {
+        SearchPages {
+            executor,
+            text,
+            options,
+            past_the_limit: None,
+            model: PhantomData,
+        }
+    }
+
+    /// Going on past `MAXSEARCHRESULTS` as `past` says, if given.
+    pub(super) fn past_the_limit(mut self, past: Option<PastTheLimit<'a>>) -> Self {
+        self.past_the_limit = past;
+        self
+    }
+
+    /// Every page of the matches that `pager` covers, in order, each
     /// handed to `each`; `handled` says whether the records leave the
     /// matches once handled, so that the next page starts at the right
     /// place.
-    pub(super) async fn each_page<M: Model, E: Executor, T: FromValue>(
+    pub(super) async fn each_page<T: FromValue + Send>(
         &self,
-        executor: &E,
-        text: &str,
-        options: &SearchOptions,
         mut pager: Pager<T>,
         handled: Handled,
         mut each: impl AsyncFnMut(Vec<Document<T>>) -> Result<()>,
     ) -> Result<()> {
-        let source = SearchPages::<M, E> {
-            executor,
-            text,
-            options,
-            model: PhantomData,
-        };
-        while let Some(page) = pager.next_page(&source).await? {
+        while let Some(page) = pager.next_page(self).await? {
             each(page).await?;
             if handled == Handled::Leave {
                 pager.forget_last_page();

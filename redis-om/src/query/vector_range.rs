@@ -8,7 +8,7 @@ use redis_core::{Error, ErrorKind, Executor, Result, Value};
 use super::escape;
 use super::find::{Find, Search};
 use super::knn::{DISTANCE, VectorElement, checked_blob, vector_query_common, with_distances};
-use super::paging::{Handled, Loading, Order};
+use super::paging::{Handled, Loading, Order, SearchPages};
 use crate::field::{Field, kind};
 use crate::model::Model;
 
@@ -109,7 +109,8 @@ impl<M: Model, E: Executor> VectorRange<'_, M, E> {
             hits.extend(with_distances::<M, E>(&search, executor, documents, loading).await?);
             Ok(())
         };
-        (search.each_page::<M, E, Value>(executor, &text, &options, pager, Handled::Stay, each))
+        SearchPages::<M, E>::new(executor, &text, &options)
+            .each_page::<Value>(pager, Handled::Stay, each)
             .await?;
         Ok(hits)
     }
