@@ -64,7 +64,7 @@ usage: redis-bench --url redis://HOST:PORT [options]
                      one pipeline, one MGET or one HSET+HGETALL pair)
   --workloads LIST   comma-separated: seq,conc64,pipe100,mget100,hash10 (the first table)
                      and om_hash10,om_json,om_save_many,om_update2,om_update2_versioned,
-                     om_json_update,om_find (the object-mapper table) and
+                     om_json_update,om_find,om_knn (the object-mapper table) and
                      cached_get_seq,cached_conc64,pubsub,pubsub_backlog,lock,channel,stream_worker1,
                      stream_worker16,tls_seq,tls_conc64 (the feature table) (all);
                      the memory figures run only with some workload of the first table

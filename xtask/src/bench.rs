@@ -1,5 +1,5 @@
 //! `bench [-- ARGS]`: one fresh Redis 8.2.3 with RedisJSON (for the object mapper's JSON
-//! rows; RediSearch too when `om_find` runs) on a free port, the benchmark crate in release
+//! rows; RediSearch too when `om_find` or `om_knn` runs) on a free port, the benchmark crate in release
 //! mode against it, the server stopped whatever happened; and, for the object mapper's Python columns, a venv with Redis OM
 //! Python (optional: without network the Rust rows still run).
 //!
@@ -33,9 +33,10 @@ pub fn run(layout: &Layout, args: &[OsString]) -> Result<ExitCode> {
     };
     // A server left by an interrupted earlier run would only take memory and CPU.
     server::stop_all(&own)?;
-    // RedisJSON, and RediSearch only when `om_find` runs (the only row that queries an
+    // RedisJSON, and RediSearch only when `om_find` or `om_knn` runs (the rows that query an
     // index): otherwise its threads would share the server with the other rows for nothing.
-    let search = value_of(args, "--workloads").is_none_or(|list| list.contains("om_find"));
+    let search = value_of(args, "--workloads")
+        .is_none_or(|list| list.contains("om_find") || list.contains("om_knn"));
     let mut modules = Vec::new();
     for module in &installed.modules {
         if module

@@ -7,10 +7,10 @@ use std::str::FromStr;
 use std::sync::LazyLock;
 
 use bytes::Bytes;
-use redis_core::commands::{SearchCommands, SearchOptions, SearchResult};
+use redis_core::commands::{SearchCommands, SearchOptions, SearchResult, SortProperty};
 use redis_core::{Client, Cmd, Pipeline, Script, Value};
 
-use super::models::{Order, User};
+use super::models::{Doc, KNN_DIM, Order, User};
 use crate::clients::{Result, not_ok};
 
 /// `bench:omh:{id}`, as the repository spells it.
@@ -32,6 +32,57 @@ pub fn found_key(id: &str) -> String {
 pub const FOUND_PREFIX: &str = "bench:omf";
 /// Their index, as redis-om's migrator names it.
 pub const FOUND_INDEX: &str = "bench:omf:index";
+
+/// The prefix of `om_knn`'s records.
+pub const KNN_PREFIX: &str = "bench:omk";
+/// Their index, as redis-om's migrator names it.
+pub const KNN_INDEX: &str = "bench:omk:index";
+/// `om_knn`'s query text, as redis-om renders a KNN without a pre-filter.
+pub const KNN_QUERY: &str = "*=>[KNN $k @embedding $vec AS __dist]";
+
+/// The `k` documents nearest to `query`: `FT.SEARCH` of [`KNN_QUERY`] with the vector's
+/// little-endian bytes as `$vec`, sorted by distance, each document built by hand from its
+/// fields (the vector read back from its bytes).
+pub async fn knn_docs(client: &Client, query: &[f32], k: u64) -> Result<Vec<Doc>> {
+    let blob: Vec<u8> = query.iter().flat_map(|x| x.to_le_bytes()).collect();
+    let options = SearchOptions::new()
+        .dialect(2)
+        .param("k", k.to_string())
+        .param("vec", blob)
+        .sort_by(SortProperty::asc("__dist"))
+        .limit(0, k);
+    let found: SearchResult<HashMap<String, Bytes>> = client
+        .ft_search_with(KNN_INDEX, KNN_QUERY, &options)
+        .await?;
+    let prefix = format!("{KNN_PREFIX}:");
+    found
+        .documents
+        .into_iter()
+        .map(|document| {
+            let id = document
+                .id
+                .strip_prefix(&prefix)
+                .ok_or_else(|| format!("{KNN_INDEX} found {}", document.id))?;
+            let bytes = document
+                .fields
+                .get("embedding")
+                .ok_or_else(|| format!("{} has no embedding", document.id))?;
+            if bytes.len() != KNN_DIM * 4 {
+                return Err(
+                    format!("{}'s embedding has {} bytes", document.id, bytes.len()).into(),
+                );
+            }
+            let mut embedding = [0f32; KNN_DIM];
+            for (element, chunk) in embedding.iter_mut().zip(bytes.chunks_exact(4)) {
+                *element = f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+            }
+            Ok(Doc {
+                id: id.to_owned(),
+                embedding,
+            })
+        })
+        .collect()
+}
 
 /// `bench:omj:{id}`.
 pub fn order_key(id: &str) -> String {

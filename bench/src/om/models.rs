@@ -14,6 +14,13 @@ pub const FIND_CITIES: usize = 97;
 /// The ages `om_find` asks for (inclusive): with [`FIND_CITIES`], about 10 hits a query.
 pub const FIND_AGES: (u32, u32) = (30, 35);
 
+/// The dimension of `om_knn`'s vectors.
+pub const KNN_DIM: usize = 128;
+/// The neighbours an `om_knn` query asks for.
+pub const KNN_K: u64 = 10;
+/// The query vectors `om_knn` cycles through (their answers computed in Rust beforehand).
+pub const KNN_QUERIES: usize = 50;
+
 /// The hash model of `om_hash10`, `om_save_many`, `om_update2` and `om_find`: ten fields, the
 /// primary key included, stored at `bench:omh:{id}` by redis-om and by hand alike (`om_find`'s
 /// copy at `bench:omf:{id}`). Three fields are indexed, for the handles of `om_update2` and
@@ -154,4 +161,41 @@ pub fn order(i: usize) -> Order {
             })
             .collect(),
     }
+}
+
+/// The hash model of `om_knn`: a 128-dimension `f32` vector in a FLAT index (exact
+/// neighbours, so a query's answer can be checked against a brute-force one), stored at
+/// `bench:omk:{id}` as the vector's little-endian bytes.
+#[derive(RedisModel, Debug, Clone, PartialEq)]
+#[redis(prefix = "bench:omk")]
+pub struct Doc {
+    #[redis(pk)]
+    pub id: String,
+    #[redis(index(vector(dim = 128, metric = "l2", algorithm = "flat")))]
+    pub embedding: [f32; KNN_DIM],
+}
+
+/// A vector of pseudo-random elements in `[-1, 1)`, the same for the same `seed` on every run
+/// (xorshift64).
+pub fn vector(seed: u64) -> [f32; KNN_DIM] {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    std::array::from_fn(|_| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+    })
+}
+
+/// The `i`-th document of `om_knn`.
+pub fn doc(i: usize) -> Doc {
+    Doc {
+        id: format!("d{i:05}"),
+        embedding: vector(i as u64 + 1),
+    }
+}
+
+/// The `n`-th query vector of `om_knn`.
+pub fn knn_query(n: usize) -> [f32; KNN_DIM] {
+    vector(1_000_000 + n as u64)
 }

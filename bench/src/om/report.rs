@@ -133,7 +133,12 @@ impl OmTable {
              by hand; Redis OM Python's Model.find((age >= 30) & (age <= 35) & (city == c)).all() \
              sends FT.SEARCH \"((@age:[30 +inf]) (@age:[-inf 35])) (@city:{{c}})\" LIMIT 0 1000 \
              on its own index of its own identical 10,000 records (bench:pyf:), redis-py the Rust \
-             text with PARAMS on that index; the Rust columns share bench:omf: and its index"
+             text with PARAMS on that index; the Rust columns share bench:omf: and its index\n  \
+             om_knn: find(all()).knn(Doc::embedding(), 10, &q).all() over 10,000 hashes of a \
+             128-dimension f32 vector in a FLAT L2 index (bench:omk:), the 10 ids compared with a \
+             brute-force search in Rust, 50 query vectors in turn; by hand FT.SEARCH \
+             \"*=>[KNN $k @embedding $vec AS __dist]\" SORTBY __dist LIMIT 0 10 DIALECT 2 and the \
+             documents (id, vector from its bytes) built by hand; no Python columns"
         );
         if let Some(versions) = &self.python_versions {
             let _ = writeln!(out, "  Python side: {versions}");

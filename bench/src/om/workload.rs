@@ -5,10 +5,13 @@ use std::time::Instant;
 
 use redis_core::commands::{JsonCommands, SearchCommands, SearchOptions, SearchResult};
 use redis_core::{Client, Cmd, Pipeline};
-use redis_om::{Migrator, Repository};
+use redis_om::{Migrator, Repository, query};
 
 use super::by_hand;
-use super::models::{self, FIND_AGES, FIND_CITIES, Order, RECORDS, SAVE_MANY, User, VersionedUser};
+use super::models::{
+    self, Doc, FIND_AGES, FIND_CITIES, KNN_K, KNN_QUERIES, Order, RECORDS, SAVE_MANY, User,
+    VersionedUser,
+};
 use crate::clients::Result;
 use crate::workload::{Limit, Sample};
 
@@ -29,11 +32,13 @@ pub enum OmWorkload {
     JsonUpdate,
     /// A query on an index of 10,000 hash records, about 10 hits.
     Find,
+    /// The 10 nearest of 10,000 vectors of 128 dimensions (KNN on a FLAT index).
+    Knn,
 }
 
 impl OmWorkload {
     /// Every workload, in table order.
-    pub const ALL: [OmWorkload; 7] = [
+    pub const ALL: [OmWorkload; 8] = [
         OmWorkload::Hash10,
         OmWorkload::Json,
         OmWorkload::SaveMany,
@@ -41,6 +46,7 @@ impl OmWorkload {
         OmWorkload::Update2Versioned,
         OmWorkload::JsonUpdate,
         OmWorkload::Find,
+        OmWorkload::Knn,
     ];
 
     /// Its name on the command line, in the table and in the Python driver's protocol.
@@ -53,6 +59,7 @@ impl OmWorkload {
             OmWorkload::Update2Versioned => "om_update2_versioned",
             OmWorkload::JsonUpdate => "om_json_update",
             OmWorkload::Find => "om_find",
+            OmWorkload::Knn => "om_knn",
         }
     }
 
@@ -64,21 +71,21 @@ impl OmWorkload {
             OmWorkload::Update2 | OmWorkload::Update2Versioned | OmWorkload::JsonUpdate => {
                 "updates/s"
             }
-            OmWorkload::Find => "queries/s",
+            OmWorkload::Find | OmWorkload::Knn => "queries/s",
         }
     }
 
     /// Whether the Python columns have a peer for it: Redis OM Python 1.2 has no
-    /// optimistic versions.
+    /// optimistic versions, and its KNN is not driven yet.
     pub fn has_python(self) -> bool {
-        self != OmWorkload::Update2Versioned
+        !matches!(self, OmWorkload::Update2Versioned | OmWorkload::Knn)
     }
 
     /// The command whose module it needs (RedisJSON, RediSearch), if any.
     pub fn needs(self) -> Option<&'static str> {
         match self {
             OmWorkload::Json | OmWorkload::JsonUpdate => Some("JSON.SET"),
-            OmWorkload::Find => Some("FT.SEARCH"),
+            OmWorkload::Find | OmWorkload::Knn => Some("FT.SEARCH"),
             _ => None,
         }
     }
@@ -115,6 +122,8 @@ pub trait OmColumn {
     async fn json_update(&self, id: &str, version: u64) -> Result<()>;
     /// The users of `om_find`'s copy aged `ages.0..=ages.1` in `city`, in any order.
     async fn find(&self, ages: (u32, u32), city: &str) -> Result<Vec<User>>;
+    /// The [`KNN_K`] documents of `om_knn` nearest to `query`, nearest first.
+    async fn knn(&self, query: &[f32]) -> Result<Vec<Doc>>;
 }
 
 /// The object mapper: one repository per model over a clone of the client.
@@ -124,6 +133,7 @@ pub struct Om {
     versioned: Repository<VersionedUser, Client>,
     /// `om_find`'s copy of the users, under `bench:omf`.
     found: Repository<User, Client>,
+    docs: Repository<Doc, Client>,
 }
 
 impl Om {
@@ -134,6 +144,7 @@ impl Om {
             orders: Repository::new(client.clone()),
             versioned: Repository::new(client.clone()),
             found: Repository::new(client.clone()).with_prefix(by_hand::FOUND_PREFIX),
+            docs: Repository::new(client.clone()),
         }
     }
 }
@@ -206,6 +217,15 @@ impl OmColumn for Om {
             .all()
             .await?)
     }
+
+    async fn knn(&self, query: &[f32]) -> Result<Vec<Doc>> {
+        Ok(self
+            .docs
+            .find(query::all())
+            .knn(Doc::embedding(), KNN_K, query)
+            .all()
+            .await?)
+    }
 }
 
 /// The same commands, written by hand with redis-core.
@@ -249,6 +269,10 @@ impl OmColumn for ByHand {
     async fn find(&self, ages: (u32, u32), city: &str) -> Result<Vec<User>> {
         by_hand::find_users(&self.0, ages, city, FIND_LIMIT).await
     }
+
+    async fn knn(&self, query: &[f32]) -> Result<Vec<Doc>> {
+        by_hand::knn_docs(&self.0, query, KNN_K).await
+    }
 }
 
 fn check_found(found: bool, id: &str) -> Result<()> {
@@ -287,6 +311,8 @@ pub struct OmData {
     versions: Vec<u64>,
     /// What `om_find` must find for each city, ordered by id (filled by [`prepare`]).
     expected: Vec<Vec<User>>,
+    /// The ids `om_knn` must find for each query, nearest first (filled by [`prepare`]).
+    neighbours: Vec<Vec<String>>,
 }
 
 impl OmData {
@@ -298,6 +324,7 @@ impl OmData {
             step: 0,
             versions: vec![0; RECORDS],
             expected: Vec::new(),
+            neighbours: Vec::new(),
         }
     }
 }
@@ -308,7 +335,9 @@ impl OmData {
 /// - `om_update2_versioned`: the 100 users at `bench:omv:*` with `version` 1, as a first
 ///   versioned save leaves them;
 /// - `om_find`: the index of `bench:omf:*`, created by redis-om's `Migrator`, then 10,000
-///   users (ages 20 to 79, 97 cities) in one pipeline, and the hits each city must give.
+///   users (ages 20 to 79, 97 cities) in one pipeline, and the hits each city must give;
+/// - `om_knn`: the FLAT index of `bench:omk:*`, 10,000 documents saved by redis-om, and each
+///   query's 10 nearest by a brute-force search in Rust.
 pub async fn prepare(workload: OmWorkload, client: &Client, data: &mut OmData) -> Result<()> {
     match workload {
         OmWorkload::Hash10 | OmWorkload::Json | OmWorkload::SaveMany => {}
@@ -327,6 +356,30 @@ pub async fn prepare(workload: OmWorkload, client: &Client, data: &mut OmData) -
             for order in &data.orders {
                 by_hand::save_order(client, order).await?;
             }
+        }
+        OmWorkload::Knn => {
+            let docs = Repository::<Doc, _>::new(client.clone());
+            Migrator::new(client).model::<Doc>().run().await?;
+            let all: Vec<Doc> = (0..SAVE_MANY).map(models::doc).collect();
+            docs.save_many(&all).await?;
+            let indexed: SearchResult = client
+                .ft_search_with(
+                    by_hand::KNN_INDEX,
+                    "*",
+                    &SearchOptions::new().no_content().limit(0, 0),
+                )
+                .await?;
+            if indexed.total != SAVE_MANY as u64 {
+                return Err(format!(
+                    "{} holds {} documents after {SAVE_MANY} were saved",
+                    by_hand::KNN_INDEX,
+                    indexed.total
+                )
+                .into());
+            }
+            data.neighbours = (0..KNN_QUERIES)
+                .map(|n| nearest(&all, &models::knn_query(n)))
+                .collect();
         }
         OmWorkload::Find => {
             // The by-hand column sends the text redis-om renders, with the same parameters.
@@ -376,6 +429,29 @@ pub async fn prepare(workload: OmWorkload, client: &Client, data: &mut OmData) -
         }
     }
     Ok(())
+}
+
+/// The ids of the [`KNN_K`] documents nearest to `query` (squared L2, as the index measures),
+/// nearest first.
+fn nearest(docs: &[Doc], query: &[f32]) -> Vec<String> {
+    let mut ranked: Vec<(f64, &str)> = docs
+        .iter()
+        .map(|doc| {
+            let distance = doc
+                .embedding
+                .iter()
+                .zip(query)
+                .map(|(a, b)| f64::from(a - b).powi(2))
+                .sum();
+            (distance, doc.id.as_str())
+        })
+        .collect();
+    ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
+    ranked
+        .iter()
+        .take(KNN_K as usize)
+        .map(|(_, id)| (*id).to_owned())
+        .collect()
 }
 
 /// The name of `om_find`'s `n`-th city.
@@ -481,6 +557,19 @@ async fn run_for<C: OmColumn>(
                         "om_find of city{city} found {:?}, expected {:?}",
                         found.iter().map(|u| &u.id).collect::<Vec<_>>(),
                         expected.iter().map(|u| &u.id).collect::<Vec<_>>()
+                    )
+                    .into());
+                }
+                1
+            }
+            OmWorkload::Knn => {
+                let n = step as usize % KNN_QUERIES;
+                let found = column.knn(&models::knn_query(n)).await?;
+                let ids: Vec<&str> = found.iter().map(|doc| doc.id.as_str()).collect();
+                let expected = data.neighbours.get(n).ok_or("om_knn ran unprepared")?;
+                if ids != *expected {
+                    return Err(format!(
+                        "om_knn of query {n} found {ids:?}, expected {expected:?}"
                     )
                     .into());
                 }
