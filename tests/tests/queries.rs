@@ -262,6 +262,21 @@ fn has_phrase(row: &Row, words: &[String]) -> bool {
     words.iter().all(|w| name.contains(w)) && all.windows(words.len()).any(|w| w == words)
 }
 
+/// True when the record's name holds both words and, over its TEXT fields
+/// taken together (see [`has_phrase`]), the first comes before the second
+/// somewhere: what `INORDER` asks of two terms.
+fn has_in_order(row: &Row, words: &[String; 2]) -> bool {
+    let name = terms(&row.name);
+    let mut all = name.clone();
+    all.extend(terms(&row.title));
+    let [first, then] = words;
+    let first_at = all.iter().position(|t| t == first);
+    let then_last = all.iter().rposition(|t| t == then);
+    name.contains(first)
+        && name.contains(then)
+        && matches!((first_at, then_last), (Some(a), Some(b)) if a < b)
+}
+
 fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
@@ -719,6 +734,29 @@ macro_rules! check_common {
             BTreeSet::new(),
         )
         .await;
+        // INORDER: both terms, the first before the second; some records
+        // hold them the other way round only, which it leaves out.
+        for (first, then) in [("blue", "lamp"), ("oak", "chair")] {
+            let words = [first.to_owned(), then.to_owned()];
+            let terms = format!("{first} {then}");
+            let found = repo
+                .find($m::name().matches(&terms))
+                .in_order()
+                .all()
+                .await
+                .unwrap();
+            let ids: BTreeSet<String> = found.iter().map(|m| m.item_id().to_owned()).collect();
+            let in_order = expect(rows, |r| has_in_order(r, &words));
+            let reversed = [then.to_owned(), first.to_owned()];
+            let only_reversed = expect(rows, |r| has_in_order(r, &reversed))
+                .difference(&in_order)
+                .count();
+            assert!(
+                only_reversed > 0,
+                "{terms}: no record holds them the other way round only"
+            );
+            assert_eq!(ids, in_order, "{terms} in order");
+        }
         for phrase in ["blue lamp", "oak, the chair", "quick brown fox"] {
             let words = terms(phrase);
             check(

@@ -53,14 +53,17 @@ impl<'a> PastTheLimit<'a> {
     /// stopped: on one server (a cluster's shards give no keys through one,
     /// see the module's docs), for a sorted query (`FT.SEARCH` and
     /// `FT.AGGREGATE` list unsorted matches in orders of their own, so the
-    /// cursor could not tell which matches the pages gave).
+    /// cursor could not tell which matches the pages gave), and one that
+    /// an aggregation can ask (it has no `INORDER`).
     pub(super) fn where_possible<T: Send>(
         pager: &Pager<T>,
         search: &'a Search,
         query: &'a Rendered,
         documents: Documents,
     ) -> Option<PastTheLimit<'a>> {
-        let resumable = pager.loading() == Loading::Inline && pager.order() != Order::Unsorted;
+        let resumable = pager.loading() == Loading::Inline
+            && pager.order() != Order::Unsorted
+            && search.fits_an_aggregation();
         resumable.then_some(PastTheLimit {
             search,
             query,

@@ -106,11 +106,18 @@ pub struct Find<'r, M, E> {
 #[derive(Debug, Clone, Default)]
 pub(super) struct Tweaks {
     verbatim: bool,
+    in_order: bool,
     timeout: Option<Duration>,
     scorer: Option<Scorer>,
 }
 
 impl Tweaks {
+    /// Whether an aggregation asks what the search asks: it has no
+    /// `INORDER`.
+    fn fit_an_aggregation(&self) -> bool {
+        !self.in_order
+    }
+
     /// What of it an aggregation takes (no scorer: it scores nothing).
     fn apply_to_aggregate(&self, mut options: AggregateOptions) -> AggregateOptions {
         if self.verbatim {
@@ -125,6 +132,9 @@ impl Tweaks {
     fn apply(&self, mut options: SearchOptions) -> SearchOptions {
         if self.verbatim {
             options = options.verbatim();
+        }
+        if self.in_order {
+            options = options.in_order();
         }
         if let Some(timeout) = self.timeout {
             options = options.timeout(timeout);
@@ -166,6 +176,15 @@ impl<'r, M: Model, E: Executor> Find<'r, M, E> {
     /// (`VERBATIM`), so `running` does not also find `run`.
     pub fn verbatim(mut self) -> Self {
         self.tweaks.verbatim = true;
+        self
+    }
+
+    /// The TEXT terms of the query must appear in the records in the
+    /// order the query gives them (`INORDER`), not only all of them:
+    /// `Product::name().matches("blue lamp")` then finds "blue oak lamp",
+    /// not "lamp, blue".
+    pub fn in_order(mut self) -> Self {
+        self.tweaks.in_order = true;
         self
     }
 
@@ -367,6 +386,11 @@ impl Search {
             options = options.sort_by(sort.clone());
         }
         self.tweaks.apply(options)
+    }
+
+    /// Whether `FT.AGGREGATE` can ask what this search asks.
+    pub(super) fn fits_an_aggregation(&self) -> bool {
+        self.tweaks.fit_an_aggregation()
     }
 
     /// The query's parameters for `FT.AGGREGATE` (in dialect 2), as
