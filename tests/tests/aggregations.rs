@@ -312,3 +312,183 @@ each_redis8!(hash_aggregations, |ctx: Ctx| async move {
 each_redis8!(json_aggregations, |ctx: Ctx| async move {
     aggregations_match_rust::<JsonSale>(ctx).await;
 });
+
+/// The same sales with the fields a cluster's shards can group and reduce
+/// kept sortable (the search module there reads nothing else), and one
+/// that is not.
+#[derive(RedisModel, Debug, Clone)]
+#[redis(prefix = "cagg")]
+struct ClusterSale {
+    #[redis(pk)]
+    id: String,
+    #[redis(index(sortable))]
+    brand: String,
+    #[redis(index(sortable))]
+    color: String,
+    #[redis(index(sortable))]
+    price: f64,
+    #[redis(index(sortable))]
+    units: i64,
+    #[redis(index)]
+    code: String,
+}
+
+#[derive(Deserialize, Debug)]
+struct Colors {
+    brand: String,
+    tolist_color: Vec<String>,
+}
+
+/// On the six-node cluster each shard aggregates its own records and the
+/// rows merge: the groups, their reducers, sorts and limits equal the
+/// Rust group-by over all records; what cannot merge is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aggregations_on_a_cluster_merge_the_shards_rows() {
+    let test = "aggregations_on_a_cluster";
+    Ctx::run(
+        test,
+        redis_tests::Setup::REDIS8_RESP3,
+        |ctx: Ctx| async move {
+            let node = redis_tests::servers().cluster()[0];
+            let cluster = redis_core::ClusterClient::connect(format!("redis://{node}"))
+                .await
+                .unwrap();
+            let rows = rows();
+            let repo = Repository::<ClusterSale, _>::new(cluster.clone())
+                .with_prefix(ctx.key(ClusterSale::info().prefix()));
+            Migrator::new(&cluster)
+                .repository(&repo)
+                .run()
+                .await
+                .unwrap();
+            let models: Vec<ClusterSale> = rows
+                .iter()
+                .map(|r| ClusterSale {
+                    id: r.id.clone(),
+                    brand: r.brand.to_owned(),
+                    color: r.color.to_owned(),
+                    price: r.price,
+                    units: r.units,
+                    code: r.code.clone(),
+                })
+                .collect();
+            repo.save_many(&models).await.unwrap();
+
+            let found: Vec<PerBrand> = repo
+                .aggregate(query::all())
+                .group_by(
+                    ClusterSale::brand(),
+                    [
+                        reduce::count(),
+                        reduce::sum(ClusterSale::price()),
+                        reduce::avg(ClusterSale::price()),
+                        reduce::min(ClusterSale::price()),
+                        reduce::max(ClusterSale::price()),
+                        reduce::sum(ClusterSale::units()).named("total_units"),
+                    ],
+                )
+                .sort_by_asc("brand")
+                .rows()
+                .await
+                .unwrap();
+            let mut expected: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
+            for row in &rows {
+                expected.entry(row.brand).or_default().push(row);
+            }
+            assert_eq!(found.len(), expected.len());
+            for (group, (brand, members)) in found.iter().zip(&expected) {
+                assert_eq!(group.brand, *brand, "sorted by brand");
+                let prices: Vec<f64> = members.iter().map(|r| r.price).collect();
+                let sum: f64 = prices.iter().sum();
+                assert_eq!(group.count, members.len() as u64, "{brand}");
+                assert!(
+                    close(group.sum_price, sum),
+                    "{brand}: {} vs {sum}",
+                    group.sum_price
+                );
+                assert!(close(group.avg_price, sum / prices.len() as f64), "{brand}");
+                let least = prices.iter().copied().fold(f64::MAX, f64::min);
+                let most = prices.iter().copied().fold(f64::MIN, f64::max);
+                assert!(close(group.min_price, least), "{brand}");
+                assert!(close(group.max_price, most), "{brand}");
+                let units: i64 = members.iter().map(|r| r.units).sum();
+                assert_eq!(group.total_units, units, "{brand}");
+            }
+
+            // Filtered, by two fields, sorted and limited after the merge.
+            let found: Vec<PerPair> = repo
+                .aggregate(ClusterSale::price().gt(50.0))
+                .group_by(
+                    (ClusterSale::brand(), ClusterSale::color()),
+                    [reduce::count()],
+                )
+                .sort_by_desc("count")
+                .limit(0, 3)
+                .rows()
+                .await
+                .unwrap();
+            let mut pairs: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+            for row in rows.iter().filter(|r| r.price > 50.0) {
+                *pairs.entry((row.brand, row.color)).or_default() += 1;
+            }
+            let mut counts: Vec<u64> = pairs.values().copied().collect();
+            counts.sort_unstable_by(|a, b| b.cmp(a));
+            let got: Vec<u64> = found.iter().map(|p| p.count).collect();
+            assert_eq!(got, counts[..3]);
+            for pair in &found {
+                let key = (pair.brand.as_str(), pair.color.as_str());
+                assert_eq!(pairs.get(&key), Some(&pair.count), "{key:?}");
+            }
+
+            // The shards' lists united.
+            let found: Vec<Colors> = repo
+                .aggregate(query::all())
+                .group_by(ClusterSale::brand(), [reduce::tolist(ClusterSale::color())])
+                .rows()
+                .await
+                .unwrap();
+            assert_eq!(found.len(), BRANDS.len());
+            for group in &found {
+                let mut got: Vec<&str> = group.tolist_color.iter().map(String::as_str).collect();
+                got.sort_unstable();
+                let wanted: BTreeSet<&str> = rows
+                    .iter()
+                    .filter(|r| r.brand == group.brand)
+                    .map(|r| r.color)
+                    .collect();
+                assert_eq!(
+                    got,
+                    wanted.into_iter().collect::<Vec<_>>(),
+                    "{}",
+                    group.brand
+                );
+            }
+
+            // What cannot merge, and a field the shards cannot read.
+            let error = repo
+                .aggregate(query::all())
+                .group_by(
+                    ClusterSale::brand(),
+                    [reduce::quantile(ClusterSale::price(), 0.5)],
+                )
+                .rows::<PerCode>()
+                .await
+                .unwrap_err();
+            assert_eq!(error.kind(), redis_core::ErrorKind::InvalidInput, "{error}");
+            let error = repo
+                .aggregate(query::all())
+                .group_by(ClusterSale::code(), [reduce::count()])
+                .rows::<PerCode>()
+                .await
+                .unwrap_err();
+            assert_eq!(error.kind(), redis_core::ErrorKind::InvalidInput, "{error}");
+            assert!(error.to_string().contains("sortable"), "{error}");
+
+            let index = ModelIndex::of(ClusterSale::info(), repo.prefix()).unwrap();
+            for shard in index.shard_names(&cluster).unwrap() {
+                cluster.ft_dropindex_delete_docs(&shard).await.unwrap();
+            }
+        },
+    )
+    .await;
+}

@@ -15,28 +15,51 @@ use crate::field::Field;
 use crate::migrate::missing_index;
 use crate::model::Model;
 use crate::repository::Repository;
+use crate::shards::shard_indexes;
 
 /// How many rows each `FT.CURSOR READ` brings: the memory a read holds.
-const CURSOR_BATCH: u64 = 1000;
+pub(super) const CURSOR_BATCH: u64 = 1000;
 
 /// One reducer of a group: what it computes, over which field, and the
 /// column it fills in each row (its name, which the row type's field must
 /// bear). Made by the functions of [`reduce`](crate::query::reduce).
 #[derive(Debug, Clone)]
 pub struct Reduce<M> {
-    reducer: Reducer,
-    name: String,
+    pub(super) reducer: Reducer,
+    pub(super) name: String,
     /// The fields it reads, to load first.
-    reads: Option<&'static str>,
+    pub(super) reads: Option<&'static str>,
+    /// How the shards' values of it make the whole's, on a cluster.
+    pub(super) merge: Merge,
     model: PhantomData<fn() -> M>,
 }
 
+/// How the values a reducer gives on each shard of a cluster make its
+/// value over all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Merge {
+    /// Added up (count, sum).
+    Add,
+    /// The smallest.
+    Min,
+    /// The largest.
+    Max,
+    /// From each shard's sum and count (avg).
+    Mean,
+    /// Every shard's values, each once (tolist).
+    Union,
+    /// Not from the shards' values (a quantile, a count of distinct
+    /// values, a standard deviation, a first value).
+    Impossible,
+}
+
 impl<M> Reduce<M> {
-    fn new(reducer: Reducer, name: String, reads: Option<&'static str>) -> Self {
+    fn new(reducer: Reducer, name: String, reads: Option<&'static str>, merge: Merge) -> Self {
         Reduce {
             reducer,
             name,
             reads,
+            merge,
             model: PhantomData,
         }
     }
@@ -56,12 +79,12 @@ impl<M> Reduce<M> {
 pub mod reduce {
     use redis_core::commands::Reducer;
 
-    use super::Reduce;
+    use super::{Merge, Reduce};
     use crate::field::{Field, kind};
 
     /// How many rows the group has: column `count`.
     pub fn count<M>() -> Reduce<M> {
-        Reduce::new(Reducer::count(), "count".to_owned(), None)
+        Reduce::new(Reducer::count(), "count".to_owned(), None, Merge::Add)
     }
 
     /// How many distinct values `field` takes in the group: column
@@ -72,6 +95,7 @@ pub mod reduce {
             Reducer::count_distinct(format!("@{name}")),
             format!("count_distinct_{name}"),
             Some(name),
+            Merge::Impossible,
         )
     }
 
@@ -83,6 +107,7 @@ pub mod reduce {
             Reducer::tolist(format!("@{name}")),
             format!("tolist_{name}"),
             Some(name),
+            Merge::Union,
         )
     }
 
@@ -94,11 +119,12 @@ pub mod reduce {
             Reducer::first_value(format!("@{name}")),
             format!("first_value_{name}"),
             Some(name),
+            Merge::Impossible,
         )
     }
 
     macro_rules! numeric {
-        ($($(#[$doc:meta])* $fun:ident => $reducer:ident;)*) => {$(
+        ($($(#[$doc:meta])* $fun:ident => $reducer:ident, $merge:ident;)*) => {$(
             $(#[$doc])*
             pub fn $fun<M, T, S>(field: Field<M, kind::Numeric<T>, S>) -> Reduce<M> {
                 let name = field.name();
@@ -106,6 +132,7 @@ pub mod reduce {
                     Reducer::$reducer(format!("@{name}")),
                     format!(concat!(stringify!($fun), "_{}"), name),
                     Some(name),
+                    Merge::$merge,
                 )
             }
         )*};
@@ -113,15 +140,15 @@ pub mod reduce {
 
     numeric! {
         /// The sum of a numeric field over the group: column `sum_{field}`.
-        sum => sum;
+        sum => sum, Add;
         /// The smallest value: column `min_{field}`.
-        min => min;
+        min => min, Min;
         /// The largest value: column `max_{field}`.
-        max => max;
+        max => max, Max;
         /// The mean: column `avg_{field}`.
-        avg => avg;
+        avg => avg, Mean;
         /// The standard deviation: column `stddev_{field}`.
-        stddev => stddev;
+        stddev => stddev, Impossible;
     }
 
     /// The `quantile` (0 to 1) of a numeric field over the group: column
@@ -132,6 +159,7 @@ pub mod reduce {
             Reducer::quantile(format!("@{name}"), quantile),
             format!("quantile_{name}"),
             Some(name),
+            Merge::Impossible,
         )
     }
 }
@@ -210,12 +238,12 @@ impl<M: Model, E: Executor> Repository<M, E> {
 /// [`Aggregate::rows`].
 #[must_use = "an aggregation does nothing until it is run"]
 pub struct Aggregate<'r, M, E> {
-    repository: &'r Repository<M, E>,
+    pub(super) repository: &'r Repository<M, E>,
     filter: Expr<M>,
-    steps: Vec<Step<M>>,
+    pub(super) steps: Vec<Step<M>>,
 }
 
-enum Step<M> {
+pub(super) enum Step<M> {
     Group {
         keys: Vec<&'static str>,
         reducers: Vec<Reduce<M>>,
@@ -320,9 +348,14 @@ impl<'r, M: Model, E: Executor> Aggregate<'r, M, E> {
     /// numbers are parsed from the server's text). Read through a cursor a
     /// thousand rows at a time, so no result is too big for the server to
     /// hand over. A row that does not fit `R` is an error of kind
-    /// [`ErrorKind::Decode`] naming the column. On a cluster of several
-    /// shards, where each shard's index holds only its own records, refused
-    /// ([`ErrorKind::InvalidInput`]) until the shards' rows are merged.
+    /// [`ErrorKind::Decode`] naming the column.
+    ///
+    /// On a cluster, each shard aggregates its own records and their rows
+    /// are merged (see the `aggregate_shards` module): one group of
+    /// sortable fields, with reducers whose whole follows from the shards'
+    /// values (count, sum, min, max, avg, tolist), then sorts and limits;
+    /// anything else is refused with [`ErrorKind::InvalidInput`] before
+    /// anything is sent.
     pub async fn rows<R: DeserializeOwned>(self) -> Result<Vec<R>> {
         let search = Search::new(
             self.repository.prefix(),
@@ -333,39 +366,44 @@ impl<'r, M: Model, E: Executor> Aggregate<'r, M, E> {
         let Some(query) = &search.query else {
             return Ok(Vec::new());
         };
-        let options = self.pipeline(&search)?;
         let executor = self.repository.executor();
-        let index = search.index.as_str();
-        let shards = executor.primaries().len();
-        if shards > 1 {
-            // Each primary aggregates only its own records; merging their
-            // rows is right for some reducers and wrong for others, and is
-            // not done yet: a partial answer is worse than none.
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                format!(
-                    "an aggregation of {} over a cluster of {shards} shards: each shard's                      index holds only its own records, and merging the shards' rows is not                      supported yet; nothing was sent",
-                    M::info().name()
-                ),
-            ));
+        let rows = match shard_indexes(executor, &search.index)?.as_slice() {
+            [index] => {
+                let options = self.pipeline(&search)?;
+                read_rows::<M, E>(executor, index, &query.text, &options).await?
+            }
+            shards => self.rows_on_shards(shards, &search, query).await?,
+        };
+        let mut decoded = Vec::with_capacity(rows.len());
+        for row in rows {
+            decoded.push(decode_row::<M, R>(&row.0, "an aggregation row")?);
         }
-        let cmd = commands::ft_aggregate::<Row>(index, &query.text, &options);
-        let mut batch: AggregateResult<Row> = executor
-            .execute(cmd.into_cmd())
-            .await
-            .map_err(|error| missing_index::<M>(error, index))?;
-        let mut rows = Vec::new();
-        loop {
-            for row in batch.rows {
-                rows.push(decode_row::<M, R>(&row.0, "an aggregation row")?);
+        Ok(decoded)
+    }
+}
+
+/// Every row of `options`' aggregation of `text` on `index`, read through
+/// its cursor.
+pub(super) async fn read_rows<M: Model, E: Executor>(
+    executor: &E,
+    index: &str,
+    text: &str,
+    options: &AggregateOptions,
+) -> Result<Vec<Row>> {
+    let cmd = commands::ft_aggregate::<Row>(index, text, options);
+    let mut batch: AggregateResult<Row> = executor
+        .execute(cmd.into_cmd())
+        .await
+        .map_err(|error| missing_index::<M>(error, index))?;
+    let mut rows = Vec::new();
+    loop {
+        rows.extend(batch.rows);
+        match batch.cursor {
+            Some(cursor) if cursor != 0 => {
+                let read = commands::ft_cursor_read_with::<Row>(index, cursor, CURSOR_BATCH);
+                batch = executor.execute(read.into_cmd()).await?;
             }
-            match batch.cursor {
-                Some(cursor) if cursor != 0 => {
-                    let read = commands::ft_cursor_read_with::<Row>(index, cursor, CURSOR_BATCH);
-                    batch = executor.execute(read.into_cmd()).await?;
-                }
-                _ => return Ok(rows),
-            }
+            _ => return Ok(rows),
         }
     }
 }

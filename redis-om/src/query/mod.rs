@@ -85,6 +85,7 @@
 //! merged (see [`Find::stream`] and the README's "Queries on a cluster").
 
 mod aggregate;
+mod aggregate_shards;
 mod cursor;
 pub(crate) mod escape;
 mod excerpts;
