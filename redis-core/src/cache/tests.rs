@@ -190,3 +190,26 @@ fn the_ttl_bounds_an_entry() {
     assert!(matches!(cache.lookup(&get("k")), Lookup::Lead(_)));
     assert_eq!(cache.stats().evictions, 1);
 }
+
+#[test]
+fn this_clients_writes_and_flushes_forget_what_they_change() {
+    let cache = cache();
+    for key in ["a", "b"] {
+        lead(&cache, &get(key)).finish(&Ok(value(key)));
+    }
+    cache.forget_written(&[get("a"), Cmd::new("SET").arg("a").arg("2")]);
+    assert!(matches!(cache.lookup(&get("a")), Lookup::Lead(_)));
+    assert!(is_hit(&cache, &get("b"), "b"));
+    for flush in [
+        Cmd::new("FLUSHDB"),
+        Cmd::new("flushall").arg("ASYNC"),
+        Cmd::new("SWAPDB").arg(0).arg(1),
+    ] {
+        assert!(is_hit(&cache, &get("b"), "b"));
+        cache.forget_written(std::slice::from_ref(&flush));
+        let Lookup::Lead(ticket) = cache.lookup(&get("b")) else {
+            panic!("{flush:?} left an entry");
+        };
+        ticket.finish(&Ok(value("b")));
+    }
+}
