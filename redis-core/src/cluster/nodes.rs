@@ -60,6 +60,16 @@ impl Nodes {
         Ok(client.clone())
     }
 
+    /// The client of `node` if it is connected already: no wait, for the
+    /// path of a single command.
+    pub(crate) fn connected(&self, node: &str) -> Option<Client> {
+        if self.closed.load(Ordering::Acquire) {
+            return None;
+        }
+        let clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        clients.get(node)?.get().cloned()
+    }
+
     async fn connect(&self, node: &str) -> Result<Client> {
         let (host, port) = split_node(node).ok_or_else(|| {
             Error::protocol(format!("the cluster named a node without a port: {node:?}"))
