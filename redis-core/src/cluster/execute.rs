@@ -505,6 +505,13 @@ impl Executor for ClusterClient {
 
     fn execute<T: FromValue>(&self, cmd: Cmd) -> ClusterExecute<'_, T> {
         Box::pin(async move {
+            if cmd.is("SCAN") {
+                let page = self
+                    .scan_page(&cmd)
+                    .await
+                    .map_err(|e| e.with_command(cmd.name()))?;
+                return reply_to(&cmd, page);
+            }
             if let Some(split) = split(&cmd) {
                 let ran = self
                     .run(&split.cmds)

@@ -7,7 +7,8 @@
 //! combines the replies of a fanned-out command, `nodes` holds one
 //! [`crate::Client`] per node, `execute` sends, redirects and retries,
 //! `split` spreads MGET, DEL, EXISTS, UNLINK and TOUCH over slots,
-//! `targets` sends to nodes the caller names, `url` reads
+//! `targets` sends to nodes the caller names, `scan` runs SCAN over every
+//! primary, `url` reads
 //! `redis+cluster://` URLs, `client` is the public handle.
 
 mod client;
@@ -15,6 +16,7 @@ mod execute;
 mod merge;
 mod nodes;
 mod routing;
+mod scan;
 mod slots;
 mod split;
 mod targets;
