@@ -9,7 +9,7 @@
 //! `split` spreads MGET, DEL, EXISTS, UNLINK and TOUCH over slots,
 //! `targets` sends to nodes the caller names, `scan` runs SCAN over every
 //! primary, `url` reads
-//! `redis+cluster://` URLs, `client` is the public handle.
+//! `redis+cluster://` URLs, `watching` runs WATCH transactions, `client` is the public handle.
 
 mod client;
 mod execute;
@@ -22,6 +22,7 @@ mod split;
 mod targets;
 mod topology;
 mod url;
+mod watching;
 
 pub use client::{ClusterClient, ClusterStats};
 pub use execute::ClusterExecute;
