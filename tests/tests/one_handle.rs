@@ -141,4 +141,10 @@ async fn a_bad_url_says_what_is_wrong() {
         .await
         .unwrap_err();
     assert!(error.to_string().contains("read_from_replicas"), "{error}");
+    // A cluster URL that names a server outside any cluster.
+    let error = Redis::connect(&format!("redis+cluster://{}", servers().redis8()))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), redis_core::ErrorKind::Config, "{error}");
+    assert!(error.to_string().contains("not a cluster node"), "{error}");
 }

@@ -132,11 +132,23 @@ impl ReadOnlyNode {
                 node.config().response_timeout,
             )
             .await?;
-        match replies.pop() {
-            Some(reply) => reply_to::<()>(&readonly, reply)?,
-            None => return Err(Error::protocol("no reply to READONLY")),
+        let reply = replies
+            .pop()
+            .ok_or_else(|| Error::protocol("no reply to READONLY"))?;
+        match reply_to::<()>(&readonly, reply) {
+            Ok(()) => Ok(conn),
+            Err(error) if error.to_string().contains("cluster support disabled") => {
+                Err(Error::new(
+                    ErrorKind::Config,
+                    format!(
+                        "{} is not a cluster node ({error}); a single server opens with \
+                         Client::connect or a redis:// URL",
+                        node.config().addr
+                    ),
+                ))
+            }
+            Err(error) => Err(error),
         }
-        Ok(conn)
     }
 }
 
