@@ -12,6 +12,8 @@ use crate::workload::Workload;
 pub struct Args {
     /// The server, `redis://host:port`.
     pub url: String,
+    /// The cluster's nodes, `host:port,host:port...`, for the `cluster_*` workloads.
+    pub cluster: Option<String>,
     /// Measured runs per workload and client; the table shows medians.
     pub runs: usize,
     /// Length of one measured run.
@@ -56,13 +58,15 @@ pub const ALL_CLIENTS: [&str; 4] = ["redis-benchmark", "ours", "redis-rs", "fred
 pub const USAGE: &str = "\
 usage: redis-bench --url redis://HOST:PORT [options]
 
+  --cluster NODES    host:port,... of a cluster for the cluster_* workloads (skipped without)
   --runs N           measured runs per workload and client, medians shown (5)
   --duration SECS    one measured run (2)
   --warmup SECS      unmeasured run before each measured one (0.5)
   --steps N          end each measured run after N steps per task, if before --duration:
                      the same work on every run, for callgrind (a step is one command,
                      one pipeline, one MGET or one HSET+HGETALL pair)
-  --workloads LIST   comma-separated: seq,conc64,pipe100,mget100,hash10 (the first table)
+  --workloads LIST   comma-separated: seq,conc64,pipe100,mget100,hash10,cluster_conc64,
+                     cluster_pipe100,cluster_mget100 (the first table)
                      and om_hash10,om_json,om_save_many,om_update2,om_update2_versioned,
                      om_json_update,om_find,om_knn (the object-mapper table) and
                      cached_get_seq,cached_conc64,pubsub,pubsub_backlog,lock,channel,stream_worker1,
@@ -87,6 +91,7 @@ impl Args {
     pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
         let mut parsed = Args {
             url: String::new(),
+            cluster: None,
             runs: 5,
             duration: Duration::from_secs(2),
             steps: None,
@@ -115,6 +120,7 @@ impl Args {
                 .ok_or_else(|| format!("{flag} needs a value\n\n{USAGE}"))?;
             match flag.as_str() {
                 "--url" => parsed.url = value,
+                "--cluster" => parsed.cluster = Some(value),
                 "--runs" => parsed.runs = number(&flag, &value)?.max(1),
                 "--duration" => parsed.duration = seconds(&flag, &value)?,
                 "--steps" => parsed.steps = Some(number(&flag, &value)? as u64),

@@ -25,7 +25,9 @@ use std::sync::Arc;
 use redis_core::Cmd;
 
 use crate::args::Args;
-use crate::clients::{BenchClient, Fred, Ours, RedisRs, Result};
+use crate::clients::{
+    BenchClient, Fred, FredCluster, Ours, OursCluster, RedisRs, RedisRsCluster, Result,
+};
 use crate::data::Data;
 use crate::workload::{Limit, Sample, Workload, measure, prefill};
 
@@ -54,11 +56,42 @@ fn main() -> ExitCode {
     }
 }
 
-/// The clients asked for, connected.
+/// The clients asked for, connected: to the server and, for the `cluster_*` workloads, to
+/// the cluster.
 struct Clients {
     ours: Option<Ours>,
     redis_rs: Option<RedisRs>,
     fred: Option<Fred>,
+    cluster: Option<ClusterClients>,
+}
+
+/// Each library's clustered client, the ones asked for.
+struct ClusterClients {
+    ours: Option<OursCluster>,
+    redis_rs: Option<RedisRsCluster>,
+    fred: Option<FredCluster>,
+}
+
+impl ClusterClients {
+    async fn connect(args: &Args, nodes: &str) -> Result<ClusterClients> {
+        Ok(ClusterClients {
+            ours: if args.wants("ours") {
+                Some(OursCluster::connect(nodes, args.resp).await?)
+            } else {
+                None
+            },
+            redis_rs: if args.wants("redis-rs") {
+                Some(RedisRsCluster::connect(nodes, args.resp).await?)
+            } else {
+                None
+            },
+            fred: if args.wants("fred") {
+                Some(FredCluster::connect(nodes, args.resp).await?)
+            } else {
+                None
+            },
+        })
+    }
 }
 
 impl Clients {
@@ -79,6 +112,12 @@ impl Clients {
             } else {
                 None
             },
+            cluster: match &args.cluster {
+                Some(nodes) if args.workloads.iter().any(|w| w.on_cluster()) => {
+                    Some(ClusterClients::connect(args, nodes).await?)
+                }
+                _ => None,
+            },
         })
     }
 }
@@ -98,6 +137,22 @@ fn run(args: &Args) -> Result<()> {
     }
     runtime.block_on(prefill(&mut setup.clone(), &data))?;
     let clients = runtime.block_on(Clients::connect(args))?;
+    match &clients.cluster {
+        Some(cluster) => {
+            let mut setup = match &cluster.ours {
+                Some(ours) => ours.clone(),
+                None => runtime.block_on(OursCluster::connect(
+                    args.cluster.as_deref().unwrap_or_default(),
+                    args.resp,
+                ))?,
+            };
+            runtime.block_on(prefill(&mut setup, &data))?;
+        }
+        None if args.workloads.iter().any(|w| w.on_cluster()) => {
+            eprintln!("[bench] cluster_* workloads skipped: no --cluster NODES given");
+        }
+        None => {}
+    }
     let benchmark = args
         .wants("redis-benchmark")
         .then(|| redis_benchmark::host_port(&args.url))
@@ -241,6 +296,24 @@ fn run_workloads(
                         }
                         None => None,
                     },
+                    _ if workload.on_cluster() => {
+                        let Some(cluster) = &clients.cluster else {
+                            continue;
+                        };
+                        // A client that cannot run the workload (redis-rs refuses a
+                        // pipeline across slots) leaves its cell empty; the others go on.
+                        let sample = match column {
+                            "ours" => one(runtime, workload, cluster.ours.as_ref(), data, args),
+                            "redis-rs" => {
+                                one(runtime, workload, cluster.redis_rs.as_ref(), data, args)
+                            }
+                            _ => one(runtime, workload, cluster.fred.as_ref(), data, args),
+                        };
+                        sample.unwrap_or_else(|error| {
+                            eprintln!("[bench] {column}: {error}");
+                            None
+                        })
+                    }
                     "ours" => one(runtime, workload, clients.ours.as_ref(), data, args)?,
                     "redis-rs" => one(runtime, workload, clients.redis_rs.as_ref(), data, args)?,
                     _ => one(runtime, workload, clients.fred.as_ref(), data, args)?,

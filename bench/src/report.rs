@@ -46,7 +46,7 @@ impl Table {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{:<9} {:<8} {:>15} {:>11} {:>11} {:>11} {:>9} {:>14}",
+            "{:<15} {:<8} {:>15} {:>11} {:>11} {:>11} {:>9} {:>14}",
             "workload",
             "unit",
             "redis-benchmark",
@@ -60,7 +60,7 @@ impl Table {
             let rate = |column| self.median(w, column, |s| Some(s.rate));
             let best_peer = PEERS.iter().filter_map(|&p| rate(p)).reduce(f64::max);
             let ours = rate("ours");
-            let _ = write!(out, "{:<9} {:<8}", w.name(), w.unit());
+            let _ = write!(out, "{:<15} {:<8}", w.name(), w.unit());
             for column in ALL_CLIENTS {
                 let _ = write!(
                     out,
@@ -82,11 +82,11 @@ impl Table {
         );
         let _ = writeln!(
             out,
-            "{:<9} {:>17} {:>17} {:>17} {:>17}",
+            "{:<15} {:>17} {:>17} {:>17} {:>17}",
             "workload", "redis-benchmark", "ours", "redis-rs", "fred"
         );
         for &w in workloads.iter().filter(|w| w.has_latency()) {
-            let _ = write!(out, "{:<9}", w.name());
+            let _ = write!(out, "{:<15}", w.name());
             for column in ALL_CLIENTS {
                 let p50 = self.median(w, column, |s| s.p50_us);
                 let p99 = self.median(w, column, |s| s.p99_us);
@@ -112,7 +112,10 @@ impl Table {
              pipe100: SETs per second, sent as explicit pipelines of 100\n  \
              mget100: MB (10^6 bytes) of values received per second, MGET of 100 keys x 1 KiB, one task\n  \
              hash10: one pair = HSET of 10 fields + HGETALL of them into a HashMap<String, String> \
-             (two round trips), as counted in issue 16's table"
+             (two round trips), as counted in issue 16's table\n  \
+             cluster_*: the same steps on a six-node cluster (3 primaries + 3 replicas) through each \
+             library's clustered client; keys without hash tags, so over all slots; a pipeline or \
+             MGET spans slots on every primary (`-`: the client refused it, see the log)"
         );
         out
     }

@@ -1,4 +1,5 @@
-//! The five workloads of issue 16, written once over [`BenchClient`].
+//! The five workloads of issue 16, and three of them on a six-node cluster (issue 32),
+//! written once over [`BenchClient`].
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -24,16 +25,25 @@ pub enum Workload {
     Mget100,
     /// HSET of 10 fields, then HGETALL into a map.
     Hash10,
+    /// `conc64` on a cluster: the keys spread over all slots, so over every primary.
+    ClusterConc64,
+    /// `pipe100` on a cluster: each pipeline's 100 keys in as many slots, on every primary.
+    ClusterPipe100,
+    /// `mget100` on a cluster: the 100 keys in as many slots, on every primary.
+    ClusterMget100,
 }
 
 impl Workload {
     /// Every workload, in table order.
-    pub const ALL: [Workload; 5] = [
+    pub const ALL: [Workload; 8] = [
         Workload::Seq,
         Workload::Conc64,
         Workload::Pipe100,
         Workload::Mget100,
         Workload::Hash10,
+        Workload::ClusterConc64,
+        Workload::ClusterPipe100,
+        Workload::ClusterMget100,
     ];
 
     /// Its name on the command line and in the table.
@@ -44,22 +54,41 @@ impl Workload {
             Workload::Pipe100 => "pipe100",
             Workload::Mget100 => "mget100",
             Workload::Hash10 => "hash10",
+            Workload::ClusterConc64 => "cluster_conc64",
+            Workload::ClusterPipe100 => "cluster_pipe100",
+            Workload::ClusterMget100 => "cluster_mget100",
+        }
+    }
+
+    /// Whether it runs on the cluster's clients.
+    pub fn on_cluster(self) -> bool {
+        self != self.steps()
+    }
+
+    /// The single-server workload whose steps it runs.
+    pub fn steps(self) -> Workload {
+        match self {
+            Workload::ClusterConc64 => Workload::Conc64,
+            Workload::ClusterPipe100 => Workload::Pipe100,
+            Workload::ClusterMget100 => Workload::Mget100,
+            other => other,
         }
     }
 
     /// The unit of its figure.
     pub fn unit(self) -> &'static str {
-        match self {
+        match self.steps() {
             Workload::Seq | Workload::Conc64 => "ops/s",
             Workload::Pipe100 => "SET/s",
             Workload::Mget100 => "MB/s",
             Workload::Hash10 => "pairs/s",
+            _ => "",
         }
     }
 
     /// Whether per-command latencies are recorded and shown.
     pub fn has_latency(self) -> bool {
-        matches!(self, Workload::Seq | Workload::Conc64)
+        matches!(self.steps(), Workload::Seq | Workload::Conc64)
     }
 }
 
@@ -119,7 +148,7 @@ pub async fn measure<C: BenchClient>(
     latencies.sort_unstable();
     let rate = progress.units as f64 / elapsed;
     Ok(Sample {
-        rate: if workload == Workload::Mget100 {
+        rate: if workload.steps() == Workload::Mget100 {
             rate / 1e6
         } else {
             rate
@@ -137,7 +166,7 @@ async fn run_for<C: BenchClient>(
     data: &Arc<Data>,
     limit: Limit,
 ) -> Result<Progress> {
-    let tasks = if workload == Workload::Conc64 {
+    let tasks = if workload.steps() == Workload::Conc64 {
         CONC_TASKS
     } else {
         1
@@ -195,7 +224,7 @@ async fn one_step<C: BenchClient>(
     task: u64,
     step: u64,
 ) -> Result<u64> {
-    match workload {
+    match workload.steps() {
         Workload::Seq | Workload::Conc64 => {
             // SET then GET of the same key; in conc64 half the tasks start with a GET, so
             // the mix stays 50/50 at every moment. Tasks start at spread-out keys.
@@ -226,6 +255,7 @@ async fn one_step<C: BenchClient>(
             client.hash_round_trip(key, &data.hash_fields).await?;
             Ok(1)
         }
+        cluster => Err(format!("{} has no steps of its own", cluster.name()).into()),
     }
 }
 

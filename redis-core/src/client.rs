@@ -18,8 +18,7 @@ use crate::connection::{
     ConnectionEvent, Connector, Failed, Multiplexer, Node, PendingReplies, Replies, Tap,
     explain_noperm,
 };
-use crate::convert::{FromValue, ToArgs};
-use crate::pipeline::Transaction;
+use crate::convert::FromValue;
 use crate::pool::{Dedicated, Pool, batch_timeout};
 use crate::retry::{Backoff, ExponentialBackoff};
 use crate::span::CommandSpan;
@@ -354,76 +353,6 @@ impl Client {
         self.inner.mux.close().await;
     }
 
-    /// Runs an optimistic transaction, like redis-py's `transaction(func, *watches)`:
-    /// WATCH `keys` on a dedicated connection, let `build` read what it needs
-    /// (on the connection it is given) and return the [`Transaction`] to run,
-    /// then EXEC it. If a watched key changed meanwhile, everything is tried
-    /// again from WATCH, so `build` must be safe to run more than once: up to
-    /// [`Config::with_transaction_attempts`] times in all (16 by default),
-    /// with a short random pause, growing, before each new attempt. When
-    /// every attempt met a change, the error is of kind [`ErrorKind::Watch`]
-    /// and says how many were made; nothing of any attempt was applied.
-    ///
-    /// ```no_run
-    /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
-    /// use redis_core::prelude::*;
-    /// let ((), balance) = client
-    ///     .transaction(&["balance"], |conn| async move {
-    ///         let now: Option<i64> = conn.get("balance").await?;
-    ///         Ok(Transaction::new()
-    ///             .set("balance", now.unwrap_or(0) + 10)
-    ///             .get::<i64>("balance"))
-    ///     })
-    ///     .await?;
-    /// # let _ = balance; Ok(()) }
-    /// ```
-    pub async fn transaction<K, R, F, Fut>(&self, keys: &[K], mut build: F) -> Result<R>
-    where
-        K: ToArgs,
-        R: FromValue,
-        F: FnMut(Dedicated) -> Fut,
-        Fut: Future<Output = Result<Transaction<R>>>,
-    {
-        let attempts = self.inner.config.transaction_attempts.max(1);
-        let conn = self.dedicated().await?;
-        let mut watch = Cmd::new("WATCH");
-        for key in keys {
-            watch.push_arg(key);
-        }
-        let mut attempt = 1;
-        loop {
-            watch.clone().query::<()>(&conn).await?;
-            let tx = match build(conn.clone()).await {
-                Ok(tx) => tx,
-                Err(error) => {
-                    // Leave the connection clean for the pool.
-                    let _ = Cmd::new("UNWATCH").query::<()>(&conn).await;
-                    return Err(error);
-                }
-            };
-            // Written on another connection: see `Cache::forget_written`.
-            let written = (self.inner.cache.as_ref()).map(|cache| (cache, tx.cmds()));
-            if let Some((cache, cmds)) = &written {
-                cache.forget_written(cmds);
-            }
-            let outcome = tx.query(&conn).await;
-            if let Some((cache, cmds)) = &written {
-                cache.forget_written(cmds);
-            }
-            match outcome {
-                Err(error) if error.kind() == ErrorKind::Watch && attempt < attempts => {
-                    tracing::debug!(attempt, "watched key changed; retrying the transaction");
-                    tokio::time::sleep(TRANSACTION_BACKOFF.delay(attempt)).await;
-                    attempt += 1;
-                }
-                Err(error) if error.kind() == ErrorKind::Watch => {
-                    return Err(out_of_attempts(error, attempts));
-                }
-                result => return result,
-            }
-        }
-    }
-
     /// Asks the server, in the background, about each command that neither
     /// the generated table nor an earlier answer knows (a module the table
     /// was not made with, a newer server): commands of that name created
@@ -565,33 +494,6 @@ const DEMOTED_BACKOFF: ExponentialBackoff = ExponentialBackoff {
     jitter: true,
 };
 
-/// The pause before each new attempt of [`Client::transaction`]: short,
-/// since the keys are only contended, not unreachable, and random, so that
-/// clients that collided once do not collide again in step.
-const TRANSACTION_BACKOFF: ExponentialBackoff = ExponentialBackoff {
-    base: std::time::Duration::from_millis(2),
-    cap: std::time::Duration::from_millis(100),
-    jitter: true,
-};
-
-/// The error of a transaction whose every attempt met a changed key.
-fn out_of_attempts(last: Error, attempts: u32) -> Error {
-    let node = last.node().map(str::to_owned);
-    let error = Error::new(
-        ErrorKind::Watch,
-        format!(
-            "the transaction gave up after {attempts} attempt{}: a watched key changed before \
-             EXEC every time, and nothing was applied; raise Config::with_transaction_attempts, \
-             or shorten what runs between WATCH and EXEC",
-            if attempts == 1 { "" } else { "s" }
-        ),
-    );
-    match node {
-        Some(node) => error.at_node(&node),
-        None => error,
-    }
-}
-
 /// The error of a command whose deadline passed before a retry could be
 /// sent: a timeout, saying what failed first.
 fn out_of_time(error: Error) -> Error {
@@ -665,5 +567,23 @@ impl Executor for Client {
             }
         };
         span.finish(replies).map(|replies| replies.into_vec())
+    }
+}
+
+/// Transactions on a dedicated connection of the pool.
+impl crate::Watching for Client {
+    async fn watch_connection(&self, _watch: &Cmd) -> Result<Dedicated> {
+        self.dedicated().await
+    }
+
+    fn transaction_attempts(&self) -> u32 {
+        self.inner.config.transaction_attempts
+    }
+
+    /// Written on another connection: see `Cache::forget_written`.
+    fn written(&self, transaction: &Batch) {
+        if let Some(cache) = &self.inner.cache {
+            cache.forget_written(&transaction.to_cmds());
+        }
     }
 }

@@ -93,7 +93,7 @@ impl Config {
     /// connect timeout 5 s, response timeout 10 s, a health check after 15 s
     /// idle, TCP keepalive 60 s, up to 16 dedicated connections, one retry of
     /// read-only commands after a reconnect, 16 attempts of a
-    /// [`crate::Client::transaction`].
+    /// [`crate::Watching::transaction`].
     pub fn new(addr: Addr) -> Self {
         Config {
             addr,
@@ -224,7 +224,7 @@ impl Config {
         self
     }
 
-    /// How many times [`crate::Client::transaction`] runs its WATCH ...
+    /// How many times [`crate::Watching::transaction`] runs its WATCH ...
     /// EXEC while other clients keep changing the watched keys, before it
     /// gives up with an error of kind [`crate::ErrorKind::Watch`] (16 by
     /// default; 0 counts as 1). Between attempts it waits a little, longer

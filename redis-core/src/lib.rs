@@ -206,6 +206,7 @@ mod sync;
 mod tls;
 mod typed_script;
 pub mod url;
+mod watch;
 
 #[doc(hidden)]
 pub use batch::Batch;
@@ -232,6 +233,7 @@ pub use sentinel::Sentinel;
 #[cfg(feature = "tls")]
 pub use tls::TlsConfig;
 pub use typed_script::{ScriptCall, ScriptValues, TypedScript};
+pub use watch::Watching;
 
 /// Internals exposed for the criterion benchmarks in `bench/`; not a
 /// stable API.

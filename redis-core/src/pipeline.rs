@@ -369,7 +369,7 @@ fn typed<R: FromValue>(
 /// Commands run atomically with MULTI/EXEC, in one round trip; built like
 /// a [`Pipeline`], with typed replies.
 ///
-/// If a key watched on the same connection (see [`crate::Client::transaction`])
+/// If a key watched on the same connection (see [`crate::Watching::transaction`])
 /// changed before EXEC, the server runs nothing and the call fails with
 /// [`ErrorKind::Watch`]. A command the server rejects while queueing (a wrong
 /// number of arguments) aborts the whole transaction with `EXECABORT`.
@@ -390,9 +390,10 @@ pub struct Transaction<R = ()> {
 }
 
 impl<R> Transaction<R> {
-    /// The commands, for the client-side cache to forget what they write.
-    pub(crate) fn cmds(&self) -> Vec<crate::Cmd> {
-        self.pipeline.batch.to_cmds()
+    /// The commands, encoded: for the executor to check where they go and
+    /// for the client-side cache to forget what they write.
+    pub(crate) fn batch(&self) -> &crate::batch::Batch {
+        &self.pipeline.batch
     }
 }
 

@@ -50,7 +50,7 @@ pub use crate::commands::{
 };
 pub use crate::{
     Client, Cmd, Config, Error, ErrorKind, Executor, FromValue, MessageKind, Pipeline, PubSub,
-    PubSubEvent, Result, Script, ToArgs, Transaction, Value,
+    PubSubEvent, Result, Script, ToArgs, Transaction, Value, Watching,
 };
 
 #[cfg(test)]

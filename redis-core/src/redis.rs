@@ -7,7 +7,8 @@ use std::task::{Context, Poll};
 use crate::batch::Batch;
 use crate::cluster::ClusterExecute;
 use crate::{
-    Client, ClusterClient, Cmd, Error, Executing, Executor, FromValue, Result, Sentinel, Value,
+    Client, ClusterClient, Cmd, Dedicated, Error, Executing, Executor, FromValue, Result, Sentinel,
+    Value, Watching,
 };
 
 /// A connection to Redis whatever its topology: one server, a server that
@@ -170,6 +171,36 @@ impl Executor for Redis {
         match self {
             Redis::Server(client) => client.name_node(error),
             Redis::Cluster(cluster) => cluster.name_node(error),
+        }
+    }
+}
+
+impl Watching for Redis {
+    async fn watch_connection(&self, watch: &Cmd) -> Result<Dedicated> {
+        match self {
+            Redis::Server(client) => client.watch_connection(watch).await,
+            Redis::Cluster(cluster) => cluster.watch_connection(watch).await,
+        }
+    }
+
+    fn transaction_attempts(&self) -> u32 {
+        match self {
+            Redis::Server(client) => client.transaction_attempts(),
+            Redis::Cluster(cluster) => cluster.transaction_attempts(),
+        }
+    }
+
+    fn check_transaction(&self, watch: &Cmd, transaction: &Batch) -> Result<()> {
+        match self {
+            Redis::Server(client) => client.check_transaction(watch, transaction),
+            Redis::Cluster(cluster) => cluster.check_transaction(watch, transaction),
+        }
+    }
+
+    fn written(&self, transaction: &Batch) {
+        match self {
+            Redis::Server(client) => client.written(transaction),
+            Redis::Cluster(cluster) => cluster.written(transaction),
         }
     }
 }

@@ -10,7 +10,7 @@ use std::task::Poll;
 
 use redis_core::commands::{self, *};
 use redis_core::{
-    Cmd, Config, ErrorKind, Executor, Pipeline, Protocol, Script, Transaction, Value,
+    Cmd, Config, ErrorKind, Executor, Pipeline, Protocol, Script, Transaction, Value, Watching,
 };
 use redis_tests::{Ctx, TempServer, Version, each_setup, each_version};
 

@@ -235,3 +235,40 @@ async fn execute_on_primaries_asks_every_shard_or_the_one_server() {
     assert!(counts.iter().all(|c| !c.is_empty()), "{counts:?}");
     cluster.del(&keys).await.unwrap();
 }
+
+#[tokio::test]
+async fn scan_streams_the_keys_of_every_primary() {
+    use redis_core::commands::ScanOptions;
+    let cluster = cluster().await;
+    let prefix = prefix("scan");
+    let keys: Vec<String> = (0..90).map(|i| format!("{prefix}:{i}")).collect();
+    for key in &keys {
+        cluster.set(key, 1).await.unwrap();
+    }
+    // Small pages, so each primary takes several, and the stream goes on
+    // from one primary to the next.
+    let options = ScanOptions::new().pattern(format!("{prefix}:*")).count(20);
+    let found: HashSet<String> = cluster
+        .scan::<String>(options.clone())
+        .try_collect()
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert_eq!(found, keys.iter().cloned().collect::<HashSet<_>>());
+    // The same through the one handle, written over the executor trait.
+    let redis = redis_core::Redis::from(cluster.clone());
+    let mut stream = redis.scan::<String>(options);
+    let mut again = HashSet::new();
+    while let Some(key) = stream.next().await {
+        again.insert(key.unwrap());
+    }
+    assert_eq!(again, found);
+    // A cursor that names no node is refused before anything is sent.
+    let error = cluster
+        .execute::<Value>(Cmd::new("SCAN").arg("12"))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), redis_core::ErrorKind::InvalidInput, "{error}");
+    cluster.del(&keys).await.unwrap();
+}

@@ -14,7 +14,9 @@ use tokio::time::Instant;
 
 use redis_core::commands::*;
 use redis_core::retry::Retry;
-use redis_core::{Client, Cmd, Config, Error, ErrorKind, Pipeline, Protocol, Transaction};
+use redis_core::{
+    Client, Cmd, Config, Error, ErrorKind, Pipeline, Protocol, Transaction, Watching,
+};
 use redis_tests::{Direction, FaultProxy, TempServer, Version};
 
 /// The client's reply timeout in these tests.

@@ -7,6 +7,42 @@ use redis_core::prelude::*;
 use redis_core::{Cmd, Executor, Pipeline, Redis, Transaction};
 use redis_tests::servers;
 
+/// A model stored as a hash, for the object mapper written once over the
+/// executor.
+#[derive(redis_om::RedisModel, Debug, PartialEq, Clone)]
+#[redis(prefix = "one-handle:user")]
+struct User {
+    #[redis(pk)]
+    id: String,
+    name: String,
+    visits: u32,
+}
+
+/// The object mapper over whichever topology the URL chose: save, load,
+/// load many (keys in several slots on a cluster), delete.
+async fn object_mapper(redis: &Redis) {
+    let users = redis_om::Repository::<User, _>::new(redis);
+    let mut saved = Vec::new();
+    for (i, name) in ["Ada", "Grace", "Edsger", "Barbara"]
+        .into_iter()
+        .enumerate()
+    {
+        let user = User {
+            id: String::new(),
+            name: name.to_owned(),
+            visits: i as u32,
+        };
+        let id = users.save(&user).await.unwrap();
+        saved.push(User { id, ..user });
+    }
+    let ids: Vec<String> = saved.iter().map(|u| u.id.clone()).collect();
+    let loaded: Vec<Option<User>> = users.get_many(&ids).await.unwrap();
+    assert_eq!(loaded, saved.iter().cloned().map(Some).collect::<Vec<_>>());
+    assert_eq!(users.get(&ids[0]).await.unwrap().as_ref(), Some(&saved[0]));
+    assert_eq!(users.delete_many(&ids).await.unwrap(), 4);
+    assert_eq!(users.get(&ids[0]).await.unwrap(), None);
+}
+
 /// Application code written once: typed commands, a pipeline whose keys
 /// span slots on a cluster, a transaction in one slot, and a question
 /// every shard answers for its own keys.
@@ -52,6 +88,7 @@ async fn a_redis_url_opens_one_server() {
         .unwrap();
     assert!(matches!(redis, Redis::Server(_)), "{redis:?}");
     assert_eq!(application(&redis, &prefix("server")).await, 1);
+    object_mapper(&redis).await;
 }
 
 #[tokio::test]
@@ -78,6 +115,7 @@ async fn a_cluster_url_opens_the_cluster() {
     assert_eq!(cluster.primaries().len(), 3);
     assert!(format!("{cluster:?}").contains("read_from_replicas: false"));
     assert_eq!(application(&redis, &prefix("cluster")).await, 3);
+    object_mapper(&redis).await;
     // Through a reference and an Arc too, as generic code may hold it.
     assert_eq!(application(&&redis, &prefix("cluster-ref")).await, 3);
     let reads = Redis::connect(&format!(
@@ -103,4 +141,10 @@ async fn a_bad_url_says_what_is_wrong() {
         .await
         .unwrap_err();
     assert!(error.to_string().contains("read_from_replicas"), "{error}");
+    // A cluster URL that names a server outside any cluster.
+    let error = Redis::connect(&format!("redis+cluster://{}", servers().redis8()))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), redis_core::ErrorKind::Config, "{error}");
+    assert!(error.to_string().contains("not a cluster node"), "{error}");
 }

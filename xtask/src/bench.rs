@@ -3,7 +3,9 @@
 //! mode against it, the server stopped whatever happened; and, for the object mapper's Python columns, a venv with Redis OM
 //! Python (optional: without network the Rust rows still run).
 //!
-//! The server lives in its own run directory, so `servers down` and this command never stop
+//! The `cluster_*` rows get a six-node cluster started the way `servers up` starts one.
+//!
+//! The servers live in their own run directory, so `servers down` and this command never stop
 //! each other's servers.
 
 mod python;
@@ -49,7 +51,16 @@ pub fn run(layout: &Layout, args: &[OsString]) -> Result<ExitCode> {
     }
     let python = python_args(layout, args);
     let port = Ports::default().pick()?;
+    // The cluster rows get a six-node cluster of their own (3 primaries + 3 replicas), in
+    // the same run directory, stopped with the server.
+    let cluster = value_of(args, "--workloads").is_none_or(|list| list.contains("cluster_"));
     let outcome = server::start(&own, "bench", port, &installed.redis8, &modules).and_then(|()| {
+        let mut cluster_args: Vec<OsString> = Vec::new();
+        if cluster {
+            let ports = crate::cluster::start(&own, &installed)?;
+            let nodes: Vec<String> = ports.iter().map(|p| format!("127.0.0.1:{p}")).collect();
+            cluster_args = vec!["--cluster".into(), nodes.join(",").into()];
+        }
         let mut command = crate::cargo(layout);
         command
             .args([
@@ -61,6 +72,7 @@ pub fn run(layout: &Layout, args: &[OsString]) -> Result<ExitCode> {
             ])
             .arg("--url")
             .arg(format!("redis://127.0.0.1:{port}"))
+            .args(&cluster_args)
             .args(&python)
             .args(args);
         let shown = crate::cmd::describe(&command);

@@ -1,6 +1,7 @@
 //! One adapter per client, each calling its library the way its documentation shows, behind
 //! one trait so that every workload is written once.
 
+mod cluster;
 mod fred;
 mod ours;
 mod redis_rs;
@@ -10,6 +11,7 @@ use std::future::Future;
 
 use bytes::Bytes;
 
+pub use self::cluster::{FredCluster, OursCluster, RedisRsCluster};
 pub use self::fred::Fred;
 pub use self::ours::{Ours, config as ours_config};
 pub use self::redis_rs::RedisRs;

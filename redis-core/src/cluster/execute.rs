@@ -14,6 +14,7 @@ use tokio::time::Instant;
 use super::client::ClusterClient;
 use super::merge::merge;
 use super::routing::{Group, Route, Unit, units};
+use super::slots::key_slot;
 use super::split::split;
 use crate::cmd_info::is_read_only;
 use crate::executor::reply_to;
@@ -91,11 +92,18 @@ impl ClusterClient {
     /// the batch could not be routed (cross-slot), or a node failed in a
     /// way that is not retried.
     pub(super) async fn run(&self, cmds: &[Cmd]) -> Result<Ran> {
+        self.run_since(cmds, Instant::now()).await
+    }
+
+    /// [`ClusterClient::run`] for commands first sent at `started` (straight
+    /// to their node, before this general path): the timeout counts from
+    /// then, so no call waits past it in all.
+    async fn run_since(&self, cmds: &[Cmd], started: Instant) -> Result<Ran> {
         if let Some(refused) = cmds.iter().find_map(Cmd::refusal) {
             return Err(refused);
         }
         let timeout = batch_timeout(cmds, self.inner.nodes.template().response_timeout);
-        let deadline = timeout.map(|t| Instant::now() + t);
+        let deadline = timeout.map(|t| started + t);
         let mut pending: Vec<Pending> = units(cmds)?
             .into_iter()
             .map(|unit| Pending {
@@ -404,6 +412,45 @@ impl ClusterClient {
     }
 }
 
+impl ClusterClient {
+    /// The client a single command goes to straight, as on a standalone
+    /// [`crate::Client`], when nothing but its keys' slot decides: keys in
+    /// one slot, a known and connected owner, no reading from replicas.
+    /// Anything else (keyless and fanned-out commands, a first use of a
+    /// node) takes the general path, [`ClusterClient::run`].
+    fn direct(&self, cmd: &Cmd) -> Option<crate::Client> {
+        if self.read_from_replicas && crate::cmd_info::reads_data_only(cmd) {
+            return None;
+        }
+        let mut keys = cmd.keys();
+        let slot = key_slot(keys.next()?);
+        if keys.any(|key| key_slot(key) != slot) {
+            return None;
+        }
+        let map = self.map();
+        self.inner.nodes.connected(map.primary(slot)?)
+    }
+}
+
+/// Whether a command sent straight to its slot's owner failed in a way
+/// that the general path handles by sending it again: the server did not
+/// run it (a redirection, TRYAGAIN, CLUSTERDOWN, LOADING, BUSY, READONLY),
+/// or the connection was lost under a command that may be repeated.
+fn sent_elsewhere(error: &Error, cmd: &Cmd) -> bool {
+    match error.kind() {
+        ErrorKind::Server => matches!(
+            error.retry_method(),
+            RetryMethod::MovedRedirect { .. }
+                | RetryMethod::AskRedirect { .. }
+                | RetryMethod::RetryImmediately
+                | RetryMethod::WaitAndRetry
+                | RetryMethod::Reconnect
+        ),
+        ErrorKind::Io => is_read_only(cmd),
+        _ => false,
+    }
+}
+
 /// The error of a batch whose timeout ran out while it was being sent
 /// again after redirections or retries.
 fn out_of_time(timeout: Option<Duration>, attempt: u32) -> Error {
@@ -466,6 +513,13 @@ impl Executor for ClusterClient {
 
     fn execute<T: FromValue>(&self, cmd: Cmd) -> ClusterExecute<'_, T> {
         Box::pin(async move {
+            if cmd.is("SCAN") {
+                let page = self
+                    .scan_page(&cmd)
+                    .await
+                    .map_err(|e| e.with_command(cmd.name()))?;
+                return reply_to(&cmd, page);
+            }
             if let Some(split) = split(&cmd) {
                 let ran = self
                     .run(&split.cmds)
@@ -473,8 +527,31 @@ impl Executor for ClusterClient {
                     .map_err(|e| e.with_command(cmd.name()))?;
                 return reply_to(&cmd, split.merge(ran.replies)?);
             }
+            let started = Instant::now();
+            if let Some(client) = self.direct(&cmd) {
+                match client.execute::<T>(cmd.clone()).await {
+                    // Not run there (a redirection, TRYAGAIN, LOADING ...), or a
+                    // lost connection on a command that may be repeated: the
+                    // general path follows the redirection or retries.
+                    Err(error) if sent_elsewhere(&error, &cmd) => match error.retry_method() {
+                        RetryMethod::MovedRedirect { slot, address } => {
+                            // Patched now, so the general path goes to the new owner.
+                            self.inner.counters.moved.fetch_add(1, Ordering::Relaxed);
+                            self.moved(slot, &address);
+                            self.schedule_refresh();
+                        }
+                        RetryMethod::AskRedirect { .. } => {}
+                        _ => self.schedule_refresh(),
+                    },
+                    Err(error) if error.kind() == ErrorKind::Io => {
+                        self.schedule_refresh();
+                        return Err(error);
+                    }
+                    done => return done,
+                }
+            }
             let ran = self
-                .run(std::slice::from_ref(&cmd))
+                .run_since(std::slice::from_ref(&cmd), started)
                 .await
                 .map_err(|e| e.with_command(cmd.name()))?;
             let reply = ran

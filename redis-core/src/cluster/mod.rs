@@ -7,19 +7,22 @@
 //! combines the replies of a fanned-out command, `nodes` holds one
 //! [`crate::Client`] per node, `execute` sends, redirects and retries,
 //! `split` spreads MGET, DEL, EXISTS, UNLINK and TOUCH over slots,
-//! `targets` sends to nodes the caller names, `url` reads
-//! `redis+cluster://` URLs, `client` is the public handle.
+//! `targets` sends to nodes the caller names, `scan` runs SCAN over every
+//! primary, `url` reads
+//! `redis+cluster://` URLs, `watching` runs WATCH transactions, `client` is the public handle.
 
 mod client;
 mod execute;
 mod merge;
 mod nodes;
 mod routing;
+mod scan;
 mod slots;
 mod split;
 mod targets;
 mod topology;
 mod url;
+mod watching;
 
 pub use client::{ClusterClient, ClusterStats};
 pub use execute::ClusterExecute;

@@ -60,6 +60,16 @@ impl Nodes {
         Ok(client.clone())
     }
 
+    /// The client of `node` if it is connected already: no wait, for the
+    /// path of a single command.
+    pub(crate) fn connected(&self, node: &str) -> Option<Client> {
+        if self.closed.load(Ordering::Acquire) {
+            return None;
+        }
+        let clients = self.clients.lock().unwrap_or_else(PoisonError::into_inner);
+        clients.get(node)?.get().cloned()
+    }
+
     async fn connect(&self, node: &str) -> Result<Client> {
         let (host, port) = split_node(node).ok_or_else(|| {
             Error::protocol(format!("the cluster named a node without a port: {node:?}"))
@@ -122,11 +132,23 @@ impl ReadOnlyNode {
                 node.config().response_timeout,
             )
             .await?;
-        match replies.pop() {
-            Some(reply) => reply_to::<()>(&readonly, reply)?,
-            None => return Err(Error::protocol("no reply to READONLY")),
+        let reply = replies
+            .pop()
+            .ok_or_else(|| Error::protocol("no reply to READONLY"))?;
+        match reply_to::<()>(&readonly, reply) {
+            Ok(()) => Ok(conn),
+            Err(error) if error.to_string().contains("cluster support disabled") => {
+                Err(Error::new(
+                    ErrorKind::Config,
+                    format!(
+                        "{} is not a cluster node ({error}); a single server opens with \
+                         Client::connect or a redis:// URL",
+                        node.config().addr
+                    ),
+                ))
+            }
+            Err(error) => Err(error),
         }
-        Ok(conn)
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use redis_core::commands::*;
-use redis_core::{Client, Cmd, FromValue, Pipeline, Transaction, Value};
+use redis_core::{Client, Cmd, FromValue, Pipeline, Transaction, Value, Watching};
 
 use crate::ledger::{Counter, Keys, Ledger, Pair};
 use crate::run::{Outcome, Run};

@@ -1,0 +1,47 @@
+//! Optimistic transactions on a cluster: [`crate::Watching`]'s one helper,
+//! on a connection lent by the pool of the node that serves the watched
+//! keys' slot.
+
+use super::client::ClusterClient;
+use super::routing::{Route, route};
+use crate::batch::Batch;
+use crate::{Cmd, Dedicated, Error, ErrorKind, Result, Watching};
+
+impl Watching for ClusterClient {
+    /// A connection to the primary of the watched keys' slot; keys in more
+    /// than one slot are refused ([`ErrorKind::CrossSlot`]), and so is a
+    /// transaction that watches nothing, since the keys choose the node.
+    async fn watch_connection(&self, watch: &Cmd) -> Result<Dedicated> {
+        let slot = match route(std::slice::from_ref(watch))? {
+            Route::Slot(slot) => slot,
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::InvalidInput,
+                    "a transaction on a cluster watches at least one key: its slot chooses \
+                     the node; without keys to watch, send a Transaction as it is",
+                )
+                .with_command("WATCH"));
+            }
+        };
+        let node = self.slot_owner(slot).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Io,
+                format!("no primary serves slot {slot} now (a failover in progress?)"),
+            )
+        })?;
+        let client = self.inner.nodes.get(&node).await?;
+        client.dedicated().await
+    }
+
+    fn transaction_attempts(&self) -> u32 {
+        self.inner.nodes.template().transaction_attempts
+    }
+
+    /// The transaction's keys must be in the watched slot: checked before
+    /// EXEC, so nothing is applied otherwise.
+    fn check_transaction(&self, watch: &Cmd, transaction: &Batch) -> Result<()> {
+        let mut all = vec![watch.clone()];
+        all.extend(transaction.to_cmds());
+        route(&all).map(|_| ())
+    }
+}
