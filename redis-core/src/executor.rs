@@ -35,12 +35,12 @@ pub trait Executor: Send + Sync {
     /// a Sentinel-managed client, a [`crate::Dedicated`] connection) its
     /// one reply.
     ///
-    /// For what every shard must do or answer on its own when the server
-    /// has no coordinator: on an open-source cluster, RediSearch indexes
-    /// only the keys of its own node, so `FT.CREATE` must reach every
-    /// primary and `FT.SEARCH` is asked of each and the results combined
-    /// by the caller. Generic code (the object mapper's repositories) calls
-    /// this and works unchanged on one server and on a cluster.
+    /// For what every shard must do or answer on its own, written once for
+    /// one server and a cluster. (A command that names a key goes to that
+    /// key's primary whatever this says: to reach each shard with such a
+    /// command, such as a RediSearch index name, which the cluster routes
+    /// as a key, name something each shard serves with
+    /// [`Executor::hash_tag_of`].)
     ///
     /// ```no_run
     /// use redis_core::{Cmd, Executor};
