@@ -832,3 +832,86 @@ async fn a_manual_failover_under_load_causes_no_error() {
         cluster.stats()
     );
 }
+
+/// How many `CLUSTER SHARDS` the nodes have answered in all.
+async fn shards_asked(nodes: &[TempServer]) -> u64 {
+    let mut total = 0;
+    for node in nodes {
+        let client = Client::connect(node.url()).await.unwrap();
+        let stats: String = Cmd::new("INFO")
+            .arg("commandstats")
+            .query(&client)
+            .await
+            .unwrap();
+        total += stats
+            .lines()
+            .find_map(|line| line.strip_prefix("cmdstat_cluster|shards:calls="))
+            .and_then(|rest| rest.split(',').next())
+            .map_or(0, |calls| calls.parse::<u64>().unwrap());
+    }
+    total
+}
+
+/// A client that sends nothing learns of a `CLUSTER FAILOVER` from its
+/// periodic topology refresh; one with the refresh off does not; and a
+/// dropped client's refresh stops.
+#[tokio::test]
+async fn the_periodic_refresh_learns_of_a_failover_without_traffic() {
+    let nodes = throwaway_cluster(1).await;
+    let period = Duration::from_millis(300);
+    let refreshing = ClusterClient::connect_nodes(settings(), [nodes[0].addr()])
+        .await
+        .unwrap();
+    refreshing.set_topology_refresh(Some(period));
+    let still = ClusterClient::connect_nodes(settings(), [nodes[0].addr()])
+        .await
+        .unwrap();
+    still.set_topology_refresh(None);
+    let (primary, replica) = (nodes[2].addr(), nodes[3].addr());
+    let slot = (0..redis_core::cluster::SLOT_COUNT)
+        .find(|&s| refreshing.slot_owner(s).as_deref() == Some(&primary))
+        .unwrap();
+    assert_eq!(still.slot_owner(slot), Some(primary.clone()));
+
+    let replica_client = Client::connect(format!("redis://{replica}")).await.unwrap();
+    Cmd::new("CLUSTER")
+        .arg("FAILOVER")
+        .query::<()>(&replica_client)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    while refreshing.slot_owner(slot).as_deref() != Some(&replica) {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the map still names {:?} for slot {slot}; {:?}",
+            refreshing.slot_owner(slot),
+            refreshing.stats()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    eprintln!(
+        "periodic refresh: the new primary seen {:?} after CLUSTER FAILOVER (period {period:?}); {:?}",
+        started.elapsed(),
+        refreshing.stats()
+    );
+    let stats = refreshing.stats();
+    assert_eq!((stats.moved, stats.ask, stats.retries), (0, 0, 0));
+    assert!(stats.refreshes > 1, "{stats:?}");
+    // Nothing went through either client: only the periodic refresh told.
+    assert_eq!(still.slot_owner(slot), Some(primary));
+    assert_eq!(still.stats().refreshes, 1);
+
+    // Dropped (with a clone): its refreshes stop.
+    let clone = refreshing.clone();
+    drop(refreshing);
+    drop(clone);
+    tokio::time::sleep(period * 2).await;
+    let before = shards_asked(&nodes).await;
+    tokio::time::sleep(period * 4).await;
+    // Only this function's own INFO connections came meanwhile.
+    assert_eq!(
+        shards_asked(&nodes).await,
+        before,
+        "a dropped client still refreshes"
+    );
+}
