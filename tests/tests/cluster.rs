@@ -6,9 +6,11 @@
 //! and back, as `redis-cli --cluster reshard` does; the other tests hold
 //! [`STABLE`] for reading so that they see no redirection it causes.
 //! Killing nodes happens on throw-away clusters of the test's own
-//! (`throwaway_cluster`: three primaries, optionally a replica of the
-//! third), never on the shared one, and so does the manual failover
-//! (`CLUSTER FAILOVER`). Resharding and failover loops are not covered yet.
+//! (`cluster_common::throwaway_cluster`: three primaries, optionally a
+//! replica of the third), never on the shared one, and so does the manual
+//! failover (`CLUSTER FAILOVER`). The resharding and failover loops are in
+//! `cluster_loops.rs`, a binary of their own so that their load does not
+//! slow these tests down.
 
 #![allow(clippy::unwrap_used)]
 
@@ -22,7 +24,10 @@ use redis_core::commands::{self, *};
 use redis_core::{
     Addr, Client, ClusterClient, Cmd, Config, ErrorKind, Executor, Pipeline, Transaction, Value,
 };
-use redis_tests::{TempServer, Version, servers};
+use redis_tests::{TempServer, servers};
+
+mod cluster_common;
+use cluster_common::{Primary, move_slot, throwaway_cluster};
 
 /// Held for writing by the test that moves a slot, for reading by those
 /// that count redirections.
@@ -291,14 +296,6 @@ async fn cross_slot_atomic_commands_are_refused_before_sending() {
     assert_eq!(deleted.unwrap(), 2);
 }
 
-/// A primary as the resharding needs it.
-#[derive(Clone)]
-struct Primary {
-    addr: String,
-    id: String,
-    client: Client,
-}
-
 async fn primaries(cluster: &ClusterClient) -> Vec<Primary> {
     let mut out = Vec::new();
     for addr in cluster.primaries() {
@@ -307,81 +304,6 @@ async fn primaries(cluster: &ClusterClient) -> Vec<Primary> {
         out.push(Primary { addr, id, client });
     }
     out
-}
-
-/// Moves `slot` with its keys from `from` to `to` as `redis-cli --cluster
-/// reshard` does, `batch` keys per MIGRATE with `pause` between, and tells
-/// every primary the new owner. On a failure (the shared cluster failing a
-/// shard over meanwhile) the slot's migration states are cleared on every
-/// primary, so the cluster is left usable, and the test fails.
-async fn move_slot(
-    slot: u16,
-    from: &Primary,
-    to: &Primary,
-    all: &[Primary],
-    batch: u64,
-    pause: Duration,
-) {
-    let moved = try_move_slot(slot, from, to, all, batch, pause).await;
-    if let Err(error) = moved {
-        for primary in all {
-            let stable = Cmd::new("CLUSTER").arg("SETSLOT").arg(slot).arg("STABLE");
-            let _ = stable.query::<()>(&primary.client).await;
-        }
-        panic!(
-            "moving slot {slot} from {} to {} failed: {error}",
-            from.addr, to.addr
-        );
-    }
-}
-
-async fn try_move_slot(
-    slot: u16,
-    from: &Primary,
-    to: &Primary,
-    all: &[Primary],
-    batch: u64,
-    pause: Duration,
-) -> redis_core::Result<()> {
-    let setslot = |state: &str, id: &str| {
-        Cmd::new("CLUSTER")
-            .arg("SETSLOT")
-            .arg(slot)
-            .arg(state)
-            .arg(id)
-    };
-    setslot("IMPORTING", &from.id)
-        .query::<()>(&to.client)
-        .await?;
-    setslot("MIGRATING", &to.id)
-        .query::<()>(&from.client)
-        .await?;
-    let (host, port) = to.addr.rsplit_once(':').unwrap();
-    loop {
-        let keys: Vec<Vec<u8>> = from.client.cluster_getkeysinslot(slot, batch).await?;
-        if keys.is_empty() {
-            break;
-        }
-        let mut migrate = Cmd::new("MIGRATE")
-            .arg(host)
-            .arg(port)
-            .arg("")
-            .arg(0)
-            .arg(5000)
-            .arg("KEYS");
-        for key in &keys {
-            migrate = migrate.arg(&key[..]);
-        }
-        migrate.query::<Value>(&from.client).await?;
-        tokio::time::sleep(pause).await;
-    }
-    // The new owner first, then the old one, then the rest, as redis-cli.
-    setslot("NODE", &to.id).query::<()>(&to.client).await?;
-    setslot("NODE", &to.id).query::<()>(&from.client).await?;
-    for other in all.iter().filter(|p| p.id != to.id && p.id != from.id) {
-        setslot("NODE", &to.id).query::<()>(&other.client).await?;
-    }
-    Ok(())
 }
 
 #[tokio::test]
@@ -520,118 +442,11 @@ async fn mget_del_exists_across_slots_are_split_and_merged() {
     assert_eq!(error.kind(), ErrorKind::CrossSlot);
 }
 
-/// A port nothing listens on now, for a throw-away node's cluster bus.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A throw-away cluster of three primaries, and `replicas` replicas of the
-/// third one, which keeps serving the slots of its live nodes when one
-/// dies (`cluster-require-full-coverage no`).
-async fn throwaway_cluster(replicas: usize) -> Vec<TempServer> {
-    let mut nodes = Vec::new();
-    for _ in 0..3 + replicas {
-        let bus = free_port().to_string();
-        nodes.push(TempServer::start_with(
-            Version::Redis8,
-            &[
-                "--cluster-enabled",
-                "yes",
-                "--cluster-port",
-                &bus,
-                "--cluster-node-timeout",
-                "1000",
-                "--cluster-require-full-coverage",
-                "no",
-            ],
-        ));
-    }
-    let mut clients = Vec::new();
-    for node in &nodes {
-        clients.push(Client::connect(node.url()).await.unwrap());
-    }
-    let ranges = [(0, 5460), (5461, 10922), (10923, 16383)];
-    for (client, (start, end)) in clients.iter().zip(ranges) {
-        Cmd::new("CLUSTER")
-            .arg("ADDSLOTSRANGE")
-            .arg(start)
-            .arg(end)
-            .query::<()>(client)
-            .await
-            .unwrap();
-    }
-    for node in &nodes[1..] {
-        let port: u16 = node.addr().rsplit_once(':').unwrap().1.parse().unwrap();
-        let bus = Cmd::new("CONFIG").arg("GET").arg("cluster-port");
-        let bus: HashMap<String, String> = {
-            let c = Client::connect(node.url()).await.unwrap();
-            bus.query(&c).await.unwrap()
-        };
-        Cmd::new("CLUSTER")
-            .arg("MEET")
-            .arg("127.0.0.1")
-            .arg(port)
-            .arg(&bus["cluster-port"])
-            .query::<()>(&clients[0])
-            .await
-            .unwrap();
-    }
-    // Formed when every node knows three primaries with their slots.
-    let started = std::time::Instant::now();
-    loop {
-        let mut formed = true;
-        for client in &clients {
-            let info = client.cluster_info().await.unwrap();
-            let shards = client.cluster_shards().await.unwrap();
-            formed &= info.is_ok()
-                && info.get::<usize>("cluster_known_nodes") == Some(nodes.len())
-                && shards.iter().filter(|s| !s.slots.is_empty()).count() == 3;
-        }
-        if formed {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the cluster did not form"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let primary_id = clients[2].cluster_myid().await.unwrap();
-    for replica in &clients[3..] {
-        Cmd::new("CLUSTER")
-            .arg("REPLICATE")
-            .arg(&primary_id)
-            .query::<()>(replica)
-            .await
-            .unwrap();
-    }
-    // Replicas in sync with their primary.
-    loop {
-        let info: String = Cmd::new("INFO")
-            .arg("replication")
-            .query(&clients[2])
-            .await
-            .unwrap();
-        if info.contains(&format!("connected_slaves:{replicas}")) && !info.contains("state=wait") {
-            return nodes;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the replicas did not sync"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// SIGKILL of a primary: calls on the other shards go on at their normal
 /// latency, and calls on the dead shard fail within their timeout.
 #[tokio::test]
 async fn a_dead_primary_delays_only_its_own_slots() {
-    let mut nodes = throwaway_cluster(0).await;
+    let mut nodes = throwaway_cluster(&[], Duration::from_secs(1)).await;
     let timeout = Duration::from_millis(800);
     let cluster = ClusterClient::connect_nodes(
         settings()
@@ -710,7 +525,7 @@ async fn a_dead_primary_delays_only_its_own_slots() {
 /// same client serves the slots again, without being rebuilt.
 #[tokio::test]
 async fn a_promoted_replica_takes_over_without_a_restart() {
-    let mut nodes = throwaway_cluster(1).await;
+    let mut nodes = throwaway_cluster(&[2], Duration::from_secs(1)).await;
     let cluster = ClusterClient::connect_nodes(
         settings()
             .with_response_timeout(Some(Duration::from_millis(800)))
@@ -774,7 +589,7 @@ async fn a_promoted_replica_takes_over_without_a_restart() {
 /// error at all, and every acknowledged increment is on the new primary.
 #[tokio::test]
 async fn a_manual_failover_under_load_causes_no_error() {
-    let nodes = throwaway_cluster(1).await;
+    let nodes = throwaway_cluster(&[2], Duration::from_secs(1)).await;
     let cluster = ClusterClient::connect_nodes(settings(), [nodes[0].addr()])
         .await
         .unwrap();
@@ -830,5 +645,88 @@ async fn a_manual_failover_under_load_causes_no_error() {
     eprintln!(
         "manual failover: {total} increments, no error; {:?}",
         cluster.stats()
+    );
+}
+
+/// How many `CLUSTER SHARDS` the nodes have answered in all.
+async fn shards_asked(nodes: &[TempServer]) -> u64 {
+    let mut total = 0;
+    for node in nodes {
+        let client = Client::connect(node.url()).await.unwrap();
+        let stats: String = Cmd::new("INFO")
+            .arg("commandstats")
+            .query(&client)
+            .await
+            .unwrap();
+        total += stats
+            .lines()
+            .find_map(|line| line.strip_prefix("cmdstat_cluster|shards:calls="))
+            .and_then(|rest| rest.split(',').next())
+            .map_or(0, |calls| calls.parse::<u64>().unwrap());
+    }
+    total
+}
+
+/// A client that sends nothing learns of a `CLUSTER FAILOVER` from its
+/// periodic topology refresh; one with the refresh off does not; and a
+/// dropped client's refresh stops.
+#[tokio::test]
+async fn the_periodic_refresh_learns_of_a_failover_without_traffic() {
+    let nodes = throwaway_cluster(&[2], Duration::from_secs(1)).await;
+    let period = Duration::from_millis(300);
+    let refreshing = ClusterClient::connect_nodes(settings(), [nodes[0].addr()])
+        .await
+        .unwrap();
+    refreshing.set_topology_refresh(Some(period));
+    let still = ClusterClient::connect_nodes(settings(), [nodes[0].addr()])
+        .await
+        .unwrap();
+    still.set_topology_refresh(None);
+    let (primary, replica) = (nodes[2].addr(), nodes[3].addr());
+    let slot = (0..redis_core::cluster::SLOT_COUNT)
+        .find(|&s| refreshing.slot_owner(s).as_deref() == Some(&primary))
+        .unwrap();
+    assert_eq!(still.slot_owner(slot), Some(primary.clone()));
+
+    let replica_client = Client::connect(format!("redis://{replica}")).await.unwrap();
+    Cmd::new("CLUSTER")
+        .arg("FAILOVER")
+        .query::<()>(&replica_client)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    while refreshing.slot_owner(slot).as_deref() != Some(&replica) {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the map still names {:?} for slot {slot}; {:?}",
+            refreshing.slot_owner(slot),
+            refreshing.stats()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    eprintln!(
+        "periodic refresh: the new primary seen {:?} after CLUSTER FAILOVER (period {period:?}); {:?}",
+        started.elapsed(),
+        refreshing.stats()
+    );
+    let stats = refreshing.stats();
+    assert_eq!((stats.moved, stats.ask, stats.retries), (0, 0, 0));
+    assert!(stats.refreshes > 1, "{stats:?}");
+    // Nothing went through either client: only the periodic refresh told.
+    assert_eq!(still.slot_owner(slot), Some(primary));
+    assert_eq!(still.stats().refreshes, 1);
+
+    // Dropped (with a clone): its refreshes stop.
+    let clone = refreshing.clone();
+    drop(refreshing);
+    drop(clone);
+    tokio::time::sleep(period * 2).await;
+    let before = shards_asked(&nodes).await;
+    tokio::time::sleep(period * 4).await;
+    // Only this function's own INFO connections came meanwhile.
+    assert_eq!(
+        shards_asked(&nodes).await,
+        before,
+        "a dropped client still refreshes"
     );
 }

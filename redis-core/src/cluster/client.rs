@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 use std::time::Duration;
 
+use tokio::task::AbortHandle;
 use tokio::time::Instant;
 
 use super::nodes::Nodes;
@@ -27,7 +28,10 @@ use crate::{Client, Cmd, Error, ErrorKind, Result};
 /// primary. A pipeline is split by node, the parts are sent in parallel,
 /// and the replies come back in the caller's order.
 ///
-/// The cluster moving under it is handled: `MOVED` updates the slot map,
+/// The cluster moving under it is handled: the whole map is asked for
+/// again every 10 seconds (see [`ClusterClient::set_topology_refresh`]), so
+/// a failover or a new node is learnt of even without redirections;
+/// `MOVED` updates the slot map,
 /// schedules a (rate-limited) refresh of the whole map and sends the
 /// command to the new owner; `ASK` sends `ASKING` and the command to the
 /// importing node, leaving the map as it is; `TRYAGAIN`, `CLUSTERDOWN`,
@@ -76,8 +80,24 @@ pub(super) struct Inner {
     pub(super) nodes: Nodes,
     map: RwLock<Arc<SlotMap>>,
     refreshing: AtomicBool,
-    last_refresh: Mutex<Option<Instant>>,
+    pub(super) last_refresh: Mutex<Option<Instant>>,
+    /// The periodic refresh task (see [`ClusterClient::set_topology_refresh`]),
+    /// stopped when the last handle is dropped or the client is closed.
+    pub(super) periodic: Mutex<Option<AbortHandle>>,
     pub(super) counters: Counters,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(task) = self
+            .periodic
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
+            task.abort();
+        }
+    }
 }
 
 /// What a [`ClusterClient`] has had to do so far, counted since it was
@@ -215,10 +235,12 @@ impl ClusterClient {
                 map: RwLock::new(Arc::new(SlotMap::empty())),
                 refreshing: AtomicBool::new(false),
                 last_refresh: Mutex::new(None),
+                periodic: Mutex::new(None),
                 counters: Counters::default(),
             }),
         };
         client.refresh().await?;
+        client.set_topology_refresh(Some(super::periodic::DEFAULT_PERIOD));
         Ok(client)
     }
 
@@ -445,6 +467,7 @@ impl ClusterClient {
     /// Closes every node's client; commands still waiting fail with
     /// [`ErrorKind::Closed`]. Clones see it closed too.
     pub async fn close(&self) {
+        self.set_topology_refresh(None);
         self.inner.nodes.close().await;
     }
 }

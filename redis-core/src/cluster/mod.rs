@@ -8,13 +8,14 @@
 //! [`crate::Client`] per node, `execute` sends, redirects and retries,
 //! `split` spreads MGET, DEL, EXISTS, UNLINK and TOUCH over slots,
 //! `targets` sends to nodes the caller names, `scan` runs SCAN over every
-//! primary, `url` reads
+//! primary, `periodic` refreshes the topology every few seconds, `url` reads
 //! `redis+cluster://` URLs, `watching` runs WATCH transactions, `client` is the public handle.
 
 mod client;
 mod execute;
 mod merge;
 mod nodes;
+mod periodic;
 mod routing;
 mod scan;
 mod slots;
