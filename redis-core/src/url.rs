@@ -378,7 +378,7 @@ fn parse_db(url: &str, text: &str) -> Result<i64> {
         })
 }
 
-fn parse_timeout(url: &str, key: &str, text: &str) -> Result<Option<Duration>> {
+pub(crate) fn parse_timeout(url: &str, key: &str, text: &str) -> Result<Option<Duration>> {
     let invalid = || {
         bad(
             url,

@@ -208,6 +208,9 @@ impl ClusterClient {
     pub async fn connect_url(url: &str) -> Result<ClusterClient> {
         let parsed = super::url::parse(url)?;
         let cluster = ClusterClient::open(parsed.config, parsed.startup).await?;
+        if let Some(period) = parsed.topology_refresh {
+            cluster.set_topology_refresh(period);
+        }
         Ok(cluster.with_read_from_replicas(parsed.read_from_replicas))
     }
 

@@ -1,6 +1,8 @@
 //! `redis+cluster://` URLs: the startup nodes and every node's settings in
 //! one string.
 
+use std::time::Duration;
+
 use super::topology::{node_name, split_node};
 use crate::config::Config;
 use crate::{Error, Result};
@@ -14,11 +16,17 @@ pub(super) struct Parsed {
     /// `host:port` of each node given.
     pub(super) startup: Vec<String>,
     pub(super) read_from_replicas: bool,
+    /// `topology_refresh=`: the period of the background refresh (`none`
+    /// turns it off); `None` when not given (the default period).
+    pub(super) topology_refresh: Option<Option<Duration>>,
 }
 
 /// Parses `redis+cluster://[user:pass@]host:port[,host:port...][/][?options]`
 /// (and `rediss+cluster://`, TLS to every node). The options are those of a
-/// `redis://` URL, plus `read_from_replicas=true|false`; a database other
+/// `redis://` URL, plus `read_from_replicas=true|false` and
+/// `topology_refresh=10s|500ms|none` (see
+/// [`ClusterClient::set_topology_refresh`](super::ClusterClient::set_topology_refresh));
+/// a database other
 /// than 0 is refused later, as for every cluster configuration.
 pub(super) fn parse(url: &str) -> Result<Parsed> {
     let (scheme, rest) = url
@@ -52,6 +60,7 @@ pub(super) fn parse(url: &str) -> Result<Parsed> {
         .first()
         .ok_or_else(|| bad("no node to start from"))?;
     let mut read_from_replicas = false;
+    let mut topology_refresh = None;
     let mut node_options = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         match pair.split_once('=').unwrap_or((pair, "")) {
@@ -65,6 +74,10 @@ pub(super) fn parse(url: &str) -> Result<Parsed> {
                         )));
                     }
                 }
+            }
+            ("topology_refresh", value) => {
+                let period = crate::url::parse_timeout(url, "topology_refresh", value)?;
+                topology_refresh = Some(period);
             }
             _ => node_options.push(pair),
         }
@@ -81,6 +94,7 @@ pub(super) fn parse(url: &str) -> Result<Parsed> {
         config,
         startup,
         read_from_replicas,
+        topology_refresh,
     })
 }
 
@@ -104,6 +118,12 @@ mod tests {
         assert!(parsed.read_from_replicas);
         assert_eq!(parsed.config.addr().to_string(), "10.0.0.1:7000");
         assert_eq!(parsed.config.protocol, crate::Protocol::Resp2);
+        assert_eq!(parsed.topology_refresh, None);
+        let refresh = parse("redis+cluster://h:7000?topology_refresh=500ms").unwrap();
+        let period = std::time::Duration::from_millis(500);
+        assert_eq!(refresh.topology_refresh, Some(Some(period)));
+        let off = parse("redis+cluster://h:7000?topology_refresh=none").unwrap();
+        assert_eq!(off.topology_refresh, Some(None));
         let plain = parse("redis+cluster://h:7000").unwrap();
         assert!(!plain.read_from_replicas);
         assert_eq!(plain.startup, ["h:7000"]);
@@ -120,6 +140,10 @@ mod tests {
                 "read_from_replicas",
             ),
             ("redis+cluster://u:secret@h:7000?nope=1", "nope"),
+            (
+                "redis+cluster://u:secret@h:7000?topology_refresh=soon",
+                "topology_refresh",
+            ),
         ] {
             let error = parse(url).unwrap_err().to_string();
             assert!(error.contains(why), "{url}: {error}");
