@@ -397,14 +397,37 @@ impl Client {
         replies
     }
 
+    /// A command sent alone that the server answered it did not run yet
+    /// (`LOADING`, `BUSY`, `MASTERDOWN` ...; see
+    /// [`crate::retry::Retry`]), as a failure to retry when the policy
+    /// allows; its timeout counts from this answer. `None` for any other
+    /// reply.
+    pub(super) fn not_run_yet(&self, cmds: &[Cmd], replies: &Replies) -> Option<Failed> {
+        let ([_], Replies::One(Value::Error(reply))) = (cmds, replies) else {
+            return None;
+        };
+        let error = Error::server(reply.clone());
+        let retry = &self.inner.config.retry;
+        if !crate::retry::not_run_yet(&error) || !retry.should_retry(&error, 1, false) {
+            return None;
+        }
+        let timeout = batch_timeout(cmds, self.inner.config.response_timeout);
+        Some(Failed {
+            error,
+            deadline: timeout.map(|timeout| tokio::time::Instant::now() + timeout),
+        })
+    }
+
     /// Tries a failed command again while the retry policy allows, within
     /// the deadline the command was first given: its timeout covers its
-    /// retries, backoff included.
+    /// retries, backoff included. A command the server still answers it
+    /// did not run, once the policy allows no more, gets that answer.
     async fn retry(&self, cmds: &[Cmd], failed: Failed) -> Result<Replies> {
         let Failed {
             mut error,
             deadline,
         } = failed;
+        let mut answered: Option<Replies> = None;
         let read_only = cmds.iter().all(is_read_only);
         let retry = &self.inner.config.retry;
         if error.code() == Some("READONLY") && self.inner.mux.follows_failover() {
@@ -432,15 +455,27 @@ impl Client {
                     Some(left - delay)
                 }
             };
-            tracing::debug!(%error, attempt, "retrying after a connection failure");
+            tracing::debug!(%error, attempt, "retrying after a failure");
             tokio::time::sleep(delay).await;
             match self.inner.mux.submit(cmds, timeout).await {
-                Ok(replies) => return Ok(replies),
-                Err(next) => error = next.error,
+                Ok(replies) => match self.not_run_yet(cmds, &replies) {
+                    None => return Ok(replies),
+                    Some(again) => {
+                        error = again.error;
+                        answered = Some(replies);
+                    }
+                },
+                Err(next) => {
+                    error = next.error;
+                    answered = None;
+                }
             }
             attempt += 1;
         }
-        Err(error)
+        match answered {
+            Some(replies) => Ok(replies),
+            None => Err(error),
+        }
     }
 
     /// Whether a command that met a demoted master is tried again: when the

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::{Error, ErrorKind};
+use crate::{Error, ErrorKind, RetryMethod};
 
 /// How long to wait before attempt number `attempt` (1 for the first retry).
 pub trait Backoff: Send + Sync + fmt::Debug {
@@ -70,11 +70,25 @@ impl Backoff for ExponentialBackoff {
     }
 }
 
+/// Whether `error` is a server's answer that it did not run the command
+/// and may soon (`LOADING`, `BUSY`, `MASTERDOWN`, `CLUSTERDOWN`,
+/// `TRYAGAIN`): the one classification every topology retries by
+/// ([`Error::retry_method`]). Such a command is tried again whether it
+/// writes or not: nothing of it ran.
+pub(crate) fn not_run_yet(error: &Error) -> bool {
+    matches!(
+        error.retry_method(),
+        RetryMethod::WaitAndRetry | RetryMethod::RetryImmediately
+    )
+}
+
 /// When a failed command is tried again, and how long to wait in between.
 ///
 /// The defaults follow the principle "never apply a write twice unless told":
 /// a command whose connection broke while it was in flight is retried once
-/// when it only reads (GET, HGETALL, ...); a write fails with an error of kind
+/// when it only reads (GET, HGETALL, ...); a command the server answered it
+/// did not run yet (`LOADING`, `BUSY`, `MASTERDOWN`, `TRYAGAIN` ...) is
+/// retried whether it writes or not; a write fails with an error of kind
 /// [`ErrorKind::Io`] unless [`Retry::retry_writes`] is on. A closed client
 /// ([`ErrorKind::Closed`]) is never retried by default. Timeouts are not retried unless [`Retry::retry_on_timeout`] is on
 /// (the command may still run on the server).
@@ -150,7 +164,13 @@ impl Retry {
     /// Whether a command that failed with `error` on try number `attempt`
     /// (from 1) is tried again.
     pub(crate) fn should_retry(&self, error: &Error, attempt: u32, read_only: bool) -> bool {
-        if attempt > self.attempts || !(read_only || self.writes) {
+        if attempt > self.attempts {
+            return false;
+        }
+        if not_run_yet(error) {
+            return true;
+        }
+        if !(read_only || self.writes) {
             return false;
         }
         let kind = error.kind();
@@ -200,6 +220,27 @@ mod tests {
                 .retry_writes(true)
                 .should_retry(&lost, 1, false)
         );
+    }
+
+    #[test]
+    fn commands_the_server_did_not_run_yet_are_retried_writes_too() {
+        let retry = Retry::default();
+        let server = |text: &str| Error::server(crate::ServerError::parse(text));
+        for text in [
+            "LOADING Redis is loading the dataset in memory",
+            "BUSY Redis is busy running a script",
+            "MASTERDOWN Link with MASTER is down",
+            "TRYAGAIN Multiple keys request during rehashing of slot",
+        ] {
+            assert!(retry.should_retry(&server(text), 1, false), "{text}");
+            assert!(!retry.should_retry(&server(text), 2, false), "{text}: once");
+            assert!(
+                !Retry::never().should_retry(&server(text), 1, true),
+                "{text}"
+            );
+        }
+        let ran = server("WRONGTYPE Operation against a key holding the wrong kind of value");
+        assert!(!retry.should_retry(&ran, 1, true));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use tracing::Instrument;
 use super::{Client, cached};
 use crate::cache::Lookup;
 use crate::cmd_info::{Blocking, blocking, shared_connection_refusal};
-use crate::connection::{PendingReplies, Replies};
+use crate::connection::{Failed, PendingReplies, Replies};
 use crate::executor::reply_to;
 use crate::span::CommandSpan;
 use crate::{Cmd, Error, FromValue, Result, Value};
@@ -105,26 +105,35 @@ impl<C: AsRef<[Cmd]> + Unpin> Future for Sending<'_, C> {
     }
 }
 
-impl<C: AsRef<[Cmd]> + Unpin> Sending<'_, C> {
+impl<'c, C: AsRef<[Cmd]> + Unpin> Sending<'c, C> {
+    /// The step that tries the commands again after `failed`, boxed with
+    /// copies of the client and the commands.
+    fn retrying(&self, failed: Failed) -> Step<'c> {
+        let (client, cmds) = (self.client.clone(), self.cmds.as_ref().to_vec());
+        let span = self.span.get();
+        let retry = async move {
+            let retried = client.retry(&cmds, failed).await;
+            // The reconnect may have gone elsewhere (a Sentinel client).
+            crate::span::record_peer_on(&span, &client.node());
+            retried
+        };
+        Step::Boxed(Box::pin(retry.instrument(self.span.get())))
+    }
+
     fn poll_replies(&mut self, cx: &mut Context<'_>) -> Poll<Result<Replies>> {
         let this = self;
         loop {
             match &mut this.step {
                 Step::Start => this.step = this.route(),
                 Step::Shared(pending) => match ready!(Pin::new(pending).poll(cx)) {
-                    Ok(replies) => return Poll::Ready(Ok(replies)),
-                    Err(failed) => {
-                        let (client, cmds) = (this.client.clone(), this.cmds.as_ref().to_vec());
-                        let span = this.span.get();
-                        let retry = async move {
-                            let retried = client.retry(&cmds, failed).await;
-                            // The reconnect may have gone elsewhere (a
-                            // Sentinel client).
-                            crate::span::record_peer_on(&span, &client.node());
-                            retried
+                    Ok(replies) => {
+                        let Some(failed) = this.client.not_run_yet(this.cmds.as_ref(), &replies)
+                        else {
+                            return Poll::Ready(Ok(replies));
                         };
-                        this.step = Step::Boxed(Box::pin(retry.instrument(this.span.get())));
+                        this.step = this.retrying(failed);
                     }
+                    Err(failed) => this.step = this.retrying(failed),
                 },
                 Step::Boxed(future) => return future.as_mut().poll(cx),
                 Step::Cached(value) => {
