@@ -521,6 +521,41 @@ async fn a_dead_primary_delays_only_its_own_slots() {
     );
 }
 
+/// A command that would leave state on a node's shared connection (CLIENT
+/// REPLY, here in a pipeline) is refused before it is routed, as a `Client`
+/// refuses it: also when the node it would go to cannot be reached, rather
+/// than retried until its timeout. (Found by the cluster soak.)
+#[tokio::test]
+async fn stateful_commands_are_refused_even_with_every_primary_down() {
+    let mut nodes = throwaway_cluster(&[], Duration::from_secs(1)).await;
+    let cluster = ClusterClient::connect_nodes(
+        settings().with_response_timeout(Some(Duration::from_millis(500))),
+        [nodes[0].addr()],
+    )
+    .await
+    .unwrap();
+    for node in &mut nodes {
+        node.kill();
+    }
+    // Keyless: each try goes to a primary at random, and only the one
+    // asked for the topology has a client yet; eight tries reach the
+    // others.
+    for _ in 0..8 {
+        let pipeline: Pipeline<(Value, Value)> = Pipeline::new()
+            .command(Cmd::new("CLIENT").arg("REPLY").arg("OFF"))
+            .command(Cmd::new("PING"));
+        let error = pipeline.query(&cluster).await.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Config, "{error}");
+        let alone: redis_core::Result<Value> = Cmd::new("CLIENT")
+            .arg("REPLY")
+            .arg("SKIP")
+            .query(&cluster)
+            .await;
+        let error = alone.unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Config, "{error}");
+    }
+}
+
 /// SIGKILL of a primary with a replica: once the replica is promoted, the
 /// same client serves the slots again, without being rebuilt.
 #[tokio::test]

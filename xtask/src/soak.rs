@@ -1,9 +1,12 @@
-//! `soak [--seconds N] [--tls] [-- ARGS]`: the client under injected faults for N seconds (the
+//! `soak [--seconds N] [--tls | --cluster] [-- ARGS]`: the client under injected faults for N seconds (the
 //! `soak` binary of the tests crate). The soak starts, kills and restarts a Redis 8.2.3 of its
 //! own, so the shared test servers are not needed; it only needs the installed binary, passed to
 //! it in `REDIS8_BIN`. With `--tls` it runs over TLS against a Redis 7.0 of its own instead (the
 //! Redis 8 binary has no TLS), with the certificates of the servers file in `REDIS_SERVERS_ENV`
-//! (`cargo xtask servers up` makes them); the shared servers are neither used nor stopped.
+//! (`cargo xtask servers up` makes them); the shared servers are neither used nor stopped. With
+//! `--cluster` it runs through a `ClusterClient` against a throw-away cluster of its own (three
+//! durable primaries with a replica each, from the same Redis 8 binary) whose primaries it kills
+//! and restarts; `cargo xtask test` does not run that one.
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -15,14 +18,15 @@ use crate::layout::Layout;
 /// The length of the soak that ends `cargo xtask test`.
 pub const TEST_SECONDS: u64 = 20;
 
-/// Parses `[--seconds N] [-- ARGS]` and runs the soak; the exit code is the soak's.
+/// Parses `[--seconds N] [--tls | --cluster] [-- ARGS]` and runs the soak; the exit code is
+/// the soak's.
 pub fn command(layout: &Layout, args: &[OsString]) -> Result<ExitCode> {
     let mut seconds = 60;
     let mut passed: Vec<OsString> = Vec::new();
     let mut rest = args;
     loop {
         match rest {
-            [flag, tail @ ..] if flag == "--tls" => {
+            [flag, tail @ ..] if flag == "--tls" || flag == "--cluster" => {
                 passed.push(flag.clone());
                 rest = tail;
             }
@@ -39,7 +43,7 @@ pub fn command(layout: &Layout, args: &[OsString]) -> Result<ExitCode> {
             }
             [] => return run(layout, seconds, &passed),
             [other, ..] => bail!(
-                "soak: unknown argument `{}` (usage: soak [--seconds N] [--tls] [-- --protocol 2|3 --seed N])",
+                "soak: unknown argument `{}` (usage: soak [--seconds N] [--tls | --cluster] [-- --protocol 2|3 --seed N])",
                 other.to_string_lossy()
             ),
         }

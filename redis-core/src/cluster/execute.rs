@@ -102,6 +102,13 @@ impl ClusterClient {
         if let Some(refused) = cmds.iter().find_map(Cmd::refusal) {
             return Err(refused);
         }
+        // Each node's client refuses these too, but only once it is
+        // reached: refused here, a command that would leave state on a
+        // node's shared connection fails at once even when its node is
+        // down, rather than being retried until its timeout.
+        if let Some(why) = crate::cmd_info::shared_connection_refusal(cmds) {
+            return Err(Error::config(why));
+        }
         let timeout = batch_timeout(cmds, self.inner.nodes.template().response_timeout);
         let deadline = timeout.map(|t| started + t);
         let mut pending: Vec<Pending> = units(cmds)?

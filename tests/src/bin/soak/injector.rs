@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use redis_core::{Client, Cmd, ErrorKind, Pipeline, Transaction, Value};
+use redis_core::{Client, Cmd, ErrorKind, Executor, Pipeline, Transaction, Value};
 use redis_tests::{Direction, FaultProxy, TempServer};
 
 use crate::run::Run;
@@ -162,8 +162,9 @@ async fn apply(
 /// every caller whose reply came before the command's timeout would get
 /// another's (the identifying workers would see it). A reply swallowed on the
 /// way (FaultProxy::swallow_next_reply) is not among the soak's faults for
-/// that reason: the client finds it out at the timeout, not before.
-async fn unanswerable(client: &Client, run: &Run) {
+/// that reason: the client finds it out at the timeout, not before. On a
+/// cluster the same must hold of each node's connection.
+pub async fn unanswerable(client: &impl Executor, run: &Run) {
     let alone: redis_core::Result<Value> = Cmd::new("").query(client).await;
     refused(run, "Cmd::new(\"\")", alone);
     let with_args: redis_core::Result<Value> = Cmd::new("")
@@ -227,6 +228,6 @@ async fn blocking(server: &SharedServer, run: &Run, what: &str, op: fn(&mut Temp
     }
 }
 
-fn millis(rng: &mut fastrand::Rng, low: u64, high: u64) -> Duration {
+pub fn millis(rng: &mut fastrand::Rng, low: u64, high: u64) -> Duration {
     Duration::from_millis(rng.u64(low..=high))
 }

@@ -7,7 +7,7 @@
 //! such a write the task moves on to a fresh key and the old key may hold
 //! either value; each key has at most one write of unknown outcome.
 
-use redis_core::{Client, Cmd};
+use redis_core::{Cmd, Executor};
 
 use crate::run::Run;
 
@@ -154,9 +154,14 @@ impl Ledger {
         self.pairs.extend(other.pairs);
     }
 
-    /// Reads everything back (on `client`, straight to the server) and
-    /// records a violation for each acknowledged write that is missing.
-    pub async fn verify(&self, client: &Client, run: &Run) -> Result<Checked, redis_core::Error> {
+    /// Reads everything back (on `client`, straight to the server or the
+    /// cluster's nodes; a cluster splits the MGETs by slot) and records a
+    /// violation for each acknowledged write that is missing.
+    pub async fn verify(
+        &self,
+        client: &impl Executor,
+        run: &Run,
+    ) -> Result<Checked, redis_core::Error> {
         let mut checked = Checked::default();
         for chunk in self.keys.chunks(500) {
             let values: Vec<Option<u64>> = mget(client, chunk.iter().map(|r| &r.key)).await?;
@@ -215,7 +220,7 @@ impl Ledger {
 }
 
 async fn mget<'a>(
-    client: &Client,
+    client: &impl Executor,
     keys: impl Iterator<Item = &'a String>,
 ) -> Result<Vec<Option<u64>>, redis_core::Error> {
     let mut cmd = Cmd::new("MGET");

@@ -11,8 +11,12 @@
 //! shared servers' servers.env is used. With `--tls` the client speaks TLS
 //! (through the proxy, end to end) to a Redis 7.0 of its own (the Redis 8
 //! binary has no TLS) that uses the shared servers' certificates, named in
-//! the servers.env of `REDIS_SERVERS_ENV`.
+//! the servers.env of `REDIS_SERVERS_ENV`. With `--cluster` the same
+//! workloads run through a `ClusterClient` against a throw-away cluster of
+//! its own whose primaries are killed and restarted (see `cluster.rs`).
 
+mod cluster;
+mod cluster_faults;
 mod injector;
 mod jobs;
 mod ledger;
@@ -26,15 +30,16 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use redis_core::retry::{Backoff, ExponentialBackoff, Retry};
-use redis_core::{Client, Cmd, Config, Protocol, TlsConfig};
+use redis_core::{Client, Cmd, Config, Executor, Protocol, TlsConfig, Watching};
 use redis_tests::{FaultProxy, TempServer, Version};
 
 use crate::ledger::{Checked, Ledger};
 use crate::monitor::{ADMIN_NAME, Samples};
 use crate::run::{MARGIN, Run};
 use crate::workers::Budgets;
+use tokio::task::JoinHandle;
 
-const USAGE: &str = "usage: soak [--seconds N] [--protocol 2|3] [--seed N] [--tls]";
+const USAGE: &str = "usage: soak [--seconds N] [--protocol 2|3] [--seed N] [--tls | --cluster]";
 
 /// Tasks doing SET/GET/INCRBY; pipelines; transactions; WATCH transactions
 /// (each on a dedicated connection from the client's pool).
@@ -69,6 +74,7 @@ struct Args {
     protocol: Protocol,
     seed: u64,
     tls: bool,
+    cluster: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -77,6 +83,7 @@ fn parse_args() -> Result<Args, String> {
         protocol: Protocol::Resp3,
         seed: fastrand::u64(..),
         tls: false,
+        cluster: false,
     };
     let mut words = std::env::args().skip(1);
     while let Some(word) = words.next() {
@@ -93,11 +100,17 @@ fn parse_args() -> Result<Args, String> {
                 };
             }
             "--tls" => args.tls = true,
+            "--cluster" => args.cluster = true,
             "--seed" => {
                 args.seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?;
             }
             other => return Err(format!("unknown argument `{other}`")),
         }
+    }
+    if args.tls && args.cluster {
+        return Err(
+            "--tls and --cluster: one or the other (the cluster's nodes speak plain TCP)".into(),
+        );
     }
     Ok(args)
 }
@@ -114,7 +127,14 @@ fn main() -> ExitCode {
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    match runtime.block_on(soak(args)) {
+    let run = async {
+        if args.cluster {
+            cluster::soak(&args).await
+        } else {
+            soak(&args).await
+        }
+    };
+    match runtime.block_on(run) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
@@ -126,7 +146,7 @@ fn main() -> ExitCode {
 
 /// The whole run; `Ok(false)` when a check failed, `Err` when the soak
 /// could not even be set up.
-async fn soak(args: Args) -> Result<bool, String> {
+async fn soak(args: &Args) -> Result<bool, String> {
     let tls = args.tls;
     let server = tokio::task::spawn_blocking(move || {
         let durable = ["--appendonly", "yes", "--appendfsync", "always"];
@@ -184,37 +204,11 @@ async fn soak(args: Args) -> Result<bool, String> {
         args.seed
     );
 
-    // Before the faults, straight to the server (its AOF keeps them across
-    // the kills).
-    for i in 0..workers::OWN_KEYS {
-        let key = workers::own_key(i);
-        let set: redis_core::Result<()> = Cmd::new("SET").arg(&key).arg(&key).query(&admin).await;
-        set.map_err(|e| format!("storing {key}: {e}"))?;
-    }
+    store_own_keys(&admin).await?;
 
     let run = Arc::new(Run::new());
     let started = Instant::now();
-    let mut workers = Vec::new();
-    for task in 0..KV_TASKS {
-        let work = workers::key_values(run.clone(), client.clone(), task, budgets);
-        workers.push(tokio::spawn(work));
-    }
-    for task in 0..PIPELINE_TASKS {
-        let work = workers::pipelines(run.clone(), client.clone(), task, budgets);
-        workers.push(tokio::spawn(work));
-    }
-    for task in 0..TRANSACTION_TASKS {
-        let work = workers::transactions(run.clone(), client.clone(), task, budgets);
-        workers.push(tokio::spawn(work));
-    }
-    for task in 0..WATCH_TASKS {
-        let work = workers::watched(run.clone(), client.clone(), task, budgets);
-        workers.push(tokio::spawn(work));
-    }
-    for task in 0..IDENTIFIED_TASKS {
-        let work = workers::identified(run.clone(), client.clone(), task, budgets);
-        workers.push(tokio::spawn(work));
-    }
+    let workers = spawn_workers(&run, &client, budgets);
     let jobs = Arc::new(jobs::Jobs::default());
     let job_worker = jobs::start_worker(client.clone(), jobs.clone()).await?;
     let producer = tokio::spawn(jobs::produce(run.clone(), client.clone(), jobs.clone()));
@@ -225,21 +219,13 @@ async fn soak(args: Args) -> Result<bool, String> {
         client.clone(),
         args.seed,
     ));
-    let monitor = tokio::spawn(monitor::watch(run.clone(), admin.clone(), started));
+    let monitor = tokio::spawn(monitor::watch(run.clone(), vec![admin.clone()], started));
 
     tokio::time::sleep(Duration::from_secs(args.seconds)).await;
     run.stop();
     let ran_for = started.elapsed();
 
-    // Each worker ends after its call in flight, which the hang check bounds.
-    let mut ledger = Ledger::default();
-    for worker in workers {
-        match tokio::time::timeout(budgets.watched + MARGIN * 2, worker).await {
-            Ok(Ok(part)) => ledger.merge(part),
-            Ok(Err(e)) => run.violation(format!("a worker panicked: {e}")),
-            Err(_) => run.violation("a worker did not stop: a call hung".into()),
-        }
-    }
+    let ledger = collect_workers(workers, &run, budgets).await;
     if tokio::time::timeout(budgets.write + MARGIN * 2, producer)
         .await
         .is_err()
@@ -254,10 +240,12 @@ async fn soak(args: Args) -> Result<bool, String> {
         .await
         .map_err(|e| format!("the monitor panicked: {e}"))?;
 
-    let healed = heal(&client, &proxy, &run, budgets).await;
+    let accepted = || proxy.stats().accepted;
+    let healed = heal(&client, Some(&accepted), &run, budgets).await;
     let checked = verify(&ledger, &admin, &run).await?;
     let drained = jobs::drain(&jobs, job_worker, &admin, &run).await;
-    let connections_after = settle_connections(&admin, &run).await;
+    let connections_after =
+        settle_connections(std::slice::from_ref(&admin), MAX_CONNECTIONS_AFTER, &run).await;
     client.close().await;
     let sockets_left = settle_proxy(&proxy).await;
     if sockets_left > 0 {
@@ -274,7 +262,7 @@ async fn soak(args: Args) -> Result<bool, String> {
     let memory = memory(&samples, ran_for, &run);
 
     report(&Report {
-        args: &args,
+        args,
         ran_for,
         run: &run,
         faults: &faults,
@@ -283,9 +271,66 @@ async fn soak(args: Args) -> Result<bool, String> {
         connections_after,
         healed,
         memory,
-        drained,
+        drained: Some(drained),
     });
     Ok(run.violations().0 == 0)
+}
+
+/// Starts the ledger-checked workloads on `client`: key-value, pipeline,
+/// transaction, WATCH and identified tasks.
+fn spawn_workers<R: Watching + Clone + 'static>(
+    run: &Arc<Run>,
+    client: &R,
+    budgets: Budgets,
+) -> Vec<JoinHandle<Ledger>> {
+    let mut spawned = Vec::new();
+    for task in 0..KV_TASKS {
+        let work = workers::key_values(run.clone(), client.clone(), task, budgets);
+        spawned.push(tokio::spawn(work));
+    }
+    for task in 0..PIPELINE_TASKS {
+        let work = workers::pipelines(run.clone(), client.clone(), task, budgets);
+        spawned.push(tokio::spawn(work));
+    }
+    for task in 0..TRANSACTION_TASKS {
+        let work = workers::transactions(run.clone(), client.clone(), task, budgets);
+        spawned.push(tokio::spawn(work));
+    }
+    for task in 0..WATCH_TASKS {
+        let work = workers::watched(run.clone(), client.clone(), task, budgets);
+        spawned.push(tokio::spawn(work));
+    }
+    for task in 0..IDENTIFIED_TASKS {
+        let work = workers::identified(run.clone(), client.clone(), task, budgets);
+        spawned.push(tokio::spawn(work));
+    }
+    spawned
+}
+
+/// Waits for the workers once the run stopped: each ends after its call in
+/// flight, which the hang check bounds.
+async fn collect_workers(workers: Vec<JoinHandle<Ledger>>, run: &Run, budgets: Budgets) -> Ledger {
+    let mut ledger = Ledger::default();
+    for worker in workers {
+        match tokio::time::timeout(budgets.watched + MARGIN * 2, worker).await {
+            Ok(Ok(part)) => ledger.merge(part),
+            Ok(Err(e)) => run.violation(format!("a worker panicked: {e}")),
+            Err(_) => run.violation("a worker did not stop: a call hung".into()),
+        }
+    }
+    ledger
+}
+
+/// Stores the keys that hold their own names (for the identified tasks),
+/// straight to the server or the cluster, before the faults; the AOF keeps
+/// them across the kills.
+async fn store_own_keys(admin: &impl Executor) -> Result<(), String> {
+    for i in 0..workers::OWN_KEYS {
+        let key = workers::own_key(i);
+        let set: redis_core::Result<()> = Cmd::new("SET").arg(&key).arg(&key).query(admin).await;
+        set.map_err(|e| format!("storing {key}: {e}"))?;
+    }
+    Ok(())
 }
 
 /// What the client's settings allow a call: each try's reply timeout, and
@@ -308,16 +353,22 @@ fn budgets(retry: &Retry) -> Budgets {
 struct Healed {
     /// Calls until the first success (1: the first call succeeded).
     calls: u32,
-    /// Connections the client opened meanwhile.
-    new_connections: u64,
+    /// Connections the client opened meanwhile, where the proxy counts them.
+    new_connections: Option<u64>,
     took: Duration,
 }
 
 /// After the faults: the client must serve within one reconnect, that is a
 /// first call may fail on a connection broken by the last fault, the second
-/// must succeed, and at most one new connection is opened for it.
-async fn heal(client: &Client, proxy: &FaultProxy, run: &Run, budgets: Budgets) -> Option<Healed> {
-    let before = proxy.stats().accepted;
+/// must succeed, and at most one new connection is opened for it (counted
+/// by `accepted`, the proxy's count of connections, where there is one).
+async fn heal(
+    client: &impl Executor,
+    accepted: Option<&dyn Fn() -> u64>,
+    run: &Run,
+    budgets: Budgets,
+) -> Option<Healed> {
+    let before = accepted.map(|count| count());
     let started = Instant::now();
     for calls in 1..=2 {
         let cmd = Cmd::new("PING");
@@ -325,13 +376,12 @@ async fn heal(client: &Client, proxy: &FaultProxy, run: &Run, budgets: Budgets) 
         if let Some(Ok(_)) = run.call("PING after the faults", budgets.read, ping).await {
             let healed = Healed {
                 calls,
-                new_connections: proxy.stats().accepted - before,
+                new_connections: accepted.zip(before).map(|(count, before)| count() - before),
                 took: started.elapsed(),
             };
-            if healed.new_connections > 1 {
+            if let Some(new) = healed.new_connections.filter(|&n| n > 1) {
                 run.violation(format!(
-                    "serving again after the faults took {} new connections",
-                    healed.new_connections
+                    "serving again after the faults took {new} new connections"
                 ));
             }
             return Some(healed);
@@ -341,8 +391,9 @@ async fn heal(client: &Client, proxy: &FaultProxy, run: &Run, budgets: Budgets) 
     None
 }
 
-/// Checks the ledger against the server, straight (not through the proxy).
-async fn verify(ledger: &Ledger, admin: &Client, run: &Run) -> Result<Checked, String> {
+/// Checks the ledger against the server or cluster, straight (not through
+/// the proxy).
+async fn verify(ledger: &Ledger, admin: &impl Executor, run: &Run) -> Result<Checked, String> {
     // The admin connection may still be on a server that was killed since.
     for _ in 0..10 {
         if Cmd::new("PING").query::<String>(admin).await.is_ok() {
@@ -356,18 +407,18 @@ async fn verify(ledger: &Ledger, admin: &Client, run: &Run) -> Result<Checked, S
         .map_err(|e| format!("reading the data back failed: {e}"))
 }
 
-/// The client's connections once things settle (up to 5 s).
-async fn settle_connections(admin: &Client, run: &Run) -> Option<usize> {
+/// The client's connections once things settle (up to 5 s), against `bound`.
+async fn settle_connections(admins: &[Client], bound: usize, run: &Run) -> Option<usize> {
     let mut count = None;
     for _ in 0..50 {
-        count = monitor::connections(admin).await.ok();
-        if count.is_some_and(|n| n <= MAX_CONNECTIONS_AFTER) {
+        count = monitor::connections(admins).await.ok();
+        if count.is_some_and(|n| n <= bound) {
             return count;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     run.violation(format!(
-        "the server still sees {count:?} connections from the client after the faults (bound {MAX_CONNECTIONS_AFTER})"
+        "the server still sees {count:?} connections from the client after the faults (bound {bound})"
     ));
     count
 }
@@ -427,7 +478,8 @@ struct Report<'a> {
     connections_after: Option<usize>,
     healed: Option<Healed>,
     memory: Memory,
-    drained: jobs::Drained,
+    /// The job stream's check; `None` on a cluster, where it does not run.
+    drained: Option<jobs::Drained>,
 }
 
 fn mib(kib: Option<u64>) -> String {
@@ -446,7 +498,13 @@ fn report(r: &Report<'_>) {
         "run:               {:.1} s, {:?}{}, seed {}",
         r.ran_for.as_secs_f64(),
         r.args.protocol,
-        if r.args.tls { " over TLS" } else { "" },
+        if r.args.tls {
+            " over TLS"
+        } else if r.args.cluster {
+            " on a cluster (3 primaries, 3 replicas)"
+        } else {
+            ""
+        },
         r.args.seed
     );
     println!(
@@ -463,15 +521,17 @@ fn report(r: &Report<'_>) {
         c.acked_writes, c.exact_keys, c.unknown_keys, c.counters, c.pairs
     );
     println!("faults injected:   {total_faults}: {}", faults.join(", "));
-    let d = r.drained;
-    println!(
-        "job stream:        {} jobs acknowledged, {} handled, {} never handled, {} left pending; drained {:.1} s after the faults",
-        d.added,
-        d.handled,
-        d.missing,
-        d.pending,
-        d.took.as_secs_f64()
-    );
+    match r.drained {
+        Some(d) => println!(
+            "job stream:        {} jobs acknowledged, {} handled, {} never handled, {} left pending; drained {:.1} s after the faults",
+            d.added,
+            d.handled,
+            d.missing,
+            d.pending,
+            d.took.as_secs_f64()
+        ),
+        None => println!("job stream:        not run (redis_om::Worker reads through a Client)"),
+    }
     println!(
         "replies delivered to the wrong caller: {}",
         r.run.wrong_deliveries()
@@ -506,6 +566,7 @@ fn report(r: &Report<'_>) {
             h.calls,
             h.took.as_secs_f64(),
             h.new_connections
+                .map_or("uncounted".to_owned(), |n| n.to_string())
         ),
         None => println!("after the faults:  did not serve again"),
     }

@@ -1,5 +1,6 @@
 //! Samples taken while the soak runs: the process's memory and the number of
-//! connections the server sees from the client under test.
+//! connections the server (on a cluster: every node together) sees from
+//! the client under test.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,7 +17,8 @@ const EVERY: Duration = Duration::from_millis(250);
 /// What the monitor saw.
 #[derive(Debug, Default)]
 pub struct Samples {
-    /// The most connections the server had besides the admin's.
+    /// The most connections the servers had besides the admin's and
+    /// replication links.
     pub max_connections: usize,
     /// Resident memory (KiB) over time.
     pub rss: Vec<(Duration, u64)>,
@@ -29,15 +31,15 @@ impl Samples {
     }
 }
 
-/// Samples until the run stops.
-pub async fn watch(run: Arc<Run>, admin: Client, started: Instant) -> Samples {
+/// Samples until the run stops; `admins` holds one client per server.
+pub async fn watch(run: Arc<Run>, admins: Vec<Client>, started: Instant) -> Samples {
     let mut samples = Samples::default();
     while !run.stopped() {
         if let Some(kib) = status_kib("VmRSS") {
             samples.rss.push((started.elapsed(), kib));
         }
-        // The server may be down or restarting: no sample then.
-        if let Ok(Ok(count)) = tokio::time::timeout(EVERY * 2, connections(&admin)).await {
+        // A server may be down or restarting: no sample then.
+        if let Ok(Ok(count)) = tokio::time::timeout(EVERY * 2, connections(&admins)).await {
             samples.max_connections = samples.max_connections.max(count);
         }
         tokio::time::sleep(EVERY).await;
@@ -48,14 +50,22 @@ pub async fn watch(run: Arc<Run>, admin: Client, started: Instant) -> Samples {
     samples
 }
 
-/// The server's connections besides the admin's (CLIENT LIST).
-pub async fn connections(admin: &Client) -> redis_core::Result<usize> {
-    let list: String = Cmd::new("CLIENT").arg("LIST").query(admin).await?;
+/// The servers' connections besides the admin's and the replication links
+/// between a cluster's nodes (CLIENT LIST on each).
+pub async fn connections(admins: &[Client]) -> redis_core::Result<usize> {
     let admin_name = format!("name={ADMIN_NAME} ");
-    Ok(list
-        .lines()
-        .filter(|line| !line.trim().is_empty() && !line.contains(&admin_name))
-        .count())
+    let mut count = 0;
+    for admin in admins {
+        let list: String = Cmd::new("CLIENT").arg("LIST").query(admin).await?;
+        count += list
+            .lines()
+            .filter(|line| {
+                let replication = line.contains(" flags=S ") || line.contains(" flags=M ");
+                !line.trim().is_empty() && !line.contains(&admin_name) && !replication
+            })
+            .count();
+    }
+    Ok(count)
 }
 
 /// A `kB` field of /proc/self/status (`VmRSS`, `VmHWM`).

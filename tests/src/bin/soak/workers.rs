@@ -1,12 +1,18 @@
 //! The load: tasks doing SET/GET/INCRBY on keys of their own, pipelines, and
-//! MULTI/EXEC transactions, all on one shared `Client`, each checking what
-//! it can as it goes and recording what the server acknowledged.
+//! MULTI/EXEC transactions, all on one shared handle (a `Client`, or a
+//! `ClusterClient` with `--cluster`), each checking what it can as it goes
+//! and recording what the server acknowledged.
+//!
+//! Written once over [`Watching`] (the executor trait plus WATCH
+//! transactions). Key names suit a cluster too: a task's plain keys spread
+//! over slots, while the keys of one MULTI/EXEC share a hash tag per task,
+//! so a cluster can run the transaction on one node.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use redis_core::commands::*;
-use redis_core::{Client, Cmd, FromValue, Pipeline, Transaction, Value, Watching};
+use redis_core::{Cmd, FromValue, Pipeline, Transaction, Value, Watching};
 
 use crate::ledger::{Counter, Keys, Ledger, Pair};
 use crate::run::{Outcome, Run};
@@ -42,7 +48,12 @@ async fn after_call<T>(outcome: &Outcome<T>, op: &str, run: &Run) {
 }
 
 /// SET, GET and INCRBY at random on the task's own keys and counters.
-pub async fn key_values(run: Arc<Run>, client: Client, task: usize, budgets: Budgets) -> Ledger {
+pub async fn key_values<R: Watching>(
+    run: Arc<Run>,
+    client: R,
+    task: usize,
+    budgets: Budgets,
+) -> Ledger {
     let mut rng = fastrand::Rng::new();
     let mut keys = Keys::new(format!("soak:kv:{task}"), 8);
     let mut counters: Vec<Counter> = (0..2)
@@ -96,7 +107,12 @@ pub async fn key_values(run: Arc<Run>, client: Client, task: usize, budgets: Bud
 }
 
 /// Pipelines of SET, GET of the same key, INCRBY.
-pub async fn pipelines(run: Arc<Run>, client: Client, task: usize, budgets: Budgets) -> Ledger {
+pub async fn pipelines<R: Watching>(
+    run: Arc<Run>,
+    client: R,
+    task: usize,
+    budgets: Budgets,
+) -> Ledger {
     let mut rng = fastrand::Rng::new();
     let mut keys = Keys::new(format!("soak:pipe:{task}"), 4);
     let mut counter = Counter::new(format!("soak:pipe-ctr:{task}"));
@@ -145,13 +161,20 @@ pub async fn pipelines(run: Arc<Run>, client: Client, task: usize, budgets: Budg
     }
 }
 
-/// MULTI, INCRBY a, INCRBY b, SET, EXEC: a and b must move together.
-pub async fn transactions(run: Arc<Run>, client: Client, task: usize, budgets: Budgets) -> Ledger {
+/// MULTI, INCRBY a, INCRBY b, SET, EXEC: a and b must move together. The
+/// task's keys share the hash tag `{tx:<task>}`: one slot on a cluster.
+pub async fn transactions<R: Watching>(
+    run: Arc<Run>,
+    client: R,
+    task: usize,
+    budgets: Budgets,
+) -> Ledger {
     let mut rng = fastrand::Rng::new();
-    let mut keys = Keys::new(format!("soak:tx:{task}"), 4);
+    let tag = format!("{{tx:{task}}}");
+    let mut keys = Keys::new(format!("soak:{tag}"), 4);
     let mut pair = Pair {
-        a: Counter::new(format!("soak:tx-a:{task}")),
-        b: Counter::new(format!("soak:tx-b:{task}")),
+        a: Counter::new(format!("soak:{tag}:a")),
+        b: Counter::new(format!("soak:{tag}:b")),
     };
     let mut seq = 0u64;
     while !run.stopped() {
@@ -206,7 +229,12 @@ pub async fn transactions(run: Arc<Run>, client: Client, task: usize, budgets: B
 /// `Client::transaction` on a dedicated connection from the pool: WATCH a
 /// counter, GET it, SET it one higher in MULTI/EXEC. One writer, so WATCH
 /// never aborts; the pool's connections go through the faults too.
-pub async fn watched(run: Arc<Run>, client: Client, task: usize, budgets: Budgets) -> Ledger {
+pub async fn watched<R: Watching>(
+    run: Arc<Run>,
+    client: R,
+    task: usize,
+    budgets: Budgets,
+) -> Ledger {
     let mut counter = Counter::new(format!("soak:watch:{task}"));
     while !run.stopped() {
         counter.attempts += 1;
@@ -247,7 +275,12 @@ pub fn own_key(i: usize) -> String {
 /// Calls whose reply identifies them: ECHO of a token used once, GET of a
 /// key holding its own name. Any other reply is another call's: the shared
 /// connection was out of step, and the client handed it out anyway.
-pub async fn identified(run: Arc<Run>, client: Client, task: usize, budgets: Budgets) -> Ledger {
+pub async fn identified<R: Watching>(
+    run: Arc<Run>,
+    client: R,
+    task: usize,
+    budgets: Budgets,
+) -> Ledger {
     let mut rng = fastrand::Rng::new();
     let mut n = 0u64;
     while !run.stopped() {
