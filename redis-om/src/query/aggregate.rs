@@ -307,12 +307,10 @@ impl<'r, M: Model, E: Executor> Aggregate<'r, M, E> {
         }
         loads.sort_unstable();
         loads.dedup();
-        let mut options = AggregateOptions::new().dialect(2);
-        if let Some(query) = &search.query {
-            for (name, value) in &query.params {
-                options = options.param(name, value);
-            }
-        }
+        let mut options = match &search.query {
+            Some(query) => search.aggregate_options(query),
+            None => AggregateOptions::new().dialect(2),
+        };
         // Loaded first, so that grouping sees every field whether or not
         // the index keeps it sortable.
         if !loads.is_empty() {

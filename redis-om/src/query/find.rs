@@ -388,6 +388,16 @@ impl Search {
         self.tweaks.apply(options)
     }
 
+    /// [`Search::options`] for pages whose records come as `loading` says:
+    /// without their fields (`NOCONTENT`) when they are read by key.
+    pub(super) fn options_for(&self, query: &Rendered, loading: Loading) -> SearchOptions {
+        let options = self.options(query);
+        match loading {
+            Loading::Inline => options,
+            Loading::ByKey => options.no_content(),
+        }
+    }
+
     /// Whether `FT.AGGREGATE` can ask what this search asks.
     pub(super) fn fits_an_aggregation(&self) -> bool {
         self.tweaks.fit_an_aggregation()
@@ -415,10 +425,7 @@ impl Search {
                 return Ok(None);
             };
             let loading = pager.loading();
-            let options = match loading {
-                Loading::Inline => self.options(query),
-                Loading::ByKey => self.options(query).no_content(),
-            };
+            let options = self.options_for(query, loading);
             let past_the_limit =
                 PastTheLimit::where_possible(&pager, &self, query, Documents::Records);
             let source = SearchPages::<M, E>::new(executor, &query.text, &options)

@@ -5,6 +5,7 @@ use redis_core::commands::{Document, SortKey, SortProperty};
 use redis_core::{Error, ErrorKind, Executor, Result, Value};
 
 use super::escape;
+use super::expr::Rendered;
 use super::find::{Find, Search};
 use super::paging::{Handled, Loading, Order, Pager, SearchPages};
 use crate::embedded;
@@ -162,24 +163,41 @@ impl<M: Model, E: Executor> Knn<'_, M, E> {
         let executor = repository.executor();
         let indexes = shard_indexes(executor, &search.index)?;
         let pager = Pager::new(indexes, Some((0, self.k)), self.k, Order::Ascending);
+        let k = ("k", self.k.to_string());
+        search
+            .nearest_first::<M, E>(executor, query, &text, pager, k, blob)
+            .await
+    }
+}
+
+impl Search {
+    /// The matches of `text` (a KNN or vector range query naming `$vec`
+    /// and the parameter `bound`), nearest first, with their distances,
+    /// through `pager`.
+    pub(super) async fn nearest_first<M: Model, E: Executor>(
+        &self,
+        executor: &E,
+        query: &Rendered,
+        text: &str,
+        pager: Pager<Value>,
+        (name, value): (&str, String),
+        blob: Vec<u8>,
+    ) -> Result<Vec<(M, f64)>> {
         let loading = pager.loading();
-        let options = match loading {
-            Loading::Inline => search.options(query),
-            Loading::ByKey => search.options(query).no_content(),
-        };
-        let options = options
-            .param("k", self.k.to_string())
+        let options = self
+            .options_for(query, loading)
+            .param(name, value)
             .param("vec", blob)
             .sort_by(SortProperty::asc(DISTANCE));
-        let mut nearest = Vec::new();
+        let mut hits = Vec::new();
         let each = async |documents: Vec<Document<Value>>| {
-            nearest.extend(with_distances::<M, E>(&search, executor, documents, loading).await?);
+            hits.extend(with_distances::<M, E>(self, executor, documents, loading).await?);
             Ok(())
         };
-        SearchPages::<M, E>::new(executor, &text, &options)
+        SearchPages::<M, E>::new(executor, text, &options)
             .each_page::<Value>(pager, Handled::Stay, each)
             .await?;
-        Ok(nearest)
+        Ok(hits)
     }
 }
 

@@ -2,13 +2,12 @@
 //! of a given one (`VECTOR_RANGE`), after an optional pre-filter, nearest
 //! first, with each hit's distance.
 
-use redis_core::commands::{Document, SortProperty};
-use redis_core::{Error, ErrorKind, Executor, Result, Value};
+use redis_core::{Error, ErrorKind, Executor, Result};
 
 use super::escape;
 use super::find::{Find, Search};
-use super::knn::{DISTANCE, VectorElement, checked_blob, vector_query_common, with_distances};
-use super::paging::{Handled, Loading, Order, SearchPages};
+use super::knn::{DISTANCE, VectorElement, checked_blob, vector_query_common};
+use super::paging::Order;
 use crate::field::{Field, kind};
 use crate::model::Model;
 
@@ -94,24 +93,10 @@ impl<M: Model, E: Executor> VectorRange<'_, M, E> {
             filter => format!("{range} ({filter})"),
         };
         let pager = self.find.pager(&search, Order::Ascending)?;
-        let loading = pager.loading();
-        let options = match loading {
-            Loading::Inline => search.options(query),
-            Loading::ByKey => search.options(query).no_content(),
-        };
-        let options = options
-            .param("radius", self.radius.to_string())
-            .param("vec", blob)
-            .sort_by(SortProperty::asc(DISTANCE));
-        let mut hits = Vec::new();
+        let radius = ("radius", self.radius.to_string());
         let executor = repository.executor();
-        let each = async |documents: Vec<Document<Value>>| {
-            hits.extend(with_distances::<M, E>(&search, executor, documents, loading).await?);
-            Ok(())
-        };
-        SearchPages::<M, E>::new(executor, &text, &options)
-            .each_page::<Value>(pager, Handled::Stay, each)
-            .await?;
-        Ok(hits)
+        search
+            .nearest_first::<M, E>(executor, query, &text, pager, radius, blob)
+            .await
     }
 }
