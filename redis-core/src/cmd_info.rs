@@ -14,6 +14,7 @@
 mod facts;
 mod keys;
 pub(crate) mod learn;
+mod module_tips;
 mod table;
 
 use std::time::Duration;
@@ -420,12 +421,16 @@ pub(crate) fn is_read_only(cmd: &Cmd) -> bool {
 
 /// Where a cluster sends `cmd` and how it merges the replies: the
 /// `request_policy` and `response_policy` tips of its table line (of its
-/// subcommand, for a container), or of what a server taught about it; none
-/// for a command nobody knows.
+/// subcommand, for a container), or of what a server taught about it, or
+/// for a module command that states none, those of
+/// [`module_tips`](module_tips::module_tips); none for a command nobody knows.
 pub(crate) fn policy(cmd: &Cmd) -> (Request, Response) {
-    line(cmd)
-        .map(|(command, _)| (command.request, command.response))
-        .unwrap_or_default()
+    match line(cmd).map(|(command, _)| (command.request, command.response)) {
+        Some((Request::Default, Response::Default)) | None => {
+            module_tips::module_tips(cmd.name()).unwrap_or_default()
+        }
+        Some(tips) => tips,
+    }
 }
 
 /// True when the server flags `cmd` `readonly`: it reads keys and writes

@@ -70,6 +70,25 @@ impl Redis {
         }
     }
 
+    /// An exclusive connection to the server that holds `key`, lent by a pool (see
+    /// [`Dedicated`]): on one server [`Client::dedicated`], on a cluster
+    /// [`ClusterClient::dedicated_for`] (the primary of `key`'s slot). For blocking reads
+    /// and other commands that would hold up the shared connection.
+    ///
+    /// ```no_run
+    /// use redis_core::prelude::*;
+    /// # async fn run(redis: redis_core::Redis) -> redis_core::Result<()> {
+    /// let conn = redis.dedicated_for("jobs").await?;
+    /// let job = conn.blpop::<String>(["jobs"], std::time::Duration::from_secs(5)).await?;
+    /// # let _ = job; Ok(()) }
+    /// ```
+    pub async fn dedicated_for(&self, key: impl AsRef<[u8]>) -> Result<Dedicated> {
+        match self {
+            Redis::Server(client) => client.dedicated().await,
+            Redis::Cluster(cluster) => cluster.dedicated_for(key).await,
+        }
+    }
+
     /// Closes the connections; commands still waiting fail with
     /// [`crate::ErrorKind::Closed`]. Clones see it closed too.
     pub async fn close(&self) {

@@ -24,7 +24,8 @@ pub(super) fn merges(cmd: &Cmd, policy: Response) -> bool {
 /// - `agg_sum`, `agg_min`, `agg_max`, `agg_logical_and`, `agg_logical_or`:
 ///   integers (or booleans) combined, arrays of them element by element
 ///   (SCRIPT EXISTS);
-/// - no tip: arrays concatenated (KEYS), else the first node's reply;
+/// - no tip: arrays, sets and maps concatenated (KEYS; TS.MGET's map over
+///   RESP3), else the first node's reply;
 /// - RANDOMKEY: a key from a node that had one.
 pub(super) fn merge(policy: Response, replies: Vec<Value>) -> Result<Value> {
     let is_error = |v: &Value| matches!(v.innermost(), Value::Error(_));
@@ -56,6 +57,24 @@ pub(super) fn merge(policy: Response, replies: Vec<Value>) -> Result<Value> {
                     }
                 }
                 Ok(Value::Array(all))
+            }
+            Value::Set(mut all) => {
+                for reply in replies {
+                    match reply {
+                        Value::Set(items) => all.extend(items),
+                        other => return Err(unlike(policy, &Value::Set(Vec::new()), &other)),
+                    }
+                }
+                Ok(Value::Set(all))
+            }
+            Value::Map(mut all) => {
+                for reply in replies {
+                    match reply {
+                        Value::Map(pairs) => all.extend(pairs),
+                        other => return Err(unlike(policy, &Value::Map(Vec::new()), &other)),
+                    }
+                }
+                Ok(Value::Map(all))
             }
             first => Ok(first),
         },

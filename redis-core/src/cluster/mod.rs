@@ -27,5 +27,5 @@ mod watching;
 
 pub use client::{ClusterClient, ClusterStats};
 pub use execute::ClusterExecute;
-pub use slots::{SLOT_COUNT, key_slot};
+pub use slots::{SLOT_COUNT, hash_tag, key_slot};
 pub use targets::{NodeReplies, OnNodes, Targets};

@@ -37,18 +37,28 @@ pub(crate) fn crc16(bytes: &[u8]) -> u16 {
     })
 }
 
-/// The part of `key` that is hashed: the text between the first `{` and
-/// the first `}` after it, when that text is not empty; otherwise the
-/// whole key (so `{}` and an unclosed `{` hash the whole key).
-fn hashed_part(key: &[u8]) -> &[u8] {
-    let Some(open) = key.iter().position(|&b| b == b'{') else {
-        return key;
-    };
-    let after = key.get(open + 1..).unwrap_or_default();
+/// The hash tag of `key`: the text between its first `{` and the first `}`
+/// after it, when that text is not empty. Keys with the same tag share a
+/// slot; `{}` and an unclosed `{` are no tag (the whole key is hashed).
+///
+/// ```
+/// use redis_core::cluster::hash_tag;
+/// assert_eq!(hash_tag(b"{user1000}.following"), Some(&b"user1000"[..]));
+/// assert_eq!(hash_tag(b"{}.following"), None);
+/// assert_eq!(hash_tag(b"plain"), None);
+/// ```
+pub fn hash_tag(key: &[u8]) -> Option<&[u8]> {
+    let open = key.iter().position(|&b| b == b'{')?;
+    let after = key.get(open + 1..)?;
     match after.iter().position(|&b| b == b'}') {
-        Some(0) | None => key,
-        Some(close) => after.get(..close).unwrap_or(key),
+        Some(0) | None => None,
+        Some(close) => after.get(..close),
     }
+}
+
+/// The part of `key` that is hashed: its hash tag, or else the whole key.
+fn hashed_part(key: &[u8]) -> &[u8] {
+    hash_tag(key).unwrap_or(key)
 }
 
 /// The hash slot of `key`, as `CLUSTER KEYSLOT` gives it.
