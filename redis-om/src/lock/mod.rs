@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
-use redis_core::{Client, Error, ErrorKind, Result, Script};
+use redis_core::{Client, Error, ErrorKind, Executor, Result, Script};
 use tokio::sync::watch;
 
 mod redlock;
@@ -77,9 +77,11 @@ pub(super) const DEFAULT_SLEEP: Duration = Duration::from_millis(100);
 /// the outer one's life. Pass the [`LockGuard`] down to the code that needs
 /// the lock instead.
 ///
-/// One server only: on a replicated setup a failover can lose a lock that
-/// was not yet replicated. The keys (the name and its fence) share a hash
-/// slot, so the lock works on a cluster.
+/// On any executor: a [`Client`] (the default), a
+/// [`ClusterClient`](redis_core::ClusterClient) or a [`Redis`](redis_core::Redis) handle. The
+/// keys (the name and its fence) share a hash slot, so the lock works on a cluster. It lives on
+/// one server (the slot's primary): a failover can lose a lock that was not yet replicated
+/// ([`Redlock`] spreads it over independent servers instead).
 ///
 /// ```no_run
 /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
@@ -97,8 +99,8 @@ pub(super) const DEFAULT_SLEEP: Duration = Duration::from_millis(100);
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Debug)]
-pub struct Lock {
-    client: Client,
+pub struct Lock<E = Client> {
+    client: E,
     key: String,
     fence_key: String,
     ttl: Duration,
@@ -106,10 +108,10 @@ pub struct Lock {
     watchdog: bool,
 }
 
-impl Lock {
-    /// The lock named `name` (its key), on `client`'s server. Its time to
-    /// live is 30 seconds unless [`Lock::ttl`] says otherwise.
-    pub fn new(client: &Client, name: impl Into<String>) -> Self {
+impl<E: Executor + Clone + 'static> Lock<E> {
+    /// The lock named `name` (its key), on `client`'s server (on a cluster, the primary of the
+    /// name's slot). Its time to live is 30 seconds unless [`Lock::ttl`] says otherwise.
+    pub fn new(client: &E, name: impl Into<String>) -> Self {
         let key = name.into();
         let fence_key = fence_key(&key);
         Lock {
@@ -174,7 +176,7 @@ impl Lock {
 
     /// One attempt: the guard if the lock was free, `None` if it is held
     /// (by anyone, this holder included).
-    pub async fn try_acquire(&self) -> Result<Option<LockGuard>> {
+    pub async fn try_acquire(&self) -> Result<Option<LockGuard<E>>> {
         let token = uuid::Uuid::new_v4().simple().to_string();
         let fence: Option<u64> = ACQUIRE
             .key(self.key.as_str())
@@ -209,7 +211,7 @@ impl Lock {
 
     /// Tries until the lock is free, pausing [`Lock::sleep`] between
     /// attempts, with no bound on the wait.
-    pub async fn acquire(&self) -> Result<LockGuard> {
+    pub async fn acquire(&self) -> Result<LockGuard<E>> {
         loop {
             if let Some(guard) = self.try_acquire().await? {
                 return Ok(guard);
@@ -221,7 +223,7 @@ impl Lock {
     /// Tries until the lock is free, pausing [`Lock::sleep`] between
     /// attempts, for at most `timeout` (redis-py's `blocking_timeout`);
     /// then fails with [`ErrorKind::Timeout`]. At least one attempt is made.
-    pub async fn acquire_timeout(&self, timeout: Duration) -> Result<LockGuard> {
+    pub async fn acquire_timeout(&self, timeout: Duration) -> Result<LockGuard<E>> {
         let deadline = Instant::now() + timeout;
         loop {
             if let Some(guard) = self.try_acquire().await? {
@@ -247,8 +249,8 @@ impl Lock {
 /// current tokio runtime, if there is one, and ignores its outcome; outside
 /// a runtime nothing is sent and the lock lives until its time to live runs
 /// out.
-pub struct LockGuard {
-    client: Client,
+pub struct LockGuard<E: Executor + Clone + 'static = Client> {
+    client: E,
     key: String,
     token: String,
     fence: u64,
@@ -258,7 +260,7 @@ pub struct LockGuard {
     watchdog: Option<tokio::task::JoinHandle<()>>,
 }
 
-impl std::fmt::Debug for LockGuard {
+impl<E: Executor + Clone + 'static> std::fmt::Debug for LockGuard<E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LockGuard")
             .field("key", &self.key)
@@ -267,7 +269,7 @@ impl std::fmt::Debug for LockGuard {
     }
 }
 
-impl LockGuard {
+impl<E: Executor + Clone + 'static> LockGuard<E> {
     /// This acquisition's fencing token: greater than that of every earlier
     /// acquisition of the lock, by any owner (while the server keeps the
     /// `{name}:fence` key).
@@ -354,7 +356,7 @@ impl LockGuard {
     }
 }
 
-impl Drop for LockGuard {
+impl<E: Executor + Clone + 'static> Drop for LockGuard<E> {
     fn drop(&mut self) {
         if let Some(watchdog) = self.watchdog.take() {
             watchdog.abort();
@@ -382,11 +384,7 @@ impl Drop for LockGuard {
 /// `}` but no hash tag cannot be put in a tag whole: its fence key may land
 /// in another slot, which only a cluster minds.)
 fn fence_key(key: &str) -> String {
-    let has_tag = key
-        .find('{')
-        .and_then(|open| key[open + 1..].find('}'))
-        .is_some_and(|len| len > 0);
-    if has_tag {
+    if redis_core::cluster::hash_tag(key.as_bytes()).is_some() {
         format!("{key}:fence")
     } else {
         format!("{{{key}}}:fence")

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use redis_core::{Client, Error, ErrorKind, Result};
+use redis_core::{Error, ErrorKind, Executor, Result};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
@@ -12,8 +12,8 @@ use super::{EXTEND, millis};
 /// it, until the task is aborted (the guard was released or dropped) or an
 /// extension fails for good: the lock was lost, or no extension got
 /// through before the last one's TTL ran out. Then `lost` says why.
-pub(super) async fn keep_alive(
-    client: Client,
+pub(super) async fn keep_alive<E: Executor>(
+    client: E,
     key: String,
     token: String,
     ttl: Duration,

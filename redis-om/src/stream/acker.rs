@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use redis_core::Client;
+use redis_core::Redis;
 use redis_core::commands::{StreamCommands, StreamId};
 use tokio::sync::{mpsc, oneshot};
 
@@ -38,7 +38,7 @@ impl Acker {
     /// its queue is empty.
     pub(crate) fn start(
         runtime: &tokio::runtime::Handle,
-        client: Client,
+        client: Redis,
         key: String,
         group: String,
         counters: Arc<Counters>,
@@ -67,7 +67,7 @@ impl Acker {
 
 async fn run(
     mut messages: mpsc::UnboundedReceiver<Message>,
-    client: Client,
+    client: Redis,
     key: String,
     group: String,
     counters: Arc<Counters>,
@@ -102,7 +102,7 @@ async fn run(
 /// `XACK key group ids...`, tried again on failure; counts the entries it
 /// acknowledged (0 for one another consumer acknowledged first, having
 /// claimed it while its handler ran: counted where that happened).
-async fn xack(client: &Client, key: &str, group: &str, ids: &[StreamId], counters: &Counters) {
+async fn xack(client: &Redis, key: &str, group: &str, ids: &[StreamId], counters: &Counters) {
     for attempt in 0..ATTEMPTS {
         match client.xack(key, group, ids).await {
             Ok(acked) => {

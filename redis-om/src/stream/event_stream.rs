@@ -126,6 +126,16 @@ impl<E, X> EventStream<E, X> {
         }
     }
 
+    /// The same stream through another executor, made from this one.
+    pub(crate) fn map_executor<Y>(self, to: impl FnOnce(X) -> Y) -> EventStream<E, Y> {
+        EventStream {
+            executor: to(self.executor),
+            key: self.key,
+            trim: self.trim,
+            event: PhantomData,
+        }
+    }
+
     /// The stream's key.
     ///
     /// ```

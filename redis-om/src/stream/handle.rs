@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use redis_core::commands::{GroupInfo, KeyCommands, StreamCommands};
-use redis_core::{Client, Error, ErrorKind, Result};
+use redis_core::{Error, ErrorKind, Redis, Result};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -37,7 +37,7 @@ pub struct WorkerHandle {
 /// Where the worker's group is, for [`WorkerHandle::group`].
 #[derive(Debug)]
 pub(crate) struct GroupOf {
-    pub(crate) client: Client,
+    pub(crate) client: Redis,
     pub(crate) key: String,
     pub(crate) group: String,
 }

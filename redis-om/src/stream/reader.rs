@@ -126,7 +126,7 @@ impl<E: DeserializeOwned + Send + 'static> Reader<E> {
             None => {
                 let opened = tokio::select! {
                     // Every pooled connection busy makes this wait: not past a shutdown.
-                    conn = self.shared.client().dedicated() => conn,
+                    conn = self.shared.client().dedicated_for(self.shared.key()) => conn,
                     _ = self.stop.changed() => return,
                 };
                 match opened {

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use redis_core::commands::{GroupStart, StreamCommands, StreamId, XGroupCreateOptions};
-use redis_core::{Client, Error, ErrorKind, Result};
+use redis_core::{Error, ErrorKind, Redis, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio::sync::watch;
@@ -99,7 +99,7 @@ pub(crate) type Handler<E> = Arc<
 /// ```
 #[must_use = "a worker does nothing until `run`"]
 pub struct Worker<E> {
-    pub(crate) stream: EventStream<E, Client>,
+    pub(crate) stream: EventStream<E, Redis>,
     pub(crate) settings: Settings,
 }
 
@@ -133,6 +133,11 @@ impl<E> Worker<E> {
     /// `{stream}:dead`, claim after 60 s, checking every 30 s, reads
     /// blocking 2 s, retries after 100 ms doubling per delivery.
     ///
+    /// The stream may go through a [`Client`](redis_core::Client), a
+    /// [`ClusterClient`](redis_core::ClusterClient) or a [`Redis`] handle: the blocking
+    /// reads take a connection of the server (on a cluster, the primary) that holds the
+    /// stream's key, lent by its pool.
+    ///
     /// ```no_run
     /// # async fn run(client: redis_om::core::Client) {
     /// # #[derive(serde::Serialize, serde::Deserialize)] struct Order { id: String }
@@ -140,11 +145,12 @@ impl<E> Worker<E> {
     /// let worker = redis_om::Worker::new(orders, "billing", "billing-1");
     /// # let _ = worker; }
     /// ```
-    pub fn new(
-        stream: EventStream<E, Client>,
+    pub fn new<X: Into<Redis>>(
+        stream: EventStream<E, X>,
         group: impl Into<String>,
         consumer: impl Into<String>,
     ) -> Self {
+        let stream = stream.map_executor(Into::into);
         let dead_letter = format!("{}:dead", stream.key());
         Worker {
             stream,
@@ -366,7 +372,7 @@ impl<E: Serialize + DeserializeOwned + Send + 'static> Worker<E> {
 
 /// What the worker's tasks share.
 pub(crate) struct Shared<E> {
-    pub(crate) stream: EventStream<E, Client>,
+    pub(crate) stream: EventStream<E, Redis>,
     pub(crate) settings: Settings,
     pub(crate) handler: Handler<E>,
     pub(crate) counters: Arc<Counters>,
@@ -378,7 +384,7 @@ pub(crate) struct Shared<E> {
 }
 
 impl<E> Shared<E> {
-    pub(crate) fn client(&self) -> &Client {
+    pub(crate) fn client(&self) -> &Redis {
         self.stream.executor()
     }
 
