@@ -1,7 +1,9 @@
 //! Six Redis 8.2.3 cluster nodes: three primaries and three replicas, created with Debian's
 //! `redis-cli --cluster create` and awaited until every node agrees and every replica synced.
-//! Each node loads RediSearch, RedisJSON and RedisBloom: search on an OSS cluster has no
-//! coordinator, so every shard indexes its own keys and the object mapper fans queries out.
+//! Each node loads the modules the stack server has (RediSearch, RedisJSON, RedisBloom,
+//! RedisTimeSeries and the graph module, the last two with OpenSSL 1.1 on their
+//! `LD_LIBRARY_PATH`), so the standalone suites run on the cluster too. Search on an OSS cluster
+//! has no coordinator: every shard indexes its own keys and the object mapper fans queries out.
 
 use std::ffi::OsString;
 use std::process::Command;
@@ -44,11 +46,22 @@ pub fn start(layout: &Layout, installed: &Installed) -> Result<Vec<u16>> {
             "--repl-diskless-sync-delay".into(),
             "0".into(),
         ];
-        for module in &installed.modules {
+        for module in installed
+            .modules
+            .iter()
+            .chain([&installed.timeseries, &installed.graph])
+        {
             args.push("--loadmodule".into());
             args.push(module.into());
         }
-        server::start(layout, &name, port, &installed.redis8, &args)?;
+        server::start_with_env(
+            layout,
+            &name,
+            port,
+            &installed.redis8,
+            &args,
+            &[("LD_LIBRARY_PATH", &installed.openssl11)],
+        )?;
     }
     let addrs: Vec<String> = ports.iter().map(|p| format!("127.0.0.1:{p}")).collect();
     run_ok(
