@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use redis_core::{Client, Cmd};
+use redis_core::{Cmd, Executor};
 
 /// How long [`until_blocked`] waits before failing the test: a bound that
 /// turns a command that never blocks into a clear failure, not a speed.
@@ -14,7 +14,7 @@ const BLOCK_WAIT_BOUND: Duration = Duration::from_secs(5);
 /// in a command, as `CLIENT LIST` shows it (`flags=b`), asking through
 /// `admin`. A push or ping sent after a fixed sleep passes even when the
 /// pop had not blocked yet; after this it cannot.
-pub async fn until_blocked(admin: &Client, name: &str) {
+pub async fn until_blocked(admin: &impl Executor, name: &str) {
     let started = Instant::now();
     loop {
         let list: String = Cmd::new("CLIENT").arg("LIST").query(admin).await.unwrap();

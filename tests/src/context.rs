@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use redis_core::{Client, Cmd, Config, Protocol, Value};
+use redis_core::{Client, Cmd, Config, Protocol, Redis, Value};
 
 use crate::servers::servers;
 
@@ -38,6 +38,9 @@ pub struct Setup {
     pub protocol: Protocol,
     /// Over TLS (Redis 7.0's TLS port, verified against the test CA).
     pub tls: bool,
+    /// On the harness's six-node cluster (Redis 8.2 nodes with the modules) through a
+    /// [`redis_core::ClusterClient`], rather than on one server.
+    pub cluster: bool,
 }
 
 impl Setup {
@@ -47,6 +50,7 @@ impl Setup {
             version,
             protocol,
             tls: false,
+            cluster: false,
         }
     }
 
@@ -56,6 +60,7 @@ impl Setup {
         version: Version::Redis7,
         protocol: Protocol::Resp3,
         tls: true,
+        cluster: false,
     };
 
     /// Redis 8.2 over RESP3.
@@ -63,36 +68,56 @@ impl Setup {
         version: Version::Redis8,
         protocol: Protocol::Resp3,
         tls: false,
+        cluster: false,
     };
     /// Redis 8.2 over RESP2.
     pub const REDIS8_RESP2: Setup = Setup {
         version: Version::Redis8,
         protocol: Protocol::Resp2,
         tls: false,
+        cluster: false,
     };
     /// Redis 7.0 over RESP3.
     pub const REDIS7_RESP3: Setup = Setup {
         version: Version::Redis7,
         protocol: Protocol::Resp3,
         tls: false,
+        cluster: false,
     };
     /// Redis 7.0 over RESP2.
     pub const REDIS7_RESP2: Setup = Setup {
         version: Version::Redis7,
         protocol: Protocol::Resp2,
         tls: false,
+        cluster: false,
     };
     /// Valkey 8.1 over RESP3.
     pub const VALKEY8_RESP3: Setup = Setup {
         version: Version::Valkey8,
         protocol: Protocol::Resp3,
         tls: false,
+        cluster: false,
+    };
+    /// The six-node cluster over RESP3: the same test bodies through the executor trait.
+    pub const CLUSTER_RESP3: Setup = Setup {
+        version: Version::Redis8,
+        protocol: Protocol::Resp3,
+        tls: false,
+        cluster: true,
+    };
+    /// The six-node cluster over RESP2.
+    pub const CLUSTER_RESP2: Setup = Setup {
+        version: Version::Redis8,
+        protocol: Protocol::Resp2,
+        tls: false,
+        cluster: true,
     };
     /// Valkey 8.1 over RESP2.
     pub const VALKEY8_RESP2: Setup = Setup {
         version: Version::Valkey8,
         protocol: Protocol::Resp2,
         tls: false,
+        cluster: false,
     };
 }
 
@@ -120,20 +145,27 @@ impl Ctx {
     pub async fn new(test: &str, setup: Setup) -> Ctx {
         let servers = servers();
         let addr = match (setup.version, setup.tls) {
-            (Version::Redis7, true) => servers.redis7_tls(),
+            _ if setup.cluster => servers.cluster().join(","),
+            (Version::Redis7, true) => servers.redis7_tls().to_owned(),
             (Version::Redis8 | Version::Valkey8, true) => {
                 panic!("only Redis 7.0 listens on TLS")
             }
-            (Version::Redis8, false) => servers.redis8(),
-            (Version::Redis7, false) => servers.redis7(),
-            (Version::Valkey8, false) => servers.valkey(),
-        }
-        .to_owned();
+            (Version::Redis8, false) => servers.redis8().to_owned(),
+            (Version::Redis7, false) => servers.redis7().to_owned(),
+            (Version::Valkey8, false) => servers.valkey().to_owned(),
+        };
         let proto = match setup.protocol {
             Protocol::Resp2 => "2",
             Protocol::Resp3 => "3",
         };
-        let prefix = format!("test:{test}:{proto}:{:08x}:", fastrand::u32(..));
+        // On a cluster the prefix is a hash tag, so a test's keys share a slot and the
+        // multi-key commands it sends run there, as an application's would.
+        let id = format!("test:{test}:{proto}:{:08x}", fastrand::u32(..));
+        let prefix = if setup.cluster {
+            format!("{{{id}}}:")
+        } else {
+            format!("{id}:")
+        };
         let ctx = Ctx {
             setup,
             prefix,
@@ -143,18 +175,22 @@ impl Ctx {
         ctx
     }
 
-    /// This test's name for a key: `key` under the test's prefix. The prefix
-    /// is a hash tag-free plain string, so keys spread over a cluster.
+    /// This test's name for a key: `key` under the test's prefix (on a cluster all in the
+    /// one slot of the prefix's hash tag).
     pub fn key(&self, key: &str) -> String {
         format!("{}{key}", self.prefix)
     }
 
-    /// The server's `redis://` URL with this setup's protocol.
+    /// The server's `redis://` URL with this setup's protocol (`redis+cluster://` and the
+    /// six nodes on the cluster).
     pub fn url(&self) -> String {
         let proto = match self.setup.protocol {
             Protocol::Resp2 => 2,
             Protocol::Resp3 => 3,
         };
+        if self.setup.cluster {
+            return format!("redis+cluster://{}/?protocol={proto}", self.addr);
+        }
         if self.setup.tls {
             let ca = servers().get("TLS_CA");
             let ca = percent_encode(ca);
@@ -163,13 +199,31 @@ impl Ctx {
         format!("redis://{}/?protocol={proto}", self.addr)
     }
 
-    /// A configuration for this setup, to adjust before connecting.
+    /// A configuration for one server of this setup, to adjust before connecting. Tests
+    /// of what only a single-server [`Client`] has run on the standalone setups alone
+    /// ([`each_server_setup!`](crate::each_server_setup)).
     pub fn config(&self) -> Config {
+        assert!(
+            !self.setup.cluster,
+            "Ctx::config is a single server's: this test belongs in each_server_setup!"
+        );
         Config::from_url(&self.url()).expect("the harness builds valid URLs")
     }
 
-    /// A connected client for this setup.
-    pub async fn client(&self) -> Client {
+    /// A connected handle for this setup: a [`Client`] on one server, a cluster client on
+    /// the cluster, behind the one [`Redis`] type, so a test body is written once.
+    pub async fn client(&self) -> Redis {
+        Redis::connect(&self.url()).await.unwrap_or_else(|e| {
+            panic!(
+                "cannot connect to {}: {e}. Is `cargo xtask servers up` running?",
+                self.addr
+            )
+        })
+    }
+
+    /// A connected single-server [`Client`], for what only it has (a dedicated
+    /// connection, a subscriber, MONITOR, its configuration).
+    pub async fn server_client(&self) -> Client {
         self.connect(self.config()).await
     }
 

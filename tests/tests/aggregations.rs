@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use redis_core::Client;
+use redis_core::Redis;
 use redis_core::commands::SearchCommands;
 use redis_om::query::{self, reduce};
 use redis_om::{Migrator, Model, ModelIndex, RedisModel, Repository};
@@ -153,7 +153,7 @@ struct PerCode {
     count: u64,
 }
 
-async fn seed<M: Sale>(ctx: &Ctx, client: &Client, rows: &[Row]) -> Repository<M, Client> {
+async fn seed<M: Sale>(ctx: &Ctx, client: &Redis, rows: &[Row]) -> Repository<M, Redis> {
     let repo = Repository::<M, _>::new(client.clone()).with_prefix(ctx.key(M::info().prefix()));
     Migrator::new(client).repository(&repo).run().await.unwrap();
     let models: Vec<M> = rows.iter().map(M::from).collect();

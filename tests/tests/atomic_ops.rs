@@ -10,8 +10,9 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use redis_core::ErrorKind;
+use redis_core::Redis;
 use redis_core::commands::*;
-use redis_core::{Client, ErrorKind};
 use redis_om::{EventStream, Model, RedisModel, Repository};
 use redis_tests::{Ctx, each_redis8, each_setup};
 use serde::{Deserialize, Serialize};
@@ -87,7 +88,7 @@ macro_rules! acct {
 acct!(Account);
 acct!(JsonAccount);
 
-fn repo<M: Model>(ctx: &Ctx, client: &Client) -> Arc<Repository<M, Client>> {
+fn repo<M: Model>(ctx: &Ctx, client: &Redis) -> Arc<Repository<M, Redis>> {
     Arc::new(Repository::new(client.clone()).with_prefix(ctx.key(M::info().prefix())))
 }
 
@@ -201,7 +202,7 @@ async fn save_if_absent_never_overwrites<M: Acct>(ctx: &Ctx) {
 async fn the_outbox_writes_both_or_neither<M: Acct>(ctx: &Ctx) {
     let client = ctx.client().await;
     let accounts = repo::<M>(ctx, &client);
-    let events = EventStream::<Opened>::new(client.clone(), ctx.key("opened"));
+    let events = EventStream::<Opened, _>::new(client.clone(), ctx.key("opened"));
     let (pk, entry) = accounts
         .save_with_event(&M::new("o1"), &events, |pk| Opened {
             account: pk.clone(),
@@ -219,7 +220,7 @@ async fn the_outbox_writes_both_or_neither<M: Acct>(ctx: &Ctx) {
     assert_eq!(written[0].value.account, pk);
 
     // The stream's key holds a string: neither is written.
-    let broken = EventStream::<Opened>::new(client.clone(), ctx.key("not-a-stream"));
+    let broken = EventStream::<Opened, _>::new(client.clone(), ctx.key("not-a-stream"));
     client.set(broken.key(), "x").await.unwrap();
     let error = accounts
         .save_with_event(&M::new("o2"), &broken, |pk| Opened {

@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use redis_core::Client;
+use redis_core::Redis;
 use redis_core::commands::{KeyCommands, SearchCommands};
 use redis_om::{Autocomplete, Migrator, Model, ModelIndex, RedisModel, Repository};
 use redis_tests::{Ctx, each_redis8};
@@ -108,7 +108,7 @@ fn expected<'a>(values: impl IntoIterator<Item = &'a str>, prefix: &str) -> BTre
 }
 
 async fn suggested<P: Product>(
-    repo: &Repository<P, Client>,
+    repo: &Repository<P, Redis>,
     field: Autocomplete<P>,
     prefix: &str,
 ) -> BTreeSet<String> {
@@ -118,7 +118,7 @@ async fn suggested<P: Product>(
     set
 }
 
-async fn check<P: Product>(repo: &Repository<P, Client>, live: &BTreeMap<u32, P>, what: &str) {
+async fn check<P: Product>(repo: &Repository<P, Redis>, live: &BTreeMap<u32, P>, what: &str) {
     for prefix in ["de", "des", "desk", "la", "lan", "desk l", "x"] {
         let names = suggested(repo, P::name(), prefix).await;
         let want = expected(live.values().map(P::name_of), prefix);

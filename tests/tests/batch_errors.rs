@@ -1,14 +1,15 @@
 //! A failing command inside a pipeline or transaction, on real servers:
 //! fail-fast by default, one result per command when the reply type asks
 //! for it (`Result<T>` slots), and errors that name the command and the
-//! node.
+//! node. One server's: on a cluster a batch's replies come from several
+//! nodes, and which one refused a command is not carried with its reply yet.
 
 #![allow(clippy::unwrap_used)]
 
 use redis_core::prelude::*;
-use redis_tests::{Ctx, each_setup};
+use redis_tests::{Ctx, each_server_setup};
 
-each_setup!(
+each_server_setup!(
     a_wrongtype_in_a_pipeline_fails_the_call_and_names_the_node,
     |ctx: Ctx| async move {
         let client = ctx.client().await;
@@ -31,7 +32,7 @@ each_setup!(
     }
 );
 
-each_setup!(
+each_server_setup!(
     result_slots_give_one_result_per_command,
     |ctx: Ctx| async move {
         let client = ctx.client().await;
@@ -80,7 +81,7 @@ each_setup!(
     }
 );
 
-each_setup!(
+each_server_setup!(
     a_command_failing_at_exec_leaves_the_others_applied,
     |ctx: Ctx| async move {
         let client = ctx.client().await;
@@ -119,7 +120,7 @@ each_setup!(
     }
 );
 
-each_setup!(
+each_server_setup!(
     a_transaction_refused_while_queueing_names_the_node,
     |ctx: Ctx| async move {
         let client = ctx.client().await;

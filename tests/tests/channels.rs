@@ -12,7 +12,7 @@ use redis_core::commands::*;
 use redis_core::{Client, ErrorKind};
 use redis_om::encoding::MessagePack;
 use redis_om::{Channel, ChannelPattern, Events};
-use redis_tests::{Ctx, each_setup};
+use redis_tests::{Ctx, each_server_setup};
 use serde::{Deserialize, Serialize};
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -69,17 +69,17 @@ async fn round_trip<Enc: redis_om::encoding::Encoding>(ctx: &Ctx, client: &Clien
     }
 }
 
-each_setup!(events_round_trip_in_both_encodings, |ctx: Ctx| async move {
-    let client = ctx.client().await;
+each_server_setup!(events_round_trip_in_both_encodings, |ctx: Ctx| async move {
+    let client = ctx.server_client().await;
     round_trip::<redis_om::encoding::JsonText>(&ctx, &client, false).await;
     round_trip::<MessagePack>(&ctx, &client, false).await;
     round_trip::<MessagePack>(&ctx, &client, true).await;
 });
 
-each_setup!(
+each_server_setup!(
     a_payload_of_another_kind_is_an_error_item_and_the_stream_goes_on,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let name = ctx.key("shipped");
         let json = Channel::<Shipped>::new(&client, &name);
         let packed = Channel::<Shipped, MessagePack>::new(&client, &name);
@@ -112,8 +112,8 @@ each_setup!(
     }
 );
 
-each_setup!(pattern_events_carry_their_channel, |ctx: Ctx| async move {
-    let client = ctx.client().await;
+each_server_setup!(pattern_events_carry_their_channel, |ctx: Ctx| async move {
+    let client = ctx.server_client().await;
     let prefix = ctx.key("price");
     let mut prices = ChannelPattern::<f64>::new(&client, format!("{prefix}.*"))
         .subscribe()
@@ -130,7 +130,7 @@ each_setup!(pattern_events_carry_their_channel, |ctx: Ctx| async move {
     }
 });
 
-each_setup!(
+each_server_setup!(
     a_killed_connection_is_reported_and_the_subscription_goes_on,
     |ctx: Ctx| async move {
         // A name of its own, so that only this test's subscriber is killed

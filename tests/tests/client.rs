@@ -12,7 +12,7 @@ use redis_core::commands::{self, *};
 use redis_core::{
     Cmd, Config, ErrorKind, Executor, Pipeline, Protocol, Script, Transaction, Value, Watching,
 };
-use redis_tests::{Ctx, TempServer, Version, each_setup, each_version};
+use redis_tests::{Ctx, TempServer, Version, each_server_setup, each_setup, each_version};
 
 each_setup!(set_get_and_missing_keys, |ctx: Ctx| async move {
     let client = ctx.client().await;
@@ -282,9 +282,9 @@ each_setup!(
 /// Makes every attempt of a transaction on `key` conflict: another client
 /// changes the key between WATCH and EXEC each time. Returns the result and
 /// how many attempts were made.
-async fn always_conflicting(
-    client: &redis_core::Client,
-    other: &redis_core::Client,
+async fn always_conflicting<O: Executor + Clone + 'static>(
+    client: &impl redis_core::Watching,
+    other: &O,
     key: &str,
 ) -> (redis_core::Result<((), i64)>, u32) {
     let attempts = Arc::new(AtomicU32::new(0));
@@ -305,10 +305,10 @@ async fn always_conflicting(
     (result, attempts.load(Ordering::SeqCst))
 }
 
-each_setup!(
+each_server_setup!(
     a_transaction_that_always_conflicts_gives_up_with_a_watch_error,
     |ctx: Ctx| async move {
-        let other = ctx.client().await;
+        let other = ctx.server_client().await;
         let key = ctx.key("contended");
         other.set(&key, 0).await.unwrap();
 
@@ -326,7 +326,7 @@ each_setup!(
         assert_eq!(other.get::<i64>(&key).await.unwrap(), 3);
 
         // The default bound.
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let (result, attempts) = always_conflicting(&client, &other, &key).await;
         let err = result.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Watch, "{err}");
@@ -354,10 +354,10 @@ each_setup!(
 // that names them, not wait for the response timeout (RESP3, where the
 // confirmation is a push frame) or hand their messages to later commands
 // (RESP2).
-each_setup!(
+each_server_setup!(
     subscriptions_are_refused_at_once_on_every_connection,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let conn = client.dedicated().await.unwrap();
         let channel = ctx.key("news");
         let refused = [
@@ -419,10 +419,10 @@ each_setup!(
     }
 );
 
-each_setup!(
+each_server_setup!(
     watch_on_a_dedicated_connection_reports_watch_error,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let key = ctx.key("w");
         let conn = client.dedicated().await.unwrap();
         Cmd::new("WATCH")
@@ -468,7 +468,7 @@ each_version!(script_survives_script_flush, |version| async move {
     }
 });
 
-async fn survives_script_flush(client: &redis_core::Client, key: &str) {
+async fn survives_script_flush(client: &impl redis_core::Executor, key: &str) {
     let script = Script::new("return redis.call('INCRBY', KEYS[1], ARGV[1])");
     assert_eq!(
         script.key(key).arg(5).invoke::<i64>(&client).await.unwrap(),
@@ -505,7 +505,7 @@ async fn survives_script_flush(client: &redis_core::Client, key: &str) {
     assert_eq!(c, 19);
 }
 
-each_setup!(
+each_server_setup!(
     blocking_commands_do_not_stall_the_shared_connection,
     |ctx: Ctx| async move {
         // Named, so that CLIENT LIST shows when its BLPOP has blocked.
@@ -517,7 +517,7 @@ each_setup!(
                     .with_response_timeout(Some(std::time::Duration::from_millis(300))),
             )
             .await;
-        let admin = ctx.client().await;
+        let admin = ctx.server_client().await;
         let queue = ctx.key("queue");
         // BLPOP for 1 s: longer than the response timeout, which must not cut it short.
         let waiter = {
@@ -725,7 +725,7 @@ each_setup!(
     }
 );
 
-each_setup!(
+each_server_setup!(
     a_pool_of_zero_is_a_configuration_error,
     |ctx: Ctx| async move {
         let err = redis_core::Client::connect(ctx.config().with_pool_size(0))

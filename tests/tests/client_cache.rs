@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use redis_core::prelude::*;
 use redis_core::{CacheConfig, Cmd, Config, ErrorKind, Protocol, Value};
-use redis_tests::{Ctx, TempServer, Version, each_setup, each_version};
+use redis_tests::{Ctx, TempServer, Version, each_server_setup, each_version};
 
 fn cached(config: Config) -> Config {
     config.with_client_cache(CacheConfig::new())
@@ -116,7 +116,7 @@ each_version!(a_hit_makes_no_round_trip, |version| async move {
     assert_eq!(calls(&writer, "ttl").await - ttls_before, 3);
 });
 
-each_setup!(
+each_server_setup!(
     another_clients_write_is_seen_after_one_round_trip,
     |ctx: Ctx| async move {
         if ctx.setup.protocol == Protocol::Resp2 {
@@ -126,7 +126,7 @@ each_setup!(
             return;
         }
         let client = ctx.connect(cached(ctx.config())).await;
-        let writer = ctx.client().await;
+        let writer = ctx.server_client().await;
         let (key, hash) = (ctx.key("k"), ctx.key("h"));
         for round in 0..100 {
             writer.set(&key, round).await.unwrap();
@@ -171,7 +171,7 @@ each_setup!(
     }
 );
 
-each_setup!(own_writes_are_seen_at_once, |ctx: Ctx| async move {
+each_server_setup!(own_writes_are_seen_at_once, |ctx: Ctx| async move {
     if ctx.setup.protocol == Protocol::Resp2 {
         return;
     }
@@ -195,7 +195,7 @@ each_setup!(own_writes_are_seen_at_once, |ctx: Ctx| async move {
     }
 });
 
-each_setup!(
+each_server_setup!(
     own_writes_on_other_connections_are_seen_at_once,
     |ctx: Ctx| async move {
         if ctx.setup.protocol == Protocol::Resp2 {
@@ -262,14 +262,14 @@ each_setup!(
 // Two clients at once: a writer task counting up, and a reader that, after
 // a round trip begun once the writer had been told a write succeeded,
 // must read that write or a later one.
-each_setup!(
+each_server_setup!(
     a_reader_racing_a_writer_never_goes_back,
     |ctx: Ctx| async move {
         if ctx.setup.protocol == Protocol::Resp2 {
             return;
         }
         let client = ctx.connect(cached(ctx.config())).await;
-        let writer = ctx.client().await;
+        let writer = ctx.server_client().await;
         let key = ctx.key("counter");
         writer.set(&key, 0).await.unwrap();
         let acked = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -460,14 +460,14 @@ each_version!(
     }
 );
 
-each_setup!(
+each_server_setup!(
     random_reads_and_writes_never_see_an_outdated_value,
     |ctx: Ctx| async move {
         if ctx.setup.protocol == Protocol::Resp2 {
             return;
         }
         let client = ctx.connect(cached(ctx.config())).await;
-        let writer = ctx.client().await;
+        let writer = ctx.server_client().await;
         let seed = fastrand::u64(..);
         let mut rng = fastrand::Rng::with_seed(seed);
         let keys: Vec<String> = (0..4).map(|i| ctx.key(&format!("k{i}"))).collect();

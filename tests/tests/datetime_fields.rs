@@ -8,8 +8,9 @@
 #![allow(clippy::unwrap_used)]
 
 use chrono::{DateTime, NaiveDate, Utc};
+use redis_core::ErrorKind;
+use redis_core::Redis;
 use redis_core::commands::*;
-use redis_core::{Client, ErrorKind};
 use redis_om::{Migrator, Model, RedisModel, Repository};
 use redis_tests::{Ctx, each_redis8, each_setup};
 use serde::{Deserialize, Serialize};
@@ -70,11 +71,11 @@ fn event() -> Event {
     }
 }
 
-fn repo<M: Model>(ctx: &Ctx, client: &Client) -> Repository<M, Client> {
+fn repo<M: Model>(ctx: &Ctx, client: &Redis) -> Repository<M, Redis> {
     Repository::new(client.clone()).with_prefix(ctx.key(M::info().prefix()))
 }
 
-async fn search(client: &Client, index: &str, query: &str) -> Vec<String> {
+async fn search(client: &Redis, index: &str, query: &str) -> Vec<String> {
     let options = SearchOptions::new().no_content();
     let found: SearchResult = client.ft_search_with(index, query, &options).await.unwrap();
     let mut keys: Vec<String> = found.documents.into_iter().map(|d| d.id).collect();

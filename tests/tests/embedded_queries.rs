@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use redis_core::Client;
+use redis_core::Redis;
 use redis_core::commands::SearchCommands;
 use redis_om::query::Expr;
 use redis_om::{Migrator, Model, ModelIndex, RedisModel, Repository};
@@ -166,7 +166,7 @@ fn rows() -> Vec<Row> {
 }
 
 async fn embedded_queries<M: OrderModel>(ctx: Ctx) {
-    let client: Client = ctx.client().await;
+    let client: Redis = ctx.client().await;
     let repo = Repository::<M, _>::new(client.clone()).with_prefix(ctx.key(M::info().prefix()));
     Migrator::new(&client)
         .repository(&repo)

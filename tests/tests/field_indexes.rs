@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use redis_core::Client;
+use redis_core::Redis;
 use redis_core::commands::*;
 use redis_om::{Migrator, Model, ModelIndex, RedisEnum, RedisModel, Repository};
 use redis_tests::{Ctx, each_redis8};
@@ -101,11 +101,11 @@ fn address(city: &str) -> Address {
     }
 }
 
-fn repo<M: Model>(ctx: &Ctx, client: &Client) -> Repository<M, Client> {
+fn repo<M: Model>(ctx: &Ctx, client: &Redis) -> Repository<M, Redis> {
     Repository::new(client.clone()).with_prefix(ctx.key(M::info().prefix()))
 }
 
-async fn found(client: &Client, index: &str, query: &str) -> Vec<String> {
+async fn found(client: &Redis, index: &str, query: &str) -> Vec<String> {
     let options = SearchOptions::new().no_content();
     let result: SearchResult = client.ft_search_with(index, query, &options).await.unwrap();
     let mut keys: Vec<String> = result.documents.into_iter().map(|doc| doc.id).collect();
@@ -113,7 +113,7 @@ async fn found(client: &Client, index: &str, query: &str) -> Vec<String> {
     keys
 }
 
-async fn drop_index(client: &Client, index: &str) {
+async fn drop_index(client: &Redis, index: &str) {
     let _: Result<(), _> = client.ft_dropindex(index).await;
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use std::collections::BTreeMap;
 
 use redis_core::commands::*;
-use redis_core::{Client, Config, ErrorKind};
+use redis_core::{Client, Config, ErrorKind, Executor, Redis};
 use redis_om::{RedisEnum, RedisModel, Repository};
 use redis_tests::{Ctx, TempServer, each_setup, each_version};
 use serde::{Deserialize, Serialize};
@@ -57,7 +57,7 @@ fn everything() -> Everything {
     }
 }
 
-fn repo<M: redis_om::Model>(ctx: &Ctx, client: &Client) -> Repository<M, Client> {
+fn repo<M: redis_om::Model>(ctx: &Ctx, client: &Redis) -> Repository<M, Redis> {
     Repository::new(client.clone()).with_prefix(ctx.key(M::info().prefix()))
 }
 
@@ -484,8 +484,8 @@ each_setup!(enums_and_encoded_fields_round_trip, |ctx: Ctx| async move {
 /// The error `get` gives once `field` holds `value`: a decode error naming
 /// the key and the field.
 async fn stored_garbage(
-    client: &Client,
-    repo: &Repository<Nested, Client>,
+    client: &Redis,
+    repo: &Repository<Nested, Redis>,
     id: &String,
     field: &str,
     value: &[u8],
@@ -548,7 +548,7 @@ struct Counted {
 }
 
 /// `calls` of every command in `INFO commandstats`, read by `reader`.
-async fn calls(reader: &Client) -> BTreeMap<String, u64> {
+async fn calls(reader: &impl Executor) -> BTreeMap<String, u64> {
     let info = reader.info_sections("commandstats").await.unwrap();
     let Some(section) = info.section("commandstats") else {
         return BTreeMap::new();

@@ -6,9 +6,9 @@
 #![allow(clippy::unwrap_used)]
 
 use redis_core::commands::*;
-use redis_core::{Client, Config, ErrorKind};
+use redis_core::{Config, ErrorKind, Redis};
 use redis_om::{GeoPoint, MigrationOutcome, Migrator, Model, ModelIndex, RedisModel, Repository};
-use redis_tests::{Ctx, each_redis8};
+use redis_tests::{Ctx, each_redis8, each_redis8_server};
 
 #[derive(RedisModel, Debug, Clone, PartialEq)]
 #[redis(prefix = "product")]
@@ -49,11 +49,11 @@ fn product(name: &str, price: f64) -> Product {
     }
 }
 
-fn repo<M: Model>(ctx: &Ctx, client: &Client) -> Repository<M, Client> {
+fn repo<M: Model>(ctx: &Ctx, client: &Redis) -> Repository<M, Redis> {
     Repository::new(client.clone()).with_prefix(ctx.key(M::info().prefix()))
 }
 
-async fn drop_index(client: &Client, name: &str) {
+async fn drop_index(client: &Redis, name: &str) {
     client.ft_dropindex(name).await.unwrap();
 }
 
@@ -182,12 +182,12 @@ each_redis8!(overlapping_prefixes_are_refused, |ctx: Ctx| async move {
     assert!(created.is_err());
 });
 
-each_redis8!(
+each_redis8_server!(
     an_indexed_model_on_another_database_fails_fast,
     |ctx: Ctx| async move {
         let config: Config = ctx.config().with_db(1);
         let client = ctx.connect(config).await;
-        let products = repo::<Product>(&ctx, &client);
+        let products = repo::<Product>(&ctx, &Redis::from(client.clone()));
         let error = Migrator::new(&client)
             .repository(&products)
             .run()

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use redis_core::commands::*;
-use redis_core::{Client, Cmd, ErrorKind, Executor};
+use redis_core::{Cmd, ErrorKind, Executor, Redis};
 use redis_om::{Model, RedisModel, Repository};
 use redis_tests::{Ctx, each_redis8};
 use serde::{Deserialize, Serialize};
@@ -64,7 +64,7 @@ fn order() -> Order {
     }
 }
 
-fn repo<M: Model>(ctx: &Ctx, client: &Client) -> Repository<M, Client> {
+fn repo<M: Model>(ctx: &Ctx, client: &Redis) -> Repository<M, Redis> {
     Repository::new(client.clone()).with_prefix(ctx.key(M::info().prefix()))
 }
 

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use redis_core::commands::*;
-use redis_core::{Client, Cmd, ErrorKind};
+use redis_core::{Cmd, ErrorKind, Redis};
 use redis_om::{RedisModel, Repository};
 use redis_tests::{Ctx, each_redis8};
 use serde::{Deserialize, Serialize};
@@ -47,7 +47,7 @@ fn order(id: &str) -> Order {
     }
 }
 
-fn repo(ctx: &Ctx, client: &Client) -> Repository<Order, Client> {
+fn repo(ctx: &Ctx, client: &Redis) -> Repository<Order, Redis> {
     Repository::new(client.clone()).with_prefix(ctx.key("doc"))
 }
 
@@ -304,7 +304,7 @@ each_redis8!(
     a_set_only_update_of_a_versionless_document_is_atomic_and_never_creates,
     |ctx: Ctx| async move {
         let client = ctx.client().await;
-        let profiles: Repository<Profile, Client> =
+        let profiles: Repository<Profile, Redis> =
             Repository::new(client.clone()).with_prefix(ctx.key("plain"));
         let id = profiles
             .save(&Profile {

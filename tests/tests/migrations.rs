@@ -11,8 +11,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
+use redis_core::ErrorKind;
+use redis_core::Redis;
 use redis_core::commands::*;
-use redis_core::{Client, ErrorKind};
 use redis_om::query;
 use redis_om::{MigrationOutcome, Migrator, Model, RedisModel, Repository};
 use redis_tests::{Ctx, each_redis8};
@@ -70,12 +71,12 @@ struct ItemV4 {
     price: f64,
 }
 
-fn repo<M: Model>(ctx: &Ctx, client: &Client) -> Repository<M, Client> {
+fn repo<M: Model>(ctx: &Ctx, client: &Redis) -> Repository<M, Redis> {
     Repository::new(client.clone()).with_prefix(ctx.key("item"))
 }
 
 /// `count` records, saved as the first version.
-async fn seed(ctx: &Ctx, client: &Client, count: usize) -> Repository<ItemV1, Client> {
+async fn seed(ctx: &Ctx, client: &Redis, count: usize) -> Repository<ItemV1, Redis> {
     let items = repo::<ItemV1>(ctx, client);
     let records: Vec<ItemV1> = (0..count)
         .map(|i| ItemV1 {
@@ -93,19 +94,19 @@ async fn seed(ctx: &Ctx, client: &Client, count: usize) -> Repository<ItemV1, Cl
     items
 }
 
-async fn migrate<M: Model>(client: &Client, repo: &Repository<M, Client>) -> MigrationOutcome {
+async fn migrate<M: Model>(client: &Redis, repo: &Repository<M, Redis>) -> MigrationOutcome {
     let report = Migrator::new(client).repository(repo).run().await.unwrap();
     assert_eq!(report.len(), 1);
     report[0].outcome
 }
 
 /// The index that answers under `name` (the alias's target, or itself).
-async fn serving(client: &Client, name: &str) -> String {
+async fn serving(client: &Redis, name: &str) -> String {
     client.ft_info(name).await.unwrap().name
 }
 
 /// Every index on the server whose name starts with `prefix`, sorted.
-async fn indexes_under(client: &Client, prefix: &str) -> Vec<String> {
+async fn indexes_under(client: &Redis, prefix: &str) -> Vec<String> {
     let mut names: Vec<String> = client
         .ft_list()
         .await
@@ -118,7 +119,7 @@ async fn indexes_under(client: &Client, prefix: &str) -> Vec<String> {
 }
 
 /// Waits (bounded) until the index under `name` finished scanning.
-async fn scanned(client: &Client, name: &str) {
+async fn scanned(client: &Redis, name: &str) {
     for _ in 0..200 {
         let info = client.ft_info(name).await.unwrap();
         if !info.indexing && info.percent_indexed >= 1.0 {
@@ -129,7 +130,7 @@ async fn scanned(client: &Client, name: &str) {
     panic!("{name} was still indexing after 5 s");
 }
 
-async fn drop_all(client: &Client, prefix: &str) {
+async fn drop_all(client: &Redis, prefix: &str) {
     for name in indexes_under(client, prefix).await {
         client.ft_dropindex(&name).await.unwrap();
     }
@@ -184,7 +185,7 @@ each_redis8!(
             let (client, stop, reads) = (client.clone(), stop.clone(), reads.clone());
             let prefix = items.prefix().to_owned();
             tokio::spawn(async move {
-                let items = Repository::<ItemV2, Client>::new(client).with_prefix(prefix);
+                let items = Repository::<ItemV2, Redis>::new(client).with_prefix(prefix);
                 while !stop.load(Ordering::Relaxed) {
                     let count = items.find(query::all()).count().await;
                     match count {
@@ -320,7 +321,7 @@ each_redis8!(
             .map(|_| {
                 let (client, prefix) = (client.clone(), items.prefix().to_owned());
                 tokio::spawn(async move {
-                    let v3 = Repository::<ItemV3, Client>::new(client.clone()).with_prefix(prefix);
+                    let v3 = Repository::<ItemV3, Redis>::new(client.clone()).with_prefix(prefix);
                     Migrator::new(&client).repository(&v3).run().await
                 })
             })

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use redis_core::commands::*;
 use redis_core::{Cmd, Monitor, MonitorEntry};
-use redis_tests::{Ctx, each_setup};
+use redis_tests::{Ctx, each_server_setup};
 
 const WAIT: Duration = Duration::from_secs(10);
 
@@ -29,8 +29,8 @@ async fn entry_for(monitor: &mut Monitor, key: &[u8]) -> MonitorEntry {
     }
 }
 
-each_setup!(monitor_entries_are_parsed_exactly, |ctx: Ctx| async move {
-    let client = ctx.client().await;
+each_server_setup!(monitor_entries_are_parsed_exactly, |ctx: Ctx| async move {
+    let client = ctx.server_client().await;
     let mut monitor = client.monitor().await.unwrap();
     let key = ctx.key("a key with \"spaces\"");
     let mut value = b"say \"hi\" \\ back\r\n\t".to_vec();
@@ -71,10 +71,10 @@ each_setup!(monitor_entries_are_parsed_exactly, |ctx: Ctx| async move {
     other_db.del(&db_key).await.unwrap();
 });
 
-each_setup!(
+each_server_setup!(
     dropping_a_monitor_closes_its_connection,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let name = ctx.key("monitor");
         let config = ctx.config().with_client_name(name.clone());
         let named = ctx.connect(config).await;

@@ -16,7 +16,9 @@ use redis_core::{
     Client, Cmd, Config, ErrorKind, KeyEvent, KeyspaceEvent, Message, MessageKind, Protocol,
     PubSub, PubSubEvent,
 };
-use redis_tests::{Ctx, FaultProxy, HostileServer, Script, TempServer, each_setup, each_version};
+use redis_tests::{
+    Ctx, FaultProxy, HostileServer, Script, TempServer, each_server_setup, each_version,
+};
 
 /// How long a test waits for an event before failing instead of hanging.
 const WAIT: Duration = Duration::from_secs(10);
@@ -58,10 +60,10 @@ async fn until_numsub(client: &Client, channel: &str, want: u64) {
     panic!("{channel} never had {want} subscribers");
 }
 
-each_setup!(
+each_server_setup!(
     messages_on_channels_patterns_and_shard_channels_arrive_in_order,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let mut pubsub = client.pubsub().await.unwrap();
         let (a, b) = (ctx.key("a"), ctx.key("b"));
         let pattern = ctx.key("p.*");
@@ -128,10 +130,10 @@ each_setup!(
     }
 );
 
-each_setup!(
+each_server_setup!(
     unsubscribing_one_channel_leaves_the_others,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let mut pubsub = client
             .pubsub()
             .await
@@ -170,10 +172,10 @@ each_setup!(
     }
 );
 
-each_setup!(
+each_server_setup!(
     subscriptions_change_while_another_task_reads,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let mut pubsub = client
             .pubsub()
             .await
@@ -205,8 +207,8 @@ each_setup!(
     }
 );
 
-each_setup!(polling_like_get_message, |ctx: Ctx| async move {
-    let client = ctx.client().await;
+each_server_setup!(polling_like_get_message, |ctx: Ctx| async move {
+    let client = ctx.server_client().await;
     let mut pubsub = client.pubsub().await.unwrap();
     let channel = ctx.key("poll");
     assert!(pubsub.try_next_message().is_none());
@@ -227,10 +229,10 @@ each_setup!(polling_like_get_message, |ctx: Ctx| async move {
     assert_eq!(m.payload_str(), Some("polled"));
 });
 
-each_setup!(
+each_server_setup!(
     handlers_and_the_background_runner_work_and_stop_cleanly,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let pubsub = client.pubsub().await.unwrap();
         let handled = ctx.key("handled");
         let pattern = ctx.key("p.*");
@@ -317,7 +319,7 @@ async fn recv(
         .unwrap()
 }
 
-each_setup!(
+each_server_setup!(
     a_reader_that_falls_behind_loses_nothing_and_keeps_the_order,
     |ctx: Ctx| async move {
         // A connection of its own: only there can a slow reader hold the

@@ -74,8 +74,8 @@ async fn own_info(client: &Client, field: &str) -> String {
 each_resp3!(
     messages_arrive_in_order_on_the_clients_own_connection,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
-        let publisher = ctx.client().await;
+        let client = ctx.server_client().await;
+        let publisher = ctx.server_client().await;
         let mut pubsub = client.pubsub().await.unwrap();
         let (a, b) = (ctx.key("a"), ctx.key("b"));
         let (pattern, matched) = (ctx.key("p.*"), ctx.key("p.x"));
@@ -164,8 +164,8 @@ each_resp3!(
 each_resp3!(
     a_second_subscriber_or_an_opt_out_gets_a_connection_of_its_own,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
-        let publisher = ctx.client().await;
+        let client = ctx.server_client().await;
+        let publisher = ctx.server_client().await;
         let (first, second) = (ctx.key("first"), ctx.key("second"));
         let mut sharing = client.pubsub().await.unwrap();
         let mut own = client.pubsub().await.unwrap();
@@ -212,8 +212,8 @@ each_resp3!(
 each_resp3!(
     a_shared_subscription_does_not_disturb_64_callers,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
-        let publisher = ctx.client().await;
+        let client = ctx.server_client().await;
+        let publisher = ctx.server_client().await;
         let channel = ctx.key("flow");
         let mut pubsub = client
             .pubsub()
@@ -261,8 +261,8 @@ each_resp3!(
 each_resp3!(
     the_shared_subscriber_survives_client_kill_and_reports_the_gap,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
-        let killer = ctx.client().await;
+        let client = ctx.server_client().await;
+        let killer = ctx.server_client().await;
         let (channel, pattern, matched) = (ctx.key("ch"), ctx.key("p.*"), ctx.key("p.x"));
         let mut pubsub = client.pubsub().await.unwrap();
         pubsub.subscribe([&channel]).await.unwrap();
@@ -362,8 +362,8 @@ async fn a_refused_subscription_fails_its_call_and_leaves_the_rest_in_step() {
 each_resp3!(
     a_reader_behind_by_thousands_loses_nothing_on_the_shared_connection,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
-        let publisher = ctx.client().await;
+        let client = ctx.server_client().await;
+        let publisher = ctx.server_client().await;
         let channel = ctx.key("flood");
         let mut pubsub = client
             .pubsub()

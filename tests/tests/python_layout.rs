@@ -13,7 +13,7 @@
 use bytes::Bytes;
 use chrono::{DateTime, NaiveDate, Utc};
 use redis_core::commands::*;
-use redis_core::{Client, Cmd, ErrorKind, Executor};
+use redis_core::{Cmd, ErrorKind, Executor, Redis};
 use redis_om::{MigrationOutcome, Migrator, RedisModel, Repository};
 use redis_tests::{Ctx, each_redis8};
 use serde::{Deserialize, Serialize};
@@ -130,7 +130,7 @@ fn le_bytes(vector: [f32; 3]) -> Vec<u8> {
 }
 
 /// The server's SHA-1 of `text`, in lower-case hex.
-async fn sha1hex(client: &Client, text: &str) -> String {
+async fn sha1hex(client: &Redis, text: &str) -> String {
     client
         .execute(
             Cmd::new("EVAL")
@@ -142,11 +142,11 @@ async fn sha1hex(client: &Client, text: &str) -> String {
         .unwrap()
 }
 
-async fn key_type(client: &Client, key: &str) -> String {
+async fn key_type(client: &Redis, key: &str) -> String {
     client.execute(Cmd::new("TYPE").arg(key)).await.unwrap()
 }
 
-async fn found(client: &Client, index: &str, query: &str) -> u64 {
+async fn found(client: &Redis, index: &str, query: &str) -> u64 {
     let options = SearchOptions::new().no_content();
     let result: SearchResult = client.ft_search_with(index, query, &options).await.unwrap();
     result.total
@@ -155,7 +155,7 @@ async fn found(client: &Client, index: &str, query: &str) -> u64 {
 /// The index, `{index}:hash` and `{index}:schema` that Python's
 /// `Migrator` writes, checked: plain strings holding the schema text and
 /// its SHA-1, and the index's fields.
-async fn check_index(client: &Client, prefix: &str, schema: &str, attributes: &[(&str, &str)]) {
+async fn check_index(client: &Redis, prefix: &str, schema: &str, attributes: &[(&str, &str)]) {
     let index = format!("{prefix}:index");
     let schema_key = format!("{index}:schema");
     let hash_key = format!("{index}:hash");

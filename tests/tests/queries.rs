@@ -13,7 +13,7 @@ use std::fmt::Debug;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 use redis_core::commands::{GeoUnit, SearchCommands};
-use redis_core::{Client, ClusterClient, ErrorKind, Executor};
+use redis_core::{Client, ClusterClient, ErrorKind, Executor, Redis};
 use redis_om::query::{self, Distance, Expr};
 use redis_om::{
     GeoPoint, Migrator, Model, ModelIndex, RedisEnum, RedisModel, Repository, StorageKind,
@@ -1091,7 +1091,7 @@ fn labels() -> Vec<String> {
 }
 
 async fn check_labels<M: Model<Pk = String>>(
-    repo: &Repository<M, Client>,
+    repo: &Repository<M, Redis>,
     labels: &[String],
     make: impl Fn(String, String) -> M,
     find: impl Fn(&str) -> Expr<M>,
@@ -1296,7 +1296,7 @@ each_redis8!(
     a_query_without_its_index_says_which_index_is_missing,
     |ctx: Ctx| async move {
         let client = ctx.client().await;
-        let repo = Repository::<HashItem, Client>::new(client.clone())
+        let repo = Repository::<HashItem, Redis>::new(client.clone())
             .with_prefix(ctx.key("never-migrated"));
         let error = repo
             .find(HashItem::price().lt(10.0))

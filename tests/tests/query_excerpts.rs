@@ -8,7 +8,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use redis_core::Client;
+use redis_core::Redis;
 use redis_core::commands::SearchCommands;
 use redis_om::field::{Field, Sortable, kind};
 use redis_om::query::Excerpted;
@@ -95,7 +95,7 @@ fn words(rng: &mut fastrand::Rng, n: usize) -> String {
         .join(" ")
 }
 
-async fn seed<A: Article>(ctx: &Ctx, client: &Client) -> (Repository<A, Client>, Vec<A>) {
+async fn seed<A: Article>(ctx: &Ctx, client: &Redis) -> (Repository<A, Redis>, Vec<A>) {
     let repo = Repository::<A, _>::new(client.clone()).with_prefix(ctx.key(A::info().prefix()));
     Migrator::new(client).repository(&repo).run().await.unwrap();
     let mut rng = fastrand::Rng::with_seed(29);

@@ -9,7 +9,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use redis_core::Client;
+use redis_core::Redis;
 use redis_core::commands::SearchCommands;
 use redis_om::{Migrator, Model, ModelIndex, RedisModel, Repository, query};
 use redis_tests::{Ctx, each_redis8};
@@ -87,7 +87,7 @@ macro_rules! item {
 item!(HashItem);
 item!(JsonItem);
 
-async fn seed<M: Item>(ctx: &Ctx, client: &Client) -> Repository<M, Client> {
+async fn seed<M: Item>(ctx: &Ctx, client: &Redis) -> Repository<M, Redis> {
     let repo = Repository::<M, _>::new(client.clone()).with_prefix(ctx.key(M::info().prefix()));
     Migrator::new(client).repository(&repo).run().await.unwrap();
     let models: Vec<M> = (0..RECORDS).map(M::make).collect();

@@ -10,8 +10,9 @@
 
 use std::collections::BTreeSet;
 
+use redis_core::ErrorKind;
+use redis_core::Redis;
 use redis_core::commands::SearchCommands;
-use redis_core::{Client, ErrorKind};
 use redis_om::query::Expr;
 use redis_om::{Migrator, Model, ModelIndex, RedisModel, Repository};
 use redis_tests::{Ctx, each_redis8};
@@ -172,7 +173,7 @@ impl Entry for JsonEntry {
     }
 }
 
-async fn seed<M: Entry>(ctx: &Ctx, client: &Client, rows: &[Row]) -> Repository<M, Client> {
+async fn seed<M: Entry>(ctx: &Ctx, client: &Redis, rows: &[Row]) -> Repository<M, Redis> {
     let repo = Repository::<M, _>::new(client.clone()).with_prefix(ctx.key(M::info().prefix()));
     Migrator::new(client).repository(&repo).run().await.unwrap();
     let models: Vec<M> = rows.iter().map(M::from).collect();
@@ -189,7 +190,7 @@ async fn seed<M: Entry>(ctx: &Ctx, client: &Client, rows: &[Row]) -> Repository<
 }
 
 async fn check<M: Entry>(
-    repo: &Repository<M, Client>,
+    repo: &Repository<M, Redis>,
     what: &str,
     expr: Expr<M>,
     expected: BTreeSet<String>,

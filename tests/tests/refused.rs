@@ -8,13 +8,13 @@
 use std::collections::HashMap;
 
 use redis_core::commands::*;
-use redis_core::{Client, Cmd, ErrorKind, Executor, Pipeline, Transaction};
-use redis_tests::{Ctx, each_setup};
+use redis_core::{Cmd, ErrorKind, Executor, Pipeline, Transaction};
+use redis_tests::{Ctx, each_server_setup, each_setup};
 
 /// 64 concurrent GETs, each of a key holding its own name: each caller must
 /// get its own value, which fails at once if replies are handed out one
 /// slot off.
-async fn every_caller_gets_its_own_reply(ctx: &Ctx, client: &Client) {
+async fn every_caller_gets_its_own_reply<E: Executor + Clone + 'static>(ctx: &Ctx, client: &E) {
     let keys: Vec<String> = (0..64).map(|i| ctx.key(&format!("own:{i}"))).collect();
     for key in &keys {
         client.set(key, key).await.unwrap();
@@ -38,10 +38,10 @@ fn assert_refused<T: std::fmt::Debug>(result: redis_core::Result<T>, why: &str) 
     assert!(message.contains("nothing was sent"), "{message}");
 }
 
-each_setup!(
+each_server_setup!(
     an_empty_command_is_refused_on_every_path,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let why = "needs a name";
         assert_refused(Cmd::new("").query::<String>(&client).await, why);
         let with_args = Cmd::new("").arg("GET").arg(ctx.key("x"));

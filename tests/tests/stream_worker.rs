@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use redis_core::commands::*;
-use redis_core::{Client, Cmd, ErrorKind};
+use redis_core::{Client, Cmd, ErrorKind, Executor, Redis};
 use redis_om::{Delivery, EventStream, Processed, Worker, WorkerHandle};
 use redis_tests::{Ctx, Setup, TempServer, Version, each_redis8, each_setup};
 use serde::{Deserialize, Serialize};
@@ -77,20 +77,20 @@ where
     }
 }
 
-async fn add_jobs(stream: &EventStream<Job>, range: std::ops::Range<u64>) {
+async fn add_jobs<X: Executor>(stream: &EventStream<Job, X>, range: std::ops::Range<u64>) {
     let jobs: Vec<Job> = range.map(|n| Job { n }).collect();
     for chunk in jobs.chunks(1000) {
         stream.add_many(chunk).await.unwrap();
     }
 }
 
-async fn pending(client: &Client, key: &str, group: &str) -> u64 {
+async fn pending(client: &impl Executor, key: &str, group: &str) -> u64 {
     client.xpending(key, group).await.unwrap().count
 }
 
 /// A worker whose handler records each job it gets.
 async fn recording_worker(
-    stream: EventStream<Job>,
+    stream: EventStream<Job, Redis>,
     group: &str,
     consumer: &str,
     seen: Seen,
@@ -111,7 +111,7 @@ async fn recording_worker(
 each_setup!(typed_entries_round_trip, |ctx: Ctx| async move {
     let client = ctx.client().await;
     let key = ctx.key("orders");
-    let orders = EventStream::<Order>::new(client.clone(), key.as_str());
+    let orders = EventStream::<Order, _>::new(client.clone(), key.as_str());
     let first = Order {
         code: "123".into(),
         amount: 12.5,
@@ -198,7 +198,7 @@ each_setup!(typed_entries_round_trip, |ctx: Ctx| async move {
     assert!(error.to_string().contains(&bad.to_string()), "{error}");
 
     // Exact trimming on every add.
-    let trimmed = EventStream::<Order>::new(client.clone(), ctx.key("trimmed"))
+    let trimmed = EventStream::<Order, _>::new(client.clone(), ctx.key("trimmed"))
         .trim(StreamTrim::max_len(5).exact());
     for _ in 0..20 {
         trimmed.add(&first).await.unwrap();
@@ -212,7 +212,7 @@ each_redis8!(
         const N: u64 = 10_000;
         let client = ctx.client().await;
         let key = ctx.key("jobs");
-        let stream = EventStream::<Job>::new(client.clone(), key.as_str());
+        let stream = EventStream::<Job, _>::new(client.clone(), key.as_str());
         add_jobs(&stream, 0..N).await;
         let groups = ["billing", "audit"];
         let mut workers = Vec::new();
@@ -268,7 +268,7 @@ each_redis8!(
         let client = ctx.client().await;
         let key = ctx.key("jobs");
         let dead = ctx.key("jobs:dead");
-        let stream = EventStream::<Job>::new(client.clone(), key.as_str());
+        let stream = EventStream::<Job, _>::new(client.clone(), key.as_str());
         add_jobs(&stream, 0..N).await;
         let garbage: StreamId = client.xadd(key.as_str(), [("n", "seven")]).await.unwrap();
         let calls = seen();
@@ -338,7 +338,7 @@ each_redis8!(
         const N: u64 = 300;
         let client = ctx.client().await;
         let key = ctx.key("jobs");
-        let stream = EventStream::<Job>::new(client.clone(), key.as_str());
+        let stream = EventStream::<Job, _>::new(client.clone(), key.as_str());
         add_jobs(&stream, 0..N).await;
         // The first worker takes 16 entries and hangs on them.
         let started = seen();
@@ -396,7 +396,7 @@ each_redis8!(
         const N: u64 = 100;
         let client = ctx.client().await;
         let key = ctx.key("jobs");
-        let stream = EventStream::<Job>::new(client.clone(), key.as_str());
+        let stream = EventStream::<Job, _>::new(client.clone(), key.as_str());
         add_jobs(&stream, 0..N).await;
         let started = seen();
         let hung = started.clone();
@@ -462,7 +462,7 @@ each_redis8!(
         const N: u64 = 20;
         let client = ctx.client().await;
         let key = ctx.key("jobs");
-        let stream = EventStream::<Job>::new(client.clone(), key.as_str());
+        let stream = EventStream::<Job, _>::new(client.clone(), key.as_str());
         add_jobs(&stream, 0..N).await;
         let seen = seen();
         let handler_seen = seen.clone();
@@ -506,7 +506,7 @@ each_redis8!(
     |ctx: Ctx| async move {
         let client = ctx.client().await;
         let key = ctx.key("jobs");
-        let stream = EventStream::<Job>::new(client.clone(), key.as_str());
+        let stream = EventStream::<Job, _>::new(client.clone(), key.as_str());
         add_jobs(&stream, 0..10).await;
         client
             .xgroup_create(key.as_str(), "g", GroupStart::After(StreamId::ZERO))
@@ -595,7 +595,7 @@ each_redis8!(shutdown_under_load_loses_nothing, |ctx: Ctx| async move {
     const N: u64 = 2_000;
     let client = ctx.client().await;
     let key = ctx.key("jobs");
-    let stream = EventStream::<Job>::new(client.clone(), key.as_str());
+    let stream = EventStream::<Job, _>::new(client.clone(), key.as_str());
     add_jobs(&stream, 0..N).await;
     let seen = seen();
     // Handlers running now, and the most seen at once.
@@ -657,7 +657,7 @@ each_redis8!(shutdown_under_load_loses_nothing, |ctx: Ctx| async move {
 
 /// Every normal client but the caller's: the worker's blocking connection
 /// and the shared one.
-async fn kill_clients(admin: &Client) -> i64 {
+async fn kill_clients(admin: &impl Executor) -> i64 {
     Cmd::new("CLIENT")
         .arg("KILL")
         .arg("TYPE")
@@ -675,7 +675,7 @@ async fn a_worker_survives_killed_connections() {
     let server = TempServer::start(Version::Redis8);
     let client = Client::connect(server.url()).await.unwrap();
     let admin = Client::connect(server.url()).await.unwrap();
-    let stream = EventStream::<Job>::new(client.clone(), "jobs");
+    let stream = EventStream::<Job, _>::new(client.clone(), "jobs");
     add_jobs(&stream, 0..N).await;
     let seen = seen();
     let handler_seen = seen.clone();
@@ -713,7 +713,7 @@ async fn a_worker_survives_killed_connections() {
     assert!(kill_clients(&admin).await >= 1);
     // Through the admin connection: the kill also took the client's shared
     // connection, and a write in flight on it is not retried.
-    let producer = EventStream::<Job>::new(admin.clone(), "jobs");
+    let producer = EventStream::<Job, _>::new(admin.clone(), "jobs");
     add_jobs(&producer, N..N + 100).await;
     eventually("the entries added after the kill", 30, || {
         let n = distinct(&seen);
@@ -738,7 +738,7 @@ async fn a_worker_survives_a_server_restart() {
         &["--appendonly", "yes", "--appendfsync", "always"],
     );
     let client = Client::connect(server.url()).await.unwrap();
-    let stream = EventStream::<Job>::new(client.clone(), "jobs");
+    let stream = EventStream::<Job, _>::new(client.clone(), "jobs");
     add_jobs(&stream, 0..N).await;
     let seen = seen();
     let handler_seen = seen.clone();

@@ -123,7 +123,7 @@ fn commands_run_in_spans_that_name_them_but_never_their_arguments() {
     let secret = "a-value-nobody-may-log";
     let (host, port) = recording(&recorder, async {
         let ctx = Ctx::new("tracing", Setup::REDIS8_RESP3).await;
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let key = ctx.key("k");
         client.set(&key, secret).await.unwrap();
         let pipe = Pipeline::new()
@@ -200,7 +200,7 @@ fn batches_are_named_by_kind_and_by_their_one_command() {
     let recorder = Recorder::default();
     recording(&recorder, async {
         let ctx = Ctx::new("tracing-batches", Setup::REDIS8_RESP2).await;
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let key = ctx.key("counter");
         let (_, _): (i64, i64) = Transaction::new()
             .command(incr(&key))
@@ -229,7 +229,7 @@ fn failed_commands_say_the_error_type() {
     let recorder = Recorder::default();
     recording(&recorder, async {
         let ctx = Ctx::new("tracing-errors", Setup::REDIS7_RESP3).await;
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let list = ctx.key("a-list");
         client.rpush(&list, ["x"]).await.unwrap();
         let wrong = client.get::<Option<String>>(&list).await.unwrap_err();

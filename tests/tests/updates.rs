@@ -7,8 +7,9 @@
 
 use std::sync::Arc;
 
+use redis_core::ErrorKind;
+use redis_core::Redis;
 use redis_core::commands::*;
-use redis_core::{Client, ErrorKind};
 use redis_om::{Migrator, RedisModel, Repository};
 use redis_tests::{Ctx, each_redis8, each_setup};
 
@@ -50,7 +51,7 @@ struct Counter {
     total: f64,
 }
 
-fn repo<M: redis_om::Model>(ctx: &Ctx, client: &Client) -> Repository<M, Client> {
+fn repo<M: redis_om::Model>(ctx: &Ctx, client: &Redis) -> Repository<M, Redis> {
     Repository::new(client.clone()).with_prefix(ctx.key(M::info().prefix()))
 }
 

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use redis_core::commands::*;
 use redis_core::{Client, Cmd, ErrorKind, Pipeline, Protocol};
-use redis_tests::{Ctx, TempServer, Version, each_setup};
+use redis_tests::{Ctx, TempServer, Version, each_server_setup, each_setup};
 
 /// A client id no server of the tests reaches.
 const UNUSED_ID: u64 = 1 << 60;
@@ -30,10 +30,10 @@ each_setup!(ping_and_echo_answer_back, |ctx: Ctx| async move {
     assert_eq!(client.echo::<i64>("42").await.unwrap(), 42);
 });
 
-each_setup!(
+each_server_setup!(
     client_info_describes_this_connection,
     |ctx: Ctx| async move {
-        let shared = ctx.client().await;
+        let shared = ctx.server_client().await;
         // Naming a connection is state: the shared one refuses it.
         let err = shared.client_setname("x").await.unwrap_err();
         assert_eq!(err.kind(), redis_core::ErrorKind::Config);
@@ -98,10 +98,10 @@ each_setup!(
     }
 );
 
-each_setup!(
+each_server_setup!(
     select_and_auth_work_on_a_dedicated_connection,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let conn = client.dedicated().await.unwrap();
         let key = ctx.key("in-db-2");
         conn.select(2).await.unwrap();
@@ -123,10 +123,10 @@ each_setup!(
     }
 );
 
-each_setup!(
+each_server_setup!(
     tracking_info_reports_the_caching_state,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let conn = client.dedicated().await.unwrap();
         let off = conn.client_trackinginfo().await.unwrap();
         assert!(!off.is_on());
@@ -162,8 +162,8 @@ each_setup!(
     }
 );
 
-each_setup!(no_evict_sets_its_flag, |ctx: Ctx| async move {
-    let client = ctx.client().await;
+each_server_setup!(no_evict_sets_its_flag, |ctx: Ctx| async move {
+    let client = ctx.server_client().await;
     let conn = client.dedicated().await.unwrap();
     conn.client_no_evict(true).await.unwrap();
     assert!(conn.client_info().await.unwrap().has_flag('e'));
@@ -171,14 +171,14 @@ each_setup!(no_evict_sets_its_flag, |ctx: Ctx| async move {
     assert!(!conn.client_info().await.unwrap().has_flag('e'));
 });
 
-each_setup!(no_touch_and_setinfo, |ctx: Ctx| async move {
+each_server_setup!(no_touch_and_setinfo, |ctx: Ctx| async move {
     if !ctx
         .server_has_all(&["CLIENT|NO-TOUCH", "CLIENT|SETINFO"])
         .await
     {
         return;
     }
-    let client = ctx.client().await;
+    let client = ctx.server_client().await;
     let conn = client.dedicated().await.unwrap();
     conn.client_no_touch(true).await.unwrap();
     assert!(conn.client_info().await.unwrap().has_flag('T'));
@@ -203,8 +203,8 @@ each_setup!(no_touch_and_setinfo, |ctx: Ctx| async move {
     assert_eq!(err.kind(), ErrorKind::Server);
 });
 
-each_setup!(unblock_wakes_a_blocked_connection, |ctx: Ctx| async move {
-    let client = ctx.client().await;
+each_server_setup!(unblock_wakes_a_blocked_connection, |ctx: Ctx| async move {
+    let client = ctx.server_client().await;
     for (mode, times_out) in [(UnblockMode::Timeout, true), (UnblockMode::Error, false)] {
         let conn = client.dedicated().await.unwrap();
         let id = conn.client_id().await.unwrap();
@@ -237,10 +237,10 @@ each_setup!(unblock_wakes_a_blocked_connection, |ctx: Ctx| async move {
     );
 });
 
-each_setup!(
+each_server_setup!(
     kill_by_id_closes_only_that_connection,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let victim = client.dedicated().await.unwrap();
         let id = victim.client_id().await.unwrap();
         let addr = victim.client_info().await.unwrap().addr;

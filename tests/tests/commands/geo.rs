@@ -22,7 +22,7 @@ fn assert_close(got: f64, want: f64, tolerance: f64) {
 }
 
 /// `sicily`: Palermo and Catania; `rome` is added by the tests that want it.
-async fn sicily(ctx: &Ctx, client: &redis_core::Client) -> String {
+async fn sicily(ctx: &Ctx, client: &redis_core::Redis) -> String {
     let key = ctx.key("sicily");
     let added = client
         .geoadd(

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use redis_core::commands::*;
 use redis_core::{ErrorKind, Pipeline, Value};
-use redis_tests::{Ctx, each_redis8};
+use redis_tests::{Ctx, each_redis8, each_redis8_server};
 
 type Doc = BTreeMap<String, Vec<i64>>;
 
@@ -77,10 +77,10 @@ each_redis8!(
     }
 );
 
-each_redis8!(
+each_redis8_server!(
     a_value_that_cannot_be_serialized_is_refused_before_sending,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let key = ctx.key("doc");
         // JSON object keys must be strings. The error comes out of the
         // future, as every other refusal does: one `?` after `.await`.

@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime};
 
 use redis_core::commands::*;
 use redis_core::{Client, Cmd, ErrorKind, Pipeline, Protocol};
-use redis_tests::{Ctx, TempServer, each_redis8, each_setup};
+use redis_tests::{Ctx, TempServer, each_redis8, each_server_setup, each_setup};
 
 /// A server of the test's own (for server-wide state: an empty keyspace, an
 /// eviction policy, an AOF), and a client speaking the test's protocol.
@@ -259,7 +259,17 @@ each_setup!(
         assert_eq!(client.get::<String>(&c).await.unwrap(), "1");
         assert!(client.copy(&a, &b).await.unwrap());
         assert_eq!(client.get::<String>(&b).await.unwrap(), "1");
+    }
+);
 
+// A cluster has database 0 alone.
+each_server_setup!(
+    copy_and_move_reach_another_database,
+    |ctx: Ctx| async move {
+        let client = ctx.client().await;
+        let (a, b) = (ctx.key("a"), ctx.key("b"));
+        client.set(&a, "1").await.unwrap();
+        client.set(&b, "1").await.unwrap();
         let other = db9(&ctx).await;
         let there = ctx.key("copied");
         assert!(
@@ -560,9 +570,16 @@ each_setup!(
 each_setup!(wait_counts_acknowledging_replicas, |ctx: Ctx| async move {
     let client = ctx.client().await;
     client.set(ctx.key("k"), "v").await.unwrap();
-    // The shared standalone servers have no replicas.
-    assert_eq!(client.wait(0, Duration::from_millis(100)).await.unwrap(), 0);
-    assert_eq!(client.wait(1, Duration::from_millis(50)).await.unwrap(), 0);
+    if ctx.setup.cluster {
+        // Each primary of the harness's cluster has one replica; WAIT asks every primary
+        // and answers the least count.
+        assert_eq!(client.wait(1, Duration::from_secs(5)).await.unwrap(), 1);
+        assert!(client.wait(2, Duration::from_millis(50)).await.unwrap() <= 1);
+    } else {
+        // The shared standalone servers have no replicas.
+        assert_eq!(client.wait(0, Duration::from_millis(100)).await.unwrap(), 0);
+        assert_eq!(client.wait(1, Duration::from_millis(50)).await.unwrap(), 0);
+    }
 });
 
 each_setup!(
@@ -572,17 +589,14 @@ each_setup!(
             return;
         }
         let client = ctx.client().await;
-        // No AOF on the shared server: nothing to wait for locally.
-        assert_eq!(
-            client
-                .waitaof(0, 0, Duration::from_millis(100))
-                .await
-                .unwrap(),
-            AofAcks {
-                local: 0,
-                replicas: 0
-            }
-        );
+        // No AOF on the shared servers: nothing to wait for locally. The standalone ones
+        // have no replicas; each primary of the cluster has one, which may have answered.
+        let acks = client
+            .waitaof(0, 0, Duration::from_millis(100))
+            .await
+            .unwrap();
+        assert_eq!(acks.local, 0);
+        assert!(acks.replicas <= u64::from(ctx.setup.cluster), "{acks:?}");
         let err = client
             .waitaof(1, 0, Duration::from_millis(100))
             .await

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use redis_core::commands::*;
 use redis_core::{ErrorKind, Pipeline};
-use redis_tests::{Ctx, each_setup};
+use redis_tests::{Ctx, each_server_setup, each_setup};
 
 /// Short enough to keep the suite quick, long enough to be measured.
 const SHORT: Duration = Duration::from_millis(100);
@@ -341,13 +341,13 @@ each_setup!(
     }
 );
 
-each_setup!(
+each_server_setup!(
     blpop_wakes_when_another_client_pushes,
     |ctx: Ctx| async move {
         // Named, so that CLIENT LIST shows when its BLPOP has blocked.
         let name = format!("blpop-{:08x}", fastrand::u32(..));
         let client = ctx.connect(ctx.config().with_client_name(&name)).await;
-        let admin = ctx.client().await;
+        let admin = ctx.server_client().await;
         let key = ctx.key("q");
         let started = Instant::now();
         // Once BLPOP is blocked on its own connection, the shared one is

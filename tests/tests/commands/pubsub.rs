@@ -1,13 +1,15 @@
 //! pubsub commands against the real servers.
 //!
 //! Subscribing is the pub/sub layer's, so the subscribers here are raw
-//! connections that send SUBSCRIBE (or SSUBSCRIBE, PSUBSCRIBE) themselves.
+//! connections that send SUBSCRIBE (or SSUBSCRIBE, PSUBSCRIBE) themselves, to one
+//! server: PUBSUB's answers are one node's, so on a cluster they depend on which
+//! node is asked (the cluster's pub/sub has a suite of its own).
 
 use std::time::Duration;
 
 use redis_core::commands::*;
 use redis_core::{Client, Pipeline};
-use redis_tests::{Ctx, TempServer, Version, each_setup, each_version, servers};
+use redis_tests::{Ctx, TempServer, Version, each_server_setup, each_version, servers};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -56,7 +58,7 @@ async fn read_until(stream: &mut TcpStream, suffix: &[u8]) -> String {
     String::from_utf8_lossy(&received).into_owned()
 }
 
-each_setup!(
+each_server_setup!(
     publish_reaches_subscribers_that_pubsub_reports,
     |ctx: Ctx| async move {
         let client = ctx.client().await;
@@ -91,7 +93,7 @@ each_setup!(
     }
 );
 
-each_setup!(
+each_server_setup!(
     spublish_reaches_shard_subscribers_that_pubsub_reports,
     |ctx: Ctx| async move {
         let client = ctx.client().await;
@@ -122,7 +124,7 @@ each_setup!(
     }
 );
 
-each_setup!(pubsub_commands_chain_in_a_pipeline, |ctx: Ctx| async move {
+each_server_setup!(pubsub_commands_chain_in_a_pipeline, |ctx: Ctx| async move {
     let client = ctx.client().await;
     let news = ctx.key("news");
     let _subscriber = subscriber(&addr(&ctx), "SUBSCRIBE", &news).await;

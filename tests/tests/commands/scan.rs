@@ -5,10 +5,15 @@ use std::collections::{HashMap, HashSet};
 
 use redis_core::commands::{self, *};
 use redis_core::{Cmd, ErrorKind, Pipeline};
-use redis_tests::{Ctx, each_redis8, each_setup};
+use redis_tests::{Ctx, each_redis8, each_server_setup, each_setup};
 
 /// Writes `count` string keys under `ctx`'s prefix, one round trip.
-async fn fill(ctx: &Ctx, client: &redis_core::Client, name: &str, count: usize) -> HashSet<String> {
+async fn fill(
+    ctx: &Ctx,
+    client: &impl redis_core::Executor,
+    name: &str,
+    count: usize,
+) -> HashSet<String> {
     let keys: HashSet<String> = (0..count)
         .map(|i| ctx.key(&format!("{name}:{i}")))
         .collect();
@@ -209,10 +214,10 @@ each_setup!(
     }
 );
 
-each_setup!(
+each_server_setup!(
     scans_run_on_a_dedicated_connection_too,
     |ctx: Ctx| async move {
-        let client = ctx.client().await;
+        let client = ctx.server_client().await;
         let keys = fill(&ctx, &client, "d", 50).await;
         let conn = client.dedicated().await.unwrap();
         let pattern = format!("{}*", ctx.key(""));

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 use redis_core::commands::*;
-use redis_core::{Client, Cmd, ErrorKind, FromValue, Pipeline, Protocol, Value};
+use redis_core::{Client, Cmd, ErrorKind, FromValue, Pipeline, Protocol, Redis, Value};
 use redis_tests::{Ctx, TempServer, Version, each_redis8, servers};
 
 type Fields = HashMap<String, String>;
@@ -13,7 +13,7 @@ type Fields = HashMap<String, String>;
 /// Three people under `doc:` (1: alice smith 30 a,b with a location;
 /// 2: bob jones 40 b,c; 3: alice jones 25 c), indexed as `idx` by name
 /// (text, sortable), age (numeric, sortable), tags (tag) and loc (geo).
-async fn people(ctx: &Ctx, client: &Client) -> String {
+async fn people(ctx: &Ctx, client: &Redis) -> String {
     let idx = ctx.key("idx");
     let schema = Schema::new(Field::text("name").sortable())
         .field(Field::numeric("age").sortable())
@@ -55,7 +55,7 @@ fn vector(values: &[f32]) -> Vec<u8> {
     values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
-async fn json_set(client: &Client, key: &str, json: &str) {
+async fn json_set(client: &Redis, key: &str, json: &str) {
     Cmd::new("JSON.SET")
         .arg(key)
         .arg("$")
@@ -67,7 +67,7 @@ async fn json_set(client: &Client, key: &str, json: &str) {
 
 /// Waits for the index's scan of existing keys (after FT.ALTER, or
 /// FT.CREATE over keys that exist) to finish.
-async fn wait_indexed(client: &Client, idx: &str) {
+async fn wait_indexed(client: &Redis, idx: &str) {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let info = client.ft_info(idx).await.unwrap();
@@ -801,7 +801,7 @@ impl FromValue for ListRow {
 }
 
 /// Products: fruit apple 3, fruit pear 5, fruit plum 10, veg kale 2.
-async fn products(ctx: &Ctx, client: &Client) -> String {
+async fn products(ctx: &Ctx, client: &Redis) -> String {
     let idx = ctx.key("idx");
     let schema = Schema::new(Field::tag("category").sortable())
         .field(Field::text("name").sortable())
@@ -811,6 +811,11 @@ async fn products(ctx: &Ctx, client: &Client) -> String {
         .ft_create_with(&idx, &options, &schema)
         .await
         .unwrap();
+    // Measured: documents written within a millisecond of FT.CREATE, while the index's
+    // scan of existing keys is still running, can be missing from a later cursor's batches
+    // (20 of 30 pipelined runs on Redis 8.2 with RediSearch 2.10.5). Writes after the scan
+    // ended are always read.
+    wait_indexed(client, &idx).await;
     for (n, (category, name, price)) in [
         ("fruit", "apple", "3"),
         ("fruit", "pear", "5"),

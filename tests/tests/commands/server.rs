@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use redis_core::commands::{self, *};
 use redis_core::{Client, Cmd, ErrorKind, Pipeline};
-use redis_tests::{Ctx, TempServer, Version, each_redis8, each_setup};
+use redis_tests::{Ctx, TempServer, Version, each_redis8, each_server_setup, each_setup};
 
 /// A client of `server` speaking RESP `protocol`, on database `db`.
 async fn temp_client(server: &TempServer, protocol: u8, db: u32) -> Client {
@@ -236,7 +236,8 @@ each_redis8!(command_list_filters_by_module, |ctx: Ctx| async move {
     assert_eq!(docs["bf.add"].module.as_deref(), Some("bf"));
 });
 
-each_setup!(a_standalone_server_is_a_primary, |ctx: Ctx| async move {
+// ROLE of one server: a cluster's nodes are primaries and replicas.
+each_server_setup!(a_standalone_server_is_a_primary, |ctx: Ctx| async move {
     let client = ctx.client().await;
     match client.role().await.unwrap() {
         Role::Master { replicas, .. } => assert!(replicas.is_empty()),

@@ -13,7 +13,7 @@ fn owned(pairs: &[(&str, f64)]) -> Vec<(String, f64)> {
 }
 
 /// `board`: a 1, b 2, c 3, d 4, e 5.
-async fn board(ctx: &Ctx, client: &redis_core::Client) -> String {
+async fn board(ctx: &Ctx, client: &redis_core::Redis) -> String {
     let key = ctx.key("board");
     let added = client
         .zadd(
@@ -27,7 +27,7 @@ async fn board(ctx: &Ctx, client: &redis_core::Client) -> String {
 }
 
 /// `words`: a..e, all of score 0 (for lex ranges).
-async fn words(ctx: &Ctx, client: &redis_core::Client) -> String {
+async fn words(ctx: &Ctx, client: &redis_core::Redis) -> String {
     let key = ctx.key("words");
     let members: Vec<(f64, &str)> = ["a", "b", "c", "d", "e"]
         .iter()
@@ -529,7 +529,7 @@ each_setup!(
 );
 
 /// `x`: a 1, b 2, c 3; `y`: b 10, c 20, d 30.
-async fn two_sets(ctx: &Ctx, client: &redis_core::Client) -> (String, String) {
+async fn two_sets(ctx: &Ctx, client: &redis_core::Redis) -> (String, String) {
     let (x, y) = (ctx.key("x"), ctx.key("y"));
     client
         .zadd(&x, &[(1.0, "a"), (2.0, "b"), (3.0, "c")])

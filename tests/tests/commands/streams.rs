@@ -21,7 +21,7 @@ fn id(ms: u64, seq: u64) -> StreamId {
 }
 
 /// A stream with entries 1-1 {n: 1}, 2-1 {n: 2}, 3-1 {n: 3}.
-async fn three_entries(client: &redis_core::Client, key: &str) {
+async fn three_entries(client: &redis_core::Redis, key: &str) {
     for n in 1..=3u64 {
         let options = XAddOptions::new().id(id(n, 1));
         let added = client.xadd_with(key, [("n", n)], options).await.unwrap();

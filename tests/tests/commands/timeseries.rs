@@ -64,7 +64,7 @@ fn close(a: &[(u64, f64)], b: &[(u64, f64)]) -> bool {
         })
 }
 
-async fn fill(client: &redis_core::Client, key: &str) {
+async fn fill(client: &redis_core::Redis, key: &str) {
     let batch: Vec<(&str, Timestamp, f64)> = samples()
         .into_iter()
         .map(|(ts, v)| (key, Timestamp::from(ts), v))

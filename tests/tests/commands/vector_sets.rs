@@ -14,7 +14,7 @@ fn attrs(pairs: &[(&str, i64)]) -> Attrs {
 
 /// Four elements: `x` and `near_x` point the same way, `y` at a right
 /// angle, `minus_x` the opposite way.
-async fn four_points(client: &redis_core::Client, key: &str) {
+async fn four_points(client: &redis_core::Redis, key: &str) {
     let exact = VaddOptions::new().quantization(VectorQuantization::NoQuant);
     for (vector, element) in [
         ([1.0, 0.0], "x"),
