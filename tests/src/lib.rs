@@ -67,17 +67,8 @@ macro_rules! each_version {
 macro_rules! each_setup {
     ($name:ident, $body:expr) => {
         $crate::test_per_setup!(
-            $name,
-            $body,
-            redis8_resp3 = REDIS8_RESP3,
-            redis8_resp2 = REDIS8_RESP2,
-            redis7_resp3 = REDIS7_RESP3,
-            redis7_resp2 = REDIS7_RESP2,
-            redis7_tls = REDIS7_TLS,
-            valkey8_resp3 = VALKEY8_RESP3,
-            valkey8_resp2 = VALKEY8_RESP2,
-            cluster_resp3 = CLUSTER_RESP3,
-            cluster_resp2 = CLUSTER_RESP2
+            servers: $name, $body;
+            cluster_resp3 = CLUSTER_RESP3, cluster_resp2 = CLUSTER_RESP2
         );
     };
 }
@@ -88,17 +79,7 @@ macro_rules! each_setup {
 #[macro_export]
 macro_rules! each_server_setup {
     ($name:ident, $body:expr) => {
-        $crate::test_per_setup!(
-            $name,
-            $body,
-            redis8_resp3 = REDIS8_RESP3,
-            redis8_resp2 = REDIS8_RESP2,
-            redis7_resp3 = REDIS7_RESP3,
-            redis7_resp2 = REDIS7_RESP2,
-            redis7_tls = REDIS7_TLS,
-            valkey8_resp3 = VALKEY8_RESP3,
-            valkey8_resp2 = VALKEY8_RESP2
-        );
+        $crate::test_per_setup!(servers: $name, $body;);
     };
 }
 
@@ -119,12 +100,8 @@ macro_rules! each_server_setup {
 macro_rules! each_redis8 {
     ($name:ident, $body:expr) => {
         $crate::test_per_setup!(
-            $name,
-            $body,
-            redis8_resp3 = REDIS8_RESP3,
-            redis8_resp2 = REDIS8_RESP2,
-            cluster_resp3 = CLUSTER_RESP3,
-            cluster_resp2 = CLUSTER_RESP2
+            redis8: $name, $body;
+            cluster_resp3 = CLUSTER_RESP3, cluster_resp2 = CLUSTER_RESP2
         );
     };
 }
@@ -133,19 +110,39 @@ macro_rules! each_redis8 {
 #[macro_export]
 macro_rules! each_redis8_server {
     ($name:ident, $body:expr) => {
+        $crate::test_per_setup!(redis8: $name, $body;);
+    };
+}
+
+/// One test function per named [`Setup`] constant, in a module named after the test:
+/// `servers:` starts from the standalone setups, `redis8:` from Redis 8.2's, and the setups
+/// after `;` are added.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! test_per_setup {
+    (servers: $name:ident, $body:expr; $($test:ident = $setup:ident),*) => {
+        $crate::test_per_setup!(
+            $name,
+            $body,
+            redis8_resp3 = REDIS8_RESP3,
+            redis8_resp2 = REDIS8_RESP2,
+            redis7_resp3 = REDIS7_RESP3,
+            redis7_resp2 = REDIS7_RESP2,
+            redis7_tls = REDIS7_TLS,
+            valkey8_resp3 = VALKEY8_RESP3,
+            valkey8_resp2 = VALKEY8_RESP2
+            $(, $test = $setup)*
+        );
+    };
+    (redis8: $name:ident, $body:expr; $($test:ident = $setup:ident),*) => {
         $crate::test_per_setup!(
             $name,
             $body,
             redis8_resp3 = REDIS8_RESP3,
             redis8_resp2 = REDIS8_RESP2
+            $(, $test = $setup)*
         );
     };
-}
-
-/// One test function per named [`Setup`] constant, in a module named after the test.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! test_per_setup {
     ($name:ident, $body:expr, $($test:ident = $setup:ident),+) => {
         mod $name {
             #[allow(unused_imports)]

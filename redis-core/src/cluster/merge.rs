@@ -49,33 +49,21 @@ pub(super) fn merge(policy: Response, replies: Vec<Value>) -> Result<Value> {
         | Response::AggLogicalAnd
         | Response::AggLogicalOr => replies.try_fold(first, |a, b| combine(policy, a, b)),
         Response::Default => match first {
-            Value::Array(mut all) => {
-                for reply in replies {
-                    match reply {
-                        Value::Array(items) => all.extend(items),
-                        other => return Err(unlike(policy, &Value::Array(Vec::new()), &other)),
-                    }
-                }
-                Ok(Value::Array(all))
-            }
-            Value::Set(mut all) => {
-                for reply in replies {
-                    match reply {
-                        Value::Set(items) => all.extend(items),
-                        other => return Err(unlike(policy, &Value::Set(Vec::new()), &other)),
-                    }
-                }
-                Ok(Value::Set(all))
-            }
-            Value::Map(mut all) => {
-                for reply in replies {
-                    match reply {
-                        Value::Map(pairs) => all.extend(pairs),
-                        other => return Err(unlike(policy, &Value::Map(Vec::new()), &other)),
-                    }
-                }
-                Ok(Value::Map(all))
-            }
+            Value::Array(all) => joined(all, replies, |v| match v {
+                Value::Array(items) => Ok(items),
+                other => Err(other),
+            })
+            .map(Value::Array),
+            Value::Set(all) => joined(all, replies, |v| match v {
+                Value::Set(items) => Ok(items),
+                other => Err(other),
+            })
+            .map(Value::Set),
+            Value::Map(all) => joined(all, replies, |v| match v {
+                Value::Map(pairs) => Ok(pairs),
+                other => Err(other),
+            })
+            .map(Value::Map),
             first => Ok(first),
         },
         Response::Special => {
@@ -113,6 +101,27 @@ fn combine(policy: Response, a: Value, b: Value) -> Result<Value> {
             .map(Value::Array),
         (a, b) => Err(unlike(policy, &a, &b)),
     }
+}
+
+/// `first`'s items followed by those of every other reply, which `items` takes out of a
+/// reply of the same kind (and hands back any other, which cannot be joined).
+fn joined<T>(
+    mut first: Vec<T>,
+    replies: impl Iterator<Item = Value>,
+    items: impl Fn(Value) -> std::result::Result<Vec<T>, Value>,
+) -> Result<Vec<T>> {
+    for reply in replies {
+        match items(reply) {
+            Ok(more) => first.extend(more),
+            Err(other) => {
+                return Err(Error::protocol(format!(
+                    "the nodes' replies cannot be joined: a {} beside others",
+                    other.type_name()
+                )));
+            }
+        }
+    }
+    Ok(first)
 }
 
 fn unlike(policy: Response, a: &Value, b: &Value) -> Error {
@@ -186,6 +195,15 @@ mod tests {
             vec![ints(&[1]), ints(&[]), ints(&[2, 3])],
         );
         assert_eq!(keys.unwrap(), ints(&[1, 2, 3]));
+        // TS.MGET over RESP3: each node's map of series, joined.
+        let series = |name: &str| (Value::BulkString(name.to_owned().into()), ints(&[]));
+        let maps = vec![Value::Map(vec![series("a")]), Value::Map(vec![series("b")])];
+        assert_eq!(
+            merge(Response::Default, maps).unwrap(),
+            Value::Map(vec![series("a"), series("b")])
+        );
+        let mixed = vec![Value::Map(vec![series("a")]), ints(&[1])];
+        assert!(merge(Response::Default, mixed).is_err());
         let key = Value::BulkString("k".into());
         let random = merge(Response::Special, vec![Value::Nil, key.clone(), Value::Nil]);
         assert_eq!(random.unwrap(), key);
