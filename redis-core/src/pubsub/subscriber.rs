@@ -10,6 +10,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::event::PubSubEvent;
+use super::request::Request;
 use super::subscriptions::Subscriptions;
 use super::task::Task;
 use crate::client::IntoConfig;
@@ -137,15 +138,9 @@ impl PubSub {
     pub(crate) async fn start(config: Config, connector: Connector) -> Result<PubSub> {
         let conn = connector.connect().await?;
         let node: Arc<str> = Arc::from(conn.addr.as_str());
-        let (requests, requests_rx) = mpsc::unbounded_channel();
-        let (events_tx, events) = mpsc::channel(STREAM_BUFFER);
-        let timeout = config.response_timeout;
-        tokio::spawn(Task::new(config, connector, requests_rx, events_tx).run(conn));
-        Ok(PubSub {
-            subscriptions: Subscriptions::new(requests, timeout, node),
-            events,
-            ignore_subscribe_messages: false,
-        })
+        let (pubsub, requests, events) = PubSub::open(config.response_timeout, node);
+        tokio::spawn(Task::new(config, connector, requests, events).run(Some(conn)));
+        Ok(pubsub)
     }
 
     /// A subscriber on the client's shared RESP3 connection, through the
@@ -157,17 +152,32 @@ impl PubSub {
         client: Client,
         (seat, connection_events): (SubscriberSeat, SeatEvents),
     ) -> PubSub {
-        let node = seat.node();
+        let (pubsub, requests, events) = PubSub::open(config.response_timeout, seat.node());
+        let task = Task::new(config, connector, requests, events);
+        tokio::spawn(task.run_shared(seat, connection_events, client));
+        pubsub
+    }
+
+    /// A subscriber whose calls go out as requests and whose stream is fed
+    /// through the sender, by whatever serves them (a task on one
+    /// connection, or a cluster's router). `node` names the server in
+    /// errors; `timeout` bounds each call.
+    pub(crate) fn open(
+        timeout: Option<Duration>,
+        node: Arc<str>,
+    ) -> (
+        PubSub,
+        mpsc::UnboundedReceiver<Request>,
+        mpsc::Sender<PubSubEvent>,
+    ) {
         let (requests, requests_rx) = mpsc::unbounded_channel();
         let (events_tx, events) = mpsc::channel(STREAM_BUFFER);
-        let timeout = config.response_timeout;
-        let task = Task::new(config, connector, requests_rx, events_tx);
-        tokio::spawn(task.run_shared(seat, connection_events, client));
-        PubSub {
+        let pubsub = PubSub {
             subscriptions: Subscriptions::new(requests, timeout, node),
             events,
             ignore_subscribe_messages: false,
-        }
+        };
+        (pubsub, requests_rx, events_tx)
     }
 
     /// Hides the confirmations of subscription changes from the stream
