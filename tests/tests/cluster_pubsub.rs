@@ -140,6 +140,7 @@ async fn channels_patterns_and_shard_channels_on_every_primary_arrive_in_order()
     // cluster client, which sends SPUBLISH to the slot's owner.
     const COUNT: usize = 50;
     let publisher = cluster.node(&primaries[0]).await.unwrap();
+    let moved = cluster.stats().moved;
     for i in 0..COUNT {
         for channel in channels.iter().chain([&matched]) {
             publisher.publish(channel, i).await.unwrap();
@@ -148,6 +149,8 @@ async fn channels_patterns_and_shard_channels_on_every_primary_arrive_in_order()
             assert_eq!(cluster.spublish(channel, i).await.unwrap(), 1, "{channel}");
         }
     }
+    // SPUBLISH went to the channel's slot owner at once, never by chance.
+    assert_eq!(cluster.stats().moved, moved);
     let mut seen: HashMap<(MessageKind, String), usize> = HashMap::new();
     for _ in 0..COUNT * 6 {
         let m = next_msg(&mut pubsub).await;

@@ -24,7 +24,7 @@ const STREAM_BUFFER: usize = 1024;
 
 /// A subscriber, like redis-py's `PubSub`, served by a background task.
 ///
-/// Its transport is one of two, with the same calls and the same stream:
+/// Its transport is one of three, with the same calls and the same stream:
 ///
 /// - **the client's shared connection**, for a RESP3 client (the default,
 ///   see [`Config::with_shared_pubsub`](crate::Config::with_shared_pubsub)):
@@ -36,7 +36,11 @@ const STREAM_BUFFER: usize = 1024;
 ///   connections of their own;
 /// - **a connection of its own**, with RESP2 (whose subscribed connection
 ///   can run nothing else), for a further subscriber, when configured, and
-///   for [`PubSub::connect`].
+///   for [`PubSub::connect`];
+/// - **connections to a cluster's nodes**, from
+///   [`ClusterClient::pubsub`](crate::ClusterClient::pubsub): channels and
+///   patterns on one node, each shard channel on the primary of its slot,
+///   following it when the slot moves.
 ///
 /// Sharing is the default because it is what RESP3 was made for and costs
 /// nothing until used. A connection of its own is the choice for a flood

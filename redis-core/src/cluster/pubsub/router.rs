@@ -223,6 +223,11 @@ impl Router {
                     self.unsubscribe(names, done);
                 }
             }
+            // Nothing to unsubscribe from before anything was subscribed:
+            // no connection is made for it.
+            Request::Change { op, done, .. } if !op.subscribe && self.ordinary.is_none() => {
+                let _ = done.send(Ok(()));
+            }
             // Channels, patterns and PINGs: the task on any node. If it
             // ended (the stream was dropped), the call hears so.
             other => {
