@@ -232,6 +232,12 @@ async fn a_shard_channel_follows_its_slot_when_it_moves() {
     assert_eq!(cluster.spublish(&channel, "both").await.unwrap(), 2);
     assert_eq!(next_msg(&mut late).await.payload_str(), Some("both"));
     assert_eq!(next_msg(&mut pubsub).await.payload_str(), Some("both"));
+
+    // Unsubscribing reaches the node the channel moved to.
+    pubsub.sunsubscribe([&channel]).await.unwrap();
+    assert_eq!(shard_subscribers(&to.client, &channel).await, 1);
+    assert_eq!(cluster.spublish(&channel, "late only").await.unwrap(), 1);
+    assert_eq!(next_msg(&mut late).await.payload_str(), Some("late only"));
 }
 
 #[tokio::test]
