@@ -26,9 +26,13 @@ use crate::connection::{Connector, Node};
 use crate::pubsub::{Class, Notice, Notices, Op, Request, Task};
 use crate::{Error, ErrorKind, PubSubEvent, Result, RetryMethod};
 
-/// How often the topology is asked for while a shard channel has no
-/// home (its node lost, its slot moved to a node not known yet).
+/// How soon the topology is asked for again while a shard channel has no
+/// home (its node lost, its slot moved to a node not known yet): at first
+/// (a failover takes about the cluster's node timeout), doubling while it
+/// lasts, up to `CHECK_AT_MOST` (a node that stays down with no replica to
+/// take over).
 const CHECK_EVERY: Duration = Duration::from_millis(500);
+const CHECK_AT_MOST: Duration = Duration::from_secs(2);
 
 /// How many MOVED replies in a row a channel follows at once before it
 /// waits for the next topology check (two nodes that disagree during a
@@ -61,6 +65,7 @@ pub(super) struct Router {
     answers: JoinSet<Answered>,
     refresh: Option<JoinHandle<()>>,
     next_check: Instant,
+    check_every: Duration,
 }
 
 /// One node's task.
@@ -161,6 +166,7 @@ impl Router {
             answers: JoinSet::new(),
             refresh: None,
             next_check: Instant::now(),
+            check_every: CHECK_EVERY,
         }
     }
 
@@ -194,8 +200,13 @@ impl Router {
                 Wake::Answered(Some(answered)) => self.answered(answered),
                 Wake::Refreshed => {
                     self.refresh = None;
-                    self.next_check = Instant::now() + CHECK_EVERY;
                     self.rebalance();
+                    self.check_every = if self.unsettled() {
+                        (self.check_every * 2).min(CHECK_AT_MOST)
+                    } else {
+                        CHECK_EVERY
+                    };
+                    self.next_check = Instant::now() + self.check_every;
                 }
                 Wake::Check => self.start_refresh(),
                 Wake::Delivered | Wake::Notice(None) | Wake::Answered(None) => {}
