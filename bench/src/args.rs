@@ -58,7 +58,8 @@ pub const ALL_CLIENTS: [&str; 4] = ["redis-benchmark", "ours", "redis-rs", "fred
 pub const USAGE: &str = "\
 usage: redis-bench --url redis://HOST:PORT [options]
 
-  --cluster NODES    host:port,... of a cluster for the cluster_* workloads (skipped without)
+  --cluster NODES    host:port,... of a cluster for the cluster_* workloads and the
+                     cluster_pubsub row (skipped without)
   --runs N           measured runs per workload and client, medians shown (5)
   --duration SECS    one measured run (2)
   --warmup SECS      unmeasured run before each measured one (0.5)
@@ -69,8 +70,9 @@ usage: redis-bench --url redis://HOST:PORT [options]
                      cluster_pipe100,cluster_mget100 (the first table)
                      and om_hash10,om_json,om_save_many,om_update2,om_update2_versioned,
                      om_json_update,om_find,om_knn (the object-mapper table) and
-                     cached_get_seq,cached_conc64,pubsub,pubsub_backlog,lock,channel,stream_worker1,
-                     stream_worker16,tls_seq,tls_conc64 (the feature table) (all);
+                     cached_get_seq,cached_conc64,pubsub,pubsub_backlog,cluster_pubsub,lock,
+                     channel,stream_worker1,stream_worker16,tls_seq,tls_conc64 (the feature
+                     table) (all);
                      the memory figures run only with some workload of the first table
   --clients LIST     comma-separated: redis-benchmark,ours,redis-rs,fred (all)
   --om-columns LIST  comma-separated: redis-om,by-hand,om-python,redis-py (all)

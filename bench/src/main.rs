@@ -216,6 +216,7 @@ fn run_features(runtime: &tokio::runtime::Runtime, args: &Args, version: &str) -
         workloads: &args.features,
         tls: tls.as_ref(),
         url: &args.url,
+        cluster: args.cluster.as_deref(),
         resp: args.resp,
         python: args.python.as_ref(),
         script: &args.python_script,

@@ -4,6 +4,8 @@
 //! tag), and one whose keys do not is refused before anything is sent.
 //! Commands for every shard (DBSIZE) are fanned out and merged; any
 //! command can be sent to the nodes named (`cluster.on(Targets::..)`).
+//! A subscriber takes channels on any node and shard channels on the
+//! primary of their slot.
 //!
 //! Run it with the test servers up (`cargo xtask servers up`, then
 //! `REDIS_SERVERS_ENV=target/redis-servers/servers.env cargo run -p redis-examples --example cluster`),
@@ -64,6 +66,32 @@ async fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
     let reader = cluster.clone().with_read_from_replicas(true);
     let first: Option<u64> = reader.get(&keys[0]).await?;
     println!("read from a primary or a replica: {first:?}");
+
+    // Pub/sub: a channel on any node, a shard channel on each primary
+    // (SPUBLISH goes to the slot's owner, as SSUBSCRIBE does).
+    let mut pubsub = cluster.pubsub().await?.ignore_subscribe_messages(true);
+    let news = format!("{prefix}:news");
+    pubsub.subscribe([&news]).await?;
+    let shards: Vec<String> = (0..3).map(|i| format!("{prefix}:orders:{{{i}}}")).collect();
+    pubsub.ssubscribe(&shards).await?;
+    cluster.publish(&news, "hello").await?;
+    for channel in &shards {
+        cluster.spublish(channel, "order").await?;
+    }
+    for _ in 0..1 + shards.len() {
+        let wait = std::time::Duration::from_secs(5);
+        let event = pubsub.next_message_timeout(wait).await;
+        if let Some(message) = event.and_then(|e| e.into_message()) {
+            let channel = message.channel_str().unwrap_or_default();
+            let slot = key_slot(&message.channel);
+            println!(
+                "{:?} on {channel} (slot {slot} on {})",
+                message.payload_str().unwrap_or_default(),
+                cluster.slot_owner(slot).unwrap_or_default()
+            );
+        }
+    }
+    drop(pubsub);
 
     let mut cleanup: Pipeline<Vec<u64>> = Pipeline::default();
     for key in keys

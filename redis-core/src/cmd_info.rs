@@ -335,6 +335,17 @@ fn traits_bits(cmd: &Cmd) -> u8 {
 /// The arguments of `cmd` that are keys, found with the server's key specs
 /// (see [`Cmd::keys`]).
 pub(crate) fn keys(cmd: &Cmd) -> std::vec::IntoIter<&[u8]> {
+    found(cmd, false)
+}
+
+/// The arguments of `cmd` that choose its hash slot on a cluster: its keys,
+/// and its shard channels (SPUBLISH's channel hashes to a slot as a key
+/// does, and only that slot's primary delivers it).
+pub(crate) fn slot_args(cmd: &Cmd) -> std::vec::IntoIter<&[u8]> {
+    found(cmd, true)
+}
+
+fn found(cmd: &Cmd, channels: bool) -> std::vec::IntoIter<&[u8]> {
     let Some((command, _)) = line(cmd) else {
         return Vec::new().into_iter();
     };
@@ -342,7 +353,7 @@ pub(crate) fn keys(cmd: &Cmd) -> std::vec::IntoIter<&[u8]> {
         return Vec::new().into_iter();
     }
     let args: Vec<&[u8]> = cmd.args().collect();
-    let found: Vec<&[u8]> = keys::key_positions(command.keys, &args)
+    let found: Vec<&[u8]> = keys::key_positions(command.keys, &args, channels)
         .into_iter()
         .filter_map(|i| args.get(i).copied())
         .collect();
@@ -509,8 +520,9 @@ pub(crate) fn pubsub_refusal(cmd: &Cmd) -> Option<String> {
             "{name} is not available on the shared connection or a dedicated one (a subscribed \
              connection answers with a stream of messages that no command's reply can read): use \
              client.pubsub(), a PubSub (on a RESP3 client's own connection, which it keeps in \
-             step, or on a connection of its own), with subscribe, psubscribe, ssubscribe and \
-             their unsubscribe counterparts. PUBLISH and SPUBLISH work here."
+             step, or on a connection of its own; cluster.pubsub() on a cluster), with \
+             subscribe, psubscribe, ssubscribe and their unsubscribe counterparts. PUBLISH and \
+             SPUBLISH work here."
         ));
     }
     cmd.is("MONITOR").then(|| {
@@ -813,10 +825,10 @@ mod tests {
             keys_of(&Cmd::new("NO-SUCH-COMMAND").arg("k")),
             Vec::<String>::new()
         );
-        assert_eq!(
-            keys_of(&Cmd::new("SPUBLISH").arg("channel").arg("m")),
-            Vec::<String>::new()
-        );
+        let spublish = Cmd::new("SPUBLISH").arg("channel").arg("m");
+        assert_eq!(keys_of(&spublish), Vec::<String>::new());
+        // Not a key, but it chooses the slot.
+        assert_eq!(slot_args(&spublish).collect::<Vec<_>>(), [b"channel"]);
     }
 
     #[test]

@@ -7,8 +7,8 @@ use std::task::{Context, Poll};
 use crate::batch::Batch;
 use crate::cluster::ClusterExecute;
 use crate::{
-    Client, ClusterClient, Cmd, Dedicated, Error, Executing, Executor, FromValue, Result, Sentinel,
-    Value, Watching,
+    Client, ClusterClient, Cmd, Dedicated, Error, Executing, Executor, FromValue, PubSub, Result,
+    Sentinel, Value, Watching,
 };
 
 /// A connection to Redis whatever its topology: one server, a server that
@@ -86,6 +86,25 @@ impl Redis {
         match self {
             Redis::Server(client) => client.dedicated().await,
             Redis::Cluster(cluster) => cluster.dedicated_for(key).await,
+        }
+    }
+
+    /// A subscriber: [`Client::pubsub`] on one server,
+    /// [`ClusterClient::pubsub`] on a cluster (shard channels on their
+    /// slot's primary), with the same calls and stream on both.
+    ///
+    /// ```no_run
+    /// # async fn run(redis: redis_core::Redis) -> redis_core::Result<()> {
+    /// let mut pubsub = redis.pubsub().await?;
+    /// pubsub.subscribe(["news"]).await?;
+    /// pubsub.ssubscribe(["orders"]).await?;
+    /// let confirmation = pubsub.next_message().await;
+    /// # let _ = confirmation; Ok(()) }
+    /// ```
+    pub async fn pubsub(&self) -> Result<PubSub> {
+        match self {
+            Redis::Server(client) => client.pubsub().await,
+            Redis::Cluster(cluster) => cluster.pubsub().await,
         }
     }
 

@@ -77,6 +77,38 @@ async fn application(redis: &impl Executor, prefix: &str) -> usize {
     per_shard.len()
 }
 
+/// Pub/sub written once: a channel and a shard channel, published through
+/// the same handle.
+async fn messaging(redis: &Redis, prefix: &str) {
+    let (channel, shard) = (format!("{prefix}:news"), format!("{prefix}:orders"));
+    let mut pubsub = redis
+        .pubsub()
+        .await
+        .unwrap()
+        .ignore_subscribe_messages(true);
+    pubsub.subscribe([&channel]).await.unwrap();
+    pubsub.ssubscribe([&shard]).await.unwrap();
+    redis.publish(&channel, "hello").await.unwrap();
+    redis.spublish(&shard, "order 1").await.unwrap();
+    let mut got = Vec::new();
+    while got.len() < 2 {
+        let event = tokio::time::timeout(std::time::Duration::from_secs(10), pubsub.next_message())
+            .await
+            .unwrap()
+            .unwrap();
+        let message = event.into_message().unwrap();
+        got.push((
+            message.channel_str().unwrap().to_owned(),
+            message.payload_str().unwrap().to_owned(),
+        ));
+    }
+    got.sort();
+    assert_eq!(
+        got,
+        [(channel, "hello".to_owned()), (shard, "order 1".to_owned())]
+    );
+}
+
 fn prefix(topology: &str) -> String {
     format!("one-handle:{topology}:{:x}", fastrand::u64(..))
 }
@@ -89,6 +121,7 @@ async fn a_redis_url_opens_one_server() {
     assert!(matches!(redis, Redis::Server(_)), "{redis:?}");
     assert_eq!(application(&redis, &prefix("server")).await, 1);
     object_mapper(&redis).await;
+    messaging(&redis, &prefix("server")).await;
 }
 
 #[tokio::test]
@@ -116,6 +149,7 @@ async fn a_cluster_url_opens_the_cluster() {
     assert!(format!("{cluster:?}").contains("read_from_replicas: false"));
     assert_eq!(application(&redis, &prefix("cluster")).await, 3);
     object_mapper(&redis).await;
+    messaging(&redis, &prefix("cluster")).await;
     // Through a reference and an Arc too, as generic code may hold it.
     assert_eq!(application(&&redis, &prefix("cluster-ref")).await, 3);
     let reads = Redis::connect(&format!(

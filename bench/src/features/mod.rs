@@ -4,6 +4,7 @@
 
 mod cache;
 mod channel;
+mod cluster_pubsub;
 mod lock;
 mod pubsub;
 mod report;
@@ -34,6 +35,8 @@ pub enum Feature {
     PubSub,
     /// The same subscriber draining a backlog the server held for it.
     PubSubBacklog,
+    /// One shard channel per primary of the cluster, one subscriber, 64-byte payloads.
+    ClusterPubSub,
     /// Uncontended acquire + release of one lock.
     Lock,
     /// A typed channel of a small struct against raw pub/sub with serde_json by hand.
@@ -50,11 +53,12 @@ pub enum Feature {
 
 impl Feature {
     /// Every row, in table order.
-    pub const ALL: [Feature; 10] = [
+    pub const ALL: [Feature; 11] = [
         Feature::CachedGetSeq,
         Feature::CachedConc64,
         Feature::PubSub,
         Feature::PubSubBacklog,
+        Feature::ClusterPubSub,
         Feature::Lock,
         Feature::Channel,
         Feature::StreamWorker1,
@@ -70,6 +74,7 @@ impl Feature {
             Feature::CachedConc64 => "cached_conc64",
             Feature::PubSub => "pubsub",
             Feature::PubSubBacklog => "pubsub_backlog",
+            Feature::ClusterPubSub => "cluster_pubsub",
             Feature::Lock => "lock",
             Feature::Channel => "channel",
             Feature::StreamWorker1 => "stream_worker1",
@@ -84,7 +89,7 @@ impl Feature {
         match self {
             Feature::CachedGetSeq => "GETs/s",
             Feature::CachedConc64 | Feature::TlsSeq | Feature::TlsConc64 => "ops/s",
-            Feature::PubSub | Feature::PubSubBacklog => "msgs/s",
+            Feature::PubSub | Feature::PubSubBacklog | Feature::ClusterPubSub => "msgs/s",
             Feature::Lock => "pairs/s",
             Feature::Channel => "events/s",
             Feature::StreamWorker1 | Feature::StreamWorker16 => "entries/s",
@@ -95,7 +100,9 @@ impl Feature {
     pub fn columns(self) -> &'static [&'static str] {
         match self {
             Feature::CachedGetSeq | Feature::CachedConc64 => &["cached", "uncached"],
-            Feature::PubSub | Feature::PubSubBacklog => &["ours", "redis-rs", "fred"],
+            Feature::PubSub | Feature::PubSubBacklog | Feature::ClusterPubSub => {
+                &["ours", "redis-rs", "fred"]
+            }
             Feature::Lock => &["redis-om", "by-hand", "redis-py"],
             Feature::Channel => &["redis-om", "by-hand"],
             Feature::StreamWorker1 | Feature::StreamWorker16 => {
@@ -114,6 +121,7 @@ impl Feature {
             Feature::PubSub | Feature::PubSubBacklog => {
                 &[(&["redis-rs", "fred"], ">= 1.5x the better peer")]
             }
+            Feature::ClusterPubSub => &[(&["redis-rs", "fred"], "-")],
             Feature::Lock => &[(&["by-hand"], "-"), (&["redis-py"], "-")],
             Feature::Channel => &[(&["by-hand"], ">= 0.9x")],
             Feature::StreamWorker1 => &[(&["by-hand"], "-"), (&["redis-py"], "-")],
@@ -148,6 +156,8 @@ pub struct FeatureOptions<'a> {
     pub workloads: &'a [Feature],
     /// The server.
     pub url: &'a str,
+    /// The cluster's nodes (`host:port,...`) for the cluster rows, if given.
+    pub cluster: Option<&'a str>,
     /// The protocol of the Rust clients (the cache rows need 3).
     pub resp: u8,
     /// The interpreter of the venv holding redis-py, if any.
@@ -224,6 +234,10 @@ pub fn run(
             }
             _ => None,
         };
+        if workload == Feature::ClusterPubSub && options.cluster.is_none() {
+            table.note("cluster_pubsub skipped: no --cluster NODES given");
+            continue;
+        }
         table.workloads.push(workload);
         for run in 0..options.runs {
             let mut columns: Vec<&str> = workload.columns().to_vec();
@@ -268,6 +282,13 @@ pub fn run(
                         warmup,
                         limit,
                     )),
+                    (Feature::ClusterPubSub, _) => runtime.block_on(cluster_pubsub::measure(
+                        column,
+                        options.cluster.unwrap_or_default(),
+                        options.resp,
+                        warmup,
+                        limit,
+                    )),
                     (Feature::PubSubBacklog, _) => runtime.block_on(pubsub::measure_backlog(
                         column,
                         options.url,
@@ -302,8 +323,10 @@ pub fn run(
                     // A peer that loses messages is a finding of its own, not the end of
                     // the table: the run is left out of its column and said so.
                     Err(e)
-                        if matches!(workload, Feature::PubSub | Feature::PubSubBacklog)
-                            && column != "ours" =>
+                        if matches!(
+                            workload,
+                            Feature::PubSub | Feature::PubSubBacklog | Feature::ClusterPubSub
+                        ) && column != "ours" =>
                     {
                         table.note(&format!(
                             "{} {column} run {} left out: {e}",

@@ -133,6 +133,12 @@ impl FeatureTable {
              own thread, parked while 100,000 messages are published (pipelines of 1,000), then \
              draining them; rounds until the run's duration; the rate is messages over the \
              drain times alone\n  \
+             cluster_pubsub: one shard channel per primary of the --cluster; one redis-core \
+             ClusterClient publisher (pipelines of 1,000 SPUBLISH taking the channels in turn, \
+             at most 20,000 ahead) to one subscriber of redis-core (ClusterClient::pubsub + \
+             ssubscribe), redis-rs (cluster connection with a push sender, RESP3) or fred \
+             (clustered, ssubscribe + message_rx); every message checked in order on its \
+             channel, each SPUBLISH must reach 1 subscriber\n  \
              tls_seq, tls_conc64: the first table's seq and conc64 (64-byte values, every reply \
              checked) through redis-core to the test servers' Redis 7.0 over TLS (its TLS port, \
              the test CA, a client certificate) and over plain TCP (its plain port), one client \

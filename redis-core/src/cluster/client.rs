@@ -45,6 +45,11 @@ use crate::{Client, Cmd, Error, ErrorKind, Result};
 /// refused before sending, with [`ErrorKind::CrossSlot`]; give related
 /// keys a common `{hash tag}`.
 ///
+/// [`ClusterClient::pubsub`] gives a subscriber with the calls and stream
+/// of a single server's [`crate::PubSub`]: channels and patterns on one
+/// node, shard channels on the primary of their slot (`SPUBLISH` is routed
+/// there too).
+///
 /// ```no_run
 /// use redis_core::prelude::*;
 /// use redis_core::ClusterClient;

@@ -8,7 +8,8 @@
 //! [`crate::Client`] per node, `execute` sends, redirects and retries,
 //! `split` spreads MGET, DEL, EXISTS, UNLINK and TOUCH over slots,
 //! `targets` sends to nodes the caller names, `scan` runs SCAN over every
-//! primary, `periodic` refreshes the topology every few seconds, `url` reads
+//! primary, `periodic` refreshes the topology every few seconds, `pubsub` subscribes
+//! on the nodes (shard channels on their slot's primary), `url` reads
 //! `redis+cluster://` URLs, `watching` runs WATCH transactions, `client` is the public handle.
 
 mod client;
@@ -16,6 +17,7 @@ mod execute;
 mod merge;
 mod nodes;
 mod periodic;
+mod pubsub;
 mod routing;
 mod scan;
 mod slots;

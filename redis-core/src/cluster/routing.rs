@@ -2,7 +2,8 @@
 //! MULTI ... EXEC), goes: the slot of its keys; every primary or every
 //! node when its `request_policy` tip says `all_shards` or `all_nodes`
 //! (DBSIZE, KEYS, SCRIPT LOAD, FUNCTION LOAD, CONFIG SET ...), the replies
-//! merged as its `response_policy` says; else any primary. Keys and tips
+//! merged as its `response_policy` says; else any primary. Shard channels
+//! (SPUBLISH's) choose the slot as keys do. Keys and tips
 //! come from the command table (or what a server taught it), never from
 //! parsing arguments here.
 
@@ -10,7 +11,9 @@ use std::ops::Range;
 
 use super::merge::merges;
 use super::slots::key_slot;
-use crate::cmd_info::{Request, Response, ends_multi, is_multi, policy, reads_data_only};
+use crate::cmd_info::{
+    Request, Response, ends_multi, is_multi, policy, reads_data_only, slot_args,
+};
 use crate::{Cmd, Error, ErrorKind, Result};
 
 /// Where a unit goes.
@@ -80,7 +83,7 @@ pub(crate) fn units(cmds: &[Cmd]) -> Result<Vec<Unit>> {
 pub(crate) fn route(cmds: &[Cmd]) -> Result<Route> {
     let mut slot: Option<(u16, &[u8])> = None;
     for cmd in cmds {
-        for key in cmd.keys() {
+        for key in slot_args(cmd) {
             let this = key_slot(key);
             match slot {
                 None => slot = Some((this, key)),
@@ -163,6 +166,14 @@ mod tests {
                 (8..9, Route::AnyPrimary),
             ]
         );
+    }
+
+    #[test]
+    fn shard_channels_choose_the_slot() {
+        let spublish = Cmd::new("SPUBLISH").arg("orders{eu}").arg("m");
+        assert_eq!(route(&[spublish]).unwrap(), Route::Slot(key_slot(b"eu")));
+        let publish = Cmd::new("PUBLISH").arg("orders{eu}").arg("m");
+        assert_eq!(route(&[publish]).unwrap(), Route::AnyPrimary);
     }
 
     #[test]

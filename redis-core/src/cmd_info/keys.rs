@@ -215,10 +215,15 @@ impl<K: AsRef<str>> KeySpec<K> {
 }
 
 /// The positions of the keys `specs` find in `args` (the name at 0), in the
-/// specs' order; shard channels (`not_key` specs) are left out.
-pub(crate) fn key_positions<K: AsRef<str>>(specs: &[KeySpec<K>], args: &[&[u8]]) -> Vec<usize> {
+/// specs' order; shard channels (`not_key` specs) are left out unless
+/// `channels` asks for them (they choose a cluster slot as keys do).
+pub(crate) fn key_positions<K: AsRef<str>>(
+    specs: &[KeySpec<K>],
+    args: &[&[u8]],
+    channels: bool,
+) -> Vec<usize> {
     let mut out = Vec::new();
-    for spec in specs.iter().filter(|spec| !spec.not_key) {
+    for spec in specs.iter().filter(|spec| channels || !spec.not_key) {
         spec.positions(args, &mut out);
     }
     out
@@ -257,7 +262,7 @@ mod tests {
 
     fn keys<'a>(specs: &[KeySpec], args: &[&'a str]) -> Vec<&'a str> {
         let bytes: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
-        key_positions(specs, &bytes)
+        key_positions(specs, &bytes, false)
             .into_iter()
             .map(|i| args[i])
             .collect()
@@ -352,6 +357,6 @@ mod tests {
         }];
         let args: [&[u8]; 5] = [b"XREAD", b"STREAMS", b"s", b"0", b"x"];
         // 3 arguments after STREAMS, half of them (rounded down) keys.
-        assert_eq!(key_positions(&learned, &args), [2]);
+        assert_eq!(key_positions(&learned, &args, false), [2]);
     }
 }

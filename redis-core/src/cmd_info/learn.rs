@@ -482,7 +482,7 @@ mod tests {
         };
         assert_eq!(learned.as_ref(), Some(&expected));
         let args: [&[u8]; 5] = [b"ZUNIONSTORE", b"dst", b"2", b"a", b"b"];
-        let keys = super::super::keys::key_positions(&expected.keys, &args);
+        let keys = super::super::keys::key_positions(&expected.keys, &args, false);
         assert_eq!(keys, [1, 3, 4]);
     }
 
@@ -569,7 +569,7 @@ mod tests {
         let learned = facts_from_command_info(&mset);
         let keys = learned.map(|l| l.keys);
         let args: [&[u8]; 5] = [b"MSET", b"a", b"1", b"b", b"2"];
-        let found = keys.map(|k| super::super::keys::key_positions(&k, &args));
+        let found = keys.map(|k| super::super::keys::key_positions(&k, &args, false));
         assert_eq!(found, Some(vec![1, 3]));
     }
 

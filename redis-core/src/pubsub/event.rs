@@ -32,8 +32,9 @@ use crate::Error;
 pub enum PubSubEvent {
     /// A message or a subscription change's confirmation.
     Message(Message),
-    /// The connection was lost: from here until [`PubSubEvent::Reconnected`],
-    /// messages are missed.
+    /// The connection was lost (on a cluster, also: the slot of a shard
+    /// channel moved away from `node`): from here until
+    /// [`PubSubEvent::Reconnected`], messages are missed.
     Disconnected {
         /// The server the connection was to.
         node: String,
@@ -41,7 +42,9 @@ pub enum PubSubEvent {
         error: Error,
     },
     /// Connected again and subscribed again to everything (the
-    /// confirmations of the new subscriptions come just before this).
+    /// confirmations of the new subscriptions come just before this); on a
+    /// cluster, `node` may be another node than the one lost, the one that
+    /// serves the channels now.
     Reconnected {
         /// The server now connected to.
         node: String,

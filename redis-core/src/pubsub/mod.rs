@@ -31,6 +31,8 @@ pub use message::{Message, MessageKind};
 pub(crate) use message::{confirms_subscription, is_pubsub_frame};
 pub use monitor::Monitor;
 pub use monitor_line::MonitorEntry;
+pub(crate) use request::{Class, Op, Request};
 pub use runner::PubSubRunner;
 pub use subscriber::PubSub;
 pub use subscriptions::Subscriptions;
+pub(crate) use task::{Notice, Notices, Task};

@@ -10,6 +10,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::event::PubSubEvent;
+use super::request::Request;
 use super::subscriptions::Subscriptions;
 use super::task::Task;
 use crate::client::IntoConfig;
@@ -23,7 +24,7 @@ const STREAM_BUFFER: usize = 1024;
 
 /// A subscriber, like redis-py's `PubSub`, served by a background task.
 ///
-/// Its transport is one of two, with the same calls and the same stream:
+/// Its transport is one of three, with the same calls and the same stream:
 ///
 /// - **the client's shared connection**, for a RESP3 client (the default,
 ///   see [`Config::with_shared_pubsub`](crate::Config::with_shared_pubsub)):
@@ -35,7 +36,11 @@ const STREAM_BUFFER: usize = 1024;
 ///   connections of their own;
 /// - **a connection of its own**, with RESP2 (whose subscribed connection
 ///   can run nothing else), for a further subscriber, when configured, and
-///   for [`PubSub::connect`].
+///   for [`PubSub::connect`];
+/// - **connections to a cluster's nodes**, from
+///   [`ClusterClient::pubsub`](crate::ClusterClient::pubsub): channels and
+///   patterns on one node, each shard channel on the primary of its slot,
+///   following it when the slot moves.
 ///
 /// Sharing is the default because it is what RESP3 was made for and costs
 /// nothing until used. A connection of its own is the choice for a flood
@@ -137,15 +142,9 @@ impl PubSub {
     pub(crate) async fn start(config: Config, connector: Connector) -> Result<PubSub> {
         let conn = connector.connect().await?;
         let node: Arc<str> = Arc::from(conn.addr.as_str());
-        let (requests, requests_rx) = mpsc::unbounded_channel();
-        let (events_tx, events) = mpsc::channel(STREAM_BUFFER);
-        let timeout = config.response_timeout;
-        tokio::spawn(Task::new(config, connector, requests_rx, events_tx).run(conn));
-        Ok(PubSub {
-            subscriptions: Subscriptions::new(requests, timeout, node),
-            events,
-            ignore_subscribe_messages: false,
-        })
+        let (pubsub, requests, events) = PubSub::open(config.response_timeout, node);
+        tokio::spawn(Task::new(config, connector, requests, events).run(Some(conn)));
+        Ok(pubsub)
     }
 
     /// A subscriber on the client's shared RESP3 connection, through the
@@ -157,17 +156,32 @@ impl PubSub {
         client: Client,
         (seat, connection_events): (SubscriberSeat, SeatEvents),
     ) -> PubSub {
-        let node = seat.node();
+        let (pubsub, requests, events) = PubSub::open(config.response_timeout, seat.node());
+        let task = Task::new(config, connector, requests, events);
+        tokio::spawn(task.run_shared(seat, connection_events, client));
+        pubsub
+    }
+
+    /// A subscriber whose calls go out as requests and whose stream is fed
+    /// through the sender, by whatever serves them (a task on one
+    /// connection, or a cluster's router). `node` names the server in
+    /// errors; `timeout` bounds each call.
+    pub(crate) fn open(
+        timeout: Option<Duration>,
+        node: Arc<str>,
+    ) -> (
+        PubSub,
+        mpsc::UnboundedReceiver<Request>,
+        mpsc::Sender<PubSubEvent>,
+    ) {
         let (requests, requests_rx) = mpsc::unbounded_channel();
         let (events_tx, events) = mpsc::channel(STREAM_BUFFER);
-        let timeout = config.response_timeout;
-        let task = Task::new(config, connector, requests_rx, events_tx);
-        tokio::spawn(task.run_shared(seat, connection_events, client));
-        PubSub {
+        let pubsub = PubSub {
             subscriptions: Subscriptions::new(requests, timeout, node),
             events,
             ignore_subscribe_messages: false,
-        }
+        };
+        (pubsub, requests_rx, events_tx)
     }
 
     /// Hides the confirmations of subscription changes from the stream

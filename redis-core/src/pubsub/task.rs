@@ -14,7 +14,10 @@ use super::event::PubSubEvent;
 use super::request::{Class, Op, Request};
 
 mod answers;
+mod notices;
 mod shared;
+
+pub(crate) use notices::{Notice, Notices};
 
 use crate::config::Config;
 use crate::connection::{Connection, Connector};
@@ -51,6 +54,16 @@ pub(crate) struct Task {
     /// Calls made while no connection was up, answered once the
     /// resubscription is confirmed.
     after_resubscribe: Vec<oneshot::Sender<Result<()>>>,
+    /// Between a loss the stream was told of and the resubscription that
+    /// ends it.
+    gap: bool,
+    /// For a node's task under a cluster subscriber: its router.
+    notices: Option<Notices>,
+    /// Calls made before the first connection (of a task started without
+    /// one): sent as they came once it is up, so that each is answered by
+    /// the server (a refusal, a MOVED) rather than taken as a
+    /// resubscription.
+    before_first: Option<Vec<Request>>,
 }
 
 /// What woke the connection's loop.
@@ -85,19 +98,49 @@ impl Task {
             wanted: Default::default(),
             pending: VecDeque::new(),
             after_resubscribe: Vec::new(),
+            gap: false,
+            notices: None,
+            before_first: None,
         }
     }
 
-    /// Serves `first`, then each reconnection, until the stream is dropped.
-    pub(crate) async fn run(mut self, first: Connection) {
-        let mut conn = first;
+    /// A task that tells `notices` of its losses, returns and the shard
+    /// channels the server drops.
+    pub(crate) fn with_notices(mut self, notices: Notices) -> Task {
+        self.notices = Some(notices);
+        self
+    }
+
+    pub(super) fn tell(&self, notice: Notice) {
+        if let Some(notices) = &self.notices {
+            notices.tell(notice);
+        }
+    }
+
+    /// The stream is told of a loss; the gap lasts until everything is
+    /// subscribed again.
+    pub(super) fn disconnected(&mut self, node: String, error: Error) {
+        self.gap = true;
+        self.tell(Notice::Lost);
+        self.emit(PubSubEvent::Disconnected { node, error });
+    }
+
+    /// Serves `first` (or, without one, the first connection the connector
+    /// makes, calls meanwhile taken as while reconnecting), then each
+    /// reconnection, until the stream is dropped.
+    pub(crate) async fn run(mut self, first: Option<Connection>) {
         let mut failed_attempts = 0u32;
-        let mut first = true;
+        let mut conn = match first {
+            Some(conn) => conn,
+            None => match self.first_connection(&mut failed_attempts).await {
+                Some(conn) => conn,
+                None => return,
+            },
+        };
         loop {
             let node = conn.addr.clone();
             let connected = Instant::now();
-            let served = self.serve(&mut conn, first).await;
-            first = false;
+            let served = self.serve(&mut conn).await;
             let error = match served {
                 End::Lost(error) => error,
                 End::Closed => return,
@@ -121,6 +164,13 @@ impl Task {
         }
     }
 
+    /// The first connection of a task started without one; calls made
+    /// meanwhile wait for it.
+    async fn first_connection(&mut self, failed_attempts: &mut u32) -> Option<Connection> {
+        self.before_first = Some(Vec::new());
+        self.reconnect(failed_attempts).await
+    }
+
     /// After a loss: tells the stream, and settles the changes in flight.
     /// Subscriptions in flight are wanted and will be made again, so their
     /// callers wait for that; unsubscriptions are done (the new connection
@@ -129,10 +179,7 @@ impl Task {
         for pending in std::mem::take(&mut self.pending) {
             self.orphan(pending, &error);
         }
-        self.emit(PubSubEvent::Disconnected {
-            node: node.to_owned(),
-            error,
-        });
+        self.disconnected(node.to_owned(), error);
     }
 
     /// Settles a change whose connection was lost before the server
@@ -180,15 +227,17 @@ impl Task {
                     },
                     () = self.events.closed() => return None,
                 };
-                match request {
-                    Some(request) => self.take_offline(request),
-                    None => return None,
+                match (request, &mut self.before_first) {
+                    (Some(request), Some(early)) => early.push(request),
+                    (Some(request), None) => self.take_offline(request),
+                    (None, _) => return None,
                 }
             };
             match result {
                 Ok(conn) => return Some(conn),
                 Err(error) => {
                     *failed_attempts = failed_attempts.saturating_add(1);
+                    self.tell(Notice::Lost);
                     tracing::debug!(%error, "subscriber reconnect failed");
                 }
             }
@@ -238,13 +287,22 @@ impl Task {
 
     /// Subscribes again to everything wanted, then serves the connection
     /// until it fails or nobody listens.
-    async fn serve(&mut self, conn: &mut Connection, first: bool) -> End {
+    async fn serve(&mut self, conn: &mut Connection) -> End {
         if let Err(error) = self.resubscribe(conn).await {
             return End::Lost(error);
         }
         // With nothing to subscribe to again, the gap ends now.
-        if !first && !self.pending.iter().any(|p| p.resubscribe) {
+        if !self.pending.iter().any(|p| p.resubscribe) {
             self.resubscribed(&conn.addr);
+        }
+        let mut early = self.before_first.take().unwrap_or_default().into_iter();
+        while let Some(request) = early.next() {
+            if let Err(error) = self.send(conn, request).await {
+                for request in early {
+                    self.take_offline(request);
+                }
+                return End::Lost(error);
+            }
         }
         let every = self.config.health_check_interval;
         let answer_within = self.answer_within();
@@ -370,15 +428,18 @@ impl Task {
         (cmds, pendings)
     }
 
-    /// Every subscription is back: the stream is told, and the calls made
-    /// while away are answered.
+    /// Every subscription is back: the calls made while away are answered,
+    /// and the stream is told that the gap it heard of ended.
     fn resubscribed(&mut self, node: &str) {
         for done in self.after_resubscribe.drain(..) {
             let _ = done.send(Ok(()));
         }
-        self.emit(PubSubEvent::Reconnected {
-            node: node.to_owned(),
-        });
+        if std::mem::take(&mut self.gap) {
+            self.tell(Notice::Back);
+            self.emit(PubSubEvent::Reconnected {
+                node: node.to_owned(),
+            });
+        }
     }
 
     async fn send(&mut self, conn: &mut Connection, request: Request) -> Result<()> {

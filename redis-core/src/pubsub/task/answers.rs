@@ -5,12 +5,12 @@
 use bytes::Bytes;
 use tokio::sync::oneshot;
 
-use super::Task;
+use super::{Notice, Task};
 use crate::connection::Answer;
 use crate::pubsub::event::PubSubEvent;
 use crate::pubsub::message::{Frame, Message, MessageKind, classify};
 use crate::pubsub::request::{Class, Op};
-use crate::{Error, Result, Value};
+use crate::{Error, Result, RetryMethod, Value};
 
 /// What a sent command waits for.
 #[derive(Debug)]
@@ -74,6 +74,9 @@ impl Task {
             };
             if let Some(class) = unsubscribed {
                 self.wanted[class.index()].remove(&message.channel);
+                if class == Class::Shard {
+                    self.tell(Notice::Dropped(message.channel.clone()));
+                }
             }
             return;
         }
@@ -83,17 +86,27 @@ impl Task {
     pub(super) fn reply(&mut self, reply: Value, node: &str) -> Result<()> {
         match (&reply, self.pending.front()) {
             (Value::Error(server), Some(front)) => {
-                let command = match &front.change {
-                    Some((op, _)) => op.command(),
-                    None => "PING",
+                let command = match (&front.change, &front.expect) {
+                    (Some((op, _)), _) => op.command().to_owned(),
+                    // A resubscription: the command its confirmations name.
+                    (None, Expect::Confirm(kind)) => kind.as_str().to_ascii_uppercase(),
+                    (None, Expect::Pong) => "PING".to_owned(),
                 };
                 let error = Error::server(server.clone())
-                    .with_command(command)
+                    .with_command(&command)
                     .at_node(node);
                 if front.resubscribe {
                     // The server refuses what it accepted before (an ACL
-                    // changed): the connection is given up, and the stream
-                    // says why; the next one tries again after a backoff.
+                    // changed, or, in a cluster, the slot moved while the
+                    // node was away): the connection is given up, and the
+                    // stream says why; the next one tries again after a
+                    // backoff, and a cluster's router moves the channel.
+                    if let RetryMethod::MovedRedirect { slot, address } = error.retry_method() {
+                        self.tell(Notice::Moved {
+                            slot,
+                            node: address,
+                        });
+                    }
                     return Err(error.with_detail("subscribing again after a reconnect failed"));
                 }
                 if let Some(pending) = self.pending.pop_front() {

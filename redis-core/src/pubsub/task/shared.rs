@@ -19,7 +19,6 @@ use bytes::Bytes;
 use super::answers::{Expect, Pending};
 use super::{OUTBOX_LIMIT, Task};
 use crate::connection::{Failed, Replies, SeatEvents, SubscriberSeat};
-use crate::pubsub::event::PubSubEvent;
 use crate::pubsub::request::{Class, Op, Request};
 use crate::{Client, ConnectionEvent, Error, ErrorKind, Value};
 
@@ -82,7 +81,7 @@ impl Task {
                 )) => {
                     self.forget_old(&error, &lost);
                     if !std::mem::replace(&mut away, true) {
-                        self.emit(PubSubEvent::Disconnected { node: lost, error });
+                        self.disconnected(lost, error);
                     }
                 }
                 Wake::Event(Some(ConnectionEvent::Connected { node: now })) => {
@@ -103,10 +102,7 @@ impl Task {
                                  connection to {node}; messages among them were dropped"
                             ),
                         );
-                        self.emit(PubSubEvent::Disconnected {
-                            node: node.to_string(),
-                            error,
-                        });
+                        self.disconnected(node.to_string(), error);
                     }
                     away = false;
                     self.resubscribe_shared(&seat, &node);
