@@ -340,8 +340,18 @@ pub(crate) fn keys(cmd: &Cmd) -> std::vec::IntoIter<&[u8]> {
 
 /// The arguments of `cmd` that choose its hash slot on a cluster: its keys,
 /// and its shard channels (SPUBLISH's channel hashes to a slot as a key
-/// does, and only that slot's primary delivers it).
+/// does, and only that slot's primary delivers it), and PUBLISH's channel:
+/// any node delivers it to the whole cluster, but the messages of one channel
+/// keep their order only when they go through one node.
 pub(crate) fn slot_args(cmd: &Cmd) -> std::vec::IntoIter<&[u8]> {
+    if cmd.is("PUBLISH") {
+        return cmd
+            .args()
+            .nth(1)
+            .into_iter()
+            .collect::<Vec<_>>()
+            .into_iter();
+    }
     found(cmd, true)
 }
 
@@ -829,6 +839,10 @@ mod tests {
         assert_eq!(keys_of(&spublish), Vec::<String>::new());
         // Not a key, but it chooses the slot.
         assert_eq!(slot_args(&spublish).collect::<Vec<_>>(), [b"channel"]);
+        // PUBLISH's channel too, so one channel's messages go through one node, in order.
+        let publish = Cmd::new("PUBLISH").arg("news").arg("m");
+        assert_eq!(keys_of(&publish), Vec::<String>::new());
+        assert_eq!(slot_args(&publish).collect::<Vec<_>>(), [b"news"]);
     }
 
     #[test]

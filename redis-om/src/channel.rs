@@ -16,7 +16,7 @@ use std::task::{Context, Poll, ready};
 use bytes::Bytes;
 use futures_core::Stream;
 use redis_core::commands::PubSubCommands;
-use redis_core::{Client, Error, ErrorKind, Message, PubSub, PubSubEvent, Result};
+use redis_core::{Error, ErrorKind, Message, PubSub, PubSubEvent, Redis, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -64,7 +64,7 @@ enum Scope {
 /// # Ok(()) }
 /// ```
 pub struct Channel<E, Enc = JsonText> {
-    client: Client,
+    client: Redis,
     name: String,
     scope: Scope,
     types: PhantomData<fn() -> (E, Enc)>,
@@ -92,10 +92,12 @@ impl<E, Enc: Encoding> fmt::Debug for Channel<E, Enc> {
 }
 
 impl<E: Serialize + DeserializeOwned, Enc: Encoding> Channel<E, Enc> {
-    /// The channel `name` on `client`'s server.
-    pub fn new(client: &Client, name: impl Into<String>) -> Self {
+    /// The channel `name` through `client`: a [`Client`](redis_core::Client), a
+    /// [`ClusterClient`](redis_core::ClusterClient) (its subscriber follows a shard
+    /// channel's slot) or a [`Redis`] handle.
+    pub fn new(client: &(impl Clone + Into<Redis>), name: impl Into<String>) -> Self {
         Channel {
-            client: client.clone(),
+            client: client.clone().into(),
             name: name.into(),
             scope: Scope::Global,
             types: PhantomData,
@@ -124,10 +126,9 @@ impl<E: Serialize + DeserializeOwned, Enc: Encoding> Channel<E, Enc> {
         }
     }
 
-    /// Subscribes through [`Client::pubsub`](redis_core::Client::pubsub)
-    /// (the client's RESP3 connection, or a connection of its own), which
-    /// reconnects and subscribes again by itself; the events published
-    /// from when this returns on.
+    /// Subscribes through [`Redis::pubsub`] (on one server the client's RESP3
+    /// connection, or a connection of its own), which reconnects and subscribes
+    /// again by itself; the events published from when this returns on.
     pub async fn subscribe(&self) -> Result<Events<E, Enc>> {
         let pubsub = self.client.pubsub().await?.ignore_subscribe_messages(true);
         match self.scope {
@@ -152,16 +153,16 @@ impl<E: Serialize + DeserializeOwned, Enc: Encoding> Channel<E, Enc> {
 /// # Ok(()) }
 /// ```
 pub struct ChannelPattern<E, Enc = JsonText> {
-    client: Client,
+    client: Redis,
     pattern: String,
     types: PhantomData<fn() -> (E, Enc)>,
 }
 
 impl<E: DeserializeOwned, Enc: Encoding> ChannelPattern<E, Enc> {
-    /// The channels matching `pattern` on `client`'s server.
-    pub fn new(client: &Client, pattern: impl Into<String>) -> Self {
+    /// The channels matching `pattern`, through `client` as [`Channel::new`] takes it.
+    pub fn new(client: &(impl Clone + Into<Redis>), pattern: impl Into<String>) -> Self {
         ChannelPattern {
-            client: client.clone(),
+            client: client.clone().into(),
             pattern: pattern.into(),
             types: PhantomData,
         }

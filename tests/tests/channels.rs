@@ -9,10 +9,10 @@
 use std::time::Duration;
 
 use redis_core::commands::*;
-use redis_core::{Client, ErrorKind};
+use redis_core::{Client, ErrorKind, Redis};
 use redis_om::encoding::MessagePack;
 use redis_om::{Channel, ChannelPattern, Events};
-use redis_tests::{Ctx, each_server_setup};
+use redis_tests::{Ctx, each_server_setup, each_setup};
 use serde::{Deserialize, Serialize};
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -55,8 +55,11 @@ async fn subscribed(client: &Client, channel: &str) {
     panic!("nobody subscribed to {channel}");
 }
 
-async fn round_trip<Enc: redis_om::encoding::Encoding>(ctx: &Ctx, client: &Client, sharded: bool) {
-    let mut channel = Channel::<Shipped, Enc>::new(client, ctx.key("shipped"));
+async fn round_trip<Enc: redis_om::encoding::Encoding>(ctx: &Ctx, client: &Redis, sharded: bool) {
+    // A channel per round: on a cluster the previous round's messages reach the other
+    // nodes over the cluster bus a moment later, and may find a new subscriber there.
+    let name = ctx.key(&format!("shipped:{}:{sharded}", Enc::NAME));
+    let mut channel = Channel::<Shipped, Enc>::new(client, name);
     if sharded {
         channel = channel.sharded();
     }
@@ -69,17 +72,17 @@ async fn round_trip<Enc: redis_om::encoding::Encoding>(ctx: &Ctx, client: &Clien
     }
 }
 
-each_server_setup!(events_round_trip_in_both_encodings, |ctx: Ctx| async move {
-    let client = ctx.server_client().await;
+each_setup!(events_round_trip_in_both_encodings, |ctx: Ctx| async move {
+    let client = ctx.client().await;
     round_trip::<redis_om::encoding::JsonText>(&ctx, &client, false).await;
     round_trip::<MessagePack>(&ctx, &client, false).await;
     round_trip::<MessagePack>(&ctx, &client, true).await;
 });
 
-each_server_setup!(
+each_setup!(
     a_payload_of_another_kind_is_an_error_item_and_the_stream_goes_on,
     |ctx: Ctx| async move {
-        let client = ctx.server_client().await;
+        let client = ctx.client().await;
         let name = ctx.key("shipped");
         let json = Channel::<Shipped>::new(&client, &name);
         let packed = Channel::<Shipped, MessagePack>::new(&client, &name);
@@ -112,8 +115,8 @@ each_server_setup!(
     }
 );
 
-each_server_setup!(pattern_events_carry_their_channel, |ctx: Ctx| async move {
-    let client = ctx.server_client().await;
+each_setup!(pattern_events_carry_their_channel, |ctx: Ctx| async move {
+    let client = ctx.client().await;
     let prefix = ctx.key("price");
     let mut prices = ChannelPattern::<f64>::new(&client, format!("{prefix}.*"))
         .subscribe()
@@ -130,6 +133,8 @@ each_server_setup!(pattern_events_carry_their_channel, |ctx: Ctx| async move {
     }
 });
 
+// CLIENT LIST and KILL of one server's connection, and PUBSUB NUMSUB's count, which on a
+// cluster is one node's.
 each_server_setup!(
     a_killed_connection_is_reported_and_the_subscription_goes_on,
     |ctx: Ctx| async move {
@@ -156,7 +161,7 @@ each_server_setup!(
         // From another client: on RESP3 the subscriber shares `client`'s
         // connection, which would not kill itself (SKIPME).
         let killed = ctx
-            .client()
+            .server_client()
             .await
             .client_kill(KillFilter::Id(subscriber.id))
             .await

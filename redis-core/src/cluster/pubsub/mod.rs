@@ -41,8 +41,10 @@ impl ClusterClient {
     /// pattern connects to a node, the first shard channel of a primary to
     /// that primary; a call waits for its connection (within the response
     /// timeout). Messages of one channel come in the order they were
-    /// published (`PUBLISH` through one node: through different nodes they
-    /// race each other on the cluster bus); messages of channels on
+    /// published: this client sends a channel's `PUBLISH` to the primary of
+    /// the channel's slot, as `SPUBLISH` goes, so they pass through one node
+    /// (published through different nodes they would race each other on the
+    /// cluster bus); messages of channels on
     /// different connections have no order between them. Fails only on
     /// settings that cannot make connections (an unusable TLS set-up).
     ///
