@@ -372,6 +372,13 @@ fn typed<R: FromValue>(
 /// [`ErrorKind::Watch`]. A command the server rejects while queueing (a wrong
 /// number of arguments) aborts the whole transaction with `EXECABORT`.
 ///
+/// The transaction writes its own `MULTI` and `EXEC` (after the `SCRIPT
+/// LOAD`s of the scripts it calls): added as commands, `MULTI`, `EXEC` and
+/// `DISCARD` are refused before sending ([`ErrorKind::Config`]). On a
+/// [`crate::ClusterClient`] it goes whole to the node of its keys' one
+/// slot; keys in several slots are refused before anything is sent
+/// ([`ErrorKind::CrossSlot`]).
+///
 /// ```no_run
 /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
 /// use redis_core::prelude::*;
