@@ -1,7 +1,8 @@
 //! Redis Cluster: one handle for all the nodes. Commands go to the primary
 //! of their keys' slot, a pipeline is split by node and its replies come
 //! back in order, a transaction runs when its keys share a slot (a hash
-//! tag), and one whose keys do not is refused before anything is sent.
+//! tag), and one whose keys do not is refused before anything is sent;
+//! `mset_nonatomic` writes keys of several slots, not atomically.
 //! Commands for every shard (DBSIZE) are fanned out and merged; any
 //! command can be sent to the nodes named (`cluster.on(Targets::..)`).
 //! A subscriber takes channels on any node and shard channels on the
@@ -55,6 +56,13 @@ async fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
         .expect_err("the keys are in two slots");
     assert_eq!(error.kind(), ErrorKind::CrossSlot);
     println!("refused: {error}");
+    // Unless the caller says it need not be atomic: split by slot, each
+    // node's part sent in parallel.
+    cluster
+        .mset_nonatomic([(keys[0].as_str(), 1), (keys[1].as_str(), 2)])
+        .await?;
+    let both: Vec<Option<u64>> = cluster.mget([&keys[0], &keys[1]]).await?;
+    println!("set apart, read together: {both:?}");
 
     // DBSIZE goes to every primary and the counts are added up; through
     // `on`, each node's own reply.

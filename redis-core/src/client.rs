@@ -561,40 +561,30 @@ impl Executor for Client {
         None
     }
 
-    async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
-        if cmds.is_empty() {
+    /// A batch of plain commands goes to the shared connection in one copy
+    /// of its bytes (a transaction's with `MULTI` and `EXEC` around them);
+    /// one that blocks, leaves state or holds a command only a server
+    /// could tell about goes command by command, the way single commands
+    /// go.
+    async fn execute_batch(&self, batch: &Batch) -> Result<Vec<Value>> {
+        if batch.reply_count() == 0 {
             return Ok(Vec::new());
         }
-        Ok(sending::Sending::new(self, cmds).await?.into_vec())
-    }
-
-    /// A pipeline of plain commands goes to the shared connection in one
-    /// copy of its bytes; one that blocks, leaves state or holds a command
-    /// only a server could tell about takes the way of `execute_batch`.
-    async fn execute_encoded(&self, batch: &Batch) -> Result<Vec<Value>> {
-        if batch.len() == 0 {
-            return Ok(Vec::new());
-        }
-        if let Some(refused) = batch.refusal() {
-            return Err(refused);
-        }
+        let span = CommandSpan::of_batch(batch, &self.inner.config);
         if !batch.is_plain() {
-            return self.execute_batch(&batch.to_cmds()).await;
+            let sending = sending::Sending::spanned(self, batch.wire_cmds(), span);
+            return Ok(sending.await?.into_vec());
         }
         if let Some(cache) = &self.inner.cache {
             cache.forget_written(&batch.to_cmds());
         }
-        let span = CommandSpan::of_batch(batch, &self.inner.config);
         span.record_peer(|| self.node());
         let timeout = batch.timeout(self.inner.config.response_timeout);
-        let queued = self
-            .inner
-            .mux
-            .submit_encoded(batch.bytes(), batch.len(), timeout);
+        let queued = self.inner.mux.submit_batch(batch, timeout);
         let replies = match queued.instrument(span.get()).await {
             Ok(replies) => Ok(replies),
             Err(failed) => {
-                let cmds = batch.to_cmds();
+                let cmds = batch.wire_cmds();
                 let retried = self.retry(&cmds, failed).instrument(span.get()).await;
                 // The reconnect may have gone elsewhere (a Sentinel client).
                 span.record_peer(|| self.node());

@@ -235,6 +235,14 @@ impl Cmd {
         self
     }
 
+    /// Lets a cluster split the command by hash slot and send each slot's
+    /// part on its own: for the typed commands that say they are not
+    /// atomic (`mset_nonatomic`). Elsewhere the command goes as it is.
+    pub(crate) fn splitting_by_slot(mut self) -> Self {
+        self.traits = self.traits.splitting_by_slot();
+        self
+    }
+
     /// The timeout override: `None` when the client's default applies.
     pub(crate) fn timeout(&self) -> Option<Option<Duration>> {
         self.timeout.get()

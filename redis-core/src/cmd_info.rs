@@ -66,6 +66,10 @@ impl Traits {
     const SUBCOMMANDS: u8 = 16;
     /// `EXEC` and `DISCARD`: end what `MULTI` began.
     const ENDS_MULTI: u8 = 32;
+    /// Ours, set on a command rather than read from the table: the caller
+    /// allows a cluster to split it by hash slot and send each slot's part
+    /// apart, so that it is not atomic there (`mset_nonatomic`).
+    const SPLITS_BY_SLOT: u8 = 64;
 
     /// The entry of a name the table does not have.
     const UNKNOWN: u16 = u16::MAX;
@@ -143,6 +147,25 @@ impl Traits {
 
     fn has(self, flag: u8) -> bool {
         self.bits & flag != 0
+    }
+
+    /// `MULTI`, `EXEC` or `DISCARD`: what frames a transaction.
+    pub(crate) fn frames_multi(self) -> bool {
+        self.has(Self::MULTI | Self::ENDS_MULTI)
+    }
+
+    /// These traits, and leave for a cluster to split the command by slot
+    /// (see [`Traits::SPLITS_BY_SLOT`]).
+    pub(crate) fn splitting_by_slot(self) -> Traits {
+        Traits {
+            bits: self.bits | Self::SPLITS_BY_SLOT,
+            ..self
+        }
+    }
+
+    /// Whether the caller let a cluster split the command by slot.
+    pub(crate) fn splits_by_slot(self) -> bool {
+        self.has(Self::SPLITS_BY_SLOT)
     }
 
     /// Never modifies data (see [`Traits::READ_ONLY`]). For a container, false:

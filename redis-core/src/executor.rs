@@ -24,10 +24,29 @@ pub trait Executor: Send + Sync {
     /// becomes `Err` with [`crate::ErrorKind::Server`] and the server's code.
     fn execute<T: FromValue>(&self, cmd: Cmd) -> Self::Execute<'_, T>;
 
-    /// Sends `cmds` together, in order, in one round trip where the topology
-    /// allows it. Each command's server error stays in place as
-    /// [`Value::Error`]; `Err` means the batch as a whole failed.
-    fn execute_batch(&self, cmds: &[Cmd]) -> impl Future<Output = Result<Vec<Value>>> + Send;
+    /// Sends a [`crate::Pipeline`]'s or [`crate::Transaction`]'s commands
+    /// together, in one round trip where the topology allows it, as the
+    /// [`Batch`] says: what must run first (the scripts' `SCRIPT LOAD`s),
+    /// then the commands, as one atomic unit (`MULTI` ... `EXEC`) when the
+    /// batch is a transaction. The replies come in that order: one per
+    /// command of the preamble, then `MULTI`'s, one per command (`QUEUED`)
+    /// and `EXEC`'s for a transaction, else one per command. Each server
+    /// error stays in place as [`Value::Error`]; `Err` means the batch as a
+    /// whole failed.
+    ///
+    /// Pipelines and transactions call this, after refusing what must not
+    /// be sent; a wrapper of an executor passes it on. To send commands
+    /// together, build a [`crate::Pipeline`]:
+    ///
+    /// ```no_run
+    /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
+    /// use redis_core::{Cmd, Pipeline, Value};
+    /// let mut pipe: Pipeline<Vec<Value>> = Pipeline::default();
+    /// pipe.push(Cmd::new("PING")).push(Cmd::new("TIME"));
+    /// let replies = pipe.query(client).await?;
+    /// # let _ = replies; Ok(()) }
+    /// ```
+    fn execute_batch(&self, batch: &Batch) -> impl Future<Output = Result<Vec<Value>>> + Send;
 
     /// Sends `cmd` to every primary and returns each one's reply: on a
     /// [`crate::ClusterClient`] one reply per primary that serves slots
@@ -88,15 +107,6 @@ pub trait Executor: Send + Sync {
     /// ```
     fn hash_tag_of(&self, primary: &str) -> Option<String>;
 
-    /// Sends a pipeline's commands, already encoded back to back, as
-    /// [`Executor::execute_batch`] sends them. The provided method decodes
-    /// them and calls `execute_batch`; a [`crate::Client`] writes the bytes
-    /// to its connection as they are.
-    #[doc(hidden)]
-    fn execute_encoded(&self, batch: &Batch) -> impl Future<Output = Result<Vec<Value>>> + Send {
-        async move { self.execute_batch(&batch.to_cmds()).await }
-    }
-
     /// Names the server in an error that a batch's replies made (a
     /// command's error reply, an aborted transaction), as the executor's
     /// own errors already do. The default leaves the error as it is.
@@ -116,8 +126,8 @@ impl<E: Executor + ?Sized> Executor for &E {
         (**self).execute(cmd)
     }
 
-    fn execute_batch(&self, cmds: &[Cmd]) -> impl Future<Output = Result<Vec<Value>>> + Send {
-        (**self).execute_batch(cmds)
+    fn execute_batch(&self, batch: &Batch) -> impl Future<Output = Result<Vec<Value>>> + Send {
+        (**self).execute_batch(batch)
     }
 
     fn execute_on_primaries<T: FromValue>(
@@ -133,10 +143,6 @@ impl<E: Executor + ?Sized> Executor for &E {
 
     fn hash_tag_of(&self, primary: &str) -> Option<String> {
         (**self).hash_tag_of(primary)
-    }
-
-    fn execute_encoded(&self, batch: &Batch) -> impl Future<Output = Result<Vec<Value>>> + Send {
-        (**self).execute_encoded(batch)
     }
 
     fn name_node(&self, error: crate::Error) -> crate::Error {
@@ -154,8 +160,8 @@ impl<E: Executor + ?Sized> Executor for Arc<E> {
         (**self).execute(cmd)
     }
 
-    fn execute_batch(&self, cmds: &[Cmd]) -> impl Future<Output = Result<Vec<Value>>> + Send {
-        (**self).execute_batch(cmds)
+    fn execute_batch(&self, batch: &Batch) -> impl Future<Output = Result<Vec<Value>>> + Send {
+        (**self).execute_batch(batch)
     }
 
     fn execute_on_primaries<T: FromValue>(
@@ -171,10 +177,6 @@ impl<E: Executor + ?Sized> Executor for Arc<E> {
 
     fn hash_tag_of(&self, primary: &str) -> Option<String> {
         (**self).hash_tag_of(primary)
-    }
-
-    fn execute_encoded(&self, batch: &Batch) -> impl Future<Output = Result<Vec<Value>>> + Send {
-        (**self).execute_encoded(batch)
     }
 
     fn name_node(&self, error: crate::Error) -> crate::Error {

@@ -6,8 +6,8 @@ use std::marker::PhantomData;
 use crate::batch::Batch;
 use crate::commands::{Command, Target};
 use crate::convert::FromValue;
-use crate::script::{Script, ScriptInvocation};
-use crate::{Cmd, Error, ErrorKind, Executor, Result, Value};
+use crate::script::ScriptInvocation;
+use crate::{Error, ErrorKind, Executor, Result, Value};
 
 /// Commands buffered and sent in one round trip; replies come back in order,
 /// typed: `R` is the tuple of the reply types of the commands added so far.
@@ -16,7 +16,14 @@ use crate::{Cmd, Error, ErrorKind, Executor, Result, Value};
 /// [`Transaction`] for that). Scripts added with [`Pipeline::invoke`] are
 /// loaded at the front of the same round trip, so `NOSCRIPT` cannot happen.
 ///
-/// Chain typed commands (the methods of [`crate::commands`]), raw [`Cmd`]s
+/// `MULTI`, `EXEC` and `DISCARD` added as commands are refused when the
+/// pipeline is sent, with [`ErrorKind::Config`] and nothing sent, on every
+/// executor and topology: what runs atomically is a [`Transaction`], which
+/// writes them itself (on a cluster, to its slot's node). For a `MULTI` of
+/// your own, send the commands one by one on a [`crate::Dedicated`]
+/// connection.
+///
+/// Chain typed commands (the methods of [`crate::commands`]), raw [`Cmd`](crate::Cmd)s
 /// with [`Pipeline::command`], and script calls; each step returns the pipeline
 /// with one more reply type:
 ///
@@ -47,9 +54,9 @@ use crate::{Cmd, Error, ErrorKind, Executor, Result, Value};
 /// ```
 #[must_use = "a pipeline does nothing until queried; `command` returns the extended pipeline"]
 pub struct Pipeline<R = ()> {
-    /// The commands, encoded back to back: one buffer, not one per command.
+    /// The commands, encoded back to back (one buffer, not one per
+    /// command), and the scripts' loads: what the executor is given.
     batch: Batch,
-    scripts: Vec<Script>,
     replies: PhantomData<fn() -> R>,
 }
 
@@ -129,7 +136,6 @@ impl<R> Default for Pipeline<R> {
     fn default() -> Self {
         Pipeline {
             batch: Batch::default(),
-            scripts: Vec::new(),
             replies: PhantomData,
         }
     }
@@ -139,7 +145,6 @@ impl<R> Clone for Pipeline<R> {
     fn clone(&self) -> Self {
         Pipeline {
             batch: self.batch.clone(),
-            scripts: self.scripts.clone(),
             replies: PhantomData,
         }
     }
@@ -149,13 +154,13 @@ impl<R> fmt::Debug for Pipeline<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pipeline")
             .field("commands", &self.batch.len())
-            .field("scripts", &self.scripts.len())
+            .field("scripts", &self.batch.preamble_len())
             .finish()
     }
 }
 
 impl<R: ReplyTuple> Pipeline<R> {
-    /// Appends a command: a typed [`Command`], or a [`Cmd`] whose reply type
+    /// Appends a command: a typed [`Command`], or a [`Cmd`](crate::Cmd) whose reply type
     /// is then inferred from how the result is used.
     pub fn command<T: FromValue>(mut self, command: impl Into<Command<T>>) -> Pipeline<R::With<T>> {
         self.batch.push(command.into().cmd());
@@ -221,7 +226,7 @@ impl<R> Pipeline<R> {
     /// Sends the commands and returns each one's own result, untyped: one
     /// command's server error does not hide the others' replies.
     pub async fn execute(&self, executor: &(impl Executor + ?Sized)) -> Result<Vec<Result<Value>>> {
-        let replies = self.send(executor, false).await?;
+        let replies = self.send(executor).await?;
         Ok(each_result(executor, &self.batch, replies))
     }
 
@@ -251,7 +256,7 @@ impl<R> Pipeline<R> {
     where
         R: FromValue,
     {
-        let replies = self.send(executor, false).await?;
+        let replies = self.send(executor).await?;
         typed(executor, &self.batch, replies)
     }
 
@@ -276,53 +281,46 @@ impl<R> Pipeline<R> {
     where
         R: EachResult,
     {
-        let replies = self.send(executor, false).await?;
+        let replies = self.send(executor).await?;
         typed(executor, &self.batch, replies)
     }
 
     fn retyped<S>(self) -> Pipeline<S> {
         Pipeline {
             batch: self.batch,
-            scripts: self.scripts,
             replies: PhantomData,
         }
     }
 
     fn push_invocation(&mut self, invocation: &ScriptInvocation) {
-        let script = invocation.script();
-        if !self
-            .scripts
-            .iter()
-            .any(|known| known.sha1() == script.sha1())
-        {
-            self.scripts.push(script.clone());
+        let load = invocation.script().load_cmd();
+        if !self.batch.preloads(&load) {
+            self.batch.preload(&load);
         }
         self.batch.push(&invocation.evalsha_cmd());
     }
 
-    /// Sends `SCRIPT LOAD`s, then the commands (wrapped in MULTI/EXEC when
-    /// `atomic`), and returns the replies of the commands proper.
-    async fn send(&self, executor: &(impl Executor + ?Sized), atomic: bool) -> Result<Vec<Value>> {
-        if self.scripts.is_empty() && !atomic {
-            // The common case: the bytes as they are, in one copy.
-            let replies = executor.execute_encoded(&self.batch).await?;
-            return one_per_command(replies, self.batch.len());
+    /// Sends the batch and returns the replies after the preamble's: one
+    /// per command, or for a transaction `MULTI`'s, the `QUEUED`s and
+    /// `EXEC`'s. A script that failed to load fails the call.
+    async fn send(&self, executor: &(impl Executor + ?Sized)) -> Result<Vec<Value>> {
+        if let Some(refused) = self.batch.refusal() {
+            return Err(refused);
         }
-        let mut batch = Vec::with_capacity(self.scripts.len() + self.batch.len() + 2);
-        batch.extend(self.scripts.iter().map(Script::load_cmd));
-        batch.extend(atomic.then(|| Cmd::new("MULTI")));
-        batch.extend(self.batch.to_cmds());
-        batch.extend(atomic.then(|| Cmd::new("EXEC")));
-        let mut replies = one_per_command(executor.execute_batch(&batch).await?, batch.len())?;
-        let rest = replies.split_off(self.scripts.len());
-        for (cmd, reply) in batch.iter().zip(replies) {
-            per_command(executor, cmd.name(), reply)?;
+        let replies = executor.execute_batch(&self.batch).await?;
+        let mut replies = one_per_command(replies, self.batch.reply_count())?;
+        if self.batch.preamble_len() == 0 {
+            return Ok(replies);
+        }
+        let rest = replies.split_off(self.batch.preamble_len());
+        for reply in replies {
+            per_command(executor, "SCRIPT", reply)?;
         }
         Ok(rest)
     }
 }
 
-/// The replies, if there is one per command sent.
+/// The replies, if there are as many as the batch gets.
 fn one_per_command(replies: Vec<Value>, sent: usize) -> Result<Vec<Value>> {
     if replies.len() != sent {
         return Err(Error::protocol(format!(
@@ -374,6 +372,13 @@ fn typed<R: FromValue>(
 /// [`ErrorKind::Watch`]. A command the server rejects while queueing (a wrong
 /// number of arguments) aborts the whole transaction with `EXECABORT`.
 ///
+/// The transaction writes its own `MULTI` and `EXEC` (after the `SCRIPT
+/// LOAD`s of the scripts it calls): added as commands, `MULTI`, `EXEC` and
+/// `DISCARD` are refused before sending ([`ErrorKind::Config`]). On a
+/// [`crate::ClusterClient`] it goes whole to the node of its keys' one
+/// slot; keys in several slots are refused before anything is sent
+/// ([`ErrorKind::CrossSlot`]).
+///
 /// ```no_run
 /// # async fn run(client: &redis_core::Client) -> redis_core::Result<()> {
 /// use redis_core::prelude::*;
@@ -392,7 +397,7 @@ pub struct Transaction<R = ()> {
 impl<R> Transaction<R> {
     /// The commands, encoded: for the executor to check where they go and
     /// for the client-side cache to forget what they write.
-    pub(crate) fn batch(&self) -> &crate::batch::Batch {
+    pub(crate) fn batch(&self) -> &Batch {
         &self.pipeline.batch
     }
 }
@@ -407,7 +412,10 @@ impl Transaction<()> {
 impl<R> Default for Transaction<R> {
     fn default() -> Self {
         Transaction {
-            pipeline: Pipeline::default(),
+            pipeline: Pipeline {
+                batch: Batch::atomic(),
+                replies: PhantomData,
+            },
         }
     }
 }
@@ -462,9 +470,9 @@ impl<T: FromValue> Transaction<Vec<T>> {
 
 impl<T: FromValue> FromIterator<Command<T>> for Transaction<Vec<T>> {
     fn from_iter<I: IntoIterator<Item = Command<T>>>(commands: I) -> Self {
-        Transaction {
-            pipeline: commands.into_iter().collect(),
-        }
+        let mut transaction = Transaction::default();
+        transaction.pipeline.extend(commands);
+        transaction
     }
 }
 
@@ -487,7 +495,7 @@ impl<R> Transaction<R> {
 
     /// Runs it: the replies inside EXEC's, one per command.
     async fn results(&self, executor: &(impl Executor + ?Sized)) -> Result<Vec<Value>> {
-        let mut replies = self.pipeline.send(executor, true).await?;
+        let mut replies = self.pipeline.send(executor).await?;
         let exec = replies
             .pop()
             .ok_or_else(|| Error::protocol("no reply to EXEC"))?;

@@ -11,6 +11,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use tracing::Instrument;
 
+use crate::batch::Batch;
 use crate::cmd_info::{ends_multi, is_multi, is_stateful, pubsub_refusal, reply_timeout};
 use crate::config::Config;
 use crate::connection::{Connection, Connector};
@@ -322,10 +323,13 @@ impl Executor for Dedicated {
         }
     }
 
-    async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
-        let span = CommandSpan::new(cmds, &self.inner.pool.config);
+    async fn execute_batch(&self, batch: &Batch) -> Result<Vec<Value>> {
+        if batch.reply_count() == 0 {
+            return Ok(Vec::new());
+        }
+        let span = CommandSpan::of_batch(batch, &self.inner.pool.config);
         span.record_peer(|| self.node());
-        let result = self.run(cmds).instrument(span.get()).await;
+        let result = self.run(&batch.wire_cmds()).instrument(span.get()).await;
         span.finish(result)
     }
 }

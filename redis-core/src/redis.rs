@@ -170,10 +170,10 @@ impl Executor for Redis {
         }
     }
 
-    async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
+    async fn execute_batch(&self, batch: &Batch) -> Result<Vec<Value>> {
         match self {
-            Redis::Server(client) => client.execute_batch(cmds).await,
-            Redis::Cluster(cluster) => cluster.execute_batch(cmds).await,
+            Redis::Server(client) => client.execute_batch(batch).await,
+            Redis::Cluster(cluster) => cluster.execute_batch(batch).await,
         }
     }
 
@@ -195,13 +195,6 @@ impl Executor for Redis {
         match self {
             Redis::Server(client) => client.hash_tag_of(primary),
             Redis::Cluster(cluster) => Executor::hash_tag_of(cluster, primary),
-        }
-    }
-
-    async fn execute_encoded(&self, batch: &Batch) -> Result<Vec<Value>> {
-        match self {
-            Redis::Server(client) => client.execute_encoded(batch).await,
-            Redis::Cluster(cluster) => cluster.execute_encoded(batch).await,
         }
     }
 

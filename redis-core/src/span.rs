@@ -38,13 +38,14 @@ pub(crate) struct CommandSpan(Option<Box<tracing::Span>>);
 impl CommandSpan {
     /// The span of `cmds` sent together (one command alone is not a batch).
     pub(crate) fn new(cmds: &[Cmd], config: &Config) -> CommandSpan {
-        CommandSpan::of(Operation::of(cmds.iter().map(Cmd::name)), config)
+        CommandSpan::of(Operation::of(cmds.iter().map(Cmd::name), false), config)
     }
 
-    /// The span of an encoded pipeline.
+    /// The span of a pipeline or transaction, named by its commands (the
+    /// preamble's script loads not counted).
     pub(crate) fn of_batch(batch: &Batch, config: &Config) -> CommandSpan {
         let names = (0..batch.len()).map(|i| batch.name(i));
-        CommandSpan::of(Operation::of(names), config)
+        CommandSpan::of(Operation::of(names, batch.is_atomic()), config)
     }
 
     fn of(operation: Operation<'_>, config: &Config) -> CommandSpan {
@@ -162,25 +163,18 @@ struct Operation<'a> {
 }
 
 impl<'a> Operation<'a> {
-    fn of(names: impl ExactSizeIterator<Item = &'a str> + Clone) -> Operation<'a> {
-        let count = names.len();
-        if count == 1 {
+    /// The operation of commands sent together, `atomic` when they are a
+    /// transaction's (between MULTI and EXEC, which are not named).
+    fn of(names: impl ExactSizeIterator<Item = &'a str> + Clone, atomic: bool) -> Operation<'a> {
+        if names.len() == 1 && !atomic {
             return Operation {
                 batch: None,
                 common: names.clone().next(),
                 batch_size: None,
             };
         }
-        let first = names.clone().next();
-        let last = names.clone().last();
-        let is_multi = count >= 2
-            && first.is_some_and(|n| n.eq_ignore_ascii_case("MULTI"))
-            && last.is_some_and(|n| n.eq_ignore_ascii_case("EXEC"));
-        let (batch, inner): (&'static str, Vec<&str>) = if is_multi {
-            ("MULTI", names.skip(1).take(count - 2).collect())
-        } else {
-            ("PIPELINE", names.collect())
-        };
+        let batch = if atomic { "MULTI" } else { "PIPELINE" };
+        let inner: Vec<&str> = names.collect();
         let common = inner
             .first()
             .copied()
@@ -219,7 +213,12 @@ mod tests {
     }
 
     fn name(names: &[&str]) -> (String, Option<usize>) {
-        let op = Operation::of(names.iter().copied());
+        let op = Operation::of(names.iter().copied(), false);
+        (op.to_string(), op.batch_size)
+    }
+
+    fn transaction(names: &[&str]) -> (String, Option<usize>) {
+        let op = Operation::of(names.iter().copied(), true);
         (op.to_string(), op.batch_size)
     }
 
@@ -241,12 +240,16 @@ mod tests {
     #[test]
     fn a_transaction_counts_what_runs_between_multi_and_exec() {
         assert_eq!(
-            name(&["MULTI", "INCR", "INCR", "EXEC"]),
+            transaction(&["INCR", "INCR"]),
             ("MULTI INCR".into(), Some(2))
         );
+        assert_eq!(transaction(&["INCR", "GET"]), ("MULTI".into(), Some(2)));
+        assert_eq!(transaction(&["INCR"]), ("MULTI INCR".into(), Some(1)));
+        assert_eq!(transaction(&[]), ("MULTI".into(), Some(0)));
+        // Commands named MULTI and EXEC in a plain list make no transaction.
         assert_eq!(
-            name(&["MULTI", "INCR", "GET", "EXEC"]),
-            ("MULTI".into(), Some(2))
+            name(&["MULTI", "INCR", "EXEC"]),
+            ("PIPELINE".into(), Some(3))
         );
     }
 }

@@ -1,13 +1,108 @@
 //! A failing command inside a pipeline or transaction, on real servers:
 //! fail-fast by default, one result per command when the reply type asks
 //! for it (`Result<T>` slots), and errors that name the command and the
-//! node. One server's: on a cluster a batch's replies come from several
-//! nodes, and which one refused a command is not carried with its reply yet.
+//! node (one server's: on a cluster a batch's replies come from several
+//! nodes, and which one refused a command is not carried with its reply yet).
+//! And what a batch is decides how it goes, on one server and on the cluster
+//! alike: a transaction whole, scripts loaded first, MULTI, EXEC and DISCARD
+//! written by hand refused.
 
 #![allow(clippy::unwrap_used)]
 
 use redis_core::prelude::*;
-use redis_tests::{Ctx, each_server_setup};
+use redis_core::{Executor, TypedScript, Value};
+use redis_tests::{Ctx, each_server_setup, each_setup};
+
+/// The same checks on any executor; `key` names a key of the test, all of
+/// them in one hash slot.
+async fn batches_go_as_what_they_are(redis: &impl Executor, key: impl Fn(&str) -> String) {
+    let (a, b, c) = (key("a"), key("b"), key("c"));
+    // Atomic: a command refused while queueing applies nothing, not even
+    // the SET before it.
+    let err = Transaction::new()
+        .set(&a, 1)
+        .command::<Value>(Cmd::new("SET").arg(&b))
+        .query(redis)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("EXECABORT"), "{err}");
+    assert_eq!(redis.exists(&a).await.unwrap(), 0);
+
+    // Scripts the server has never seen (their code names this run's
+    // keys): loaded before MULTI, then run inside the transaction.
+    let code = |op: &str| format!("-- {a}\nreturn redis.call('{op}', KEYS[1], ARGV[1])");
+    let incrby: TypedScript<(&str,), (i64,), i64> = TypedScript::new(&code("INCRBY"));
+    let append: TypedScript<(&str,), (&str,), i64> = TypedScript::new(&code("APPEND"));
+    let (x, y, n, z): (i64, i64, i64, i64) = Transaction::new()
+        .invoke(incrby.call((&a,), (2,)).invocation())
+        .invoke(incrby.call((&b,), (3,)).invocation())
+        .incr(&a)
+        .invoke(append.call((&c,), ("hi",)).invocation())
+        .query(redis)
+        .await
+        .unwrap();
+    assert_eq!((x, y, n, z), (2, 3, 3, 2));
+    // In a pipeline, typed; once more with new code.
+    let decr: TypedScript<(&str,), (i64,), i64> = TypedScript::new(&code("DECRBY"));
+    let (after, text): (i64, String) = Pipeline::new()
+        .call(&decr.call((&a,), (1,)))
+        .get(&c)
+        .query(redis)
+        .await
+        .unwrap();
+    assert_eq!((after, text.as_str()), (2, "hi"));
+
+    // MULTI, EXEC, DISCARD by hand: refused before sending, whole.
+    let err = Pipeline::new()
+        .set(&a, 10)
+        .command::<Value>(Cmd::new("MULTI"))
+        .set(&b, 10)
+        .command::<Value>(Cmd::new("EXEC"))
+        .query(redis)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+    assert_eq!(err.command(), Some("MULTI"), "{err}");
+    assert!(err.to_string().contains("use Transaction"), "{err}");
+    let err = Transaction::new()
+        .set(&a, 10)
+        .command::<Value>(Cmd::new("DISCARD"))
+        .query(redis)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+    let values: Vec<Option<i64>> = redis.mget([&a, &b]).await.unwrap();
+    assert_eq!(values, [Some(2), Some(3)], "nothing was sent");
+
+    // Not atomic, and on one slot (or one server) simply MSET.
+    redis.mset_nonatomic([(&a, "x"), (&b, "y")]).await.unwrap();
+    let values: Vec<Option<String>> = redis.mget([&a, &b]).await.unwrap();
+    assert_eq!(values, [Some("x".into()), Some("y".into())]);
+    assert_eq!(redis.del([&a, &b, &c]).await.unwrap(), 3);
+}
+
+each_setup!(batches_go_as_what_they_are, |ctx: Ctx| async move {
+    let client = ctx.client().await;
+    batches_go_as_what_they_are(&client, |name| ctx.key(name)).await;
+});
+
+each_server_setup!(
+    batches_go_as_what_they_are_on_a_dedicated_connection,
+    |ctx: Ctx| async move {
+        let client = ctx.server_client().await;
+        let conn = client.dedicated().await.unwrap();
+        batches_go_as_what_they_are(&conn, |name| ctx.key(&format!("d:{name}"))).await;
+        // A MULTI of one's own goes there command by command.
+        let key = ctx.key("own");
+        let ok: String = Cmd::new("MULTI").query(&conn).await.unwrap();
+        let queued: String = Cmd::new("INCR").arg(&key).query(&conn).await.unwrap();
+        let ran: Vec<i64> = Cmd::new("EXEC").query(&conn).await.unwrap();
+        assert_eq!(
+            (ok.as_str(), queued.as_str(), ran),
+            ("OK", "QUEUED", vec![1])
+        );
+    }
+);
 
 each_server_setup!(
     a_wrongtype_in_a_pipeline_fails_the_call_and_names_the_node,

@@ -22,7 +22,7 @@ use std::time::Duration;
 use redis_core::cluster::key_slot;
 use redis_core::commands::{self, *};
 use redis_core::{
-    Addr, Client, ClusterClient, Cmd, Config, ErrorKind, Executor, Pipeline, Transaction, Value,
+    Addr, Client, ClusterClient, Cmd, Config, ErrorKind, Pipeline, Transaction, Value,
 };
 use redis_tests::{TempServer, servers};
 
@@ -270,18 +270,26 @@ async fn cross_slot_atomic_commands_are_refused_before_sending() {
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::CrossSlot, "{error}");
-    // A pipeline with a transaction in it is refused whole.
-    let error = cluster
-        .execute_batch(&[
-            Cmd::new("SET").arg(&a).arg(1),
-            Cmd::new("MULTI"),
-            Cmd::new("SET").arg(&a).arg(1),
-            Cmd::new("SET").arg(&b).arg(1),
-            Cmd::new("EXEC"),
-        ])
+    // So is one whose scripts' loads would have gone first.
+    let script = redis_core::Script::new(&format!("-- {prefix}\nreturn 1"));
+    let error = Transaction::new()
+        .invoke::<i64>(&script.key(&a))
+        .set(&b, 2)
+        .query(&cluster)
         .await
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::CrossSlot, "{error}");
+    let loaded: Vec<bool> = cluster.script_exists(script.sha1()).await.unwrap();
+    assert_eq!(loaded, [false], "the script was not loaded anywhere");
+    // A pipeline with a MULTI of its own is refused whole, whatever its
+    // keys: the cluster never guesses a transaction from command names.
+    let mut pipe: Pipeline<Vec<Value>> = Pipeline::default();
+    pipe.push(Cmd::new("SET").arg(&a).arg(1))
+        .push(Cmd::new("MULTI"))
+        .push(Cmd::new("SET").arg(&b).arg(1))
+        .push(Cmd::new("EXEC"));
+    let error = pipe.query(&cluster).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Config, "{error}");
     // Nothing reached a server: neither key exists.
     let exists: u64 = cluster.exists(&a).await.unwrap();
     let exists_b: u64 = cluster.exists(&b).await.unwrap();
@@ -436,10 +444,25 @@ async fn mget_del_exists_across_slots_are_split_and_merged() {
     assert_eq!(cluster.exists(&twice).await.unwrap(), 41);
     assert_eq!(cluster.del(&keys).await.unwrap(), 40);
     assert_eq!(cluster.exists(&keys).await.unwrap(), 0);
-    // MSET stays all-or-nothing: refused rather than split.
-    let pairs: Vec<(&str, &str)> = keys.iter().map(|k| (k.as_str(), "v")).collect();
-    let error = cluster.mset(pairs).await.unwrap_err();
+    // MSET stays all-or-nothing: refused rather than split, naming the
+    // way out; mset_nonatomic splits it by slot.
+    let pairs: Vec<(String, String)> = keys.iter().map(|k| (k.clone(), format!("v{k}"))).collect();
+    let error = cluster.mset(&pairs).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::CrossSlot);
+    assert!(error.to_string().contains("mset_nonatomic"), "{error}");
+    assert_eq!(cluster.exists(&keys).await.unwrap(), 0);
+    cluster.mset_nonatomic(&pairs).await.unwrap();
+    let values: Vec<Option<String>> = cluster.mget(&keys).await.unwrap();
+    let expected: Vec<Option<String>> = keys.iter().map(|k| Some(format!("v{k}"))).collect();
+    assert_eq!(values, expected);
+    // Each key was written on its own slot's primary, not elsewhere.
+    for key in keys.iter().step_by(7) {
+        let owner = cluster.slot_owner(key_slot(key.as_bytes())).unwrap();
+        let node = Client::connect(format!("redis://{owner}")).await.unwrap();
+        let value: Option<String> = node.get(key).await.unwrap();
+        assert_eq!(value, Some(format!("v{key}")));
+    }
+    assert_eq!(cluster.del(&keys).await.unwrap(), 60);
 }
 
 /// SIGKILL of a primary: calls on the other shards go on at their normal

@@ -55,8 +55,12 @@ each_server_setup!(
             .set(ctx.key("t"), 1)
             .command::<String>(Cmd::new(""));
         assert_refused(transaction.query(&client).await, why);
-        let batch = [Cmd::new("PING"), Cmd::new("")];
-        assert_refused(client.execute_batch(&batch).await, why);
+        let mut untyped: Pipeline<Vec<redis_core::Value>> = Pipeline::default();
+        untyped.push(Cmd::new("PING")).push(Cmd::new(""));
+        assert_refused(untyped.query(&client).await, why);
+        let dedicated = client.dedicated().await.unwrap();
+        assert_refused(untyped.query(&dedicated).await, why);
+        drop(dedicated);
         let dedicated = client.dedicated().await.unwrap();
         assert_refused(Cmd::new("").query::<String>(&dedicated).await, why);
         // Nothing of the refused batches was applied.

@@ -22,7 +22,7 @@ use crate::{Cmd, Error, FromValue, Result, Value};
 /// failure) are boxed, with their own copies of the client and commands.
 ///
 /// `C` holds the commands: one owned command (`[Cmd; 1]`) for a command sent
-/// alone, a borrowed slice for a batch.
+/// alone, a batch's on the wire (`Vec<Cmd>`).
 pub(super) struct Sending<'c, C> {
     client: &'c Client,
     cmds: C,
@@ -49,8 +49,15 @@ enum Step<'c> {
 
 impl<'c, C: AsRef<[Cmd]>> Sending<'c, C> {
     pub(super) fn new(client: &'c Client, cmds: C) -> Sending<'c, C> {
+        let span = CommandSpan::new(cmds.as_ref(), &client.inner.config);
+        Sending::spanned(client, cmds, span)
+    }
+
+    /// As [`Sending::new`], in `span`: a batch's, named by what the batch
+    /// is rather than by its commands on the wire.
+    pub(super) fn spanned(client: &'c Client, cmds: C, span: CommandSpan) -> Sending<'c, C> {
         Sending {
-            span: CommandSpan::new(cmds.as_ref(), &client.inner.config),
+            span,
             client,
             cmds,
             step: Step::Start,

@@ -13,9 +13,10 @@ use tokio::time::Instant;
 
 use super::client::ClusterClient;
 use super::merge::merge;
-use super::routing::{Group, Route, Unit, units};
+use super::routing::{Group, Kind, Route, Unit, singles, units};
 use super::slots::key_slot;
 use super::split::split;
+use crate::batch::Batch;
 use crate::cmd_info::is_read_only;
 use crate::executor::reply_to;
 use crate::pool::batch_timeout;
@@ -54,9 +55,37 @@ struct Pending {
 /// One node's part of a round: which units, and where their replies start.
 struct Share {
     node: Arc<str>,
-    /// (index into the pending units, first reply, whether `ASKING` precedes)
-    parts: Vec<(usize, usize, bool)>,
-    cmds: Vec<Cmd>,
+    /// (index into the pending units, where it is in `batch`)
+    places: Vec<(usize, Place)>,
+    /// The units' commands as the node gets them: a transaction's as a
+    /// transaction, after any `ASKING` that must precede it.
+    batch: Batch,
+}
+
+/// Where a unit is in its share's batch.
+enum Place {
+    /// The `n`th command of the preamble.
+    Preamble(usize),
+    /// The `n`th command.
+    Command(usize),
+    /// The transaction.
+    Atomic,
+}
+
+impl Share {
+    /// (index into the pending units, where its replies start in the node's)
+    fn parts(&self) -> Vec<(usize, usize)> {
+        let preamble = self.batch.preamble_len();
+        self.places
+            .iter()
+            .map(|&(p, ref place)| match place {
+                Place::Preamble(at) => (p, *at),
+                Place::Command(at) => (p, preamble + at),
+                // MULTI's reply comes first.
+                Place::Atomic => (p, preamble),
+            })
+            .collect()
+    }
 }
 
 /// A node's replies, or why there are none and whether the commands went
@@ -87,18 +116,19 @@ pub(super) struct Ran {
 }
 
 impl ClusterClient {
-    /// Sends `cmds` and returns one reply per command, in order. Server
-    /// errors other than redirections stay in place as values; `Err` means
-    /// the batch could not be routed (cross-slot), or a node failed in a
-    /// way that is not retried.
+    /// Sends `cmds`, each on its own, and returns one reply per command, in
+    /// order. Server errors other than redirections stay in place as
+    /// values; `Err` means the batch could not be routed (cross-slot), or a
+    /// node failed in a way that is not retried.
     pub(super) async fn run(&self, cmds: &[Cmd]) -> Result<Ran> {
-        self.run_since(cmds, Instant::now()).await
+        self.run_since(cmds, singles(cmds)?, Instant::now()).await
     }
 
-    /// [`ClusterClient::run`] for commands first sent at `started` (straight
-    /// to their node, before this general path): the timeout counts from
-    /// then, so no call waits past it in all.
-    async fn run_since(&self, cmds: &[Cmd], started: Instant) -> Result<Ran> {
+    /// Sends the `units` of `cmds`, first sent at `started` (a command sent
+    /// straight to its node before this general path): the timeout counts
+    /// from then, so no call waits past it in all. The replies are as many
+    /// as the units' ([`Unit::replies`]).
+    async fn run_since(&self, cmds: &[Cmd], units: Vec<Unit>, started: Instant) -> Result<Ran> {
         if let Some(refused) = cmds.iter().find_map(Cmd::refusal) {
             return Err(refused);
         }
@@ -111,7 +141,8 @@ impl ClusterClient {
         }
         let timeout = batch_timeout(cmds, self.inner.nodes.template().response_timeout);
         let deadline = timeout.map(|t| started + t);
-        let mut pending: Vec<Pending> = units(cmds)?
+        let count = units.last().map_or(0, |unit| unit.replies().end);
+        let mut pending: Vec<Pending> = units
             .into_iter()
             .map(|unit| Pending {
                 unit,
@@ -119,7 +150,7 @@ impl ClusterClient {
                 replied: false,
             })
             .collect();
-        let mut replies = vec![Value::Nil; cmds.len()];
+        let mut replies = vec![Value::Nil; count];
         let mut node = None;
         let mut attempt = 0;
         loop {
@@ -148,7 +179,7 @@ impl ClusterClient {
                         // the node may be gone: its replica may have taken
                         // over, which only a new map tells.
                         self.schedule_refresh();
-                        for &(p, _, _) in &parts {
+                        for &(p, _) in &parts {
                             let Some(unit) = pending.get(p).map(|p| &p.unit) else {
                                 continue;
                             };
@@ -168,17 +199,16 @@ impl ClusterClient {
                         continue;
                     }
                 };
-                for (p, start, asking) in parts {
+                for (p, first) in parts {
                     let Some(unit) = pending.get_mut(p) else {
                         continue;
                     };
-                    let count = unit.unit.cmds.len();
-                    let first = start + usize::from(asking);
+                    let count = unit.unit.replies().len();
                     let Some(got) = values.get(first..first + count) else {
                         return Err(Error::protocol(format!(
-                            "{share_node} sent {} replies to {} commands",
+                            "{share_node} sent {} replies where {} were due",
                             values.len(),
-                            start + usize::from(asking) + count
+                            first + count
                         ))
                         .at_node(&share_node));
                     };
@@ -197,7 +227,7 @@ impl ClusterClient {
                         continue;
                     }
                     for (into, value) in replies
-                        .get_mut(unit.unit.cmds.clone())
+                        .get_mut(unit.unit.replies())
                         .into_iter()
                         .flatten()
                         .zip(got)
@@ -243,7 +273,7 @@ impl ClusterClient {
                 let merged = merge(policy, values).map_err(|e| {
                     e.with_command(cmds.get(unit.unit.cmds.start).map_or("", Cmd::name))
                 })?;
-                if let Some(into) = replies.get_mut(unit.unit.cmds.start) {
+                if let Some(into) = replies.get_mut(unit.unit.replies().start) {
                     *into = merged;
                 }
                 unit.replied = true;
@@ -330,27 +360,46 @@ impl ClusterClient {
                 (None, Route::Fan(Group::Primaries, _)) => primaries.to_vec(),
                 (None, Route::Fan(Group::AllNodes, _)) => map.nodes(),
             };
+            let unit_cmds = cmds.get(unit.cmds.clone()).unwrap_or_default();
             for target in targets {
                 let share = match shares.iter().position(|s| s.node == target) {
                     Some(i) => &mut shares[i],
                     None => {
                         shares.push(Share {
                             node: target,
-                            parts: Vec::new(),
-                            cmds: Vec::new(),
+                            places: Vec::new(),
+                            batch: Batch::default(),
                         });
                         let last = shares.len() - 1;
                         &mut shares[last]
                     }
                 };
-                let asking = pending.ask.is_some();
-                share.parts.push((p, share.cmds.len(), asking));
-                if asking {
-                    share.cmds.push(Cmd::new("ASKING"));
+                let batch = &mut share.batch;
+                let asking = pending.ask.is_some().then(|| Cmd::new("ASKING"));
+                let place = match unit.kind {
+                    Kind::Preamble => {
+                        asking.iter().for_each(|asking| batch.preload(asking));
+                        Place::Preamble(batch.preamble_len())
+                    }
+                    Kind::Command => {
+                        asking.iter().for_each(|asking| batch.push(asking));
+                        Place::Command(batch.len())
+                    }
+                    Kind::Atomic => {
+                        // Right before MULTI: the server keeps it for the
+                        // whole transaction.
+                        asking.iter().for_each(|asking| batch.preload(asking));
+                        batch.make_atomic();
+                        Place::Atomic
+                    }
+                };
+                match unit.kind {
+                    Kind::Preamble => unit_cmds.iter().for_each(|cmd| batch.preload(cmd)),
+                    Kind::Command | Kind::Atomic => {
+                        unit_cmds.iter().for_each(|cmd| batch.push(cmd));
+                    }
                 }
-                share
-                    .cmds
-                    .extend_from_slice(cmds.get(unit.cmds.clone()).unwrap_or_default());
+                share.places.push((p, place));
             }
         }
         Ok(shares)
@@ -361,22 +410,21 @@ impl ClusterClient {
     async fn send(
         &self,
         shares: Vec<Share>,
-    ) -> Vec<((Arc<str>, Vec<(usize, usize, bool)>), ShareResult)> {
+    ) -> Vec<((Arc<str>, Vec<(usize, usize)>), ShareResult)> {
         let mut shares = shares;
         if shares.len() == 1
             && let Some(share) = shares.pop()
         {
             // One node: no task to spawn.
-            let result = self.send_share(&share.node, &share.cmds).await;
-            return vec![((share.node, share.parts), result)];
+            let result = self.send_share(&share.node, &share.batch).await;
+            return vec![((share.node.clone(), share.parts()), result)];
         }
         let mut tasks = JoinSet::new();
         let mut heads = Vec::with_capacity(shares.len());
         for (i, share) in shares.into_iter().enumerate() {
+            heads.push((share.node.clone(), share.parts()));
             let client = self.clone();
-            let node = share.node.clone();
-            tasks.spawn(async move { (i, client.send_share(&node, &share.cmds).await) });
-            heads.push((share.node, share.parts));
+            tasks.spawn(async move { (i, client.send_share(&share.node, &share.batch).await) });
         }
         let mut results: Vec<Option<ShareResult>> = heads.iter().map(|_| None).collect();
         while let Some(joined) = tasks.join_next().await {
@@ -405,7 +453,7 @@ impl ClusterClient {
             .collect()
     }
 
-    async fn send_share(&self, node: &str, cmds: &[Cmd]) -> ShareResult {
+    async fn send_share(&self, node: &str, batch: &Batch) -> ShareResult {
         let client = self
             .inner
             .nodes
@@ -413,7 +461,7 @@ impl ClusterClient {
             .await
             .map_err(|e| (e, Sent::No))?;
         client
-            .execute_batch(cmds)
+            .execute_batch(batch)
             .await
             .map_err(|e| (e, Sent::Maybe))
     }
@@ -557,8 +605,9 @@ impl Executor for ClusterClient {
                     done => return done,
                 }
             }
+            let cmds = std::slice::from_ref(&cmd);
             let ran = self
-                .run_since(std::slice::from_ref(&cmd), started)
+                .run_since(cmds, singles(cmds)?, started)
                 .await
                 .map_err(|e| e.with_command(cmd.name()))?;
             let reply = ran
@@ -578,10 +627,16 @@ impl Executor for ClusterClient {
         Ok(replies.into_iter().map(|(_, reply)| reply).collect())
     }
 
-    async fn execute_batch(&self, cmds: &[Cmd]) -> Result<Vec<Value>> {
-        if cmds.is_empty() {
+    /// Each command to its slot's node, a transaction whole to the node of
+    /// its one slot (refused before sending when its keys span slots), and
+    /// the preamble's script loads to every node: per node in one round
+    /// trip, the nodes in parallel.
+    async fn execute_batch(&self, batch: &Batch) -> Result<Vec<Value>> {
+        if batch.reply_count() == 0 {
             return Ok(Vec::new());
         }
-        Ok(self.run(cmds).await?.replies)
+        let cmds = batch.decoded();
+        let units = units(batch, &cmds)?;
+        Ok(self.run_since(&cmds, units, Instant::now()).await?.replies)
     }
 }

@@ -1,19 +1,18 @@
-//! Where a command, or a group of commands that must stay together (a
-//! MULTI ... EXEC), goes: the slot of its keys; every primary or every
-//! node when its `request_policy` tip says `all_shards` or `all_nodes`
-//! (DBSIZE, KEYS, SCRIPT LOAD, FUNCTION LOAD, CONFIG SET ...), the replies
-//! merged as its `response_policy` says; else any primary. Shard channels
-//! (SPUBLISH's) choose the slot as keys do. Keys and tips
-//! come from the command table (or what a server taught it), never from
-//! parsing arguments here.
+//! Where a command, or a transaction's commands, which must stay together,
+//! go (the batch says which commands a transaction holds): the slot of its
+//! keys; every primary or every node when its `request_policy` tip says
+//! `all_shards` or `all_nodes` (DBSIZE, KEYS, SCRIPT LOAD, FUNCTION LOAD,
+//! CONFIG SET ...), the replies merged as its `response_policy` says; else
+//! any primary. Channels (SPUBLISH's and PUBLISH's) choose the slot as keys
+//! do. Keys and tips come from the command table (or what a server taught
+//! it), never from parsing arguments here.
 
 use std::ops::Range;
 
 use super::merge::merges;
 use super::slots::key_slot;
-use crate::cmd_info::{
-    Request, Response, ends_multi, is_multi, policy, reads_data_only, slot_args,
-};
+use crate::batch::Batch;
+use crate::cmd_info::{Request, Response, policy, reads_data_only, slot_args};
 use crate::{Cmd, Error, ErrorKind, Result};
 
 /// Where a unit goes.
@@ -36,51 +35,96 @@ pub(crate) enum Group {
     AllNodes,
 }
 
+/// What a unit is in its batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// A command of what must run first (a script's `SCRIPT LOAD`), on
+    /// each node that gets it.
+    Preamble,
+    /// A command on its own.
+    Command,
+    /// A transaction's commands, which its node gets between `MULTI` and
+    /// `EXEC`.
+    Atomic,
+}
+
 /// Commands of a batch that go to one node together: one command, or a
-/// MULTI ... EXEC with everything in between.
+/// transaction's commands.
 #[derive(Debug, Clone)]
 pub(crate) struct Unit {
-    /// Where its commands are in the batch.
+    /// Where its commands are in the batch, decoded (the preamble's first).
     pub(crate) cmds: Range<usize>,
+    pub(crate) kind: Kind,
     pub(crate) route: Route,
     /// A single command that only reads keys: a replica may serve it.
     pub(crate) reads: bool,
 }
 
-/// Splits `cmds` into units and routes each; refuses, before anything is
-/// sent, a unit whose keys are in more than one slot.
-pub(crate) fn units(cmds: &[Cmd]) -> Result<Vec<Unit>> {
-    let mut units = Vec::new();
-    let mut i = 0;
-    while i < cmds.len() {
-        let end = match cmds.get(i) {
-            Some(cmd) if is_multi(cmd) => {
-                let close = cmds
-                    .get(i..)
-                    .and_then(|rest| rest.iter().position(ends_multi))
-                    .ok_or_else(|| {
-                        Error::config(
-                            "MULTI without EXEC or DISCARD in the same batch: a transaction \
-                             on a cluster is sent whole to its slot's node",
-                        )
-                    })?;
-                i + close + 1
-            }
-            _ => i + 1,
-        };
-        let group = cmds.get(i..end).unwrap_or_default();
+impl Unit {
+    /// Where its replies are in the batch's: as its commands, and for a
+    /// transaction `MULTI`'s before them and `EXEC`'s after.
+    pub(crate) fn replies(&self) -> Range<usize> {
+        match self.kind {
+            Kind::Atomic => self.cmds.start..self.cmds.end + 2,
+            Kind::Preamble | Kind::Command => self.cmds.clone(),
+        }
+    }
+}
+
+/// The units of `batch`, whose commands `cmds` are ([`Batch::decoded`]):
+/// the preamble's commands, each on its own, then the transaction whole or
+/// each command on its own, as the batch says it is. Refuses, before
+/// anything is sent, a transaction or command whose keys are in more than
+/// one slot.
+pub(crate) fn units(batch: &Batch, cmds: &[Cmd]) -> Result<Vec<Unit>> {
+    let preamble = batch.preamble_len().min(cmds.len());
+    let mut units = Vec::with_capacity(cmds.len() + 1);
+    for i in 0..preamble {
+        units.push(single(cmds, i, Kind::Preamble)?);
+    }
+    if batch.is_atomic() {
+        let all = preamble..cmds.len();
         units.push(Unit {
-            cmds: i..end,
-            route: route(group)?,
-            reads: matches!(group, [cmd] if reads_data_only(cmd)),
+            route: route_of(cmds.get(all.clone()).unwrap_or_default(), true)?,
+            cmds: all,
+            kind: Kind::Atomic,
+            reads: false,
         });
-        i = end;
+    } else {
+        for i in preamble..cmds.len() {
+            units.push(single(cmds, i, Kind::Command)?);
+        }
     }
     Ok(units)
 }
 
-/// The route of commands that must go to one node together.
+/// Each of `cmds` a unit of its own: a command sent alone, a command split
+/// by slot.
+pub(crate) fn singles(cmds: &[Cmd]) -> Result<Vec<Unit>> {
+    (0..cmds.len())
+        .map(|i| single(cmds, i, Kind::Command))
+        .collect()
+}
+
+fn single(cmds: &[Cmd], i: usize, kind: Kind) -> Result<Unit> {
+    let cmd = cmds.get(i..=i).unwrap_or_default();
+    Ok(Unit {
+        cmds: i..i + 1,
+        kind,
+        route: route(cmd)?,
+        reads: matches!(cmd, [cmd] if reads_data_only(cmd)),
+    })
+}
+
+/// The route of commands that must go to one node together (a command
+/// alone may be fanned out).
 pub(crate) fn route(cmds: &[Cmd]) -> Result<Route> {
+    route_of(cmds, cmds.len() > 1)
+}
+
+/// The route of `cmds`, which run as one transaction when `together`:
+/// then never fanned out, even when it holds one command.
+fn route_of(cmds: &[Cmd], together: bool) -> Result<Route> {
     let mut slot: Option<(u16, &[u8])> = None;
     for cmd in cmds {
         for key in slot_args(cmd) {
@@ -89,7 +133,8 @@ pub(crate) fn route(cmds: &[Cmd]) -> Result<Route> {
                 None => slot = Some((this, key)),
                 Some((first, _)) if first == this => {}
                 Some((first, first_key)) => {
-                    return Err(cross_slot(cmds, (first, first_key), (this, key)));
+                    let error = cross_slot(together, cmd, (first, first_key), (this, key));
+                    return Err(error);
                 }
             }
         }
@@ -97,7 +142,7 @@ pub(crate) fn route(cmds: &[Cmd]) -> Result<Route> {
     if let Some((slot, _)) = slot {
         return Ok(Route::Slot(slot));
     }
-    let [cmd] = cmds else {
+    let ([cmd], false) = (cmds, together) else {
         return Ok(Route::AnyPrimary);
     };
     Ok(match policy(cmd) {
@@ -107,30 +152,34 @@ pub(crate) fn route(cmds: &[Cmd]) -> Result<Route> {
     })
 }
 
-fn cross_slot(cmds: &[Cmd], first: (u16, &[u8]), other: (u16, &[u8])) -> Error {
+/// The error of a command, or a transaction's commands (`together`),
+/// whose command `cmd` has a key in another slot than an earlier key's.
+fn cross_slot(together: bool, cmd: &Cmd, first: (u16, &[u8]), other: (u16, &[u8])) -> Error {
     // A single command's name comes first in the error's text already.
-    let what = match cmds {
-        [_] => "keys",
-        _ => "the transaction has keys",
+    let what = if together {
+        "the transaction has keys"
+    } else {
+        "keys"
     };
     let show = |key: &[u8]| String::from_utf8_lossy(key).into_owned();
+    let way_out = if !together && cmd.is("MSET") {
+        ", or call mset_nonatomic, which sets each slot's keys apart (not atomically)"
+    } else {
+        " or send the commands separately"
+    };
     Error::new(
         ErrorKind::CrossSlot,
         format!(
             "{what} in more than one hash slot ({:?} in slot {}, {:?} in slot {}), which a \
              cluster cannot run atomically; nothing was sent. Give the keys a common hash tag \
-             (`{{user1}}:a`, `{{user1}}:b`) or send the commands separately",
+             (`{{user1}}:a`, `{{user1}}:b`){way_out}",
             show(first.1),
             first.0,
             show(other.1),
             other.0
         ),
     )
-    .with_command(
-        cmds.iter()
-            .find(|c| !is_multi(c))
-            .map_or("MULTI", Cmd::name),
-    )
+    .with_command(cmd.name())
 }
 
 #[cfg(test)]
@@ -139,33 +188,86 @@ mod tests {
 
     use super::*;
 
+    fn batch(mut batch: Batch, preamble: &[Cmd], cmds: &[Cmd]) -> (Batch, Vec<Cmd>) {
+        preamble.iter().for_each(|cmd| batch.preload(cmd));
+        cmds.iter().for_each(|cmd| batch.push(cmd));
+        let decoded = batch.decoded();
+        (batch, decoded)
+    }
+
+    fn shape(units: &[Unit]) -> Vec<(Range<usize>, Kind, Route)> {
+        units
+            .iter()
+            .map(|u| (u.cmds.clone(), u.kind, u.route))
+            .collect()
+    }
+
     #[test]
-    fn units_keep_transactions_whole() {
+    fn a_pipeline_routes_each_command_on_its_own() {
+        let load = Cmd::new("SCRIPT").arg("LOAD").arg("return 1");
         let cmds = [
             Cmd::new("GET").arg("a"),
-            Cmd::new("MULTI"),
-            Cmd::new("SET").arg("{t}1").arg(1),
-            Cmd::new("INCR").arg("{t}2"),
-            Cmd::new("EXEC"),
             Cmd::new("ECHO").arg("hi"),
-            Cmd::new("SCRIPT").arg("LOAD").arg("return 1"),
             Cmd::new("DBSIZE"),
             Cmd::new("INFO"),
         ];
-        let units = units(&cmds).unwrap();
-        let shape: Vec<_> = units.iter().map(|u| (u.cmds.clone(), u.route)).collect();
+        let (batch, decoded) = batch(Batch::default(), &[load], &cmds);
+        let units = units(&batch, &decoded).unwrap();
         assert_eq!(
-            shape,
+            shape(&units),
             [
-                (0..1, Route::Slot(key_slot(b"a"))),
-                (1..5, Route::Slot(key_slot(b"t"))),
-                (5..6, Route::AnyPrimary),
-                (6..7, Route::Fan(Group::AllNodes, Response::AllSucceeded)),
-                (7..8, Route::Fan(Group::Primaries, Response::AggSum)),
+                (
+                    0..1,
+                    Kind::Preamble,
+                    Route::Fan(Group::AllNodes, Response::AllSucceeded)
+                ),
+                (1..2, Kind::Command, Route::Slot(key_slot(b"a"))),
+                (2..3, Kind::Command, Route::AnyPrimary),
+                (
+                    3..4,
+                    Kind::Command,
+                    Route::Fan(Group::Primaries, Response::AggSum)
+                ),
                 // `special`, not mergeable: one node.
-                (8..9, Route::AnyPrimary),
+                (4..5, Kind::Command, Route::AnyPrimary),
             ]
         );
+        assert!(units[1].reads);
+        assert_eq!(units[4].replies(), 4..5);
+    }
+
+    #[test]
+    fn a_transaction_is_one_unit_after_its_preamble() {
+        let load = Cmd::new("SCRIPT").arg("LOAD").arg("return 1");
+        let cmds = [
+            Cmd::new("SET").arg("{t}1").arg(1),
+            Cmd::new("INCR").arg("{t}2"),
+        ];
+        let (tx, decoded) = batch(Batch::atomic(), &[load], &cmds);
+        let tx_units = units(&tx, &decoded).unwrap();
+        assert_eq!(
+            shape(&tx_units),
+            [
+                (
+                    0..1,
+                    Kind::Preamble,
+                    Route::Fan(Group::AllNodes, Response::AllSucceeded)
+                ),
+                (1..3, Kind::Atomic, Route::Slot(key_slot(b"t"))),
+            ]
+        );
+        assert_eq!(tx_units[1].replies(), 1..5, "MULTI, 2 x QUEUED, EXEC");
+        assert!(!tx_units[1].reads);
+        // One fanned-out command in a transaction goes to one node whole.
+        let (tx, decoded) = batch(Batch::atomic(), &[], &[Cmd::new("DBSIZE")]);
+        assert_eq!(units(&tx, &decoded).unwrap()[0].route, Route::AnyPrimary);
+        let (empty, decoded) = batch(Batch::atomic(), &[], &[]);
+        let empty_units = units(&empty, &decoded).unwrap();
+        assert_eq!(
+            shape(&empty_units),
+            [(0..0, Kind::Atomic, Route::AnyPrimary)]
+        );
+        assert_eq!(empty_units[0].replies(), 0..2);
     }
 
     #[test]
@@ -181,22 +283,28 @@ mod tests {
         let mset = Cmd::new("MSET").arg("a").arg(1).arg("b").arg(2);
         let error = route(&[mset]).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::CrossSlot);
+        let text = error.to_string();
         assert!(
-            error
-                .to_string()
-                .starts_with("MSET: keys in more than one hash slot"),
-            "{error}"
+            text.starts_with("MSET: keys in more than one hash slot"),
+            "{text}"
         );
+        assert!(text.contains("mset_nonatomic"), "{text}");
         let same = Cmd::new("MSET").arg("{a}1").arg(1).arg("{a}2").arg(2);
         assert_eq!(route(&[same]).unwrap(), Route::Slot(key_slot(b"a")));
-        let tx = [
-            Cmd::new("MULTI"),
+        let cmds = [
             Cmd::new("SET").arg("a").arg(1),
             Cmd::new("SET").arg("b").arg(1),
-            Cmd::new("EXEC"),
         ];
-        assert_eq!(units(&tx).unwrap_err().kind(), ErrorKind::CrossSlot);
-        let open = [Cmd::new("MULTI"), Cmd::new("SET").arg("a").arg(1)];
-        assert_eq!(units(&open).unwrap_err().kind(), ErrorKind::Config);
+        let (tx, decoded) = batch(Batch::atomic(), &[], &cmds);
+        let error = units(&tx, &decoded).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::CrossSlot);
+        assert!(
+            error.to_string().contains("the transaction has keys"),
+            "{error}"
+        );
+        assert!(!error.to_string().contains("mset_nonatomic"), "{error}");
+        // The same commands as a pipeline: each goes to its own slot.
+        let (pipe, decoded) = batch(Batch::default(), &[], &cmds);
+        assert_eq!(units(&pipe, &decoded).unwrap().len(), 2);
     }
 }

@@ -1,8 +1,9 @@
 //! Multi-key commands that need not be atomic (MGET, DEL, UNLINK, EXISTS,
 //! TOUCH) with keys in several slots: one command per slot, sent like a
 //! pipeline (per node, in parallel), and the replies merged back into the
-//! one the caller asked for, as redis-py's `mget_nonatomic` does. Not
-//! MSET: its callers may rely on all-or-nothing, so it stays refused
+//! one the caller asked for, as redis-py's `mget_nonatomic` does. MSET
+//! only when its caller said it need not be atomic (`mset_nonatomic`):
+//! a plain MSET's callers may rely on all-or-nothing, so it stays refused
 //! (`ErrorKind::CrossSlot`).
 
 use super::slots::key_slot;
@@ -15,6 +16,8 @@ enum Merge {
     InKeyOrder,
     /// DEL, UNLINK, EXISTS, TOUCH: the counts, added up.
     Sum,
+    /// MSET: `OK` from every slot.
+    Ok,
 }
 
 /// A command split by slot.
@@ -30,24 +33,33 @@ pub(super) struct Split {
 /// The command split by slot, when it is one of the splittable ones and
 /// its keys are in more than one slot.
 pub(super) fn split(cmd: &Cmd) -> Option<Split> {
-    let merge = if cmd.is("MGET") {
-        Merge::InKeyOrder
+    // Every argument after the name is a key for these commands, or for
+    // MSET every other one, each followed by its value.
+    let (merge, per_key) = if cmd.is("MGET") {
+        (Merge::InKeyOrder, 1)
     } else if cmd.is("DEL") || cmd.is("UNLINK") || cmd.is("EXISTS") || cmd.is("TOUCH") {
-        Merge::Sum
+        (Merge::Sum, 1)
+    } else if cmd.is("MSET") && cmd.traits().splits_by_slot() {
+        (Merge::Ok, 2)
     } else {
         return None;
     };
-    // Every argument after the name is a key for these commands.
-    let keys: Vec<&[u8]> = cmd.args().skip(1).collect();
-    let first = key_slot(keys.first()?);
-    if keys.iter().all(|key| key_slot(key) == first) {
+    let args: Vec<&[u8]> = cmd.args().skip(1).collect();
+    if args.len() % per_key != 0 {
+        // A key without its value: sent whole, for the server to refuse.
+        return None;
+    }
+    let groups: Vec<&[&[u8]]> = args.chunks(per_key).collect();
+    let slot_of = |group: &[&[u8]]| group.first().map(|key| key_slot(key));
+    let first = slot_of(groups.first()?)?;
+    if groups.iter().all(|group| slot_of(group) == Some(first)) {
         return None;
     }
     let mut slots: Vec<u16> = Vec::new();
     let mut cmds: Vec<Cmd> = Vec::new();
-    let mut places = Vec::with_capacity(keys.len());
-    for key in keys {
-        let slot = key_slot(key);
+    let mut places = Vec::with_capacity(groups.len());
+    for group in groups {
+        let slot = slot_of(group)?;
         let index = match slots.iter().position(|&s| s == slot) {
             Some(index) => index,
             None => {
@@ -57,8 +69,8 @@ pub(super) fn split(cmd: &Cmd) -> Option<Split> {
             }
         };
         let sub = cmds.get_mut(index)?;
-        places.push((index, sub.arg_count() - 1));
-        sub.push_bytes(key);
+        places.push((index, (sub.arg_count() - 1) / per_key));
+        group.iter().for_each(|arg| sub.push_bytes(arg));
     }
     Some(Split {
         merge,
@@ -88,6 +100,10 @@ impl Split {
             return Ok(error.clone());
         }
         match self.merge {
+            Merge::Ok => replies
+                .into_iter()
+                .next()
+                .ok_or_else(|| Error::protocol("no reply to MSET")),
             Merge::Sum => {
                 let mut total: i64 = 0;
                 for reply in replies {
@@ -175,5 +191,34 @@ mod tests {
         assert_eq!(merged.unwrap(), Value::Integer(2));
         assert!(super::split(&Cmd::new("DEL").arg("{a}1").arg("{a}2")).is_none());
         assert!(super::split(&Cmd::new("MSET").arg("a").arg(1).arg("b").arg(2)).is_none());
+    }
+
+    #[test]
+    fn mset_splits_only_when_let_and_keeps_each_value_with_its_key() {
+        let cmd = Cmd::new("MSET")
+            .arg("a")
+            .arg(1)
+            .arg("b")
+            .arg(2)
+            .arg("{a}x")
+            .arg(3)
+            .splitting_by_slot();
+        let split = split(&cmd).unwrap();
+        let args = |c: &Cmd| c.args().map(<[u8]>::to_vec).collect::<Vec<_>>();
+        assert_eq!(split.cmds.len(), 2);
+        assert_eq!(
+            args(&split.cmds[0]),
+            [&b"MSET"[..], b"a", b"1", b"{a}x", b"3"]
+        );
+        assert_eq!(args(&split.cmds[1]), [&b"MSET"[..], b"b", b"2"]);
+        let ok = Value::SimpleString(bytes::Bytes::from_static(b"OK"));
+        assert_eq!(split.merge(vec![ok.clone(), ok.clone()]).unwrap(), ok);
+        let error = Value::Error(crate::ServerError::parse("ERR no"));
+        assert_eq!(split.merge(vec![ok, error.clone()]).unwrap(), error);
+        // One slot, or a key without its value: sent whole.
+        let one = Cmd::new("MSET").arg("{a}1").arg(1).arg("{a}2").arg(2);
+        assert!(super::split(&one.splitting_by_slot()).is_none());
+        let odd = Cmd::new("MSET").arg("a").arg(1).arg("b");
+        assert!(super::split(&odd.splitting_by_slot()).is_none());
     }
 }

@@ -128,6 +128,26 @@ define_commands! {
         Cmd::new("MSET").arg(pairs)
     }
 
+    /// `MSET key value [key value ...]`, not atomic: on a
+    /// [`ClusterClient`](crate::ClusterClient) the pairs are split by hash
+    /// slot, each slot's `MSET` goes to its node and the nodes run in
+    /// parallel, as redis-py's `mset_nonatomic`; other clients may see some
+    /// keys set and others not yet, and if a node fails, the other slots'
+    /// keys may be set all the same. On a single server it is [`mset`]. A
+    /// plain [`mset`] with keys in several slots is refused
+    /// ([`ErrorKind::CrossSlot`](crate::ErrorKind::CrossSlot)). Split only
+    /// when sent alone: in a pipeline it is an `MSET`.
+    ///
+    /// ```no_run
+    /// # async fn run(cluster: &redis_core::ClusterClient) -> redis_core::Result<()> {
+    /// use redis_core::prelude::*;
+    /// cluster.mset_nonatomic([("user:1", "Ada"), ("user:2", "Grace")]).await?;
+    /// # Ok(()) }
+    /// ```
+    fn mset_nonatomic(pairs: impl ToArgs) -> () {
+        Cmd::new("MSET").arg(pairs).splitting_by_slot()
+    }
+
     /// `MSETNX key value [key value ...]`: sets every pair only if none of
     /// the keys exists; whether they were set.
     fn msetnx(pairs: impl ToArgs) -> bool {

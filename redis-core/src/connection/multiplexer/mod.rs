@@ -153,16 +153,18 @@ impl Multiplexer {
         })
     }
 
-    /// As [`Multiplexer::submit`], for `count` commands already encoded
-    /// back to back in `bytes`: one copy into the write buffer.
-    pub(crate) fn submit_encoded(
+    /// As [`Multiplexer::submit`], for a pipeline's or transaction's
+    /// batch, its commands already encoded: one copy into the write buffer
+    /// (with `MULTI` and `EXEC` around them for a transaction).
+    pub(crate) fn submit_batch(
         &self,
-        bytes: &[u8],
-        count: usize,
+        batch: &crate::batch::Batch,
         timeout: Option<Duration>,
     ) -> PendingReplies<'_> {
         self.shared
-            .enqueue(count, None, timeout, |out| out.extend_from_slice(bytes))
+            .enqueue(batch.reply_count(), None, timeout, |out| {
+                batch.write_to(out)
+            })
     }
 
     /// The server of the current (or last) connection, and the ACL user it
