@@ -137,6 +137,15 @@ impl Drop for Inner {
 }
 
 impl Client {
+    /// [`Executor::execute`] of a command the caller keeps (to send it again elsewhere):
+    /// no copy of its bytes.
+    pub(crate) fn execute_borrowed<'a, T: FromValue>(
+        &'a self,
+        cmd: &'a Cmd,
+    ) -> Executing<'a, T, &'a [Cmd]> {
+        Executing::borrowed(self, cmd)
+    }
+
     /// Connects (handshake included) and returns the handle; fails if the
     /// first connection cannot be made, so a wrong address or password shows
     /// up here rather than at the first command.

@@ -161,9 +161,10 @@ impl<'c, C: AsRef<[Cmd]> + Unpin> Sending<'c, C> {
 }
 
 /// One command on its way through a [`Client`], its reply turned into the command's result
-/// and then into `T`.
-pub struct Executing<'c, T> {
-    sending: Sending<'c, [Cmd; 1]>,
+/// and then into `T`. The command is owned (`C = [Cmd; 1]`), or borrowed by a caller that
+/// keeps it to send again elsewhere (the cluster, after a redirection).
+pub struct Executing<'c, T, C = [Cmd; 1]> {
+    sending: Sending<'c, C>,
     reply: PhantomData<fn() -> T>,
 }
 
@@ -176,24 +177,34 @@ impl<'c, T> Executing<'c, T> {
     }
 }
 
+impl<'c, T> Executing<'c, T, &'c [Cmd]> {
+    pub(super) fn borrowed(client: &'c Client, cmd: &'c Cmd) -> Self {
+        Executing {
+            sending: Sending::new(client, std::slice::from_ref(cmd)),
+            reply: PhantomData,
+        }
+    }
+}
+
 /// The command (its name and argument count, as [`Cmd`] shows it) and the
 /// client it goes through.
-impl<T> fmt::Debug for Executing<'_, T> {
+impl<T, C: AsRef<[Cmd]>> fmt::Debug for Executing<'_, T, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let [cmd] = &self.sending.cmds;
         f.debug_struct("Executing")
-            .field("cmd", cmd)
+            .field("cmd", &self.sending.cmds.as_ref().first())
             .field("client", self.sending.client)
             .finish()
     }
 }
 
-impl<T: FromValue> Future for Executing<'_, T> {
+impl<T: FromValue, C: AsRef<[Cmd]> + Unpin> Future for Executing<'_, T, C> {
     type Output = Result<T>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
         let replies = ready!(Pin::new(&mut self.sending).poll(cx));
-        let [cmd] = &self.sending.cmds;
+        let Some(cmd) = self.sending.cmds.as_ref().first() else {
+            return Poll::Ready(Err(Error::protocol("no command was sent")));
+        };
         let reply = replies
             .map_err(|e| e.with_command(cmd.name()))?
             .into_last()

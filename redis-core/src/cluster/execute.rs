@@ -584,7 +584,7 @@ impl Executor for ClusterClient {
             }
             let started = Instant::now();
             if let Some(client) = self.direct(&cmd) {
-                match client.execute::<T>(cmd.clone()).await {
+                match client.execute_borrowed::<T>(&cmd).await {
                     // Not run there (a redirection, TRYAGAIN, LOADING ...), or a
                     // lost connection on a command that may be repeated: the
                     // general path follows the redirection or retries.

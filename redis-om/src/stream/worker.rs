@@ -55,8 +55,9 @@ pub(crate) type Handler<E> = Arc<
 ///   other workers of the group can take them. A failed entry waiting for
 ///   its retry keeps its slot.
 /// - **Resilience.** Reads block (`BLOCK`) on a connection of the worker's
-///   own ([`Client::dedicated`]). A failed read (a killed connection, a
-///   server restart) is logged, counted in [`WorkerStats::errors`](super::WorkerStats),
+///   own ([`Redis::dedicated_for`]: on a cluster, of the stream's node). A
+///   failed read (a killed connection, a server restart) is logged, counted
+///   in [`WorkerStats::errors`](super::WorkerStats),
 ///   and retried on a new connection with a growing pause; the group is
 ///   created again if the server lost it; then the consumer's pending
 ///   entries are read again, so that entries delivered in a reply that was
