@@ -38,17 +38,19 @@ pub(crate) struct CommandSpan(Option<Box<tracing::Span>>);
 impl CommandSpan {
     /// The span of `cmds` sent together (one command alone is not a batch).
     pub(crate) fn new(cmds: &[Cmd], config: &Config) -> CommandSpan {
-        CommandSpan::of(Operation::of(cmds.iter().map(Cmd::name), false), config)
+        CommandSpan::of(|| Operation::of(cmds.iter().map(Cmd::name), false), config)
     }
 
     /// The span of a pipeline or transaction, named by its commands (the
     /// preamble's script loads not counted).
     pub(crate) fn of_batch(batch: &Batch, config: &Config) -> CommandSpan {
-        let names = (0..batch.len()).map(|i| batch.name(i));
-        CommandSpan::of(Operation::of(names, batch.is_atomic()), config)
+        let names = || (0..batch.len()).map(|i| batch.name(i));
+        CommandSpan::of(|| Operation::of(names(), batch.is_atomic()), config)
     }
 
-    fn of(operation: Operation<'_>, config: &Config) -> CommandSpan {
+    /// The span; the operation's name is worked out (a batch's command names
+    /// read) only when a subscriber listens.
+    fn of<'a>(operation: impl FnOnce() -> Operation<'a>, config: &Config) -> CommandSpan {
         let unix;
         let (host, port): (&dyn fmt::Display, Option<u16>) = match &config.addr {
             Addr::Tcp { host, port } => (host, Some(*port)),
@@ -59,12 +61,12 @@ impl CommandSpan {
         };
         let span = tracing::debug_span!(
             "redis",
-            otel.name = %operation,
+            otel.name = Empty,
             otel.kind = "client",
             otel.status_code = Empty,
             db.system.name = "redis",
-            db.operation.name = %operation,
-            db.operation.batch.size = operation.batch_size.and_then(|n| i64::try_from(n).ok()),
+            db.operation.name = Empty,
+            db.operation.batch.size = Empty,
             db.namespace = %config.db,
             db.response.status_code = Empty,
             server.address = %host,
@@ -73,7 +75,16 @@ impl CommandSpan {
             network.peer.port = Empty,
             error.type = Empty,
         );
-        CommandSpan((!span.is_disabled()).then(|| Box::new(span)))
+        if span.is_disabled() {
+            return CommandSpan(None);
+        }
+        let operation = operation();
+        span.record("otel.name", tracing::field::display(&operation));
+        span.record("db.operation.name", tracing::field::display(&operation));
+        if let Some(size) = operation.batch_size.and_then(|n| i64::try_from(n).ok()) {
+            span.record("db.operation.batch.size", size);
+        }
+        CommandSpan(Some(Box::new(span)))
     }
 
     /// The span, to instrument a future with.
