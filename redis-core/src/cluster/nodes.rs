@@ -71,14 +71,7 @@ impl Nodes {
     }
 
     async fn connect(&self, node: &str) -> Result<Client> {
-        let (host, port) = split_node(node).ok_or_else(|| {
-            Error::protocol(format!("the cluster named a node without a port: {node:?}"))
-        })?;
-        let mut config = self.template.clone();
-        config.addr = Addr::Tcp {
-            host: host.to_owned(),
-            port,
-        };
+        let config = node_config(&self.template, node)?;
         let connector: Connector = Arc::new(ReadOnlyNode(Node::new(config.clone())?));
         Client::start(config, connector).await
     }
@@ -156,4 +149,18 @@ impl Connect for ReadOnlyNode {
     fn connect(&self) -> Connecting<'_> {
         Box::pin(self.connect_read_only())
     }
+}
+
+/// The settings of every node (`template`) aimed at `node` (`host:port`, as the cluster
+/// names it).
+pub(crate) fn node_config(template: &Config, node: &str) -> Result<Config> {
+    let (host, port) = split_node(node).ok_or_else(|| {
+        Error::protocol(format!("the cluster named a node without a port: {node:?}"))
+    })?;
+    let mut config = template.clone();
+    config.addr = Addr::Tcp {
+        host: host.to_owned(),
+        port,
+    };
+    Ok(config)
 }

@@ -19,6 +19,24 @@ mod shared;
 
 pub(crate) use notices::{Notice, Notices};
 
+/// Hands the first of `outbox`'s events to the subscriber's stream once it has room;
+/// `false` when the stream's receiver is gone. A task's `select!` waits on this beside its
+/// connection, so a slow reader holds events in the outbox, not the connection.
+pub(crate) async fn deliver(
+    events: &mpsc::Sender<PubSubEvent>,
+    outbox: &mut VecDeque<PubSubEvent>,
+) -> bool {
+    match events.reserve().await {
+        Ok(permit) => {
+            if let Some(event) = outbox.pop_front() {
+                permit.send(event);
+            }
+            true
+        }
+        Err(_) => false,
+    }
+}
+
 use crate::config::Config;
 use crate::connection::{Connection, Connector};
 use crate::retry::{Backoff, ExponentialBackoff};
@@ -320,14 +338,8 @@ impl Task {
             let woke = tokio::select! {
                 frame = conn.read_frame(), if room => Wake::Frame(frame),
                 request = self.requests.recv() => Wake::Request(request),
-                permit = self.events.reserve(), if !self.outbox.is_empty() => match permit {
-                    Ok(permit) => {
-                        if let Some(event) = self.outbox.pop_front() {
-                            permit.send(event);
-                        }
-                        Wake::Delivered
-                    }
-                    Err(_) => Wake::Closed,
+                delivered = deliver(&self.events, &mut self.outbox), if !self.outbox.is_empty() => {
+                    if delivered { Wake::Delivered } else { Wake::Closed }
                 },
                 () = self.events.closed() => Wake::Closed,
                 () = sleep_until(wake) => Wake::Timer,

@@ -19,11 +19,11 @@ use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 
 use super::super::client::ClusterClient;
+use super::super::nodes::node_config;
 use super::super::slots::key_slot;
-use super::super::topology::split_node;
-use crate::config::{Addr, Config};
+use crate::config::Config;
 use crate::connection::{Connector, Node};
-use crate::pubsub::{Class, Notice, Notices, Op, Request, Task};
+use crate::pubsub::{Class, Notice, Notices, Op, Request, Task, deliver};
 use crate::{Error, ErrorKind, PubSubEvent, Result, RetryMethod};
 
 /// How soon the topology is asked for again while a shard channel has no
@@ -183,14 +183,8 @@ impl Router {
                 }
                 () = finished(&mut self.refresh) => Wake::Refreshed,
                 () = sleep_until(check), if self.refresh.is_none() => Wake::Check,
-                permit = self.events.reserve(), if !self.outbox.is_empty() => match permit {
-                    Ok(permit) => {
-                        if let Some(event) = self.outbox.pop_front() {
-                            permit.send(event);
-                        }
-                        Wake::Delivered
-                    }
-                    Err(_) => Wake::Closed,
+                delivered = deliver(&self.events, &mut self.outbox), if !self.outbox.is_empty() => {
+                    if delivered { Wake::Delivered } else { Wake::Closed }
                 },
                 () = self.events.closed() => Wake::Closed,
             };
@@ -431,14 +425,7 @@ impl Router {
     /// background, taking changes meanwhile.
     fn shard(&mut self, node: &Arc<str>) -> Result<&mut Shard> {
         if !self.shards.contains_key(node) {
-            let (host, port) = split_node(node).ok_or_else(|| {
-                Error::protocol(format!("the cluster named a node without a port: {node:?}"))
-            })?;
-            let mut config = self.template.clone();
-            config.addr = Addr::Tcp {
-                host: host.to_owned(),
-                port,
-            };
+            let config = node_config(&self.template, node)?;
             let connector: Connector = Arc::new(Node::new(config.clone())?);
             let (requests, requests_rx) = mpsc::unbounded_channel();
             let notices = Notices {

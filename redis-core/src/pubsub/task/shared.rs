@@ -17,7 +17,7 @@ use std::task::{Context, Poll, Waker};
 use bytes::Bytes;
 
 use super::answers::{Expect, Pending};
-use super::{OUTBOX_LIMIT, Task};
+use super::{OUTBOX_LIMIT, Task, deliver};
 use crate::connection::{Failed, Replies, SeatEvents, SubscriberSeat};
 use crate::pubsub::request::{Class, Op, Request};
 use crate::{Client, ConnectionEvent, Error, ErrorKind, Value};
@@ -53,14 +53,8 @@ impl Task {
                 outcome = front_answer(&mut self.pending) => Wake::Answer(outcome),
                 event = events.recv(), if room => Wake::Event(event),
                 request = self.requests.recv() => Wake::Request(request),
-                permit = self.events.reserve(), if !self.outbox.is_empty() => match permit {
-                    Ok(permit) => {
-                        if let Some(event) = self.outbox.pop_front() {
-                            permit.send(event);
-                        }
-                        Wake::Delivered
-                    }
-                    Err(_) => Wake::Closed,
+                delivered = deliver(&self.events, &mut self.outbox), if !self.outbox.is_empty() => {
+                    if delivered { Wake::Delivered } else { Wake::Closed }
                 },
                 () = self.events.closed() => Wake::Closed,
             };
