@@ -493,7 +493,9 @@ impl Client {
     /// of it was executed (see the driver's READONLY handling). A batch of
     /// several commands is tried again only when nothing in it could have
     /// been applied before the demotion: when it only reads, or is one
-    /// MULTI ... EXEC, which the demoted node refused whole.
+    /// MULTI ... EXEC, which the demoted node refused whole, after the
+    /// `SCRIPT LOAD`s of its scripts (which change no data, and load the same
+    /// scripts again when repeated).
     fn retries_demoted(&self, cmds: &[Cmd], error: &Error, attempt: u32) -> bool {
         if attempt > DEMOTED_ATTEMPTS
             || error.code() != Some("READONLY")
@@ -501,6 +503,8 @@ impl Client {
         {
             return false;
         }
+        let loads = cmds.iter().take_while(|cmd| is_script_load(cmd)).count();
+        let cmds = cmds.get(loads..).unwrap_or_default();
         match cmds {
             [_] => true,
             [first, .., last] => {
@@ -521,6 +525,15 @@ impl Client {
             _ => error,
         }
     }
+}
+
+/// `SCRIPT LOAD`, as a batch's preamble sends it.
+fn is_script_load(cmd: &Cmd) -> bool {
+    cmd.is("SCRIPT")
+        && cmd
+            .args()
+            .nth(1)
+            .is_some_and(|sub| sub.eq_ignore_ascii_case(b"LOAD"))
 }
 
 /// How many times a command that met a demoted master is tried again,

@@ -396,6 +396,20 @@ async fn a_readonly_reply_replaces_the_connection_and_the_write_is_retried() {
         let client = client.clone();
         async move { client.set("k", "on b").await }
     });
+    // A transaction whose script B has never seen: its SCRIPT LOAD goes first, then
+    // MULTI ... EXEC, which A refuses whole, so the batch is tried again on B.
+    let transaction = tokio::spawn({
+        let client = client.clone();
+        async move {
+            let script = redis_core::Script::new("return redis.call('SET', KEYS[1], ARGV[1])");
+            let replies: redis_core::Result<(String, i64)> = redis_core::Transaction::new()
+                .invoke::<String>(&script.key("t").arg("by script on b"))
+                .incr("n")
+                .query(&client)
+                .await;
+            replies
+        }
+    });
     tokio::time::sleep(Duration::from_millis(150)).await;
     let sentinel_client = Client::connect(own.url()).await.unwrap();
     sentinel_client.sentinel_remove(&name).await.unwrap();
@@ -404,6 +418,7 @@ async fn a_readonly_reply_replaces_the_connection_and_the_write_is_retried() {
         .await
         .unwrap();
     write.await.unwrap().unwrap();
+    assert_eq!(transaction.await.unwrap().unwrap(), ("OK".to_owned(), 1));
     let on_b: Option<String> = Client::connect(b.url())
         .await
         .unwrap()
@@ -411,6 +426,13 @@ async fn a_readonly_reply_replaces_the_connection_and_the_write_is_retried() {
         .await
         .unwrap();
     assert_eq!(on_b.as_deref(), Some("on b"));
+    let by_script: Option<String> = Client::connect(b.url())
+        .await
+        .unwrap()
+        .get("t")
+        .await
+        .unwrap();
+    assert_eq!(by_script.as_deref(), Some("by script on b"));
     let replaced = tokio::time::timeout(Duration::from_secs(5), events.recv())
         .await
         .unwrap()
