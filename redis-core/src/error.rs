@@ -139,13 +139,26 @@ pub enum RetryMethod {
 }
 
 /// An error reply from the server: its code (the first word, such as
-/// `WRONGTYPE`, `MOVED`, `NOSCRIPT`) and the rest of the message.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ServerError {
-    // Boxed rather than `String`s: a `Value` holds one, and 32 bytes here
-    // keep every `Value` at 40 bytes.
+/// `WRONGTYPE`, `MOVED`, `NOSCRIPT`) and the rest of the message, and on a
+/// cluster the node that sent it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct ServerError(Box<ServerErrorParts>);
+
+// One box: a `Value` holds a `ServerError`, and error replies are rare.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ServerErrorParts {
     code: Box<str>,
     message: Box<str>,
+    node: Option<Arc<str>>,
+}
+
+impl fmt::Debug for ServerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerError")
+            .field("code", &self.0.code)
+            .field("message", &self.0.message)
+            .finish()
+    }
 }
 
 impl ServerError {
@@ -158,36 +171,41 @@ impl ServerError {
             && first
                 .bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
-        if is_code {
-            ServerError {
-                code: first.into(),
-                message: rest.into(),
-            }
+        let (code, message) = if is_code {
+            (first, rest)
         } else {
-            ServerError {
-                code: "ERR".into(),
-                message: line.into(),
-            }
-        }
+            ("ERR", line)
+        };
+        ServerError(Box::new(ServerErrorParts {
+            code: code.into(),
+            message: message.into(),
+            node: None,
+        }))
     }
 
     /// The error code: `ERR`, `WRONGTYPE`, `MOVED`, `ASK`, `NOSCRIPT`, ...
     pub fn code(&self) -> &str {
-        &self.code
+        &self.0.code
     }
 
     /// The message after the code.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
+    }
+
+    /// Records the node that sent it, where a batch's replies come from
+    /// several (a cluster): the [`Error`] made of it names that node.
+    pub(crate) fn set_node(&mut self, node: &Arc<str>) {
+        self.0.node = Some(node.clone());
     }
 }
 
 impl fmt::Display for ServerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.message.is_empty() {
-            f.write_str(&self.code)
+        if self.0.message.is_empty() {
+            f.write_str(&self.0.code)
         } else {
-            write!(f, "{} {}", self.code, self.message)
+            write!(f, "{} {}", self.0.code, self.0.message)
         }
     }
 }
@@ -254,6 +272,7 @@ impl Error {
         };
         let mut e = Error::new(kind, String::new());
         if let Some(inner) = Arc::get_mut(&mut e.inner) {
+            inner.node = err.0.node.as_deref().map(str::to_owned);
             inner.server = Some(err);
         }
         e

@@ -199,6 +199,12 @@ impl Ctx {
         format!("redis://{}/?protocol={proto}", self.addr)
     }
 
+    /// Whether `node` (`host:port`, as an error names it) is a server of this setup: its
+    /// one server, or a node of the cluster.
+    pub fn is_node(&self, node: Option<&str>) -> bool {
+        node.is_some_and(|node| self.addr.split(',').any(|addr| addr == node))
+    }
+
     /// A configuration for one server of this setup, to adjust before connecting. Tests
     /// of what only a single-server [`Client`] has run on the standalone setups alone
     /// ([`each_server_setup!`](crate::each_server_setup)).

@@ -233,6 +233,7 @@ impl ClusterClient {
                         .zip(got)
                     {
                         *into = value.clone();
+                        name_errors(into, &share_node);
                     }
                     unit.replied = true;
                     node = Some(share_node.clone());
@@ -484,6 +485,22 @@ impl ClusterClient {
         }
         let map = self.map();
         self.inner.nodes.connected(map.primary(slot)?)
+    }
+}
+
+/// Names `node` in the error replies of `value`, and in those of a transaction's EXEC
+/// array, so that a batch's error says which node refused the command.
+fn name_errors(value: &mut Value, node: &Arc<str>) {
+    match value {
+        Value::Error(error) => error.set_node(node),
+        Value::Array(items) => {
+            for item in items {
+                if let Value::Error(error) = item {
+                    error.set_node(node);
+                }
+            }
+        }
+        _ => {}
     }
 }
 
