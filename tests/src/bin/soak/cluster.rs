@@ -18,8 +18,8 @@
 //! What the standalone soak does that has no sense here: the fault proxy
 //! (a cluster's nodes tell the client each other's real addresses, so one
 //! proxy in front of a node is bypassed at the first redirection; the
-//! node-level faults stand in for it), and the job stream (`redis_om::Worker`
-//! reads through a `Client`; a stream is one key on one shard).
+//! node-level faults stand in for it). The job stream runs as on one server:
+//! its stream is one key on one shard, whose primary the faults kill too.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -99,6 +99,13 @@ pub async fn soak(args: &Args) -> Result<bool, String> {
     let run = Arc::new(Run::new());
     let started = Instant::now();
     let workers = crate::spawn_workers(&run, &client, budgets);
+    let jobs = Arc::new(crate::jobs::Jobs::default());
+    let job_worker = crate::jobs::start_worker(client.clone(), jobs.clone()).await?;
+    let producer = tokio::spawn(crate::jobs::produce(
+        run.clone(),
+        client.clone(),
+        jobs.clone(),
+    ));
     let nodes = Arc::new(Mutex::new(nodes));
     let injector = tokio::spawn(cluster_faults::inject(
         run.clone(),
@@ -114,6 +121,12 @@ pub async fn soak(args: &Args) -> Result<bool, String> {
     run.stop();
     let ran_for = started.elapsed();
     let ledger = crate::collect_workers(workers, &run, budgets).await;
+    if tokio::time::timeout(budgets.write + crate::MARGIN * 2, producer)
+        .await
+        .is_err()
+    {
+        run.violation("the job producer did not stop: a call hung".into());
+    }
     let faults = tokio::time::timeout(Duration::from_secs(30), injector)
         .await
         .map_err(|_| "the fault injector did not stop".to_owned())?
@@ -125,6 +138,7 @@ pub async fn soak(args: &Args) -> Result<bool, String> {
     let healed = crate::heal(&client, None, &run, budgets).await;
     wait_until_ok(&admins, &run).await;
     let checked = crate::verify(&ledger, &admin, &run).await?;
+    let drained = crate::jobs::drain(&jobs, job_worker, &admin, &run).await;
     let connections_after = crate::settle_connections(&admins, MAX_CONNECTIONS_AFTER, &run).await;
     client.close().await;
     admin.close().await;
@@ -145,7 +159,7 @@ pub async fn soak(args: &Args) -> Result<bool, String> {
         connections_after,
         healed,
         memory,
-        drained: None,
+        drained,
     });
     // The nodes (and their directories) go with the last handle.
     drop(nodes);

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use redis_core::Client;
 use redis_core::commands::*;
+use redis_core::{Executor, Redis};
 use redis_om::{Delivery, EventStream, Worker, WorkerHandle};
 use serde::{Deserialize, Serialize};
 
@@ -42,8 +42,11 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Starts the worker: eight handlers, stranded entries claimed after two
 /// seconds, so that what a broken connection left pending is handled again
 /// soon.
-pub async fn start_worker(client: Client, jobs: Arc<Jobs>) -> Result<WorkerHandle, String> {
-    let stream = EventStream::<Job>::new(client, STREAM);
+pub async fn start_worker(
+    client: impl Into<Redis>,
+    jobs: Arc<Jobs>,
+) -> Result<WorkerHandle, String> {
+    let stream = EventStream::<Job, _>::new(client, STREAM);
     Worker::new(stream, GROUP, "soak-1")
         .concurrency(8)
         .claim_after(Duration::from_secs(2))
@@ -62,8 +65,8 @@ pub async fn start_worker(client: Client, jobs: Arc<Jobs>) -> Result<WorkerHandl
 
 /// Adds jobs until the run stops, a few hundred a second; only the
 /// acknowledged ones are owed a handling.
-pub async fn produce(run: Arc<Run>, client: Client, jobs: Arc<Jobs>) {
-    let stream = EventStream::<Job>::new(client, STREAM);
+pub async fn produce(run: Arc<Run>, client: impl Executor, jobs: Arc<Jobs>) {
+    let stream = EventStream::<Job, _>::new(client, STREAM);
     let mut seq = 0;
     while !run.stopped() {
         seq += 1;
@@ -100,7 +103,7 @@ pub struct Drained {
 /// After the faults: waits (up to 30 s) until every acknowledged job was
 /// handled and nothing is pending, then stops the worker; a job never
 /// handled, or one left pending, is a violation.
-pub async fn drain(jobs: &Jobs, worker: WorkerHandle, admin: &Client, run: &Run) -> Drained {
+pub async fn drain(jobs: &Jobs, worker: WorkerHandle, admin: &impl Executor, run: &Run) -> Drained {
     let started = std::time::Instant::now();
     let mut drained = Drained::default();
     loop {

@@ -271,7 +271,7 @@ async fn soak(args: &Args) -> Result<bool, String> {
         connections_after,
         healed,
         memory,
-        drained: Some(drained),
+        drained,
     });
     Ok(run.violations().0 == 0)
 }
@@ -478,8 +478,8 @@ struct Report<'a> {
     connections_after: Option<usize>,
     healed: Option<Healed>,
     memory: Memory,
-    /// The job stream's check; `None` on a cluster, where it does not run.
-    drained: Option<jobs::Drained>,
+    /// The job stream's check.
+    drained: jobs::Drained,
 }
 
 fn mib(kib: Option<u64>) -> String {
@@ -521,17 +521,15 @@ fn report(r: &Report<'_>) {
         c.acked_writes, c.exact_keys, c.unknown_keys, c.counters, c.pairs
     );
     println!("faults injected:   {total_faults}: {}", faults.join(", "));
-    match r.drained {
-        Some(d) => println!(
-            "job stream:        {} jobs acknowledged, {} handled, {} never handled, {} left pending; drained {:.1} s after the faults",
-            d.added,
-            d.handled,
-            d.missing,
-            d.pending,
-            d.took.as_secs_f64()
-        ),
-        None => println!("job stream:        not run (redis_om::Worker reads through a Client)"),
-    }
+    let d = r.drained;
+    println!(
+        "job stream:        {} jobs acknowledged, {} handled, {} never handled, {} left pending; drained {:.1} s after the faults",
+        d.added,
+        d.handled,
+        d.missing,
+        d.pending,
+        d.took.as_secs_f64()
+    );
     println!(
         "replies delivered to the wrong caller: {}",
         r.run.wrong_deliveries()
