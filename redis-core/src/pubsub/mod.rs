@@ -35,4 +35,4 @@ pub(crate) use request::{Class, Op, Request};
 pub use runner::PubSubRunner;
 pub use subscriber::PubSub;
 pub use subscriptions::Subscriptions;
-pub(crate) use task::{Notice, Notices, Task, deliver};
+pub(crate) use task::{Notice, Notices, Task, deliver, emit};

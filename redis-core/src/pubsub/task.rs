@@ -19,6 +19,23 @@ mod shared;
 
 pub(crate) use notices::{Notice, Notices};
 
+/// Hands `event` to the subscriber's stream, keeping order: straight through
+/// while nothing waits in `outbox` and the stream has room, else behind what
+/// waits.
+pub(crate) fn emit(
+    events: &mpsc::Sender<PubSubEvent>,
+    outbox: &mut VecDeque<PubSubEvent>,
+    event: PubSubEvent,
+) {
+    if !outbox.is_empty() {
+        outbox.push_back(event);
+        return;
+    }
+    if let Err(mpsc::error::TrySendError::Full(event)) = events.try_send(event) {
+        outbox.push_back(event);
+    }
+}
+
 /// Hands the first of `outbox`'s events to the subscriber's stream once it has room;
 /// `false` when the stream's receiver is gone. A task's `select!` waits on this beside its
 /// connection, so a slow reader holds events in the outbox, not the connection.
@@ -416,28 +433,33 @@ impl Task {
     fn resubscription(&self) -> (Vec<Cmd>, Vec<Pending>) {
         let mut cmds = Vec::new();
         let mut pendings = Vec::new();
+        for (op, cmd) in self.wanted_commands(true) {
+            pendings.push(Pending {
+                expect: Expect::Confirm(op.confirmation()),
+                remaining: cmd.arg_count().saturating_sub(1),
+                change: None,
+                resubscribe: true,
+                done: None,
+                answer: None,
+            });
+            cmds.push(cmd);
+        }
+        (cmds, pendings)
+    }
+
+    /// The commands that subscribe to (or unsubscribe from) everything
+    /// wanted, one per class (one per shard channel), each with its op.
+    fn wanted_commands(&self, subscribe: bool) -> Vec<(Op, Cmd)> {
+        let mut all = Vec::new();
         for class in Class::ALL {
             let names: Vec<Bytes> = self.wanted[class.index()].iter().cloned().collect();
             if names.is_empty() {
                 continue;
             }
-            let op = Op {
-                class,
-                subscribe: true,
-            };
-            for cmd in op.commands(&names) {
-                pendings.push(Pending {
-                    expect: Expect::Confirm(op.confirmation()),
-                    remaining: cmd.arg_count().saturating_sub(1),
-                    change: None,
-                    resubscribe: true,
-                    done: None,
-                    answer: None,
-                });
-                cmds.push(cmd);
-            }
+            let op = Op { class, subscribe };
+            all.extend(op.commands(&names).into_iter().map(|cmd| (op, cmd)));
         }
-        (cmds, pendings)
+        all
     }
 
     /// Every subscription is back: the calls made while away are answered,
@@ -533,13 +555,7 @@ impl Task {
     /// Hands an event to the stream, keeping order: straight through while
     /// nothing waits, else behind what waits.
     fn emit(&mut self, event: PubSubEvent) {
-        if !self.outbox.is_empty() {
-            self.outbox.push_back(event);
-            return;
-        }
-        if let Err(mpsc::error::TrySendError::Full(event)) = self.events.try_send(event) {
-            self.outbox.push_back(event);
-        }
+        emit(&self.events, &mut self.outbox, event);
     }
 }
 

@@ -23,7 +23,7 @@ use super::super::nodes::node_config;
 use super::super::slots::key_slot;
 use crate::config::Config;
 use crate::connection::{Connector, Node};
-use crate::pubsub::{Class, Notice, Notices, Op, Request, Task, deliver};
+use crate::pubsub::{Class, Notice, Notices, Op, Request, Task, deliver, emit};
 use crate::{Error, ErrorKind, PubSubEvent, Result, RetryMethod};
 
 /// How soon the topology is asked for again while a shard channel has no
@@ -642,13 +642,7 @@ impl Router {
     /// Hands one of the router's own events to the stream, behind any
     /// that wait.
     fn emit(&mut self, event: PubSubEvent) {
-        if !self.outbox.is_empty() {
-            self.outbox.push_back(event);
-            return;
-        }
-        if let Err(mpsc::error::TrySendError::Full(event)) = self.events.try_send(event) {
-            self.outbox.push_back(event);
-        }
+        emit(&self.events, &mut self.outbox, event);
     }
 }
 

@@ -14,12 +14,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
-use bytes::Bytes;
-
 use super::answers::{Expect, Pending};
 use super::{OUTBOX_LIMIT, Task, deliver};
 use crate::connection::{Failed, Replies, SeatEvents, SubscriberSeat};
-use crate::pubsub::request::{Class, Op, Request};
+use crate::pubsub::request::Request;
 use crate::{Client, ConnectionEvent, Error, ErrorKind, Value};
 
 /// What woke the task.
@@ -115,19 +113,9 @@ impl Task {
     /// next subscriber does not take these confirmations for its own.
     async fn leave(&mut self, seat: &SubscriberSeat) {
         let mut answers = Vec::new();
-        for class in Class::ALL {
-            let names: Vec<Bytes> = self.wanted[class.index()].iter().cloned().collect();
-            if names.is_empty() {
-                continue;
-            }
-            let op = Op {
-                class,
-                subscribe: false,
-            };
-            for cmd in op.commands(&names) {
-                let confirmations = cmd.arg_count().saturating_sub(1);
-                answers.push(seat.send(&cmd, confirmations, self.config.response_timeout));
-            }
+        for (_, cmd) in self.wanted_commands(false) {
+            let confirmations = cmd.arg_count().saturating_sub(1);
+            answers.push(seat.send(&cmd, confirmations, self.config.response_timeout));
         }
         for answer in answers {
             // A lost connection took the subscriptions with it; a timeout
