@@ -99,13 +99,7 @@ pub async fn soak(args: &Args) -> Result<bool, String> {
     let run = Arc::new(Run::new());
     let started = Instant::now();
     let workers = crate::spawn_workers(&run, &client, budgets);
-    let jobs = Arc::new(crate::jobs::Jobs::default());
-    let job_worker = crate::jobs::start_worker(client.clone(), jobs.clone()).await?;
-    let producer = tokio::spawn(crate::jobs::produce(
-        run.clone(),
-        client.clone(),
-        jobs.clone(),
-    ));
+    let mut job_stream = crate::jobs::JobStream::start(&run, &client).await?;
     let nodes = Arc::new(Mutex::new(nodes));
     let injector = tokio::spawn(cluster_faults::inject(
         run.clone(),
@@ -121,12 +115,9 @@ pub async fn soak(args: &Args) -> Result<bool, String> {
     run.stop();
     let ran_for = started.elapsed();
     let ledger = crate::collect_workers(workers, &run, budgets).await;
-    if tokio::time::timeout(budgets.write + crate::MARGIN * 2, producer)
-        .await
-        .is_err()
-    {
-        run.violation("the job producer did not stop: a call hung".into());
-    }
+    job_stream
+        .stop_producing(budgets.write + crate::MARGIN * 2, &run)
+        .await;
     let faults = tokio::time::timeout(Duration::from_secs(30), injector)
         .await
         .map_err(|_| "the fault injector did not stop".to_owned())?
@@ -138,7 +129,7 @@ pub async fn soak(args: &Args) -> Result<bool, String> {
     let healed = crate::heal(&client, None, &run, budgets).await;
     wait_until_ok(&admins, &run).await;
     let checked = crate::verify(&ledger, &admin, &run).await?;
-    let drained = crate::jobs::drain(&jobs, job_worker, &admin, &run).await;
+    let drained = job_stream.drain(&admin, &run).await;
     let connections_after = crate::settle_connections(&admins, MAX_CONNECTIONS_AFTER, &run).await;
     client.close().await;
     admin.close().await;

@@ -26,7 +26,7 @@ struct Job {
 
 /// What the producer and the worker saw.
 #[derive(Default)]
-pub struct Jobs {
+struct Jobs {
     /// Jobs whose XADD the server acknowledged.
     added: Mutex<BTreeSet<u64>>,
     /// Jobs a handler ran (at least once).
@@ -39,13 +39,50 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// A run's job stream: what was added and handled, the worker, the producer.
+pub struct JobStream {
+    jobs: Arc<Jobs>,
+    worker: WorkerHandle,
+    producer: tokio::task::JoinHandle<()>,
+}
+
+impl JobStream {
+    /// Starts the worker and the producer on `client`, until `run` stops.
+    pub async fn start<X>(run: &Arc<Run>, client: &X) -> Result<JobStream, String>
+    where
+        X: Executor + Clone + Into<Redis> + 'static,
+    {
+        let jobs = Arc::new(Jobs::default());
+        let worker = start_worker(client.clone(), jobs.clone()).await?;
+        let producer = tokio::spawn(produce(run.clone(), client.clone(), jobs.clone()));
+        Ok(JobStream {
+            jobs,
+            worker,
+            producer,
+        })
+    }
+
+    /// Waits for the producer, which stops with the run: one still adding
+    /// after `budget` hung on a call.
+    pub async fn stop_producing(&mut self, budget: Duration, run: &Run) {
+        if tokio::time::timeout(budget, &mut self.producer)
+            .await
+            .is_err()
+        {
+            run.violation("the job producer did not stop: a call hung".into());
+        }
+    }
+
+    /// [`drain`] of this stream.
+    pub async fn drain(self, admin: &impl Executor, run: &Run) -> Drained {
+        drain(&self.jobs, self.worker, admin, run).await
+    }
+}
+
 /// Starts the worker: eight handlers, stranded entries claimed after two
 /// seconds, so that what a broken connection left pending is handled again
 /// soon.
-pub async fn start_worker(
-    client: impl Into<Redis>,
-    jobs: Arc<Jobs>,
-) -> Result<WorkerHandle, String> {
+async fn start_worker(client: impl Into<Redis>, jobs: Arc<Jobs>) -> Result<WorkerHandle, String> {
     let stream = EventStream::<Job, _>::new(client, STREAM);
     Worker::new(stream, GROUP, "soak-1")
         .concurrency(8)
@@ -65,7 +102,7 @@ pub async fn start_worker(
 
 /// Adds jobs until the run stops, a few hundred a second; only the
 /// acknowledged ones are owed a handling.
-pub async fn produce(run: Arc<Run>, client: impl Executor, jobs: Arc<Jobs>) {
+async fn produce(run: Arc<Run>, client: impl Executor, jobs: Arc<Jobs>) {
     let stream = EventStream::<Job, _>::new(client, STREAM);
     let mut seq = 0;
     while !run.stopped() {
@@ -103,7 +140,7 @@ pub struct Drained {
 /// After the faults: waits (up to 30 s) until every acknowledged job was
 /// handled and nothing is pending, then stops the worker; a job never
 /// handled, or one left pending, is a violation.
-pub async fn drain(jobs: &Jobs, worker: WorkerHandle, admin: &impl Executor, run: &Run) -> Drained {
+async fn drain(jobs: &Jobs, worker: WorkerHandle, admin: &impl Executor, run: &Run) -> Drained {
     let started = std::time::Instant::now();
     let mut drained = Drained::default();
     loop {

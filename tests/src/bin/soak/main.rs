@@ -209,9 +209,7 @@ async fn soak(args: &Args) -> Result<bool, String> {
     let run = Arc::new(Run::new());
     let started = Instant::now();
     let workers = spawn_workers(&run, &client, budgets);
-    let jobs = Arc::new(jobs::Jobs::default());
-    let job_worker = jobs::start_worker(client.clone(), jobs.clone()).await?;
-    let producer = tokio::spawn(jobs::produce(run.clone(), client.clone(), jobs.clone()));
+    let mut job_stream = jobs::JobStream::start(&run, &client).await?;
     let injector = tokio::spawn(injector::inject(
         run.clone(),
         proxy.clone(),
@@ -226,12 +224,9 @@ async fn soak(args: &Args) -> Result<bool, String> {
     let ran_for = started.elapsed();
 
     let ledger = collect_workers(workers, &run, budgets).await;
-    if tokio::time::timeout(budgets.write + MARGIN * 2, producer)
-        .await
-        .is_err()
-    {
-        run.violation("the job producer did not stop: a call hung".into());
-    }
+    job_stream
+        .stop_producing(budgets.write + MARGIN * 2, &run)
+        .await;
     let faults = tokio::time::timeout(Duration::from_secs(30), injector)
         .await
         .map_err(|_| "the fault injector did not stop".to_owned())?
@@ -243,7 +238,7 @@ async fn soak(args: &Args) -> Result<bool, String> {
     let accepted = || proxy.stats().accepted;
     let healed = heal(&client, Some(&accepted), &run, budgets).await;
     let checked = verify(&ledger, &admin, &run).await?;
-    let drained = jobs::drain(&jobs, job_worker, &admin, &run).await;
+    let drained = job_stream.drain(&admin, &run).await;
     let connections_after =
         settle_connections(std::slice::from_ref(&admin), MAX_CONNECTIONS_AFTER, &run).await;
     client.close().await;
